@@ -1,0 +1,442 @@
+//! Availability: which slots of which units are free, booked, closed, not yet
+//! open or past, for a range of local dates. Pure: the caller passes the
+//! facility's rules, the busy intervals and "now".
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::calendar::DateRange;
+use crate::closure::{ClosureReason, ClosureRules};
+use crate::holidays::{Holiday, holidays_between};
+use crate::ids::UnitId;
+use crate::schedule::{BookingWindow, OpeningHours, SlotPlan, local_datetime};
+
+/// A unit as availability needs it.
+#[derive(Clone, Debug)]
+pub struct UnitPlan {
+    pub id: UnitId,
+    /// The unit whose space contains this one (体育館 全面 for 半面A).
+    pub parent: Option<UnitId>,
+    pub slots: SlotPlan,
+    pub window: BookingWindow,
+}
+
+/// A facility's rules, in its municipality's zone.
+#[derive(Clone, Debug)]
+pub struct FacilityPlan {
+    pub tz: Tz,
+    pub hours: OpeningHours,
+    pub closures: ClosureRules,
+    pub units: Vec<UnitPlan>,
+}
+
+/// An active (pending or confirmed) booking's hold on a unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Busy {
+    pub unit: UnitId,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotStatus {
+    Free,
+    Booked,
+    Closed,
+    NotYetOpen,
+    Past,
+}
+
+impl SlotStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SlotStatus::Free => "free",
+            SlotStatus::Booked => "booked",
+            SlotStatus::Closed => "closed",
+            SlotStatus::NotYetOpen => "not_yet_open",
+            SlotStatus::Past => "past",
+        }
+    }
+}
+
+/// Why a slot is `closed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SlotReason {
+    /// The facility is closed that day.
+    Closure { closure: ClosureReason },
+    /// Booking for this slot has closed (受付終了).
+    WindowClosed,
+}
+
+impl SlotReason {
+    pub fn code(&self) -> &'static str {
+        match self {
+            SlotReason::Closure { closure } => closure.code(),
+            SlotReason::WindowClosed => "window_closed",
+        }
+    }
+}
+
+/// One slot of one unit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    pub date: NaiveDate,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Index into the unit's fixed templates, if it has them.
+    pub template: Option<usize>,
+    pub status: SlotStatus,
+    pub reason: Option<SlotReason>,
+}
+
+/// The slots of one unit, in time order.
+#[derive(Clone, Debug)]
+pub struct UnitSlots {
+    pub unit: UnitId,
+    pub slots: Vec<Slot>,
+}
+
+/// The computed availability of a facility over a range.
+#[derive(Clone, Debug)]
+pub struct Availability {
+    pub range: DateRange,
+    pub units: Vec<UnitSlots>,
+    pub holidays: BTreeMap<NaiveDate, Holiday>,
+    pub closures: BTreeMap<NaiveDate, ClosureReason>,
+}
+
+/// Converts a local wall-clock time to UTC; in a DST gap there is no such
+/// time (`None`), in an overlap the earlier instant is used.
+pub fn to_utc(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    tz.from_local_datetime(&local)
+        .earliest()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// Like [`to_utc`], but a time in a DST gap moves forward to the first
+/// existing instant (a slot ending at 02:00 on spring-forward day ends at 03:00).
+fn end_to_utc(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+    (0..=180).find_map(|m| to_utc(tz, local + chrono::Duration::minutes(m)))
+}
+
+/// The units that share space with `unit` (itself, its ancestors, its descendants).
+fn space_sharers(units: &[UnitPlan], unit: UnitId) -> Vec<UnitId> {
+    let parent_of: HashMap<UnitId, Option<UnitId>> =
+        units.iter().map(|u| (u.id, u.parent)).collect();
+    let ancestors_of = |mut id: UnitId| {
+        let mut chain = vec![id];
+        while let Some(Some(p)) = parent_of.get(&id) {
+            if chain.contains(p) {
+                break; // a cycle in bad data must not hang us
+            }
+            chain.push(*p);
+            id = *p;
+        }
+        chain
+    };
+    let mine = ancestors_of(unit);
+    units
+        .iter()
+        .map(|u| u.id)
+        .filter(|other| mine.contains(other) || ancestors_of(*other).contains(&unit))
+        .collect()
+}
+
+/// Busy intervals relevant to each unit (own and shared space), sorted by start.
+fn busy_by_unit(units: &[UnitPlan], busy: &[Busy]) -> HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+    let mut direct: HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+    for b in busy {
+        direct.entry(b.unit).or_default().push((b.start, b.end));
+    }
+    units
+        .iter()
+        .map(|u| {
+            let mut all: Vec<_> = space_sharers(units, u.id)
+                .iter()
+                .filter_map(|s| direct.get(s))
+                .flatten()
+                .copied()
+                .collect();
+            all.sort_unstable();
+            (u.id, all)
+        })
+        .collect()
+}
+
+fn overlaps(intervals: &[(DateTime<Utc>, DateTime<Utc>)], start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    // Intervals are sorted by start; only those starting before `end` can overlap.
+    let candidates = intervals.partition_point(|(s, _)| *s < end);
+    intervals[..candidates].iter().rev().any(|(_, e)| *e > start)
+}
+
+/// Computes every slot of every unit of the facility for the range.
+pub fn compute(plan: &FacilityPlan, range: DateRange, busy: &[Busy], now: DateTime<Utc>) -> Availability {
+    let holidays = holidays_between(range.from - chrono::Duration::days(14), range.to);
+    let busy = busy_by_unit(&plan.units, busy);
+    let now_local = now.with_timezone(&plan.tz).naive_local();
+    let mut closures = BTreeMap::new();
+    let mut units: Vec<UnitSlots> = plan
+        .units
+        .iter()
+        .map(|u| UnitSlots { unit: u.id, slots: Vec::new() })
+        .collect();
+    for date in range.days() {
+        let closure = plan.closures.closure_on(date, &holidays);
+        if let Some(c) = &closure {
+            closures.insert(date, c.clone());
+        }
+        let Some(hours) = plan.hours.on(chrono::Datelike::weekday(&date)) else {
+            continue;
+        };
+        for (unit, out) in plan.units.iter().zip(units.iter_mut()) {
+            let unit_busy = busy.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]);
+            for (start_min, end_min, template) in unit.slots.slots(hours) {
+                let local_start = local_datetime(date, start_min);
+                let (Some(start), Some(end)) = (
+                    to_utc(plan.tz, local_start),
+                    end_to_utc(plan.tz, local_datetime(date, end_min)),
+                ) else {
+                    continue;
+                };
+                let (status, reason) = if let Some(c) = &closure {
+                    (SlotStatus::Closed, Some(SlotReason::Closure { closure: c.clone() }))
+                } else if start <= now {
+                    (SlotStatus::Past, None)
+                } else if overlaps(unit_busy, start, end) {
+                    (SlotStatus::Booked, None)
+                } else if now_local < unit.window.opens_at(date) {
+                    (SlotStatus::NotYetOpen, None)
+                } else if now_local >= unit.window.closes_at(local_start) {
+                    (SlotStatus::Closed, Some(SlotReason::WindowClosed))
+                } else {
+                    (SlotStatus::Free, None)
+                };
+                out.slots.push(Slot { date, start, end, template, status, reason });
+            }
+        }
+    }
+    let holidays = holidays.into_iter().filter(|(d, _)| *d >= range.from).collect();
+    Availability { range, units, holidays, closures }
+}
+
+/// A day's overall state for the month calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayStatus {
+    /// 空き: plenty free.
+    Available,
+    /// 残りわずか: a quarter or less of the bookable slots are free.
+    Few,
+    /// 満: nothing free.
+    Full,
+    /// 休館.
+    Closed,
+    /// 受付前: booking has not opened yet.
+    NotYetOpen,
+    /// 受付終了: booking has closed for the day's remaining slots.
+    BookingClosed,
+    /// The day is over.
+    Past,
+    /// No slots are offered that day.
+    NoSlots,
+}
+
+/// Summarises the slots of all units on one day.
+pub fn day_status<'a>(slots: impl IntoIterator<Item = &'a Slot>, closed: bool) -> DayStatus {
+    if closed {
+        return DayStatus::Closed;
+    }
+    let mut count: HashMap<SlotStatus, usize> = HashMap::new();
+    let mut window_closed = 0;
+    for s in slots {
+        if s.reason == Some(SlotReason::WindowClosed) {
+            window_closed += 1;
+        }
+        *count.entry(s.status).or_default() += 1;
+    }
+    let get = |s| count.get(&s).copied().unwrap_or(0);
+    let (free, booked) = (get(SlotStatus::Free), get(SlotStatus::Booked));
+    if free > 0 {
+        if free * 4 <= free + booked { DayStatus::Few } else { DayStatus::Available }
+    } else if booked > 0 {
+        DayStatus::Full
+    } else if get(SlotStatus::NotYetOpen) > 0 {
+        DayStatus::NotYetOpen
+    } else if window_closed > 0 {
+        DayStatus::BookingClosed
+    } else if get(SlotStatus::Past) > 0 {
+        DayStatus::Past
+    } else {
+        DayStatus::NoSlots
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schedule::SlotTemplate;
+    use crate::view::Text;
+    use chrono::Weekday;
+
+    const TOKYO: Tz = chrono_tz::Asia::Tokyo;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn at(date: &str, minute: u32) -> DateTime<Utc> {
+        to_utc(TOKYO, local_datetime(d(date), minute)).unwrap()
+    }
+
+    fn window() -> BookingWindow {
+        BookingWindow { open_months_before: 3, open_day: 1, open_minute: 540, close_days_before: 1, close_minute: 1020 }
+    }
+
+    fn fixed() -> SlotPlan {
+        SlotPlan::Fixed(vec![
+            SlotTemplate { label: Text::new("午前", "Morning"), start: 540, end: 720 },
+            SlotTemplate { label: Text::new("午後", "Afternoon"), start: 780, end: 1020 },
+            SlotTemplate { label: Text::new("夜間", "Evening"), start: 1080, end: 1290 },
+        ])
+    }
+
+    /// A gym: 全面 (1) containing 半面A (2) and 半面B (3).
+    fn gym() -> FacilityPlan {
+        let unit = |id, parent: Option<i64>| UnitPlan { id: UnitId(id), parent: parent.map(UnitId), slots: fixed(), window: window() };
+        FacilityPlan {
+            tz: TOKYO,
+            hours: OpeningHours([Some((540, 1290)); 7]),
+            closures: ClosureRules { weekly: vec![Weekday::Mon], shift_when_holiday: true, year_end: true, ..Default::default() },
+            units: vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1))],
+        }
+    }
+
+    fn status(a: &Availability, unit: i64, date: &str, template: usize) -> (SlotStatus, Option<SlotReason>) {
+        let s = a.units.iter().find(|u| u.unit == UnitId(unit)).unwrap()
+            .slots.iter().find(|s| s.date == d(date) && s.template == Some(template)).unwrap();
+        (s.status, s.reason.clone())
+    }
+
+    #[test]
+    fn parent_and_children_block_each_other() {
+        let range = DateRange::new(d("2026-12-08"), d("2026-12-09")).unwrap();
+        let now = at("2026-11-22", 600);
+        // 半面A booked Tuesday afternoon; 全面 booked Wednesday morning.
+        let busy = [
+            Busy { unit: UnitId(2), start: at("2026-12-08", 780), end: at("2026-12-08", 1020) },
+            Busy { unit: UnitId(1), start: at("2026-12-09", 540), end: at("2026-12-09", 720) },
+        ];
+        let a = compute(&gym(), range, &busy, now);
+        assert_eq!(status(&a, 2, "2026-12-08", 1).0, SlotStatus::Booked);
+        assert_eq!(status(&a, 1, "2026-12-08", 1).0, SlotStatus::Booked, "parent blocked by child");
+        assert_eq!(status(&a, 3, "2026-12-08", 1).0, SlotStatus::Free, "sibling stays free");
+        assert_eq!(status(&a, 1, "2026-12-08", 0).0, SlotStatus::Free);
+        for unit in 1..=3 {
+            assert_eq!(status(&a, unit, "2026-12-09", 0).0, SlotStatus::Booked, "unit {unit}");
+            assert_eq!(status(&a, unit, "2026-12-09", 1).0, SlotStatus::Free, "unit {unit}");
+        }
+    }
+
+    #[test]
+    fn adjacent_bookings_do_not_overlap() {
+        let range = DateRange::new(d("2026-12-08"), d("2026-12-08")).unwrap();
+        // Ends exactly when the afternoon starts, starts exactly when it ends.
+        let busy = [
+            Busy { unit: UnitId(3), start: at("2026-12-08", 700), end: at("2026-12-08", 780) },
+            Busy { unit: UnitId(3), start: at("2026-12-08", 1020), end: at("2026-12-08", 1100) },
+        ];
+        let a = compute(&gym(), range, &busy, at("2026-11-22", 600));
+        assert_eq!(status(&a, 3, "2026-12-08", 0).0, SlotStatus::Booked);
+        assert_eq!(status(&a, 3, "2026-12-08", 1).0, SlotStatus::Free);
+        assert_eq!(status(&a, 3, "2026-12-08", 2).0, SlotStatus::Booked);
+    }
+
+    #[test]
+    fn closures_window_and_past() {
+        let range = DateRange::new(d("2026-12-27"), d("2027-03-05")).unwrap();
+        let now = at("2026-12-28", 1030); // Monday 17:30 local
+        let a = compute(&gym(), range, &[], now);
+        // The day before is over.
+        assert_eq!(status(&a, 1, "2026-12-27", 2).0, SlotStatus::Past);
+        assert_eq!(
+            status(&a, 1, "2026-12-29", 0),
+            (SlotStatus::Closed, Some(SlotReason::Closure { closure: ClosureReason::YearEnd }))
+        );
+        // 2027-01-05 (Tue): booking closes 01-04 17:00, so still free now.
+        assert_eq!(status(&a, 1, "2027-01-05", 0).0, SlotStatus::Free);
+        // 2027-01-12 closed because 成人の日 fell on Monday 01-11.
+        assert_eq!(
+            status(&a, 1, "2027-01-12", 0).1.map(|r| r.code()),
+            Some("shifted_from_holiday")
+        );
+        assert_eq!(status(&a, 1, "2027-01-11", 0).0, SlotStatus::Free);
+        // Booking for March opened on 12-01.
+        assert_eq!(status(&a, 1, "2027-03-05", 0).0, SlotStatus::Free);
+        assert_eq!(a.holidays.get(&d("2027-01-11")), Some(&Holiday::ComingOfAgeDay));
+        assert!(a.closures.contains_key(&d("2027-01-04")));
+    }
+
+    #[test]
+    fn window_boundaries_to_the_minute() {
+        let range = DateRange::new(d("2027-03-02"), d("2027-03-02")).unwrap();
+        // Booking for March opens 2026-12-01 09:00 local (00:00 UTC).
+        let before = compute(&gym(), range, &[], at("2026-12-01", 539));
+        assert_eq!(status(&before, 1, "2027-03-02", 0).0, SlotStatus::NotYetOpen);
+        let open = compute(&gym(), range, &[], at("2026-12-01", 540));
+        assert_eq!(status(&open, 1, "2027-03-02", 0).0, SlotStatus::Free);
+        // It closes 2027-03-01 17:00 local.
+        let last = compute(&gym(), range, &[], at("2027-03-01", 1019));
+        assert_eq!(status(&last, 1, "2027-03-02", 0).0, SlotStatus::Free);
+        let closed = compute(&gym(), range, &[], at("2027-03-01", 1020));
+        assert_eq!(
+            status(&closed, 1, "2027-03-02", 0),
+            (SlotStatus::Closed, Some(SlotReason::WindowClosed))
+        );
+    }
+
+    #[test]
+    fn instants_are_utc_from_local_wall_clock() {
+        let range = DateRange::new(d("2026-12-08"), d("2026-12-08")).unwrap();
+        let a = compute(&gym(), range, &[], at("2026-11-22", 0));
+        let morning = &a.units[0].slots[0];
+        assert_eq!(morning.start.to_rfc3339(), "2026-12-08T00:00:00+00:00");
+        // 夜間 ends 21:30 JST = 12:30 UTC.
+        assert_eq!(a.units[0].slots[2].end.to_rfc3339(), "2026-12-08T12:30:00+00:00");
+        // In a zone with DST a slot in the spring-forward gap is not offered.
+        let mut ny = gym();
+        ny.tz = chrono_tz::America::New_York;
+        ny.units[0].slots = SlotPlan::Grid { step: 60 };
+        ny.hours = OpeningHours([Some((0, 240)); 7]);
+        let range = DateRange::new(d("2027-03-14"), d("2027-03-14")).unwrap();
+        let a = compute(&ny, range, &[], at("2026-11-22", 0));
+        let starts: Vec<_> = a.units[0].slots.iter().map(|s| s.start.with_timezone(&ny.tz).format("%H:%M").to_string()).collect();
+        assert_eq!(starts, vec!["00:00", "01:00", "03:00"]);
+    }
+
+    #[test]
+    fn day_status_counts() {
+        let slot = |status| Slot { date: d("2026-12-08"), start: at("2026-12-08", 0), end: at("2026-12-08", 60), template: None, status, reason: None };
+        use SlotStatus::*;
+        let day = |s: &[SlotStatus]| day_status(s.iter().map(|x| slot(*x)).collect::<Vec<_>>().iter(), false);
+        assert_eq!(day(&[Free, Free, Booked]), DayStatus::Available);
+        assert_eq!(day(&[Free, Booked, Booked, Booked]), DayStatus::Few);
+        assert_eq!(day(&[Booked, Booked, Past]), DayStatus::Full);
+        assert_eq!(day(&[NotYetOpen]), DayStatus::NotYetOpen);
+        assert_eq!(day(&[Past, Past]), DayStatus::Past);
+        assert_eq!(day(&[]), DayStatus::NoSlots);
+        assert_eq!(day_status([].iter(), true), DayStatus::Closed);
+    }
+
+    #[test]
+    fn parent_cycle_in_bad_data_does_not_hang() {
+        let mut plan = gym();
+        plan.units[0].parent = Some(UnitId(2));
+        let range = DateRange::new(d("2026-12-08"), d("2026-12-08")).unwrap();
+        let a = compute(&plan, range, &[], at("2026-11-22", 0));
+        assert_eq!(a.units.len(), 3);
+    }
+}

@@ -1,0 +1,18 @@
+//! Pure domain types and rules of the town booking system: calendars, Japanese
+//! public holidays, facility closures, slot generation and availability.
+//!
+//! No I/O lives here: the store loads rows and hands plain values to these
+//! functions, so nearly every rule is unit-tested in this crate. The crate also
+//! compiles for `wasm32` because the front end shares its view types (`view`).
+
+pub mod availability;
+pub mod calendar;
+pub mod closure;
+pub mod error;
+pub mod holidays;
+pub mod ids;
+pub mod reference;
+pub mod schedule;
+pub mod view;
+
+pub use error::DomainError;

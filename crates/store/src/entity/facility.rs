@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "facility")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub municipality_id: i64,
+    pub name_ja: String,
+    pub name_en: String,
+    pub address_ja: String,
+    pub address_en: String,
+    pub phone: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub accessibility_ja: String,
+    pub accessibility_en: String,
+    /// Comma-separated weekdays: `mon,tue`.
+    pub closed_weekdays: String,
+    pub shift_when_holiday: bool,
+    pub year_end_closure: bool,
+    pub closed_on_holidays: bool,
+    pub sort_order: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

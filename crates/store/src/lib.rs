@@ -1,0 +1,98 @@
+//! Database access: connection set-up (SQLite by default, PostgreSQL by URL),
+//! migrations, the queries the app needs, and the demo-town seed.
+//!
+//! Rule for errors: everything here returns [`StoreError`]; callers map it to
+//! a user-facing message once (see `app::error`) and log the cause.
+
+pub mod entity;
+pub mod migration;
+mod queries;
+pub mod seed;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use queries::{FacilityRecord, UnitRecord};
+
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+/// The SQLite file used when no `DATABASE_URL` is set.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/town.db";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Db(#[from] DbErr),
+    #[error("inconsistent data: {0}")]
+    Corrupt(String),
+    #[error("cannot prepare the database file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// A handle to the database; cheap to clone (a connection pool inside).
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+}
+
+impl Store {
+    /// Connects, creating the SQLite file (and its folder) if needed, and
+    /// applies pending migrations.
+    pub async fn connect(url: &str) -> Result<Store, StoreError> {
+        if let Some(path) = sqlite_path(url) {
+            if let Some(dir) = std::path::Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)?;
+            }
+        }
+        let mut opts = ConnectOptions::new(url.to_owned());
+        // sqlx would log statements; keep queries (and any personal data
+        // near them) out of the log.
+        opts.sqlx_logging(false)
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10));
+        // WAL lets readers run while one writer commits; FULL sync makes a
+        // commit durable before we answer, so a confirmed booking survives
+        // `kill -9` (and a power cut).
+        opts.map_sqlx_sqlite_opts(|o| {
+            o.journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .create_if_missing(true)
+        });
+        let db = Database::connect(opts).await?;
+        migration::Migrator::up(&db, None).await?;
+        Ok(Store { db })
+    }
+
+    pub fn backend(&self) -> DbBackend {
+        self.db.get_database_backend()
+    }
+
+    pub fn connection(&self) -> &DatabaseConnection {
+        &self.db
+    }
+}
+
+/// The file path of a SQLite URL (`sqlite://data/town.db?mode=rwc` →
+/// `data/town.db`), or `None` for other databases and in-memory SQLite.
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_path;
+
+    #[test]
+    fn sqlite_paths() {
+        assert_eq!(sqlite_path("sqlite://data/town.db"), Some("data/town.db"));
+        assert_eq!(sqlite_path("sqlite:///tmp/x.db?mode=rwc"), Some("/tmp/x.db"));
+        assert_eq!(sqlite_path("sqlite::memory:"), None);
+        assert_eq!(sqlite_path("postgres://postgres@127.0.0.1/test"), None);
+    }
+}

@@ -1,0 +1,15 @@
+//! Schema migrations, shared by SQLite and PostgreSQL. Files are named
+//! `mYYYYMMDD_NNNNNN_what.rs` as sea-orm's tooling expects.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_schema;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261122_000001_schema::Migration)]
+    }
+}

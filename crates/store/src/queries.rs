@@ -1,0 +1,223 @@
+//! Read queries: facilities with their rules, and busy intervals. Each call
+//! runs a fixed number of queries whatever the number of facilities (no N+1).
+
+use chrono::{DateTime, Utc, Weekday};
+use chrono_tz::Tz;
+use domain::availability::{Busy, FacilityPlan, UnitPlan};
+use domain::closure::{ClosureRules, DatedClosure};
+use domain::ids::{FacilityId, MunicipalityId, UnitId};
+use domain::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
+use domain::view::Text;
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+use crate::entity::{booking, closure, facility, municipality, opening_hours, slot_template, unit};
+use crate::{Store, StoreError};
+
+/// A unit's descriptive fields (its rules are in the facility's plan).
+#[derive(Clone, Debug)]
+pub struct UnitRecord {
+    pub id: UnitId,
+    pub parent: Option<UnitId>,
+    pub name: Text,
+    pub notes: Text,
+    pub capacity: u32,
+    pub grid: bool,
+}
+
+/// A facility with everything needed to show it and compute availability.
+#[derive(Clone, Debug)]
+pub struct FacilityRecord {
+    pub id: FacilityId,
+    pub municipality: MunicipalityId,
+    pub name: Text,
+    pub address: Text,
+    pub phone: String,
+    pub description: Text,
+    pub accessibility: Text,
+    /// Rules; `plan.units` is in the same order as `units`.
+    pub plan: FacilityPlan,
+    pub units: Vec<UnitRecord>,
+}
+
+fn weekday(code: &str) -> Option<Weekday> {
+    code.trim().parse().ok()
+}
+
+fn non_negative(value: i32, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} is negative")))
+}
+
+impl Store {
+    /// All facilities, in display order.
+    pub async fn facilities(&self) -> Result<Vec<FacilityRecord>, StoreError> {
+        self.load(None).await
+    }
+
+    /// One facility, or `None` if there is no such id.
+    pub async fn facility(&self, id: FacilityId) -> Result<Option<FacilityRecord>, StoreError> {
+        Ok(self.load(Some(id)).await?.into_iter().next())
+    }
+
+    async fn load(&self, only: Option<FacilityId>) -> Result<Vec<FacilityRecord>, StoreError> {
+        let db = &self.db;
+        let mut q = facility::Entity::find().order_by_asc(facility::Column::SortOrder);
+        if let Some(id) = only {
+            q = q.filter(facility::Column::Id.eq(id.0));
+        }
+        let facilities = q.all(db).await?;
+        if facilities.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ids: Vec<i64> = facilities.iter().map(|f| f.id).collect();
+        let zones: HashMap<i64, String> = municipality::Entity::find()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|m| (m.id, m.time_zone))
+            .collect();
+        let hours = opening_hours::Entity::find()
+            .filter(opening_hours::Column::FacilityId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        let closures = closure::Entity::find()
+            .filter(closure::Column::FacilityId.is_in(ids.clone()))
+            .filter(closure::Column::UnitId.is_null())
+            .all(db)
+            .await?;
+        let units = unit::Entity::find()
+            .filter(unit::Column::FacilityId.is_in(ids))
+            .order_by_asc(unit::Column::SortOrder)
+            .order_by_asc(unit::Column::Id)
+            .all(db)
+            .await?;
+        let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        let mut templates: HashMap<i64, Vec<slot_template::Model>> = HashMap::new();
+        for t in slot_template::Entity::find()
+            .filter(slot_template::Column::UnitId.is_in(unit_ids))
+            .order_by_asc(slot_template::Column::SortOrder)
+            .order_by_asc(slot_template::Column::StartMinute)
+            .all(db)
+            .await?
+        {
+            templates.entry(t.unit_id).or_default().push(t);
+        }
+
+        facilities
+            .into_iter()
+            .map(|f| {
+                let tz: Tz = zones
+                    .get(&f.municipality_id)
+                    .and_then(|z| z.parse().ok())
+                    .ok_or_else(|| StoreError::Corrupt(format!("facility {} has no valid time zone", f.id)))?;
+                let mut week = [None; 7];
+                for h in hours.iter().filter(|h| h.facility_id == f.id) {
+                    let day = usize::try_from(h.weekday).ok().filter(|d| *d < 7).ok_or_else(|| {
+                        StoreError::Corrupt(format!("opening hours weekday {}", h.weekday))
+                    })?;
+                    week[day] = Some((non_negative(h.opens_minute, "opening")?, non_negative(h.closes_minute, "closing")?));
+                }
+                let rules = ClosureRules {
+                    weekly: f.closed_weekdays.split(',').filter_map(weekday).collect(),
+                    shift_when_holiday: f.shift_when_holiday,
+                    year_end: f.year_end_closure,
+                    closed_on_holidays: f.closed_on_holidays,
+                    dated: closures
+                        .iter()
+                        .filter(|c| c.facility_id == f.id)
+                        .map(|c| DatedClosure {
+                            from: c.from_date,
+                            to: c.to_date,
+                            reason: Text::new(&c.reason_ja, &c.reason_en),
+                        })
+                        .collect(),
+                };
+                let mut plans = Vec::new();
+                let mut records = Vec::new();
+                for u in units.iter().filter(|u| u.facility_id == f.id) {
+                    let grid = u.booking_kind == "grid";
+                    let slots = if grid {
+                        SlotPlan::Grid { step: non_negative(u.grid_step_minutes, "grid step")? }
+                    } else {
+                        SlotPlan::Fixed(
+                            templates
+                                .get(&u.id)
+                                .into_iter()
+                                .flatten()
+                                .map(|t| {
+                                    Ok(SlotTemplate {
+                                        label: Text::new(&t.label_ja, &t.label_en),
+                                        start: non_negative(t.start_minute, "slot start")?,
+                                        end: non_negative(t.end_minute, "slot end")?,
+                                    })
+                                })
+                                .collect::<Result<_, StoreError>>()?,
+                        )
+                    };
+                    plans.push(UnitPlan {
+                        id: UnitId(u.id),
+                        parent: u.parent_id.map(UnitId),
+                        slots,
+                        window: BookingWindow {
+                            open_months_before: non_negative(u.open_months_before, "window")?,
+                            open_day: non_negative(u.open_day, "window")?,
+                            open_minute: non_negative(u.open_minute, "window")?,
+                            close_days_before: non_negative(u.close_days_before, "window")?,
+                            close_minute: non_negative(u.close_minute, "window")?,
+                        },
+                    });
+                    records.push(UnitRecord {
+                        id: UnitId(u.id),
+                        parent: u.parent_id.map(UnitId),
+                        name: Text::new(&u.name_ja, &u.name_en),
+                        notes: Text::new(&u.notes_ja, &u.notes_en),
+                        capacity: non_negative(u.capacity, "capacity")?,
+                        grid,
+                    });
+                }
+                Ok(FacilityRecord {
+                    id: FacilityId(f.id),
+                    municipality: MunicipalityId(f.municipality_id),
+                    name: Text::new(f.name_ja, f.name_en),
+                    address: Text::new(f.address_ja, f.address_en),
+                    phone: f.phone,
+                    description: Text::new(f.description_ja, f.description_en),
+                    accessibility: Text::new(f.accessibility_ja, f.accessibility_en),
+                    plan: FacilityPlan { tz, hours: OpeningHours(week), closures: rules, units: plans },
+                    units: records,
+                })
+            })
+            .collect()
+    }
+
+    /// Time held on `units` between `from` and `to` by confirmed bookings and
+    /// by pending ones that have not expired at `now`.
+    pub async fn busy(
+        &self,
+        units: &[UnitId],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Busy>, StoreError> {
+        use booking::Column as C;
+        let holding = Condition::any().add(C::Status.eq("confirmed")).add(
+            Condition::all()
+                .add(C::Status.eq("pending"))
+                .add(Condition::any().add(C::ExpiresAt.is_null()).add(C::ExpiresAt.gt(now))),
+        );
+        let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = booking::Entity::find()
+            .select_only()
+            .columns([C::UnitId, C::StartAt, C::EndAt])
+            .filter(C::UnitId.is_in(units.iter().map(|u| u.0)))
+            .filter(C::StartAt.lt(to))
+            .filter(C::EndAt.gt(from))
+            .filter(holding)
+            .into_tuple()
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(unit, start, end)| Busy { unit: UnitId(unit), start, end })
+            .collect())
+    }
+}
