@@ -1,1 +1,9 @@
+//! The browser entry point: hydrates the server-rendered page into the SPA.
 
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

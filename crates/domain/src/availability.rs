@@ -147,7 +147,10 @@ fn space_sharers(units: &[UnitPlan], unit: UnitId) -> Vec<UnitId> {
 }
 
 /// Busy intervals relevant to each unit (own and shared space), sorted by start.
-fn busy_by_unit(units: &[UnitPlan], busy: &[Busy]) -> HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> {
+fn busy_by_unit(
+    units: &[UnitPlan],
+    busy: &[Busy],
+) -> HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> {
     let mut direct: HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
     for b in busy {
         direct.entry(b.unit).or_default().push((b.start, b.end));
@@ -167,14 +170,26 @@ fn busy_by_unit(units: &[UnitPlan], busy: &[Busy]) -> HashMap<UnitId, Vec<(DateT
         .collect()
 }
 
-fn overlaps(intervals: &[(DateTime<Utc>, DateTime<Utc>)], start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+fn overlaps(
+    intervals: &[(DateTime<Utc>, DateTime<Utc>)],
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> bool {
     // Intervals are sorted by start; only those starting before `end` can overlap.
     let candidates = intervals.partition_point(|(s, _)| *s < end);
-    intervals[..candidates].iter().rev().any(|(_, e)| *e > start)
+    intervals[..candidates]
+        .iter()
+        .rev()
+        .any(|(_, e)| *e > start)
 }
 
 /// Computes every slot of every unit of the facility for the range.
-pub fn compute(plan: &FacilityPlan, range: DateRange, busy: &[Busy], now: DateTime<Utc>) -> Availability {
+pub fn compute(
+    plan: &FacilityPlan,
+    range: DateRange,
+    busy: &[Busy],
+    now: DateTime<Utc>,
+) -> Availability {
     let holidays = holidays_between(range.from - chrono::Duration::days(14), range.to);
     let busy = busy_by_unit(&plan.units, busy);
     let now_local = now.with_timezone(&plan.tz).naive_local();
@@ -182,7 +197,10 @@ pub fn compute(plan: &FacilityPlan, range: DateRange, busy: &[Busy], now: DateTi
     let mut units: Vec<UnitSlots> = plan
         .units
         .iter()
-        .map(|u| UnitSlots { unit: u.id, slots: Vec::new() })
+        .map(|u| UnitSlots {
+            unit: u.id,
+            slots: Vec::new(),
+        })
         .collect();
     for date in range.days() {
         let closure = plan.closures.closure_on(date, &holidays);
@@ -203,7 +221,10 @@ pub fn compute(plan: &FacilityPlan, range: DateRange, busy: &[Busy], now: DateTi
                     continue;
                 };
                 let (status, reason) = if let Some(c) = &closure {
-                    (SlotStatus::Closed, Some(SlotReason::Closure { closure: c.clone() }))
+                    (
+                        SlotStatus::Closed,
+                        Some(SlotReason::Closure { closure: c.clone() }),
+                    )
                 } else if start <= now {
                     (SlotStatus::Past, None)
                 } else if overlaps(unit_busy, start, end) {
@@ -215,12 +236,27 @@ pub fn compute(plan: &FacilityPlan, range: DateRange, busy: &[Busy], now: DateTi
                 } else {
                     (SlotStatus::Free, None)
                 };
-                out.slots.push(Slot { date, start, end, template, status, reason });
+                out.slots.push(Slot {
+                    date,
+                    start,
+                    end,
+                    template,
+                    status,
+                    reason,
+                });
             }
         }
     }
-    let holidays = holidays.into_iter().filter(|(d, _)| *d >= range.from).collect();
-    Availability { range, units, holidays, closures }
+    let holidays = holidays
+        .into_iter()
+        .filter(|(d, _)| *d >= range.from)
+        .collect();
+    Availability {
+        range,
+        units,
+        holidays,
+        closures,
+    }
 }
 
 /// A day's overall state for the month calendar.
@@ -261,7 +297,11 @@ pub fn day_status<'a>(slots: impl IntoIterator<Item = &'a Slot>, closed: bool) -
     let get = |s| count.get(&s).copied().unwrap_or(0);
     let (free, booked) = (get(SlotStatus::Free), get(SlotStatus::Booked));
     if free > 0 {
-        if free * 4 <= free + booked { DayStatus::Few } else { DayStatus::Available }
+        if free * 4 <= free + booked {
+            DayStatus::Few
+        } else {
+            DayStatus::Available
+        }
     } else if booked > 0 {
         DayStatus::Full
     } else if get(SlotStatus::NotYetOpen) > 0 {
@@ -293,31 +333,71 @@ mod tests {
     }
 
     fn window() -> BookingWindow {
-        BookingWindow { open_months_before: 3, open_day: 1, open_minute: 540, close_days_before: 1, close_minute: 1020 }
+        BookingWindow {
+            open_months_before: 3,
+            open_day: 1,
+            open_minute: 540,
+            close_days_before: 1,
+            close_minute: 1020,
+        }
     }
 
     fn fixed() -> SlotPlan {
         SlotPlan::Fixed(vec![
-            SlotTemplate { label: Text::new("午前", "Morning"), start: 540, end: 720 },
-            SlotTemplate { label: Text::new("午後", "Afternoon"), start: 780, end: 1020 },
-            SlotTemplate { label: Text::new("夜間", "Evening"), start: 1080, end: 1290 },
+            SlotTemplate {
+                label: Text::new("午前", "Morning"),
+                start: 540,
+                end: 720,
+            },
+            SlotTemplate {
+                label: Text::new("午後", "Afternoon"),
+                start: 780,
+                end: 1020,
+            },
+            SlotTemplate {
+                label: Text::new("夜間", "Evening"),
+                start: 1080,
+                end: 1290,
+            },
         ])
     }
 
     /// A gym: 全面 (1) containing 半面A (2) and 半面B (3).
     fn gym() -> FacilityPlan {
-        let unit = |id, parent: Option<i64>| UnitPlan { id: UnitId(id), parent: parent.map(UnitId), slots: fixed(), window: window() };
+        let unit = |id, parent: Option<i64>| UnitPlan {
+            id: UnitId(id),
+            parent: parent.map(UnitId),
+            slots: fixed(),
+            window: window(),
+        };
         FacilityPlan {
             tz: TOKYO,
             hours: OpeningHours([Some((540, 1290)); 7]),
-            closures: ClosureRules { weekly: vec![Weekday::Mon], shift_when_holiday: true, year_end: true, ..Default::default() },
+            closures: ClosureRules {
+                weekly: vec![Weekday::Mon],
+                shift_when_holiday: true,
+                year_end: true,
+                ..Default::default()
+            },
             units: vec![unit(1, None), unit(2, Some(1)), unit(3, Some(1))],
         }
     }
 
-    fn status(a: &Availability, unit: i64, date: &str, template: usize) -> (SlotStatus, Option<SlotReason>) {
-        let s = a.units.iter().find(|u| u.unit == UnitId(unit)).unwrap()
-            .slots.iter().find(|s| s.date == d(date) && s.template == Some(template)).unwrap();
+    fn status(
+        a: &Availability,
+        unit: i64,
+        date: &str,
+        template: usize,
+    ) -> (SlotStatus, Option<SlotReason>) {
+        let s = a
+            .units
+            .iter()
+            .find(|u| u.unit == UnitId(unit))
+            .unwrap()
+            .slots
+            .iter()
+            .find(|s| s.date == d(date) && s.template == Some(template))
+            .unwrap();
         (s.status, s.reason.clone())
     }
 
@@ -327,17 +407,41 @@ mod tests {
         let now = at("2026-11-22", 600);
         // 半面A booked Tuesday afternoon; 全面 booked Wednesday morning.
         let busy = [
-            Busy { unit: UnitId(2), start: at("2026-12-08", 780), end: at("2026-12-08", 1020) },
-            Busy { unit: UnitId(1), start: at("2026-12-09", 540), end: at("2026-12-09", 720) },
+            Busy {
+                unit: UnitId(2),
+                start: at("2026-12-08", 780),
+                end: at("2026-12-08", 1020),
+            },
+            Busy {
+                unit: UnitId(1),
+                start: at("2026-12-09", 540),
+                end: at("2026-12-09", 720),
+            },
         ];
         let a = compute(&gym(), range, &busy, now);
         assert_eq!(status(&a, 2, "2026-12-08", 1).0, SlotStatus::Booked);
-        assert_eq!(status(&a, 1, "2026-12-08", 1).0, SlotStatus::Booked, "parent blocked by child");
-        assert_eq!(status(&a, 3, "2026-12-08", 1).0, SlotStatus::Free, "sibling stays free");
+        assert_eq!(
+            status(&a, 1, "2026-12-08", 1).0,
+            SlotStatus::Booked,
+            "parent blocked by child"
+        );
+        assert_eq!(
+            status(&a, 3, "2026-12-08", 1).0,
+            SlotStatus::Free,
+            "sibling stays free"
+        );
         assert_eq!(status(&a, 1, "2026-12-08", 0).0, SlotStatus::Free);
         for unit in 1..=3 {
-            assert_eq!(status(&a, unit, "2026-12-09", 0).0, SlotStatus::Booked, "unit {unit}");
-            assert_eq!(status(&a, unit, "2026-12-09", 1).0, SlotStatus::Free, "unit {unit}");
+            assert_eq!(
+                status(&a, unit, "2026-12-09", 0).0,
+                SlotStatus::Booked,
+                "unit {unit}"
+            );
+            assert_eq!(
+                status(&a, unit, "2026-12-09", 1).0,
+                SlotStatus::Free,
+                "unit {unit}"
+            );
         }
     }
 
@@ -346,8 +450,16 @@ mod tests {
         let range = DateRange::new(d("2026-12-08"), d("2026-12-08")).unwrap();
         // Ends exactly when the afternoon starts, starts exactly when it ends.
         let busy = [
-            Busy { unit: UnitId(3), start: at("2026-12-08", 700), end: at("2026-12-08", 780) },
-            Busy { unit: UnitId(3), start: at("2026-12-08", 1020), end: at("2026-12-08", 1100) },
+            Busy {
+                unit: UnitId(3),
+                start: at("2026-12-08", 700),
+                end: at("2026-12-08", 780),
+            },
+            Busy {
+                unit: UnitId(3),
+                start: at("2026-12-08", 1020),
+                end: at("2026-12-08", 1100),
+            },
         ];
         let a = compute(&gym(), range, &busy, at("2026-11-22", 600));
         assert_eq!(status(&a, 3, "2026-12-08", 0).0, SlotStatus::Booked);
@@ -364,7 +476,12 @@ mod tests {
         assert_eq!(status(&a, 1, "2026-12-27", 2).0, SlotStatus::Past);
         assert_eq!(
             status(&a, 1, "2026-12-29", 0),
-            (SlotStatus::Closed, Some(SlotReason::Closure { closure: ClosureReason::YearEnd }))
+            (
+                SlotStatus::Closed,
+                Some(SlotReason::Closure {
+                    closure: ClosureReason::YearEnd
+                })
+            )
         );
         // 2027-01-05 (Tue): booking closes 01-04 17:00, so still free now.
         assert_eq!(status(&a, 1, "2027-01-05", 0).0, SlotStatus::Free);
@@ -376,7 +493,10 @@ mod tests {
         assert_eq!(status(&a, 1, "2027-01-11", 0).0, SlotStatus::Free);
         // Booking for March opened on 12-01.
         assert_eq!(status(&a, 1, "2027-03-05", 0).0, SlotStatus::Free);
-        assert_eq!(a.holidays.get(&d("2027-01-11")), Some(&Holiday::ComingOfAgeDay));
+        assert_eq!(
+            a.holidays.get(&d("2027-01-11")),
+            Some(&Holiday::ComingOfAgeDay)
+        );
         assert!(a.closures.contains_key(&d("2027-01-04")));
     }
 
@@ -385,7 +505,10 @@ mod tests {
         let range = DateRange::new(d("2027-03-02"), d("2027-03-02")).unwrap();
         // Booking for March opens 2026-12-01 09:00 local (00:00 UTC).
         let before = compute(&gym(), range, &[], at("2026-12-01", 539));
-        assert_eq!(status(&before, 1, "2027-03-02", 0).0, SlotStatus::NotYetOpen);
+        assert_eq!(
+            status(&before, 1, "2027-03-02", 0).0,
+            SlotStatus::NotYetOpen
+        );
         let open = compute(&gym(), range, &[], at("2026-12-01", 540));
         assert_eq!(status(&open, 1, "2027-03-02", 0).0, SlotStatus::Free);
         // It closes 2027-03-01 17:00 local.
@@ -405,7 +528,10 @@ mod tests {
         let morning = &a.units[0].slots[0];
         assert_eq!(morning.start.to_rfc3339(), "2026-12-08T00:00:00+00:00");
         // 夜間 ends 21:30 JST = 12:30 UTC.
-        assert_eq!(a.units[0].slots[2].end.to_rfc3339(), "2026-12-08T12:30:00+00:00");
+        assert_eq!(
+            a.units[0].slots[2].end.to_rfc3339(),
+            "2026-12-08T12:30:00+00:00"
+        );
         // In a zone with DST a slot in the spring-forward gap is not offered.
         let mut ny = gym();
         ny.tz = chrono_tz::America::New_York;
@@ -413,15 +539,28 @@ mod tests {
         ny.hours = OpeningHours([Some((0, 240)); 7]);
         let range = DateRange::new(d("2027-03-14"), d("2027-03-14")).unwrap();
         let a = compute(&ny, range, &[], at("2026-11-22", 0));
-        let starts: Vec<_> = a.units[0].slots.iter().map(|s| s.start.with_timezone(&ny.tz).format("%H:%M").to_string()).collect();
+        let starts: Vec<_> = a.units[0]
+            .slots
+            .iter()
+            .map(|s| s.start.with_timezone(&ny.tz).format("%H:%M").to_string())
+            .collect();
         assert_eq!(starts, vec!["00:00", "01:00", "03:00"]);
     }
 
     #[test]
     fn day_status_counts() {
-        let slot = |status| Slot { date: d("2026-12-08"), start: at("2026-12-08", 0), end: at("2026-12-08", 60), template: None, status, reason: None };
+        let slot = |status| Slot {
+            date: d("2026-12-08"),
+            start: at("2026-12-08", 0),
+            end: at("2026-12-08", 60),
+            template: None,
+            status,
+            reason: None,
+        };
         use SlotStatus::*;
-        let day = |s: &[SlotStatus]| day_status(s.iter().map(|x| slot(*x)).collect::<Vec<_>>().iter(), false);
+        let day = |s: &[SlotStatus]| {
+            day_status(s.iter().map(|x| slot(*x)).collect::<Vec<_>>().iter(), false)
+        };
         assert_eq!(day(&[Free, Free, Booked]), DayStatus::Available);
         assert_eq!(day(&[Free, Booked, Booked, Booked]), DayStatus::Few);
         assert_eq!(day(&[Booked, Booked, Past]), DayStatus::Full);

@@ -179,7 +179,15 @@ mod tests {
     #[test]
     fn parses_dates_and_refuses_bad_ones() {
         assert_eq!(parse_date(Field::From, "2026-12-07"), Ok(d(2026, 12, 7)));
-        for bad in ["2026-13-01", "2026-02-30", "26-12-07", "2026/12/07", "２０２６-12-07", "2026-12-7", "x"] {
+        for bad in [
+            "2026-13-01",
+            "2026-02-30",
+            "26-12-07",
+            "2026/12/07",
+            "２０２６-12-07",
+            "2026-12-7",
+            "x",
+        ] {
             assert_eq!(
                 parse_date(Field::From, bad),
                 Err(DomainError::invalid(Field::From, InvalidReason::DateFormat)),
@@ -192,23 +200,62 @@ mod tests {
         );
         assert_eq!(
             parse_date(Field::To, "1999-12-31"),
-            Err(DomainError::invalid(Field::To, InvalidReason::OutOfSupportedYears))
+            Err(DomainError::invalid(
+                Field::To,
+                InvalidReason::OutOfSupportedYears
+            ))
         );
         assert_eq!(
             parse_date(Field::To, "2100-01-01"),
-            Err(DomainError::invalid(Field::To, InvalidReason::OutOfSupportedYears))
+            Err(DomainError::invalid(
+                Field::To,
+                InvalidReason::OutOfSupportedYears
+            ))
         );
     }
 
     #[test]
     fn months_parse_and_step_across_years() {
         let m = YearMonth::parse("2026-12").unwrap();
-        assert_eq!(m.next(), YearMonth { year: 2027, month: 1 });
-        assert_eq!(m.add_months(-12), YearMonth { year: 2025, month: 12 });
-        assert_eq!(YearMonth { year: 2027, month: 1 }.prev(), m);
-        assert_eq!(YearMonth { year: 2028, month: 2 }.last_day(), d(2028, 2, 29));
+        assert_eq!(
+            m.next(),
+            YearMonth {
+                year: 2027,
+                month: 1
+            }
+        );
+        assert_eq!(
+            m.add_months(-12),
+            YearMonth {
+                year: 2025,
+                month: 12
+            }
+        );
+        assert_eq!(
+            YearMonth {
+                year: 2027,
+                month: 1
+            }
+            .prev(),
+            m
+        );
+        assert_eq!(
+            YearMonth {
+                year: 2028,
+                month: 2
+            }
+            .last_day(),
+            d(2028, 2, 29)
+        );
         assert_eq!(m.to_string(), "2026-12");
-        for bad in ["2026-1", "2026-00", "2026-13", "abcd-ef", "202612", "2026-12-01"] {
+        for bad in [
+            "2026-1",
+            "2026-00",
+            "2026-13",
+            "abcd-ef",
+            "202612",
+            "2026-12-01",
+        ] {
             assert!(YearMonth::parse(bad).is_err(), "{bad}");
         }
         assert!(YearMonth::parse("3000-01").is_err());
@@ -227,7 +274,9 @@ mod tests {
             ))
         );
         assert_eq!(
-            DateRange::new(d(2026, 1, 2), d(2026, 1, 1)).unwrap_err().code(),
+            DateRange::new(d(2026, 1, 2), d(2026, 1, 1))
+                .unwrap_err()
+                .code(),
             "end_before_start"
         );
         assert!(DateRange::parse(None, Some("2026-01-01")).is_err());

@@ -149,14 +149,20 @@ mod tests {
         let r = monday_rules();
         // 2027-01-11 is 成人の日 (Monday): open, closed Tuesday instead.
         assert_eq!(closure(&r, "2027-01-11"), None);
-        assert_eq!(closure(&r, "2027-01-12"), Some(ClosureReason::ShiftedFromHoliday));
+        assert_eq!(
+            closure(&r, "2027-01-12"),
+            Some(ClosureReason::ShiftedFromHoliday)
+        );
         assert_eq!(closure(&r, "2027-01-13"), None);
         // An ordinary Monday is closed.
         assert_eq!(closure(&r, "2027-01-18"), Some(ClosureReason::Weekly));
         // Golden Week 2026: Mon 5/4, Tue 5/5, Wed 5/6 are holidays -> Thu 5/7.
         assert_eq!(closure(&r, "2026-05-04"), None);
         assert_eq!(closure(&r, "2026-05-06"), None);
-        assert_eq!(closure(&r, "2026-05-07"), Some(ClosureReason::ShiftedFromHoliday));
+        assert_eq!(
+            closure(&r, "2026-05-07"),
+            Some(ClosureReason::ShiftedFromHoliday)
+        );
         // Without the rule a holiday Monday stays closed.
         let plain = ClosureRules {
             shift_when_holiday: false,
@@ -175,10 +181,7 @@ mod tests {
         assert_eq!(closure(&r, "2027-01-03"), Some(ClosureReason::YearEnd));
         assert_eq!(closure(&r, "2027-01-04"), Some(ClosureReason::Weekly));
         assert_eq!(closure(&r, "2027-01-05"), None);
-        assert_eq!(
-            closure(&r, "2027-02-16").map(|c| c.code()),
-            Some("dated")
-        );
+        assert_eq!(closure(&r, "2027-02-16").map(|c| c.code()), Some("dated"));
         assert_eq!(closure(&r, "2027-02-17"), None);
     }
 

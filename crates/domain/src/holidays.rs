@@ -119,14 +119,20 @@ fn statutory(year: i32) -> Vec<(NaiveDate, Holiday)> {
         (ymd(year, 1, 1), NewYearsDay),
         (nth_weekday(year, 1, Weekday::Mon, 2), ComingOfAgeDay),
         (ymd(year, 2, 11), NationalFoundationDay),
-        (ymd(year, 3, equinox_day(year, 20_843_100)), VernalEquinoxDay),
+        (
+            ymd(year, 3, equinox_day(year, 20_843_100)),
+            VernalEquinoxDay,
+        ),
         (
             ymd(year, 4, 29),
             if year >= 2007 { ShowaDay } else { GreeneryDay },
         ),
         (ymd(year, 5, 3), ConstitutionDay),
         (ymd(year, 5, 5), ChildrensDay),
-        (ymd(year, 9, equinox_day(year, 23_248_800)), AutumnalEquinoxDay),
+        (
+            ymd(year, 9, equinox_day(year, 23_248_800)),
+            AutumnalEquinoxDay,
+        ),
         (ymd(year, 11, 3), CultureDay),
         (ymd(year, 11, 23), LaborThanksgivingDay),
     ];
@@ -360,8 +366,16 @@ mod tests {
         for year in crate::calendar::FIRST_YEAR..=crate::calendar::LAST_YEAR {
             let all = holidays_in_year(year);
             assert!((15..=24).contains(&all.len()), "{year}: {}", all.len());
-            let spring = all.iter().find(|(_, h)| **h == Holiday::VernalEquinoxDay).unwrap().0;
-            let autumn = all.iter().find(|(_, h)| **h == Holiday::AutumnalEquinoxDay).unwrap().0;
+            let spring = all
+                .iter()
+                .find(|(_, h)| **h == Holiday::VernalEquinoxDay)
+                .unwrap()
+                .0;
+            let autumn = all
+                .iter()
+                .find(|(_, h)| **h == Holiday::AutumnalEquinoxDay)
+                .unwrap()
+                .0;
             assert!((19..=21).contains(&spring.day()), "{year} {spring}");
             assert!((22..=24).contains(&autumn.day()), "{year} {autumn}");
             // No substitute holiday on a Sunday, none outside the year.
@@ -378,7 +392,10 @@ mod tests {
     fn between_spans_years() {
         let from = NaiveDate::from_ymd_opt(2026, 12, 20).unwrap();
         let to = NaiveDate::from_ymd_opt(2027, 1, 15).unwrap();
-        let names: Vec<_> = holidays_between(from, to).values().map(|h| h.name_en()).collect();
+        let names: Vec<_> = holidays_between(from, to)
+            .values()
+            .map(|h| h.name_en())
+            .collect();
         assert_eq!(names, vec!["New Year's Day", "Coming of Age Day"]);
     }
 }

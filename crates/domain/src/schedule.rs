@@ -12,8 +12,7 @@ use crate::view::Text;
 pub type Minute = u32;
 
 pub fn local_time(minute: Minute) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0)
-        .expect("minute < 1440")
+    NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0).expect("minute < 1440")
 }
 
 /// Local date and minute as a wall-clock date-time; 1440 is the next midnight.
@@ -123,10 +122,19 @@ mod tests {
     #[test]
     fn window_opens_on_the_first_three_months_ahead() {
         let w = three_months();
-        assert_eq!(w.opens_at(d("2027-03-15")), local_datetime(d("2026-12-01"), 540));
-        assert_eq!(w.opens_at(d("2027-01-01")), local_datetime(d("2026-10-01"), 540));
+        assert_eq!(
+            w.opens_at(d("2027-03-15")),
+            local_datetime(d("2026-12-01"), 540)
+        );
+        assert_eq!(
+            w.opens_at(d("2027-01-01")),
+            local_datetime(d("2026-10-01"), 540)
+        );
         let end_of_month = BookingWindow { open_day: 31, ..w };
-        assert_eq!(end_of_month.opens_at(d("2027-05-10")), local_datetime(d("2027-02-28"), 540));
+        assert_eq!(
+            end_of_month.opens_at(d("2027-05-10")),
+            local_datetime(d("2027-02-28"), 540)
+        );
     }
 
     #[test]
@@ -145,8 +153,16 @@ mod tests {
     #[test]
     fn fixed_slots_respect_opening_hours_and_grid_fits() {
         let plan = SlotPlan::Fixed(vec![
-            SlotTemplate { label: Text::new("午前", "Morning"), start: 540, end: 720 },
-            SlotTemplate { label: Text::new("夜間", "Evening"), start: 1080, end: 1290 },
+            SlotTemplate {
+                label: Text::new("午前", "Morning"),
+                start: 540,
+                end: 720,
+            },
+            SlotTemplate {
+                label: Text::new("夜間", "Evening"),
+                start: 1080,
+                end: 1290,
+            },
         ]);
         assert_eq!(plan.slots((540, 1290)).len(), 2);
         assert_eq!(plan.slots((540, 1020)), vec![(540, 720, Some(0))]);
@@ -156,6 +172,9 @@ mod tests {
         assert_eq!(slots.last(), Some(&(1020, 1080, None)));
         assert_eq!(slots.len(), 10);
         assert!(SlotPlan::Grid { step: 0 }.slots((0, 60)).is_empty());
-        assert_eq!(local_datetime(d("2026-12-07"), 1440), local_datetime(d("2026-12-08"), 0));
+        assert_eq!(
+            local_datetime(d("2026-12-07"), 1440),
+            local_datetime(d("2026-12-08"), 0)
+        );
     }
 }

@@ -203,8 +203,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_supported_by_quality() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"), Lang::En);
-        assert_eq!(Lang::from_accept_language("fr;q=1, ja;q=0.5, en;q=0.4"), Lang::Ja);
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,ja;q=0.8"),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=1, ja;q=0.5, en;q=0.4"),
+            Lang::Ja
+        );
         assert_eq!(Lang::from_accept_language("de, en;q=0.1"), Lang::En);
         assert_eq!(Lang::from_accept_language(""), Lang::Ja);
         assert_eq!(Lang::from_accept_language(";;;,q=x"), Lang::Ja);
@@ -213,13 +219,23 @@ mod tests {
     #[test]
     fn text_falls_back_to_japanese() {
         assert_eq!(Text::new("和室", "").get(Lang::En), "和室");
-        assert_eq!(Text::new("和室", "Japanese-style room").get(Lang::En), "Japanese-style room");
+        assert_eq!(
+            Text::new("和室", "Japanese-style room").get(Lang::En),
+            "Japanese-style room"
+        );
     }
 
     #[test]
     fn slot_view_serialises_with_offset() {
         let t = DateTime::parse_from_rfc3339("2026-12-07T13:00:00+09:00").unwrap();
-        let v = SlotView { start: t, end: t, status: SlotStatus::NotYetOpen, reason: None, reason_code: None, label: None };
+        let v = SlotView {
+            start: t,
+            end: t,
+            status: SlotStatus::NotYetOpen,
+            reason: None,
+            reason_code: None,
+            label: None,
+        };
         let json = serde_json::to_value(&v).unwrap();
         assert_eq!(json["start"], "2026-12-07T13:00:00+09:00");
         assert_eq!(json["status"], "not_yet_open");

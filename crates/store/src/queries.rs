@@ -109,13 +109,21 @@ impl Store {
                 let tz: Tz = zones
                     .get(&f.municipality_id)
                     .and_then(|z| z.parse().ok())
-                    .ok_or_else(|| StoreError::Corrupt(format!("facility {} has no valid time zone", f.id)))?;
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!("facility {} has no valid time zone", f.id))
+                    })?;
                 let mut week = [None; 7];
                 for h in hours.iter().filter(|h| h.facility_id == f.id) {
-                    let day = usize::try_from(h.weekday).ok().filter(|d| *d < 7).ok_or_else(|| {
-                        StoreError::Corrupt(format!("opening hours weekday {}", h.weekday))
-                    })?;
-                    week[day] = Some((non_negative(h.opens_minute, "opening")?, non_negative(h.closes_minute, "closing")?));
+                    let day = usize::try_from(h.weekday)
+                        .ok()
+                        .filter(|d| *d < 7)
+                        .ok_or_else(|| {
+                            StoreError::Corrupt(format!("opening hours weekday {}", h.weekday))
+                        })?;
+                    week[day] = Some((
+                        non_negative(h.opens_minute, "opening")?,
+                        non_negative(h.closes_minute, "closing")?,
+                    ));
                 }
                 let rules = ClosureRules {
                     weekly: f.closed_weekdays.split(',').filter_map(weekday).collect(),
@@ -137,7 +145,9 @@ impl Store {
                 for u in units.iter().filter(|u| u.facility_id == f.id) {
                     let grid = u.booking_kind == "grid";
                     let slots = if grid {
-                        SlotPlan::Grid { step: non_negative(u.grid_step_minutes, "grid step")? }
+                        SlotPlan::Grid {
+                            step: non_negative(u.grid_step_minutes, "grid step")?,
+                        }
                     } else {
                         SlotPlan::Fixed(
                             templates
@@ -183,7 +193,12 @@ impl Store {
                     phone: f.phone,
                     description: Text::new(f.description_ja, f.description_en),
                     accessibility: Text::new(f.accessibility_ja, f.accessibility_en),
-                    plan: FacilityPlan { tz, hours: OpeningHours(week), closures: rules, units: plans },
+                    plan: FacilityPlan {
+                        tz,
+                        hours: OpeningHours(week),
+                        closures: rules,
+                        units: plans,
+                    },
                     units: records,
                 })
             })
@@ -201,9 +216,11 @@ impl Store {
     ) -> Result<Vec<Busy>, StoreError> {
         use booking::Column as C;
         let holding = Condition::any().add(C::Status.eq("confirmed")).add(
-            Condition::all()
-                .add(C::Status.eq("pending"))
-                .add(Condition::any().add(C::ExpiresAt.is_null()).add(C::ExpiresAt.gt(now))),
+            Condition::all().add(C::Status.eq("pending")).add(
+                Condition::any()
+                    .add(C::ExpiresAt.is_null())
+                    .add(C::ExpiresAt.gt(now)),
+            ),
         );
         let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = booking::Entity::find()
             .select_only()
@@ -217,7 +234,11 @@ impl Store {
             .await?;
         Ok(rows
             .into_iter()
-            .map(|(unit, start, end)| Busy { unit: UnitId(unit), start, end })
+            .map(|(unit, start, end)| Busy {
+                unit: UnitId(unit),
+                start,
+                end,
+            })
             .collect())
     }
 }

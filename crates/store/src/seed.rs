@@ -24,7 +24,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         self.0 >> 33
     }
 
@@ -57,11 +60,22 @@ struct FacilitySpec {
 }
 
 fn specs() -> Vec<FacilitySpec> {
-    let room = |name, notes, capacity, fees| UnitSpec { name, notes, capacity, parent: None, grid: false, approval: false, fees };
+    let room = |name, notes, capacity, fees| UnitSpec {
+        name,
+        notes,
+        capacity,
+        parent: None,
+        grid: false,
+        approval: false,
+        fees,
+    };
     vec![
         FacilitySpec {
             name: ("ひだまり町民センター", "Hidamari Community Centre"),
-            address: ("ひだまり町中央1-1（架空）", "1-1 Chuo, Hidamari (fictional)"),
+            address: (
+                "ひだまり町中央1-1（架空）",
+                "1-1 Chuo, Hidamari (fictional)",
+            ),
             phone: "0000-11-1111",
             description: (
                 "集会・講演会・サークル活動に使える町の中心施設です。",
@@ -74,15 +88,47 @@ fn specs() -> Vec<FacilitySpec> {
             closed_weekdays: "mon",
             hours: (9 * 60, 21 * 60 + 30),
             units: vec![
-                UnitSpec { approval: true, ..room(("大ホール", "Main hall"), ("舞台・音響設備あり。利用には施設の承認が必要です。", "Stage and sound system. Bookings need the centre's approval."), 300, [6000, 8000, 9000]) },
-                room(("会議室1", "Meeting room 1"), ("長机と椅子、ホワイトボードあり。", "Tables, chairs and a whiteboard."), 30, [600, 800, 900]),
-                room(("会議室2", "Meeting room 2"), ("長机と椅子あり。", "Tables and chairs."), 20, [500, 700, 800]),
-                room(("和室", "Japanese-style room"), ("畳敷き・座卓あり。", "Tatami floor with low tables."), 16, [500, 700, 800]),
+                UnitSpec {
+                    approval: true,
+                    ..room(
+                        ("大ホール", "Main hall"),
+                        (
+                            "舞台・音響設備あり。利用には施設の承認が必要です。",
+                            "Stage and sound system. Bookings need the centre's approval.",
+                        ),
+                        300,
+                        [6000, 8000, 9000],
+                    )
+                },
+                room(
+                    ("会議室1", "Meeting room 1"),
+                    (
+                        "長机と椅子、ホワイトボードあり。",
+                        "Tables, chairs and a whiteboard.",
+                    ),
+                    30,
+                    [600, 800, 900],
+                ),
+                room(
+                    ("会議室2", "Meeting room 2"),
+                    ("長机と椅子あり。", "Tables and chairs."),
+                    20,
+                    [500, 700, 800],
+                ),
+                room(
+                    ("和室", "Japanese-style room"),
+                    ("畳敷き・座卓あり。", "Tatami floor with low tables."),
+                    16,
+                    [500, 700, 800],
+                ),
             ],
         },
         FacilitySpec {
             name: ("ひだまり町民体育館", "Hidamari Gymnasium"),
-            address: ("ひだまり町運動公園2-3（架空）", "2-3 Undo-koen, Hidamari (fictional)"),
+            address: (
+                "ひだまり町運動公園2-3（架空）",
+                "2-3 Undo-koen, Hidamari (fictional)",
+            ),
             phone: "0000-22-2222",
             description: (
                 "バレーボール・バスケットボール・バドミントンなどに使えます。全面または半面で予約できます。",
@@ -95,14 +141,38 @@ fn specs() -> Vec<FacilitySpec> {
             closed_weekdays: "mon",
             hours: (9 * 60, 21 * 60 + 30),
             units: vec![
-                room(("体育館 全面", "Whole floor"), ("半面A・半面Bを合わせた全面です。", "Both halves together."), 200, [2000, 2600, 3000]),
-                UnitSpec { parent: Some(0), ..room(("体育館 半面A", "Half A"), ("ステージ側の半面です。", "The half on the stage side."), 100, [1000, 1300, 1500]) },
-                UnitSpec { parent: Some(0), ..room(("体育館 半面B", "Half B"), ("入口側の半面です。", "The half on the entrance side."), 100, [1000, 1300, 1500]) },
+                room(
+                    ("体育館 全面", "Whole floor"),
+                    ("半面A・半面Bを合わせた全面です。", "Both halves together."),
+                    200,
+                    [2000, 2600, 3000],
+                ),
+                UnitSpec {
+                    parent: Some(0),
+                    ..room(
+                        ("体育館 半面A", "Half A"),
+                        ("ステージ側の半面です。", "The half on the stage side."),
+                        100,
+                        [1000, 1300, 1500],
+                    )
+                },
+                UnitSpec {
+                    parent: Some(0),
+                    ..room(
+                        ("体育館 半面B", "Half B"),
+                        ("入口側の半面です。", "The half on the entrance side."),
+                        100,
+                        [1000, 1300, 1500],
+                    )
+                },
             ],
         },
         FacilitySpec {
             name: ("ひだまり町営グラウンド", "Hidamari Sports Ground"),
-            address: ("ひだまり町運動公園2-5（架空）", "2-5 Undo-koen, Hidamari (fictional)"),
+            address: (
+                "ひだまり町運動公園2-5（架空）",
+                "2-5 Undo-koen, Hidamari (fictional)",
+            ),
             phone: "0000-22-3333",
             description: (
                 "野球・サッカー・グラウンドゴルフに使えます。1時間単位で予約できます。",
@@ -114,7 +184,15 @@ fn specs() -> Vec<FacilitySpec> {
             ),
             closed_weekdays: "",
             hours: (8 * 60, 18 * 60),
-            units: vec![UnitSpec { grid: true, ..room(("グラウンド", "Ground"), ("照明設備はありません。", "No floodlights."), 300, [700, 0, 0]) }],
+            units: vec![UnitSpec {
+                grid: true,
+                ..room(
+                    ("グラウンド", "Ground"),
+                    ("照明設備はありません。", "No floodlights."),
+                    300,
+                    [700, 0, 0],
+                )
+            }],
         },
     ]
 }
@@ -159,7 +237,13 @@ impl Store {
             let fid = insert(f.into_active_model(), &txn).await?.id;
             facility_ids.push(FacilityId(fid));
             for weekday in 0..7 {
-                let h = opening_hours::Model { id: 0, facility_id: fid, weekday, opens_minute: spec.hours.0, closes_minute: spec.hours.1 };
+                let h = opening_hours::Model {
+                    id: 0,
+                    facility_id: fid,
+                    weekday,
+                    opens_minute: spec.hours.0,
+                    closes_minute: spec.hours.1,
+                };
                 insert(h.into_active_model(), &txn).await?;
             }
             if spec.units.iter().any(|u| u.grid) {
@@ -208,7 +292,11 @@ impl Store {
                 let uid = insert(m.into_active_model(), &txn).await?.id;
                 unit_ids.push(uid);
                 if !u.grid {
-                    let labels = [("午前", "Morning", MORNING), ("午後", "Afternoon", AFTERNOON), ("夜間", "Evening", EVENING)];
+                    let labels = [
+                        ("午前", "Morning", MORNING),
+                        ("午後", "Afternoon", AFTERNOON),
+                        ("夜間", "Evening", EVENING),
+                    ];
                     for (k, (ja, en, (start, end))) in labels.into_iter().enumerate() {
                         let t = slot_template::Model {
                             id: 0,
@@ -234,20 +322,34 @@ impl Store {
     }
 
     /// Books a realistic share of the free slots, respecting shared space.
-    async fn seed_bookings(&self, facilities: &[FacilityId], now: DateTime<Utc>) -> Result<(), StoreError> {
+    async fn seed_bookings(
+        &self,
+        facilities: &[FacilityId],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         let mut rng = Lcg(20_261_122);
         let mut rows = Vec::new();
         for id in facilities {
-            let Some(f) = self.facility(*id).await? else { continue };
+            let Some(f) = self.facility(*id).await? else {
+                continue;
+            };
             let today = now.with_timezone(&f.plan.tz).date_naive();
             let range = DateRange::new(today + Duration::days(1), today + Duration::days(60))
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             let a = compute(&f.plan, range, &[], now);
-            let open = |s: &domain::availability::Slot| !matches!(s.status, SlotStatus::Closed | SlotStatus::Past);
-            let by_unit: Vec<_> = a.units.iter().map(|u| u.slots.iter().filter(|s| open(s)).collect::<Vec<_>>()).collect();
+            let open = |s: &domain::availability::Slot| {
+                !matches!(s.status, SlotStatus::Closed | SlotStatus::Past)
+            };
+            let by_unit: Vec<_> = a
+                .units
+                .iter()
+                .map(|u| u.slots.iter().filter(|s| open(s)).collect::<Vec<_>>())
+                .collect();
             let has_children = |i: usize| f.units.iter().any(|u| u.parent == Some(f.units[i].id));
             let children_of = |i: usize| -> Vec<usize> {
-                (0..f.units.len()).filter(|&c| f.units[c].parent == Some(f.units[i].id)).collect()
+                (0..f.units.len())
+                    .filter(|&c| f.units[c].parent == Some(f.units[i].id))
+                    .collect()
             };
             for (i, unit) in f.units.iter().enumerate() {
                 if unit.parent.is_some() {
@@ -276,11 +378,23 @@ impl Store {
                     let kids = children_of(i);
                     match rng.below(10) {
                         0 | 1 => rows.push((unit.id, slot.start, slot.end)),
-                        2 | 3 => rows.push((f.units[kids[0]].id, by_unit[kids[0]][n].start, by_unit[kids[0]][n].end)),
-                        4 => rows.push((f.units[kids[1]].id, by_unit[kids[1]][n].start, by_unit[kids[1]][n].end)),
+                        2 | 3 => rows.push((
+                            f.units[kids[0]].id,
+                            by_unit[kids[0]][n].start,
+                            by_unit[kids[0]][n].end,
+                        )),
+                        4 => rows.push((
+                            f.units[kids[1]].id,
+                            by_unit[kids[1]][n].start,
+                            by_unit[kids[1]][n].end,
+                        )),
                         5 => {
                             for c in &kids {
-                                rows.push((f.units[*c].id, by_unit[*c][n].start, by_unit[*c][n].end));
+                                rows.push((
+                                    f.units[*c].id,
+                                    by_unit[*c][n].start,
+                                    by_unit[*c][n].end,
+                                ));
                             }
                         }
                         _ => {}
@@ -296,7 +410,11 @@ impl Store {
                 let mut m = booking::Model {
                     id: 0,
                     unit_id: unit.0,
-                    reference: reference::encode(rng.next().wrapping_mul(2_654_435_761).wrapping_add(n as u64)),
+                    reference: reference::encode(
+                        rng.next()
+                            .wrapping_mul(2_654_435_761)
+                            .wrapping_add(n as u64),
+                    ),
                     start_at: start,
                     end_at: end,
                     status: "confirmed".into(),
@@ -320,7 +438,9 @@ impl Store {
             })
             .collect();
         for chunk in models.chunks(500) {
-            booking::Entity::insert_many(chunk.to_vec()).exec(&txn).await?;
+            booking::Entity::insert_many(chunk.to_vec())
+                .exec(&txn)
+                .await?;
         }
         txn.commit().await?;
         Ok(())
@@ -328,7 +448,10 @@ impl Store {
 }
 
 /// Inserts a row whose `id` is auto-assigned.
-async fn insert<A>(mut row: A, db: &impl sea_orm::ConnectionTrait) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
+async fn insert<A>(
+    mut row: A,
+    db: &impl sea_orm::ConnectionTrait,
+) -> Result<<A::Entity as EntityTrait>::Model, StoreError>
 where
     A: ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
     <A::Entity as EntityTrait>::Model: sea_orm::IntoActiveModel<A>,

@@ -15,7 +15,12 @@ fn unique(prefix: &str) -> String {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    format!("{prefix}_{}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::Relaxed), nanos)
+    format!(
+        "{prefix}_{}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed),
+        nanos
+    )
 }
 
 /// A database made for one test; `drop_db` removes it.
@@ -36,7 +41,11 @@ impl TestDb {
         let path = std::env::temp_dir().join(format!("{}.db", unique("town_test")));
         let url = format!("sqlite://{}", path.display());
         let store = Store::connect(&url).await.expect("open test SQLite");
-        TestDb { store, url, cleanup: Cleanup::File(path) }
+        TestDb {
+            store,
+            url,
+            cleanup: Cleanup::File(path),
+        }
     }
 
     /// A new PostgreSQL database, or `None` (outside CI) when the server is unreachable.
@@ -58,10 +67,17 @@ impl TestDb {
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
             .expect("create test database");
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(&admin_url);
         let url = format!("{base}/{name}");
         let store = Store::connect(&url).await.expect("open test PostgreSQL");
-        Some(TestDb { store, url, cleanup: Cleanup::Postgres { admin_url, name } })
+        Some(TestDb {
+            store,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
     }
 
     /// Closes the pool and removes the database.
@@ -77,7 +93,9 @@ impl TestDb {
             Cleanup::Postgres { admin_url, name } => {
                 if let Ok(admin) = Database::connect(&admin_url).await {
                     let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
                         .await;
                 }
             }

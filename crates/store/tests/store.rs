@@ -17,11 +17,21 @@ fn now() -> DateTime<Utc> {
 async fn seeded_store_behaves(db: &TestDb) {
     let store = &db.store;
     assert!(store.seed_demo(now()).await.unwrap(), "first seed seeds");
-    assert!(!store.seed_demo(now()).await.unwrap(), "second seed is a no-op");
+    assert!(
+        !store.seed_demo(now()).await.unwrap(),
+        "second seed is a no-op"
+    );
 
     let facilities = store.facilities().await.unwrap();
     let names: Vec<_> = facilities.iter().map(|f| f.name.ja.as_str()).collect();
-    assert_eq!(names, ["ひだまり町民センター", "ひだまり町民体育館", "ひだまり町営グラウンド"]);
+    assert_eq!(
+        names,
+        [
+            "ひだまり町民センター",
+            "ひだまり町民体育館",
+            "ひだまり町営グラウンド"
+        ]
+    );
     let centre = &facilities[0];
     let units: Vec<_> = centre.units.iter().map(|u| u.name.ja.as_str()).collect();
     assert_eq!(units, ["大ホール", "会議室1", "会議室2", "和室"]);
@@ -31,7 +41,10 @@ async fn seeded_store_behaves(db: &TestDb) {
     assert_eq!(centre.plan.tz, chrono_tz::Asia::Tokyo);
     assert!(store.facility(FacilityId(9999)).await.unwrap().is_none());
 
-    let bookings = booking::Entity::find().count(store.connection()).await.unwrap();
+    let bookings = booking::Entity::find()
+        .count(store.connection())
+        .await
+        .unwrap();
     assert!(bookings > 200, "demo bookings: {bookings}");
 
     // Busy intervals come back in UTC and make some slots booked, and the
@@ -40,7 +53,10 @@ async fn seeded_store_behaves(db: &TestDb) {
     let today = now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
     let range = DateRange::new(today + Duration::days(1), today + Duration::days(60)).unwrap();
     let tz = gym.plan.tz;
-    let from = tz.from_local_datetime(&range.from.and_hms_opt(0, 0, 0).unwrap()).unwrap().with_timezone(&Utc);
+    let from = tz
+        .from_local_datetime(&range.from.and_hms_opt(0, 0, 0).unwrap())
+        .unwrap()
+        .with_timezone(&Utc);
     let to = from + Duration::days(60);
     let ids: Vec<_> = gym.units.iter().map(|u| u.id).collect();
     let busy = store.busy(&ids, from, to, now()).await.unwrap();
@@ -48,18 +64,34 @@ async fn seeded_store_behaves(db: &TestDb) {
     for a in &busy {
         for b in &busy {
             let shared = a.unit == b.unit
-                || gym.units.iter().any(|u| (u.id == a.unit && u.parent == Some(b.unit)) || (u.id == b.unit && u.parent == Some(a.unit)));
+                || gym.units.iter().any(|u| {
+                    (u.id == a.unit && u.parent == Some(b.unit))
+                        || (u.id == b.unit && u.parent == Some(a.unit))
+                });
             if a != b && shared {
                 assert!(a.end <= b.start || b.end <= a.start, "overlap {a:?} {b:?}");
             }
         }
     }
     let availability = compute(&gym.plan, range, &busy, now());
-    let booked = availability.units.iter().flat_map(|u| &u.slots).filter(|s| s.status == SlotStatus::Booked).count();
+    let booked = availability
+        .units
+        .iter()
+        .flat_map(|u| &u.slots)
+        .filter(|s| s.status == SlotStatus::Booked)
+        .count();
     assert!(booked > 0);
 
     // A range outside the bookings finds nothing.
-    let empty = store.busy(&ids, from - Duration::days(400), from - Duration::days(300), now()).await.unwrap();
+    let empty = store
+        .busy(
+            &ids,
+            from - Duration::days(400),
+            from - Duration::days(300),
+            now(),
+        )
+        .await
+        .unwrap();
     assert!(empty.is_empty());
 }
 
@@ -72,7 +104,9 @@ async fn sqlite_migrates_seeds_and_queries() {
 
 #[tokio::test]
 async fn postgres_migrates_seeds_and_queries() {
-    let Some(db) = TestDb::postgres().await else { return };
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
     seeded_store_behaves(&db).await;
     db.drop_db().await;
 }
@@ -84,6 +118,9 @@ async fn sqlite_file_is_in_wal_mode_and_reopens() {
     db.store.seed_demo(now()).await.unwrap();
     let again = store::Store::connect(&db.url).await.unwrap();
     assert_eq!(again.facilities().await.unwrap().len(), 3);
-    assert!(std::path::Path::new(&format!("{path}-wal")).exists(), "WAL file present");
+    assert!(
+        std::path::Path::new(&format!("{path}-wal")).exists(),
+        "WAL file present"
+    );
     db.drop_db().await;
 }

@@ -14,83 +14,262 @@ use sea_orm_migration::schema::*;
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Municipality { Table, Id, Slug, NameJa, NameEn, TimeZone, Phone }
-
-#[derive(DeriveIden)]
-enum Facility {
-    Table, Id, MunicipalityId, NameJa, NameEn, AddressJa, AddressEn, Phone, DescriptionJa,
-    DescriptionEn, AccessibilityJa, AccessibilityEn, ClosedWeekdays, ShiftWhenHoliday,
-    YearEndClosure, ClosedOnHolidays, SortOrder,
+enum Municipality {
+    Table,
+    Id,
+    Slug,
+    NameJa,
+    NameEn,
+    TimeZone,
+    Phone,
 }
 
 #[derive(DeriveIden)]
-enum OpeningHours { Table, Id, FacilityId, Weekday, OpensMinute, ClosesMinute }
+enum Facility {
+    Table,
+    Id,
+    MunicipalityId,
+    NameJa,
+    NameEn,
+    AddressJa,
+    AddressEn,
+    Phone,
+    DescriptionJa,
+    DescriptionEn,
+    AccessibilityJa,
+    AccessibilityEn,
+    ClosedWeekdays,
+    ShiftWhenHoliday,
+    YearEndClosure,
+    ClosedOnHolidays,
+    SortOrder,
+}
 
 #[derive(DeriveIden)]
-enum Closure { Table, Id, FacilityId, UnitId, FromDate, ToDate, ReasonJa, ReasonEn }
+enum OpeningHours {
+    Table,
+    Id,
+    FacilityId,
+    Weekday,
+    OpensMinute,
+    ClosesMinute,
+}
+
+#[derive(DeriveIden)]
+enum Closure {
+    Table,
+    Id,
+    FacilityId,
+    UnitId,
+    FromDate,
+    ToDate,
+    ReasonJa,
+    ReasonEn,
+}
 
 #[derive(DeriveIden)]
 enum Unit {
-    Table, Id, FacilityId, ParentId, NameJa, NameEn, NotesJa, NotesEn, Capacity, BookingKind,
-    GridStepMinutes, MinSlots, MaxSlots, RequiresApproval, PendingHoldHours, OpenMonthsBefore,
-    OpenMonthsBeforeNonresident, OpenDay, OpenMinute, CloseDaysBefore, CloseMinute,
-    CancelDaysBefore, CancelMinute, GridFeeResidentYen, GridFeeNonresidentYen, SortOrder,
+    Table,
+    Id,
+    FacilityId,
+    ParentId,
+    NameJa,
+    NameEn,
+    NotesJa,
+    NotesEn,
+    Capacity,
+    BookingKind,
+    GridStepMinutes,
+    MinSlots,
+    MaxSlots,
+    RequiresApproval,
+    PendingHoldHours,
+    OpenMonthsBefore,
+    OpenMonthsBeforeNonresident,
+    OpenDay,
+    OpenMinute,
+    CloseDaysBefore,
+    CloseMinute,
+    CancelDaysBefore,
+    CancelMinute,
+    GridFeeResidentYen,
+    GridFeeNonresidentYen,
+    SortOrder,
 }
 
 #[derive(DeriveIden)]
 enum SlotTemplate {
-    Table, Id, UnitId, LabelJa, LabelEn, StartMinute, EndMinute, FeeResidentYen,
-    FeeNonresidentYen, HolidayFeeResidentYen, HolidayFeeNonresidentYen, SortOrder,
+    Table,
+    Id,
+    UnitId,
+    LabelJa,
+    LabelEn,
+    StartMinute,
+    EndMinute,
+    FeeResidentYen,
+    FeeNonresidentYen,
+    HolidayFeeResidentYen,
+    HolidayFeeNonresidentYen,
+    SortOrder,
 }
 
 #[derive(DeriveIden)]
-enum Equipment { Table, Id, FacilityId, NameJa, NameEn, FeeYen, Quantity }
+enum Equipment {
+    Table,
+    Id,
+    FacilityId,
+    NameJa,
+    NameEn,
+    FeeYen,
+    Quantity,
+}
 
 #[derive(DeriveIden)]
 enum Booking {
-    Table, Id, UnitId, Reference, StartAt, EndAt, Status, Name, NameKana, Phone, Email, Purpose,
-    Attendees, Resident, FeeTotalYen, FeeLines, CreatedAt, ExpiresAt, CancelledAt,
+    Table,
+    Id,
+    UnitId,
+    Reference,
+    StartAt,
+    EndAt,
+    Status,
+    Name,
+    NameKana,
+    Phone,
+    Email,
+    Purpose,
+    Attendees,
+    Resident,
+    FeeTotalYen,
+    FeeLines,
+    CreatedAt,
+    ExpiresAt,
+    CancelledAt,
     CreatedByStaffId,
 }
 
 #[derive(DeriveIden)]
-enum BookingEquipment { Table, BookingId, EquipmentId, Quantity }
+enum BookingEquipment {
+    Table,
+    BookingId,
+    EquipmentId,
+    Quantity,
+}
 
 #[derive(DeriveIden)]
-enum Department { Table, Id, MunicipalityId, NameJa, NameEn }
+enum Department {
+    Table,
+    Id,
+    MunicipalityId,
+    NameJa,
+    NameEn,
+}
 
 #[derive(DeriveIden)]
-enum Counter { Table, Id, DepartmentId, NameJa, NameEn, LocationJa, LocationEn }
+enum Counter {
+    Table,
+    Id,
+    DepartmentId,
+    NameJa,
+    NameEn,
+    LocationJa,
+    LocationEn,
+}
 
 #[derive(DeriveIden)]
 enum Procedure {
-    Table, Id, DepartmentId, NameJa, NameEn, Reading, DurationMinutes, DocumentsJa, DocumentsEn,
-    NotesJa, NotesEn, OnlinePossible, LifeEvents,
+    Table,
+    Id,
+    DepartmentId,
+    NameJa,
+    NameEn,
+    Reading,
+    DurationMinutes,
+    DocumentsJa,
+    DocumentsEn,
+    NotesJa,
+    NotesEn,
+    OnlinePossible,
+    LifeEvents,
 }
 
 #[derive(DeriveIden)]
-enum Staff { Table, Id, MunicipalityId, DisplayName, DepartmentId, Active }
+enum Staff {
+    Table,
+    Id,
+    MunicipalityId,
+    DisplayName,
+    DepartmentId,
+    Active,
+}
 
 #[derive(DeriveIden)]
-enum StaffQualification { Table, StaffId, ProcedureId }
+enum StaffQualification {
+    Table,
+    StaffId,
+    ProcedureId,
+}
 
 #[derive(DeriveIden)]
-enum StaffDutyHours { Table, Id, StaffId, Weekday, StartMinute, EndMinute }
+enum StaffDutyHours {
+    Table,
+    Id,
+    StaffId,
+    Weekday,
+    StartMinute,
+    EndMinute,
+}
 
 #[derive(DeriveIden)]
-enum StaffAbsence { Table, Id, StaffId, StartAt, EndAt, Reason }
+enum StaffAbsence {
+    Table,
+    Id,
+    StaffId,
+    StartAt,
+    EndAt,
+    Reason,
+}
 
 #[derive(DeriveIden)]
 enum Appointment {
-    Table, Id, MunicipalityId, Reference, Name, NameKana, Phone, Email, Mode, Status,
-    CreatedAt, CancelledAt,
+    Table,
+    Id,
+    MunicipalityId,
+    Reference,
+    Name,
+    NameKana,
+    Phone,
+    Email,
+    Mode,
+    Status,
+    CreatedAt,
+    CancelledAt,
 }
 
 #[derive(DeriveIden)]
-enum AppointmentItem { Table, Id, AppointmentId, ProcedureId, StaffId, CounterId, StartAt, EndAt }
+enum AppointmentItem {
+    Table,
+    Id,
+    AppointmentId,
+    ProcedureId,
+    StaffId,
+    CounterId,
+    StartAt,
+    EndAt,
+}
 
 #[derive(DeriveIden)]
-enum AuditLog { Table, Id, MunicipalityId, Actor, Action, Target, Before, After, At }
+enum AuditLog {
+    Table,
+    Id,
+    MunicipalityId,
+    Actor,
+    Action,
+    Target,
+    Before,
+    After,
+    At,
+}
 
 fn fk(
     from: (impl IntoIden, impl IntoIden),
@@ -163,7 +342,9 @@ impl MigrationTrait for Migration {
                         .col(OpeningHours::Weekday),
                 )
                 .check(Expr::col(OpeningHours::Weekday).between(0, 6))
-                .check(Expr::col(OpeningHours::OpensMinute).lt(Expr::col(OpeningHours::ClosesMinute)))
+                .check(
+                    Expr::col(OpeningHours::OpensMinute).lt(Expr::col(OpeningHours::ClosesMinute)),
+                )
                 .take(),
         )
         .await?;
@@ -195,8 +376,14 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Unit::GridFeeResidentYen))
                 .col(big_integer(Unit::GridFeeNonresidentYen))
                 .col(integer(Unit::SortOrder))
-                .foreign_key(&mut fk((Unit::Table, Unit::FacilityId), (Facility::Table, Facility::Id)))
-                .foreign_key(&mut fk((Unit::Table, Unit::ParentId), (Unit::Table, Unit::Id)))
+                .foreign_key(&mut fk(
+                    (Unit::Table, Unit::FacilityId),
+                    (Facility::Table, Facility::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Unit::Table, Unit::ParentId),
+                    (Unit::Table, Unit::Id),
+                ))
                 .check(Expr::col(Unit::BookingKind).is_in(["fixed", "grid"]))
                 .check(Expr::col(Unit::Capacity).gt(0))
                 .take(),
@@ -212,8 +399,14 @@ impl MigrationTrait for Migration {
                 .col(date(Closure::ToDate))
                 .col(string(Closure::ReasonJa))
                 .col(string(Closure::ReasonEn))
-                .foreign_key(&mut fk((Closure::Table, Closure::FacilityId), (Facility::Table, Facility::Id)))
-                .foreign_key(&mut fk((Closure::Table, Closure::UnitId), (Unit::Table, Unit::Id)))
+                .foreign_key(&mut fk(
+                    (Closure::Table, Closure::FacilityId),
+                    (Facility::Table, Facility::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Closure::Table, Closure::UnitId),
+                    (Unit::Table, Unit::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -231,7 +424,10 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(SlotTemplate::HolidayFeeResidentYen))
                 .col(big_integer_null(SlotTemplate::HolidayFeeNonresidentYen))
                 .col(integer(SlotTemplate::SortOrder))
-                .foreign_key(&mut fk((SlotTemplate::Table, SlotTemplate::UnitId), (Unit::Table, Unit::Id)))
+                .foreign_key(&mut fk(
+                    (SlotTemplate::Table, SlotTemplate::UnitId),
+                    (Unit::Table, Unit::Id),
+                ))
                 .check(Expr::col(SlotTemplate::StartMinute).lt(Expr::col(SlotTemplate::EndMinute)))
                 .take(),
         )
@@ -245,7 +441,10 @@ impl MigrationTrait for Migration {
                 .col(string(Equipment::NameEn))
                 .col(big_integer(Equipment::FeeYen))
                 .col(integer(Equipment::Quantity))
-                .foreign_key(&mut fk((Equipment::Table, Equipment::FacilityId), (Facility::Table, Facility::Id)))
+                .foreign_key(&mut fk(
+                    (Equipment::Table, Equipment::FacilityId),
+                    (Facility::Table, Facility::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -271,8 +470,16 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone_null(Booking::ExpiresAt))
                 .col(timestamp_with_time_zone_null(Booking::CancelledAt))
                 .col(big_integer_null(Booking::CreatedByStaffId))
-                .foreign_key(&mut fk((Booking::Table, Booking::UnitId), (Unit::Table, Unit::Id)))
-                .check(Expr::col(Booking::Status).is_in(["pending", "confirmed", "cancelled", "expired"]))
+                .foreign_key(&mut fk(
+                    (Booking::Table, Booking::UnitId),
+                    (Unit::Table, Unit::Id),
+                ))
+                .check(Expr::col(Booking::Status).is_in([
+                    "pending",
+                    "confirmed",
+                    "cancelled",
+                    "expired",
+                ]))
                 .check(Expr::col(Booking::StartAt).lt(Expr::col(Booking::EndAt)))
                 .take(),
         )
@@ -297,8 +504,14 @@ impl MigrationTrait for Migration {
                         .col(BookingEquipment::BookingId)
                         .col(BookingEquipment::EquipmentId),
                 )
-                .foreign_key(&mut fk((BookingEquipment::Table, BookingEquipment::BookingId), (Booking::Table, Booking::Id)))
-                .foreign_key(&mut fk((BookingEquipment::Table, BookingEquipment::EquipmentId), (Equipment::Table, Equipment::Id)))
+                .foreign_key(&mut fk(
+                    (BookingEquipment::Table, BookingEquipment::BookingId),
+                    (Booking::Table, Booking::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (BookingEquipment::Table, BookingEquipment::EquipmentId),
+                    (Equipment::Table, Equipment::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -309,7 +522,10 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Department::MunicipalityId))
                 .col(string(Department::NameJa))
                 .col(string(Department::NameEn))
-                .foreign_key(&mut fk((Department::Table, Department::MunicipalityId), (Municipality::Table, Municipality::Id)))
+                .foreign_key(&mut fk(
+                    (Department::Table, Department::MunicipalityId),
+                    (Municipality::Table, Municipality::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -322,7 +538,10 @@ impl MigrationTrait for Migration {
                 .col(string(Counter::NameEn))
                 .col(string(Counter::LocationJa))
                 .col(string(Counter::LocationEn))
-                .foreign_key(&mut fk((Counter::Table, Counter::DepartmentId), (Department::Table, Department::Id)))
+                .foreign_key(&mut fk(
+                    (Counter::Table, Counter::DepartmentId),
+                    (Department::Table, Department::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -341,7 +560,10 @@ impl MigrationTrait for Migration {
                 .col(text(Procedure::NotesEn))
                 .col(boolean(Procedure::OnlinePossible))
                 .col(string(Procedure::LifeEvents))
-                .foreign_key(&mut fk((Procedure::Table, Procedure::DepartmentId), (Department::Table, Department::Id)))
+                .foreign_key(&mut fk(
+                    (Procedure::Table, Procedure::DepartmentId),
+                    (Department::Table, Department::Id),
+                ))
                 .check(Expr::col(Procedure::DurationMinutes).gt(0))
                 .take(),
         )
@@ -354,8 +576,14 @@ impl MigrationTrait for Migration {
                 .col(string(Staff::DisplayName))
                 .col(big_integer_null(Staff::DepartmentId))
                 .col(boolean(Staff::Active))
-                .foreign_key(&mut fk((Staff::Table, Staff::MunicipalityId), (Municipality::Table, Municipality::Id)))
-                .foreign_key(&mut fk((Staff::Table, Staff::DepartmentId), (Department::Table, Department::Id)))
+                .foreign_key(&mut fk(
+                    (Staff::Table, Staff::MunicipalityId),
+                    (Municipality::Table, Municipality::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (Staff::Table, Staff::DepartmentId),
+                    (Department::Table, Department::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -369,8 +597,14 @@ impl MigrationTrait for Migration {
                         .col(StaffQualification::StaffId)
                         .col(StaffQualification::ProcedureId),
                 )
-                .foreign_key(&mut fk((StaffQualification::Table, StaffQualification::StaffId), (Staff::Table, Staff::Id)))
-                .foreign_key(&mut fk((StaffQualification::Table, StaffQualification::ProcedureId), (Procedure::Table, Procedure::Id)))
+                .foreign_key(&mut fk(
+                    (StaffQualification::Table, StaffQualification::StaffId),
+                    (Staff::Table, Staff::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (StaffQualification::Table, StaffQualification::ProcedureId),
+                    (Procedure::Table, Procedure::Id),
+                ))
                 .take(),
         )
         .await?;
@@ -382,8 +616,13 @@ impl MigrationTrait for Migration {
                 .col(integer(StaffDutyHours::Weekday))
                 .col(integer(StaffDutyHours::StartMinute))
                 .col(integer(StaffDutyHours::EndMinute))
-                .foreign_key(&mut fk((StaffDutyHours::Table, StaffDutyHours::StaffId), (Staff::Table, Staff::Id)))
-                .check(Expr::col(StaffDutyHours::StartMinute).lt(Expr::col(StaffDutyHours::EndMinute)))
+                .foreign_key(&mut fk(
+                    (StaffDutyHours::Table, StaffDutyHours::StaffId),
+                    (Staff::Table, Staff::Id),
+                ))
+                .check(
+                    Expr::col(StaffDutyHours::StartMinute).lt(Expr::col(StaffDutyHours::EndMinute)),
+                )
                 .take(),
         )
         .await?;
@@ -395,7 +634,10 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(StaffAbsence::StartAt))
                 .col(timestamp_with_time_zone(StaffAbsence::EndAt))
                 .col(string(StaffAbsence::Reason))
-                .foreign_key(&mut fk((StaffAbsence::Table, StaffAbsence::StaffId), (Staff::Table, Staff::Id)))
+                .foreign_key(&mut fk(
+                    (StaffAbsence::Table, StaffAbsence::StaffId),
+                    (Staff::Table, Staff::Id),
+                ))
                 .check(Expr::col(StaffAbsence::StartAt).lt(Expr::col(StaffAbsence::EndAt)))
                 .take(),
         )
@@ -414,7 +656,10 @@ impl MigrationTrait for Migration {
                 .col(string(Appointment::Status))
                 .col(timestamp_with_time_zone(Appointment::CreatedAt))
                 .col(timestamp_with_time_zone_null(Appointment::CancelledAt))
-                .foreign_key(&mut fk((Appointment::Table, Appointment::MunicipalityId), (Municipality::Table, Municipality::Id)))
+                .foreign_key(&mut fk(
+                    (Appointment::Table, Appointment::MunicipalityId),
+                    (Municipality::Table, Municipality::Id),
+                ))
                 .check(Expr::col(Appointment::Mode).is_in(["in_person", "online"]))
                 .take(),
         )
@@ -429,10 +674,22 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(AppointmentItem::CounterId))
                 .col(timestamp_with_time_zone(AppointmentItem::StartAt))
                 .col(timestamp_with_time_zone(AppointmentItem::EndAt))
-                .foreign_key(&mut fk((AppointmentItem::Table, AppointmentItem::AppointmentId), (Appointment::Table, Appointment::Id)))
-                .foreign_key(&mut fk((AppointmentItem::Table, AppointmentItem::ProcedureId), (Procedure::Table, Procedure::Id)))
-                .foreign_key(&mut fk((AppointmentItem::Table, AppointmentItem::StaffId), (Staff::Table, Staff::Id)))
-                .foreign_key(&mut fk((AppointmentItem::Table, AppointmentItem::CounterId), (Counter::Table, Counter::Id)))
+                .foreign_key(&mut fk(
+                    (AppointmentItem::Table, AppointmentItem::AppointmentId),
+                    (Appointment::Table, Appointment::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (AppointmentItem::Table, AppointmentItem::ProcedureId),
+                    (Procedure::Table, Procedure::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (AppointmentItem::Table, AppointmentItem::StaffId),
+                    (Staff::Table, Staff::Id),
+                ))
+                .foreign_key(&mut fk(
+                    (AppointmentItem::Table, AppointmentItem::CounterId),
+                    (Counter::Table, Counter::Id),
+                ))
                 .check(Expr::col(AppointmentItem::StartAt).lt(Expr::col(AppointmentItem::EndAt)))
                 .take(),
         )
@@ -457,7 +714,10 @@ impl MigrationTrait for Migration {
                 .col(text_null(AuditLog::Before))
                 .col(text_null(AuditLog::After))
                 .col(timestamp_with_time_zone(AuditLog::At))
-                .foreign_key(&mut fk((AuditLog::Table, AuditLog::MunicipalityId), (Municipality::Table, Municipality::Id)))
+                .foreign_key(&mut fk(
+                    (AuditLog::Table, AuditLog::MunicipalityId),
+                    (Municipality::Table, Municipality::Id),
+                ))
                 .take(),
         )
         .await?;

@@ -1,0 +1,88 @@
+//! Page frame and small shared pieces.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+use crate::error::AppError;
+use crate::i18n::{error_message, texts};
+use crate::lang::{encode_next, use_lang};
+
+/// Header with skip link, site name, menu and language switch; footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let other = match lang {
+        domain::view::Lang::Ja => "en",
+        domain::view::Lang::En => "ja",
+    };
+    let location = use_location();
+    // The language link is a plain server route (it sets a cookie), so it
+    // works without JavaScript and is never handled by the client router.
+    let switch_href = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        format!("/lang/{other}?next={}", encode_next(&here))
+    };
+    view! {
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="site-name" href="/">{t.site_name}</a>
+                <a class="lang-switch" href=switch_href rel="external" hreflang=other lang=other title=t.switch_language_hint>
+                    {t.switch_language}
+                </a>
+            </div>
+            <nav class="wrap site-nav" aria-label=t.nav_label>
+                <ul>
+                    <li><a href="/">{t.nav_home}</a></li>
+                    <li><a href="/facilities">{t.nav_facilities}</a></li>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <div class="wrap"><p>{t.footer_fictional}</p></div>
+        </footer>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// A translated error with a way back.
+#[component]
+pub fn ErrorView(error: AppError) -> impl IntoView {
+    set_status(error.status());
+    let lang = use_lang();
+    let t = texts(lang);
+    view! {
+        <section class="notice notice-error" role="alert">
+            <h1>{t.error_title}</h1>
+            <p>{error_message(lang, &error)}</p>
+            <p><a href="/facilities">{t.back_to_facilities}</a></p>
+        </section>
+    }
+}
+
+/// The loading line shown while data arrives in the browser.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = texts(use_lang());
+    view! { <p class="loading" role="status">{t.loading}</p> }
+}

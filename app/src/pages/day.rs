@@ -1,0 +1,122 @@
+use chrono::Duration;
+use domain::availability::SlotStatus;
+use domain::calendar::{FIRST_YEAR, LAST_YEAR, YearMonth};
+use domain::view::DaySchedule;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::get_day_schedule;
+use crate::components::{ErrorView, Loading};
+use crate::i18n::{self, texts};
+use crate::lang::use_lang;
+
+/// One day: a table of units × periods, each free / booked / closed / not yet open / past.
+#[component]
+pub fn FacilityDay() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || {
+            let p = params.read();
+            (
+                p.get("id").unwrap_or_default(),
+                p.get("date").unwrap_or_default(),
+            )
+        },
+        |(id, date)| get_day_schedule(id, date),
+    );
+    view! {
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(d) => view! { <DayView d/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn slot_class(status: SlotStatus) -> &'static str {
+    match status {
+        SlotStatus::Free => "slot st-free",
+        SlotStatus::Booked => "slot st-full",
+        SlotStatus::Closed => "slot st-closed",
+        SlotStatus::NotYetOpen | SlotStatus::Past => "slot st-none",
+    }
+}
+
+#[component]
+fn DayView(d: DaySchedule) -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let f = d.facility;
+    let date_text = i18n::format_date(lang, d.date);
+    let base = format!("/facilities/{}", f.id);
+    let in_range =
+        |date: chrono::NaiveDate| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&date));
+    let prev = Some(d.date - Duration::days(1))
+        .filter(|x| in_range(*x))
+        .map(|x| format!("{base}/days/{x}"));
+    let next = Some(d.date + Duration::days(1))
+        .filter(|x| in_range(*x))
+        .map(|x| format!("{base}/days/{x}"));
+    let month = format!("{base}?month={}", YearMonth::of(d.date));
+    let title = (t.day_title)(&date_text);
+    let closure_note = d.closure.clone().map(|c| (t.closed_all_day)(&c));
+    let empty = d.columns.is_empty();
+    view! {
+        <Title text=format!("{} {}", f.name, title)/>
+        <p class="breadcrumb"><a href=month>{"← "}{t.back_to_month}</a></p>
+        <h1>{f.name.clone()}<br/><span class="subtitle">{title}</span></h1>
+        {d.holiday.map(|h| view! { <p class="holiday-note">{h}</p> })}
+        {closure_note.map(|c| view! { <p class="notice">{c}</p> })}
+        <nav class="pager" aria-label=t.calendar_heading>
+            {prev.map(|href| view! { <a class="button" href=href rel="prev">"← "{t.prev_day}</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_day}" →"</a> })}
+        </nav>
+        {if empty {
+            view! { <p class="notice">{t.no_slots_today}</p> }.into_any()
+        } else {
+            view! {
+                <div class="table-scroll" role="region" aria-label=(t.day_table_caption)(&date_text) tabindex="0">
+                    <table class="day-table">
+                        <caption>{(t.day_table_caption)(&date_text)}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.unit_column}</th>
+                                {d.columns.iter().map(|c| view! {
+                                    <th scope="col">
+                                        {c.label.clone().map(|l| view! { {l}<br/> })}
+                                        <span class="time">{format!("{}–{}", c.start, c.end)}</span>
+                                    </th>
+                                }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {d.rows.into_iter().map(|row| view! {
+                                <tr data-unit=row.unit.id.to_string()>
+                                    <th scope="row">{row.unit.name}<br/><span class="note">{(t.capacity)(row.unit.capacity)}</span></th>
+                                    {row.cells.into_iter().map(|cell| match cell {
+                                        None => view! {
+                                            <td class="slot st-none"><span aria-hidden="true">"—"</span><span class="vh">{t.not_offered}</span></td>
+                                        }.into_any(),
+                                        Some(c) => {
+                                            let (word, symbol) = i18n::slot_status(lang, c.status);
+                                            view! {
+                                                <td class=slot_class(c.status) data-status=c.status.as_str()>
+                                                    <span aria-hidden="true">{symbol}" "</span>{word}
+                                                    {c.reason.map(|r| view! { <br/><span class="note">{r}</span> })}
+                                                </td>
+                                            }.into_any()
+                                        }
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }.into_any()
+        }}
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, then runs every test: unit, integration on SQLite
+# and PostgreSQL, and the browser tests in headless Chromium.
+# With CI=true, PostgreSQL is required (never skipped).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [ "${CI:-}" = "true" ] && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+  echo "PostgreSQL at 127.0.0.1:5432 is required in CI and is not reachable" >&2
+  exit 1
+fi
+
+echo "==> Unit and integration tests (SQLite and PostgreSQL)"
+cargo test -p domain -p store -p server -p app --features app/ssr
+
+echo "==> Browser tests (Chromium, axe-core)"
+if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
+  echo "Port 3000 is in use; stop whatever listens there and run again." >&2
+  exit 1
+fi
+e2e_db=$(mktemp -d)/town-e2e.db
+DATABASE_URL="sqlite://$e2e_db" cargo leptos end-to-end
+rm -f "$e2e_db" "$e2e_db-wal" "$e2e_db-shm"

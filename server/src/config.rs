@@ -1,0 +1,65 @@
+//! Configuration from the environment. Variables: `DATABASE_URL` (default
+//! SQLite under `./data/`), `TOWN_SEED_DEMO` (`false` to skip the demo town on
+//! first start), plus cargo-leptos' own `LEPTOS_*` (site address and paths).
+
+use std::fmt;
+
+pub struct Config {
+    pub database_url: String,
+    pub seed_demo: bool,
+}
+
+impl Config {
+    pub fn from_env() -> Config {
+        Config {
+            database_url: std::env::var("DATABASE_URL")
+                .ok()
+                .filter(|u| !u.trim().is_empty())
+                .unwrap_or_else(|| store::DEFAULT_DATABASE_URL.to_owned()),
+            seed_demo: std::env::var("TOWN_SEED_DEMO")
+                .map(|v| v != "false")
+                .unwrap_or(true),
+        }
+    }
+}
+
+/// Hides a database password if the URL carries one.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let creds = &url[scheme + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("database_url", &redact(&self.database_url))
+            .field("seed_demo", &self.seed_demo)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_the_log() {
+        assert_eq!(
+            redact("postgres://town:s3cret@db/town"),
+            "postgres://town:***@db/town"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://data/town.db"), "sqlite://data/town.db");
+    }
+}
