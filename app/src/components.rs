@@ -1,6 +1,7 @@
 //! Page frame and small shared pieces.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::error::AppError;
@@ -72,6 +73,7 @@ pub fn ErrorView(error: AppError) -> impl IntoView {
     let lang = use_lang();
     let t = texts(lang);
     view! {
+        <Title text=t.error_title/>
         <section class="notice notice-error" role="alert">
             <h1>{t.error_title}</h1>
             <p>{error_message(lang, &error)}</p>

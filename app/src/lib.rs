@@ -28,6 +28,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -45,6 +46,14 @@ pub fn App() -> impl IntoView {
     let lang = lang::detect();
     provide_context(lang);
     let t = texts(lang);
+    // Effects run only in the browser: mark the document once hydrated, so
+    // tests (and styles) can tell the SPA is live.
+    Effect::new(|_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     // Every route waits for its data before sending HTML (`SsrMode::Async`),
     // so pages are complete without JavaScript.
     view! {

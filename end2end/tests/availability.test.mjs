@@ -2,7 +2,7 @@
 // (hydrated SPA) and without it (server-rendered links only).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, tokyoToday, addMonths, lastDay, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, addMonths, lastDay, api } from './helpers.mjs';
 
 let browser;
 
@@ -32,7 +32,10 @@ async function statusesFromApi(date) {
 async function walkThrough(page, { spa }) {
   await page.goto(`${BASE}/`);
   await expectAccessible(page);
-  await page.evaluate(() => { window.__sameDocument = true; });
+  if (spa) {
+    await hydrated(page);
+    await page.evaluate(() => { window.__sameDocument = true; });
+  }
 
   await page.getByRole('link', { name: '施設の空き状況を見る' }).click();
   await page.getByRole('heading', { level: 1, name: '施設一覧' }).waitFor();
@@ -64,7 +67,10 @@ async function walkThrough(page, { spa }) {
   // A booked slot next month, reached from the calendar.
   const date = await bookedDayNextMonth();
   await page.goto(`${BASE}/facilities/1?month=${next}`);
-  if (spa) await page.evaluate(() => { window.__sameDocument = true; });
+  if (spa) {
+    await hydrated(page);
+    await page.evaluate(() => { window.__sameDocument = true; });
+  }
   await page.locator(`td[data-date="${date}"] a`).click();
   const table = page.getByRole('table');
   await table.waitFor();
@@ -74,7 +80,8 @@ async function walkThrough(page, { spa }) {
   assert.ok((await page.getByRole('rowheader', { name: /会議室1/ }).count()) === 1);
 
   // The page and the API agree for that day.
-  const shown = await page.locator('td[data-status]').evaluateAll((cells) => cells.map((c) => c.dataset.status));
+  const shown = [];
+  for (const cell of await page.locator('td[data-status]').all()) shown.push(await cell.getAttribute('data-status'));
   assert.deepEqual(shown, await statusesFromApi(date));
 
   // Day navigation.
@@ -84,12 +91,13 @@ async function walkThrough(page, { spa }) {
   await expectAccessible(page);
 
   // With JavaScript, navigation after the last full load stayed in the SPA.
-  const same = await page.evaluate(() => window.__sameDocument === true).catch(() => false);
-  if (spa) assert.equal(same, true, 'client-side navigation kept the document');
+  if (spa) {
+    assert.equal(await page.evaluate(() => window.__sameDocument === true), true, 'client-side navigation kept the document');
+  }
 }
 
 test('resident browses facilities and availability with JavaScript (hydrated SPA)', async () => {
-  const context = await browser.newContext({ locale: 'ja-JP' });
+  const context = await newContext(browser);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -99,14 +107,14 @@ test('resident browses facilities and availability with JavaScript (hydrated SPA
 });
 
 test('the same walk works with JavaScript disabled', async () => {
-  const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false });
+  const context = await newContext(browser, { js: false });
   const page = await context.newPage();
   await walkThrough(page, { spa: false });
   await context.close();
 });
 
 test('English is complete and switchable without JavaScript', async () => {
-  const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: false });
+  const context = await newContext(browser, { js: false });
   const page = await context.newPage();
   await page.goto(`${BASE}/facilities/2`);
   await page.getByRole('link', { name: 'English' }).click();
@@ -124,7 +132,7 @@ test('English is complete and switchable without JavaScript', async () => {
 });
 
 test('unknown pages say so, in words', async () => {
-  const context = await browser.newContext({ locale: 'ja-JP' });
+  const context = await newContext(browser);
   const page = await context.newPage();
   const res = await page.goto(`${BASE}/facilities/999`);
   assert.equal(res.status(), 404);

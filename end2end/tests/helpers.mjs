@@ -32,9 +32,35 @@ export async function launch() {
   });
 }
 
-/** Runs axe-core (WCAG 2.0 A/AA and 2.1 AA) and fails on any violation. */
+const withoutJs = new WeakSet();
+
+/** A fresh browser context in Japanese; `{ js: false }` disables JavaScript. */
+export async function newContext(browser, { js = true } = {}) {
+  const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: js });
+  context.setDefaultTimeout(15_000);
+  if (!js) withoutJs.add(context);
+  return context;
+}
+
+/**
+ * Runs axe-core (WCAG 2.0 A/AA and 2.1 AA) and fails on any violation.
+ * axe needs JavaScript; for a page in a JavaScript-disabled context the same
+ * URL is opened, with the same cookies, in a JavaScript-enabled context whose
+ * app bundle is blocked, so axe sees exactly the server-rendered page.
+ */
 export async function expectAccessible(page) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  const jsDisabled = withoutJs.has(page.context());
+  let target = page;
+  let shadow;
+  if (jsDisabled) {
+    shadow = await page.context().browser().newContext({ locale: 'ja-JP' });
+    await shadow.addCookies(await page.context().cookies());
+    await shadow.route('**/pkg/*.{js,wasm}', (route) => route.abort());
+    target = await shadow.newPage();
+    await target.goto(page.url());
+  }
+  const results = await new AxeBuilder({ page: target }).withTags(['wcag2a', 'wcag2aa', 'wcag21aa']).analyze();
+  await shadow?.close();
   const summary = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
   assert.deepEqual(summary, [], `axe violations on ${page.url()}`);
 }
@@ -54,6 +80,11 @@ export function addMonths(yyyyMm, n) {
 export function lastDay(yyyyMm) {
   const [y, m] = yyyyMm.split('-').map(Number);
   return `${yyyyMm}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
+}
+
+/** With JavaScript, waits until the app has hydrated (it marks <html>). */
+export async function hydrated(page) {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
 
 export async function api(path) {

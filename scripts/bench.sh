@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the release bundle (for the WASM size) and runs the benchmarks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+cargo leptos build --release
+cargo bench -p server --bench availability
