@@ -50,7 +50,10 @@ pub fn App() -> impl IntoView {
     // tests (and styles) can tell the SPA is live.
     Effect::new(|_| {
         #[cfg(feature = "hydrate")]
-        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });

@@ -33,38 +33,94 @@ async fn prepare(db: &TestDb) -> FacilityId {
     let conn = store.connection();
     let txn = conn.begin().await.unwrap();
     let mut f = facility::Model {
-        id: 0, municipality_id: 1, name_ja: "ベンチ施設".into(), name_en: "Bench".into(),
-        address_ja: String::new(), address_en: String::new(), phone: String::new(),
-        description_ja: String::new(), description_en: String::new(), accessibility_ja: String::new(),
-        accessibility_en: String::new(), closed_weekdays: "mon".into(), shift_when_holiday: true,
-        year_end_closure: true, closed_on_holidays: false, sort_order: 99,
+        id: 0,
+        municipality_id: 1,
+        name_ja: "ベンチ施設".into(),
+        name_en: "Bench".into(),
+        address_ja: String::new(),
+        address_en: String::new(),
+        phone: String::new(),
+        description_ja: String::new(),
+        description_en: String::new(),
+        accessibility_ja: String::new(),
+        accessibility_en: String::new(),
+        closed_weekdays: "mon".into(),
+        shift_when_holiday: true,
+        year_end_closure: true,
+        closed_on_holidays: false,
+        sort_order: 99,
     }
     .into_active_model();
     f.id = NotSet;
-    let fid = facility::Entity::insert(f).exec(&txn).await.unwrap().last_insert_id;
+    let fid = facility::Entity::insert(f)
+        .exec(&txn)
+        .await
+        .unwrap()
+        .last_insert_id;
     for weekday in 0..7 {
-        let mut h = opening_hours::Model { id: 0, facility_id: fid, weekday, opens_minute: 540, closes_minute: 1290 }.into_active_model();
+        let mut h = opening_hours::Model {
+            id: 0,
+            facility_id: fid,
+            weekday,
+            opens_minute: 540,
+            closes_minute: 1290,
+        }
+        .into_active_model();
         h.id = NotSet;
         opening_hours::Entity::insert(h).exec(&txn).await.unwrap();
     }
     let mut unit_ids = Vec::new();
     for i in 0..UNITS {
         let mut u = unit::Model {
-            id: 0, facility_id: fid, parent_id: None, name_ja: format!("室{i}"), name_en: format!("Room {i}"),
-            notes_ja: String::new(), notes_en: String::new(), capacity: 20, booking_kind: "fixed".into(),
-            grid_step_minutes: 0, min_slots: 1, max_slots: 3, requires_approval: false, pending_hold_hours: 72,
-            open_months_before: 3, open_months_before_nonresident: 2, open_day: 1, open_minute: 540,
-            close_days_before: 1, close_minute: 1020, cancel_days_before: 3, cancel_minute: 1020,
-            grid_fee_resident_yen: 0, grid_fee_nonresident_yen: 0, sort_order: i as i32,
+            id: 0,
+            facility_id: fid,
+            parent_id: None,
+            name_ja: format!("室{i}"),
+            name_en: format!("Room {i}"),
+            notes_ja: String::new(),
+            notes_en: String::new(),
+            capacity: 20,
+            booking_kind: "fixed".into(),
+            grid_step_minutes: 0,
+            min_slots: 1,
+            max_slots: 3,
+            requires_approval: false,
+            pending_hold_hours: 72,
+            open_months_before: 3,
+            open_months_before_nonresident: 2,
+            open_day: 1,
+            open_minute: 540,
+            close_days_before: 1,
+            close_minute: 1020,
+            cancel_days_before: 3,
+            cancel_minute: 1020,
+            grid_fee_resident_yen: 0,
+            grid_fee_nonresident_yen: 0,
+            sort_order: i as i32,
         }
         .into_active_model();
         u.id = NotSet;
-        let uid = unit::Entity::insert(u).exec(&txn).await.unwrap().last_insert_id;
-        for (k, (start, end)) in [(540, 720), (780, 1020), (1080, 1290)].into_iter().enumerate() {
+        let uid = unit::Entity::insert(u)
+            .exec(&txn)
+            .await
+            .unwrap()
+            .last_insert_id;
+        for (k, (start, end)) in [(540, 720), (780, 1020), (1080, 1290)]
+            .into_iter()
+            .enumerate()
+        {
             let mut t = slot_template::Model {
-                id: 0, unit_id: uid, label_ja: format!("枠{k}"), label_en: format!("Slot {k}"), start_minute: start,
-                end_minute: end, fee_resident_yen: 500, fee_nonresident_yen: 1000, holiday_fee_resident_yen: None,
-                holiday_fee_nonresident_yen: None, sort_order: k as i32,
+                id: 0,
+                unit_id: uid,
+                label_ja: format!("枠{k}"),
+                label_en: format!("Slot {k}"),
+                start_minute: start,
+                end_minute: end,
+                fee_resident_yen: 500,
+                fee_nonresident_yen: 1000,
+                holiday_fee_resident_yen: None,
+                holiday_fee_nonresident_yen: None,
+                sort_order: k as i32,
             }
             .into_active_model();
             t.id = NotSet;
@@ -85,15 +141,33 @@ async fn prepare(db: &TestDb) -> FacilityId {
         let day = start + Days::days((n / (UNITS * 3)) as i64);
         let unit = unit_ids[n % UNITS];
         let (s, e) = [(540, 720), (780, 1020), (1080, 1290)][(n / UNITS) % 3];
-        let at = |m: i64| tz.from_local_datetime(&(day.and_hms_opt(0, 0, 0).unwrap() + Days::minutes(m))).unwrap().with_timezone(&Utc);
+        let at = |m: i64| {
+            tz.from_local_datetime(&(day.and_hms_opt(0, 0, 0).unwrap() + Days::minutes(m)))
+                .unwrap()
+                .with_timezone(&Utc)
+        };
         // Leave every fourth slot free so the month is realistic.
         if n % 4 != 3 {
             let mut b = booking::Model {
-                id: 0, unit_id: unit, reference: format!("B{n:09}"), start_at: at(s), end_at: at(e),
-                status: "confirmed".into(), name: "ベンチ".into(), name_kana: "べんち".into(), phone: "0".into(),
-                email: "bench@example.invalid".into(), purpose: String::new(), attendees: 1, resident: true,
-                fee_total_yen: 500, fee_lines: "[]".into(), created_at: now(), expires_at: None,
-                cancelled_at: None, created_by_staff_id: None,
+                id: 0,
+                unit_id: unit,
+                reference: format!("B{n:09}"),
+                start_at: at(s),
+                end_at: at(e),
+                status: "confirmed".into(),
+                name: "ベンチ".into(),
+                name_kana: "べんち".into(),
+                phone: "0".into(),
+                email: "bench@example.invalid".into(),
+                purpose: String::new(),
+                attendees: 1,
+                resident: true,
+                fee_total_yen: 500,
+                fee_lines: "[]".into(),
+                created_at: now(),
+                expires_at: None,
+                cancelled_at: None,
+                created_by_staff_id: None,
             }
             .into_active_model();
             b.id = NotSet;
@@ -103,7 +177,10 @@ async fn prepare(db: &TestDb) -> FacilityId {
     }
     let txn = conn.begin().await.unwrap();
     for chunk in rows.chunks(1000) {
-        booking::Entity::insert_many(chunk.to_vec()).exec(&txn).await.unwrap();
+        booking::Entity::insert_many(chunk.to_vec())
+            .exec(&txn)
+            .await
+            .unwrap();
     }
     txn.commit().await.unwrap();
     let total = booking::Entity::find().count(conn).await.unwrap();
@@ -133,7 +210,10 @@ async fn bench_availability(label: &str, db: TestDb) {
         store: db.store.clone(),
         clock: Arc::new(now),
     };
-    let month = DateRange::month(YearMonth { year: 2026, month: 12 });
+    let month = DateRange::month(YearMonth {
+        year: 2026,
+        month: 12,
+    });
     let check = state.availability(id, month, Lang::Ja).await.unwrap();
     assert_eq!(check.units.len(), UNITS);
     for _ in 0..20 {
@@ -146,12 +226,18 @@ async fn bench_availability(label: &str, db: TestDb) {
         samples.push(t.elapsed());
         std::hint::black_box(a);
     }
-    report(&format!("{label}: availability, 10 units × 31 days, 100k bookings in the DB"), samples);
+    report(
+        &format!("{label}: availability, 10 units × 31 days, 100k bookings in the DB"),
+        samples,
+    );
     db.drop_db().await;
 }
 
 fn wasm_size() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site/pkg/town-booking.wasm");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/site/pkg/town-booking.wasm"
+    );
     let Ok(raw) = std::fs::read(path) else {
         println!("wasm: {path} not found; build it first with `cargo leptos build --release`");
         return;

@@ -76,7 +76,7 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
     let mut cells: Vec<Option<DayCell>> = std::iter::repeat_n(None, lead)
         .chain(m.days.into_iter().map(Some))
         .collect();
-    while cells.len() % 7 != 0 {
+    while !cells.len().is_multiple_of(7) {
         cells.push(None);
     }
     let weeks: Vec<Vec<Option<DayCell>>> = cells.chunks(7).map(|w| w.to_vec()).collect();

@@ -146,12 +146,12 @@ fn space_sharers(units: &[UnitPlan], unit: UnitId) -> Vec<UnitId> {
         .collect()
 }
 
+/// A held interval of time.
+type Interval = (DateTime<Utc>, DateTime<Utc>);
+
 /// Busy intervals relevant to each unit (own and shared space), sorted by start.
-fn busy_by_unit(
-    units: &[UnitPlan],
-    busy: &[Busy],
-) -> HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> {
-    let mut direct: HashMap<UnitId, Vec<(DateTime<Utc>, DateTime<Utc>)>> = HashMap::new();
+fn busy_by_unit(units: &[UnitPlan], busy: &[Busy]) -> HashMap<UnitId, Vec<Interval>> {
+    let mut direct: HashMap<UnitId, Vec<Interval>> = HashMap::new();
     for b in busy {
         direct.entry(b.unit).or_default().push((b.start, b.end));
     }

@@ -41,13 +41,11 @@ impl Store {
     /// Connects, creating the SQLite file (and its folder) if needed, and
     /// applies pending migrations.
     pub async fn connect(url: &str) -> Result<Store, StoreError> {
-        if let Some(path) = sqlite_path(url) {
-            if let Some(dir) = std::path::Path::new(path)
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir)?;
-            }
+        let dir = sqlite_path(url)
+            .and_then(|path| std::path::Path::new(path).parent())
+            .filter(|d| !d.as_os_str().is_empty());
+        if let Some(dir) = dir {
+            std::fs::create_dir_all(dir)?;
         }
         let mut opts = ConnectOptions::new(url.to_owned());
         // sqlx would log statements; keep queries (and any personal data
