@@ -396,12 +396,6 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
         (Lang::En, AppError::Domain(DomainError::NotFound(Missing::Facility))) => {
             "That facility does not exist. Please choose one from the facility list.".into()
         }
-        (Lang::Ja, AppError::Domain(DomainError::NotFound(Missing::Page))) => {
-            JA.not_found_body.into()
-        }
-        (Lang::En, AppError::Domain(DomainError::NotFound(Missing::Page))) => {
-            EN.not_found_body.into()
-        }
         (_, AppError::Domain(DomainError::Invalid { field, reason })) => {
             invalid_message(lang, *field, *reason)
         }

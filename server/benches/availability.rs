@@ -230,6 +230,30 @@ async fn bench_availability(label: &str, db: TestDb) {
         &format!("{label}: availability, 10 units × 31 days, 100k bookings in the DB"),
         samples,
     );
+
+    // Where the time goes: loading the facility's rules, and the busy query.
+    let record = db.store.facility(id).await.unwrap().unwrap();
+    let units: Vec<_> = record.units.iter().map(|u| u.id).collect();
+    let from = Utc.with_ymd_and_hms(2026, 11, 30, 15, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 12, 31, 15, 0, 0).unwrap();
+    let mut load = Vec::with_capacity(CALLS);
+    let mut busy = Vec::with_capacity(CALLS);
+    for _ in 0..CALLS {
+        let t = Instant::now();
+        std::hint::black_box(db.store.facility(id).await.unwrap());
+        load.push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(db.store.busy(&units, from, to, now()).await.unwrap());
+        busy.push(t.elapsed());
+    }
+    report(
+        &format!("{label}:   of which loading the facility's rules"),
+        load,
+    );
+    report(
+        &format!("{label}:   of which the busy query (one month)"),
+        busy,
+    );
     db.drop_db().await;
 }
 

@@ -63,7 +63,6 @@ pub enum DomainError {
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     Facility,
-    Page,
 }
 
 impl DomainError {

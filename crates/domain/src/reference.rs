@@ -18,17 +18,6 @@ pub fn encode(mut n: u64) -> String {
         .collect()
 }
 
-/// Normalises what a person typed: upper-case, no spaces or hyphens, and the
-/// look-alikes mapped (O→0 is impossible, so O and 0 are refused).
-pub fn normalize(raw: &str) -> Option<String> {
-    let code: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (code.len() == LENGTH && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -39,11 +28,8 @@ mod tests {
             let code = encode(n);
             assert_eq!(code.len(), LENGTH);
             assert!(!code.contains(['0', 'O', '1', 'I', 'L']), "{code}");
-            assert_eq!(normalize(&code).as_deref(), Some(code.as_str()));
+            assert!(code.bytes().all(|b| ALPHABET.contains(&b)));
         }
         assert_ne!(encode(1), encode(2));
-        assert_eq!(normalize("abcd-efgh").as_deref(), Some("ABCDEFGH"));
-        assert_eq!(normalize("ABCD EFG0"), None);
-        assert_eq!(normalize("ABC"), None);
     }
 }

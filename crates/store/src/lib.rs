@@ -14,7 +14,7 @@ pub mod testing;
 pub use queries::{FacilityRecord, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend, DbErr};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
 
@@ -66,10 +66,6 @@ impl Store {
         let db = Database::connect(opts).await?;
         migration::Migrator::up(&db, None).await?;
         Ok(Store { db })
-    }
-
-    pub fn backend(&self) -> DbBackend {
-        self.db.get_database_backend()
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

@@ -8,6 +8,7 @@ use domain::closure::{ClosureRules, DatedClosure};
 use domain::ids::{FacilityId, MunicipalityId, UnitId};
 use domain::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
 use domain::view::Text;
+use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
@@ -40,6 +41,9 @@ pub struct FacilityRecord {
     pub units: Vec<UnitRecord>,
 }
 
+/// The longest a single booking may last (bookings stay within one day).
+pub const MAX_BOOKING_HOURS: i64 = 24;
+
 fn weekday(code: &str) -> Option<Weekday> {
     code.trim().parse().ok()
 }
@@ -70,36 +74,36 @@ impl Store {
             return Ok(Vec::new());
         }
         let ids: Vec<i64> = facilities.iter().map(|f| f.id).collect();
-        let zones: HashMap<i64, String> = municipality::Entity::find()
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|m| (m.id, m.time_zone))
-            .collect();
-        let hours = opening_hours::Entity::find()
-            .filter(opening_hours::Column::FacilityId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let closures = closure::Entity::find()
-            .filter(closure::Column::FacilityId.is_in(ids.clone()))
-            .filter(closure::Column::UnitId.is_null())
-            .all(db)
-            .await?;
-        let units = unit::Entity::find()
-            .filter(unit::Column::FacilityId.is_in(ids))
-            .order_by_asc(unit::Column::SortOrder)
-            .order_by_asc(unit::Column::Id)
-            .all(db)
-            .await?;
-        let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+        // The rest depends only on the facility ids: run it concurrently
+        // (WAL lets SQLite readers share the file; PostgreSQL uses the pool).
+        let unit_ids = Query::select()
+            .column(unit::Column::Id)
+            .from(unit::Entity)
+            .and_where(unit::Column::FacilityId.is_in(ids.clone()))
+            .to_owned();
+        let (zones, hours, closures, units, template_rows) = tokio::try_join!(
+            municipality::Entity::find().all(db),
+            opening_hours::Entity::find()
+                .filter(opening_hours::Column::FacilityId.is_in(ids.clone()))
+                .all(db),
+            closure::Entity::find()
+                .filter(closure::Column::FacilityId.is_in(ids.clone()))
+                .filter(closure::Column::UnitId.is_null())
+                .all(db),
+            unit::Entity::find()
+                .filter(unit::Column::FacilityId.is_in(ids))
+                .order_by_asc(unit::Column::SortOrder)
+                .order_by_asc(unit::Column::Id)
+                .all(db),
+            slot_template::Entity::find()
+                .filter(slot_template::Column::UnitId.in_subquery(unit_ids))
+                .order_by_asc(slot_template::Column::SortOrder)
+                .order_by_asc(slot_template::Column::StartMinute)
+                .all(db),
+        )?;
+        let zones: HashMap<i64, String> = zones.into_iter().map(|m| (m.id, m.time_zone)).collect();
         let mut templates: HashMap<i64, Vec<slot_template::Model>> = HashMap::new();
-        for t in slot_template::Entity::find()
-            .filter(slot_template::Column::UnitId.is_in(unit_ids))
-            .order_by_asc(slot_template::Column::SortOrder)
-            .order_by_asc(slot_template::Column::StartMinute)
-            .all(db)
-            .await?
-        {
+        for t in template_rows {
             templates.entry(t.unit_id).or_default().push(t);
         }
 
@@ -207,6 +211,10 @@ impl Store {
 
     /// Time held on `units` between `from` and `to` by confirmed bookings and
     /// by pending ones that have not expired at `now`.
+    ///
+    /// A booking never spans more than [`MAX_BOOKING_HOURS`], so a lower
+    /// bound on `start_at` lets the `(unit_id, start_at)` index read only the
+    /// range asked for instead of every earlier booking.
     pub async fn busy(
         &self,
         units: &[UnitId],
@@ -227,6 +235,7 @@ impl Store {
             .columns([C::UnitId, C::StartAt, C::EndAt])
             .filter(C::UnitId.is_in(units.iter().map(|u| u.0)))
             .filter(C::StartAt.lt(to))
+            .filter(C::StartAt.gt(from - chrono::Duration::hours(MAX_BOOKING_HOURS)))
             .filter(C::EndAt.gt(from))
             .filter(holding)
             .into_tuple()

@@ -124,3 +124,52 @@ async fn sqlite_file_is_in_wal_mode_and_reopens() {
     );
     db.drop_db().await;
 }
+
+#[tokio::test]
+async fn busy_finds_a_booking_that_started_before_the_range() {
+    use sea_orm::{ActiveValue::NotSet, IntoActiveModel};
+    let db = TestDb::sqlite().await;
+    db.store.seed_demo(now()).await.unwrap();
+    let unit = db.store.facilities().await.unwrap()[2].units[0].id;
+    let at = |d, h| Utc.with_ymd_and_hms(2030, 1, d, h, 0, 0).unwrap();
+    let mut b = booking::Model {
+        id: 0,
+        unit_id: unit.0,
+        reference: "ZZZZZZZZ".into(),
+        start_at: at(1, 13),
+        end_at: at(2, 3),
+        status: "confirmed".into(),
+        name: "x".into(),
+        name_kana: "x".into(),
+        phone: "0".into(),
+        email: "x@example.invalid".into(),
+        purpose: String::new(),
+        attendees: 1,
+        resident: true,
+        fee_total_yen: 0,
+        fee_lines: "[]".into(),
+        created_at: now(),
+        expires_at: None,
+        cancelled_at: None,
+        created_by_staff_id: None,
+    }
+    .into_active_model();
+    b.id = NotSet;
+    booking::Entity::insert(b)
+        .exec(db.store.connection())
+        .await
+        .unwrap();
+    let found = db
+        .store
+        .busy(&[unit], at(2, 0), at(3, 0), now())
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 1, "overlapping from the day before");
+    let none = db
+        .store
+        .busy(&[unit], at(2, 3), at(3, 0), now())
+        .await
+        .unwrap();
+    assert!(none.is_empty(), "ends exactly when the range starts");
+    db.drop_db().await;
+}
