@@ -379,11 +379,13 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::Ja, Field::Month) => "月 (month)",
         (Lang::Ja, Field::Date) => "日付",
         (Lang::Ja, Field::FacilityId) => "施設番号",
+        (Lang::Ja, Field::Query) => "検索条件",
         (Lang::En, Field::From) => "the start date (from)",
         (Lang::En, Field::To) => "the end date (to)",
         (Lang::En, Field::Month) => "the month (month)",
         (Lang::En, Field::Date) => "the date",
         (Lang::En, Field::FacilityId) => "the facility number",
+        (Lang::En, Field::Query) => "the query",
     }
 }
 
@@ -440,6 +442,12 @@ fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
         }
         (Lang::En, InvalidReason::OutOfSupportedYears) => {
             format!("Please choose {name} between the years 2000 and 2099.")
+        }
+        (Lang::Ja, InvalidReason::Malformed) => {
+            format!("{name}を読み取れませんでした。同じ項目を2回指定していないか確かめてください。")
+        }
+        (Lang::En, InvalidReason::Malformed) => {
+            format!("Could not read {name}. Please check that no parameter is given twice.")
         }
         (Lang::Ja, InvalidReason::EndBeforeStart) => {
             "終了日 (to) は開始日 (from) と同じか、それより後の日にしてください。".into()

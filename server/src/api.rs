@@ -4,12 +4,14 @@
 use app::error::AppError;
 use app::i18n::error_message;
 use app::service::{AppState, parse_facility_id};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use domain::calendar::DateRange;
+use domain::error::{DomainError, Field, InvalidReason};
 use domain::view::Lang;
 use serde::{Deserialize, Serialize};
 
@@ -57,11 +59,30 @@ fn lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
+/// The facility id from the path; undecodable bytes get the id message.
+fn facility_id(
+    id: Result<Path<String>, PathRejection>,
+) -> Result<domain::ids::FacilityId, AppError> {
+    let Path(id) =
+        id.map_err(|_| DomainError::invalid(Field::FacilityId, InvalidReason::IdFormat))?;
+    parse_facility_id(&id)
+}
+
+/// Reads the query string, answering a malformed one (a parameter given
+/// twice, say) with the same JSON error as any other bad input.
+fn query<T>(q: Result<Query<T>, QueryRejection>, headers: &HeaderMap) -> Result<T, ApiError> {
+    q.map(|Query(q)| q).map_err(|_| {
+        let error = DomainError::invalid(Field::Query, InvalidReason::Malformed);
+        ApiError(error.into(), app::lang::from_headers(headers))
+    })
+}
+
 async fn facilities(
     State(state): State<AppState>,
-    Query(q): Query<LangQuery>,
+    q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult<Vec<domain::view::FacilitySummary>> {
+    let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     state
         .facilities(lang)
@@ -72,12 +93,13 @@ async fn facilities(
 
 async fn facility(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<LangQuery>,
+    id: Result<Path<String>, PathRejection>,
+    q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult<domain::view::FacilitySummary> {
+    let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
-    let run = async { state.facility(parse_facility_id(&id)?, lang).await };
+    let run = async { state.facility(facility_id(id)?, lang).await };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
 }
 
@@ -90,13 +112,14 @@ pub struct RangeQuery {
 
 async fn availability(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    Query(q): Query<RangeQuery>,
+    id: Result<Path<String>, PathRejection>,
+    q: Result<Query<RangeQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult<domain::view::FacilityAvailability> {
+    let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     let run = async {
-        let id = parse_facility_id(&id)?;
+        let id = facility_id(id)?;
         let range = DateRange::parse(q.from.as_deref(), q.to.as_deref())?;
         state.availability(id, range, lang).await
     };

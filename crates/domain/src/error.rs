@@ -15,6 +15,8 @@ pub enum Field {
     Month,
     Date,
     FacilityId,
+    /// The query string as a whole.
+    Query,
 }
 
 impl Field {
@@ -26,6 +28,7 @@ impl Field {
             Field::Month => "month",
             Field::Date => "date",
             Field::FacilityId => "facility_id",
+            Field::Query => "query",
         }
     }
 }
@@ -46,6 +49,8 @@ pub enum InvalidReason {
     OutOfSupportedYears,
     /// `to` is before `from`.
     EndBeforeStart,
+    /// The query string cannot be read (e.g. a parameter given twice).
+    Malformed,
     /// The range is longer than allowed (days).
     RangeTooLong { max_days: u32 },
 }
