@@ -66,16 +66,17 @@ pub fn set_status(code: u16) {
     let _ = code;
 }
 
-/// A translated error with a way back.
+/// A translated error with a way back. `nested` when the page already has
+/// its own `<h1>`.
 #[component]
-pub fn ErrorView(error: AppError) -> impl IntoView {
+pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoView {
     set_status(error.status());
     let lang = use_lang();
     let t = texts(lang);
     view! {
         <Title text=t.error_title/>
         <section class="notice notice-error" role="alert">
-            <h1>{t.error_title}</h1>
+            {if nested { view! { <h2>{t.error_title}</h2> }.into_any() } else { view! { <h1>{t.error_title}</h1> }.into_any() }}
             <p>{error_message(lang, &error)}</p>
             <p><a href="/facilities">{t.back_to_facilities}</a></p>
         </section>

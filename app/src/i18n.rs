@@ -53,6 +53,8 @@ pub struct Texts {
     pub list_separator: &'static str,
 
     pub calendar_heading: &'static str,
+    pub month_nav_label: &'static str,
+    pub day_nav_label: &'static str,
     pub month_title: fn(i32, u32) -> String,
     pub prev_month: &'static str,
     pub next_month: &'static str,
@@ -122,6 +124,8 @@ pub static JA: Texts = Texts {
     list_separator: "、",
 
     calendar_heading: "月ごとの空き状況",
+    month_nav_label: "表示する月を変える",
+    day_nav_label: "表示する日を変える",
     month_title: |y, m| format!("{y}年{m}月"),
     prev_month: "前の月",
     next_month: "次の月",
@@ -191,6 +195,8 @@ pub static EN: Texts = Texts {
     list_separator: "; ",
 
     calendar_heading: "Availability by month",
+    month_nav_label: "Change the month shown",
+    day_nav_label: "Change the day shown",
     month_title: |y, m| format!("{} {y}", MONTHS_EN[(m as usize).saturating_sub(1) % 12]),
     prev_month: "Previous month",
     next_month: "Next month",

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::availability::{self, Availability, day_status};
+use domain::availability::{self, Availability, SlotReason, day_status};
 use domain::calendar::{DateRange, YearMonth};
 use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::FacilityId;
@@ -161,7 +161,7 @@ impl AppState {
         range: DateRange,
     ) -> Result<Availability, AppError> {
         let tz = f.plan.tz;
-        let edge = |d: NaiveDate| availability::to_utc(tz, local_datetime(d, 0));
+        let edge = |d: NaiveDate| availability::to_utc_at_or_after(tz, local_datetime(d, 0));
         let (from, to) = (edge(range.from), edge(range.to + Duration::days(1)));
         let (Some(from), Some(to)) = (from, to) else {
             return Err(AppError::Domain(DomainError::invalid(
@@ -313,6 +313,7 @@ impl AppState {
                             .map(|s| DayCellSlot {
                                 status: s.status,
                                 reason: s.reason.as_ref().map(|r| i18n::slot_reason(lang, r)),
+                                window_closed: s.reason == Some(SlotReason::WindowClosed),
                             })
                     })
                     .collect(),

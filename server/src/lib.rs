@@ -9,7 +9,7 @@ use app::service::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{Path, Query};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -53,24 +53,62 @@ struct Next {
     next: Option<String>,
 }
 
+/// Whether `next` is a path on this site: it starts with one `/` (not `//`
+/// or `/\`) and holds only visible ASCII, so browsers cannot read it as
+/// another host (they drop tabs and newlines, which would turn `/\t/x` into `//x`).
+fn is_local_path(next: &str) -> bool {
+    let b = next.as_bytes();
+    b.first() == Some(&b'/')
+        && !matches!(b.get(1), Some(b'/' | b'\\'))
+        && b.iter().all(|c| c.is_ascii_graphic())
+}
+
 /// `GET /lang/{ja|en}?next=/path`: remembers the language in a cookie and goes
-/// back. Only local paths are followed, so this is no open redirect.
+/// back to `next` if it is a local path, else to the home page. An unknown
+/// language code changes nothing.
 async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Response {
-    let Some(lang) = domain::view::Lang::from_code(&code) else {
-        return (StatusCode::NOT_FOUND, "unknown language").into_response();
-    };
     let next = q
         .next
-        .filter(|n| n.starts_with('/') && !n.starts_with("//") && !n.contains('\\'))
+        .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
-    let cookie = format!(
-        "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-        app::lang::COOKIE,
-        lang.code()
-    );
     let mut res = Redirect::to(&next).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie) {
-        res.headers_mut().insert(header::SET_COOKIE, v);
+    if let Some(lang) = domain::view::Lang::from_code(&code) {
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
+            app::lang::COOKIE,
+            lang.code()
+        );
+        if let Ok(v) = HeaderValue::from_str(&cookie) {
+            res.headers_mut().insert(header::SET_COOKIE, v);
+        }
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_local_path;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for ok in [
+            "/",
+            "/facilities/1?month=2026-12",
+            "/facilities/1/days/2026-12-07",
+        ] {
+            assert!(is_local_path(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "https://evil.example",
+            "/a\r\nSet-Cookie: x",
+            "evil",
+            "/ space",
+        ] {
+            assert!(!is_local_path(bad), "{bad:?}");
+        }
+    }
 }

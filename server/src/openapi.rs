@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document for `/api/v1`. Written out by hand (the API is
-//! small); `tests/http.rs` checks that every API route is described here and
-//! that every path described here answers.
+//! small); `tests/http.rs` checks that it lists exactly the API paths the
+//! test expects and that every path described here answers.
 
 use axum::Json;
 use serde_json::{Value, json};

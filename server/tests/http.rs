@@ -107,12 +107,16 @@ async fn availability_is_exact(app: &Running) {
     assert_eq!(today[1]["reason_code"], "window_closed");
     assert_eq!(today[2]["label"], "夜間");
     // 2026-11-24 (Tue) follows 勤労感謝の日 on Monday 11-23: closed instead.
+    let holiday_monday = slots_on(room, "2026-11-23");
+    assert_eq!(holiday_monday.len(), 3);
     assert!(
-        slots_on(room, "2026-11-23")
+        holiday_monday
             .iter()
-            .all(|s| s["status"] != "closed" || s["reason_code"] == "window_closed")
+            .all(|s| s["status"] == "free" || s["status"] == "booked")
     );
-    for s in slots_on(room, "2026-11-24") {
+    let tuesday = slots_on(room, "2026-11-24");
+    assert_eq!(tuesday.len(), 3);
+    for s in tuesday {
         assert_eq!(s["status"], "closed");
         assert_eq!(s["reason_code"], "shifted_from_holiday");
     }
@@ -299,6 +303,13 @@ async fn pages_render_complete_html_without_javascript() {
         "next-month link is a real link"
     );
 
+    let (_, today) = app.text("/facilities/1/days/2026-11-22").await;
+    assert!(
+        today.contains("受付終了"),
+        "booking closed is named as such"
+    );
+    assert!(!today.contains("この日は休館です"), "the centre is open today: {today}");
+
     let (status, day) = app.text("/facilities/2/days/2026-12-29").await;
     assert_eq!(status, StatusCode::OK);
     assert!(day.contains("2026年12月29日(火)") && day.contains("この日は休館です（年末年始）"));
@@ -378,13 +389,20 @@ async fn language_link_sets_cookie_and_stays_local() {
         "//evil.example/",
         "https://evil.example/",
         "/\\evil.example",
+        "/\t/evil.example",
+        "/\r\nx",
     ] {
         let res = app
             .get(&format!("/lang/ja?next={}", app::lang::encode_next(evil)))
             .await;
         assert_eq!(res.headers()["location"], "/", "{evil}");
     }
-    assert_eq!(app.get("/lang/fr").await.status(), StatusCode::NOT_FOUND);
+    let unknown = app.get("/lang/fr?next=/facilities").await;
+    assert_eq!(unknown.status(), StatusCode::SEE_OTHER);
+    assert!(
+        unknown.headers().get("set-cookie").is_none(),
+        "unknown language sets nothing"
+    );
     app.db.drop_db().await;
 }
 

@@ -1,5 +1,5 @@
 use chrono::Duration;
-use domain::availability::SlotStatus;
+use domain::availability::{DayStatus, SlotStatus};
 use domain::calendar::{FIRST_YEAR, LAST_YEAR, YearMonth};
 use domain::view::DaySchedule;
 use leptos::prelude::*;
@@ -67,13 +67,13 @@ fn DayView(d: DaySchedule) -> impl IntoView {
     let empty = d.columns.is_empty();
     view! {
         <Title text=format!("{} {}", f.name, title)/>
-        <p class="breadcrumb"><a href=month>{"← "}{t.back_to_month}</a></p>
+        <p class="breadcrumb"><a href=month><span aria-hidden="true">"← "</span>{t.back_to_month}</a></p>
         <h1>{f.name.clone()}<br/><span class="subtitle">{title}</span></h1>
         {d.holiday.map(|h| view! { <p class="holiday-note">{h}</p> })}
         {closure_note.map(|c| view! { <p class="notice">{c}</p> })}
-        <nav class="pager" aria-label=t.calendar_heading>
-            {prev.map(|href| view! { <a class="button" href=href rel="prev">"← "{t.prev_day}</a> })}
-            {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_day}" →"</a> })}
+        <nav class="pager" aria-label=t.day_nav_label>
+            {prev.map(|href| view! { <a class="button" href=href rel="prev"><span aria-hidden="true">"← "</span>{t.prev_day}</a> })}
+            {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_day}<span aria-hidden="true">" →"</span></a> })}
         </nav>
         {if empty {
             view! { <p class="notice">{t.no_slots_today}</p> }.into_any()
@@ -101,6 +101,14 @@ fn DayView(d: DaySchedule) -> impl IntoView {
                                         None => view! {
                                             <td class="slot st-none"><span aria-hidden="true">"—"</span><span class="vh">{t.not_offered}</span></td>
                                         }.into_any(),
+                                        Some(c) if c.window_closed => {
+                                            let (word, symbol) = i18n::day_status(lang, DayStatus::BookingClosed);
+                                            view! {
+                                                <td class="slot st-none" data-status=c.status.as_str()>
+                                                    <span aria-hidden="true">{symbol}" "</span>{word}
+                                                </td>
+                                            }.into_any()
+                                        }
                                         Some(c) => {
                                             let (word, symbol) = i18n::slot_status(lang, c.status);
                                             view! {

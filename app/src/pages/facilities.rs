@@ -20,7 +20,7 @@ pub fn FacilityList() -> impl IntoView {
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(list) => list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view().into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
+                    Err(e) => view! { <ErrorView error=e nested=true/> }.into_any(),
                 }
             })}
         </Suspense>

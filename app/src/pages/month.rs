@@ -88,10 +88,10 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
         <p>{f.description}</p>
         <section aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">{t.calendar_heading}": "{title.clone()}</h2>
-            <nav class="pager" aria-label=t.calendar_heading>
-                {prev.map(|href| view! { <a class="button" href=href rel="prev">"← "{t.prev_month}</a> })}
+            <nav class="pager" aria-label=t.month_nav_label>
+                {prev.map(|href| view! { <a class="button" href=href rel="prev"><span aria-hidden="true">"← "</span>{t.prev_month}</a> })}
                 <a class="button" href=base.clone()>{t.this_month}</a>
-                {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_month}" →"</a> })}
+                {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_month}<span aria-hidden="true">" →"</span></a> })}
             </nav>
             <p>{t.calendar_hint}</p>
             <table class="calendar">
@@ -153,6 +153,9 @@ fn Legend() -> impl IntoView {
         DayStatus::Full,
         DayStatus::Closed,
         DayStatus::NotYetOpen,
+        DayStatus::BookingClosed,
+        DayStatus::Past,
+        DayStatus::NoSlots,
     ];
     view! {
         <h3>{t.legend_heading}</h3>

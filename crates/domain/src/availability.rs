@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 use crate::calendar::DateRange;
-use crate::closure::{ClosureReason, ClosureRules};
+use crate::closure::{ClosureReason, ClosureRules, DatedClosure};
 use crate::holidays::{Holiday, holidays_between};
 use crate::ids::UnitId;
 use crate::schedule::{BookingWindow, OpeningHours, SlotPlan, local_datetime};
@@ -21,6 +21,8 @@ pub struct UnitPlan {
     pub parent: Option<UnitId>,
     pub slots: SlotPlan,
     pub window: BookingWindow,
+    /// Dated closures of this unit alone (e.g. the hall's stage under repair).
+    pub closures: Vec<DatedClosure>,
 }
 
 /// A facility's rules, in its municipality's zone.
@@ -119,7 +121,7 @@ pub fn to_utc(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
 
 /// Like [`to_utc`], but a time in a DST gap moves forward to the first
 /// existing instant (a slot ending at 02:00 on spring-forward day ends at 03:00).
-fn end_to_utc(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
+pub fn to_utc_at_or_after(tz: Tz, local: NaiveDateTime) -> Option<DateTime<Utc>> {
     (0..=180).find_map(|m| to_utc(tz, local + chrono::Duration::minutes(m)))
 }
 
@@ -212,11 +214,19 @@ pub fn compute(
         };
         for (unit, out) in plan.units.iter().zip(units.iter_mut()) {
             let unit_busy = busy.get(&unit.id).map(Vec::as_slice).unwrap_or(&[]);
+            let closure = closure.clone().or_else(|| {
+                unit.closures
+                    .iter()
+                    .find(|c| (c.from..=c.to).contains(&date))
+                    .map(|c| ClosureReason::Dated {
+                        reason: c.reason.clone(),
+                    })
+            });
             for (start_min, end_min, template) in unit.slots.slots(hours) {
                 let local_start = local_datetime(date, start_min);
                 let (Some(start), Some(end)) = (
                     to_utc(plan.tz, local_start),
-                    end_to_utc(plan.tz, local_datetime(date, end_min)),
+                    to_utc_at_or_after(plan.tz, local_datetime(date, end_min)),
                 ) else {
                     continue;
                 };
@@ -369,6 +379,7 @@ mod tests {
             parent: parent.map(UnitId),
             slots: fixed(),
             window: window(),
+            closures: Vec::new(),
         };
         FacilityPlan {
             tz: TOKYO,
@@ -568,6 +579,29 @@ mod tests {
         assert_eq!(day(&[Past, Past]), DayStatus::Past);
         assert_eq!(day(&[]), DayStatus::NoSlots);
         assert_eq!(day_status([].iter(), true), DayStatus::Closed);
+    }
+
+    #[test]
+    fn a_unit_closure_closes_only_that_unit() {
+        let mut plan = gym();
+        plan.units[2].closures.push(DatedClosure {
+            from: d("2026-12-08"),
+            to: d("2026-12-08"),
+            reason: Text::new("床の補修", "Floor repair"),
+        });
+        let range = DateRange::new(d("2026-12-08"), d("2026-12-09")).unwrap();
+        let a = compute(&plan, range, &[], at("2026-11-22", 600));
+        assert_eq!(
+            status(&a, 3, "2026-12-08", 0).1.map(|r| r.code()),
+            Some("dated")
+        );
+        assert_eq!(status(&a, 3, "2026-12-08", 0).0, SlotStatus::Closed);
+        assert_eq!(status(&a, 2, "2026-12-08", 0).0, SlotStatus::Free);
+        assert_eq!(status(&a, 3, "2026-12-09", 0).0, SlotStatus::Free);
+        assert!(
+            !a.closures.contains_key(&d("2026-12-08")),
+            "the facility is open"
+        );
     }
 
     #[test]

@@ -209,11 +209,6 @@ pub fn holidays_in_year(year: i32) -> BTreeMap<NaiveDate, Holiday> {
     all
 }
 
-/// The holiday on a date, if any.
-pub fn holiday_on(date: NaiveDate) -> Option<Holiday> {
-    holidays_in_year(date.year()).get(&date).copied()
-}
-
 /// Holidays of every year touched by `from..=to`, for repeated look-ups.
 pub fn holidays_between(from: NaiveDate, to: NaiveDate) -> BTreeMap<NaiveDate, Holiday> {
     (from.year()..=to.year())
@@ -314,6 +309,10 @@ mod tests {
             ],
             _ => unreachable!(),
         }
+    }
+
+    fn holiday_on(date: NaiveDate) -> Option<Holiday> {
+        holidays_in_year(date.year()).get(&date).copied()
     }
 
     fn listed(year: i32) -> Vec<(String, &'static str)> {

@@ -11,10 +11,6 @@ use crate::view::Text;
 /// Minutes after local midnight (0..=1440).
 pub type Minute = u32;
 
-pub fn local_time(minute: Minute) -> NaiveTime {
-    NaiveTime::from_num_seconds_from_midnight_opt(minute.min(1439) * 60, 0).expect("minute < 1440")
-}
-
 /// Local date and minute as a wall-clock date-time; 1440 is the next midnight.
 pub fn local_datetime(date: NaiveDate, minute: Minute) -> NaiveDateTime {
     date.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute))

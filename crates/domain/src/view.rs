@@ -176,6 +176,9 @@ pub struct DayColumn {
 pub struct DayCellSlot {
     pub status: SlotStatus,
     pub reason: Option<String>,
+    /// Closed because booking for it has ended (受付終了), not because the
+    /// facility is closed: shown with its own word.
+    pub window_closed: bool,
 }
 
 /// A row of the day table: one unit; `None` where the unit has no such period.

@@ -44,13 +44,29 @@ pub struct FacilityRecord {
 /// The longest a single booking may last (bookings stay within one day).
 pub const MAX_BOOKING_HOURS: i64 = 24;
 
+fn dated<'a>(rows: impl Iterator<Item = &'a closure::Model>) -> Vec<DatedClosure> {
+    rows.map(|c| DatedClosure {
+        from: c.from_date,
+        to: c.to_date,
+        reason: Text::new(&c.reason_ja, &c.reason_en),
+    })
+    .collect()
+}
+
 fn weekday(code: &str) -> Option<Weekday> {
     code.trim().parse().ok()
 }
 
-fn non_negative(value: i32, what: &str) -> Result<u32, StoreError> {
-    u32::try_from(value).map_err(|_| StoreError::Corrupt(format!("{what} is negative")))
+/// A configured number within its sane range; anything else is refused as
+/// corrupt data rather than allowed to overflow date arithmetic later.
+fn bounded(value: i32, max: u32, what: &str) -> Result<u32, StoreError> {
+    u32::try_from(value)
+        .ok()
+        .filter(|v| *v <= max)
+        .ok_or_else(|| StoreError::Corrupt(format!("{what} = {value} is outside 0..={max}")))
 }
+
+const DAY_MINUTES: u32 = 24 * 60;
 
 impl Store {
     /// All facilities, in display order.
@@ -88,7 +104,6 @@ impl Store {
                 .all(db),
             closure::Entity::find()
                 .filter(closure::Column::FacilityId.is_in(ids.clone()))
-                .filter(closure::Column::UnitId.is_null())
                 .all(db),
             unit::Entity::find()
                 .filter(unit::Column::FacilityId.is_in(ids))
@@ -125,8 +140,8 @@ impl Store {
                             StoreError::Corrupt(format!("opening hours weekday {}", h.weekday))
                         })?;
                     week[day] = Some((
-                        non_negative(h.opens_minute, "opening")?,
-                        non_negative(h.closes_minute, "closing")?,
+                        bounded(h.opens_minute, DAY_MINUTES, "opening minute")?,
+                        bounded(h.closes_minute, DAY_MINUTES, "closing minute")?,
                     ));
                 }
                 let rules = ClosureRules {
@@ -134,15 +149,11 @@ impl Store {
                     shift_when_holiday: f.shift_when_holiday,
                     year_end: f.year_end_closure,
                     closed_on_holidays: f.closed_on_holidays,
-                    dated: closures
-                        .iter()
-                        .filter(|c| c.facility_id == f.id)
-                        .map(|c| DatedClosure {
-                            from: c.from_date,
-                            to: c.to_date,
-                            reason: Text::new(&c.reason_ja, &c.reason_en),
-                        })
-                        .collect(),
+                    dated: dated(
+                        closures
+                            .iter()
+                            .filter(|c| c.facility_id == f.id && c.unit_id.is_none()),
+                    ),
                 };
                 let mut plans = Vec::new();
                 let mut records = Vec::new();
@@ -150,7 +161,7 @@ impl Store {
                     let grid = u.booking_kind == "grid";
                     let slots = if grid {
                         SlotPlan::Grid {
-                            step: non_negative(u.grid_step_minutes, "grid step")?,
+                            step: bounded(u.grid_step_minutes, DAY_MINUTES, "grid step")?,
                         }
                     } else {
                         SlotPlan::Fixed(
@@ -161,8 +172,8 @@ impl Store {
                                 .map(|t| {
                                     Ok(SlotTemplate {
                                         label: Text::new(&t.label_ja, &t.label_en),
-                                        start: non_negative(t.start_minute, "slot start")?,
-                                        end: non_negative(t.end_minute, "slot end")?,
+                                        start: bounded(t.start_minute, DAY_MINUTES, "slot start")?,
+                                        end: bounded(t.end_minute, DAY_MINUTES, "slot end")?,
                                     })
                                 })
                                 .collect::<Result<_, StoreError>>()?,
@@ -172,12 +183,21 @@ impl Store {
                         id: UnitId(u.id),
                         parent: u.parent_id.map(UnitId),
                         slots,
+                        closures: dated(closures.iter().filter(|c| c.unit_id == Some(u.id))),
                         window: BookingWindow {
-                            open_months_before: non_negative(u.open_months_before, "window")?,
-                            open_day: non_negative(u.open_day, "window")?,
-                            open_minute: non_negative(u.open_minute, "window")?,
-                            close_days_before: non_negative(u.close_days_before, "window")?,
-                            close_minute: non_negative(u.close_minute, "window")?,
+                            open_months_before: bounded(
+                                u.open_months_before,
+                                24,
+                                "open_months_before",
+                            )?,
+                            open_day: bounded(u.open_day, 31, "open_day")?,
+                            open_minute: bounded(u.open_minute, DAY_MINUTES, "open_minute")?,
+                            close_days_before: bounded(
+                                u.close_days_before,
+                                366,
+                                "close_days_before",
+                            )?,
+                            close_minute: bounded(u.close_minute, DAY_MINUTES, "close_minute")?,
                         },
                     });
                     records.push(UnitRecord {
@@ -185,7 +205,7 @@ impl Store {
                         parent: u.parent_id.map(UnitId),
                         name: Text::new(&u.name_ja, &u.name_en),
                         notes: Text::new(&u.notes_ja, &u.notes_en),
-                        capacity: non_negative(u.capacity, "capacity")?,
+                        capacity: bounded(u.capacity, 100_000, "capacity")?,
                         grid,
                     });
                 }

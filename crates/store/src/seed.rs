@@ -15,6 +15,9 @@ use sea_orm::{
 use crate::entity::{booking, closure, facility, municipality, opening_hours, slot_template, unit};
 use crate::{Store, StoreError};
 
+/// The demo town's zone (every municipality has its own).
+const DEMO_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
+
 const MORNING: (i32, i32) = (9 * 60, 12 * 60);
 const AFTERNOON: (i32, i32) = (13 * 60, 17 * 60);
 const EVENING: (i32, i32) = (18 * 60, 21 * 60 + 30);
@@ -210,7 +213,7 @@ impl Store {
             slug: "hidamari".into(),
             name_ja: "ひだまり町（架空のデモ町）".into(),
             name_en: "Hidamari Town (fictional demo)".into(),
-            time_zone: "Asia/Tokyo".into(),
+            time_zone: DEMO_TIME_ZONE.name().into(),
             phone: "0000-00-0000".into(),
         };
         let town_id = insert(town.into_active_model(), &txn).await?.id;
@@ -247,7 +250,7 @@ impl Store {
                 insert(h.into_active_model(), &txn).await?;
             }
             if spec.units.iter().any(|u| u.grid) {
-                let today = now.with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
+                let today = now.with_timezone(&DEMO_TIME_ZONE).date_naive();
                 let day = today + Duration::days(20);
                 let c = closure::Model {
                     id: 0,

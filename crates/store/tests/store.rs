@@ -48,8 +48,8 @@ async fn seeded_store_behaves(db: &TestDb) {
     assert!(bookings > 200, "demo bookings: {bookings}");
 
     // Busy intervals come back in UTC and make some slots booked, and the
-    // seed never put two bookings on shared space (checked via availability:
-    // every booking must fall on a slot that would otherwise be open).
+    // seed never put two bookings on the same space (same unit, or a unit and
+    // its parent).
     let today = now().with_timezone(&chrono_tz::Asia::Tokyo).date_naive();
     let range = DateRange::new(today + Duration::days(1), today + Duration::days(60)).unwrap();
     let tz = gym.plan.tz;

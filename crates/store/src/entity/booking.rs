@@ -31,6 +31,3 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
-
-/// Statuses that hold a unit's time.
-pub const ACTIVE: [&str; 2] = ["pending", "confirmed"];

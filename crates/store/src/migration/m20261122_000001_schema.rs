@@ -385,6 +385,15 @@ impl MigrationTrait for Migration {
                     (Unit::Table, Unit::Id),
                 ))
                 .check(Expr::col(Unit::BookingKind).is_in(["fixed", "grid"]))
+                .check(Expr::col(Unit::OpenMonthsBefore).between(0, 24))
+                .check(Expr::col(Unit::OpenMonthsBeforeNonresident).between(0, 24))
+                .check(Expr::col(Unit::OpenDay).between(1, 31))
+                .check(Expr::col(Unit::OpenMinute).between(0, 1440))
+                .check(Expr::col(Unit::CloseDaysBefore).between(0, 366))
+                .check(Expr::col(Unit::CloseMinute).between(0, 1440))
+                .check(Expr::col(Unit::CancelDaysBefore).between(0, 366))
+                .check(Expr::col(Unit::CancelMinute).between(0, 1440))
+                .check(Expr::col(Unit::GridStepMinutes).between(0, 1440))
                 .check(Expr::col(Unit::Capacity).gt(0))
                 .take(),
         )
@@ -429,6 +438,8 @@ impl MigrationTrait for Migration {
                     (Unit::Table, Unit::Id),
                 ))
                 .check(Expr::col(SlotTemplate::StartMinute).lt(Expr::col(SlotTemplate::EndMinute)))
+                .check(Expr::col(SlotTemplate::StartMinute).gte(0))
+                .check(Expr::col(SlotTemplate::EndMinute).lte(1440))
                 .take(),
         )
         .await?;
