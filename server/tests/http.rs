@@ -308,7 +308,10 @@ async fn pages_render_complete_html_without_javascript() {
         today.contains("受付終了"),
         "booking closed is named as such"
     );
-    assert!(!today.contains("この日は休館です"), "the centre is open today: {today}");
+    assert!(
+        !today.contains("この日は休館です"),
+        "the centre is open today: {today}"
+    );
 
     let (status, day) = app.text("/facilities/2/days/2026-12-29").await;
     assert_eq!(status, StatusCode::OK);
@@ -432,6 +435,37 @@ async fn openapi_describes_exactly_the_api() {
             .json(&format!("{concrete}?from=2026-12-01&to=2026-12-02"))
             .await;
         assert_eq!(status, StatusCode::OK, "{path}");
+    }
+    app.db.drop_db().await;
+}
+
+#[tokio::test]
+async fn public_views_carry_no_personal_data() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let (_, api) = app
+        .text("/api/v1/facilities/2/availability?from=2026-11-22&to=2027-01-21")
+        .await;
+    assert!(api.contains("booked"), "the range has bookings");
+    let mut pages = vec![api];
+    for path in [
+        "/api/v1/facilities",
+        "/facilities",
+        "/facilities/2?month=2026-12",
+        "/facilities/2/days/2026-12-02",
+    ] {
+        pages.push(app.text(path).await.1);
+    }
+    for body in &pages {
+        // The seed's bookings carry a name, email, phone and purpose.
+        for secret in [
+            "デモ利用者",
+            "example.invalid",
+            "000-0000-0000",
+            "デモ予約",
+            "でもりようしゃ",
+        ] {
+            assert!(!body.contains(secret), "{secret} leaked");
+        }
     }
     app.db.drop_db().await;
 }
