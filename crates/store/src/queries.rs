@@ -233,8 +233,9 @@ impl Store {
     /// by pending ones that have not expired at `now`.
     ///
     /// A booking never spans more than [`MAX_BOOKING_HOURS`], so a lower
-    /// bound on `start_at` lets the `(unit_id, start_at)` index read only the
-    /// range asked for instead of every earlier booking.
+    /// bound on `start_at` lets the covering `(unit_id, start_at, end_at,
+    /// status, expires_at)` index read only the range asked for instead of
+    /// every earlier booking.
     pub async fn busy(
         &self,
         units: &[UnitId],

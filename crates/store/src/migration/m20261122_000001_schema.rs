@@ -495,12 +495,17 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // Covers the busy query (unit, time range, holding status) so it reads
+        // the index alone, never the rows with personal data.
         m.create_index(
             Index::create()
                 .name("idx_booking_unit_start")
                 .table(Booking::Table)
                 .col(Booking::UnitId)
                 .col(Booking::StartAt)
+                .col(Booking::EndAt)
+                .col(Booking::Status)
+                .col(Booking::ExpiresAt)
                 .take(),
         )
         .await?;
