@@ -83,6 +83,33 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
     }
 }
 
+/// Waits for `data` (server-side before any HTML is sent, see `SsrMode::Async`),
+/// then shows `render` of the value or the translated error. `nested` when
+/// the page already has its own `<h1>`.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    nested: bool,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorView error nested/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 /// The loading line shown while data arrives in the browser.
 #[component]
 pub fn Loading() -> impl IntoView {

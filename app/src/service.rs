@@ -169,19 +169,11 @@ impl AppState {
                 InvalidReason::DateFormat,
             )));
         };
-        // A slot can start before local midnight only if it crossed it; one
-        // day of margin keeps such bookings in view.
+        // One instant for the whole answer: pending expiry and "past" agree.
+        let now = self.now();
         let ids: Vec<_> = f.units.iter().map(|u| u.id).collect();
-        let busy = self
-            .store
-            .busy(
-                &ids,
-                from - Duration::days(1),
-                to + Duration::days(1),
-                self.now(),
-            )
-            .await?;
-        Ok(availability::compute(&f.plan, range, &busy, self.now()))
+        let busy = self.store.busy(&ids, from, to, now).await?;
+        Ok(availability::compute(&f.plan, range, &busy, now))
     }
 
     /// The availability API body.

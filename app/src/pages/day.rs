@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::get_day_schedule;
-use crate::components::{ErrorView, Loading};
+use crate::components::loaded;
 use crate::i18n::{self, texts};
 use crate::lang::use_lang;
 
@@ -25,16 +25,7 @@ pub fn FacilityDay() -> impl IntoView {
         },
         |(id, date)| get_day_schedule(id, date),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(d) => view! { <DayView d/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(data, false, |d| view! { <DayView d/> })
 }
 
 fn slot_class(status: SlotStatus) -> &'static str {

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::get_facilities;
-use crate::components::{ErrorView, Loading};
+use crate::components::loaded;
 use crate::i18n::texts;
 use crate::lang::use_lang;
 
@@ -16,14 +16,9 @@ pub fn FacilityList() -> impl IntoView {
         <Title text=t.facilities_title/>
         <h1>{t.facilities_title}</h1>
         <p class="lead">{t.facilities_lead}</p>
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(list) => list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view().into_any(),
-                    Err(e) => view! { <ErrorView error=e nested=true/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        {loaded(data, true, |list: Vec<FacilitySummary>| {
+            list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
+        })}
     }
 }
 

@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::api::get_month_calendar;
-use crate::components::{ErrorView, Loading};
+use crate::components::loaded;
 use crate::i18n::{self, texts};
 use crate::lang::use_lang;
 use crate::pages::facilities::FacilityFacts;
@@ -25,16 +25,7 @@ pub fn FacilityMonth() -> impl IntoView {
         },
         |(id, month)| get_month_calendar(id, month),
     );
-    view! {
-        <Suspense fallback=Loading>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(m) => view! { <MonthView m/> }.into_any(),
-                    Err(e) => view! { <ErrorView error=e/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    loaded(data, false, |m| view! { <MonthView m/> })
 }
 
 const WEEK: [Weekday; 7] = [
