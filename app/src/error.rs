@@ -26,6 +26,8 @@ impl AppError {
         match self {
             AppError::Domain(DomainError::NotFound(_)) => 404,
             AppError::Domain(DomainError::Invalid { .. }) => 400,
+            AppError::Domain(DomainError::Fields(_) | DomainError::Rule(_)) => 422,
+            AppError::Domain(DomainError::Conflict(_)) => 409,
             AppError::Unavailable => 503,
             AppError::Transport => 500,
         }

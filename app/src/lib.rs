@@ -2,9 +2,13 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod bookings;
 mod components;
 pub mod error;
 pub mod i18n;
+#[cfg(feature = "ssr")]
+mod ics;
 pub mod lang;
 mod pages;
 #[cfg(feature = "ssr")]

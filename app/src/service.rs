@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use domain::availability::{self, Availability, SlotReason, day_status};
+use domain::availability::{self, Availability, SlotReason, SlotStatus, day_status};
 use domain::calendar::{DateRange, YearMonth};
 use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::FacilityId;
@@ -128,7 +128,7 @@ fn summary(f: &FacilityRecord, lang: Lang) -> FacilitySummary {
 }
 
 impl AppState {
-    fn now(&self) -> DateTime<Utc> {
+    pub(crate) fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 
@@ -204,7 +204,7 @@ impl AppState {
                         status: s.status,
                         reason: s.reason.as_ref().map(|r| i18n::slot_reason(lang, r)),
                         reason_code: s.reason.as_ref().map(|r| r.code().to_owned()),
-                        label: label(plan, s.template, lang),
+                        label: slot_label(plan, s.template, lang),
                     })
                     .collect(),
             })
@@ -282,7 +282,7 @@ impl AppState {
                     .iter()
                     .any(|(st, en, _)| *st == s.start && *en == s.end)
                 {
-                    periods.push((s.start, s.end, label(plan, s.template, lang)));
+                    periods.push((s.start, s.end, slot_label(plan, s.template, lang)));
                 }
             }
         }
@@ -306,6 +306,14 @@ impl AppState {
                                 status: s.status,
                                 reason: s.reason.as_ref().map(|r| i18n::slot_reason(lang, r)),
                                 window_closed: s.reason == Some(SlotReason::WindowClosed),
+                                book_href: (s.status == SlotStatus::Free).then(|| {
+                                    format!(
+                                        "/facilities/{}/book?unit={}&date={date}&time={}",
+                                        f.id,
+                                        slots.unit,
+                                        minutes(s.start, tz)
+                                    )
+                                }),
                             })
                     })
                     .collect(),
@@ -333,7 +341,8 @@ impl AppState {
     }
 }
 
-fn label(
+/// The name of a fixed period (午前), if the slot is one.
+pub(crate) fn slot_label(
     plan: &domain::availability::UnitPlan,
     template: Option<usize>,
     lang: Lang,

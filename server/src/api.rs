@@ -1,15 +1,17 @@
 //! The JSON API under `/api/v1`. Handlers parse with the domain types, call
 //! the same services as the server functions, and map errors once.
 
+use app::bookings::BookingInput;
 use app::error::AppError;
 use app::i18n::error_message;
 use app::service::{AppState, parse_facility_id};
-use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::booking_view::BookingBody;
 use domain::calendar::DateRange;
 use domain::error::{DomainError, Field, InvalidReason};
 use domain::view::Lang;
@@ -20,11 +22,25 @@ pub fn routes() -> Router<AppState> {
         .route("/facilities", get(facilities))
         .route("/facilities/{id}", get(facility))
         .route("/facilities/{id}/availability", get(availability))
+        .route("/bookings", post(create_booking))
+        .route("/bookings/{reference}", get(get_booking))
+        .route("/bookings/{reference}/cancel", post(cancel_booking))
 }
 
-/// The error body: a stable code and a message in the caller's language.
+/// The error body: a stable code and a message in the caller's language;
+/// for invalid input, also each field with what to fix.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldError>,
+}
+
+/// One field to fix.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct FieldError {
+    pub field: String,
     pub code: String,
     pub message: String,
 }
@@ -37,9 +53,21 @@ impl IntoResponse for ApiError {
         let ApiError(error, lang) = self;
         let status =
             StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let fields = match &error {
+            AppError::Domain(DomainError::Fields(problems)) => problems
+                .iter()
+                .map(|p| FieldError {
+                    field: p.field.as_str().to_owned(),
+                    code: p.problem.code().to_owned(),
+                    message: app::i18n::booking::problem_message(lang, p.field, p.problem),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             code: error.code().to_owned(),
             message: error_message(lang, &error),
+            fields,
         };
         (status, Json(body)).into_response()
     }
@@ -122,6 +150,100 @@ async fn availability(
         let id = facility_id(id)?;
         let range = DateRange::parse(q.from.as_deref(), q.to.as_deref())?;
         state.availability(id, range, lang).await
+    };
+    run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+/// Reads a JSON body; anything that is not a JSON object gets one clear error.
+fn json_body(
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+    lang: Lang,
+) -> Result<serde_json::Value, ApiError> {
+    match body {
+        Ok(Json(v)) if v.is_object() => Ok(v),
+        _ => Err(ApiError(
+            DomainError::invalid(Field::Body, InvalidReason::Malformed).into(),
+            lang,
+        )),
+    }
+}
+
+async fn create_booking(
+    State(state): State<AppState>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<(StatusCode, Json<BookingBody>), ApiError> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let body = json_body(body, lang)?;
+    let run = async {
+        let input = BookingInput::from_json(&body)?;
+        let record = state.create_booking(&input).await?;
+        state.booking_body(&record, lang).await
+    };
+    run.await
+        .map(|b| (StatusCode::CREATED, Json(b)))
+        .map_err(|e| ApiError(e, lang))
+}
+
+/// The proof of a booking: `email` or `phone`, in the query or the body.
+#[derive(Deserialize, Default)]
+pub struct ProofQuery {
+    email: Option<String>,
+    phone: Option<String>,
+    lang: Option<String>,
+}
+
+impl ProofQuery {
+    fn contact(&self) -> String {
+        self.email
+            .clone()
+            .or_else(|| self.phone.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn get_booking(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<ProofQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> ApiResult<BookingBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let run = async {
+        let record = state.find_booking(&reference, &q.contact()).await?;
+        state.booking_body(&record, lang).await
+    };
+    run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+async fn cancel_booking(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<ProofQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> ApiResult<BookingBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    // The proof may come in the JSON body (preferred) or the query string.
+    let from_body = |key: &str| {
+        body.as_ref()
+            .ok()
+            .and_then(|Json(v)| v.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+    };
+    let contact = from_body("email")
+        .or_else(|| from_body("phone"))
+        .unwrap_or_else(|| q.contact());
+    let run = async {
+        let record = state.find_booking(&reference, &contact).await?;
+        state.cancel(&record).await?;
+        let record = state.booking_by_reference(&record.row.reference).await?;
+        state.booking_body(&record, lang).await
     };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
 }

@@ -2,78 +2,12 @@
 //! and PostgreSQL where reachable), talked to by a real client. The clock is
 //! pinned to 2026-11-22 10:00 JST so statuses are exact.
 
-use std::sync::Arc;
+mod common;
 
-use app::service::AppState;
-use chrono::{DateTime, TimeZone, Utc};
-use leptos::prelude::LeptosOptions;
-use reqwest::{StatusCode, redirect};
+use common::{Running, spawn};
+use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;
-
-fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()
-}
-
-struct Running {
-    base: String,
-    client: reqwest::Client,
-    db: TestDb,
-}
-
-async fn spawn(db: TestDb) -> Running {
-    db.store.seed_demo(now()).await.unwrap();
-    let state = AppState {
-        leptos_options: LeptosOptions::builder()
-            .output_name("town-booking")
-            .site_root("target/site")
-            .build(),
-        store: db.store.clone(),
-        clock: Arc::new(now),
-    };
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::router(state)).await.unwrap() });
-    let client = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap();
-    Running {
-        base: format!("http://{addr}"),
-        client,
-        db,
-    }
-}
-
-impl Running {
-    async fn get(&self, path: &str) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn get_with(&self, path: &str, header: (&str, &str)) -> reqwest::Response {
-        self.client
-            .get(format!("{}{path}", self.base))
-            .header(header.0, header.1)
-            .send()
-            .await
-            .unwrap()
-    }
-
-    async fn json(&self, path: &str) -> (StatusCode, Value) {
-        let res = self.get(path).await;
-        let status = res.status();
-        (status, res.json().await.unwrap())
-    }
-
-    async fn text(&self, path: &str) -> (StatusCode, String) {
-        let res = self.get(path).await;
-        (res.status(), res.text().await.unwrap())
-    }
-}
 
 fn slots_on<'a>(unit: &'a Value, date: &str) -> Vec<&'a Value> {
     unit["slots"]
@@ -149,7 +83,7 @@ async fn availability_is_exact(app: &Running) {
 async fn availability_api_is_exact_on_sqlite() {
     let app = spawn(TestDb::sqlite().await).await;
     availability_is_exact(&app).await;
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -159,7 +93,7 @@ async fn availability_api_is_exact_on_postgres() {
     };
     let app = spawn(db).await;
     availability_is_exact(&app).await;
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -178,7 +112,7 @@ async fn facilities_api_lists_units_with_shared_space() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["name"], "Hidamari Sports Ground");
     assert_eq!(one["units"][0]["booking_kind"], "grid");
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -274,7 +208,7 @@ async fn bad_parameters_get_clear_messages_never_500() {
         body["message"].as_str().unwrap().contains("within 92 days"),
         "{body}"
     );
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -338,7 +272,7 @@ async fn pages_render_complete_html_without_javascript() {
             && english.contains("December 2026")
             && english.contains("New Year holidays")
     );
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -371,7 +305,7 @@ async fn day_page_and_api_agree() {
         assert_eq!(shown, expected, "{date}");
         assert_eq!(expected.len(), 12, "{date}");
     }
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -406,7 +340,7 @@ async fn language_link_sets_cookie_and_stays_local() {
         unknown.headers().get("set-cookie").is_none(),
         "unknown language sets nothing"
     );
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -436,7 +370,7 @@ async fn openapi_describes_exactly_the_api() {
             .await;
         assert_eq!(status, StatusCode::OK, "{path}");
     }
-    app.db.drop_db().await;
+    app.finish().await;
 }
 
 #[tokio::test]
@@ -467,5 +401,5 @@ async fn public_views_carry_no_personal_data() {
             assert!(!body.contains(secret), "{secret} leaked");
         }
     }
-    app.db.drop_db().await;
+    app.finish().await;
 }

@@ -6,6 +6,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::applicant::FieldProblem;
+use crate::booking::RuleViolation;
+
 /// Which input field an `Invalid` error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -17,6 +20,8 @@ pub enum Field {
     FacilityId,
     /// The query string as a whole.
     Query,
+    /// A request body as a whole.
+    Body,
 }
 
 impl Field {
@@ -29,6 +34,7 @@ impl Field {
             Field::Date => "date",
             Field::FacilityId => "facility_id",
             Field::Query => "query",
+            Field::Body => "body",
         }
     }
 }
@@ -61,6 +67,43 @@ pub enum DomainError {
     NotFound(Missing),
     #[error("invalid {field:?}: {reason:?}")]
     Invalid { field: Field, reason: InvalidReason },
+    /// Form or body fields to fix, all at once (HTTP 422).
+    #[error("invalid fields: {0:?}")]
+    Fields(Vec<FieldProblem>),
+    /// The unit's rules refuse the request (HTTP 422).
+    #[error("rule: {0:?}")]
+    Rule(RuleViolation),
+    /// The state of the booking or its slots does not allow it (HTTP 409).
+    #[error("conflict: {0:?}")]
+    Conflict(Conflict),
+}
+
+/// Why a request clashes with the current state (HTTP 409).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Conflict {
+    /// Someone else holds (part of) the time.
+    SlotTaken,
+    /// All of this equipment is lent out at that time.
+    EquipmentUnavailable,
+    /// The booking is already cancelled (or expired).
+    AlreadyCancelled,
+    /// Past the cancellation deadline: the facility must be contacted.
+    CancelDeadlinePassed { phone: String },
+    /// Only a pending booking can be approved.
+    NotPending,
+}
+
+impl Conflict {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Conflict::SlotTaken => "slot_taken",
+            Conflict::EquipmentUnavailable => "equipment_unavailable",
+            Conflict::AlreadyCancelled => "already_cancelled",
+            Conflict::CancelDeadlinePassed { .. } => "cancel_deadline_passed",
+            Conflict::NotPending => "not_pending",
+        }
+    }
 }
 
 /// What could not be found.
@@ -68,6 +111,12 @@ pub enum DomainError {
 #[serde(rename_all = "snake_case")]
 pub enum Missing {
     Facility,
+    Unit,
+    /// No booking with that reference and contact (one answer for both, so
+    /// nobody can probe which references exist).
+    Booking,
+    /// The booking form's answers (expired or never started).
+    Draft,
 }
 
 impl DomainError {
@@ -78,7 +127,11 @@ impl DomainError {
     /// A stable machine-readable code for API clients.
     pub fn code(&self) -> &'static str {
         match self {
+            DomainError::NotFound(Missing::Booking) => "booking_not_found",
             DomainError::NotFound(_) => "not_found",
+            DomainError::Fields(_) => "invalid_input",
+            DomainError::Rule(r) => r.code(),
+            DomainError::Conflict(c) => c.code(),
             DomainError::Invalid { reason, .. } => match reason {
                 InvalidReason::RangeTooLong { .. } => "range_too_long",
                 InvalidReason::EndBeforeStart => "end_before_start",

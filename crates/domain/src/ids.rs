@@ -26,4 +26,8 @@ id_type!(
     FacilityId,
     /// A bookable unit (部屋・区画).
     UnitId,
+    /// Equipment a facility lends (付帯設備).
+    EquipmentId,
+    /// A booking (予約).
+    BookingId,
 );

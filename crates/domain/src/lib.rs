@@ -1,11 +1,15 @@
 //! Pure domain types and rules of the town booking system: calendars, Japanese
-//! public holidays, facility closures, slot generation and availability.
+//! public holidays, facility closures, slot generation, availability, and
+//! the booking rules (applicant details, slot choice, fees, deadlines).
 //!
 //! No I/O lives here: the store loads rows and hands plain values to these
 //! functions, so nearly every rule is unit-tested in this crate. The crate also
 //! compiles for `wasm32` because the front end shares its view types (`view`).
 
+pub mod applicant;
 pub mod availability;
+pub mod booking;
+pub mod booking_view;
 pub mod calendar;
 pub mod closure;
 pub mod error;

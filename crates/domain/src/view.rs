@@ -179,6 +179,8 @@ pub struct DayCellSlot {
     /// Closed because booking for it has ended (受付終了), not because the
     /// facility is closed: shown with its own word.
     pub window_closed: bool,
+    /// For a free slot: the booking form's address.
+    pub book_href: Option<String>,
 }
 
 /// A row of the day table: one unit; `None` where the unit has no such period.

@@ -4,6 +4,7 @@
 //! Rule for errors: everything here returns [`StoreError`]; callers map it to
 //! a user-facing message once (see `app::error`) and log the cause.
 
+pub mod bookings;
 pub mod entity;
 pub mod migration;
 mod queries;
@@ -11,7 +12,8 @@ pub mod seed;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use queries::{FacilityRecord, UnitRecord};
+pub use bookings::{BookingRecord, ChangeError, CreateError, Created, NewBooking};
+pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};

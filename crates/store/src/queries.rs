@@ -4,15 +4,18 @@
 use chrono::{DateTime, Utc, Weekday};
 use chrono_tz::Tz;
 use domain::availability::{Busy, FacilityPlan, UnitPlan};
+use domain::booking::{Equipment, SlotFee, UnitRules, Yen};
 use domain::closure::{ClosureRules, DatedClosure};
-use domain::ids::{FacilityId, MunicipalityId, UnitId};
+use domain::ids::{EquipmentId, FacilityId, MunicipalityId, UnitId};
 use domain::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
 use domain::view::Text;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;
 
-use crate::entity::{booking, closure, facility, municipality, opening_hours, slot_template, unit};
+use crate::entity::{
+    booking, closure, equipment, facility, municipality, opening_hours, slot_template, unit,
+};
 use crate::{Store, StoreError};
 
 /// A unit's descriptive fields (its rules are in the facility's plan).
@@ -24,6 +27,7 @@ pub struct UnitRecord {
     pub notes: Text,
     pub capacity: u32,
     pub grid: bool,
+    pub rules: UnitRules,
 }
 
 /// A facility with everything needed to show it and compute availability.
@@ -39,6 +43,9 @@ pub struct FacilityRecord {
     /// Rules; `plan.units` is in the same order as `units`.
     pub plan: FacilityPlan,
     pub units: Vec<UnitRecord>,
+    pub equipment: Vec<Equipment>,
+    /// Active bookings one e-mail address or phone number may hold here.
+    pub max_active_bookings: u32,
 }
 
 /// The longest a single booking may last (bookings stay within one day).
@@ -97,7 +104,7 @@ impl Store {
             .from(unit::Entity)
             .and_where(unit::Column::FacilityId.is_in(ids.clone()))
             .to_owned();
-        let (zones, hours, closures, units, template_rows) = tokio::try_join!(
+        let (zones, hours, closures, units, template_rows, equipment_rows) = tokio::try_join!(
             municipality::Entity::find().all(db),
             opening_hours::Entity::find()
                 .filter(opening_hours::Column::FacilityId.is_in(ids.clone()))
@@ -106,7 +113,7 @@ impl Store {
                 .filter(closure::Column::FacilityId.is_in(ids.clone()))
                 .all(db),
             unit::Entity::find()
-                .filter(unit::Column::FacilityId.is_in(ids))
+                .filter(unit::Column::FacilityId.is_in(ids.clone()))
                 .order_by_asc(unit::Column::SortOrder)
                 .order_by_asc(unit::Column::Id)
                 .all(db),
@@ -114,6 +121,10 @@ impl Store {
                 .filter(slot_template::Column::UnitId.in_subquery(unit_ids))
                 .order_by_asc(slot_template::Column::SortOrder)
                 .order_by_asc(slot_template::Column::StartMinute)
+                .all(db),
+            equipment::Entity::find()
+                .filter(equipment::Column::FacilityId.is_in(ids.clone()))
+                .order_by_asc(equipment::Column::Id)
                 .all(db),
         )?;
         let zones: HashMap<i64, String> = zones.into_iter().map(|m| (m.id, m.time_zone)).collect();
@@ -159,6 +170,63 @@ impl Store {
                 let mut records = Vec::new();
                 for u in units.iter().filter(|u| u.facility_id == f.id) {
                     let grid = u.booking_kind == "grid";
+                    let yen = |v: i64, what: &str| {
+                        (0..=10_000_000)
+                            .contains(&v)
+                            .then_some(Yen(v))
+                            .ok_or_else(|| StoreError::Corrupt(format!("{what} = {v}")))
+                    };
+                    let fees = if grid {
+                        vec![SlotFee {
+                            resident: yen(u.grid_fee_resident_yen, "grid fee")?,
+                            nonresident: yen(u.grid_fee_nonresident_yen, "grid fee")?,
+                            holiday_resident: None,
+                            holiday_nonresident: None,
+                        }]
+                    } else {
+                        templates
+                            .get(&u.id)
+                            .into_iter()
+                            .flatten()
+                            .map(|t| {
+                                Ok(SlotFee {
+                                    resident: yen(t.fee_resident_yen, "slot fee")?,
+                                    nonresident: yen(t.fee_nonresident_yen, "slot fee")?,
+                                    holiday_resident: t
+                                        .holiday_fee_resident_yen
+                                        .map(|v| yen(v, "holiday fee"))
+                                        .transpose()?,
+                                    holiday_nonresident: t
+                                        .holiday_fee_nonresident_yen
+                                        .map(|v| yen(v, "holiday fee"))
+                                        .transpose()?,
+                                })
+                            })
+                            .collect::<Result<_, StoreError>>()?
+                    };
+                    let rules = UnitRules {
+                        capacity: bounded(u.capacity, 100_000, "capacity")?,
+                        min_slots: bounded(u.min_slots, 96, "min_slots")?,
+                        max_slots: bounded(u.max_slots, 96, "max_slots")?,
+                        requires_approval: u.requires_approval,
+                        pending_hold_hours: bounded(
+                            u.pending_hold_hours,
+                            24 * 90,
+                            "pending_hold_hours",
+                        )?,
+                        open_months_before_nonresident: bounded(
+                            u.open_months_before_nonresident,
+                            24,
+                            "open_months_before_nonresident",
+                        )?,
+                        cancel_days_before: bounded(
+                            u.cancel_days_before,
+                            366,
+                            "cancel_days_before",
+                        )?,
+                        cancel_minute: bounded(u.cancel_minute, DAY_MINUTES, "cancel_minute")?,
+                        fees,
+                    };
                     let slots = if grid {
                         SlotPlan::Grid {
                             step: bounded(u.grid_step_minutes, DAY_MINUTES, "grid step")?,
@@ -205,8 +273,9 @@ impl Store {
                         parent: u.parent_id.map(UnitId),
                         name: Text::new(&u.name_ja, &u.name_en),
                         notes: Text::new(&u.notes_ja, &u.notes_en),
-                        capacity: bounded(u.capacity, 100_000, "capacity")?,
+                        capacity: rules.capacity,
                         grid,
+                        rules,
                     });
                 }
                 Ok(FacilityRecord {
@@ -224,9 +293,37 @@ impl Store {
                         units: plans,
                     },
                     units: records,
+                    equipment: equipment_rows
+                        .iter()
+                        .filter(|e| e.facility_id == f.id)
+                        .map(|e| {
+                            Ok(Equipment {
+                                id: EquipmentId(e.id),
+                                name: Text::new(&e.name_ja, &e.name_en),
+                                fee_per_slot: Yen(e.fee_yen.clamp(0, 10_000_000)),
+                                quantity: bounded(e.quantity, 1000, "equipment quantity")?,
+                            })
+                        })
+                        .collect::<Result<_, StoreError>>()?,
+                    max_active_bookings: bounded(
+                        f.max_active_bookings,
+                        1000,
+                        "max_active_bookings",
+                    )?,
                 })
             })
             .collect()
+    }
+
+    /// The facility a unit belongs to, or `None` if there is no such unit.
+    pub async fn unit_facility(&self, unit: UnitId) -> Result<Option<FacilityId>, StoreError> {
+        Ok(unit::Entity::find_by_id(unit.0)
+            .select_only()
+            .column(unit::Column::FacilityId)
+            .into_tuple::<i64>()
+            .one(&self.db)
+            .await?
+            .map(FacilityId))
     }
 
     /// Time held on `units` between `from` and `to` by confirmed bookings and

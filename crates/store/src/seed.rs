@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Duration, Utc};
 use domain::availability::{SlotStatus, compute};
+use domain::booking::space_leaves;
 use domain::calendar::DateRange;
 use domain::ids::FacilityId;
 use domain::reference;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait,
-    PrimaryKeyToColumn, TransactionTrait,
+    ActiveModelTrait, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait, PrimaryKeyToColumn,
+    TransactionTrait,
 };
 
 use crate::entity::{booking, closure, facility, municipality, opening_hours, slot_template, unit};
@@ -236,6 +237,7 @@ impl Store {
                 year_end_closure: true,
                 closed_on_holidays: false,
                 sort_order: order as i32,
+                max_active_bookings: 4,
             };
             let fid = insert(f.into_active_model(), &txn).await?.id;
             facility_ids.push(FacilityId(fid));
@@ -332,10 +334,12 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut rng = Lcg(20_261_122);
         let mut rows = Vec::new();
+        let mut all_units = Vec::new();
         for id in facilities {
             let Some(f) = self.facility(*id).await? else {
                 continue;
             };
+            all_units.extend(f.plan.units.iter().cloned());
             let today = now.with_timezone(&f.plan.tz).date_naive();
             let range = DateRange::new(today + Duration::days(1), today + Duration::days(60))
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -405,12 +409,12 @@ impl Store {
                 }
             }
         }
-        let txn = self.db.begin().await?;
-        let models: Vec<booking::ActiveModel> = rows
+        let models = rows
             .into_iter()
             .enumerate()
             .map(|(n, (unit, start, end))| {
-                let mut m = booking::Model {
+                let leaves = space_leaves(&all_units, unit);
+                let m = booking::Model {
                     id: 0,
                     unit_id: unit.0,
                     reference: reference::encode(
@@ -423,7 +427,7 @@ impl Store {
                     status: "confirmed".into(),
                     name: format!("デモ利用者{}", n + 1),
                     name_kana: "でもりようしゃ".into(),
-                    phone: "000-0000-0000".into(),
+                    phone: "00000000000".into(),
                     email: format!("demo{}@example.invalid", n + 1),
                     purpose: "デモ予約".into(),
                     attendees: 10,
@@ -434,19 +438,11 @@ impl Store {
                     expires_at: None,
                     cancelled_at: None,
                     created_by_staff_id: None,
-                }
-                .into_active_model();
-                m.id = NotSet;
-                m
+                };
+                (m, leaves)
             })
             .collect();
-        for chunk in models.chunks(500) {
-            booking::Entity::insert_many(chunk.to_vec())
-                .exec(&txn)
-                .await?;
-        }
-        txn.commit().await?;
-        Ok(())
+        self.insert_bookings(models).await
     }
 }
 

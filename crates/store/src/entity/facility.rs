@@ -21,6 +21,8 @@ pub struct Model {
     pub year_end_closure: bool,
     pub closed_on_holidays: bool,
     pub sort_order: i32,
+    /// Active bookings one e-mail address or phone number may hold here.
+    pub max_active_bookings: i32,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

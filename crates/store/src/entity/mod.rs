@@ -3,9 +3,13 @@
 //! that use them.
 
 pub mod booking;
+pub mod booking_equipment;
+pub mod booking_hold;
 pub mod closure;
+pub mod equipment;
 pub mod facility;
 pub mod municipality;
 pub mod opening_hours;
 pub mod slot_template;
 pub mod unit;
+pub mod web_session;

@@ -13,6 +13,8 @@ use domain::view::Lang;
 
 use crate::error::AppError;
 
+pub mod booking;
+
 pub struct Texts {
     pub site_name: &'static str,
     pub skip_to_content: &'static str,
@@ -386,12 +388,14 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::Ja, Field::Date) => "日付",
         (Lang::Ja, Field::FacilityId) => "施設番号",
         (Lang::Ja, Field::Query) => "検索条件",
+        (Lang::Ja, Field::Body) => "送信内容",
         (Lang::En, Field::From) => "the start date (from)",
         (Lang::En, Field::To) => "the end date (to)",
         (Lang::En, Field::Month) => "the month (month)",
         (Lang::En, Field::Date) => "the date",
         (Lang::En, Field::FacilityId) => "the facility number",
         (Lang::En, Field::Query) => "the query",
+        (Lang::En, Field::Body) => "the request body",
     }
 }
 
@@ -407,6 +411,14 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
         (_, AppError::Domain(DomainError::Invalid { field, reason })) => {
             invalid_message(lang, *field, *reason)
         }
+        (_, AppError::Domain(DomainError::NotFound(missing))) => {
+            booking::missing_message(lang, *missing).into()
+        }
+        (_, AppError::Domain(DomainError::Fields(problems))) => {
+            booking::fields_summary(lang, problems)
+        }
+        (_, AppError::Domain(DomainError::Rule(rule))) => booking::rule_message(lang, rule),
+        (_, AppError::Domain(DomainError::Conflict(c))) => booking::conflict_message(lang, c),
         (Lang::Ja, AppError::Unavailable) => {
             "ただいまシステムに問題が起きています。しばらくしてからもう一度お試しください。".into()
         }
@@ -448,6 +460,12 @@ fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
         }
         (Lang::En, InvalidReason::OutOfSupportedYears) => {
             format!("Please choose {name} between the years 2000 and 2099.")
+        }
+        (Lang::Ja, InvalidReason::Malformed) if field == Field::Body => {
+            "送信内容を読み取れませんでした。Content-Type: application/json の JSON オブジェクトで送ってください。".into()
+        }
+        (Lang::En, InvalidReason::Malformed) if field == Field::Body => {
+            "Could not read the request body. Please send a JSON object with Content-Type: application/json.".into()
         }
         (Lang::Ja, InvalidReason::Malformed) => {
             format!("{name}を読み取れませんでした。同じ項目を2回指定していないか確かめてください。")

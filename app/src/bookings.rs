@@ -1,0 +1,944 @@
+//! Booking services shared by the server functions (the form flow) and the
+//! JSON API: parse the request, apply the unit's rules, compute the fee,
+//! create, find and cancel. Rules live in `domain::booking`; the database
+//! settles races (`store::bookings`).
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
+use domain::applicant::{Applicant, ApplicantInput, BookingField, Contact, FieldProblem, Problem};
+use domain::availability::{self, Availability, SlotStatus};
+use domain::booking::{
+    self, Equipment, Fee, Refusal, RuleViolation, Selection, UnitRules, Yen, cancel_deadline,
+};
+use domain::booking_view::{
+    AlternativeChoice, BookingBody, BookingDetail, BookingForm, BookingReview, EndChoice,
+    EquipmentChoice, FeeBody, FeeLineBody, FeeLineText, FeeText, FieldMessage, ReviewPage,
+};
+use domain::calendar::{DateRange, FIRST_YEAR, LAST_YEAR};
+use domain::error::{Conflict, DomainError, Missing};
+use domain::ids::{EquipmentId, FacilityId, UnitId};
+use domain::schedule::local_datetime;
+use domain::view::Lang;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use store::{BookingRecord, CreateError, FacilityRecord, NewBooking};
+
+use crate::error::AppError;
+use crate::i18n::booking::{self as bt, date_time, rate_name, resident_text, yen};
+use crate::i18n::{self, format_date};
+use crate::service::AppState;
+
+/// A booking request as text, the way the form posts it (and the API's JSON
+/// becomes after type checks). Kept in the session between form and review.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingInput {
+    /// Set by the form (from the page's address); the API leaves it out.
+    pub facility: Option<FacilityId>,
+    pub unit_id: String,
+    pub start: String,
+    pub end: String,
+    pub applicant: ApplicantInput,
+    pub equipment: Vec<String>,
+}
+
+impl BookingInput {
+    /// Reads the API's JSON body, reporting each field of the wrong type.
+    pub fn from_json(v: &serde_json::Value) -> Result<BookingInput, DomainError> {
+        use serde_json::Value;
+        let mut problems = Vec::new();
+        let mut text = |field: BookingField| -> String {
+            match v.get(field.as_str()) {
+                Some(Value::String(s)) => s.clone(),
+                None | Some(Value::Null) => String::new(),
+                Some(_) => {
+                    problems.push(FieldProblem {
+                        field,
+                        problem: Problem::NotText,
+                    });
+                    String::new()
+                }
+            }
+        };
+        let start = text(BookingField::Start);
+        let end = text(BookingField::End);
+        let name = text(BookingField::Name);
+        let name_kana = text(BookingField::NameKana);
+        let phone = text(BookingField::Phone);
+        let email = text(BookingField::Email);
+        let purpose = text(BookingField::Purpose);
+        let number =
+            |field: BookingField, problems: &mut Vec<FieldProblem>| match v.get(field.as_str()) {
+                Some(Value::Number(n)) => match n.as_i64() {
+                    Some(i) => i.to_string(),
+                    None => {
+                        problems.push(FieldProblem {
+                            field,
+                            problem: Problem::NotANumber,
+                        });
+                        String::new()
+                    }
+                },
+                None | Some(Value::Null) => String::new(),
+                Some(_) => {
+                    problems.push(FieldProblem {
+                        field,
+                        problem: Problem::NotANumber,
+                    });
+                    String::new()
+                }
+            };
+        let unit_id = number(BookingField::UnitId, &mut problems);
+        let attendees = number(BookingField::Attendees, &mut problems);
+        let resident = match v.get("resident") {
+            Some(Value::Bool(b)) => b.to_string(),
+            None | Some(Value::Null) => String::new(),
+            Some(_) => {
+                problems.push(FieldProblem {
+                    field: BookingField::Resident,
+                    problem: Problem::NotAChoice,
+                });
+                String::new()
+            }
+        };
+        let equipment = match v.get("equipment") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) if items.iter().all(|i| i.as_i64().is_some()) => items
+                .iter()
+                .filter_map(Value::as_i64)
+                .map(|i| i.to_string())
+                .collect(),
+            Some(_) => {
+                problems.push(FieldProblem {
+                    field: BookingField::Equipment,
+                    problem: Problem::UnknownChoice,
+                });
+                Vec::new()
+            }
+        };
+        if !problems.is_empty() {
+            return Err(DomainError::Fields(problems));
+        }
+        Ok(BookingInput {
+            facility: None,
+            unit_id,
+            start,
+            end,
+            applicant: ApplicantInput {
+                name,
+                name_kana,
+                phone,
+                email,
+                purpose,
+                attendees,
+                resident,
+            },
+            equipment,
+        })
+    }
+}
+
+/// An RFC 3339 instant within the supported years.
+fn parse_instant(raw: &str) -> Result<DateTime<Utc>, Problem> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Problem::Required);
+    }
+    let t = DateTime::parse_from_rfc3339(raw).map_err(|_| Problem::DateTimeFormat)?;
+    let year = chrono::Datelike::year(&t);
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&year) {
+        return Err(Problem::DateTimeFormat);
+    }
+    Ok(t.with_timezone(&Utc))
+}
+
+fn parse_id(raw: &str) -> Result<i64, Problem> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Problem::Required);
+    }
+    raw.parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or(Problem::NotANumber)
+}
+
+/// The request with every field typed, before the rules.
+struct Parsed {
+    unit: UnitId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    applicant: Applicant,
+    equipment: Vec<EquipmentId>,
+}
+
+fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
+    let mut problems = Vec::new();
+    let mut check = |field, r: Result<(), Problem>| {
+        if let Err(problem) = r {
+            problems.push(FieldProblem { field, problem });
+        }
+    };
+    let unit = parse_id(&input.unit_id);
+    check(BookingField::UnitId, unit.map(drop));
+    let start = parse_instant(&input.start);
+    check(BookingField::Start, start.map(drop));
+    let end = parse_instant(&input.end);
+    check(BookingField::End, end.map(drop));
+    let mut equipment = Vec::new();
+    for raw in &input.equipment {
+        match parse_id(raw) {
+            Ok(id) if !equipment.contains(&EquipmentId(id)) => equipment.push(EquipmentId(id)),
+            Ok(_) => {}
+            Err(_) => check(BookingField::Equipment, Err(Problem::UnknownChoice)),
+        }
+    }
+    let applicant = input.applicant.parse();
+    if let Err(more) = &applicant {
+        problems.extend(more.iter().copied());
+    }
+    match (unit, start, end, applicant) {
+        (Ok(unit), Ok(start), Ok(end), Ok(applicant)) if problems.is_empty() => Ok(Parsed {
+            unit: UnitId(unit),
+            start,
+            end,
+            applicant,
+            equipment,
+        }),
+        _ => Err(DomainError::Fields(problems)),
+    }
+}
+
+fn field_error(field: BookingField, problem: Problem) -> AppError {
+    AppError::Domain(DomainError::Fields(vec![FieldProblem { field, problem }]))
+}
+
+/// A request checked against every rule that does not need the database's
+/// final word, with its fee.
+pub struct Prepared {
+    pub facility: FacilityRecord,
+    unit_index: usize,
+    pub selection: Selection,
+    pub applicant: Applicant,
+    pub equipment: Vec<Equipment>,
+    pub fee: Fee,
+}
+
+impl Prepared {
+    fn rules(&self) -> &UnitRules {
+        &self.facility.units[self.unit_index].rules
+    }
+}
+
+fn refusal(r: Refusal) -> AppError {
+    match r {
+        Refusal::Rule(v) => AppError::Domain(DomainError::Rule(v)),
+        Refusal::Taken => AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)),
+    }
+}
+
+/// How far ahead alternatives are searched.
+const ALTERNATIVE_DAYS: i64 = 14;
+
+impl AppState {
+    /// The facility a unit belongs to, loaded with its rules.
+    async fn unit_facility(&self, unit: UnitId) -> Result<(FacilityRecord, usize), AppError> {
+        let Some(fid) = self.store.unit_facility(unit).await? else {
+            return Err(field_error(BookingField::UnitId, Problem::UnknownChoice));
+        };
+        let f = self
+            .store
+            .facility(fid)
+            .await?
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+        let i = f
+            .units
+            .iter()
+            .position(|u| u.id == unit)
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?;
+        Ok((f, i))
+    }
+
+    /// Checks a request against the rules and prices it; writes nothing.
+    pub async fn prepare(&self, input: &BookingInput) -> Result<Prepared, AppError> {
+        let p = parse(input)?;
+        let (f, i) = self.unit_facility(p.unit).await?;
+        if input.facility.is_some_and(|id| id != f.id) {
+            return Err(field_error(BookingField::UnitId, Problem::UnknownChoice));
+        }
+        let equipment: Vec<Equipment> = p
+            .equipment
+            .iter()
+            .map(|id| f.equipment.iter().find(|e| e.id == *id).cloned())
+            .collect::<Option<_>>()
+            .ok_or_else(|| field_error(BookingField::Equipment, Problem::UnknownChoice))?;
+        let now = self.now();
+        let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
+        let span = Duration::hours(store::MAX_BOOKING_HOURS);
+        let busy = self
+            .store
+            .busy(&ids, p.start - span, p.end + span, now)
+            .await?;
+        let selection =
+            booking::select(&f.plan, p.unit, p.start, p.end, &busy, now).map_err(refusal)?;
+        let unit_plan = &f.plan.units[i];
+        let rules = &f.units[i].rules;
+        let now_local = now.with_timezone(&f.plan.tz).naive_local();
+        booking::check_rules(
+            &selection,
+            unit_plan,
+            rules,
+            p.applicant.attendees,
+            p.applicant.resident,
+            now_local,
+        )
+        .map_err(|v| AppError::Domain(DomainError::Rule(v)))?;
+        let refs: Vec<&Equipment> = equipment.iter().collect();
+        let fee = booking::fee(&selection, unit_plan, rules, p.applicant.resident, &refs);
+        Ok(Prepared {
+            facility: f,
+            unit_index: i,
+            selection,
+            applicant: p.applicant,
+            equipment,
+            fee,
+        })
+    }
+
+    /// Creates the booking; the database has the last word on the time.
+    pub async fn create_booking(&self, input: &BookingInput) -> Result<BookingRecord, AppError> {
+        let p = self.prepare(input).await?;
+        let now = self.now();
+        let rules = p.rules();
+        let new = NewBooking {
+            unit: p.selection.unit,
+            leaves: booking::space_leaves(&p.facility.plan.units, p.selection.unit),
+            start: p.selection.start,
+            end: p.selection.end,
+            pending_until: rules
+                .requires_approval
+                .then(|| now + Duration::hours(i64::from(rules.pending_hold_hours))),
+            applicant: p.applicant.clone(),
+            fee: p.fee.clone(),
+            equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
+            facility_units: p.facility.units.iter().map(|u| u.id).collect(),
+            max_active: p.facility.max_active_bookings,
+            created_by_staff: None,
+        };
+        let created = self
+            .store
+            .create_booking(&new, now)
+            .await
+            .map_err(|e| match e {
+                CreateError::Taken => AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)),
+                CreateError::EquipmentUnavailable => {
+                    AppError::Domain(DomainError::Conflict(Conflict::EquipmentUnavailable))
+                }
+                CreateError::LimitReached { max } => {
+                    AppError::Domain(DomainError::Rule(RuleViolation::LimitReached { max }))
+                }
+                CreateError::Store(e) => e.into(),
+            })?;
+        tracing::info!(booking = created.id.0, unit = new.unit.0, "booking created");
+        self.store
+            .booking(&created.reference)
+            .await?
+            .ok_or(AppError::Unavailable)
+    }
+
+    /// The booking with this reference, if `contact` is the one it was made with.
+    pub async fn find_booking(
+        &self,
+        reference: &str,
+        contact: &str,
+    ) -> Result<BookingRecord, AppError> {
+        let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
+        let contact = Contact::parse(contact).map_err(|p| field_error(BookingField::Contact, p))?;
+        let Some(reference) = normalize_reference(reference) else {
+            return Err(not_found);
+        };
+        let record = self
+            .store
+            .booking(&reference)
+            .await?
+            .ok_or(not_found.clone())?;
+        let matches = match contact {
+            Contact::Email(e) => record.row.email == e,
+            Contact::Phone(p) => record.row.phone == p,
+        };
+        if matches { Ok(record) } else { Err(not_found) }
+    }
+
+    /// The booking by reference alone: for a browser session that already proved it.
+    pub async fn booking_by_reference(&self, reference: &str) -> Result<BookingRecord, AppError> {
+        let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
+        let reference = normalize_reference(reference).ok_or(not_found.clone())?;
+        self.store.booking(&reference).await?.ok_or(not_found)
+    }
+
+    /// Cancels a booking before its unit's cancellation deadline.
+    pub async fn cancel(&self, record: &BookingRecord) -> Result<(), AppError> {
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        let now = self.now();
+        let status = record.status(now);
+        if !matches!(status, "pending" | "confirmed") {
+            return Err(AppError::Domain(DomainError::Conflict(
+                Conflict::AlreadyCancelled,
+            )));
+        }
+        let tz = f.plan.tz;
+        let deadline = cancel_deadline(
+            &f.units[i].rules,
+            record.row.start_at.with_timezone(&tz).naive_local(),
+        );
+        if now.with_timezone(&tz).naive_local() > deadline {
+            return Err(AppError::Domain(DomainError::Conflict(
+                Conflict::CancelDeadlinePassed { phone: f.phone },
+            )));
+        }
+        self.store
+            .cancel_booking(domain::ids::BookingId(record.row.id), now)
+            .await
+            .map_err(|e| match e {
+                store::ChangeError::NotFound => {
+                    AppError::Domain(DomainError::NotFound(Missing::Booking))
+                }
+                store::ChangeError::WrongStatus(_) => {
+                    AppError::Domain(DomainError::Conflict(Conflict::AlreadyCancelled))
+                }
+                store::ChangeError::Store(e) => e.into(),
+            })?;
+        tracing::info!(booking = record.row.id, "booking cancelled");
+        Ok(())
+    }
+
+    /// The API body of a booking.
+    pub async fn booking_body(
+        &self,
+        record: &BookingRecord,
+        lang: Lang,
+    ) -> Result<BookingBody, AppError> {
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        let tz = f.plan.tz;
+        let r = &record.row;
+        let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
+        let deadline = cancel_deadline(
+            &f.units[i].rules,
+            r.start_at.with_timezone(&tz).naive_local(),
+        );
+        let offset = |t: DateTime<Utc>| t.with_timezone(&tz).fixed_offset();
+        Ok(BookingBody {
+            reference: r.reference.clone(),
+            status: record.status(self.now()).to_owned(),
+            facility_id: f.id,
+            unit_id: UnitId(r.unit_id),
+            unit_name: f.units[i].name.get(lang).to_owned(),
+            start: offset(r.start_at),
+            end: offset(r.end_at),
+            name: r.name.clone(),
+            name_kana: r.name_kana.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            purpose: r.purpose.clone(),
+            attendees: u32::try_from(r.attendees).unwrap_or(0),
+            resident: r.resident,
+            equipment: record.equipment.clone(),
+            fee: FeeBody {
+                total_yen: r.fee_total_yen,
+                lines: lines
+                    .iter()
+                    .map(|l| FeeLineBody {
+                        label: l.label.get(lang).to_owned(),
+                        rate: l.rate,
+                        quantity: l.quantity,
+                        unit_yen: l.unit_yen.0,
+                        amount_yen: l.amount_yen.0,
+                    })
+                    .collect(),
+            },
+            cancel_deadline: availability::to_utc(tz, deadline)
+                .map(offset)
+                .unwrap_or_else(|| offset(r.start_at)),
+            expires_at: r.expires_at.filter(|_| r.status == "pending").map(offset),
+        })
+    }
+
+    /// The booking as its owner reads it.
+    pub async fn booking_detail(
+        &self,
+        record: &BookingRecord,
+        lang: Lang,
+    ) -> Result<BookingDetail, AppError> {
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        let tz = f.plan.tz;
+        let r = &record.row;
+        let now = self.now();
+        let status = record.status(now).to_owned();
+        let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
+        let local_start = r.start_at.with_timezone(&tz).naive_local();
+        let deadline = cancel_deadline(&f.units[i].rules, local_start);
+        let can_cancel = matches!(status.as_str(), "pending" | "confirmed")
+            && now.with_timezone(&tz).naive_local() <= deadline;
+        Ok(BookingDetail {
+            reference: r.reference.clone(),
+            status_text: bt::status_text(lang, &status).to_owned(),
+            pending_until: r
+                .expires_at
+                .filter(|_| status == "pending")
+                .map(|t| date_time(lang, t.with_timezone(&tz).naive_local())),
+            status,
+            facility_id: f.id,
+            facility_name: f.name.get(lang).to_owned(),
+            facility_phone: f.phone.clone(),
+            facility_address: f.address.get(lang).to_owned(),
+            unit_name: f.units[i].name.get(lang).to_owned(),
+            date: local_start.date(),
+            when_text: when_text(lang, r.start_at, r.end_at, tz),
+            name: r.name.clone(),
+            name_kana: r.name_kana.clone(),
+            phone: r.phone.clone(),
+            email: r.email.clone(),
+            purpose: r.purpose.clone(),
+            attendees: u32::try_from(r.attendees).unwrap_or(0),
+            resident_text: resident_text(lang, r.resident).to_owned(),
+            equipment: record
+                .equipment
+                .iter()
+                .filter_map(|id| f.equipment.iter().find(|e| e.id == *id))
+                .map(|e| e.name.get(lang).to_owned())
+                .collect(),
+            fee: fee_text(lang, Yen(r.fee_total_yen), &lines),
+            cancel_deadline: date_time(lang, deadline),
+            can_cancel,
+        })
+    }
+
+    /// The booking form for a unit from a local start time, with `values`
+    /// (the person's earlier answers, if any) filled in.
+    pub async fn booking_form(
+        &self,
+        facility: FacilityId,
+        unit: UnitId,
+        start: DateTime<Utc>,
+        end: Option<DateTime<Utc>>,
+        values: ApplicantInput,
+        equipment: &[String],
+        lang: Lang,
+    ) -> Result<BookingForm, AppError> {
+        let (f, i) = self.unit_facility(unit).await?;
+        if f.id != facility {
+            return Err(AppError::Domain(DomainError::NotFound(Missing::Unit)));
+        }
+        let tz = f.plan.tz;
+        let date = start.with_timezone(&tz).date_naive();
+        let now = self.now();
+        let a = self.availability_for(&f, date, date, now).await?;
+        let slots = &a.units[i].slots;
+        let rules = &f.units[i].rules;
+        let t = bt::texts(lang);
+        let mut ends = Vec::new();
+        if let Some(first) = slots.iter().position(|s| s.start == start) {
+            for (n, s) in slots[first..].iter().enumerate() {
+                let count = u32::try_from(n + 1).unwrap_or(u32::MAX);
+                if s.status != SlotStatus::Free || count > rules.max_slots {
+                    break;
+                }
+                if count < rules.min_slots {
+                    continue;
+                }
+                let label = crate::service::slot_label(&f.plan.units[i], s.template, lang);
+                let time = s.end.with_timezone(&tz).format("%-H:%M").to_string();
+                ends.push(EndChoice {
+                    value: s.end.with_timezone(&tz).to_rfc3339(),
+                    text: match (lang, label) {
+                        (Lang::Ja, Some(l)) => format!("{time}（{l}まで）"),
+                        (Lang::En, Some(l)) => format!("{time} (to the end of {l})"),
+                        (_, None) => time,
+                    },
+                });
+            }
+        }
+        let chosen_end = end
+            .map(|e| e.with_timezone(&tz).to_rfc3339())
+            .filter(|e| ends.iter().any(|c| &c.value == e))
+            .or_else(|| ends.first().map(|c| c.value.clone()))
+            .unwrap_or_default();
+        let mut rules_text = vec![
+            (t.rule_slots)(rules.min_slots, rules.max_slots),
+            (t.rule_capacity)(rules.capacity),
+        ];
+        if rules.requires_approval {
+            rules_text.push(t.rule_approval.to_owned());
+        }
+        let local_start = start.with_timezone(&tz).naive_local();
+        rules_text.push(format!(
+            "{}: {}",
+            t.cancel_deadline_label,
+            date_time(lang, cancel_deadline(rules, local_start))
+        ));
+        let notice = if ends.is_empty() {
+            let status = slots.iter().find(|s| s.start == start);
+            Some(match status.map(|s| (&s.status, &s.reason)) {
+                Some((SlotStatus::Booked, _)) => bt::conflict_message(lang, &Conflict::SlotTaken),
+                Some((_, Some(reason))) => format!(
+                    "{} ({})",
+                    t.nothing_to_book,
+                    i18n::slot_reason(lang, reason)
+                ),
+                _ => t.nothing_to_book.to_owned(),
+            })
+        } else {
+            None
+        };
+        Ok(BookingForm {
+            facility_id: f.id,
+            facility_name: f.name.get(lang).to_owned(),
+            unit_id: unit,
+            unit_name: f.units[i].name.get(lang).to_owned(),
+            capacity: rules.capacity,
+            date,
+            when_text: match lang {
+                Lang::Ja => format!(
+                    "{} {}から",
+                    format_date(lang, date),
+                    local_start.format("%-H:%M")
+                ),
+                Lang::En => format!(
+                    "{}, from {}",
+                    format_date(lang, date),
+                    local_start.format("%-H:%M")
+                ),
+            },
+            start: start.with_timezone(&tz).to_rfc3339(),
+            ends,
+            end: chosen_end,
+            equipment: f
+                .equipment
+                .iter()
+                .map(|e| EquipmentChoice {
+                    id: e.id,
+                    name: e.name.get(lang).to_owned(),
+                    fee: match lang {
+                        Lang::Ja => format!("1区分 {}", yen(lang, e.fee_per_slot)),
+                        Lang::En => format!("{} per period", yen(lang, e.fee_per_slot)),
+                    },
+                    checked: equipment.contains(&e.id.to_string()),
+                })
+                .collect(),
+            values,
+            errors: Vec::new(),
+            notice,
+            alternatives: Vec::new(),
+            rules: rules_text,
+        })
+    }
+
+    async fn availability_for(
+        &self,
+        f: &FacilityRecord,
+        from: NaiveDate,
+        to: NaiveDate,
+        now: DateTime<Utc>,
+    ) -> Result<Availability, AppError> {
+        let tz = f.plan.tz;
+        let edge = |d: NaiveDate| availability::to_utc_at_or_after(tz, local_datetime(d, 0));
+        let (Some(a), Some(b)) = (edge(from), edge(to + Duration::days(1))) else {
+            return Err(AppError::Domain(DomainError::NotFound(Missing::Unit)));
+        };
+        let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
+        let busy = self.store.busy(&ids, a, b, now).await?;
+        Ok(availability::compute(
+            &f.plan,
+            DateRange { from, to },
+            &busy,
+            now,
+        ))
+    }
+
+    /// Free times near a request that cannot be booked as asked.
+    pub async fn alternatives(
+        &self,
+        input: &BookingInput,
+        lang: Lang,
+    ) -> Result<Vec<AlternativeChoice>, AppError> {
+        let p = parse(input)?;
+        let (f, _) = self.unit_facility(p.unit).await?;
+        let tz = f.plan.tz;
+        let now = self.now();
+        let date = p.start.with_timezone(&tz).date_naive();
+        let a = self
+            .availability_for(&f, date, date + Duration::days(ALTERNATIVE_DAYS), now)
+            .await?;
+        let Some(wanted_slots) = a.units.iter().find(|u| u.unit == p.unit).map(|u| {
+            u.slots
+                .iter()
+                .filter(|s| s.start >= p.start && s.end <= p.end)
+                .cloned()
+                .collect::<Vec<_>>()
+        }) else {
+            return Ok(Vec::new());
+        };
+        let wanted = Selection {
+            unit: p.unit,
+            date,
+            start: p.start,
+            end: p.end,
+            slots: wanted_slots,
+            holiday: None,
+        };
+        let capacities: BTreeMap<UnitId, u32> =
+            f.units.iter().map(|u| (u.id, u.capacity)).collect();
+        let alts = booking::alternatives(&a, &capacities, &wanted, p.applicant.attendees, 5);
+        Ok(alts
+            .into_iter()
+            .map(|alt| {
+                let unit = f
+                    .units
+                    .iter()
+                    .find(|u| u.id == alt.unit)
+                    .map(|u| u.name.get(lang).to_owned())
+                    .unwrap_or_default();
+                AlternativeChoice {
+                    unit_id: alt.unit,
+                    start: alt.start.with_timezone(&tz).to_rfc3339(),
+                    end: alt.end.with_timezone(&tz).to_rfc3339(),
+                    text: format!("{} {unit}", when_text(lang, alt.start, alt.end, tz)),
+                }
+            })
+            .collect())
+    }
+
+    /// The review page for the answers kept in the session: the form again
+    /// with what to fix, or everything as it will be booked.
+    pub async fn review(
+        &self,
+        input: &BookingInput,
+        version: u32,
+        last_error: Option<&AppError>,
+        lang: Lang,
+    ) -> Result<ReviewPage, AppError> {
+        let (Some(facility), Ok(unit), Ok(start)) = (
+            input.facility,
+            parse_id(&input.unit_id),
+            parse_instant(&input.start),
+        ) else {
+            return Ok(ReviewPage::Missing);
+        };
+        let end = parse_instant(&input.end).ok();
+        let mut form = match self
+            .booking_form(
+                facility,
+                UnitId(unit),
+                start,
+                end,
+                input.applicant.clone(),
+                &input.equipment,
+                lang,
+            )
+            .await
+        {
+            Ok(f) => f,
+            Err(AppError::Domain(_)) => return Ok(ReviewPage::Missing),
+            Err(e) => return Err(e),
+        };
+        let outcome = match last_error {
+            Some(e) => Err(e.clone()),
+            None => self.prepare(input).await.map(Some),
+        };
+        match outcome {
+            Ok(Some(p)) => {
+                let tz = p.facility.plan.tz;
+                let rules = p.rules();
+                let t = bt::texts(lang);
+                Ok(ReviewPage::Review(BookingReview {
+                    when_text: when_text(lang, p.selection.start, p.selection.end, tz),
+                    resident_text: resident_text(lang, p.applicant.resident).to_owned(),
+                    equipment: p
+                        .equipment
+                        .iter()
+                        .map(|e| e.name.get(lang).to_owned())
+                        .collect(),
+                    fee: fee_text(lang, p.fee.total_yen, &p.fee.lines),
+                    cancel_deadline: date_time(
+                        lang,
+                        cancel_deadline(rules, p.selection.start.with_timezone(&tz).naive_local()),
+                    ),
+                    pending_note: rules
+                        .requires_approval
+                        .then(|| (t.pending_note)(rules.pending_hold_hours)),
+                    version,
+                    form,
+                }))
+            }
+            Ok(None) => Ok(ReviewPage::Missing),
+            Err(AppError::Domain(DomainError::Fields(problems))) => {
+                form.errors = problems
+                    .iter()
+                    .map(|p| FieldMessage {
+                        field: p.field,
+                        message: bt::problem_message(lang, p.field, p.problem),
+                    })
+                    .collect();
+                Ok(ReviewPage::Form(form))
+            }
+            Err(AppError::Domain(e)) => {
+                form.notice = Some(crate::i18n::error_message(
+                    lang,
+                    &AppError::Domain(e.clone()),
+                ));
+                if matches!(
+                    e,
+                    DomainError::Conflict(Conflict::SlotTaken)
+                        | DomainError::Rule(
+                            RuleViolation::ClosedDay { .. }
+                                | RuleViolation::WindowClosed { .. }
+                                | RuleViolation::OverCapacity { .. }
+                                | RuleViolation::InPast
+                        )
+                ) {
+                    form.alternatives = self.alternatives(input, lang).await.unwrap_or_default();
+                }
+                Ok(ReviewPage::Form(form))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The `.ics` file of one booking (its owner's copy, with the facility
+    /// and reference but none of the personal details).
+    pub async fn booking_ics(
+        &self,
+        record: &BookingRecord,
+        lang: Lang,
+    ) -> Result<String, AppError> {
+        let d = self.booking_detail(record, lang).await?;
+        let r = &record.row;
+        Ok(crate::ics::booking(&crate::ics::IcsBooking {
+            uid: format!("booking-{}@town-booking", r.reference),
+            start: r.start_at,
+            end: r.end_at,
+            stamp: r.created_at,
+            summary: format!("{} {}", d.facility_name, d.unit_name),
+            location: format!("{} {}", d.facility_name, d.facility_address),
+            description: format!(
+                "{}: {}\n{}: {}",
+                bt::texts(lang).reference_label,
+                r.reference,
+                bt::texts(lang).status_label,
+                d.status_text
+            ),
+            cancelled: matches!(d.status.as_str(), "cancelled" | "expired"),
+        }))
+    }
+}
+
+/// `2026年12月8日(火) 13:00–17:00`.
+pub fn when_text(
+    lang: Lang,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    tz: chrono_tz::Tz,
+) -> String {
+    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
+    format!(
+        "{} {}–{}",
+        format_date(lang, s.date_naive()),
+        s.format("%-H:%M"),
+        e.format("%-H:%M")
+    )
+}
+
+fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> FeeText {
+    FeeText {
+        total: yen(lang, total),
+        lines: lines
+            .iter()
+            .map(|l| FeeLineText {
+                label: l.label.get(lang).to_owned(),
+                detail: format!(
+                    "{} {} × {}",
+                    rate_name(lang, l.rate),
+                    yen(lang, l.unit_yen),
+                    l.quantity
+                ),
+                amount: yen(lang, l.amount_yen),
+            })
+            .collect(),
+    }
+}
+
+/// A reference as typed (lower case, spaces, hyphens) in canonical form, or
+/// `None` if it cannot be one.
+pub fn normalize_reference(raw: &str) -> Option<String> {
+    let s: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (s.len() == domain::reference::LENGTH
+        && s.bytes().all(|b| domain::reference::ALPHABET.contains(&b)))
+    .then_some(s)
+}
+
+/// A local date and `HH:MM` as an instant in the facility's zone.
+pub fn local_instant(tz: chrono_tz::Tz, date: NaiveDate, time: &str) -> Option<DateTime<Utc>> {
+    let t = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
+    availability::to_utc(tz, date.and_time(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_read_forgivingly() {
+        assert_eq!(normalize_reference("7kq2-m9xa"), Some("7KQ2M9XA".into()));
+        assert_eq!(normalize_reference("7KQ2 M9XA"), Some("7KQ2M9XA".into()));
+        assert_eq!(normalize_reference("7KQ2M9X0"), None); // 0 is not in the alphabet
+        assert_eq!(normalize_reference("SHORT"), None);
+        assert_eq!(normalize_reference("' OR 1=1 --"), None);
+    }
+
+    #[test]
+    fn json_fields_of_the_wrong_type_are_named() {
+        let body = serde_json::json!({
+            "unit_id": "two",
+            "start": 5,
+            "attendees": "12",
+            "resident": "yes",
+            "equipment": ["a"],
+            "name": "山田",
+        });
+        let Err(DomainError::Fields(p)) = BookingInput::from_json(&body) else {
+            panic!("expected field problems");
+        };
+        let fields: Vec<BookingField> = p.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                BookingField::Start,
+                BookingField::UnitId,
+                BookingField::Attendees,
+                BookingField::Resident,
+                BookingField::Equipment
+            ]
+        );
+        let ok = serde_json::json!({"unit_id": 2, "attendees": 3, "resident": false, "equipment": [1, 2]});
+        let input = BookingInput::from_json(&ok).unwrap();
+        assert_eq!(input.unit_id, "2");
+        assert_eq!(input.applicant.resident, "false");
+        assert_eq!(input.equipment, vec!["1", "2"]);
+    }
+
+    #[test]
+    fn instants_must_have_an_offset_and_a_sane_year() {
+        assert!(parse_instant("2026-12-08T13:00:00+09:00").is_ok());
+        assert_eq!(
+            parse_instant("2026-12-08 13:00"),
+            Err(Problem::DateTimeFormat)
+        );
+        assert_eq!(
+            parse_instant("9999-12-08T13:00:00+09:00"),
+            Err(Problem::DateTimeFormat)
+        );
+        assert_eq!(parse_instant(""), Err(Problem::Required));
+    }
+}

@@ -1,0 +1,660 @@
+//! Strings of the booking flow (form, review, confirmation, find, cancel) and
+//! the messages for booking errors. Same rule as the rest of `i18n`: one
+//! typed table per language, so a missing English string does not compile.
+
+use chrono::NaiveDateTime;
+use domain::applicant::{BookingField, FieldProblem, Problem};
+use domain::booking::{Rate, RuleViolation, Yen};
+use domain::error::{Conflict, Missing};
+use domain::view::Lang;
+
+use super::format_date;
+
+pub struct BookingTexts {
+    pub nav_my_booking: &'static str,
+    pub book_cell: &'static str,
+    pub book_cell_label: fn(&str, &str) -> String,
+
+    pub form_title: &'static str,
+    pub steps_label: &'static str,
+    pub steps: [&'static str; 3],
+    pub step_current: &'static str,
+    pub form_lead: &'static str,
+    pub required: &'static str,
+    pub unit_label: &'static str,
+    pub when_label: &'static str,
+    pub end_label: &'static str,
+    pub name_hint: &'static str,
+    pub kana_hint: &'static str,
+    pub phone_hint: &'static str,
+    pub email_hint: &'static str,
+    pub purpose_hint: &'static str,
+    pub attendees_hint: fn(u32) -> String,
+    pub resident_legend: &'static str,
+    pub resident_yes: &'static str,
+    pub resident_no: &'static str,
+    pub equipment_legend: &'static str,
+    pub no_equipment: &'static str,
+    pub submit_review: &'static str,
+    pub errors_heading: fn(usize) -> String,
+    pub back_to_day: &'static str,
+    pub alternatives_heading: &'static str,
+    pub choose_this: &'static str,
+    pub no_alternatives: &'static str,
+    pub rules_heading: &'static str,
+    pub rule_slots: fn(u32, u32) -> String,
+    pub rule_capacity: fn(u32) -> String,
+    pub rule_approval: &'static str,
+    pub nothing_to_book: &'static str,
+
+    pub review_title: &'static str,
+    pub review_lead: &'static str,
+    pub fee_heading: &'static str,
+    pub fee_caption: &'static str,
+    pub fee_item: &'static str,
+    pub fee_detail: &'static str,
+    pub fee_amount: &'static str,
+    pub fee_total: &'static str,
+    pub fee_note: &'static str,
+    pub cancel_deadline_label: &'static str,
+    pub pending_note: fn(u32) -> String,
+    pub confirm_button: &'static str,
+    pub edit_button: &'static str,
+    pub none: &'static str,
+    pub people: fn(u32) -> String,
+    pub missing_draft_title: &'static str,
+
+    pub done_title: &'static str,
+    pub done_title_pending: &'static str,
+    pub reference_label: &'static str,
+    pub reference_note: &'static str,
+    pub print_button: &'static str,
+    pub print_hint: &'static str,
+    pub ics_link: &'static str,
+    pub see_day: &'static str,
+
+    pub find_title: &'static str,
+    pub find_lead: &'static str,
+    pub reference_input: &'static str,
+    pub reference_hint: &'static str,
+    pub contact_input: &'static str,
+    pub contact_hint: &'static str,
+    pub find_button: &'static str,
+
+    pub detail_title: &'static str,
+    pub status_label: &'static str,
+    pub facility_label: &'static str,
+    pub pending_until_label: &'static str,
+    pub cancel_link: &'static str,
+    pub cancel_title: &'static str,
+    pub cancel_lead: &'static str,
+    pub cancel_button: &'static str,
+    pub keep_button: &'static str,
+    pub cancel_closed: fn(&str) -> String,
+    pub cancelled_notice: &'static str,
+}
+
+pub static JA: BookingTexts = BookingTexts {
+    nav_my_booking: "予約の確認・取消",
+    book_cell: "予約する",
+    book_cell_label: |unit, period| format!("{unit} {period} を予約する"),
+
+    form_title: "予約の申込み",
+    steps_label: "申込みの手順",
+    steps: ["1. 入力", "2. 確認", "3. 完了"],
+    step_current: "（いまの手順）",
+    form_lead: "すべての項目を入力して「入力内容を確認する」を押してください。まだ予約は確定しません。",
+    required: "必須",
+    unit_label: "部屋・区画",
+    when_label: "日時",
+    end_label: "終了時刻（続けて次の区分も予約できます）",
+    name_hint: "例: 山田 花子（漢字・かな、またはローマ字のどちらかで）",
+    kana_hint: "例: やまだ はなこ",
+    phone_hint: "例: 090-1234-5678（日中に連絡がつく番号）",
+    email_hint: "例: hanako@example.jp（予約の確認と取消に使います）",
+    purpose_hint: "例: 町内会の会議、体操教室",
+    attendees_hint: |cap| format!("定員は{cap}人です。"),
+    resident_legend: "お住まい・お勤め",
+    resident_yes: "町内（町内に住んでいる、または町内に勤務・通学している）",
+    resident_no: "町外",
+    equipment_legend: "付帯設備（使うものにチェック）",
+    no_equipment: "この施設で貸し出す付帯設備はありません。",
+    submit_review: "入力内容を確認する",
+    errors_heading: |n| {
+        format!("入力内容に{n}件の問題があります。各項目の説明に沿って直してください。")
+    },
+    back_to_day: "空き状況に戻る",
+    alternatives_heading: "近い日時の空き",
+    choose_this: "この日時にする",
+    no_alternatives: "近い日時に空きが見つかりませんでした。空き状況の表から選び直してください。",
+    rules_heading: "この部屋・区画の決まり",
+    rule_slots: |min, max| {
+        if min <= 1 {
+            format!("1回に{max}区分まで続けて予約できます。")
+        } else {
+            format!("1回に{min}〜{max}区分を続けて予約してください。")
+        }
+    },
+    rule_capacity: |cap| format!("定員は{cap}人です。"),
+    rule_approval: "施設の承認が必要です。申込みは仮予約になり、承認されると確定します。",
+    nothing_to_book: "この時間からは予約できません。",
+
+    review_title: "内容の確認",
+    review_lead: "まだ予約は確定していません。内容を確かめて「予約を確定する」を押してください。",
+    fee_heading: "使用料",
+    fee_caption: "使用料の内訳",
+    fee_item: "項目",
+    fee_detail: "単価 × 数",
+    fee_amount: "金額",
+    fee_total: "合計",
+    fee_note: "使用料は申込み時点の料金で計算しています。お支払い方法は施設からご案内します。",
+    cancel_deadline_label: "キャンセル期限",
+    pending_note: |h| {
+        format!(
+            "この部屋は施設の承認が必要です。申込み後は仮予約となり、{h}時間以内に承認されないと取り消されます。"
+        )
+    },
+    confirm_button: "予約を確定する",
+    edit_button: "入力内容を修正する",
+    none: "なし",
+    people: |n| format!("{n}人"),
+    missing_draft_title: "入力内容が見つかりません",
+
+    done_title: "予約を受け付けました",
+    done_title_pending: "仮予約を受け付けました（承認待ち）",
+    reference_label: "受付番号",
+    reference_note: "受付番号と、メールアドレスまたは電話番号で、予約の確認と取消ができます。控えておいてください。",
+    print_button: "このページを印刷する",
+    print_hint: "印刷するには、ブラウザのメニューから「印刷」を選んでください。",
+    ics_link: "カレンダーに追加する（.ics ファイル）",
+    see_day: "その日の空き状況を見る",
+
+    find_title: "予約の確認・取消",
+    find_lead: "受付番号と、予約したときのメールアドレスまたは電話番号を入力してください。",
+    reference_input: "受付番号",
+    reference_hint: "8文字の英数字（例: 7KQ2M9XA）",
+    contact_input: "メールアドレスまたは電話番号",
+    contact_hint: "予約したときに入力したもの",
+    find_button: "予約を表示する",
+
+    detail_title: "予約内容",
+    status_label: "状態",
+    facility_label: "施設",
+    pending_until_label: "仮予約の期限",
+    cancel_link: "この予約を取り消す",
+    cancel_title: "予約の取消",
+    cancel_lead: "次の予約を取り消します。取り消した予約は元に戻せません。",
+    cancel_button: "取り消す",
+    keep_button: "取り消さずに戻る",
+    cancel_closed: |phone| {
+        format!(
+            "キャンセル期限を過ぎたため、ここでは取り消せません。施設（電話 {phone}）へご連絡ください。"
+        )
+    },
+    cancelled_notice: "予約を取り消しました。",
+};
+
+pub static EN: BookingTexts = BookingTexts {
+    nav_my_booking: "Find or cancel a booking",
+    book_cell: "Book",
+    book_cell_label: |unit, period| format!("Book {unit}, {period}"),
+
+    form_title: "Booking request",
+    steps_label: "Steps of the request",
+    steps: ["1. Details", "2. Check", "3. Done"],
+    step_current: " (current step)",
+    form_lead: "Fill in every field and press “Check the details”. Nothing is booked yet.",
+    required: "required",
+    unit_label: "Room or area",
+    when_label: "Date and time",
+    end_label: "Until (you can book the following periods too)",
+    name_hint: "e.g. Hanako Yamada (in Japanese script or in Latin letters, not mixed)",
+    kana_hint: "Reading in kana, e.g. やまだ はなこ",
+    phone_hint: "e.g. 090-1234-5678 (a number we can reach during the day)",
+    email_hint: "e.g. hanako@example.jp (used to find and cancel the booking)",
+    purpose_hint: "e.g. neighbourhood association meeting, exercise class",
+    attendees_hint: |cap| format!("Up to {cap} people."),
+    resident_legend: "Where you live or work",
+    resident_yes: "In town (you live, work or study in the town)",
+    resident_no: "Outside the town",
+    equipment_legend: "Equipment (tick what you need)",
+    no_equipment: "This facility lends no equipment.",
+    submit_review: "Check the details",
+    errors_heading: |n| {
+        if n == 1 {
+            "There is 1 problem with the form. Please fix it as described next to the field.".into()
+        } else {
+            format!(
+                "There are {n} problems with the form. Please fix them as described next to each field."
+            )
+        }
+    },
+    back_to_day: "Back to availability",
+    alternatives_heading: "Free times nearby",
+    choose_this: "Choose this time",
+    no_alternatives: "No free time was found nearby. Please choose again from the availability table.",
+    rules_heading: "Rules for this room or area",
+    rule_slots: |min, max| {
+        if min <= 1 {
+            format!("You can book up to {max} periods in a row.")
+        } else {
+            format!("Please book between {min} and {max} periods in a row.")
+        }
+    },
+    rule_capacity: |cap| format!("Up to {cap} people."),
+    rule_approval: "The facility must approve bookings: your request is held as provisional until approved.",
+    nothing_to_book: "This time cannot be booked.",
+
+    review_title: "Check the details",
+    review_lead: "Nothing is booked yet. Please check the details and press “Confirm the booking”.",
+    fee_heading: "Fee",
+    fee_caption: "Fee breakdown",
+    fee_item: "Item",
+    fee_detail: "Price × count",
+    fee_amount: "Amount",
+    fee_total: "Total",
+    fee_note: "The fee is calculated at today's rates. The facility will tell you how to pay.",
+    cancel_deadline_label: "Cancel by",
+    pending_note: |h| {
+        format!(
+            "This room needs the facility's approval. Your request is held as provisional and lapses if not approved within {h} hours."
+        )
+    },
+    confirm_button: "Confirm the booking",
+    edit_button: "Change the details",
+    none: "None",
+    people: |n| {
+        if n == 1 {
+            "1 person".into()
+        } else {
+            format!("{n} people")
+        }
+    },
+    missing_draft_title: "Your answers were not found",
+
+    done_title: "Your booking is confirmed",
+    done_title_pending: "Your provisional booking is received (awaiting approval)",
+    reference_label: "Reference",
+    reference_note: "With the reference and your e-mail address or phone number you can look up and cancel the booking. Please keep it.",
+    print_button: "Print this page",
+    print_hint: "To print, choose “Print” in your browser's menu.",
+    ics_link: "Add to your calendar (.ics file)",
+    see_day: "See availability on that day",
+
+    find_title: "Find or cancel a booking",
+    find_lead: "Enter the reference and the e-mail address or phone number you gave when booking.",
+    reference_input: "Reference",
+    reference_hint: "8 letters and digits, e.g. 7KQ2M9XA",
+    contact_input: "E-mail address or phone number",
+    contact_hint: "The one you gave when booking",
+    find_button: "Show the booking",
+
+    detail_title: "Booking details",
+    status_label: "Status",
+    facility_label: "Facility",
+    pending_until_label: "Provisional until",
+    cancel_link: "Cancel this booking",
+    cancel_title: "Cancel the booking",
+    cancel_lead: "This cancels the booking below. A cancelled booking cannot be restored.",
+    cancel_button: "Cancel it",
+    keep_button: "Keep it and go back",
+    cancel_closed: |phone| {
+        format!(
+            "The cancellation deadline has passed, so it cannot be cancelled here. Please call the facility on {phone}."
+        )
+    },
+    cancelled_notice: "The booking is cancelled.",
+};
+
+pub fn texts(lang: Lang) -> &'static BookingTexts {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// The label of a form field.
+pub fn field_label(lang: Lang, field: BookingField) -> &'static str {
+    use BookingField::*;
+    match (lang, field) {
+        (Lang::Ja, UnitId) => "部屋・区画",
+        (Lang::Ja, Start) => "開始時刻",
+        (Lang::Ja, End) => "終了時刻",
+        (Lang::Ja, Name) => "氏名",
+        (Lang::Ja, NameKana) => "ふりがな",
+        (Lang::Ja, Phone) => "電話番号",
+        (Lang::Ja, Email) => "メールアドレス",
+        (Lang::Ja, Purpose) => "利用目的",
+        (Lang::Ja, Attendees) => "利用人数",
+        (Lang::Ja, Resident) => "お住まい・お勤め（町内・町外）",
+        (Lang::Ja, Equipment) => "付帯設備",
+        (Lang::Ja, Reference) => "受付番号",
+        (Lang::Ja, Contact) => "メールアドレスまたは電話番号",
+        (Lang::En, UnitId) => "Room or area",
+        (Lang::En, Start) => "Start",
+        (Lang::En, End) => "End",
+        (Lang::En, Name) => "Name",
+        (Lang::En, NameKana) => "Reading (furigana)",
+        (Lang::En, Phone) => "Phone number",
+        (Lang::En, Email) => "E-mail address",
+        (Lang::En, Purpose) => "Purpose",
+        (Lang::En, Attendees) => "Number of people",
+        (Lang::En, Resident) => "In town or outside",
+        (Lang::En, Equipment) => "Equipment",
+        (Lang::En, Reference) => "Reference",
+        (Lang::En, Contact) => "E-mail address or phone number",
+    }
+}
+
+/// What to fix in one field.
+pub fn problem_message(lang: Lang, field: BookingField, problem: Problem) -> String {
+    let name = field_label(lang, field);
+    match (lang, problem) {
+        (Lang::Ja, Problem::Required) if field == BookingField::Resident => {
+            format!("{name}を選んでください。")
+        }
+        (Lang::Ja, Problem::Required) => format!("{name}を入力してください。"),
+        (Lang::En, Problem::Required) if field == BookingField::Resident => {
+            "Please choose in town or outside.".into()
+        }
+        (Lang::En, Problem::Required) => format!("Please enter the {}.", name.to_lowercase()),
+        (Lang::Ja, Problem::TooLong { max }) => format!("{name}は{max}文字以内で入力してください。"),
+        (Lang::En, Problem::TooLong { max }) => {
+            format!("Please keep the {} to {max} characters or fewer.", name.to_lowercase())
+        }
+        (Lang::Ja, Problem::NameCharacters) => {
+            "氏名に使えない文字（絵文字・記号・数字など）が含まれています。漢字・かな、またはローマ字で入力してください。".into()
+        }
+        (Lang::En, Problem::NameCharacters) => {
+            "The name contains characters that cannot be used (emoji, symbols, digits…). Please use Japanese script or Latin letters.".into()
+        }
+        (Lang::Ja, Problem::MixedScripts) => {
+            "氏名は、漢字・かなか、ローマ字のどちらか一方で入力してください。".into()
+        }
+        (Lang::En, Problem::MixedScripts) => {
+            "Please write the name either in Japanese script or in Latin letters, not a mix of both.".into()
+        }
+        (Lang::Ja, Problem::KanaOnly) => {
+            "ふりがなは、ひらがな または カタカナで入力してください。".into()
+        }
+        (Lang::En, Problem::KanaOnly) => {
+            "Please write the reading in hiragana or katakana.".into()
+        }
+        (Lang::Ja, Problem::PhoneFormat) => {
+            "電話番号は 090-1234-5678 のように、市外局番から入力してください。".into()
+        }
+        (Lang::En, Problem::PhoneFormat) => {
+            "Please enter the phone number with its area code, e.g. 090-1234-5678 or +81 90 1234 5678.".into()
+        }
+        (Lang::Ja, Problem::EmailFormat) => {
+            "メールアドレスは hanako@example.jp のような形で入力してください。".into()
+        }
+        (Lang::En, Problem::EmailFormat) => {
+            "Please enter an e-mail address like hanako@example.jp.".into()
+        }
+        (Lang::Ja, Problem::ControlCharacters) => {
+            format!("{name}に使えない見えない文字（制御文字など）が含まれています。入力し直してください。")
+        }
+        (Lang::En, Problem::ControlCharacters) => format!(
+            "The {} contains invisible control characters. Please type it again.",
+            name.to_lowercase()
+        ),
+        (Lang::Ja, Problem::NotANumber) => format!("{name}は数字で入力してください（例: 12）。"),
+        (Lang::En, Problem::NotANumber) => {
+            format!("Please give the {} as a whole number, e.g. 12.", name.to_lowercase())
+        }
+        (Lang::Ja, Problem::DateTimeFormat) => format!(
+            "{name}は 2026-12-08T13:00:00+09:00 の形で、2000年から2099年までの日時を指定してください。"
+        ),
+        (Lang::En, Problem::DateTimeFormat) => format!(
+            "Please give the {} like 2026-12-08T13:00:00+09:00, between the years 2000 and 2099.",
+            name.to_lowercase()
+        ),
+        (Lang::Ja, Problem::NotAChoice) => format!("{name}は選択肢から選んでください。"),
+        (Lang::En, Problem::NotAChoice) => {
+            format!("Please choose the {} from the options.", name.to_lowercase())
+        }
+        (Lang::Ja, Problem::OutOfRange { min, max }) => {
+            format!("{name}は{min}から{max}までの数で入力してください。")
+        }
+        (Lang::En, Problem::OutOfRange { min, max }) => format!(
+            "Please give the {} as a number from {min} to {max}.",
+            name.to_lowercase()
+        ),
+        (Lang::Ja, Problem::UnknownChoice) => {
+            format!("{name}は、この施設のものから選んでください。")
+        }
+        (Lang::En, Problem::UnknownChoice) => format!(
+            "Please choose the {} from those of this facility.",
+            name.to_lowercase()
+        ),
+        (Lang::Ja, Problem::NotText) => format!("{name}は文字列で指定してください。"),
+        (Lang::En, Problem::NotText) => {
+            format!("Please give the {} as text.", name.to_lowercase())
+        }
+    }
+}
+
+/// All field problems in one sentence (for API clients and summaries).
+pub fn fields_summary(lang: Lang, problems: &[FieldProblem]) -> String {
+    let parts: Vec<String> = problems
+        .iter()
+        .map(|p| problem_message(lang, p.field, p.problem))
+        .collect();
+    match lang {
+        Lang::Ja => format!("入力内容を確認してください。{}", parts.join("")),
+        Lang::En => format!("Please check the details. {}", parts.join(" ")),
+    }
+}
+
+/// A local date and time as people read it.
+pub fn date_time(lang: Lang, at: NaiveDateTime) -> String {
+    format!("{} {}", format_date(lang, at.date()), at.format("%-H:%M"))
+}
+
+pub fn rule_message(lang: Lang, rule: &RuleViolation) -> String {
+    use RuleViolation::*;
+    match (lang, rule) {
+        (Lang::Ja, SlotMismatch) => {
+            "選んだ時間がこの部屋の予約区分と合いません。空き状況の表から選び直してください。".into()
+        }
+        (Lang::En, SlotMismatch) => {
+            "The times do not match this room's booking periods. Please choose again from the availability table.".into()
+        }
+        (Lang::Ja, TooFewSlots { min }) => format!("この部屋は{min}区分以上続けて予約してください。"),
+        (Lang::En, TooFewSlots { min }) => {
+            format!("This room must be booked for at least {min} periods in a row.")
+        }
+        (Lang::Ja, TooManySlots { max }) => {
+            format!("1回に予約できるのは{max}区分までです。終了時刻を早めてください。")
+        }
+        (Lang::En, TooManySlots { max }) => {
+            format!("You can book up to {max} periods at a time. Please choose an earlier end.")
+        }
+        (Lang::Ja, ClosedDay { reason }) => format!(
+            "その日は休館（{}）のため予約できません。別の日を選んでください。",
+            super::closure_reason(lang, reason)
+        ),
+        (Lang::En, ClosedDay { reason }) => format!(
+            "The facility is closed that day ({}). Please choose another day.",
+            super::closure_reason(lang, reason)
+        ),
+        (Lang::Ja, InPast) => {
+            "過ぎた時間は予約できません。これから先の日時を選んでください。".into()
+        }
+        (Lang::En, InPast) => "That time has passed. Please choose a time in the future.".into(),
+        (Lang::Ja, WindowNotOpen { opens, nonresident }) => {
+            let who = if *nonresident { "町外の方の" } else { "" };
+            format!(
+                "この日の{who}予約受付は {} から始まります。その時刻より後にお申し込みください。",
+                date_time(lang, *opens)
+            )
+        }
+        (Lang::En, WindowNotOpen { opens, nonresident }) => {
+            let who = if *nonresident {
+                " for people from outside the town"
+            } else {
+                ""
+            };
+            format!(
+                "Booking for this day{who} opens at {}. Please apply after then.",
+                date_time(lang, *opens)
+            )
+        }
+        (Lang::Ja, WindowClosed { closed }) => format!(
+            "この日時の予約受付は {} に締め切りました。施設に電話でご相談ください。",
+            date_time(lang, *closed)
+        ),
+        (Lang::En, WindowClosed { closed }) => format!(
+            "Booking for this time closed at {}. Please call the facility.",
+            date_time(lang, *closed)
+        ),
+        (Lang::Ja, OverCapacity { capacity }) => format!(
+            "利用人数が定員（{capacity}人）を超えています。人数を減らすか、広い部屋を選んでください。"
+        ),
+        (Lang::En, OverCapacity { capacity }) => format!(
+            "That is more people than the room holds ({capacity}). Please reduce the number or choose a larger room."
+        ),
+        (Lang::Ja, LimitReached { max }) => format!(
+            "同じメールアドレスまたは電話番号でお持ちの予約が上限（{max}件）に達しています。利用が終わるか取り消すと、新しく予約できます。"
+        ),
+        (Lang::En, LimitReached { max }) => format!(
+            "This e-mail address or phone number already holds the maximum of {max} active bookings here. You can book again once one is used or cancelled."
+        ),
+    }
+}
+
+pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
+    match (lang, conflict) {
+        (Lang::Ja, Conflict::SlotTaken) => {
+            "申し訳ありません。この時間は、ほかの方が先に予約されました。近い日時の空きから選び直せます。".into()
+        }
+        (Lang::En, Conflict::SlotTaken) => {
+            "Sorry: someone else has just booked this time. You can choose one of the free times nearby.".into()
+        }
+        (Lang::Ja, Conflict::EquipmentUnavailable) => {
+            "選んだ付帯設備は、その時間すべて貸し出し中です。設備を外すか、別の時間を選んでください。".into()
+        }
+        (Lang::En, Conflict::EquipmentUnavailable) => {
+            "All of the chosen equipment is lent out at that time. Please untick it or choose another time.".into()
+        }
+        (Lang::Ja, Conflict::AlreadyCancelled) => {
+            "この予約はすでに取り消されているか、仮予約の期限が過ぎています。".into()
+        }
+        (Lang::En, Conflict::AlreadyCancelled) => {
+            "This booking is already cancelled, or its provisional hold has lapsed.".into()
+        }
+        (_, Conflict::CancelDeadlinePassed { phone }) => (texts(lang).cancel_closed)(phone),
+        (Lang::Ja, Conflict::NotPending) => "この予約は承認待ちではありません。".into(),
+        (Lang::En, Conflict::NotPending) => "This booking is not awaiting approval.".into(),
+    }
+}
+
+pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
+    match (lang, missing) {
+        (Lang::Ja, Missing::Facility) => {
+            "その施設は見つかりません。施設一覧から選び直してください。"
+        }
+        (Lang::En, Missing::Facility) => {
+            "That facility does not exist. Please choose one from the facility list."
+        }
+        (Lang::Ja, Missing::Unit) => {
+            "その部屋・区画は見つかりません。空き状況の表から選び直してください。"
+        }
+        (Lang::En, Missing::Unit) => {
+            "That room or area does not exist. Please choose again from the availability table."
+        }
+        (Lang::Ja, Missing::Booking) => {
+            "受付番号と連絡先に一致する予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"
+        }
+        (Lang::En, Missing::Booking) => {
+            "No booking matches that reference and contact. Please check the 8-character reference and the e-mail address or phone number you gave."
+        }
+        (Lang::Ja, Missing::Draft) => {
+            "入力内容が見つかりません（時間がたって消えた可能性があります）。空き状況から選び直してください。"
+        }
+        (Lang::En, Missing::Draft) => {
+            "Your answers were not found (they may have expired). Please choose again from the availability table."
+        }
+    }
+}
+
+/// `1,200円` / `¥1,200`.
+pub fn yen(lang: Lang, amount: Yen) -> String {
+    match lang {
+        Lang::Ja => format!("{}円", amount.grouped()),
+        Lang::En => format!("¥{}", amount.grouped()),
+    }
+}
+
+pub fn rate_name(lang: Lang, rate: Rate) -> &'static str {
+    match (lang, rate) {
+        (Lang::Ja, Rate::Resident) => "町内料金",
+        (Lang::Ja, Rate::Nonresident) => "町外料金",
+        (Lang::Ja, Rate::HolidayResident) => "土日祝・町内料金",
+        (Lang::Ja, Rate::HolidayNonresident) => "土日祝・町外料金",
+        (Lang::Ja, Rate::Equipment) => "付帯設備（1区分ごと）",
+        (Lang::En, Rate::Resident) => "in-town rate",
+        (Lang::En, Rate::Nonresident) => "out-of-town rate",
+        (Lang::En, Rate::HolidayResident) => "weekend/holiday in-town rate",
+        (Lang::En, Rate::HolidayNonresident) => "weekend/holiday out-of-town rate",
+        (Lang::En, Rate::Equipment) => "equipment, per period",
+    }
+}
+
+/// The status of a booking in words (never by colour alone).
+pub fn status_text(lang: Lang, status: &str) -> &'static str {
+    match (lang, status) {
+        (Lang::Ja, "pending") => "仮予約（施設の承認待ち）",
+        (Lang::Ja, "confirmed") => "予約確定",
+        (Lang::Ja, "cancelled") => "取消済",
+        (Lang::Ja, _) => "期限切れ（承認されないまま仮予約の期限が過ぎました）",
+        (Lang::En, "pending") => "Provisional (awaiting the facility's approval)",
+        (Lang::En, "confirmed") => "Confirmed",
+        (Lang::En, "cancelled") => "Cancelled",
+        (Lang::En, _) => "Lapsed (the provisional hold ended without approval)",
+    }
+}
+
+pub fn resident_text(lang: Lang, resident: bool) -> &'static str {
+    let t = texts(lang);
+    if resident {
+        t.resident_yes
+    } else {
+        t.resident_no
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_names_what_to_fix_in_both_languages() {
+        let problems = [
+            Problem::Required,
+            Problem::TooLong { max: 50 },
+            Problem::NameCharacters,
+            Problem::MixedScripts,
+            Problem::KanaOnly,
+            Problem::PhoneFormat,
+            Problem::EmailFormat,
+            Problem::ControlCharacters,
+            Problem::NotANumber,
+            Problem::DateTimeFormat,
+            Problem::NotAChoice,
+            Problem::OutOfRange { min: 1, max: 30 },
+            Problem::UnknownChoice,
+            Problem::NotText,
+        ];
+        for p in problems {
+            let ja = problem_message(Lang::Ja, BookingField::Phone, p);
+            let en = problem_message(Lang::En, BookingField::Phone, p);
+            assert!(ja.ends_with('。'), "{ja}");
+            assert!(en.is_ascii() || en.contains('…'), "{en}");
+            assert_ne!(ja, en);
+        }
+        assert_eq!(yen(Lang::Ja, Yen(12000)), "12,000円");
+        assert_eq!(yen(Lang::En, Yen(12000)), "¥12,000");
+    }
+}

@@ -1,0 +1,192 @@
+//! View types of the booking flow and the booking API, shared by the server
+//! and the WASM front end. Strings are already in the reader's language.
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+use crate::applicant::{ApplicantInput, BookingField};
+use crate::booking::Rate;
+use crate::ids::{EquipmentId, FacilityId, UnitId};
+
+/// A time the booking may end at (the form's select).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EndChoice {
+    /// RFC 3339, posted back as `end`.
+    pub value: String,
+    /// `17:00（午後まで）`.
+    pub text: String,
+}
+
+/// A piece of equipment on the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EquipmentChoice {
+    pub id: EquipmentId,
+    pub name: String,
+    /// `1区分 500円`.
+    pub fee: String,
+    pub checked: bool,
+}
+
+/// A problem shown next to its field.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldMessage {
+    pub field: BookingField,
+    pub message: String,
+}
+
+/// A free alternative offered when the chosen time is taken.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternativeChoice {
+    pub unit_id: UnitId,
+    pub start: String,
+    pub end: String,
+    /// `12月8日(火) 13:00–17:00 会議室2`.
+    pub text: String,
+}
+
+/// The booking form for one unit and start time, with the person's answers
+/// and what to fix if they came back from a failed check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingForm {
+    pub facility_id: FacilityId,
+    pub facility_name: String,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub capacity: u32,
+    pub date: NaiveDate,
+    /// `2026年12月8日(火) 13:00から`.
+    pub when_text: String,
+    /// RFC 3339 of the start, posted back as `start`.
+    pub start: String,
+    pub ends: Vec<EndChoice>,
+    /// The chosen end (RFC 3339).
+    pub end: String,
+    pub equipment: Vec<EquipmentChoice>,
+    pub values: ApplicantInput,
+    pub errors: Vec<FieldMessage>,
+    /// A problem with the request as a whole (taken, window closed …).
+    pub notice: Option<String>,
+    pub alternatives: Vec<AlternativeChoice>,
+    /// The unit's rules in plain words (up to 3 periods, cancel by …).
+    pub rules: Vec<String>,
+}
+
+/// One line of a fee breakdown, for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeLineText {
+    pub label: String,
+    /// `町内料金 800円 × 2`.
+    pub detail: String,
+    /// `1,600円`.
+    pub amount: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeText {
+    pub total: String,
+    pub lines: Vec<FeeLineText>,
+}
+
+/// The review step: everything as it will be booked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingReview {
+    pub form: BookingForm,
+    /// `2026年12月8日(火) 13:00–17:00`.
+    pub when_text: String,
+    pub resident_text: String,
+    pub equipment: Vec<String>,
+    pub fee: FeeText,
+    /// `2026年12月5日(土) 17:00`.
+    pub cancel_deadline: String,
+    /// Set when the unit needs approval (仮予約): how long it is held.
+    pub pending_note: Option<String>,
+    /// Posted back on confirm so a stale tab cannot confirm other answers.
+    pub version: u32,
+}
+
+/// What `/book/review` shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ReviewPage {
+    /// No answers in this browser session (expired, or never started).
+    Missing,
+    Form(BookingForm),
+    Review(BookingReview),
+}
+
+/// A booking as its owner sees it (confirmation, find, cancel).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingDetail {
+    pub reference: String,
+    /// `pending`, `confirmed`, `cancelled` or `expired`.
+    pub status: String,
+    pub status_text: String,
+    pub facility_id: FacilityId,
+    pub facility_name: String,
+    pub facility_phone: String,
+    pub facility_address: String,
+    pub unit_name: String,
+    pub date: NaiveDate,
+    pub when_text: String,
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+    pub purpose: String,
+    pub attendees: u32,
+    pub resident_text: String,
+    pub equipment: Vec<String>,
+    pub fee: FeeText,
+    pub cancel_deadline: String,
+    /// Whether the resident may still cancel online.
+    pub can_cancel: bool,
+    /// For a pending booking: until when it is held.
+    pub pending_until: Option<String>,
+}
+
+/// The find-your-booking page.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindPage {
+    pub reference: String,
+    pub error: Option<String>,
+}
+
+/// A fee line in the API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeLineBody {
+    pub label: String,
+    pub rate: Rate,
+    pub quantity: u32,
+    pub unit_yen: i64,
+    pub amount_yen: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeBody {
+    pub total_yen: i64,
+    pub lines: Vec<FeeLineBody>,
+}
+
+/// A booking in the API (`POST /api/v1/bookings`, `GET …/{reference}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingBody {
+    pub reference: String,
+    pub status: String,
+    pub facility_id: FacilityId,
+    pub unit_id: UnitId,
+    pub unit_name: String,
+    pub start: DateTime<FixedOffset>,
+    pub end: DateTime<FixedOffset>,
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+    pub purpose: String,
+    pub attendees: u32,
+    pub resident: bool,
+    pub equipment: Vec<EquipmentId>,
+    pub fee: FeeBody,
+    /// Until when the resident may cancel online.
+    pub cancel_deadline: DateTime<FixedOffset>,
+    /// For a pending booking: when it lapses unless approved.
+    pub expires_at: Option<DateTime<FixedOffset>>,
+}

@@ -1,0 +1,118 @@
+//! Shared by the HTTP test files: the real router on 127.0.0.1:0 over a real
+//! database, with a clock the test controls (2026-11-22 10:00 JST plus an
+//! offset it may move).
+#![allow(dead_code, reason = "each test file uses a different part")]
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use app::service::AppState;
+use chrono::{DateTime, TimeZone, Utc};
+use leptos::prelude::LeptosOptions;
+use reqwest::{StatusCode, redirect};
+use serde_json::Value;
+use store::testing::TestDb;
+
+pub fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()
+}
+
+/// Minutes the test has moved the clock forward.
+pub type ClockOffset = Arc<AtomicI64>;
+
+pub struct Running {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub store: store::Store,
+    pub clock: ClockOffset,
+    /// The test database this server owns (none for a second server on it).
+    db: Option<TestDb>,
+}
+
+pub async fn spawn(db: TestDb) -> Running {
+    db.store.seed_demo(now()).await.unwrap();
+    let clock: ClockOffset = Arc::default();
+    let (base, client) = serve(db.store.clone(), clock.clone()).await;
+    Running {
+        base,
+        client,
+        store: db.store.clone(),
+        clock,
+        db: Some(db),
+    }
+}
+
+/// Another server on the same database (a second process, in effect),
+/// sharing the clock.
+pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
+    let (base, client) = serve(store.clone(), clock.clone()).await;
+    Running {
+        base,
+        client,
+        store,
+        clock,
+        db: None,
+    }
+}
+
+async fn serve(store: store::Store, clock: ClockOffset) -> (String, reqwest::Client) {
+    let state = AppState {
+        leptos_options: LeptosOptions::builder()
+            .output_name("town-booking")
+            .site_root("target/site")
+            .build(),
+        store,
+        clock: Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, server::router(state)).await.unwrap() });
+    let client = reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    (format!("http://{addr}"), client)
+}
+
+impl Running {
+    /// Removes the test database.
+    pub async fn finish(self) {
+        if let Some(db) = self.db {
+            db.drop_db().await;
+        }
+    }
+
+    /// The database URL (for a second server on it).
+    pub fn url(&self) -> String {
+        self.db.as_ref().map(|d| d.url.clone()).unwrap_or_default()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get_with(&self, path: &str, header: (&str, &str)) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.base))
+            .header(header.0, header.1)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn json(&self, path: &str) -> (StatusCode, Value) {
+        let res = self.get(path).await;
+        let status = res.status();
+        (status, res.json().await.unwrap())
+    }
+
+    pub async fn text(&self, path: &str) -> (StatusCode, String) {
+        let res = self.get(path).await;
+        (res.status(), res.text().await.unwrap())
+    }
+}
