@@ -1,6 +1,7 @@
 //! Command line: `server` (or `server serve`) runs the web app; `server seed`
 //! seeds the demo town if the database is empty; `server migrate` applies
-//! migrations only.
+//! migrations only; `server approve <REFERENCE>` confirms a pending (仮予約)
+//! booking until the managers' console does it.
 
 use std::sync::Arc;
 
@@ -17,16 +18,15 @@ async fn main() {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
-    let command = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "serve".to_owned());
-    if let Err(e) = run(&command).await {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_else(|| "serve".to_owned());
+    if let Err(e) = run(&command, args.next()).await {
         tracing::error!("{e}");
         std::process::exit(1);
     }
 }
 
-async fn run(command: &str) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env();
     match command {
         "serve" => serve(config).await,
@@ -49,9 +49,22 @@ async fn run(command: &str) -> Result<(), Box<dyn std::error::Error>> {
             tracing::info!("migrations applied");
             Ok(())
         }
+        "approve" => {
+            let reference = arg
+                .as_deref()
+                .and_then(app::bookings::normalize_reference)
+                .ok_or("usage: server approve <REFERENCE> (8 characters)")?;
+            let store = Store::connect(&config.database_url).await?;
+            store
+                .approve_booking(&reference, chrono::Utc::now())
+                .await
+                .map_err(|e| format!("{reference}: {e}"))?;
+            tracing::info!(reference, "booking approved");
+            Ok(())
+        }
         _ => {
             eprintln!(
-                "usage: server [serve|seed|migrate]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
+                "usage: server [serve|seed|migrate|approve <REFERENCE>]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
                 store::DEFAULT_DATABASE_URL
             );
             Err(format!("unknown command: {command}").into())

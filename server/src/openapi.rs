@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document for `/api/v1`. Written out by hand (the API is
 //! small); `tests/http.rs` checks that it lists exactly the API paths the
-//! test expects and that every path described here answers.
+//! test expects and that every read path described here answers.
 
 use axum::Json;
 use serde_json::{Value, json};
@@ -25,12 +25,18 @@ pub fn spec() -> Value {
         json!({"name": name, "in": "query", "required": true,
         "description": what, "schema": {"type": "string", "format": "date", "example": "2026-12-07"}})
     };
+    let reference = json!({"name": "reference", "in": "path", "required": true,
+        "description": "The 8-character reference (受付番号)", "schema": {"type": "string", "example": "7KQ2M9XA"}});
+    let proof = |name: &str| {
+        json!({"name": name, "in": "query", "required": false,
+        "description": "The e-mail address or phone number given when booking (one of the two)", "schema": {"type": "string"}})
+    };
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Town facility booking API",
             "version": "1.0.0",
-            "description": "Public facilities and their availability. Dates are local dates in the municipality's time zone; instants are RFC 3339 with the municipality's offset."
+            "description": "Public facilities, their availability, and residents' bookings. Dates are local dates in the municipality's time zone; instants are RFC 3339 with the municipality's offset. Errors carry a stable `code` and a `message` saying what to fix, in the caller's language."
         },
         "paths": {
             "/api/v1/facilities": {"get": {
@@ -55,12 +61,86 @@ pub fn spec() -> Value {
                     "400": error_response("A parameter is missing or malformed, or the range is longer than 92 days"),
                     "404": error_response("No such facility")
                 }
+            }},
+            "/api/v1/bookings": {"post": {
+                "summary": "Book a unit for one or more consecutive slots",
+                "description": "Start and end are slot boundaries as the availability API returns them; several consecutive slots are one start and one end. A unit that needs approval gives a `pending` booking that holds the time until `expires_at`. The database refuses any overlap with another active booking of the same space (a whole floor and its halves share space).",
+                "parameters": [lang],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
+                "responses": {
+                    "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+                    "400": error_response("The body is not a JSON object"),
+                    "409": error_response("`slot_taken`: someone holds (part of) the time; `equipment_unavailable`: all of a chosen equipment is lent out"),
+                    "422": error_response("`invalid_input` (see `fields`), or a rule: `slot_mismatch`, `too_few_slots`, `too_many_slots`, `closed_day`, `slot_in_past`, `window_not_open`, `window_closed`, `over_capacity`, `limit_reached`")
+                }
+            }},
+            "/api/v1/bookings/{reference}": {"get": {
+                "summary": "A booking, shown to whoever gives its e-mail address or phone number",
+                "parameters": [reference, proof("email"), proof("phone"), lang],
+                "responses": {
+                    "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+                    "404": error_response("`booking_not_found`: no booking with that reference and contact"),
+                    "422": error_response("The contact is missing or malformed")
+                }
+            }},
+            "/api/v1/bookings/{reference}/cancel": {"post": {
+                "summary": "Cancel a booking before its cancellation deadline",
+                "parameters": [reference, lang],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "email": {"type": "string"}, "phone": {"type": "string"}
+                }, "description": "The e-mail address or phone number given when booking"}}}},
+                "responses": {
+                    "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+                    "404": error_response("`booking_not_found`"),
+                    "409": error_response("`already_cancelled`, or `cancel_deadline_passed` (the message gives the facility's phone number)")
+                }
             }}
         },
         "components": {"schemas": {
             "Error": {"type": "object", "required": ["code", "message"], "properties": {
-                "code": {"type": "string", "examples": ["invalid_parameter", "range_too_long", "end_before_start", "not_found"]},
-                "message": {"type": "string", "description": "What to fix, in the caller's language"}
+                "code": {"type": "string", "examples": ["invalid_parameter", "range_too_long", "end_before_start", "not_found", "invalid_input", "slot_taken", "window_not_open"]},
+                "message": {"type": "string", "description": "What to fix, in the caller's language"},
+                "fields": {"type": "array", "description": "For `invalid_input`: each field and what to fix", "items": {"type": "object", "required": ["field", "code", "message"], "properties": {
+                    "field": {"type": "string", "example": "phone"},
+                    "code": {"type": "string", "enum": ["required", "too_long", "name_characters", "mixed_scripts", "kana_only", "phone_format", "email_format", "control_characters", "not_a_number", "datetime_format", "not_a_choice", "out_of_range", "unknown_choice", "not_text"]},
+                    "message": {"type": "string"}
+                }}}
+            }},
+            "BookingRequest": {"type": "object", "required": ["unit_id", "start", "end", "name", "name_kana", "phone", "email", "purpose", "attendees", "resident"], "properties": {
+                "unit_id": {"type": "integer"},
+                "start": {"type": "string", "format": "date-time", "example": "2026-12-08T13:00:00+09:00"},
+                "end": {"type": "string", "format": "date-time", "example": "2026-12-08T17:00:00+09:00"},
+                "name": {"type": "string", "maxLength": 50, "description": "Japanese script or Latin letters, not mixed; no emoji or symbols"},
+                "name_kana": {"type": "string", "maxLength": 100, "description": "Reading in hiragana or katakana"},
+                "phone": {"type": "string", "example": "090-1234-5678"},
+                "email": {"type": "string", "format": "email", "maxLength": 254},
+                "purpose": {"type": "string", "maxLength": 200},
+                "attendees": {"type": "integer", "minimum": 1},
+                "resident": {"type": "boolean", "description": "true: 町内 (lives, works or studies in town); false: 町外"},
+                "equipment": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the facility's equipment, one of each"}
+            }},
+            "Booking": {"type": "object", "required": ["reference", "status", "facility_id", "unit_id", "start", "end", "fee", "cancel_deadline"], "properties": {
+                "reference": {"type": "string", "example": "7KQ2M9XA", "description": "受付番号: 8 characters without 0/O/1/I/L"},
+                "status": {"type": "string", "enum": ["pending", "confirmed", "cancelled", "expired"]},
+                "facility_id": {"type": "integer"},
+                "unit_id": {"type": "integer"},
+                "unit_name": {"type": "string"},
+                "start": {"type": "string", "format": "date-time"},
+                "end": {"type": "string", "format": "date-time"},
+                "name": {"type": "string"}, "name_kana": {"type": "string"}, "phone": {"type": "string"}, "email": {"type": "string"}, "purpose": {"type": "string"},
+                "attendees": {"type": "integer"},
+                "resident": {"type": "boolean"},
+                "equipment": {"type": "array", "items": {"type": "integer"}},
+                "fee": {"type": "object", "required": ["total_yen", "lines"], "properties": {
+                    "total_yen": {"type": "integer", "description": "Whole yen, as computed when booked"},
+                    "lines": {"type": "array", "items": {"type": "object", "properties": {
+                        "label": {"type": "string"},
+                        "rate": {"type": "string", "enum": ["resident", "nonresident", "holiday_resident", "holiday_nonresident", "equipment"]},
+                        "quantity": {"type": "integer"}, "unit_yen": {"type": "integer"}, "amount_yen": {"type": "integer"}
+                    }}}
+                }},
+                "cancel_deadline": {"type": "string", "format": "date-time", "description": "Until when it can be cancelled online"},
+                "expires_at": {"type": ["string", "null"], "format": "date-time", "description": "For a pending booking: when the hold lapses unless approved"}
             }},
             "Unit": {"type": "object", "required": ["id", "name", "parent_id", "capacity", "booking_kind", "notes"], "properties": {
                 "id": {"type": "integer"},

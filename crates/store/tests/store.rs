@@ -173,3 +173,113 @@ async fn busy_finds_a_booking_that_started_before_the_range() {
     assert!(none.is_empty(), "ends exactly when the range starts");
     db.drop_db().await;
 }
+
+/// The database itself refuses overlapping holds: no application check runs
+/// here, only `create_booking`'s inserts and `insert_bookings`' bulk path.
+async fn database_refuses_overlaps(db: &TestDb) {
+    use domain::applicant::Applicant;
+    use domain::booking::{Fee, Yen, space_leaves};
+    use store::{CreateError, NewBooking};
+
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let gym = store.facility(FacilityId(2)).await.unwrap().unwrap();
+    let (whole, half_a, half_b) = (gym.units[0].id, gym.units[1].id, gym.units[2].id);
+    let at = |h: u32| Utc.with_ymd_and_hms(2027, 6, 1, h, 0, 0).unwrap();
+    let new = |unit, start, end, n: u32| NewBooking {
+        unit,
+        leaves: space_leaves(&gym.plan.units, unit),
+        start,
+        end,
+        pending_until: None,
+        applicant: Applicant {
+            name: "山田 花子".into(),
+            name_kana: "やまだ はなこ".into(),
+            phone: format!("0900000{n:04}"),
+            email: format!("t{n}@example.jp"),
+            purpose: "test".into(),
+            attendees: 1,
+            resident: true,
+        },
+        fee: Fee {
+            total_yen: Yen(0),
+            lines: vec![],
+        },
+        equipment: vec![],
+        facility_units: vec![whole, half_a, half_b],
+        max_active: 100,
+        created_by_staff: None,
+    };
+    store
+        .create_booking(&new(whole, at(0), at(3), 1), now())
+        .await
+        .unwrap();
+    // Any overlap on the whole floor's space is refused, also by a half.
+    for (unit, s, e) in [
+        (whole, at(2), at(4)),
+        (half_a, at(1), at(2)),
+        (half_b, at(0), at(3)),
+    ] {
+        let r = store.create_booking(&new(unit, s, e, 2), now()).await;
+        assert!(matches!(r, Err(CreateError::Taken)), "{r:?}");
+    }
+    // Touching is not overlapping (half-open ranges); the halves share nothing.
+    store
+        .create_booking(&new(half_a, at(3), at(4), 3), now())
+        .await
+        .unwrap();
+    store
+        .create_booking(&new(half_b, at(3), at(4), 4), now())
+        .await
+        .unwrap();
+    // The bulk path (seed, benchmarks) is held to the same rule.
+    let row = |unit: domain::ids::UnitId, reference: &str| booking::Model {
+        id: 0,
+        unit_id: unit.0,
+        reference: reference.into(),
+        start_at: at(5),
+        end_at: at(6),
+        status: "confirmed".into(),
+        name: "x".into(),
+        name_kana: "x".into(),
+        phone: "0".into(),
+        email: "x@example.jp".into(),
+        purpose: "x".into(),
+        attendees: 1,
+        resident: true,
+        fee_total_yen: 0,
+        fee_lines: "[]".into(),
+        created_at: now(),
+        expires_at: None,
+        cancelled_at: None,
+        created_by_staff_id: None,
+    };
+    let clash = store
+        .insert_bookings(vec![
+            (row(half_a, "AAAAAAA2"), vec![half_a]),
+            (row(whole, "AAAAAAA3"), vec![half_a, half_b]),
+        ])
+        .await;
+    assert!(clash.is_err());
+    let found = store.booking("AAAAAAA2").await.unwrap();
+    assert!(
+        found.is_none(),
+        "the failed bulk insert left nothing behind"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_database_refuses_overlaps() {
+    let db = TestDb::sqlite().await;
+    database_refuses_overlaps(&db).await;
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_database_refuses_overlaps() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    database_refuses_overlaps(&db).await;
+    db.drop_db().await;
+}

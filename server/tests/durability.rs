@@ -1,0 +1,120 @@
+//! Nothing lost: bookings whose confirmation reached the client survive a
+//! `kill -9` of the real server binary right after, on SQLite (WAL with
+//! `synchronous=FULL`).
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn start(db_url: &str, port: u16) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_OUTPUT_NAME", "town-booking")
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_SITE_PKG_DIR", "pkg")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server binary")
+}
+
+async fn wait_ready(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("server did not become ready");
+}
+
+#[tokio::test]
+async fn confirmed_bookings_survive_kill_dash_nine() {
+    let dir = std::env::temp_dir().join(format!("town_kill_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_url = format!("sqlite://{}/town.db", dir.display());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut server = start(&db_url, port);
+    wait_ready(&client, &base).await;
+
+    // Free slots of every unit of the centre over the coming weeks (real clock).
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today + chrono::Days::new(10), today + chrono::Days::new(40));
+    let avail: Value = client
+        .get(format!(
+            "{base}/api/v1/facilities/1/availability?from={from}&to={to}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut wanted = Vec::new();
+    for unit in avail["units"].as_array().unwrap().iter().skip(1) {
+        for s in unit["slots"].as_array().unwrap() {
+            if s["status"] == "free" && wanted.len() < 12 {
+                wanted.push((unit["id"].clone(), s["start"].clone(), s["end"].clone()));
+            }
+        }
+    }
+    assert!(wanted.len() >= 10, "enough free slots to test with");
+
+    let mut confirmed = Vec::new();
+    for (n, (unit, start, end)) in wanted.into_iter().enumerate() {
+        let res = client
+            .post(format!("{base}/api/v1/bookings"))
+            .json(&json!({
+                "unit_id": unit, "start": start, "end": end,
+                "name": "山田 花子", "name_kana": "やまだ はなこ",
+                "phone": format!("090-1111-{n:04}"), "email": format!("kill{n}@example.jp"),
+                "purpose": "耐久試験", "attendees": 5, "resident": true, "equipment": []
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        confirmed.push((body["reference"].as_str().unwrap().to_owned(), n));
+    }
+    // The last confirmation is in hand: kill -9 at once.
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start(&db_url, port);
+    wait_ready(&client, &base).await;
+    for (reference, n) in &confirmed {
+        let res = client
+            .get(format!(
+                "{base}/api/v1/bookings/{reference}?email=kill{n}@example.jp"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{reference} lost");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "confirmed");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
