@@ -1,6 +1,8 @@
 //! The axum server: router, JSON API, OpenAPI document, language switch and
 //! the Leptos pages. `main.rs` holds only the command line.
 
+#![recursion_limit = "512"]
+
 pub mod api;
 pub mod config;
 pub mod openapi;
