@@ -628,6 +628,8 @@ impl AppState {
             notice,
             alternatives: Vec::new(),
             rules: rules_text,
+            day_href: format!("/facilities/{}/days/{date}", f.id),
+            edit_href: form_href(f.id, unit, start, end, tz),
         })
     }
 
@@ -697,10 +699,8 @@ impl AppState {
                     .map(|u| u.name.get(lang).to_owned())
                     .unwrap_or_default();
                 AlternativeChoice {
-                    unit_id: alt.unit,
-                    start: alt.start.with_timezone(&tz).to_rfc3339(),
-                    end: alt.end.with_timezone(&tz).to_rfc3339(),
                     text: format!("{} {unit}", when_text(lang, alt.start, alt.end, tz)),
+                    href: form_href(f.id, alt.unit, alt.start, Some(alt.end), tz),
                 }
             })
             .collect())
@@ -828,6 +828,26 @@ impl AppState {
             cancelled: matches!(d.status.as_str(), "cancelled" | "expired"),
         }))
     }
+}
+
+/// The booking form's address for a unit, start and (optional) end.
+pub fn form_href(
+    facility: FacilityId,
+    unit: UnitId,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+    tz: chrono_tz::Tz,
+) -> String {
+    let s = start.with_timezone(&tz);
+    let mut href = format!(
+        "/facilities/{facility}/book?unit={unit}&date={}&time={}",
+        s.date_naive(),
+        s.format("%H:%M")
+    );
+    if let Some(e) = end {
+        href.push_str(&format!("&until={}", e.with_timezone(&tz).format("%H:%M")));
+    }
+    href
 }
 
 /// `2026年12月8日(火) 13:00–17:00`.

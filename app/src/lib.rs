@@ -2,6 +2,7 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod api;
+pub mod booking_api;
 #[cfg(feature = "ssr")]
 pub mod bookings;
 mod components;
@@ -73,6 +74,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/facilities") view=pages::FacilityList ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id") view=pages::FacilityMonth ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id/days/:date") view=pages::FacilityDay ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id/book") view=pages::BookForm ssr=SsrMode::Async/>
+                    <Route path=path!("/book/review") view=pages::BookReview ssr=SsrMode::Async/>
+                    <Route path=path!("/book/done") view=pages::BookDone ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings") view=pages::FindBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:reference") view=pages::MyBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:reference/cancel") view=pages::CancelBookingPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

@@ -23,12 +23,14 @@ use crate::i18n::{self, texts};
 /// Where "now" comes from; tests pin it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// Shared by every request: the Leptos options, the store and the clock.
+/// Shared by every request: the Leptos options, the store, the clock, and
+/// whether cookies must be `Secure` (served over HTTPS).
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub clock: Clock,
+    pub secure_cookies: bool,
 }
 
 /// Parses a facility id from a path segment.

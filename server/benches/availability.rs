@@ -209,6 +209,7 @@ async fn bench_availability(label: &str, db: TestDb) {
         leptos_options: LeptosOptions::builder().output_name("town-booking").build(),
         store: db.store.clone(),
         clock: Arc::new(now),
+        secure_cookies: false,
     };
     let month = DateRange::month(YearMonth {
         year: 2026,

@@ -1,12 +1,15 @@
 //! Configuration from the environment. Variables: `DATABASE_URL` (default
 //! SQLite under `./data/`), `TOWN_SEED_DEMO` (`false` to skip the demo town on
-//! first start), plus cargo-leptos' own `LEPTOS_*` (site address and paths).
+//! first start), `TOWN_SECURE_COOKIES` (`true` behind HTTPS: the session
+//! cookie gets `Secure`), plus cargo-leptos' own `LEPTOS_*` (site address and
+//! paths).
 
 use std::fmt;
 
 pub struct Config {
     pub database_url: String,
     pub seed_demo: bool,
+    pub secure_cookies: bool,
 }
 
 impl Config {
@@ -19,6 +22,7 @@ impl Config {
             seed_demo: std::env::var("TOWN_SEED_DEMO")
                 .map(|v| v != "false")
                 .unwrap_or(true),
+            secure_cookies: std::env::var("TOWN_SECURE_COOKIES").is_ok_and(|v| v == "true"),
         }
     }
 }
@@ -42,6 +46,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &redact(&self.database_url))
             .field("seed_demo", &self.seed_demo)
+            .field("secure_cookies", &self.secure_cookies)
             .finish()
     }
 }

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod openapi;
+pub mod sessions;
 
 use app::service::AppState;
 use app::{App, shell};
@@ -27,8 +28,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(openapi::document))
         .route("/lang/{code}", get(switch_language))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/bookings/{reference}/booking.ics", get(booking_ics))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
@@ -48,6 +51,61 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
+}
+
+/// `GET /bookings/{reference}/booking.ics`: the booking as a calendar file,
+/// for a browser whose session has proved it owns the booking.
+async fn booking_ics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(reference): Path<String>,
+    session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = app::lang::from_headers(&headers);
+    let not_found = || {
+        let e = app::error::AppError::Domain(domain::DomainError::NotFound(
+            domain::error::Missing::Booking,
+        ));
+        (
+            axum::http::StatusCode::NOT_FOUND,
+            app::i18n::error_message(lang, &e),
+        )
+            .into_response()
+    };
+    let Some(reference) = app::bookings::normalize_reference(&reference) else {
+        return not_found();
+    };
+    let granted: Vec<String> = session
+        .get("granted")
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if !granted.contains(&reference) {
+        return not_found();
+    }
+    let ics = async {
+        let record = state.booking_by_reference(&reference).await?;
+        state.booking_ics(&record, lang).await
+    };
+    match ics.await {
+        Ok(body) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"booking-{reference}.ics\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(_) => not_found(),
+    }
 }
 
 #[derive(Deserialize)]

@@ -84,6 +84,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         leptos_options: conf.leptos_options,
         store,
         clock: Arc::new(chrono::Utc::now),
+        secure_cookies: config.secure_cookies,
     };
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");

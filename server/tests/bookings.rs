@@ -673,3 +673,261 @@ async fn bad_input_gets_4xx_with_what_to_fix_and_writes_nothing() {
     assert_eq!(app.booking_count().await, before, "no partial writes");
     app.finish().await;
 }
+
+/// The whole resident flow as a browser without JavaScript does it: plain
+/// form posts answered by redirects, pages rendered on the server.
+mod without_javascript {
+    use super::*;
+
+    fn action_of<'a>(html: &'a str, marker: &str) -> &'a str {
+        let at = html
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker} in page"));
+        let form = html[..at].rfind("<form").unwrap();
+        let action = html[form..].find("action=\"").unwrap() + form + 8;
+        let end = html[action..].find('"').unwrap() + action;
+        &html[action..end]
+    }
+
+    fn first_href<'a>(html: &'a str, prefix: &str) -> &'a str {
+        let at = html.find(&format!("href=\"{prefix}")).expect(prefix) + 6;
+        let end = html[at..].find('"').unwrap() + at;
+        &html[at..end]
+    }
+
+    impl Running {
+        async fn page(&self, path: &str) -> (StatusCode, String) {
+            let res = self
+                .client
+                .get(format!("{}{}", self.base, path.replace("&amp;", "&")))
+                .header("accept", "text/html")
+                .send()
+                .await
+                .unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+
+        /// Posts a form as a browser does; returns where it redirects.
+        async fn submit(&self, action: &str, fields: &[(&str, &str)]) -> String {
+            let res = self
+                .client
+                .post(format!("{}{action}", self.base))
+                .header("accept", "text/html")
+                .header("referer", format!("{}/", self.base))
+                .form(fields)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                res.status(),
+                StatusCode::FOUND,
+                "{}",
+                res.text().await.unwrap()
+            );
+            let location = res.headers()["location"].to_str().unwrap().to_owned();
+            assert!(
+                location.starts_with('/'),
+                "{action} redirected to {location}"
+            );
+            location
+        }
+    }
+
+    fn hidden<'a>(html: &'a str, name: &str) -> &'a str {
+        let at = html.find(&format!("name=\"{name}\" value=\"")).expect(name) + name.len() + 15;
+        let end = html[at..].find('"').unwrap() + at;
+        &html[at..end]
+    }
+
+    #[tokio::test]
+    async fn book_fix_review_confirm_print_and_cancel() {
+        let app = spawn(TestDb::sqlite().await).await;
+        let (status, day) = app.page("/facilities/1/days/2026-12-08").await;
+        assert_eq!(status, StatusCode::OK);
+        let form_path = first_href(&day, "/facilities/1/book?unit=2").to_owned();
+        let (status, form) = app.page(&form_path).await;
+        assert_eq!(status, StatusCode::OK, "{form}");
+        assert!(form.contains("予約の申込み"));
+        let action = action_of(&form, "name=\"unit_id\"").to_owned();
+        let (unit, start) = (
+            hidden(&form, "unit_id").to_owned(),
+            hidden(&form, "start").to_owned(),
+        );
+        // One period (a hidden end) or a choice of ends (the first is one period).
+        let end = if form.contains("name=\"end\" value=") {
+            hidden(&form, "end").to_owned()
+        } else {
+            let at = form.find("<option value=\"").unwrap() + 15;
+            form[at..at + form[at..].find('"').unwrap()].to_owned()
+        };
+        let mut fields = vec![
+            ("facility", "1"),
+            ("unit_id", unit.as_str()),
+            ("start", start.as_str()),
+            ("end", end.as_str()),
+            ("name", "山田 花子"),
+            ("name_kana", "やまだ はなこ"),
+            ("phone", "090-12"),
+            ("email", "hanako@example.jp"),
+            ("purpose", "町内会の会議"),
+            ("attendees", "12"),
+            ("resident", "true"),
+        ];
+        // A bad phone number: the form comes back with what to fix and the answers kept.
+        let location = app.submit(&action, &fields).await;
+        assert!(location.starts_with("/book/review?v="), "{location}");
+        let (status, again) = app.page(&location).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(again.contains("市外局番から入力してください"), "{again}");
+        assert!(again.contains("value=\"山田 花子\""));
+        assert!(again.contains("aria-invalid=\"true\""));
+        fields[6] = ("phone", "090-1234-5678");
+        let location = app.submit(&action, &fields).await;
+        let (status, review) = app.page(&location).await;
+        assert_eq!(status, StatusCode::OK, "{review}");
+        assert!(
+            review.contains("内容の確認")
+                && review.contains("円")
+                && review.contains("キャンセル期限")
+        );
+        let confirm = action_of(&review, "name=\"version\"").to_owned();
+        let version = hidden(&review, "version").to_owned();
+        let location = app.submit(&confirm, &[("version", version.as_str())]).await;
+        assert_eq!(location, "/book/done");
+        let (status, done) = app.page("/book/done").await;
+        assert_eq!(status, StatusCode::OK);
+        let tag = done
+            .find("data-testid=\"reference\"")
+            .expect("reference shown");
+        let at = done[tag..].find('>').unwrap() + tag + 1;
+        let reference = done[at..at + 8].to_owned();
+        assert!(done.contains("予約を受け付けました"));
+        // The day view now shows it booked.
+        let (_, day) = app.page("/facilities/1/days/2026-12-08").await;
+        let link = format!("href=\"{form_path}\"");
+        assert!(!day.contains(&link), "the slot is no longer offered");
+        // The .ics is this session's to download, nobody else's.
+        let ics = app
+            .client
+            .get(format!("{}/bookings/{reference}/booking.ics", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(ics.status(), StatusCode::OK);
+        assert!(
+            ics.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/calendar")
+        );
+        let body = ics.text().await.unwrap();
+        assert!(body.contains("BEGIN:VEVENT") && body.contains(&reference));
+        assert!(
+            !body.contains("hanako@example.jp"),
+            "no personal data in the file"
+        );
+        let stranger = reqwest::Client::new();
+        let res = stranger
+            .get(format!("{}/bookings/{reference}/booking.ics", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NOT_FOUND);
+        let res = stranger
+            .get(format!("{}/bookings/{reference}", app.base))
+            .send()
+            .await
+            .unwrap();
+        let html = res.text().await.unwrap();
+        assert!(
+            !html.contains("hanako@example.jp") && !html.contains("山田"),
+            "a stranger sees only the find form"
+        );
+        // Cancel, after one more question.
+        let (status, page) = app.page(&format!("/bookings/{reference}/cancel")).await;
+        assert_eq!(status, StatusCode::OK);
+        let cancel = action_of(&page, "name=\"reference\"").to_owned();
+        let location = app
+            .submit(&cancel, &[("reference", reference.as_str())])
+            .await;
+        assert_eq!(location, format!("/bookings/{reference}?cancelled=1"));
+        let (_, page) = app.page(&location).await;
+        assert!(
+            page.contains("取消済") && page.contains("予約を取り消しました"),
+            "{page}"
+        );
+        let (_, day) = app.page("/facilities/1/days/2026-12-08").await;
+        assert!(day.contains(&link), "free again");
+        app.finish().await;
+    }
+
+    #[tokio::test]
+    async fn find_by_reference_and_contact_and_stale_or_foreign_requests() {
+        let app = spawn(TestDb::sqlite().await).await;
+        let (_, room) = app.unit("会議室1").await;
+        let free = app.free_slots("会議室1", "2026-12-01", "2026-12-20").await;
+        let (start, end) = free[0].clone();
+        let (_, body) = app
+            .post("/api/v1/bookings", request(room, &start, &end, 1))
+            .await;
+        let reference = body["reference"].as_str().unwrap().to_owned();
+        let (start, end) = free[1].clone();
+        let (_, find) = app.page("/bookings").await;
+        let action = action_of(&find, "name=\"contact\"").to_owned();
+        let location = app
+            .submit(
+                &action,
+                &[("reference", &reference), ("contact", "nobody@example.jp")],
+            )
+            .await;
+        let (_, page) = app.page(&location).await;
+        assert!(page.contains("一致する予約が見つかりません"), "{page}");
+        assert!(
+            page.contains(&format!("value=\"{reference}\"")),
+            "the reference is kept"
+        );
+        let location = app
+            .submit(
+                &action,
+                &[
+                    ("reference", &reference.to_lowercase()),
+                    ("contact", "090-0000-0001"),
+                ],
+            )
+            .await;
+        assert_eq!(location, format!("/bookings/{reference}"));
+        let (_, page) = app.page(&location).await;
+        assert!(page.contains("hanako1@example.jp") && page.contains("予約確定"));
+        // A unit of another facility posted to this facility's form: refused.
+        let (_, form) = app
+            .page(&format!(
+                "/facilities/1/book?unit={room}&date={}&time={}",
+                &start[..10],
+                &start[11..16]
+            ))
+            .await;
+        let review = action_of(&form, "name=\"unit_id\"").to_owned();
+        let (_, ground) = app.unit("グラウンド").await;
+        let location = app
+            .submit(
+                &review,
+                &[
+                    ("facility", "1"),
+                    ("unit_id", &ground.to_string()),
+                    ("start", &start),
+                    ("end", &end),
+                    ("name", "山田 花子"),
+                    ("name_kana", "やまだ はなこ"),
+                    ("phone", "090-1234-5678"),
+                    ("email", "hanako@example.jp"),
+                    ("purpose", "会議"),
+                    ("attendees", "3"),
+                    ("resident", "true"),
+                ],
+            )
+            .await;
+        let (status, _) = app.page(&location).await;
+        assert!(status.is_client_error(), "{status}");
+        app.finish().await;
+    }
+}

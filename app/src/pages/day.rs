@@ -56,6 +56,19 @@ fn DayView(d: DaySchedule) -> impl IntoView {
     let title = (t.day_title)(&date_text);
     let closure_note = d.closure.clone().map(|c| (t.closed_all_day)(&c));
     let empty = d.columns.is_empty();
+    let bt = crate::i18n::booking::texts(lang);
+    // Each column's name for the booking links' accessible names (午後 13:00–17:00).
+    let column_names: Vec<String> = d
+        .columns
+        .iter()
+        .map(|c| {
+            let time = format!("{}–{}", c.start, c.end);
+            c.label
+                .as_ref()
+                .map(|l| format!("{l} {time}"))
+                .unwrap_or(time)
+        })
+        .collect();
     view! {
         <Title text=format!("{} {}", f.name, title)/>
         <p class="breadcrumb"><a href=month><span aria-hidden="true">"← "</span>{t.back_to_month}</a></p>
@@ -85,10 +98,10 @@ fn DayView(d: DaySchedule) -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {d.rows.into_iter().map(|row| view! {
+                            {d.rows.into_iter().map(|row| { let unit_name = row.unit.name.clone(); view! {
                                 <tr data-unit=row.unit.id.to_string()>
                                     <th scope="row">{row.unit.name}<br/><span class="note">{(t.capacity)(row.unit.capacity)}</span></th>
-                                    {row.cells.into_iter().map(|cell| match cell {
+                                    {row.cells.into_iter().enumerate().map(|(i, cell)| match cell {
                                         None => view! {
                                             <td class="slot st-none"><span aria-hidden="true">"—"</span><span class="vh">{t.not_offered}</span></td>
                                         }.into_any(),
@@ -102,16 +115,21 @@ fn DayView(d: DaySchedule) -> impl IntoView {
                                         }
                                         Some(c) => {
                                             let (word, symbol) = i18n::slot_status(lang, c.status);
+                                            let book = c.book_href.clone().map(|href| {
+                                                let label = (bt.book_cell_label)(&unit_name, &column_names[i]);
+                                                view! { <br/><a class="book-link" href=href aria-label=label>{bt.book_cell}</a> }
+                                            });
                                             view! {
                                                 <td class=slot_class(c.status) data-status=c.status.as_str()>
                                                     <span aria-hidden="true">{symbol}" "</span>{word}
                                                     {c.reason.map(|r| view! { <br/><span class="note">{r}</span> })}
+                                                    {book}
                                                 </td>
                                             }.into_any()
                                         }
                                     }).collect_view()}
                                 </tr>
-                            }).collect_view()}
+                            }}).collect_view()}
                         </tbody>
                     </table>
                 </div>

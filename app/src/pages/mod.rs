@@ -1,11 +1,15 @@
 //! One module per screen.
 
+mod book;
 mod day;
 mod facilities;
 mod home;
 mod month;
+mod my_booking;
 
+pub use book::{BookDone, BookForm, BookReview};
 pub use day::FacilityDay;
 pub use facilities::FacilityList;
 pub use home::{Home, NotFound};
 pub use month::FacilityMonth;
+pub use my_booking::{CancelBookingPage, FindBookingPage, MyBookingPage};

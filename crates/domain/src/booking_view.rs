@@ -37,11 +37,10 @@ pub struct FieldMessage {
 /// A free alternative offered when the chosen time is taken.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AlternativeChoice {
-    pub unit_id: UnitId,
-    pub start: String,
-    pub end: String,
-    /// `12月8日(火) 13:00–17:00 会議室2`.
+    /// `2026年12月8日(火) 13:00–17:00 会議室2`.
     pub text: String,
+    /// The booking form for it (the answers so far are kept).
+    pub href: String,
 }
 
 /// The booking form for one unit and start time, with the person's answers
@@ -69,6 +68,10 @@ pub struct BookingForm {
     pub alternatives: Vec<AlternativeChoice>,
     /// The unit's rules in plain words (up to 3 periods, cancel by …).
     pub rules: Vec<String>,
+    /// The day view this slot was chosen from.
+    pub day_href: String,
+    /// This form again, for the review's "change" link.
+    pub edit_href: String,
 }
 
 /// One line of a fee breakdown, for people.

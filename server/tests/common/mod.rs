@@ -63,6 +63,7 @@ async fn serve(store: store::Store, clock: ClockOffset) -> (String, reqwest::Cli
             .build(),
         store,
         clock: Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
+        secure_cookies: false,
     };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

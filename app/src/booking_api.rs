@@ -1,0 +1,363 @@
+//! Server functions of the booking flow. The forms post to them with or
+//! without JavaScript: each one stores its outcome in the browser's
+//! server-side session and redirects (POST/redirect/GET), and the page it
+//! redirects to loads what to show. Personal data never goes in a URL.
+//!
+//! Session keys: `draft` (the answers being filled in), `done` (the last
+//! booking confirmed here), `granted` (references this browser has proved
+//! it owns), `flash` (a message for the next page).
+
+use domain::booking_view::{BookingDetail, BookingForm, FindPage, ReviewPage};
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod session {
+    use domain::view::Lang;
+    use serde::{Deserialize, Serialize};
+    use tower_sessions::Session;
+
+    use crate::bookings::BookingInput;
+    use crate::error::AppError;
+    use crate::service::AppState;
+
+    /// The answers being filled in, kept between the form and the review.
+    #[derive(Clone, Debug, Default, Serialize, Deserialize)]
+    pub struct Draft {
+        pub input: BookingInput,
+        /// Bumped on every change so pages refetch and a stale tab cannot
+        /// confirm answers it has not shown.
+        pub version: u32,
+        /// Why the last confirm failed, shown on the review page once.
+        pub last_error: Option<AppError>,
+    }
+
+    /// How many proved references one browser keeps.
+    const MAX_GRANTED: usize = 20;
+
+    pub struct Ctx {
+        pub state: AppState,
+        pub lang: Lang,
+        pub session: Session,
+    }
+
+    pub async fn ctx() -> Result<Ctx, AppError> {
+        let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
+        let session: Session = leptos_axum::extract().await.map_err(|e| {
+            tracing::error!(error = %e, "no session layer");
+            AppError::Unavailable
+        })?;
+        Ok(Ctx {
+            state,
+            lang: crate::lang::detect(),
+            session,
+        })
+    }
+
+    use leptos::prelude::use_context;
+
+    fn failed(e: tower_sessions::session::Error) -> AppError {
+        tracing::error!(error = %e, "session store");
+        AppError::Unavailable
+    }
+
+    impl Ctx {
+        pub async fn get<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Option<T>, AppError> {
+            self.session.get(key).await.map_err(failed)
+        }
+
+        pub async fn set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AppError> {
+            self.session.insert(key, value).await.map_err(failed)
+        }
+
+        pub async fn take<T: serde::de::DeserializeOwned>(
+            &self,
+            key: &str,
+        ) -> Result<Option<T>, AppError> {
+            self.session.remove(key).await.map_err(failed)
+        }
+
+        pub async fn draft(&self) -> Result<Option<Draft>, AppError> {
+            self.get("draft").await
+        }
+
+        pub async fn granted(&self) -> Result<Vec<String>, AppError> {
+            Ok(self.get("granted").await?.unwrap_or_default())
+        }
+
+        pub async fn grant(&self, reference: &str) -> Result<(), AppError> {
+            let mut granted = self.granted().await?;
+            granted.retain(|r| r != reference);
+            granted.push(reference.to_owned());
+            if granted.len() > MAX_GRANTED {
+                granted.remove(0);
+            }
+            // A fresh session id whenever the browser gains access to a
+            // booking, so an id seen before cannot be used to read it.
+            self.session.cycle_id().await.map_err(failed)?;
+            self.set("granted", &granted).await
+        }
+    }
+}
+
+/// The empty or pre-filled form for a unit from a start time.
+#[server(prefix = "/sfn")]
+pub async fn get_booking_form(
+    facility: String,
+    unit: String,
+    date: String,
+    time: String,
+    until: Option<String>,
+) -> Result<BookingForm, AppError> {
+    use domain::error::{DomainError, Field, InvalidReason, Missing};
+    let c = session::ctx().await?;
+    let facility = crate::service::parse_facility_id(&facility)?;
+    let unit = unit
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|u| *u > 0)
+        .map(domain::ids::UnitId)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?;
+    let date = domain::calendar::parse_date(Field::Date, &date)?;
+    let tz = c
+        .state
+        .store
+        .facility(facility)
+        .await?
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?
+        .plan
+        .tz;
+    let start = crate::bookings::local_instant(tz, date, &time).ok_or(AppError::Domain(
+        DomainError::invalid(Field::Query, InvalidReason::Malformed),
+    ))?;
+    let end = until
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .and_then(|u| crate::bookings::local_instant(tz, date, u));
+    // Earlier answers save typing: all of them when coming back to change
+    // this same request, the person's details when booking another time.
+    let draft = c.draft().await?.unwrap_or_default();
+    let same = draft.input.unit_id == unit.0.to_string()
+        && chrono::DateTime::parse_from_rfc3339(&draft.input.start)
+            .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
+    let equipment = if same {
+        draft.input.equipment
+    } else {
+        Vec::new()
+    };
+    c.state
+        .booking_form(
+            facility,
+            unit,
+            start,
+            end,
+            draft.input.applicant,
+            &equipment,
+            c.lang,
+        )
+        .await
+}
+
+/// Keeps the answers and goes to the review (which shows what to fix, if anything).
+#[server(prefix = "/sfn")]
+#[allow(clippy::too_many_arguments, reason = "one argument per form field")]
+pub async fn review_booking(
+    facility: String,
+    unit_id: String,
+    start: String,
+    end: String,
+    name: String,
+    name_kana: String,
+    phone: String,
+    email: String,
+    purpose: String,
+    attendees: String,
+    resident: Option<String>,
+    equipment: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let facility = crate::service::parse_facility_id(&facility)?;
+    let version = c.draft().await?.map(|d| d.version + 1).unwrap_or(1);
+    let draft = session::Draft {
+        input: crate::bookings::BookingInput {
+            facility: Some(facility),
+            unit_id,
+            start,
+            end,
+            applicant: domain::applicant::ApplicantInput {
+                name,
+                name_kana,
+                phone,
+                email,
+                purpose,
+                attendees,
+                resident: resident.unwrap_or_default(),
+            },
+            equipment: equipment.unwrap_or_default(),
+        },
+        version,
+        last_error: None,
+    };
+    c.set("draft", &draft).await?;
+    leptos_axum::redirect(&format!("/book/review?v={version}"));
+    Ok(())
+}
+
+/// What the review page shows for the answers in this session.
+#[server(prefix = "/sfn")]
+pub async fn get_review() -> Result<ReviewPage, AppError> {
+    let c = session::ctx().await?;
+    let Some(mut draft) = c.draft().await? else {
+        return Ok(ReviewPage::Missing);
+    };
+    let page = c
+        .state
+        .review(
+            &draft.input,
+            draft.version,
+            draft.last_error.as_ref(),
+            c.lang,
+        )
+        .await?;
+    if draft.last_error.take().is_some() {
+        c.set("draft", &draft).await?;
+    }
+    Ok(page)
+}
+
+/// Books what the review showed. On success the session remembers the
+/// reference (for the confirmation page and the `.ics`).
+#[server(prefix = "/sfn")]
+pub async fn confirm_booking(version: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let Some(mut draft) = c.draft().await? else {
+        leptos_axum::redirect("/book/review");
+        return Ok(());
+    };
+    if version.trim() != draft.version.to_string() {
+        // Another tab changed the answers: show them again before booking.
+        leptos_axum::redirect(&format!("/book/review?v={}", draft.version));
+        return Ok(());
+    }
+    match c.state.create_booking(&draft.input).await {
+        Ok(record) => {
+            let reference = record.row.reference;
+            c.grant(&reference).await?;
+            c.set("done", &reference).await?;
+            // Keep the person's details for a next booking, not the slot.
+            draft.input.unit_id.clear();
+            draft.input.start.clear();
+            draft.input.end.clear();
+            draft.input.equipment.clear();
+            draft.version += 1;
+            c.set("draft", &draft).await?;
+            leptos_axum::redirect("/book/done");
+        }
+        Err(AppError::Domain(e)) => {
+            draft.version += 1;
+            draft.last_error = Some(AppError::Domain(e));
+            c.set("draft", &draft).await?;
+            leptos_axum::redirect(&format!("/book/review?v={}", draft.version));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The booking just confirmed in this session.
+#[server(prefix = "/sfn")]
+pub async fn get_done() -> Result<BookingDetail, AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference: String = c
+        .get("done")
+        .await?
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    let record = c.state.booking_by_reference(&reference).await?;
+    c.state.booking_detail(&record, c.lang).await
+}
+
+/// Looks a booking up by reference and e-mail or phone; on success this
+/// browser may see it.
+#[server(prefix = "/sfn")]
+pub async fn find_booking(reference: String, contact: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    match c.state.find_booking(&reference, &contact).await {
+        Ok(record) => {
+            let reference = record.row.reference;
+            c.grant(&reference).await?;
+            leptos_axum::redirect(&format!("/bookings/{reference}"));
+        }
+        Err(AppError::Domain(e)) => {
+            c.set("flash", &(reference, AppError::Domain(e))).await?;
+            leptos_axum::redirect("/bookings?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The find page, with the last lookup's error if it failed.
+#[server(prefix = "/sfn")]
+pub async fn get_find_page() -> Result<FindPage, AppError> {
+    let c = session::ctx().await?;
+    let flash: Option<(String, AppError)> = c.take("flash").await?;
+    Ok(match flash {
+        Some((reference, error)) => FindPage {
+            reference,
+            error: Some(crate::i18n::error_message(c.lang, &error)),
+        },
+        None => FindPage::default(),
+    })
+}
+
+/// A booking this browser has proved it owns.
+#[server(prefix = "/sfn")]
+pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference = crate::bookings::normalize_reference(&reference)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    if !c.granted().await?.contains(&reference) {
+        return Err(AppError::Domain(DomainError::NotFound(Missing::Booking)));
+    }
+    let record = c.state.booking_by_reference(&reference).await?;
+    c.state.booking_detail(&record, c.lang).await
+}
+
+/// Cancels a booking this browser has proved it owns.
+#[server(prefix = "/sfn")]
+pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference = crate::bookings::normalize_reference(&reference)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    if !c.granted().await?.contains(&reference) {
+        leptos_axum::redirect("/bookings");
+        return Ok(());
+    }
+    let record = c.state.booking_by_reference(&reference).await?;
+    match c.state.cancel(&record).await {
+        Ok(()) => leptos_axum::redirect(&format!("/bookings/{reference}?cancelled=1")),
+        Err(AppError::Domain(e)) => {
+            c.set("flash", &(reference.clone(), AppError::Domain(e)))
+                .await?;
+            leptos_axum::redirect(&format!("/bookings/{reference}?retry=1"));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// A message left for the booking page (e.g. why a cancel failed).
+#[server(prefix = "/sfn")]
+pub async fn take_booking_flash() -> Result<Option<String>, AppError> {
+    let c = session::ctx().await?;
+    let flash: Option<(String, AppError)> = c.take("flash").await?;
+    Ok(flash.map(|(_, e)| crate::i18n::error_message(c.lang, &e)))
+}
