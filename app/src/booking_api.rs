@@ -7,6 +7,13 @@
 //! booking confirmed here), `granted` (references this browser has proved
 //! it owns), `flash` (a message for the next page).
 
+// The macro's generated client and server functions take one argument per
+// form field; the attribute cannot reach them one by one.
+#![allow(
+    clippy::too_many_arguments,
+    reason = "one server-function argument per form field"
+)]
+
 use domain::booking_view::{BookingDetail, BookingForm, FindPage, ReviewPage};
 use leptos::prelude::*;
 
@@ -150,22 +157,19 @@ pub async fn get_booking_form(
     } else {
         Vec::new()
     };
-    c.state
-        .booking_form(
-            facility,
-            unit,
-            start,
-            end,
-            draft.input.applicant,
-            &equipment,
-            c.lang,
-        )
-        .await
+    let req = crate::bookings::FormFor {
+        facility,
+        unit,
+        start,
+        end,
+        values: draft.input.applicant,
+        equipment,
+    };
+    c.state.booking_form(req, c.lang).await
 }
 
 /// Keeps the answers and goes to the review (which shows what to fix, if anything).
 #[server(prefix = "/sfn")]
-#[allow(clippy::too_many_arguments, reason = "one argument per form field")]
 pub async fn review_booking(
     facility: String,
     unit_id: String,

@@ -136,6 +136,18 @@ impl BookingInput {
     }
 }
 
+/// What a booking form is for, and the answers to fill it with.
+pub struct FormFor {
+    pub facility: FacilityId,
+    pub unit: UnitId,
+    pub start: DateTime<Utc>,
+    /// The chosen end, if any (else the first possible one).
+    pub end: Option<DateTime<Utc>>,
+    pub values: ApplicantInput,
+    /// Ids of the equipment ticked.
+    pub equipment: Vec<String>,
+}
+
 /// An RFC 3339 instant within the supported years.
 fn parse_instant(raw: &str) -> Result<DateTime<Utc>, Problem> {
     let raw = raw.trim();
@@ -511,18 +523,17 @@ impl AppState {
         })
     }
 
-    /// The booking form for a unit from a local start time, with `values`
-    /// (the person's earlier answers, if any) filled in.
-    pub async fn booking_form(
-        &self,
-        facility: FacilityId,
-        unit: UnitId,
-        start: DateTime<Utc>,
-        end: Option<DateTime<Utc>>,
-        values: ApplicantInput,
-        equipment: &[String],
-        lang: Lang,
-    ) -> Result<BookingForm, AppError> {
+    /// The booking form for a unit from a start time, with the person's
+    /// earlier answers (if any) filled in.
+    pub async fn booking_form(&self, req: FormFor, lang: Lang) -> Result<BookingForm, AppError> {
+        let FormFor {
+            facility,
+            unit,
+            start,
+            end,
+            values,
+            equipment,
+        } = req;
         let (f, i) = self.unit_facility(unit).await?;
         if f.id != facility {
             return Err(AppError::Domain(DomainError::NotFound(Missing::Unit)));
@@ -723,18 +734,15 @@ impl AppState {
             return Ok(ReviewPage::Missing);
         };
         let end = parse_instant(&input.end).ok();
-        let mut form = match self
-            .booking_form(
-                facility,
-                UnitId(unit),
-                start,
-                end,
-                input.applicant.clone(),
-                &input.equipment,
-                lang,
-            )
-            .await
-        {
+        let req = FormFor {
+            facility,
+            unit: UnitId(unit),
+            start,
+            end,
+            values: input.applicant.clone(),
+            equipment: input.equipment.clone(),
+        };
+        let mut form = match self.booking_form(req, lang).await {
             Ok(f) => f,
             Err(AppError::Domain(_)) => return Ok(ReviewPage::Missing),
             Err(e) => return Err(e),

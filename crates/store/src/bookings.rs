@@ -24,7 +24,7 @@ use sea_orm::{
 use std::collections::HashMap;
 
 use crate::entity::{booking, booking_equipment, booking_hold};
-use crate::migration::m20261122_000002_booking_holds::NO_OVERLAP;
+use crate::migration::m20261122_000002_booking_holds::{MAX_HOLD_SECONDS, NO_OVERLAP};
 use crate::{Store, StoreError};
 
 /// The hold key of a leaf unit.
@@ -193,6 +193,7 @@ impl Store {
         use booking_hold::Column as H;
         let holders: Vec<i64> = booking_hold::Entity::find()
             .filter(H::Resource.is_in(resources.iter().cloned()))
+            .filter(H::StartS.gt(start_s - MAX_HOLD_SECONDS))
             .filter(H::StartS.lt(end_s))
             .filter(H::EndS.gt(start_s))
             .all(txn)
@@ -330,6 +331,7 @@ impl Store {
                 .collect();
             let lent: Vec<String> = booking_hold::Entity::find()
                 .filter(booking_hold::Column::Resource.is_in(copies.clone()))
+                .filter(booking_hold::Column::StartS.gt(start_s - MAX_HOLD_SECONDS))
                 .filter(booking_hold::Column::StartS.lt(end_s))
                 .filter(booking_hold::Column::EndS.gt(start_s))
                 .all(&txn)

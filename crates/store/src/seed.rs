@@ -13,7 +13,9 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use crate::entity::{booking, closure, facility, municipality, opening_hours, slot_template, unit};
+use crate::entity::{
+    booking, closure, equipment, facility, municipality, opening_hours, slot_template, unit,
+};
 use crate::{Store, StoreError};
 
 /// The demo town's zone (every municipality has its own).
@@ -61,6 +63,8 @@ struct FacilitySpec {
     closed_weekdays: &'static str,
     hours: (i32, i32),
     units: Vec<UnitSpec>,
+    /// Equipment lent: (name ja, name en, fee per period, how many).
+    equipment: Vec<(&'static str, &'static str, i64, i32)>,
 }
 
 fn specs() -> Vec<FacilitySpec> {
@@ -126,6 +130,10 @@ fn specs() -> Vec<FacilitySpec> {
                     [500, 700, 800],
                 ),
             ],
+            equipment: vec![
+                ("プロジェクター", "Projector", 500, 1),
+                ("ワイヤレスマイク", "Wireless microphone", 200, 2),
+            ],
         },
         FacilitySpec {
             name: ("ひだまり町民体育館", "Hidamari Gymnasium"),
@@ -170,6 +178,7 @@ fn specs() -> Vec<FacilitySpec> {
                     )
                 },
             ],
+            equipment: vec![("得点板", "Scoreboard", 100, 2)],
         },
         FacilitySpec {
             name: ("ひだまり町営グラウンド", "Hidamari Sports Ground"),
@@ -197,6 +206,7 @@ fn specs() -> Vec<FacilitySpec> {
                     [700, 0, 0],
                 )
             }],
+            equipment: Vec::new(),
         },
     ]
 }
@@ -264,6 +274,17 @@ impl Store {
                     reason_en: "Ground maintenance".into(),
                 };
                 insert(c.into_active_model(), &txn).await?;
+            }
+            for (name_ja, name_en, fee, quantity) in &spec.equipment {
+                let e = equipment::Model {
+                    id: 0,
+                    facility_id: fid,
+                    name_ja: (*name_ja).into(),
+                    name_en: (*name_en).into(),
+                    fee_yen: *fee,
+                    quantity: *quantity,
+                };
+                insert(e.into_active_model(), &txn).await?;
             }
             let mut unit_ids: Vec<i64> = Vec::new();
             for (i, u) in spec.units.iter().enumerate() {

@@ -61,6 +61,9 @@ enum WebSession {
 /// The name both databases report when a hold would overlap another.
 pub const NO_OVERLAP: &str = "booking_hold_no_overlap";
 
+/// The longest a hold may last (bookings stay within one day).
+pub const MAX_HOLD_SECONDS: i64 = 24 * 60 * 60;
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -86,6 +89,13 @@ impl MigrationTrait for Migration {
                         .on_delete(ForeignKeyAction::Cascade),
                 )
                 .check(Expr::col(BookingHold::StartS).lt(Expr::col(BookingHold::EndS)))
+                // No hold is longer than a day, so overlap checks can look
+                // at one day's worth of the index instead of all history.
+                .check(
+                    Expr::col(BookingHold::EndS)
+                        .sub(Expr::col(BookingHold::StartS))
+                        .lte(MAX_HOLD_SECONDS),
+                )
                 .take(),
         )
         .await?;
@@ -137,6 +147,7 @@ impl MigrationTrait for Migration {
                     "CREATE TRIGGER {NO_OVERLAP} BEFORE INSERT ON booking_hold \
                      WHEN EXISTS (SELECT 1 FROM booking_hold h \
                        WHERE h.resource = NEW.resource \
+                       AND h.start_s > NEW.start_s - {MAX_HOLD_SECONDS} \
                        AND h.start_s < NEW.end_s AND h.end_s > NEW.start_s) \
                      BEGIN SELECT RAISE(ABORT, '{NO_OVERLAP}'); END"
                 ))
