@@ -3,9 +3,10 @@
 //! server-side session and redirects (POST/redirect/GET), and the page it
 //! redirects to loads what to show. Personal data never goes in a URL.
 //!
-//! Session keys: `draft` (the answers being filled in), `done` (the last
-//! booking confirmed here), `granted` (references this browser has proved
-//! it owns), `flash` (a message for the next page).
+//! Session keys: `draft` (the answers being filled in, forgotten once
+//! booked), `done` (the last booking confirmed here), `granted` (references
+//! this browser has proved it owns), `find_flash` and `booking_flash` (a
+//! message for the next find or booking page).
 
 // The macro's generated client and server functions take one argument per
 // form field; the attribute cannot reach them one by one.
@@ -105,8 +106,12 @@ mod session {
             }
             // A fresh session id whenever the browser gains access to a
             // booking, so an id seen before cannot be used to read it.
-            self.session.cycle_id().await.map_err(failed)?;
+            self.cycle().await?;
             self.set("granted", &granted).await
+        }
+
+        pub async fn cycle(&self) -> Result<(), AppError> {
+            self.session.cycle_id().await.map_err(failed)
         }
     }
 }
@@ -186,7 +191,13 @@ pub async fn review_booking(
 ) -> Result<(), AppError> {
     let c = session::ctx().await?;
     let facility = crate::service::parse_facility_id(&facility)?;
-    let version = c.draft().await?.map(|d| d.version + 1).unwrap_or(1);
+    let previous = c.draft().await?;
+    if previous.is_none() {
+        // Personal data is about to be kept: never under an id that could
+        // have been planted before.
+        c.cycle().await?;
+    }
+    let version = previous.map(|d| d.version + 1).unwrap_or(1);
     let draft = session::Draft {
         input: crate::bookings::BookingInput {
             facility: Some(facility),
@@ -238,6 +249,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 /// reference (for the confirmation page and the `.ics`).
 #[server(prefix = "/sfn")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
+    use domain::error::{Conflict, DomainError};
     let c = session::ctx().await?;
     let Some(mut draft) = c.draft().await? else {
         leptos_axum::redirect("/book/review");
@@ -248,18 +260,21 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
         leptos_axum::redirect(&format!("/book/review?v={}", draft.version));
         return Ok(());
     }
-    match c.state.create_booking(&draft.input).await {
+    let mut outcome = c.state.create_booking(&draft.input).await;
+    if let Err(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken))) = outcome {
+        // Pressed twice? The first press may have booked it for this person.
+        if let Some(record) = c.state.same_request_booked(&draft.input).await? {
+            outcome = Ok(record);
+        }
+    }
+    match outcome {
         Ok(record) => {
             let reference = record.row.reference;
             c.grant(&reference).await?;
             c.set("done", &reference).await?;
-            // Keep the person's details for a next booking, not the slot.
-            draft.input.unit_id.clear();
-            draft.input.start.clear();
-            draft.input.end.clear();
-            draft.input.equipment.clear();
-            draft.version += 1;
-            c.set("draft", &draft).await?;
+            // Forget the answers: the next person at a shared computer must
+            // not find them filled in.
+            c.take::<session::Draft>("draft").await?;
             leptos_axum::redirect("/book/done");
         }
         Err(AppError::Domain(e)) => {
@@ -298,7 +313,8 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
             leptos_axum::redirect(&format!("/bookings/{reference}"));
         }
         Err(AppError::Domain(e)) => {
-            c.set("flash", &(reference, AppError::Domain(e))).await?;
+            c.set("find_flash", &(reference, AppError::Domain(e)))
+                .await?;
             leptos_axum::redirect("/bookings?retry=1");
         }
         Err(e) => return Err(e),
@@ -310,7 +326,7 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
 #[server(prefix = "/sfn")]
 pub async fn get_find_page() -> Result<FindPage, AppError> {
     let c = session::ctx().await?;
-    let flash: Option<(String, AppError)> = c.take("flash").await?;
+    let flash: Option<(String, AppError)> = c.take("find_flash").await?;
     Ok(match flash {
         Some((reference, error)) => FindPage {
             reference,
@@ -358,10 +374,16 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A message left for the booking page (e.g. why a cancel failed).
+/// A message left for this booking's page (e.g. why a cancel failed).
 #[server(prefix = "/sfn")]
-pub async fn take_booking_flash() -> Result<Option<String>, AppError> {
+pub async fn take_booking_flash(reference: String) -> Result<Option<String>, AppError> {
     let c = session::ctx().await?;
-    let flash: Option<(String, AppError)> = c.take("flash").await?;
-    Ok(flash.map(|(_, e)| crate::i18n::error_message(c.lang, &e)))
+    let flash: Option<(String, AppError)> = c.get("booking_flash").await?;
+    match flash {
+        Some((r, e)) if r == reference => {
+            c.take::<(String, AppError)>("booking_flash").await?;
+            Ok(Some(crate::i18n::error_message(c.lang, &e)))
+        }
+        _ => Ok(None),
+    }
 }

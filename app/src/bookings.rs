@@ -203,6 +203,8 @@ fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
             Err(_) => check(BookingField::Equipment, Err(Problem::UnknownChoice)),
         }
     }
+    // One order for everyone: equipment locks are taken in this order.
+    equipment.sort();
     let applicant = input.applicant.parse();
     if let Err(more) = &applicant {
         problems.extend(more.iter().copied());
@@ -325,9 +327,10 @@ impl AppState {
             leaves: booking::space_leaves(&p.facility.plan.units, p.selection.unit),
             start: p.selection.start,
             end: p.selection.end,
-            pending_until: rules
-                .requires_approval
-                .then(|| now + Duration::hours(i64::from(rules.pending_hold_hours))),
+            // The hold never outlasts the start of the booking itself.
+            pending_until: rules.requires_approval.then(|| {
+                (now + Duration::hours(i64::from(rules.pending_hold_hours))).min(p.selection.start)
+            }),
             applicant: p.applicant.clone(),
             fee: p.fee.clone(),
             equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
@@ -335,7 +338,7 @@ impl AppState {
             max_active: p.facility.max_active_bookings,
             created_by_staff: None,
         };
-        let created = self
+        let record = self
             .store
             .create_booking(&new, now)
             .await
@@ -349,11 +352,27 @@ impl AppState {
                 }
                 CreateError::Store(e) => e.into(),
             })?;
-        tracing::info!(booking = created.id.0, unit = new.unit.0, "booking created");
-        self.store
-            .booking(&created.reference)
+        tracing::info!(
+            booking = record.row.id,
+            unit = new.unit.0,
+            "booking created"
+        );
+        Ok(record)
+    }
+
+    /// The active booking this very request already made (a form sent twice).
+    pub async fn same_request_booked(
+        &self,
+        input: &BookingInput,
+    ) -> Result<Option<BookingRecord>, AppError> {
+        let Ok(p) = parse(input) else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .active_booking_at(p.unit, p.start, &p.applicant.email, self.now())
             .await?
-            .ok_or(AppError::Unavailable)
+            .filter(|r| r.row.end_at == p.end))
     }
 
     /// The booking with this reference, if `contact` is the one it was made with.
@@ -559,10 +578,9 @@ impl AppState {
                 let time = s.end.with_timezone(&tz).format("%-H:%M").to_string();
                 ends.push(EndChoice {
                     value: s.end.with_timezone(&tz).to_rfc3339(),
-                    text: match (lang, label) {
-                        (Lang::Ja, Some(l)) => format!("{time}（{l}まで）"),
-                        (Lang::En, Some(l)) => format!("{time} (to the end of {l})"),
-                        (_, None) => time,
+                    text: match label {
+                        Some(l) => (t.until_period)(&time, &l),
+                        None => time,
                     },
                 });
             }
@@ -606,18 +624,10 @@ impl AppState {
             unit_name: f.units[i].name.get(lang).to_owned(),
             capacity: rules.capacity,
             date,
-            when_text: match lang {
-                Lang::Ja => format!(
-                    "{} {}から",
-                    format_date(lang, date),
-                    local_start.format("%-H:%M")
-                ),
-                Lang::En => format!(
-                    "{}, from {}",
-                    format_date(lang, date),
-                    local_start.format("%-H:%M")
-                ),
-            },
+            when_text: (t.from_time)(
+                &format_date(lang, date),
+                &local_start.format("%-H:%M").to_string(),
+            ),
             start: start.with_timezone(&tz).to_rfc3339(),
             ends,
             end: chosen_end,
@@ -627,10 +637,7 @@ impl AppState {
                 .map(|e| EquipmentChoice {
                     id: e.id,
                     name: e.name.get(lang).to_owned(),
-                    fee: match lang {
-                        Lang::Ja => format!("1区分 {}", yen(lang, e.fee_per_slot)),
-                        Lang::En => format!("{} per period", yen(lang, e.fee_per_slot)),
-                    },
+                    fee: (t.per_period)(&yen(lang, e.fee_per_slot)),
                     checked: equipment.contains(&e.id.to_string()),
                 })
                 .collect(),

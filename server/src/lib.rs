@@ -39,8 +39,20 @@ pub fn router(state: AppState) -> Router {
 
 /// Headers every response carries.
 async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    // Pages and answers that may hold personal data are never cached
+    // (a shared computer's next user must not find them).
+    let personal = ["/book", "/sfn/", "/api/v1/bookings"]
+        .iter()
+        .any(|p| path.starts_with(p));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if personal {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

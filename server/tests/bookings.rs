@@ -543,14 +543,25 @@ async fn cancellation_closes_at_the_deadline_and_names_the_facility_phone() {
         .unwrap()
         .and_utc();
     let before = (deadline - common::now()).num_minutes();
+    // At the deadline minute itself, cancelling still works…
     app.clock.store(before, Ordering::SeqCst);
     let (status, body) = app
-        .json(&format!("/api/v1/bookings/{reference}?phone=09000000001"))
+        .post(
+            &format!("/api/v1/bookings/{reference}/cancel"),
+            json!({"phone": "090-0000-0001"}),
+        )
         .await;
     assert_eq!(
         (status, body["status"].as_str()),
-        (StatusCode::OK, Some("confirmed"))
+        (StatusCode::OK, Some("cancelled")),
+        "{body}"
     );
+    // …a minute later it does not.
+    let (status, body) = app
+        .post("/api/v1/bookings", request(room, &start, &end, 1))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let reference = body["reference"].as_str().unwrap();
     app.clock.store(before + 1, Ordering::SeqCst);
     let (status, body) = app
         .post(

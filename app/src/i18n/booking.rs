@@ -75,9 +75,7 @@ pub struct BookingTexts {
 
     pub find_title: &'static str,
     pub find_lead: &'static str,
-    pub reference_input: &'static str,
     pub reference_hint: &'static str,
-    pub contact_input: &'static str,
     pub contact_hint: &'static str,
     pub find_button: &'static str,
 
@@ -92,6 +90,12 @@ pub struct BookingTexts {
     pub keep_button: &'static str,
     pub cancel_closed: fn(&str) -> String,
     pub cancelled_notice: &'static str,
+    pub phone_line: fn(&str) -> String,
+    /// An end choice: time, and the period it ends (`17:00（午後まで）`).
+    pub until_period: fn(&str, &str) -> String,
+    /// The form's start: date and time (`2026年12月8日(火) 13:00から`).
+    pub from_time: fn(&str, &str) -> String,
+    pub per_period: fn(&str) -> String,
 }
 
 pub static JA: BookingTexts = BookingTexts {
@@ -171,9 +175,7 @@ pub static JA: BookingTexts = BookingTexts {
 
     find_title: "予約の確認・取消",
     find_lead: "受付番号と、予約したときのメールアドレスまたは電話番号を入力してください。",
-    reference_input: "受付番号",
     reference_hint: "8文字の英数字（例: 7KQ2M9XA）",
-    contact_input: "メールアドレスまたは電話番号",
     contact_hint: "予約したときに入力したもの",
     find_button: "予約を表示する",
 
@@ -192,6 +194,10 @@ pub static JA: BookingTexts = BookingTexts {
         )
     },
     cancelled_notice: "予約を取り消しました。",
+    phone_line: |p| format!("電話 {p}"),
+    until_period: |time, period| format!("{time}（{period}まで）"),
+    from_time: |date, time| format!("{date} {time}から"),
+    per_period: |fee| format!("1区分 {fee}"),
 };
 
 pub static EN: BookingTexts = BookingTexts {
@@ -283,9 +289,7 @@ pub static EN: BookingTexts = BookingTexts {
 
     find_title: "Find or cancel a booking",
     find_lead: "Enter the reference and the e-mail address or phone number you gave when booking.",
-    reference_input: "Reference",
     reference_hint: "8 letters and digits, e.g. 7KQ2M9XA",
-    contact_input: "E-mail address or phone number",
     contact_hint: "The one you gave when booking",
     find_button: "Show the booking",
 
@@ -304,6 +308,10 @@ pub static EN: BookingTexts = BookingTexts {
         )
     },
     cancelled_notice: "The booking is cancelled.",
+    phone_line: |p| format!("Phone {p}"),
+    until_period: |time, period| format!("{time} (to the end of {period})"),
+    from_time: |date, time| format!("{date}, from {time}"),
+    per_period: |fee| format!("{fee} per period"),
 };
 
 pub fn texts(lang: Lang) -> &'static BookingTexts {
@@ -545,8 +553,6 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
             "This booking is already cancelled, or its provisional hold has lapsed.".into()
         }
         (_, Conflict::CancelDeadlinePassed { phone }) => (texts(lang).cancel_closed)(phone),
-        (Lang::Ja, Conflict::NotPending) => "この予約は承認待ちではありません。".into(),
-        (Lang::En, Conflict::NotPending) => "This booking is not awaiting approval.".into(),
     }
 }
 

@@ -156,6 +156,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
     let can_book = !form.ends.is_empty();
     let single_end = form.ends.len() == 1;
     let resident_error = error_of(BookingField::Resident);
+    let equipment_error = error_of(BookingField::Equipment);
     let title = if has_errors {
         format!(
             "{} ({})",
@@ -177,8 +178,16 @@ fn FormStep(form: BookingForm) -> impl IntoView {
             <div class="notice notice-error" role="alert" id="errors">
                 <h2>{(t.errors_heading)(form.errors.len())}</h2>
                 <ul>
-                    {form.errors.iter().map(|e| view! {
-                        <li><a href=format!("#{}", field_id(e.field))>{e.message.clone()}</a></li>
+                    {form.errors.iter().map(|e| {
+                        // Fields the person types in get a link to the input;
+                        // the slot itself (unit, start, end) has no input here.
+                        let linked = !matches!(e.field, BookingField::UnitId | BookingField::Start | BookingField::End);
+                        let target = if e.field == BookingField::Resident { "f-resident".to_owned() } else { field_id(e.field) };
+                        if linked {
+                            view! { <li><a href=format!("#{target}")>{e.message.clone()}</a></li> }.into_any()
+                        } else {
+                            view! { <li>{e.message.clone()}</li> }.into_any()
+                        }
                     }).collect_view()}
                 </ul>
             </div>
@@ -242,17 +251,20 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                     <legend>{t.resident_legend}" "<span class="req">{t.required}</span></legend>
                     {resident_error.clone().map(|e| view! { <p id="f-resident-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
                     <div class="choice">
-                        <input type="radio" id="f-resident" name="resident" value="true" checked=v.resident == "true"/>
+                        <input type="radio" id="f-resident" name="resident" value="true" checked=v.resident == "true"
+                            aria-invalid=resident_error.is_some().then_some("true")/>
                         <label for="f-resident">{t.resident_yes}</label>
                     </div>
                     <div class="choice">
-                        <input type="radio" id="f-nonresident" name="resident" value="false" checked=v.resident == "false"/>
+                        <input type="radio" id="f-nonresident" name="resident" value="false" checked=v.resident == "false"
+                            aria-invalid=resident_error.is_some().then_some("true")/>
                         <label for="f-nonresident">{t.resident_no}</label>
                     </div>
                 </fieldset>
-                <fieldset class="field" id=field_id(BookingField::Equipment)>
+                <fieldset class="field" id=field_id(BookingField::Equipment)
+                    aria-describedby=equipment_error.is_some().then_some("f-equipment-error")>
                     <legend>{t.equipment_legend}</legend>
-                    {error_of(BookingField::Equipment).map(|e| view! { <p class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+                    {equipment_error.clone().map(|e| view! { <p id="f-equipment-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
                     {if form.equipment.is_empty() {
                         view! { <p class="hint">{t.no_equipment}</p> }.into_any()
                     } else {
@@ -376,7 +388,7 @@ pub fn BookingSummary(d: BookingDetail) -> impl IntoView {
             <dt>{t.reference_label}</dt><dd><strong class="reference">{d.reference.clone()}</strong></dd>
             <dt>{t.status_label}</dt><dd data-status=d.status.clone()>{d.status_text}</dd>
             {d.pending_until.map(|p| view! { <dt>{t.pending_until_label}</dt><dd>{p}</dd> })}
-            <dt>{t.facility_label}</dt><dd>{d.facility_name}<br/><span class="note">{d.facility_address}</span><br/><span class="note">{format!("TEL {}", d.facility_phone)}</span></dd>
+            <dt>{t.facility_label}</dt><dd>{d.facility_name}<br/><span class="note">{d.facility_address}</span><br/><span class="note">{(t.phone_line)(&d.facility_phone)}</span></dd>
             <dt>{t.unit_label}</dt><dd>{d.unit_name}</dd>
             <dt>{t.when_label}</dt><dd>{d.when_text}</dd>
             <dt>{field_label(lang, BookingField::Name)}</dt><dd>{d.name}" ("{d.name_kana}")"</dd>

@@ -33,6 +33,14 @@ fn FindForm(page: FindPage) -> impl IntoView {
     let t = texts(lang);
     let find = ServerAction::<FindBooking>::new();
     let invalid = page.error.is_some().then_some("true");
+    let has_error = page.error.is_some();
+    let described = move |hint: &str| {
+        if has_error {
+            format!("find-error {hint}")
+        } else {
+            hint.to_owned()
+        }
+    };
     view! {
         <Title text=t.find_title/>
         <h1>{t.find_title}</h1>
@@ -44,13 +52,13 @@ fn FindForm(page: FindPage) -> impl IntoView {
                 <p id="f-reference-hint" class="hint">{t.reference_hint}</p>
                 <input id="f-reference" name="reference" type="text" value=page.reference
                     autocomplete="off" autocapitalize="characters" spellcheck="false"
-                    aria-required="true" aria-invalid=invalid aria-describedby="f-reference-hint"/>
+                    aria-required="true" aria-invalid=invalid aria-describedby=described("f-reference-hint")/>
             </div>
             <div class="field">
                 <label for="f-contact">{field_label(lang, BookingField::Contact)}</label>
                 <p id="f-contact-hint" class="hint">{t.contact_hint}</p>
                 <input id="f-contact" name="contact" type="text" autocomplete="email"
-                    aria-required="true" aria-invalid=invalid aria-describedby="f-contact-hint"/>
+                    aria-required="true" aria-invalid=invalid aria-describedby=described("f-contact-hint")/>
             </div>
             <p><button type="submit" class="button button-primary">{t.find_button}</button></p>
         </ActionForm>
@@ -72,7 +80,7 @@ fn booking_resource() -> Resource<Result<(BookingDetail, Option<String>), AppErr
         },
         |(reference, _, _)| async move {
             let detail = get_booking_page(reference).await?;
-            let flash = take_booking_flash().await?;
+            let flash = take_booking_flash(detail.reference.clone()).await?;
             Ok((detail, flash))
         },
     )

@@ -90,8 +90,6 @@ pub enum Conflict {
     AlreadyCancelled,
     /// Past the cancellation deadline: the facility must be contacted.
     CancelDeadlinePassed { phone: String },
-    /// Only a pending booking can be approved.
-    NotPending,
 }
 
 impl Conflict {
@@ -101,7 +99,6 @@ impl Conflict {
             Conflict::EquipmentUnavailable => "equipment_unavailable",
             Conflict::AlreadyCancelled => "already_cancelled",
             Conflict::CancelDeadlinePassed { .. } => "cancel_deadline_passed",
-            Conflict::NotPending => "not_pending",
         }
     }
 }

@@ -75,13 +75,6 @@ impl From<DbErr> for CreateError {
     }
 }
 
-/// A created booking.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Created {
-    pub id: BookingId,
-    pub reference: String,
-}
-
 /// A stored booking as residents and staff see it.
 #[derive(Clone, Debug)]
 pub struct BookingRecord {
@@ -155,6 +148,16 @@ fn holding(now: DateTime<Utc>) -> Condition {
 }
 
 impl Store {
+    /// On SQLite, writers of this process queue here rather than on the
+    /// database's busy handler (which sleeps and polls); other processes
+    /// still wait on the busy timeout. PostgreSQL needs no such queue.
+    async fn writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.db.get_database_backend() {
+            DatabaseBackend::Sqlite => Some(self.write_queue.lock().await),
+            _ => None,
+        }
+    }
+
     /// A write transaction (`BEGIN IMMEDIATE` on SQLite).
     async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         let mode = (self.db.get_database_backend() == DatabaseBackend::Sqlite)
@@ -234,7 +237,7 @@ impl Store {
         &self,
         b: &NewBooking,
         now: DateTime<Utc>,
-    ) -> Result<Created, CreateError> {
+    ) -> Result<BookingRecord, CreateError> {
         for _ in 0..5 {
             match self.try_create(b, now).await {
                 Err(CreateError::Store(StoreError::Db(e))) if is_duplicate_reference(&e) => {}
@@ -246,9 +249,14 @@ impl Store {
         )))
     }
 
-    async fn try_create(&self, b: &NewBooking, now: DateTime<Utc>) -> Result<Created, CreateError> {
+    async fn try_create(
+        &self,
+        b: &NewBooking,
+        now: DateTime<Utc>,
+    ) -> Result<BookingRecord, CreateError> {
         let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
         let unit_resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
+        let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let mut resources = unit_resources.clone();
         for (id, copies) in &b.equipment {
@@ -275,7 +283,7 @@ impl Store {
         }
 
         let reference = new_reference()?;
-        let mut row = booking::Model {
+        let mut model = booking::Model {
             id: 0,
             unit_id: b.unit.0,
             reference: reference.clone(),
@@ -301,13 +309,14 @@ impl Store {
             expires_at: b.pending_until,
             cancelled_at: None,
             created_by_staff_id: b.created_by_staff,
-        }
-        .into_active_model();
+        };
+        let mut row = model.clone().into_active_model();
         row.id = NotSet;
         let id = booking::Entity::insert(row)
             .exec(&txn)
             .await?
             .last_insert_id;
+        model.id = id;
 
         let hold = |resource: String| booking_hold::ActiveModel {
             id: NotSet,
@@ -356,9 +365,9 @@ impl Store {
             .await?;
         }
         txn.commit().await?;
-        Ok(Created {
-            id: BookingId(id),
-            reference,
+        Ok(BookingRecord {
+            row: model,
+            equipment: b.equipment.iter().map(|(e, _)| *e).collect(),
         })
     }
 
@@ -381,31 +390,27 @@ impl Store {
         Ok(Some(BookingRecord { row, equipment }))
     }
 
-    /// Cancels an active booking and frees its time.
+    /// Cancels an active booking and frees its time. The update is
+    /// conditional on the status, so a concurrent change (approval, expiry)
+    /// cannot be overwritten.
     pub async fn cancel_booking(
         &self,
         id: BookingId,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
+        use booking::Column as C;
+        let _writer = self.writer().await;
         let txn = self.begin_write().await?;
-        let row = booking::Entity::find_by_id(id.0)
-            .one(&txn)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        let record = BookingRecord {
-            row,
-            equipment: Vec::new(),
-        };
-        let status = record.status(now).to_owned();
-        if !matches!(status.as_str(), "pending" | "confirmed") {
-            return Err(ChangeError::WrongStatus(status));
-        }
-        booking::Entity::update_many()
-            .col_expr(booking::Column::Status, Expr::value("cancelled"))
-            .col_expr(booking::Column::CancelledAt, Expr::value(now))
-            .filter(booking::Column::Id.eq(id.0))
+        let done = booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::CancelledAt, Expr::value(now))
+            .filter(C::Id.eq(id.0))
+            .filter(holding(now))
             .exec(&txn)
             .await?;
+        if done.rows_affected != 1 {
+            return Err(Self::why_not(&txn, booking::Entity::find_by_id(id.0), now).await);
+        }
         booking_hold::Entity::delete_many()
             .filter(booking_hold::Column::BookingId.eq(id.0))
             .exec(&txn)
@@ -414,37 +419,72 @@ impl Store {
         Ok(())
     }
 
-    /// Approves a pending booking that has not expired (本予約).
+    /// Approves a pending booking (本予約) that has neither lapsed nor started.
     pub async fn approve_booking(
         &self,
         reference: &str,
         now: DateTime<Utc>,
     ) -> Result<(), ChangeError> {
+        use booking::Column as C;
+        let _writer = self.writer().await;
         let txn = self.begin_write().await?;
-        let row = booking::Entity::find()
-            .filter(booking::Column::Reference.eq(reference))
-            .one(&txn)
-            .await?
-            .ok_or(ChangeError::NotFound)?;
-        let record = BookingRecord {
-            row,
-            equipment: Vec::new(),
-        };
-        let status = record.status(now).to_owned();
-        if status != "pending" {
-            return Err(ChangeError::WrongStatus(status));
-        }
-        booking::Entity::update_many()
-            .col_expr(booking::Column::Status, Expr::value("confirmed"))
-            .col_expr(
-                booking::Column::ExpiresAt,
-                Expr::value(Option::<DateTime<Utc>>::None),
-            )
-            .filter(booking::Column::Id.eq(record.row.id))
+        let done = booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("confirmed"))
+            .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::Reference.eq(reference))
+            .filter(C::Status.eq("pending"))
+            .filter(C::ExpiresAt.gt(now))
+            .filter(C::StartAt.gt(now))
             .exec(&txn)
             .await?;
+        if done.rows_affected != 1 {
+            let find = booking::Entity::find().filter(C::Reference.eq(reference));
+            return Err(Self::why_not(&txn, find, now).await);
+        }
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Why a conditional update matched nothing.
+    async fn why_not(
+        txn: &DatabaseTransaction,
+        find: sea_orm::Select<booking::Entity>,
+        now: DateTime<Utc>,
+    ) -> ChangeError {
+        match find.one(txn).await {
+            Ok(Some(row)) => {
+                let record = BookingRecord {
+                    row,
+                    equipment: Vec::new(),
+                };
+                ChangeError::WrongStatus(record.status(now).to_owned())
+            }
+            Ok(None) => ChangeError::NotFound,
+            Err(e) => e.into(),
+        }
+    }
+
+    /// The active booking of `unit` starting at `start` made with `email`,
+    /// if any (to recognise a form submitted twice).
+    pub async fn active_booking_at(
+        &self,
+        unit: UnitId,
+        start: DateTime<Utc>,
+        email: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<BookingRecord>, StoreError> {
+        use booking::Column as C;
+        Ok(booking::Entity::find()
+            .filter(C::UnitId.eq(unit.0))
+            .filter(C::StartAt.eq(start))
+            .filter(C::Email.eq(email))
+            .filter(holding(now))
+            .one(&self.db)
+            .await?
+            .map(|row| BookingRecord {
+                row,
+                equipment: Vec::new(),
+            }))
     }
 
     /// Inserts many confirmed bookings with their holds in one transaction,
@@ -454,6 +494,7 @@ impl Store {
         &self,
         rows: Vec<(booking::Model, Vec<UnitId>)>,
     ) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         for chunk in rows.chunks(400) {
             let leaves: HashMap<&str, &[UnitId]> = chunk

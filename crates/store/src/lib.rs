@@ -12,7 +12,7 @@ pub mod seed;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use bookings::{BookingRecord, ChangeError, CreateError, Created, NewBooking};
+pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -37,6 +37,8 @@ pub enum StoreError {
 #[derive(Clone, Debug)]
 pub struct Store {
     db: DatabaseConnection,
+    /// Serialises this process's SQLite write transactions (see `bookings`).
+    write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -67,7 +69,10 @@ impl Store {
         });
         let db = Database::connect(opts).await?;
         migration::Migrator::up(&db, None).await?;
-        Ok(Store { db })
+        Ok(Store {
+            db,
+            write_queue: Default::default(),
+        })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {

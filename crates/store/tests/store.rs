@@ -260,7 +260,11 @@ async fn database_refuses_overlaps(db: &TestDb) {
             (row(whole, "AAAAAAA3"), vec![half_a, half_b]),
         ])
         .await;
-    assert!(clash.is_err());
+    let clash = clash.expect_err("overlapping holds are refused");
+    assert!(
+        clash.to_string().contains("booking_hold_no_overlap"),
+        "{clash}"
+    );
     let found = store.booking("AAAAAAA2").await.unwrap();
     assert!(
         found.is_none(),
