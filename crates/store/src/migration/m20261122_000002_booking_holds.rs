@@ -14,7 +14,7 @@
 //! Times are Unix seconds: the same integers on both databases, compared
 //! exactly, with half-open ranges (a 12:00 end meets a 12:00 start).
 
-use sea_orm::DatabaseBackend;
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
@@ -63,6 +63,85 @@ pub const NO_OVERLAP: &str = "booking_hold_no_overlap";
 
 /// The longest a hold may last (bookings stay within one day).
 pub const MAX_HOLD_SECONDS: i64 = 24 * 60 * 60;
+
+/// Active bookings made before this migration get their holds, so the rule
+/// covers them too. Leaf units are found from the unit tree as it is now.
+async fn backfill_holds(m: &SchemaManager<'_>) -> Result<(), DbErr> {
+    use chrono::{DateTime, Utc};
+    use std::collections::HashMap;
+    let db = m.get_connection();
+    let backend = m.get_database_backend();
+    let units = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, parent_id FROM unit",
+        ))
+        .await?;
+    let mut children: HashMap<i64, Vec<i64>> = HashMap::new();
+    for u in &units {
+        let id: i64 = u.try_get("", "id")?;
+        if let Some(parent) = u.try_get::<Option<i64>>("", "parent_id")? {
+            children.entry(parent).or_default().push(id);
+        }
+    }
+    let leaves = |unit: i64| {
+        let (mut out, mut stack, mut seen) = (Vec::new(), vec![unit], Vec::new());
+        while let Some(id) = stack.pop() {
+            if seen.contains(&id) {
+                continue;
+            }
+            seen.push(id);
+            match children.get(&id) {
+                Some(kids) if !kids.is_empty() => stack.extend(kids),
+                _ => out.push(id),
+            }
+        }
+        out
+    };
+    let now = Utc::now();
+    let bookings = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT id, unit_id, start_at, end_at, status, expires_at FROM booking \
+             WHERE status IN ('confirmed', 'pending')",
+        ))
+        .await?;
+    let mut rows = Vec::new();
+    for b in &bookings {
+        let status: String = b.try_get("", "status")?;
+        let expires: Option<DateTime<Utc>> = b.try_get("", "expires_at")?;
+        if status == "pending" && expires.is_some_and(|e| e <= now) {
+            continue;
+        }
+        let id: i64 = b.try_get("", "id")?;
+        let start: DateTime<Utc> = b.try_get("", "start_at")?;
+        let end: DateTime<Utc> = b.try_get("", "end_at")?;
+        for leaf in leaves(b.try_get("", "unit_id")?) {
+            rows.push((id, format!("u:{leaf}"), start.timestamp(), end.timestamp()));
+        }
+    }
+    for chunk in rows.chunks(500) {
+        let mut insert = Query::insert();
+        insert.into_table(BookingHold::Table).columns([
+            BookingHold::BookingId,
+            BookingHold::Resource,
+            BookingHold::StartS,
+            BookingHold::EndS,
+        ]);
+        for (id, resource, start, end) in chunk {
+            insert
+                .values([
+                    (*id).into(),
+                    resource.clone().into(),
+                    (*start).into(),
+                    (*end).into(),
+                ])
+                .map_err(|e| DbErr::Custom(e.to_string()))?;
+        }
+        m.exec_stmt(insert).await?;
+    }
+    Ok(())
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -161,6 +240,7 @@ impl MigrationTrait for Migration {
                 .await?;
             }
         }
+        backfill_holds(m).await?;
         m.create_table(
             Table::create()
                 .table(WebSession::Table)
@@ -190,13 +270,11 @@ impl MigrationTrait for Migration {
             m.drop_index(Index::drop().name(name).table(Booking::Table).to_owned())
                 .await?;
         }
-        m.alter_table(
-            Table::alter()
-                .table(Facility::Table)
-                .drop_column(Facility::MaxActiveBookings)
-                .take(),
-        )
-        .await?;
+        // Written out: sea-query's SQLite builder skips DROP COLUMN, which
+        // SQLite has supported since 3.35.
+        m.get_connection()
+            .execute_unprepared("ALTER TABLE facility DROP COLUMN max_active_bookings")
+            .await?;
         Ok(())
     }
 }
