@@ -30,7 +30,7 @@ pub struct Texts {
     pub home_title: &'static str,
     pub home_lead: &'static str,
     pub home_how_heading: &'static str,
-    pub home_steps: [&'static str; 3],
+    pub home_steps: [&'static str; 4],
     pub home_cta: &'static str,
     pub home_help_heading: &'static str,
     pub home_help: &'static str,
@@ -93,12 +93,13 @@ pub static JA: Texts = Texts {
     loading: "読み込み中…",
 
     home_title: "町の施設の空き状況",
-    home_lead: "町民センター・体育館・グラウンドの空き状況を、いつでも確かめられます。",
+    home_lead: "町民センター・体育館・グラウンドの空き状況をいつでも確かめて、そのまま予約できます。",
     home_how_heading: "使い方",
     home_steps: [
         "「施設の空き状況を見る」を押します。",
         "使いたい施設を選ぶと、月ごとの空き状況が出ます。",
         "日付を選ぶと、部屋・区画ごとの空き状況が出ます。",
+        "空いている時間の「予約する」を押して申し込みます。受付番号が出たら予約完了です。",
     ],
     home_cta: "施設の空き状況を見る",
     home_help_heading: "お困りのときは",
@@ -164,12 +165,13 @@ pub static EN: Texts = Texts {
     loading: "Loading…",
 
     home_title: "Town facility availability",
-    home_lead: "Check at any time when the community centre, gymnasium and sports ground are free.",
+    home_lead: "Check at any time when the community centre, gymnasium and sports ground are free, and book them online.",
     home_how_heading: "How it works",
     home_steps: [
         "Press \"See facility availability\".",
         "Choose a facility to see its availability month by month.",
         "Choose a date to see each room or area for that day.",
+        "Press \"Book\" on a free time and fill in the request. Once you have a reference, it is booked.",
     ],
     home_cta: "See facility availability",
     home_help_heading: "Need help?",

@@ -110,8 +110,27 @@ impl From<DbErr> for ChangeError {
     }
 }
 
+/// Whether inserting holds failed because another booking holds the time.
+/// On PostgreSQL two transactions inserting conflicting holds at once may
+/// each wait for the other; the deadlock detector then aborts one of them
+/// (SQLSTATE 40P01) and the other goes on to commit, so the aborted one has
+/// lost the race just as if it had met the constraint.
 fn is_overlap(e: &DbErr) -> bool {
-    e.to_string().contains(NO_OVERLAP)
+    // PostgreSQL: exclusion_violation or deadlock_detected (message texts
+    // may be translated; codes are not). SQLite: the trigger's message.
+    matches!(sqlstate(e).as_deref(), Some("23P01" | "40P01")) || e.to_string().contains(NO_OVERLAP)
+}
+
+/// The SQLSTATE of a database error, if the database gave one.
+fn sqlstate(e: &DbErr) -> Option<String> {
+    match e {
+        DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
+        | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => e
+            .as_database_error()
+            .and_then(|d| d.code())
+            .map(|c| c.into_owned()),
+        _ => None,
+    }
 }
 
 fn is_duplicate_reference(e: &DbErr) -> bool {

@@ -232,6 +232,25 @@ async fn database_refuses_overlaps(db: &TestDb) {
         .create_booking(&new(half_b, at(3), at(4), 4), now())
         .await
         .unwrap();
+    // Racing whole floor against a half, many times: one wins, the other is
+    // told the time is taken (on PostgreSQL the loser may be the deadlock
+    // detector's victim; it must still read as "taken", never as a failure).
+    for day in 2..22 {
+        let at = |h: u32| Utc.with_ymd_and_hms(2027, 6, day, h, 0, 0).unwrap();
+        let (first, second) = (
+            new(whole, at(0), at(3), 10 + day),
+            new(half_b, at(1), at(2), 50 + day),
+        );
+        let (a, b) = tokio::join!(
+            store.create_booking(&first, now()),
+            store.create_booking(&second, now()),
+        );
+        let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
+        assert_eq!(wins, 1, "{a:?} {b:?}");
+        for r in [a, b] {
+            assert!(matches!(r, Ok(_) | Err(CreateError::Taken)), "{r:?}");
+        }
+    }
     // The bulk path (seed, benchmarks) is held to the same rule.
     let row = |unit: domain::ids::UnitId, reference: &str| booking::Model {
         id: 0,
