@@ -22,9 +22,13 @@ function addDays(date, n) {
   return d.toISOString().slice(0, 10);
 }
 
-/** The first day from tomorrow+2 on where every named unit's `label` period is free. */
+/**
+ * The first day from today+5 on where every named unit's `label` period is
+ * free: far enough ahead that the cancellation deadline (3 days before,
+ * 17:00) has not passed, so the test can cancel online.
+ */
 async function freeDay(facility, units, label, skip = 0) {
-  const from = addDays(tokyoToday(), 2);
+  const from = addDays(tokyoToday(), 5);
   const body = await api(`/api/v1/facilities/${facility}/availability?from=${from}&to=${addDays(from, 40)}`);
   const free = (name) => new Set(body.units.find((u) => u.name === name).slots
     .filter((s) => s.label === label && s.status === 'free').map((s) => s.start.slice(0, 10)));

@@ -39,6 +39,8 @@ pub struct Store {
     db: DatabaseConnection,
     /// Serialises this process's SQLite write transactions (see `bookings`).
     write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Recently read facility rules (see `Store::facility`).
+    rules: std::sync::Arc<queries::RulesCache>,
 }
 
 impl Store {
@@ -72,6 +74,7 @@ impl Store {
         Ok(Store {
             db,
             write_queue: Default::default(),
+            rules: Default::default(),
         })
     }
 

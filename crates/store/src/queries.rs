@@ -48,6 +48,41 @@ pub struct FacilityRecord {
     pub max_active_bookings: u32,
 }
 
+/// How long a facility's rules are served from the per-process cache.
+pub const RULES_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Facilities' rules as recently read, with the time they were read.
+#[derive(Debug, Default)]
+pub struct RulesCache {
+    entries: std::sync::Mutex<HashMap<FacilityId, (std::time::Instant, FacilityRecord)>>,
+}
+
+impl RulesCache {
+    fn fresh(&self, id: FacilityId) -> Option<FacilityRecord> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&id)
+            .filter(|(at, _)| at.elapsed() < RULES_TTL)
+            .map(|(_, f)| f.clone())
+    }
+
+    /// The facility of a unit, if a fresh entry knows it.
+    fn facility_of(&self, unit: UnitId) -> Option<FacilityId> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .values()
+            .filter(|(at, _)| at.elapsed() < RULES_TTL)
+            .find(|(_, f)| f.units.iter().any(|u| u.id == unit))
+            .map(|(_, f)| f.id)
+    }
+
+    fn put(&self, f: &FacilityRecord) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.insert(f.id, (std::time::Instant::now(), f.clone()));
+        }
+    }
+}
+
 /// The longest a single booking may last (bookings stay within one day).
 pub const MAX_BOOKING_HOURS: i64 = 24;
 
@@ -82,8 +117,21 @@ impl Store {
     }
 
     /// One facility, or `None` if there is no such id.
+    ///
+    /// Served from a per-process cache for up to [`RULES_TTL`]: every
+    /// availability answer and booking needs the rules, and reading them is
+    /// six queries. A change of rules therefore reaches every server process
+    /// within that time; bookings stay safe meanwhile because the database
+    /// alone decides overlaps.
     pub async fn facility(&self, id: FacilityId) -> Result<Option<FacilityRecord>, StoreError> {
-        Ok(self.load(Some(id)).await?.into_iter().next())
+        if let Some(hit) = self.rules.fresh(id) {
+            return Ok(Some(hit));
+        }
+        let loaded = self.load(Some(id)).await?.into_iter().next();
+        if let Some(f) = &loaded {
+            self.rules.put(f);
+        }
+        Ok(loaded)
     }
 
     async fn load(&self, only: Option<FacilityId>) -> Result<Vec<FacilityRecord>, StoreError> {
@@ -317,6 +365,9 @@ impl Store {
 
     /// The facility a unit belongs to, or `None` if there is no such unit.
     pub async fn unit_facility(&self, unit: UnitId) -> Result<Option<FacilityId>, StoreError> {
+        if let Some(id) = self.rules.facility_of(unit) {
+            return Ok(Some(id));
+        }
         Ok(unit::Entity::find_by_id(unit.0)
             .select_only()
             .column(unit::Column::FacilityId)
