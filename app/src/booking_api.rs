@@ -23,6 +23,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 mod session {
     use domain::view::Lang;
+    use leptos::prelude::use_context;
     use serde::{Deserialize, Serialize};
     use tower_sessions::Session;
 
@@ -62,8 +63,6 @@ mod session {
             session,
         })
     }
-
-    use leptos::prelude::use_context;
 
     fn failed(e: tower_sessions::session::Error) -> AppError {
         tracing::error!(error = %e, "session store");
