@@ -415,12 +415,7 @@ impl AppState {
                 Conflict::AlreadyCancelled,
             )));
         }
-        let tz = f.plan.tz;
-        let deadline = cancel_deadline(
-            &f.units[i].rules,
-            record.row.start_at.with_timezone(&tz).naive_local(),
-        );
-        if now.with_timezone(&tz).naive_local() > deadline {
+        if deadline_passed(&f, i, &record.row, now) {
             return Err(AppError::Domain(DomainError::Conflict(
                 Conflict::CancelDeadlinePassed { phone: f.phone },
             )));
@@ -451,10 +446,7 @@ impl AppState {
         let tz = f.plan.tz;
         let r = &record.row;
         let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
-        let deadline = cancel_deadline(
-            &f.units[i].rules,
-            r.start_at.with_timezone(&tz).naive_local(),
-        );
+        let deadline = deadline_of(&f, i, r);
         let offset = |t: DateTime<Utc>| t.with_timezone(&tz).fixed_offset();
         Ok(BookingBody {
             reference: r.reference.clone(),
@@ -505,9 +497,9 @@ impl AppState {
         let status = record.status(now).to_owned();
         let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
         let local_start = r.start_at.with_timezone(&tz).naive_local();
-        let deadline = cancel_deadline(&f.units[i].rules, local_start);
-        let can_cancel = matches!(status.as_str(), "pending" | "confirmed")
-            && now.with_timezone(&tz).naive_local() <= deadline;
+        let deadline = deadline_of(&f, i, r);
+        let can_cancel =
+            matches!(status.as_str(), "pending" | "confirmed") && !deadline_passed(&f, i, r, now);
         Ok(BookingDetail {
             reference: r.reference.clone(),
             status_text: bt::status_text(lang, &status).to_owned(),
@@ -863,6 +855,28 @@ pub fn form_href(
         href.push_str(&format!("&until={}", e.with_timezone(&tz).format("%H:%M")));
     }
     href
+}
+
+/// A stored booking's cancellation deadline, in the facility's local time.
+fn deadline_of(
+    f: &FacilityRecord,
+    unit: usize,
+    row: &store::entity::booking::Model,
+) -> chrono::NaiveDateTime {
+    cancel_deadline(
+        &f.units[unit].rules,
+        row.start_at.with_timezone(&f.plan.tz).naive_local(),
+    )
+}
+
+/// Whether online cancellation has closed for a stored booking.
+fn deadline_passed(
+    f: &FacilityRecord,
+    unit: usize,
+    row: &store::entity::booking::Model,
+    now: DateTime<Utc>,
+) -> bool {
+    now.with_timezone(&f.plan.tz).naive_local() > deadline_of(f, unit, row)
 }
 
 /// `2026年12月8日(火) 13:00–17:00`.

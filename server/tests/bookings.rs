@@ -41,8 +41,8 @@ impl Running {
         panic!("no unit {name}");
     }
 
-    /// The free slots of a unit between two dates, in time order.
-    async fn free_slots(&self, name: &str, from: &str, to: &str) -> Vec<(String, String)> {
+    /// The slots of a unit between two dates, in time order, as the API gives them.
+    async fn slots(&self, name: &str, from: &str, to: &str) -> Vec<Value> {
         let (facility, unit) = self.unit(name).await;
         let (status, body) = self
             .json(&format!(
@@ -50,14 +50,19 @@ impl Running {
             ))
             .await;
         assert_eq!(status, StatusCode::OK, "{body}");
-        body["units"]
+        let unit = body["units"]
             .as_array()
             .unwrap()
             .iter()
             .find(|u| u["id"] == unit)
-            .unwrap()["slots"]
-            .as_array()
-            .unwrap()
+            .unwrap();
+        unit["slots"].as_array().unwrap().clone()
+    }
+
+    /// The free slots of a unit between two dates: (start, end).
+    async fn free_slots(&self, name: &str, from: &str, to: &str) -> Vec<(String, String)> {
+        self.slots(name, from, to)
+            .await
             .iter()
             .filter(|s| s["status"] == "free")
             .map(|s| {
@@ -70,27 +75,10 @@ impl Running {
     }
 
     async fn slot_status(&self, name: &str, start: &str) -> String {
-        let (facility, unit) = self.unit(name).await;
         let date = &start[..10];
-        let (_, body) = self
-            .json(&format!(
-                "/api/v1/facilities/{facility}/availability?from={date}&to={date}"
-            ))
-            .await;
-        body["units"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == unit)
-            .unwrap()["slots"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|s| s["start"] == start)
-            .unwrap()["status"]
-            .as_str()
-            .unwrap()
-            .to_owned()
+        let slots = self.slots(name, date, date).await;
+        let slot = slots.iter().find(|s| s["start"] == start).unwrap();
+        slot["status"].as_str().unwrap().to_owned()
     }
 
     async fn booking_count(&self) -> u64 {
