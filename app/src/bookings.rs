@@ -254,7 +254,10 @@ const ALTERNATIVE_DAYS: i64 = 14;
 
 impl AppState {
     /// The facility a unit belongs to, loaded with its rules.
-    async fn unit_facility(&self, unit: UnitId) -> Result<(FacilityRecord, usize), AppError> {
+    pub(crate) async fn unit_facility(
+        &self,
+        unit: UnitId,
+    ) -> Result<(FacilityRecord, usize), AppError> {
         let Some(fid) = self.store.unit_facility(unit).await? else {
             return Err(field_error(BookingField::UnitId, Problem::UnknownChoice));
         };
@@ -319,6 +322,16 @@ impl AppState {
 
     /// Creates the booking; the database has the last word on the time.
     pub async fn create_booking(&self, input: &BookingInput) -> Result<BookingRecord, AppError> {
+        self.create_booking_as(input, None).await
+    }
+
+    /// Creates the booking; `staff` is the member booking on a resident's
+    /// behalf (代行予約), recorded on the booking. The resident is mailed.
+    pub async fn create_booking_as(
+        &self,
+        input: &BookingInput,
+        staff: Option<i64>,
+    ) -> Result<BookingRecord, AppError> {
         let p = self.prepare(input).await?;
         let now = self.now();
         let rules = p.rules();
@@ -336,7 +349,9 @@ impl AppState {
             equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
             facility_units: p.facility.units.iter().map(|u| u.id).collect(),
             max_active: p.facility.max_active_bookings,
-            created_by_staff: None,
+            created_by_staff: staff,
+            override_reason: None,
+            account_id: None,
         };
         let record = self
             .store
@@ -357,6 +372,13 @@ impl AppState {
             unit = new.unit.0,
             "booking created"
         );
+        let event = if record.row.status == "pending" {
+            crate::i18n::console::MailEvent::Requested
+        } else {
+            crate::i18n::console::MailEvent::Confirmed
+        };
+        self.notify(&record.row, &p.facility, p.unit_index, event)
+            .await;
         Ok(record)
     }
 
@@ -433,6 +455,13 @@ impl AppState {
                 store::ChangeError::Store(e) => e.into(),
             })?;
         tracing::info!(booking = record.row.id, "booking cancelled");
+        self.notify(
+            &record.row,
+            &f,
+            i,
+            crate::i18n::console::MailEvent::Cancelled,
+        )
+        .await;
         Ok(())
     }
 

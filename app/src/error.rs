@@ -18,6 +18,32 @@ pub enum AppError {
     /// The request never reached the server function, or its answer was garbled.
     #[error("transport failure")]
     Transport,
+    /// Signing in, or not allowed.
+    #[error("{0:?}")]
+    Auth(AuthError),
+}
+
+/// Why a request about accounts or the console was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AuthError {
+    /// Not signed in, or the sign-in ended (idle, timed out, signed out).
+    SignInRequired,
+    /// Signed in, but this is outside the account's role or scope.
+    Forbidden,
+    /// Wrong e-mail or password (never says which).
+    BadCredentials,
+    /// Wrong or expired TOTP code.
+    BadCode,
+    /// Too many attempts; wait a little.
+    Throttled,
+    /// A new password too short or too long.
+    WeakPassword,
+    /// The e-mail already has an account.
+    EmailTaken,
+    /// The current password given to change it was wrong.
+    WrongCurrentPassword,
+    /// A state-changing request from another site (CSRF).
+    CrossSite,
 }
 
 impl AppError {
@@ -30,6 +56,15 @@ impl AppError {
             AppError::Domain(DomainError::Conflict(_)) => 409,
             AppError::Unavailable => 503,
             AppError::Transport => 500,
+            AppError::Auth(a) => match a {
+                AuthError::SignInRequired | AuthError::BadCredentials | AuthError::BadCode => 401,
+                AuthError::Forbidden | AuthError::WrongCurrentPassword | AuthError::CrossSite => {
+                    403
+                }
+                AuthError::Throttled => 429,
+                AuthError::WeakPassword => 422,
+                AuthError::EmailTaken => 409,
+            },
         }
     }
 
@@ -39,6 +74,17 @@ impl AppError {
             AppError::Domain(e) => e.code(),
             AppError::Unavailable => "unavailable",
             AppError::Transport => "transport",
+            AppError::Auth(a) => match a {
+                AuthError::SignInRequired => "sign_in_required",
+                AuthError::Forbidden => "forbidden",
+                AuthError::BadCredentials => "bad_credentials",
+                AuthError::BadCode => "bad_code",
+                AuthError::Throttled => "too_many_attempts",
+                AuthError::WeakPassword => "weak_password",
+                AuthError::EmailTaken => "email_taken",
+                AuthError::WrongCurrentPassword => "wrong_current_password",
+                AuthError::CrossSite => "cross_site_request",
+            },
         }
     }
 }

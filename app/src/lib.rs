@@ -2,18 +2,28 @@
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod auth;
 pub mod booking_api;
 #[cfg(feature = "ssr")]
 pub mod bookings;
 mod components;
+#[cfg(feature = "ssr")]
+pub mod console;
+pub mod console_api;
+pub mod console_view;
 pub mod error;
 pub mod i18n;
 #[cfg(feature = "ssr")]
 mod ics;
 pub mod lang;
+#[cfg(feature = "ssr")]
+pub mod mail;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -80,6 +90,16 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings") view=pages::FindBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference") view=pages::MyBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference/cancel") view=pages::CancelBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/account") view=pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id") view=pages::TimelinePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/block") view=pages::BlockPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/console/bookings/:id") view=pages::StaffBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/staff") view=pages::StaffAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/outbox") view=pages::OutboxPageView ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

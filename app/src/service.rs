@@ -23,14 +23,36 @@ use crate::i18n::{self, texts};
 /// Where "now" comes from; tests pin it.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
-/// Shared by every request: the Leptos options, the store, the clock, and
-/// whether cookies must be `Secure` (served over HTTPS).
+/// Shared by every request: the Leptos options, the store, the clock,
+/// whether cookies must be `Secure` (served over HTTPS), the login
+/// throttle and the mailer.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub clock: Clock,
     pub secure_cookies: bool,
+    pub throttle: crate::auth::SharedThrottle,
+    pub mailer: crate::mail::Mailer,
+}
+
+impl AppState {
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Store,
+        clock: Clock,
+        secure_cookies: bool,
+        mailer: crate::mail::Mailer,
+    ) -> AppState {
+        AppState {
+            leptos_options,
+            store,
+            clock,
+            secure_cookies,
+            throttle: Default::default(),
+            mailer,
+        }
+    }
 }
 
 /// Parses a facility id from a path segment.
@@ -354,5 +376,18 @@ pub(crate) fn slot_label(
             t.get(i).map(|t| t.label.get(lang).to_owned())
         }
         _ => None,
+    }
+}
+
+impl AppState {
+    /// The municipality that staff and residents sign in to (the first one
+    /// of the installation; per-town sign-in addresses come with a second town).
+    pub async fn default_municipality(&self) -> Result<i64, AppError> {
+        self.store
+            .municipalities()
+            .await?
+            .first()
+            .map(|m| m.id)
+            .ok_or(AppError::Unavailable)
     }
 }

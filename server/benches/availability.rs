@@ -176,6 +176,13 @@ async fn prepare(db: &TestDb) -> FacilityId {
                 expires_at: None,
                 cancelled_at: None,
                 created_by_staff_id: None,
+                kind: "resident".into(),
+                usage: None,
+                paid_at: None,
+                status_reason: None,
+                rejected: false,
+                override_reason: None,
+                account_id: None,
             };
             rows.push((b, vec![domain::ids::UnitId(unit)]));
         }
@@ -204,12 +211,13 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 async fn bench_availability(label: &str, db: TestDb) {
     println!("{label}: preparing…");
     let id = prepare(&db).await;
-    let state = AppState {
-        leptos_options: LeptosOptions::builder().output_name("town-booking").build(),
-        store: db.store.clone(),
-        clock: Arc::new(now),
-        secure_cookies: false,
-    };
+    let state = AppState::new(
+        LeptosOptions::builder().output_name("town-booking").build(),
+        db.store.clone(),
+        Arc::new(now),
+        false,
+        app::mail::Mailer::outbox_only(),
+    );
     let month = DateRange::month(YearMonth {
         year: 2026,
         month: 12,

@@ -1,15 +1,44 @@
 //! Configuration from the environment. Variables: `DATABASE_URL` (default
 //! SQLite under `./data/`), `TOWN_SEED_DEMO` (`false` to skip the demo town on
 //! first start), `TOWN_SECURE_COOKIES` (`true` behind HTTPS: the session
-//! cookie gets `Secure`), plus cargo-leptos' own `LEPTOS_*` (site address and
-//! paths).
+//! cookie gets `Secure`), the mail settings `TOWN_SMTP_HOST`,
+//! `TOWN_SMTP_PORT` (default 587), `TOWN_SMTP_TLS` (`starttls`, `tls` or
+//! `none`; default `starttls`), `TOWN_SMTP_USER`, `TOWN_SMTP_PASSWORD` and
+//! `TOWN_MAIL_FROM` (without `TOWN_SMTP_HOST`, mail stays in the outbox),
+//! plus cargo-leptos' own `LEPTOS_*` (site address and paths).
 
 use std::fmt;
+
+use app::mail::{SmtpConfig, TlsMode};
 
 pub struct Config {
     pub database_url: String,
     pub seed_demo: bool,
     pub secure_cookies: bool,
+    pub smtp: Option<SmtpConfig>,
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn smtp_from_env() -> Option<SmtpConfig> {
+    let host = var("TOWN_SMTP_HOST")?;
+    let tls = match var("TOWN_SMTP_TLS").as_deref() {
+        Some("none") => TlsMode::None,
+        Some("tls") => TlsMode::Wrapper,
+        _ => TlsMode::StartTls,
+    };
+    Some(SmtpConfig {
+        port: var("TOWN_SMTP_PORT")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(if tls == TlsMode::Wrapper { 465 } else { 587 }),
+        host,
+        tls,
+        user: var("TOWN_SMTP_USER"),
+        password: var("TOWN_SMTP_PASSWORD"),
+        from: var("TOWN_MAIL_FROM").unwrap_or_else(|| "no-reply@localhost".to_owned()),
+    })
 }
 
 impl Config {
@@ -23,6 +52,7 @@ impl Config {
                 .map(|v| v != "false")
                 .unwrap_or(true),
             secure_cookies: std::env::var("TOWN_SECURE_COOKIES").is_ok_and(|v| v == "true"),
+            smtp: smtp_from_env(),
         }
     }
 }
@@ -47,6 +77,7 @@ impl fmt::Debug for Config {
             .field("database_url", &redact(&self.database_url))
             .field("seed_demo", &self.seed_demo)
             .field("secure_cookies", &self.secure_cookies)
+            .field("smtp", &self.smtp)
             .finish()
     }
 }

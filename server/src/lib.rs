@@ -19,6 +19,14 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 
+/// The router as a service that knows each client's address (for login
+/// throttling).
+pub fn app(
+    state: AppState,
+) -> axum::extract::connect_info::IntoMakeServiceWithConnectInfo<Router, std::net::SocketAddr> {
+    router(state).into_make_service_with_connect_info::<std::net::SocketAddr>()
+}
+
 /// Builds the whole application router.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -29,9 +37,11 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/bookings/{reference}/booking.ics", get(booking_ics))
+        .route("/console/facilities/{id}/bookings.csv", get(console_csv))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
+        .layer(axum::middleware::from_fn(same_origin_only))
         .layer(axum::middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
@@ -42,7 +52,7 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     let path = req.uri().path();
     // Pages and answers that may hold personal data are never cached
     // (a shared computer's next user must not find them).
-    let personal = ["/book", "/sfn/", "/api/v1/bookings"]
+    let personal = ["/book", "/sfn/", "/api/v1/bookings", "/console"]
         .iter()
         .any(|p| path.starts_with(p));
     let mut res = next.run(req).await;
@@ -63,6 +73,94 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     res
+}
+
+/// The `scheme://host[:port]` part of an Origin or Referer value.
+fn origin_host(value: &str) -> Option<&str> {
+    let rest = value.split_once("://")?.1;
+    Some(rest.split('/').next().unwrap_or(rest))
+}
+
+/// CSRF defence for every state-changing request (server functions, form
+/// posts, the JSON API), on top of SameSite=Lax cookies: a browser request
+/// must come from this site. Browsers send `Origin` (or at least
+/// `Sec-Fetch-Site` / `Referer`) with cross-site posts; it must name this
+/// host. Requests with none of them come from non-browser clients, which
+/// carry no victim's cookies.
+async fn same_origin_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    use axum::http::Method;
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
+    let host = text(header::HOST);
+    let cross_fetch = h
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| !matches!(v, "same-origin" | "none"));
+    let claimed = text(header::ORIGIN).or_else(|| text(header::REFERER));
+    let foreign = match claimed {
+        Some(o) => origin_host(o).is_none_or(|o| Some(o) != host),
+        None => false,
+    };
+    if cross_fetch || foreign {
+        let lang = app::lang::from_headers(h);
+        let e = app::error::AppError::Auth(app::error::AuthError::CrossSite);
+        return (
+            axum::http::StatusCode::FORBIDDEN,
+            app::i18n::error_message(lang, &e),
+        )
+            .into_response();
+    }
+    next.run(req).await
+}
+
+#[derive(Deserialize)]
+struct Period {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+/// `GET /console/facilities/{id}/bookings.csv?from=…&to=…`: the bookings
+/// of a facility the signed-in member manages, for Excel.
+async fn console_csv(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<Period>,
+    session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use domain::error::Field;
+    let lang = app::lang::from_headers(&headers);
+    let csv = async {
+        let actor = app::auth::actor_of(&state, &session).await?;
+        actor.staff()?;
+        let facility = app::service::parse_facility_id(&id)?;
+        let from =
+            domain::calendar::parse_date(Field::From, q.from.as_deref().unwrap_or_default())?;
+        let to = domain::calendar::parse_date(Field::To, q.to.as_deref().unwrap_or_default())?;
+        state.export_csv(&actor, facility, from, to, lang).await
+    };
+    match csv.await {
+        Ok(body) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"bookings-{}.csv\"", id.trim()),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (
+            axum::http::StatusCode::from_u16(e.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            app::i18n::error_message(lang, &e),
+        )
+            .into_response(),
+    }
 }
 
 /// `GET /bookings/{reference}/booking.ics`: the booking as a calendar file,

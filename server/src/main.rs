@@ -1,7 +1,8 @@
 //! Command line: `server` (or `server serve`) runs the web app; `server seed`
 //! seeds the demo town if the database is empty; `server migrate` applies
 //! migrations only; `server approve <REFERENCE>` confirms a pending (仮予約)
-//! booking until the managers' console does it.
+//! booking; `server create-admin <EMAIL>` creates the first administrator
+//! (password from the first line of standard input; prints the TOTP secret).
 
 use std::sync::Arc;
 
@@ -55,21 +56,109 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
                 .and_then(app::bookings::normalize_reference)
                 .ok_or("usage: server approve <REFERENCE> (8 characters)")?;
             let store = Store::connect(&config.database_url).await?;
+            let booking = store
+                .booking(&reference)
+                .await?
+                .ok_or(format!("{reference}: no such booking"))?;
+            let facility = store
+                .unit_facility(domain::ids::UnitId(booking.row.unit_id))
+                .await?
+                .ok_or("the booking's unit has no facility")?;
+            let municipality = store
+                .facility(facility)
+                .await?
+                .ok_or("no such facility")?
+                .municipality
+                .0;
+            let now = chrono::Utc::now();
+            let audit = store::AuditEntry {
+                municipality_id: municipality,
+                actor: "cli".into(),
+                action: "booking.approve".into(),
+                target: format!("booking:{reference}"),
+                before: Some(serde_json::json!({ "status": "pending" })),
+                after: Some(serde_json::json!({ "status": "confirmed" })),
+                at: now,
+            };
             store
-                .approve_booking(&reference, chrono::Utc::now())
+                .approve_booking(&reference, now, &audit)
                 .await
                 .map_err(|e| format!("{reference}: {e}"))?;
             tracing::info!(reference, "booking approved");
             Ok(())
         }
+        "create-admin" => create_admin(&config, arg).await,
         _ => {
             eprintln!(
-                "usage: server [serve|seed|migrate|approve <REFERENCE>]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
+                "usage: server [serve|seed|migrate|approve <REFERENCE>|create-admin <EMAIL>]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
                 store::DEFAULT_DATABASE_URL
             );
             Err(format!("unknown command: {command}").into())
         }
     }
+}
+
+/// Creates an administrator of the first municipality. The password is the
+/// first line of standard input (so it never appears in the process list or
+/// shell history); the TOTP secret is printed once, to standard output.
+async fn create_admin(
+    config: &Config,
+    email: Option<String>,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let email = email
+        .as_deref()
+        .and_then(|e| domain::applicant::normalize_email(e).ok())
+        .ok_or("usage: echo 'PASSWORD' | server create-admin <EMAIL>")?;
+    let mut password = String::new();
+    std::io::stdin().read_line(&mut password)?;
+    let password = password.trim_end_matches(['\r', '\n']);
+    app::auth::check_new_password(password)
+        .map_err(|_| "the password must be 10 to 128 characters")?;
+    let store = Store::connect(&config.database_url).await?;
+    if config.seed_demo {
+        store.seed_demo(chrono::Utc::now()).await?;
+    }
+    let municipality = store
+        .municipalities()
+        .await?
+        .first()
+        .map(|m| m.id)
+        .ok_or("no municipality yet: run `server seed` or set one up first")?;
+    let secret = app::auth::new_totp_secret();
+    let hash = app::auth::hash_password(password).map_err(|_| "could not hash the password")?;
+    let now = chrono::Utc::now();
+    let audit = store::AuditEntry {
+        municipality_id: municipality,
+        actor: "cli".into(),
+        action: "account.create".into(),
+        target: String::new(),
+        before: None,
+        after: Some(serde_json::json!({ "email": email, "role": "admin", "totp": true })),
+        at: now,
+    };
+    store
+        .create_account(
+            &store::NewAccount {
+                municipality_id: municipality,
+                email: email.clone(),
+                display_name: "Administrator".into(),
+                password_hash: hash,
+                role: Some("admin".into()),
+                totp_secret: Some(secret.clone()),
+                facilities: Vec::new(),
+                departments: Vec::new(),
+            },
+            now,
+            Some(&audit),
+        )
+        .await
+        .map_err(|e| format!("{email}: {e}"))?;
+    println!("administrator {email} created");
+    println!("TOTP secret (add it to an authenticator app now; it is not shown again): {secret}");
+    if let Some(url) = app::auth::totp_url(&secret, &email) {
+        println!("{url}");
+    }
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
@@ -80,15 +169,23 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let conf = get_configuration(None)?;
     let addr = conf.leptos_options.site_addr;
-    let state = AppState {
-        leptos_options: conf.leptos_options,
-        store,
-        clock: Arc::new(chrono::Utc::now),
-        secure_cookies: config.secure_cookies,
+    let mailer = match &config.smtp {
+        Some(smtp) => app::mail::Mailer::smtp(smtp)?,
+        None => {
+            tracing::warn!("no SMTP server configured (TOWN_SMTP_HOST): mail stays in the outbox");
+            app::mail::Mailer::outbox_only()
+        }
     };
+    let state = AppState::new(
+        conf.leptos_options,
+        store,
+        Arc::new(chrono::Utc::now),
+        config.secure_cookies,
+        mailer,
+    );
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
-    axum::serve(listener, server::router(state))
+    axum::serve(listener, server::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())

@@ -497,11 +497,18 @@ async fn approval_units_hold_a_pending_booking_until_it_lapses() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     // The approval command turns a pending booking into a confirmed one.
     let reference = body["reference"].as_str().unwrap();
+    let at = common::now() + chrono::Duration::minutes(72 * 60 + 2);
+    let audit = store::AuditEntry {
+        municipality_id: 1,
+        actor: "cli".into(),
+        action: "booking.approve".into(),
+        target: format!("booking:{reference}"),
+        before: None,
+        after: None,
+        at,
+    };
     app.store
-        .approve_booking(
-            reference,
-            common::now() + chrono::Duration::minutes(72 * 60 + 2),
-        )
+        .approve_booking(reference, at, &audit)
         .await
         .unwrap();
     let (_, approved) = app

@@ -14,6 +14,7 @@ use domain::view::Lang;
 use crate::error::AppError;
 
 pub mod booking;
+pub mod console;
 
 pub struct Texts {
     pub site_name: &'static str,
@@ -398,6 +399,22 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Field::FacilityId) => "the facility number",
         (Lang::En, Field::Query) => "the query",
         (Lang::En, Field::Body) => "the request body",
+        (Lang::Ja, Field::Reason) => "理由",
+        (Lang::Ja, Field::Action) => "操作",
+        (Lang::Ja, Field::StartTime) => "開始時刻",
+        (Lang::Ja, Field::EndTime) => "終了時刻",
+        (Lang::Ja, Field::Email) => "メールアドレス",
+        (Lang::Ja, Field::Name) => "氏名",
+        (Lang::Ja, Field::Role) => "役割",
+        (Lang::Ja, Field::Scope) => "担当範囲",
+        (Lang::En, Field::Reason) => "the reason",
+        (Lang::En, Field::Action) => "the action",
+        (Lang::En, Field::StartTime) => "the start time",
+        (Lang::En, Field::EndTime) => "the end time",
+        (Lang::En, Field::Email) => "the e-mail address",
+        (Lang::En, Field::Name) => "the name",
+        (Lang::En, Field::Role) => "the role",
+        (Lang::En, Field::Scope) => "the scope",
     }
 }
 
@@ -433,6 +450,7 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
         (Lang::En, AppError::Transport) => {
             "The connection failed. Please check your signal and try again.".into()
         }
+        (_, AppError::Auth(a)) => console::auth_message(lang, *a).into(),
     }
 }
 

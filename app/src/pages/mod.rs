@@ -1,6 +1,7 @@
 //! One module per screen.
 
 mod book;
+mod console;
 mod day;
 mod facilities;
 mod home;
@@ -8,6 +9,10 @@ mod month;
 mod my_booking;
 
 pub use book::{BookDone, BookForm, BookReview};
+pub use console::{
+    AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,
+    StaffAdminPage, StaffBookingPage, TimelinePage,
+};
 pub use day::FacilityDay;
 pub use facilities::FacilityList;
 pub use home::{Home, NotFound};

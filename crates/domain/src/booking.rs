@@ -196,6 +196,32 @@ pub fn select(
     busy: &[Busy],
     now: DateTime<Utc>,
 ) -> Result<Selection, Refusal> {
+    select_slots(plan, unit, start, end, busy, now, true)
+}
+
+/// As [`select`], but slots outside the booking window are accepted: for
+/// staff booking on a resident's behalf with a written reason. Closures,
+/// the past and other bookings still refuse.
+pub fn select_outside_window(
+    plan: &FacilityPlan,
+    unit: UnitId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    busy: &[Busy],
+    now: DateTime<Utc>,
+) -> Result<Selection, Refusal> {
+    select_slots(plan, unit, start, end, busy, now, false)
+}
+
+fn select_slots(
+    plan: &FacilityPlan,
+    unit: UnitId,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+    busy: &[Busy],
+    now: DateTime<Utc>,
+    window: bool,
+) -> Result<Selection, Refusal> {
     let mismatch = Refusal::Rule(RuleViolation::SlotMismatch);
     if start >= end || end - start > Duration::hours(24) {
         return Err(mismatch);
@@ -221,6 +247,8 @@ pub fn select(
     for s in &chosen {
         match (&s.status, &s.reason) {
             (SlotStatus::Free, _) => {}
+            (SlotStatus::NotYetOpen, _) | (SlotStatus::Closed, Some(SlotReason::WindowClosed))
+                if !window => {}
             (SlotStatus::Closed, Some(SlotReason::Closure { closure })) => {
                 return Err(Refusal::Rule(RuleViolation::ClosedDay {
                     reason: closure.clone(),
@@ -656,6 +684,35 @@ mod tests {
         }];
         assert_eq!(
             sel(at(2026, 12, 8, 9, 0), at(2026, 12, 8, 17, 0), &busy),
+            Err(Refusal::Taken)
+        );
+    }
+
+    #[test]
+    fn staff_may_book_outside_the_window_but_nothing_else() {
+        let p = plan();
+        let over = |start, end, busy: &[Busy]| {
+            select_outside_window(&p, UnitId(4), start, end, busy, now())
+        };
+        // Later today (window closed) and March 2027 (not open yet): allowed.
+        assert!(over(at(2026, 11, 22, 18, 0), at(2026, 11, 22, 21, 30), &[]).is_ok());
+        assert!(over(at(2027, 3, 2, 9, 0), at(2027, 3, 2, 12, 0), &[]).is_ok());
+        // Closed days, the past and other bookings still refuse.
+        assert!(matches!(
+            over(at(2026, 12, 7, 13, 0), at(2026, 12, 7, 17, 0), &[]),
+            Err(Refusal::Rule(RuleViolation::ClosedDay { .. }))
+        ));
+        assert_eq!(
+            over(at(2026, 11, 22, 9, 0), at(2026, 11, 22, 12, 0), &[]),
+            Err(Refusal::Rule(RuleViolation::InPast))
+        );
+        let busy = [Busy {
+            unit: UnitId(4),
+            start: at(2026, 12, 8, 13, 0),
+            end: at(2026, 12, 8, 17, 0),
+        }];
+        assert_eq!(
+            over(at(2026, 12, 8, 13, 0), at(2026, 12, 8, 17, 0), &busy),
             Err(Refusal::Taken)
         );
     }

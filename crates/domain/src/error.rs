@@ -22,6 +22,15 @@ pub enum Field {
     Query,
     /// A request body as a whole.
     Body,
+    /// Console forms: why staff act, which action, and account fields.
+    Reason,
+    Action,
+    StartTime,
+    EndTime,
+    Email,
+    Name,
+    Role,
+    Scope,
 }
 
 impl Field {
@@ -35,6 +44,14 @@ impl Field {
             Field::FacilityId => "facility_id",
             Field::Query => "query",
             Field::Body => "body",
+            Field::Reason => "reason",
+            Field::Action => "action",
+            Field::StartTime => "from",
+            Field::EndTime => "to",
+            Field::Email => "email",
+            Field::Name => "name",
+            Field::Role => "role",
+            Field::Scope => "scope",
         }
     }
 }

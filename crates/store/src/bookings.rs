@@ -53,7 +53,12 @@ pub struct NewBooking {
     /// The facility's units and its per-contact limit of active bookings.
     pub facility_units: Vec<UnitId>,
     pub max_active: u32,
+    /// The staff account making a proxy booking (代行予約).
     pub created_by_staff: Option<i64>,
+    /// Why a proxy booking may ignore the window or deadline.
+    pub override_reason: Option<String>,
+    /// The signed-in resident's account.
+    pub account_id: Option<i64>,
 }
 
 /// Why a booking was not created.
@@ -115,7 +120,7 @@ impl From<DbErr> for ChangeError {
 /// each wait for the other; the deadlock detector then aborts one of them
 /// (SQLSTATE 40P01) and the other goes on to commit, so the aborted one has
 /// lost the race just as if it had met the constraint.
-fn is_overlap(e: &DbErr) -> bool {
+pub(crate) fn is_overlap_error(e: &DbErr) -> bool {
     // PostgreSQL: exclusion_violation or deadlock_detected (message texts
     // may be translated; codes are not). SQLite: the trigger's message.
     matches!(sqlstate(e).as_deref(), Some("23P01" | "40P01")) || e.to_string().contains(NO_OVERLAP)
@@ -141,7 +146,7 @@ fn is_duplicate_reference(e: &DbErr) -> bool {
 }
 
 /// A fresh random reference code (受付番号).
-fn new_reference() -> Result<String, StoreError> {
+pub(crate) fn new_reference() -> Result<String, StoreError> {
     let n = getrandom::u64().map_err(|e| StoreError::Corrupt(format!("no random source: {e}")))?;
     Ok(reference::encode(n))
 }
@@ -157,7 +162,7 @@ fn lock_key(text: &str) -> i64 {
 }
 
 /// Active = confirmed, or pending and not yet expired at `now`.
-fn holding(now: DateTime<Utc>) -> Condition {
+pub(crate) fn holding(now: DateTime<Utc>) -> Condition {
     use booking::Column as C;
     Condition::any().add(C::Status.eq("confirmed")).add(
         Condition::all()
@@ -170,7 +175,7 @@ impl Store {
     /// On SQLite, writers of this process queue here rather than on the
     /// database's busy handler (which sleeps and polls); other processes
     /// still wait on the busy timeout. PostgreSQL needs no such queue.
-    async fn writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+    pub(crate) async fn writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
         match self.db.get_database_backend() {
             DatabaseBackend::Sqlite => Some(self.write_queue.lock().await),
             _ => None,
@@ -178,7 +183,7 @@ impl Store {
     }
 
     /// A write transaction (`BEGIN IMMEDIATE` on SQLite).
-    async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
+    pub(crate) async fn begin_write(&self) -> Result<DatabaseTransaction, DbErr> {
         let mode = (self.db.get_database_backend() == DatabaseBackend::Sqlite)
             .then_some(sea_orm::SqliteTransactionMode::Immediate);
         self.db
@@ -328,6 +333,13 @@ impl Store {
             expires_at: b.pending_until,
             cancelled_at: None,
             created_by_staff_id: b.created_by_staff,
+            kind: "resident".into(),
+            usage: None,
+            paid_at: None,
+            status_reason: None,
+            rejected: false,
+            override_reason: b.override_reason.clone(),
+            account_id: b.account_id,
         };
         let mut row = model.clone().into_active_model();
         row.id = NotSet;
@@ -348,7 +360,7 @@ impl Store {
             .exec(&txn)
             .await
         {
-            Err(e) if is_overlap(&e) => return Err(CreateError::Taken),
+            Err(e) if is_overlap_error(&e) => return Err(CreateError::Taken),
             other => other?,
         };
 
@@ -372,7 +384,7 @@ impl Store {
                 .find(|c| !lent.contains(c))
                 .ok_or(CreateError::EquipmentUnavailable)?;
             match booking_hold::Entity::insert(hold(free)).exec(&txn).await {
-                Err(e) if is_overlap(&e) => return Err(CreateError::EquipmentUnavailable),
+                Err(e) if is_overlap_error(&e) => return Err(CreateError::EquipmentUnavailable),
                 other => other?,
             };
             booking_equipment::Entity::insert(booking_equipment::ActiveModel {
@@ -443,6 +455,7 @@ impl Store {
         &self,
         reference: &str,
         now: DateTime<Utc>,
+        audit: &crate::AuditEntry,
     ) -> Result<(), ChangeError> {
         use booking::Column as C;
         let _writer = self.writer().await;
@@ -460,12 +473,13 @@ impl Store {
             let find = booking::Entity::find().filter(C::Reference.eq(reference));
             return Err(Self::why_not(&txn, find, now).await);
         }
+        crate::accounts::append_audit(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
     }
 
     /// Why a conditional update matched nothing.
-    async fn why_not(
+    pub(crate) async fn why_not(
         txn: &DatabaseTransaction,
         find: sea_orm::Select<booking::Entity>,
         now: DateTime<Utc>,

@@ -4,7 +4,9 @@
 //! Rule for errors: everything here returns [`StoreError`]; callers map it to
 //! a user-facing message once (see `app::error`) and log the cause.
 
+pub mod accounts;
 pub mod bookings;
+pub mod console;
 pub mod entity;
 pub mod migration;
 mod queries;
@@ -12,6 +14,7 @@ pub mod seed;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
+pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, NewAccount};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 

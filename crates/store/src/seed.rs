@@ -228,6 +228,18 @@ impl Store {
             phone: "0000-00-0000".into(),
         };
         let town_id = insert(town.into_active_model(), &txn).await?.id;
+        for (ja, en) in [
+            ("町民生活課", "Residents' Affairs Division"),
+            ("保健福祉課", "Health and Welfare Division"),
+        ] {
+            let d = crate::entity::department::Model {
+                id: 0,
+                municipality_id: town_id,
+                name_ja: ja.into(),
+                name_en: en.into(),
+            };
+            insert(d.into_active_model(), &txn).await?;
+        }
         let mut facility_ids = Vec::new();
         for (order, spec) in specs().into_iter().enumerate() {
             let f = facility::Model {
@@ -459,6 +471,13 @@ impl Store {
                     expires_at: None,
                     cancelled_at: None,
                     created_by_staff_id: None,
+                    kind: "resident".into(),
+                    usage: None,
+                    paid_at: None,
+                    status_reason: None,
+                    rejected: false,
+                    override_reason: None,
+                    account_id: None,
                 };
                 (m, leaves)
             })

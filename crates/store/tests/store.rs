@@ -152,6 +152,13 @@ async fn busy_finds_a_booking_that_started_before_the_range() {
         expires_at: None,
         cancelled_at: None,
         created_by_staff_id: None,
+        kind: "resident".into(),
+        usage: None,
+        paid_at: None,
+        status_reason: None,
+        rejected: false,
+        override_reason: None,
+        account_id: None,
     }
     .into_active_model();
     b.id = NotSet;
@@ -209,6 +216,8 @@ async fn database_refuses_overlaps(db: &TestDb) {
         facility_units: vec![whole, half_a, half_b],
         max_active: 100,
         created_by_staff: None,
+        override_reason: None,
+        account_id: None,
     };
     store
         .create_booking(&new(whole, at(0), at(3), 1), now())
@@ -272,6 +281,13 @@ async fn database_refuses_overlaps(db: &TestDb) {
         expires_at: None,
         cancelled_at: None,
         created_by_staff_id: None,
+        kind: "resident".into(),
+        usage: None,
+        paid_at: None,
+        status_reason: None,
+        rejected: false,
+        override_reason: None,
+        account_id: None,
     };
     let clash = store
         .insert_bookings(vec![

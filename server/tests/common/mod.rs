@@ -30,9 +30,14 @@ pub struct Running {
 }
 
 pub async fn spawn(db: TestDb) -> Running {
+    spawn_with(db, app::mail::Mailer::outbox_only()).await
+}
+
+/// As `spawn`, sending mail with `mailer`.
+pub async fn spawn_with(db: TestDb, mailer: app::mail::Mailer) -> Running {
     db.store.seed_demo(now()).await.unwrap();
     let clock: ClockOffset = Arc::default();
-    let (base, client) = serve(db.store.clone(), clock.clone()).await;
+    let (base, client) = serve(db.store.clone(), clock.clone(), mailer).await;
     Running {
         base,
         client,
@@ -45,7 +50,12 @@ pub async fn spawn(db: TestDb) -> Running {
 /// Another server on the same database (a second process, in effect),
 /// sharing the clock.
 pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
-    let (base, client) = serve(store.clone(), clock.clone()).await;
+    let (base, client) = serve(
+        store.clone(),
+        clock.clone(),
+        app::mail::Mailer::outbox_only(),
+    )
+    .await;
     Running {
         base,
         client,
@@ -55,19 +65,24 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
     }
 }
 
-async fn serve(store: store::Store, clock: ClockOffset) -> (String, reqwest::Client) {
-    let state = AppState {
-        leptos_options: LeptosOptions::builder()
+async fn serve(
+    store: store::Store,
+    clock: ClockOffset,
+    mailer: app::mail::Mailer,
+) -> (String, reqwest::Client) {
+    let state = AppState::new(
+        LeptosOptions::builder()
             .output_name("town-booking")
             .site_root("target/site")
             .build(),
         store,
-        clock: Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
-        secure_cookies: false,
-    };
+        Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
+        false,
+        mailer,
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::router(state)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, server::app(state)).await.unwrap() });
     let client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .cookie_store(true)
@@ -77,6 +92,16 @@ async fn serve(store: store::Store, clock: ClockOffset) -> (String, reqwest::Cli
 }
 
 impl Running {
+    /// The time the server sees.
+    pub fn now(&self) -> DateTime<Utc> {
+        now() + chrono::Duration::minutes(self.clock.load(Ordering::SeqCst))
+    }
+
+    /// Moves the server's clock forward.
+    pub fn advance_minutes(&self, minutes: i64) {
+        self.clock.fetch_add(minutes, Ordering::SeqCst);
+    }
+
     /// Removes the test database.
     pub async fn finish(self) {
         if let Some(db) = self.db {

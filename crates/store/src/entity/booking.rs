@@ -24,7 +24,22 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: Option<DateTimeUtc>,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// The staff account (`account.id`) that made a proxy booking (代行予約).
     pub created_by_staff_id: Option<i64>,
+    /// `resident`, or `block`: time the town keeps (maintenance, 行政優先).
+    pub kind: String,
+    /// `used` (利用済) or `no_show` (不来場), once staff mark it.
+    pub usage: Option<String>,
+    /// When staff recorded the fee as received (収納済).
+    pub paid_at: Option<DateTimeUtc>,
+    /// Why staff rejected or cancelled it, or why a block was made.
+    pub status_reason: Option<String>,
+    /// A pending request that staff turned down (status `cancelled`).
+    pub rejected: bool,
+    /// Why a proxy booking was allowed outside the window or deadline.
+    pub override_reason: Option<String>,
+    /// The resident account that made it, if signed in.
+    pub account_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

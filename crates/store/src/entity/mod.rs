@@ -2,14 +2,20 @@
 //! migration creates the whole schema; entities are added with the features
 //! that use them.
 
+pub mod account;
+pub mod account_department;
+pub mod account_facility;
+pub mod audit_log;
 pub mod booking;
 pub mod booking_equipment;
 pub mod booking_hold;
 pub mod closure;
+pub mod department;
 pub mod equipment;
 pub mod facility;
 pub mod municipality;
 pub mod opening_hours;
+pub mod outbox;
 pub mod slot_template;
 pub mod unit;
 pub mod web_session;

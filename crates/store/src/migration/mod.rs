@@ -5,6 +5,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261122_000001_schema;
 pub mod m20261122_000002_booking_holds;
+pub mod m20261122_000003_accounts;
 
 pub struct Migrator;
 
@@ -14,6 +15,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261122_000001_schema::Migration),
             Box::new(m20261122_000002_booking_holds::Migration),
+            Box::new(m20261122_000003_accounts::Migration),
         ]
     }
 }

@@ -1,0 +1,522 @@
+//! Who is asking, and signing in: passwords (Argon2id), the TOTP second
+//! factor, login throttling (governor), and the session's sign-in state with
+//! its idle and absolute timeouts. Authorization decisions live in
+//! [`Actor`]'s methods; every console server function calls one of them
+//! before it reads anything.
+
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::{Arc, OnceLock};
+
+use argon2::password_hash::rand_core::OsRng;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use chrono::{DateTime, Duration, Utc};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::{Deserialize, Serialize};
+use store::AccountRecord;
+
+use crate::error::{AppError, AuthError};
+use crate::service::AppState;
+use crate::session::Ctx;
+
+/// Staff sessions end after this long without a request.
+pub const STAFF_IDLE: Duration = Duration::minutes(30);
+/// Resident sessions end after this long without a request.
+pub const RESIDENT_IDLE: Duration = Duration::minutes(60);
+/// No sign-in lasts longer than this, active or not.
+pub const STAFF_ABSOLUTE: Duration = Duration::hours(10);
+pub const RESIDENT_ABSOLUTE: Duration = Duration::hours(24);
+/// A password check awaiting its TOTP code lapses after this.
+const SECOND_STEP: Duration = Duration::minutes(5);
+
+/// Password length limits (characters). Long passphrases are welcome; the
+/// upper bound keeps hashing time bounded.
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 128;
+
+pub use crate::console_view::Role;
+
+/// A signed-in staff member, with the scope of their role.
+#[derive(Clone, Debug)]
+pub struct Staff {
+    pub id: i64,
+    pub municipality: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub facilities: Vec<i64>,
+    pub departments: Vec<i64>,
+    pub has_totp: bool,
+}
+
+/// Who sent the request.
+#[derive(Clone, Debug)]
+pub enum Actor {
+    Anonymous,
+    Resident {
+        id: i64,
+        municipality: i64,
+        email: String,
+        name: String,
+    },
+    Staff(Staff),
+}
+
+impl Actor {
+    /// Any staff member, or 401/403.
+    pub fn staff(&self) -> Result<&Staff, AppError> {
+        match self {
+            Actor::Staff(s) => Ok(s),
+            Actor::Anonymous => Err(AppError::Auth(AuthError::SignInRequired)),
+            Actor::Resident { .. } => Err(AppError::Auth(AuthError::Forbidden)),
+        }
+    }
+
+    /// An administrator, or 401/403.
+    pub fn admin(&self) -> Result<&Staff, AppError> {
+        let s = self.staff()?;
+        if s.role == Role::Admin {
+            Ok(s)
+        } else {
+            Err(AppError::Auth(AuthError::Forbidden))
+        }
+    }
+
+    /// Staff who may manage this facility of this municipality: its
+    /// municipality's admins and the managers it is listed for.
+    pub fn facility_staff(&self, facility: i64, municipality: i64) -> Result<&Staff, AppError> {
+        let s = self.staff()?;
+        let allowed = s.municipality == municipality
+            && match s.role {
+                Role::Admin => true,
+                Role::FacilityManager => s.facilities.contains(&facility),
+                Role::CounterStaff => false,
+            };
+        if allowed {
+            Ok(s)
+        } else {
+            Err(AppError::Auth(AuthError::Forbidden))
+        }
+    }
+
+    /// A signed-in resident, or 401/403.
+    pub fn resident(&self) -> Result<i64, AppError> {
+        match self {
+            Actor::Resident { id, .. } => Ok(*id),
+            Actor::Anonymous => Err(AppError::Auth(AuthError::SignInRequired)),
+            Actor::Staff(_) => Err(AppError::Auth(AuthError::Forbidden)),
+        }
+    }
+}
+
+impl Staff {
+    /// How this member appears in the audit log.
+    pub fn audit_name(&self) -> String {
+        format!("account:{} {}", self.id, self.email)
+    }
+}
+
+/// The sign-in kept in the session (`auth`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub account: i64,
+    pub epoch: i32,
+    /// Unix seconds of the sign-in and of the last request.
+    pub since: i64,
+    pub seen: i64,
+}
+
+/// A correct password waiting for its TOTP code (`auth_pending`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PasswordChecked {
+    pub account: i64,
+    pub epoch: i32,
+    pub at: i64,
+}
+
+fn argon2() -> Argon2<'static> {
+    // OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
+    let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// An Argon2id PHC string for the password.
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    let salt = SaltString::generate(&mut OsRng);
+    argon2()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| {
+            tracing::error!(error = %e, "password hashing failed");
+            AppError::Unavailable
+        })
+}
+
+/// Whether the password matches the stored hash.
+pub fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| argon2().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A hash to check against when the e-mail is unknown, so both answers take
+/// the same time.
+fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| hash_password("decoy password, never valid").unwrap_or_default())
+}
+
+/// Checks a new password's length; the message says what to fix.
+pub fn check_new_password(password: &str) -> Result<(), AppError> {
+    let n = password.chars().count();
+    if (PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        Ok(())
+    } else {
+        Err(AppError::Auth(AuthError::WeakPassword))
+    }
+}
+
+/// A new random TOTP secret (160 bits), base32.
+pub fn new_totp_secret() -> String {
+    totp_rs::Secret::generate_secret().to_encoded().to_string()
+}
+
+fn totp(secret: &str, email: &str) -> Option<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .ok()?;
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("TownBooking".to_owned()),
+        email.to_owned(),
+    )
+    .ok()
+}
+
+/// The `otpauth://` address an authenticator app takes.
+pub fn totp_url(secret: &str, email: &str) -> Option<String> {
+    totp(secret, email).map(|t| t.get_url())
+}
+
+/// Whether `code` is the TOTP code at `now` (one step of clock drift allowed).
+pub fn check_totp(secret: &str, email: &str, code: &str, now: DateTime<Utc>) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    let Ok(t) = u64::try_from(now.timestamp()) else {
+        return false;
+    };
+    totp(secret, email).is_some_and(|totp| totp.check(&code, t))
+}
+
+/// Login throttling, per account (e-mail) and per client address. Both
+/// limits are per process: with N processes an attacker gets N times the
+/// quota, still far too few guesses for a real password.
+pub struct Throttle {
+    account: DefaultKeyedRateLimiter<String>,
+    address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let per = |burst: u32, every: std::time::Duration| {
+            let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+            Quota::with_period(every)
+                .map(|q| q.allow_burst(burst))
+                .unwrap_or_else(|| Quota::per_minute(burst))
+        };
+        Throttle {
+            // Five tries, then one a minute.
+            account: RateLimiter::keyed(per(5, std::time::Duration::from_secs(60))),
+            // Thirty tries from one address, then one every ten seconds.
+            address: RateLimiter::keyed(per(30, std::time::Duration::from_secs(10))),
+        }
+    }
+}
+
+impl Throttle {
+    /// Takes one attempt for this account and address, or refuses.
+    pub fn attempt(&self, account: &str, address: Option<IpAddr>) -> Result<(), AppError> {
+        let by_address = address.is_none_or(|a| self.address.check_key(&a).is_ok());
+        let by_account = self.account.check_key(&account.to_owned()).is_ok();
+        if by_address && by_account {
+            Ok(())
+        } else {
+            Err(AppError::Auth(AuthError::Throttled))
+        }
+    }
+}
+
+pub type SharedThrottle = Arc<Throttle>;
+
+fn unix(t: DateTime<Utc>) -> i64 {
+    t.timestamp()
+}
+
+/// Loads the actor of this request from the session, ending the sign-in if
+/// it went idle, outlived its absolute limit, or the account's sessions were
+/// ended elsewhere (password change, deactivation).
+pub async fn actor(c: &Ctx) -> Result<Actor, AppError> {
+    actor_of(&c.state, &c.session).await
+}
+
+fn session_failed(e: tower_sessions::session::Error) -> AppError {
+    tracing::error!(error = %e, "session store");
+    AppError::Unavailable
+}
+
+/// As [`actor`], for plain axum handlers.
+pub async fn actor_of(
+    state: &AppState,
+    session: &tower_sessions::Session,
+) -> Result<Actor, AppError> {
+    let Some(mut signed) = session
+        .get::<SignedIn>("auth")
+        .await
+        .map_err(session_failed)?
+    else {
+        return Ok(Actor::Anonymous);
+    };
+    let now = (state.clock)();
+    let record = state.store.account(signed.account).await?;
+    let valid = record.as_ref().filter(|r| {
+        let staff = r.row.kind == "staff";
+        let (idle, absolute) = if staff {
+            (STAFF_IDLE, STAFF_ABSOLUTE)
+        } else {
+            (RESIDENT_IDLE, RESIDENT_ABSOLUTE)
+        };
+        r.row.active
+            && r.row.session_epoch == signed.epoch
+            && unix(now) - signed.seen <= idle.num_seconds()
+            && unix(now) - signed.since <= absolute.num_seconds()
+    });
+    let Some(record) = valid else {
+        session
+            .remove::<SignedIn>("auth")
+            .await
+            .map_err(session_failed)?;
+        return Ok(Actor::Anonymous);
+    };
+    // Note the activity, at most once a minute (a session write each time).
+    if unix(now) - signed.seen >= 60 {
+        signed.seen = unix(now);
+        session
+            .insert("auth", &signed)
+            .await
+            .map_err(session_failed)?;
+    }
+    Ok(to_actor(record))
+}
+
+fn to_actor(r: &AccountRecord) -> Actor {
+    match r.row.role.as_deref().and_then(Role::parse) {
+        Some(role) => Actor::Staff(Staff {
+            id: r.row.id,
+            municipality: r.row.municipality_id,
+            email: r.row.email.clone(),
+            name: r.row.display_name.clone(),
+            role,
+            facilities: r.facilities.clone(),
+            departments: r.departments.clone(),
+            has_totp: r.row.totp_secret.is_some(),
+        }),
+        None => Actor::Resident {
+            id: r.row.id,
+            municipality: r.row.municipality_id,
+            email: r.row.email.clone(),
+            name: r.row.display_name.clone(),
+        },
+    }
+}
+
+/// What a correct password leads to.
+pub enum PasswordOutcome {
+    /// Signed in (no second factor on this account).
+    SignedIn { staff: bool },
+    /// The TOTP code is asked next.
+    NeedsCode,
+}
+
+/// Checks e-mail and password (throttled). The same error whether the
+/// e-mail is unknown or the password wrong.
+pub async fn sign_in_password(
+    state: &AppState,
+    c: &Ctx,
+    municipality: i64,
+    email: &str,
+    password: &str,
+    address: Option<IpAddr>,
+) -> Result<PasswordOutcome, AppError> {
+    let email = email.trim().to_lowercase();
+    state.throttle.attempt(&email, address)?;
+    let account = state.store.account_by_email(municipality, &email).await?;
+    let password = password.to_owned();
+    let hash = account
+        .as_ref()
+        .map(|a| a.password_hash.clone())
+        .unwrap_or_else(|| decoy_hash().to_owned());
+    // Argon2 takes tens of milliseconds of CPU: off the async threads.
+    let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
+        .await
+        .unwrap_or(false);
+    let Some(account) = account.filter(|a| ok && a.active) else {
+        return Err(AppError::Auth(AuthError::BadCredentials));
+    };
+    let now = unix((state.clock)());
+    // A fresh session id before anything about the sign-in is kept, so an
+    // id planted in the browser beforehand is worthless (session fixation).
+    c.cycle().await?;
+    c.take::<SignedIn>("auth").await?;
+    if account.totp_secret.is_some() {
+        c.set(
+            "auth_pending",
+            &PasswordChecked {
+                account: account.id,
+                epoch: account.session_epoch,
+                at: now,
+            },
+        )
+        .await?;
+        return Ok(PasswordOutcome::NeedsCode);
+    }
+    c.set(
+        "auth",
+        &SignedIn {
+            account: account.id,
+            epoch: account.session_epoch,
+            since: now,
+            seen: now,
+        },
+    )
+    .await?;
+    Ok(PasswordOutcome::SignedIn {
+        staff: account.kind == "staff",
+    })
+}
+
+/// Checks the TOTP code after a correct password (throttled per account).
+pub async fn sign_in_code(
+    state: &AppState,
+    c: &Ctx,
+    code: &str,
+    address: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let now = (state.clock)();
+    let Some(pending) = c
+        .get::<PasswordChecked>("auth_pending")
+        .await?
+        .filter(|p| unix(now) - p.at <= SECOND_STEP.num_seconds())
+    else {
+        return Err(AppError::Auth(AuthError::SignInRequired));
+    };
+    let account = state
+        .store
+        .account(pending.account)
+        .await?
+        .filter(|a| a.row.active && a.row.session_epoch == pending.epoch)
+        .ok_or(AppError::Auth(AuthError::SignInRequired))?;
+    state
+        .throttle
+        .attempt(&format!("totp:{}", account.row.id), address)?;
+    let secret = account.row.totp_secret.clone().unwrap_or_default();
+    if !check_totp(&secret, &account.row.email, code, now) {
+        return Err(AppError::Auth(AuthError::BadCode));
+    }
+    c.cycle().await?;
+    c.take::<PasswordChecked>("auth_pending").await?;
+    c.set(
+        "auth",
+        &SignedIn {
+            account: account.row.id,
+            epoch: account.row.session_epoch,
+            since: unix(now),
+            seen: unix(now),
+        },
+    )
+    .await
+}
+
+/// Ends this browser's session on the server (not just the cookie).
+pub async fn sign_out(c: &Ctx) -> Result<(), AppError> {
+    c.session.flush().await.map_err(|e| {
+        tracing::error!(error = %e, "session store");
+        AppError::Unavailable
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password(&h, "correct horse battery"));
+        assert!(!verify_password(&h, "correct horse batterY"));
+        assert!(!verify_password("not a hash", "x"));
+        // Salted: the same password hashes differently each time.
+        assert_ne!(h, hash_password("correct horse battery").unwrap());
+    }
+
+    #[test]
+    fn totp_codes_match_the_clock() {
+        let secret = new_totp_secret();
+        let now = Utc::now();
+        let t = totp(&secret, "a@example.jp").unwrap();
+        let code = t.generate(now.timestamp() as u64);
+        assert!(check_totp(&secret, "a@example.jp", &code, now));
+        assert!(check_totp(
+            &secret,
+            "a@example.jp",
+            &format!(" {code} "),
+            now
+        ));
+        assert!(!check_totp(
+            &secret,
+            "a@example.jp",
+            &code,
+            now + Duration::minutes(5)
+        ));
+        assert!(!check_totp(&secret, "a@example.jp", "12345", now));
+        assert!(
+            totp_url(&secret, "a@example.jp")
+                .unwrap()
+                .starts_with("otpauth://totp/")
+        );
+    }
+
+    #[test]
+    fn throttling_stops_guessing_per_account_and_address() {
+        let t = Throttle::default();
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        for _ in 0..5 {
+            t.attempt("x@example.jp", Some(a)).unwrap();
+        }
+        assert_eq!(
+            t.attempt("x@example.jp", Some(a)),
+            Err(AppError::Auth(AuthError::Throttled))
+        );
+        // Another account from another address is not held up.
+        t.attempt("y@example.jp", Some("192.0.2.2".parse().unwrap()))
+            .unwrap();
+        // One address trying many accounts is.
+        let b: IpAddr = "192.0.2.3".parse().unwrap();
+        let mut refused = 0;
+        for n in 0..40 {
+            if t.attempt(&format!("u{n}@example.jp"), Some(b)).is_err() {
+                refused += 1;
+            }
+        }
+        assert!(refused >= 9, "{refused}");
+    }
+
+    #[test]
+    fn new_passwords_need_a_sensible_length() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("ちょうどじゅうもじです").is_ok());
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+    }
+}

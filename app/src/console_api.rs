@@ -1,0 +1,473 @@
+//! Server functions of sign-in and the managers' console. Like the booking
+//! flow, forms post here with or without JavaScript; each stores a one-time
+//! message in the session and redirects back (POST/redirect/GET). Every
+//! function loads the actor from the session and the service checks role
+//! and scope before anything is read (`console.rs`).
+
+#![allow(
+    clippy::too_many_arguments,
+    reason = "one server-function argument per form field"
+)]
+
+use leptos::prelude::*;
+
+use crate::console_view::*;
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::auth::{self, Actor};
+    use crate::console_view::{BlockValues, Flash};
+    use crate::error::{AppError, AuthError};
+    use crate::session::{self, Ctx};
+
+    pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
+        let c = session::ctx().await?;
+        let actor = auth::actor(&c).await?;
+        Ok((c, actor))
+    }
+
+    pub async fn address() -> Option<std::net::IpAddr> {
+        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|c| c.0.ip())
+    }
+
+    pub async fn take_flash(c: &Ctx) -> Result<Option<Flash>, AppError> {
+        c.take("console_flash").await
+    }
+
+    /// Leaves the outcome for the next page and goes to `back`. Errors the
+    /// user can act on become the message; a failing database, a missing
+    /// sign-in and a refusal stay errors (the answer's status says so).
+    pub async fn done(
+        c: &Ctx,
+        back: &str,
+        outcome: Result<String, AppError>,
+    ) -> Result<(), AppError> {
+        let flash = match outcome {
+            Ok(text) => Flash { ok: true, text },
+            Err(
+                e @ (AppError::Unavailable
+                | AppError::Transport
+                | AppError::Auth(AuthError::SignInRequired | AuthError::Forbidden)),
+            ) => return Err(e),
+            Err(e) => Flash {
+                ok: false,
+                text: crate::i18n::error_message(c.lang, &e),
+            },
+        };
+        c.set("console_flash", &flash).await?;
+        leptos_axum::redirect(back);
+        Ok(())
+    }
+
+    pub fn id(raw: &str) -> Result<i64, AppError> {
+        raw.trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|i| *i > 0)
+            .ok_or(AppError::Domain(domain::DomainError::NotFound(
+                domain::error::Missing::Booking,
+            )))
+    }
+
+    pub async fn block_draft(c: &Ctx, facility: i64) -> Result<Option<BlockValues>, AppError> {
+        Ok(c.get::<(i64, BlockValues)>("block_draft")
+            .await?
+            .filter(|(f, _)| *f == facility)
+            .map(|(_, v)| v))
+    }
+}
+
+/// The sign-in form, with the last attempt's error.
+#[server(prefix = "/sfn")]
+pub async fn get_login_page() -> Result<LoginPage, AppError> {
+    let c = crate::session::ctx().await?;
+    let flash: Option<(String, String)> = c.take("login_flash").await?;
+    Ok(match flash {
+        Some((email, error)) => LoginPage {
+            email,
+            error: Some(error),
+            signed_out: false,
+        },
+        None => LoginPage::default(),
+    })
+}
+
+/// Checks e-mail and password; staff with a second factor go on to the code.
+#[server(prefix = "/sfn")]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    use crate::auth::{PasswordOutcome, sign_in_password};
+    let c = crate::session::ctx().await?;
+    let municipality = c.state.default_municipality().await?;
+    let address = ssr::address().await;
+    match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
+        Ok(PasswordOutcome::NeedsCode) => leptos_axum::redirect("/console/login/code"),
+        Ok(PasswordOutcome::SignedIn { staff: true }) => leptos_axum::redirect("/console"),
+        Ok(PasswordOutcome::SignedIn { staff: false }) => leptos_axum::redirect("/"),
+        Err(e @ AppError::Auth(_)) => {
+            let message = crate::i18n::error_message(c.lang, &e);
+            c.set("login_flash", &(email.trim().to_owned(), message))
+                .await?;
+            leptos_axum::redirect("/console/login?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The TOTP form, with the last attempt's error.
+#[server(prefix = "/sfn")]
+pub async fn get_code_page() -> Result<LoginPage, AppError> {
+    let c = crate::session::ctx().await?;
+    let error: Option<String> = c.take("code_flash").await?;
+    Ok(LoginPage {
+        error,
+        ..LoginPage::default()
+    })
+}
+
+#[server(prefix = "/sfn")]
+pub async fn login_code(code: String) -> Result<(), AppError> {
+    use crate::error::AuthError;
+    let c = crate::session::ctx().await?;
+    let address = ssr::address().await;
+    match crate::auth::sign_in_code(&c.state, &c, &code, address).await {
+        Ok(()) => leptos_axum::redirect("/console"),
+        Err(AppError::Auth(AuthError::SignInRequired)) => leptos_axum::redirect("/console/login"),
+        Err(e @ AppError::Auth(_)) => {
+            c.set("code_flash", &crate::i18n::error_message(c.lang, &e))
+                .await?;
+            leptos_axum::redirect("/console/login/code?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// Ends the session on the server.
+#[server(prefix = "/sfn")]
+pub async fn logout() -> Result<(), AppError> {
+    let c = crate::session::ctx().await?;
+    crate::auth::sign_out(&c).await?;
+    leptos_axum::redirect("/console/login?signed_out=1");
+    Ok(())
+}
+
+/// Changes one's own password; every session of the account ends.
+#[server(prefix = "/sfn")]
+pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    match c.state.change_password(&actor, &current, &new).await {
+        Ok(()) => {
+            crate::auth::sign_out(&c).await?;
+            leptos_axum::redirect("/console/login?changed=1");
+            Ok(())
+        }
+        Err(e) => ssr::done(&c, "/console/account", Err(e)).await,
+    }
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_account_page() -> Result<(Me, Option<Flash>), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let me = crate::console::me(actor.staff()?, c.lang);
+    Ok((me, ssr::take_flash(&c).await?))
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let mut home = c.state.console_home(&actor, c.lang).await?;
+    home.flash = ssr::take_flash(&c).await?;
+    Ok(home)
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_timeline(
+    facility: String,
+    date: Option<String>,
+    view: Option<String>,
+) -> Result<Timeline, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::service::parse_facility_id(&facility)?;
+    let date = date
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| domain::calendar::parse_date(domain::error::Field::Date, &d))
+        .transpose()?;
+    let week = view.as_deref() == Some("week");
+    let mut t = c
+        .state
+        .timeline(&actor, facility, date, week, c.lang)
+        .await?;
+    t.flash = ssr::take_flash(&c).await?;
+    Ok(t)
+}
+
+/// A booking for staff; `contact=1` shows (and logs a look at) the
+/// resident's contact details.
+#[server(prefix = "/sfn")]
+pub async fn get_staff_booking(
+    id: String,
+    contact: Option<String>,
+) -> Result<StaffBooking, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = ssr::id(&id)?;
+    let reveal = contact.as_deref() == Some("1");
+    let mut b = c.state.staff_booking(&actor, id, reveal, c.lang).await?;
+    b.flash = ssr::take_flash(&c).await?;
+    Ok(b)
+}
+
+/// `action`: `approve`, `reject` or `cancel` (the last two need a reason).
+#[server(prefix = "/sfn")]
+pub async fn decide_booking(
+    id: String,
+    action: String,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = ssr::id(&id)?;
+    let outcome = c
+        .state
+        .decide(&actor, id, &action, reason.as_deref().unwrap_or_default())
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).saved.to_owned());
+    ssr::done(&c, &format!("/console/bookings/{id}"), outcome).await
+}
+
+/// `what`: `used`, `no_show`, `usage_clear`, `paid` or `paid_clear`.
+#[server(prefix = "/sfn")]
+pub async fn mark_booking(id: String, what: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = ssr::id(&id)?;
+    let outcome = c
+        .state
+        .mark(&actor, id, &what)
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).saved.to_owned());
+    ssr::done(&c, &format!("/console/bookings/{id}"), outcome).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_block_page(facility: String) -> Result<BlockPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = crate::service::parse_facility_id(&facility)?;
+    let t = c.state.timeline(&actor, id, None, false, c.lang).await?;
+    let record = c.state.store.facility(id).await?.ok_or(AppError::Domain(
+        domain::DomainError::NotFound(domain::error::Missing::Facility),
+    ))?;
+    let values = ssr::block_draft(&c, id.0).await?.unwrap_or_default();
+    let collisions = if values.unit.is_empty() {
+        Vec::new()
+    } else {
+        c.state
+            .block_collisions(&actor, id, &values, c.lang)
+            .await
+            .unwrap_or_default()
+    };
+    Ok(BlockPage {
+        me: Some(t.me),
+        facility_id: id.0,
+        facility: t.facility,
+        units: record
+            .units
+            .iter()
+            .map(|u| Choice {
+                id: u.id.0,
+                name: u.name.get(c.lang).to_owned(),
+            })
+            .collect(),
+        values,
+        collisions,
+        flash: ssr::take_flash(&c).await?,
+    })
+}
+
+/// Checks a block: with no collisions it is saved at once, else the page
+/// asks for a decision on each colliding booking.
+#[server(prefix = "/sfn")]
+pub async fn check_block(
+    facility: String,
+    unit: String,
+    date: String,
+    from: String,
+    to: String,
+    reason: String,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = crate::service::parse_facility_id(&facility)?;
+    let back = format!("/console/facilities/{}/block", id.0);
+    let values = BlockValues {
+        unit,
+        date,
+        from,
+        to,
+        reason,
+    };
+    c.set("block_draft", &(id.0, values.clone())).await?;
+    match c.state.block_collisions(&actor, id, &values, c.lang).await {
+        Ok(list) if list.is_empty() => save(&c, &actor, id, &values, &[]).await,
+        Ok(_) => {
+            leptos_axum::redirect(&format!("{back}?decide=1"));
+            Ok(())
+        }
+        Err(e) => ssr::done(&c, &back, Err(e)).await,
+    }
+}
+
+#[cfg(feature = "ssr")]
+async fn save(
+    c: &crate::session::Ctx,
+    actor: &crate::auth::Actor,
+    id: domain::ids::FacilityId,
+    values: &BlockValues,
+    decisions: &[String],
+) -> Result<(), AppError> {
+    let back = format!("/console/facilities/{}/block", id.0);
+    match c
+        .state
+        .save_block(actor, id, values, decisions, c.lang)
+        .await
+    {
+        Ok(Ok(reference)) => {
+            c.take::<(i64, BlockValues)>("block_draft").await?;
+            let text = (crate::i18n::console::texts(c.lang).block_saved)(&reference);
+            ssr::done(
+                c,
+                &format!("/console/facilities/{}?date={}", id.0, values.date.trim()),
+                Ok(text),
+            )
+            .await
+        }
+        Ok(Err(_)) => {
+            let text = crate::i18n::console::texts(c.lang).block_changed.to_owned();
+            c.set("console_flash", &Flash { ok: false, text }).await?;
+            leptos_axum::redirect(&format!("{back}?decide=2"));
+            Ok(())
+        }
+        Err(e) => ssr::done(c, &back, Err(e)).await,
+    }
+}
+
+/// Saves the block in the session with a decision per colliding booking
+/// (`decisions[i]` = `<id>:cancel` or `<id>:keep`).
+#[server(prefix = "/sfn")]
+pub async fn save_block(facility: String, decisions: Option<Vec<String>>) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = crate::service::parse_facility_id(&facility)?;
+    c.state.require_facility(&actor, id).await?;
+    let Some(values) = ssr::block_draft(&c, id.0).await? else {
+        leptos_axum::redirect(&format!("/console/facilities/{}/block", id.0));
+        return Ok(());
+    };
+    save(&c, &actor, id, &values, &decisions.unwrap_or_default()).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_staff_page() -> Result<StaffPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let mut page = c.state.staff_page(&actor, c.lang).await?;
+    page.created = c.take("created_account").await?;
+    page.flash = ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+#[server(prefix = "/sfn")]
+pub async fn create_staff_account(
+    email: String,
+    name: String,
+    role: String,
+    password: String,
+    totp: Option<String>,
+    facilities: Option<Vec<String>>,
+    departments: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.admin()?;
+    let outcome = c
+        .state
+        .create_staff(
+            &actor,
+            &email,
+            &name,
+            &role,
+            &password,
+            totp.is_some(),
+            &facilities.unwrap_or_default(),
+            &departments.unwrap_or_default(),
+        )
+        .await;
+    let outcome = match outcome {
+        Ok(created) => {
+            let text = (crate::i18n::console::texts(c.lang).account_created)(&created.email);
+            c.set("created_account", &created).await?;
+            Ok(text)
+        }
+        Err(e) => Err(e),
+    };
+    ssr::done(&c, "/console/staff", outcome).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn set_staff_active(id: String, active: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.admin()?;
+    let id = ssr::id(&id)?;
+    let outcome = c
+        .state
+        .set_staff_active(&actor, id, active == "true")
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).saved.to_owned());
+    ssr::done(&c, "/console/staff", outcome).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_audit_page(
+    actor_filter: Option<String>,
+    action: Option<String>,
+    target: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<AuditPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.admin()?;
+    let nonempty = |s: Option<String>| s.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty());
+    let date =
+        |s: Option<String>, field| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
+            match nonempty(s) {
+                Some(d) => {
+                    let d = domain::calendar::parse_date(field, &d)?;
+                    Ok(crate::bookings::local_instant(
+                        chrono_tz::Asia::Tokyo,
+                        d,
+                        "00:00",
+                    ))
+                }
+                None => Ok(None),
+            }
+        };
+    let filter = store::AuditFilter {
+        actor: nonempty(actor_filter),
+        action: nonempty(action),
+        target: nonempty(target),
+        from: date(from, domain::error::Field::From)?,
+        to: date(to, domain::error::Field::To)?.map(|t| t + chrono::Duration::days(1)),
+    };
+    c.state.audit_page(&actor, &filter, c.lang).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_outbox_page() -> Result<OutboxPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    c.state.outbox_page(&actor, c.lang).await
+}

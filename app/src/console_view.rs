@@ -1,0 +1,235 @@
+//! What the managers' console pages show, already in the reader's language.
+//! Built on the server (`console.rs`), sent to the browser by the server
+//! functions in `console_api.rs`.
+
+use serde::{Deserialize, Serialize};
+
+/// A one-time message after a form post.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flash {
+    pub ok: bool,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The signed-in member, for the console's header.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Me {
+    pub name: String,
+    pub role: String,
+    pub is_admin: bool,
+}
+
+/// `/console`: facilities in scope and the requests waiting for a decision.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConsoleHome {
+    pub me: Me,
+    pub facilities: Vec<Choice>,
+    pub pending: Vec<BookingLine>,
+    pub flash: Option<Flash>,
+}
+
+/// A booking in a list (no contact details).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingLine {
+    pub id: i64,
+    pub reference: String,
+    pub facility: String,
+    pub unit: String,
+    pub when: String,
+    pub status: String,
+    pub status_label: String,
+    /// For pending requests: until when the hold lasts.
+    pub expires: Option<String>,
+    pub purpose: String,
+    pub attendees: u32,
+}
+
+/// `/console/facilities/{id}`: units × hours (a day) or units × days (a week).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    pub me: Me,
+    pub facility_id: i64,
+    pub facility: String,
+    pub title: String,
+    pub week: bool,
+    pub date: String,
+    pub prev: String,
+    pub next: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<TimelineRow>,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineRow {
+    pub unit: String,
+    pub cells: Vec<Vec<TimelineEntry>>,
+}
+
+/// One booking, request, block or closure shown in a cell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// `confirmed`, `pending`, `block` or `closed` (for styling; the label
+    /// says the same in words).
+    pub kind: String,
+    pub label: String,
+    pub href: Option<String>,
+}
+
+/// `/console/bookings/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffBooking {
+    pub me: Me,
+    pub line: BookingLine,
+    pub facility_id: i64,
+    pub block: bool,
+    pub resident_label: String,
+    pub fee: String,
+    pub paid: Option<String>,
+    pub usage: Option<String>,
+    pub proxy_by: Option<String>,
+    pub override_reason: Option<String>,
+    pub status_reason: Option<String>,
+    pub no_shows: u64,
+    /// Present only when asked for (and then written to the audit log).
+    pub contact: Option<ContactDetails>,
+    pub can_approve: bool,
+    pub can_cancel: bool,
+    pub can_mark: bool,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactDetails {
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+}
+
+/// `/console/facilities/{id}/block`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockPage {
+    pub me: Option<Me>,
+    pub facility_id: i64,
+    pub facility: String,
+    pub units: Vec<Choice>,
+    pub values: BlockValues,
+    /// Bookings the block would collide with, each needing a decision.
+    pub collisions: Vec<BookingLine>,
+    pub flash: Option<Flash>,
+}
+
+/// The block form's answers, kept while decisions are made.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockValues {
+    pub unit: String,
+    pub date: String,
+    pub from: String,
+    pub to: String,
+    pub reason: String,
+}
+
+/// `/console/staff` (admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffPage {
+    pub me: Me,
+    pub accounts: Vec<StaffRow>,
+    pub facilities: Vec<Choice>,
+    pub departments: Vec<Choice>,
+    /// Shown once after creating an account with a second factor.
+    pub created: Option<CreatedAccount>,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffRow {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub scope: String,
+    pub active: bool,
+    pub totp: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedAccount {
+    pub email: String,
+    pub totp_secret: Option<String>,
+    pub totp_url: Option<String>,
+}
+
+/// `/console/audit` (admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub me: Me,
+    pub entries: Vec<AuditLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditLine {
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: String,
+    pub after: String,
+}
+
+/// `/console/outbox` (admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxPage {
+    pub me: Me,
+    pub mails: Vec<OutboxLine>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxLine {
+    pub created: String,
+    pub to: String,
+    pub subject: String,
+    pub sent: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The sign-in pages.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginPage {
+    pub email: String,
+    pub error: Option<String>,
+    pub signed_out: bool,
+}
+
+/// A staff role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    FacilityManager,
+    CounterStaff,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "facility_manager" => Some(Role::FacilityManager),
+            "counter_staff" => Some(Role::CounterStaff),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::FacilityManager => "facility_manager",
+            Role::CounterStaff => "counter_staff",
+        }
+    }
+}

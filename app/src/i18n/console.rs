@@ -1,0 +1,722 @@
+//! Strings of sign-in, the managers' console and the e-mails to residents.
+//! One typed table per language, as everywhere in `i18n`.
+
+use domain::view::Lang;
+
+use crate::console_view::Role;
+use crate::error::AuthError;
+
+pub struct ConsoleTexts {
+    pub nav_console: &'static str,
+    pub console_title: &'static str,
+    pub signed_in_as: fn(&str, &str) -> String,
+    pub sign_out: &'static str,
+    pub login_title: &'static str,
+    pub login_lead: &'static str,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub login_button: &'static str,
+    pub signed_out: &'static str,
+    pub password_changed: &'static str,
+    pub code_title: &'static str,
+    pub code_lead: &'static str,
+    pub code_label: &'static str,
+    pub code_button: &'static str,
+    pub sign_in_link: &'static str,
+    pub facilities_heading: &'static str,
+    pub pending_heading: &'static str,
+    pub no_pending: &'static str,
+    pub expires: &'static str,
+    pub open: &'static str,
+    pub reference: &'static str,
+    pub facility: &'static str,
+    pub unit: &'static str,
+    pub when: &'static str,
+    pub status: &'static str,
+    pub purpose: &'static str,
+    pub attendees: &'static str,
+    pub timeline_title: fn(&str, &str, bool) -> String,
+    pub day_view: &'static str,
+    pub week_view: &'static str,
+    pub previous: &'static str,
+    pub next: &'static str,
+    pub go: &'static str,
+    pub date: &'static str,
+    pub print: &'static str,
+    pub block_link: &'static str,
+    pub proxy_link: &'static str,
+    pub export_heading: &'static str,
+    pub export_button: &'static str,
+    pub from: &'static str,
+    pub to: &'static str,
+    pub timeline_caption: &'static str,
+    pub booking_title: fn(&str) -> String,
+    pub resident: &'static str,
+    pub fee: &'static str,
+    pub paid: &'static str,
+    pub not_paid: &'static str,
+    pub usage: &'static str,
+    pub proxy_by: &'static str,
+    pub override_reason: &'static str,
+    pub status_reason: &'static str,
+    pub no_shows: &'static str,
+    pub contact_heading: &'static str,
+    pub show_contact: &'static str,
+    pub contact_logged: &'static str,
+    pub name: &'static str,
+    pub name_kana: &'static str,
+    pub phone: &'static str,
+    pub approve: &'static str,
+    pub reject: &'static str,
+    pub cancel: &'static str,
+    pub reason: &'static str,
+    pub reason_hint: &'static str,
+    pub mark_used: &'static str,
+    pub mark_no_show: &'static str,
+    pub clear_usage: &'static str,
+    pub mark_paid: &'static str,
+    pub clear_paid: &'static str,
+    pub decide_heading: &'static str,
+    pub record_heading: &'static str,
+    pub saved: &'static str,
+    pub block_title: &'static str,
+    pub block_lead: &'static str,
+    pub start_time: &'static str,
+    pub end_time: &'static str,
+    pub check_button: &'static str,
+    pub collisions_heading: fn(usize) -> String,
+    pub collisions_lead: &'static str,
+    pub decision_cancel: &'static str,
+    pub decision_keep: &'static str,
+    pub save_block: &'static str,
+    pub block_saved: fn(&str) -> String,
+    pub block_changed: &'static str,
+    pub staff_title: &'static str,
+    pub staff_list: &'static str,
+    pub role: &'static str,
+    pub scope: &'static str,
+    pub active: &'static str,
+    pub inactive: &'static str,
+    pub second_factor: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub deactivate: &'static str,
+    pub reactivate: &'static str,
+    pub new_account: &'static str,
+    pub display_name: &'static str,
+    pub initial_password: &'static str,
+    pub password_hint: &'static str,
+    pub require_totp: &'static str,
+    pub scope_facilities: &'static str,
+    pub scope_departments: &'static str,
+    pub create_button: &'static str,
+    pub account_created: fn(&str) -> String,
+    pub totp_once: &'static str,
+    pub totp_secret: &'static str,
+    pub whole_town: &'static str,
+    pub audit_title: &'static str,
+    pub audit_actor: &'static str,
+    pub audit_action: &'static str,
+    pub audit_target: &'static str,
+    pub audit_at: &'static str,
+    pub audit_before: &'static str,
+    pub audit_after: &'static str,
+    pub filter_button: &'static str,
+    pub no_entries: &'static str,
+    pub outbox_title: &'static str,
+    pub outbox_lead: &'static str,
+    pub mail_to: &'static str,
+    pub mail_subject: &'static str,
+    pub mail_created: &'static str,
+    pub mail_sent: &'static str,
+    pub mail_waiting: &'static str,
+    pub account_title: &'static str,
+    pub current_password: &'static str,
+    pub new_password: &'static str,
+    pub change_password: &'static str,
+    pub change_password_note: &'static str,
+    pub console_nav: &'static str,
+    pub nav_home: &'static str,
+    pub nav_staff: &'static str,
+    pub nav_audit: &'static str,
+    pub nav_outbox: &'static str,
+    pub nav_account: &'static str,
+}
+
+pub static JA: ConsoleTexts = ConsoleTexts {
+    nav_console: "職員用",
+    console_title: "管理画面",
+    signed_in_as: |name, role| format!("{name}（{role}）としてログイン中"),
+    sign_out: "ログアウト",
+    login_title: "職員ログイン",
+    login_lead: "町から発行されたメールアドレスとパスワードを入力してください。",
+    email: "メールアドレス",
+    password: "パスワード",
+    login_button: "ログイン",
+    signed_out: "ログアウトしました。",
+    password_changed: "パスワードを変更しました。すべての端末でログアウトしたので、新しいパスワードでログインしてください。",
+    code_title: "確認コードの入力",
+    code_lead: "認証アプリに表示されている6桁の確認コードを入力してください。",
+    code_label: "確認コード（6桁）",
+    code_button: "確認",
+    sign_in_link: "ログイン画面へ",
+    facilities_heading: "担当施設",
+    pending_heading: "承認待ちの仮予約",
+    no_pending: "承認待ちの仮予約はありません。",
+    expires: "仮押さえの期限",
+    open: "詳細",
+    reference: "受付番号",
+    facility: "施設",
+    unit: "部屋・区画",
+    when: "日時",
+    status: "状態",
+    purpose: "利用目的",
+    attendees: "人数",
+    timeline_title: |facility, date, week| {
+        if week {
+            format!("{facility} {date}からの1週間")
+        } else {
+            format!("{facility} {date}")
+        }
+    },
+    day_view: "日表示",
+    week_view: "週表示",
+    previous: "前へ",
+    next: "次へ",
+    go: "表示",
+    date: "日付",
+    print: "印刷",
+    block_link: "使用停止・行政利用を登録",
+    proxy_link: "代行予約（電話・窓口）",
+    export_heading: "予約一覧のダウンロード（CSV）",
+    export_button: "CSVをダウンロード",
+    from: "開始日",
+    to: "終了日",
+    timeline_caption: "部屋・区画ごとの予約状況。各欄に状態を文字で示します。",
+    booking_title: |r| format!("予約 {r}"),
+    resident: "町内・町外",
+    fee: "使用料",
+    paid: "収納",
+    not_paid: "未収納",
+    usage: "利用状況",
+    proxy_by: "代行予約した職員",
+    override_reason: "受付期間外とした理由",
+    status_reason: "取消・不承認の理由",
+    no_shows: "この利用者の不来場回数",
+    contact_heading: "連絡先",
+    show_contact: "連絡先を表示（閲覧は記録されます）",
+    contact_logged: "この閲覧は監査ログに記録されました。",
+    name: "氏名",
+    name_kana: "ふりがな",
+    phone: "電話番号",
+    approve: "承認する（本予約）",
+    reject: "不承認にする",
+    cancel: "取り消す",
+    reason: "理由",
+    reason_hint: "利用者へのメールに記載されます（500字以内）。",
+    mark_used: "利用済にする",
+    mark_no_show: "不来場にする",
+    clear_usage: "利用状況を消す",
+    mark_paid: "収納済にする",
+    clear_paid: "収納を取り消す",
+    decide_heading: "承認・取消",
+    record_heading: "利用と収納の記録",
+    saved: "保存しました。",
+    block_title: "使用停止・行政利用の登録",
+    block_lead: "点検や町の行事で使う時間を押さえます。重なる予約があれば、保存の前に1件ずつ扱いを決めます。",
+    start_time: "開始時刻",
+    end_time: "終了時刻",
+    check_button: "重なる予約を確認",
+    collisions_heading: |n| format!("重なる予約が{n}件あります"),
+    collisions_lead: "それぞれ「取り消して利用者に知らせる」か「残す」かを選んでください。残した予約の時間は停止に含めません。",
+    decision_cancel: "取り消して利用者に知らせる",
+    decision_keep: "残す",
+    save_block: "登録する",
+    block_saved: |r| format!("登録しました（受付番号 {r}）。"),
+    block_changed: "確認の後に新しい予約が入りました。もう一度それぞれの扱いを選んでください。",
+    staff_title: "職員アカウント",
+    staff_list: "登録済みの職員",
+    role: "役割",
+    scope: "担当",
+    active: "有効",
+    inactive: "停止中",
+    second_factor: "2段階認証",
+    yes: "あり",
+    no: "なし",
+    deactivate: "停止する",
+    reactivate: "再開する",
+    new_account: "職員アカウントの作成",
+    display_name: "表示名",
+    initial_password: "初期パスワード",
+    password_hint: "10文字以上128文字以内。",
+    require_totp: "2段階認証を使う（管理者は必ず使います）",
+    scope_facilities: "担当施設（施設管理者）",
+    scope_departments: "担当課（窓口職員）",
+    create_button: "作成する",
+    account_created: |e| format!("{e} のアカウントを作成しました。"),
+    totp_once: "この確認コード用の秘密鍵は今だけ表示されます。本人の認証アプリに登録してください。",
+    totp_secret: "秘密鍵",
+    whole_town: "町全体",
+    audit_title: "監査ログ",
+    audit_actor: "操作した人",
+    audit_action: "操作",
+    audit_target: "対象",
+    audit_at: "日時",
+    audit_before: "変更前",
+    audit_after: "変更後",
+    filter_button: "絞り込む",
+    no_entries: "該当する記録はありません。",
+    outbox_title: "送信メール",
+    outbox_lead: "送信済みのメールと、メールサーバー未設定などで送信待ちのメールです。",
+    mail_to: "宛先",
+    mail_subject: "件名",
+    mail_created: "作成日時",
+    mail_sent: "送信",
+    mail_waiting: "送信待ち",
+    account_title: "自分のアカウント",
+    current_password: "現在のパスワード",
+    new_password: "新しいパスワード",
+    change_password: "パスワードを変更",
+    change_password_note: "変更すると、すべての端末でログアウトします。",
+    console_nav: "管理メニュー",
+    nav_home: "管理トップ",
+    nav_staff: "職員",
+    nav_audit: "監査ログ",
+    nav_outbox: "送信メール",
+    nav_account: "アカウント",
+};
+
+pub static EN: ConsoleTexts = ConsoleTexts {
+    nav_console: "Staff",
+    console_title: "Console",
+    signed_in_as: |name, role| format!("Signed in as {name} ({role})"),
+    sign_out: "Sign out",
+    login_title: "Staff sign-in",
+    login_lead: "Enter the e-mail address and password the town gave you.",
+    email: "E-mail address",
+    password: "Password",
+    login_button: "Sign in",
+    signed_out: "You have signed out.",
+    password_changed: "Your password was changed and every device was signed out. Please sign in with the new password.",
+    code_title: "Enter your code",
+    code_lead: "Enter the 6-digit code shown in your authenticator app.",
+    code_label: "Code (6 digits)",
+    code_button: "Confirm",
+    sign_in_link: "Go to sign-in",
+    facilities_heading: "Your facilities",
+    pending_heading: "Requests waiting for approval",
+    no_pending: "No requests are waiting.",
+    expires: "Held until",
+    open: "Details",
+    reference: "Reference",
+    facility: "Facility",
+    unit: "Room or area",
+    when: "Date and time",
+    status: "Status",
+    purpose: "Purpose",
+    attendees: "People",
+    timeline_title: |facility, date, week| {
+        if week {
+            format!("{facility}: week from {date}")
+        } else {
+            format!("{facility}: {date}")
+        }
+    },
+    day_view: "Day",
+    week_view: "Week",
+    previous: "Previous",
+    next: "Next",
+    go: "Show",
+    date: "Date",
+    print: "Print",
+    block_link: "Block time (maintenance, town use)",
+    proxy_link: "Book for a resident (phone, counter)",
+    export_heading: "Download bookings (CSV)",
+    export_button: "Download CSV",
+    from: "From",
+    to: "To",
+    timeline_caption: "Bookings per room or area. Each cell says its status in words.",
+    booking_title: |r| format!("Booking {r}"),
+    resident: "Resident or not",
+    fee: "Fee",
+    paid: "Payment",
+    not_paid: "Not received",
+    usage: "Use",
+    proxy_by: "Booked on the resident's behalf by",
+    override_reason: "Why outside the booking window",
+    status_reason: "Reason for cancelling or rejecting",
+    no_shows: "No-shows by this resident",
+    contact_heading: "Contact details",
+    show_contact: "Show contact details (this is logged)",
+    contact_logged: "This look was written to the audit log.",
+    name: "Name",
+    name_kana: "Furigana",
+    phone: "Phone",
+    approve: "Approve",
+    reject: "Reject",
+    cancel: "Cancel booking",
+    reason: "Reason",
+    reason_hint: "The resident's e-mail includes it (up to 500 characters).",
+    mark_used: "Mark used",
+    mark_no_show: "Mark no-show",
+    clear_usage: "Clear use",
+    mark_paid: "Mark fee received",
+    clear_paid: "Undo fee received",
+    decide_heading: "Approve or cancel",
+    record_heading: "Use and payment",
+    saved: "Saved.",
+    block_title: "Block time",
+    block_lead: "Keep time for maintenance or the town's own events. Any bookings in that time are listed first, and you decide on each before saving.",
+    start_time: "Start time",
+    end_time: "End time",
+    check_button: "Check for bookings",
+    collisions_heading: |n| {
+        if n == 1 {
+            "1 booking is in that time".to_owned()
+        } else {
+            format!("{n} bookings are in that time")
+        }
+    },
+    collisions_lead: "For each, choose to cancel it (the resident is told) or keep it. Kept bookings keep their time; the block takes the rest.",
+    decision_cancel: "Cancel and tell the resident",
+    decision_keep: "Keep",
+    save_block: "Save the block",
+    block_saved: |r| format!("Saved (reference {r})."),
+    block_changed: "New bookings arrived after the check. Please decide on each again.",
+    staff_title: "Staff accounts",
+    staff_list: "Staff",
+    role: "Role",
+    scope: "Scope",
+    active: "Active",
+    inactive: "Deactivated",
+    second_factor: "Second factor",
+    yes: "Yes",
+    no: "No",
+    deactivate: "Deactivate",
+    reactivate: "Reactivate",
+    new_account: "Create a staff account",
+    display_name: "Display name",
+    initial_password: "Initial password",
+    password_hint: "10 to 128 characters.",
+    require_totp: "Use a second factor (always on for administrators)",
+    scope_facilities: "Facilities (facility managers)",
+    scope_departments: "Departments (counter staff)",
+    create_button: "Create",
+    account_created: |e| format!("Account {e} created."),
+    totp_once: "This authenticator secret is shown only now. Add it to the person's authenticator app.",
+    totp_secret: "Secret",
+    whole_town: "Whole town",
+    audit_title: "Audit log",
+    audit_actor: "Who",
+    audit_action: "Action",
+    audit_target: "Target",
+    audit_at: "When",
+    audit_before: "Before",
+    audit_after: "After",
+    filter_button: "Filter",
+    no_entries: "No entries match.",
+    outbox_title: "Outgoing mail",
+    outbox_lead: "Mail sent, and mail waiting because no mail server is set up or it refused.",
+    mail_to: "To",
+    mail_subject: "Subject",
+    mail_created: "Created",
+    mail_sent: "Sent",
+    mail_waiting: "Waiting",
+    account_title: "Your account",
+    current_password: "Current password",
+    new_password: "New password",
+    change_password: "Change password",
+    change_password_note: "Changing it signs you out on every device.",
+    console_nav: "Console menu",
+    nav_home: "Console home",
+    nav_staff: "Staff",
+    nav_audit: "Audit log",
+    nav_outbox: "Mail",
+    nav_account: "Account",
+};
+
+pub fn texts(lang: Lang) -> &'static ConsoleTexts {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+pub fn auth_message(lang: Lang, e: AuthError) -> &'static str {
+    match (lang, e) {
+        (Lang::Ja, AuthError::SignInRequired) => {
+            "ログインが必要です。一定時間操作がなかった場合もログアウトします。もう一度ログインしてください。"
+        }
+        (Lang::En, AuthError::SignInRequired) => {
+            "Please sign in. Sessions also end after a period without activity."
+        }
+        (Lang::Ja, AuthError::Forbidden) => {
+            "この操作や情報は、あなたの役割・担当範囲では使えません。担当の職員か管理者に相談してください。"
+        }
+        (Lang::En, AuthError::Forbidden) => {
+            "Your role and scope do not allow this. Please ask the responsible staff member or an administrator."
+        }
+        (Lang::Ja, AuthError::BadCredentials) => {
+            "メールアドレスかパスワードが違います。確かめてもう一度入力してください。"
+        }
+        (Lang::En, AuthError::BadCredentials) => {
+            "The e-mail address or password is wrong. Please check both and try again."
+        }
+        (Lang::Ja, AuthError::BadCode) => {
+            "確認コードが違うか、期限が切れています。認証アプリの最新のコードを入力してください。"
+        }
+        (Lang::En, AuthError::BadCode) => {
+            "The code is wrong or has expired. Please enter the current code from your authenticator app."
+        }
+        (Lang::Ja, AuthError::Throttled) => {
+            "試行回数が多すぎます。数分待ってからもう一度お試しください。"
+        }
+        (Lang::En, AuthError::Throttled) => {
+            "Too many attempts. Please wait a few minutes and try again."
+        }
+        (Lang::Ja, AuthError::WeakPassword) => "パスワードは10文字以上128文字以内にしてください。",
+        (Lang::En, AuthError::WeakPassword) => "The password must be 10 to 128 characters long.",
+        (Lang::Ja, AuthError::EmailTaken) => {
+            "このメールアドレスのアカウントは既にあります。別のアドレスを使ってください。"
+        }
+        (Lang::En, AuthError::EmailTaken) => {
+            "An account with this e-mail address exists. Please use another address."
+        }
+        (Lang::Ja, AuthError::WrongCurrentPassword) => {
+            "現在のパスワードが違います。確かめてもう一度入力してください。"
+        }
+        (Lang::En, AuthError::WrongCurrentPassword) => {
+            "The current password is wrong. Please check it and try again."
+        }
+        (Lang::Ja, AuthError::CrossSite) => {
+            "別のサイトから送られた操作は受け付けません。このサイトのページを開き直して、もう一度操作してください。"
+        }
+        (Lang::En, AuthError::CrossSite) => {
+            "Requests sent from another site are refused. Please open this site's page again and retry."
+        }
+    }
+}
+
+pub fn role_label(lang: Lang, role: Role) -> &'static str {
+    match (lang, role) {
+        (Lang::Ja, Role::Admin) => "管理者",
+        (Lang::Ja, Role::FacilityManager) => "施設管理者",
+        (Lang::Ja, Role::CounterStaff) => "窓口職員",
+        (Lang::En, Role::Admin) => "Administrator",
+        (Lang::En, Role::FacilityManager) => "Facility manager",
+        (Lang::En, Role::CounterStaff) => "Counter staff",
+    }
+}
+
+/// Booking states and marks as staff see them, in words.
+pub fn status_label(lang: Lang, status: &str) -> &'static str {
+    match (lang, status) {
+        (Lang::Ja, "pending") => "仮予約",
+        (Lang::Ja, "confirmed") => "予約",
+        (Lang::Ja, "cancelled") => "取消",
+        (Lang::Ja, "rejected") => "不承認",
+        (Lang::Ja, "expired") => "期限切れ",
+        (Lang::Ja, "block") => "使用停止",
+        (Lang::Ja, "closed") => "休館",
+        (Lang::Ja, "used") => "利用済",
+        (Lang::Ja, "no_show") => "不来場",
+        (Lang::En, "pending") => "Request",
+        (Lang::En, "confirmed") => "Booked",
+        (Lang::En, "cancelled") => "Cancelled",
+        (Lang::En, "rejected") => "Rejected",
+        (Lang::En, "expired") => "Expired",
+        (Lang::En, "block") => "Blocked",
+        (Lang::En, "closed") => "Closed",
+        (Lang::En, "used") => "Used",
+        (Lang::En, "no_show") => "No-show",
+        _ => "—",
+    }
+}
+
+pub fn csv_header(lang: Lang) -> [&'static str; 16] {
+    match lang {
+        Lang::Ja => [
+            "受付番号",
+            "部屋・区画",
+            "開始",
+            "終了",
+            "状態",
+            "氏名",
+            "ふりがな",
+            "電話番号",
+            "メールアドレス",
+            "利用目的",
+            "人数",
+            "町内・町外",
+            "使用料（円）",
+            "収納日時",
+            "利用状況",
+            "代行予約",
+        ],
+        Lang::En => [
+            "Reference",
+            "Room or area",
+            "Start",
+            "End",
+            "Status",
+            "Name",
+            "Furigana",
+            "Phone",
+            "E-mail",
+            "Purpose",
+            "People",
+            "Resident",
+            "Fee (yen)",
+            "Fee received",
+            "Use",
+            "Booked by staff",
+        ],
+    }
+}
+
+/// Why a resident gets a mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MailEvent {
+    Confirmed,
+    Requested,
+    Approved,
+    Rejected,
+    CancelledByStaff,
+    Cancelled,
+}
+
+/// The booking as a mail describes it, in one language.
+pub struct MailPart {
+    pub facility: String,
+    pub unit: String,
+    pub when: String,
+    pub status: String,
+    pub phone: String,
+}
+
+fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
+    match (lang, e) {
+        (Lang::Ja, MailEvent::Confirmed) => ("予約を受け付けました", "次の予約を受け付けました。"),
+        (Lang::Ja, MailEvent::Requested) => (
+            "仮予約を受け付けました",
+            "次の仮予約を受け付けました。施設の承認をお待ちください。",
+        ),
+        (Lang::Ja, MailEvent::Approved) => (
+            "予約が承認されました",
+            "次の仮予約が承認され、本予約になりました。",
+        ),
+        (Lang::Ja, MailEvent::Rejected) => (
+            "仮予約は承認されませんでした",
+            "申し訳ありません。次の仮予約は承認されませんでした。",
+        ),
+        (Lang::Ja, MailEvent::CancelledByStaff) => (
+            "予約を取り消しました（施設より）",
+            "施設の都合により、次の予約を取り消しました。",
+        ),
+        (Lang::Ja, MailEvent::Cancelled) => {
+            ("予約を取り消しました", "次の予約の取消を受け付けました。")
+        }
+        (Lang::En, MailEvent::Confirmed) => {
+            ("Booking confirmed", "Your booking below is confirmed.")
+        }
+        (Lang::En, MailEvent::Requested) => (
+            "Request received",
+            "We received your request below. The facility will approve it or not.",
+        ),
+        (Lang::En, MailEvent::Approved) => (
+            "Booking approved",
+            "Your request below was approved and is now a confirmed booking.",
+        ),
+        (Lang::En, MailEvent::Rejected) => (
+            "Request not approved",
+            "We are sorry: your request below was not approved.",
+        ),
+        (Lang::En, MailEvent::CancelledByStaff) => (
+            "Booking cancelled by the facility",
+            "The facility had to cancel your booking below.",
+        ),
+        (Lang::En, MailEvent::Cancelled) => (
+            "Booking cancelled",
+            "Your booking below is cancelled as you asked.",
+        ),
+    }
+}
+
+/// Subject and body: Japanese first, then English.
+pub fn mail(
+    event: MailEvent,
+    reference: &str,
+    name: &str,
+    reason: Option<&str>,
+    ja: &MailPart,
+    en: &MailPart,
+) -> (String, String) {
+    let (ja_subject, ja_lead) = event_text(Lang::Ja, event);
+    let (en_subject, en_lead) = event_text(Lang::En, event);
+    let subject = format!("{ja_subject} / {en_subject} ({reference})");
+    let show_reason = matches!(event, MailEvent::Rejected | MailEvent::CancelledByStaff);
+    let reason_ja = reason
+        .filter(|_| show_reason)
+        .map(|r| format!("理由：{r}\n"))
+        .unwrap_or_default();
+    let reason_en = reason
+        .filter(|_| show_reason)
+        .map(|r| format!("Reason: {r}\n"))
+        .unwrap_or_default();
+    let body = format!(
+        "{name} 様\n\n{ja_lead}\n\n受付番号：{reference}\n施設：{}\n部屋・区画：{}\n日時：{}\n状態：{}\n{reason_ja}\n予約の確認・取消は「予約の確認」から、受付番号とメールアドレスで行えます。\nお問い合わせ：{}\n\n----- English -----\n\nDear {name},\n\n{en_lead}\n\nReference: {reference}\nFacility: {}\nRoom or area: {}\nDate and time: {}\nStatus: {}\n{reason_en}\nYou can see or cancel it under \"My booking\" with the reference and your e-mail address.\nQuestions: {}\n",
+        ja.facility,
+        ja.unit,
+        ja.when,
+        ja.status,
+        ja.phone,
+        en.facility,
+        en.unit,
+        en.when,
+        en.status,
+        en.phone,
+    );
+    (subject, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_are_japanese_first_then_english() {
+        let part = |f: &str| MailPart {
+            facility: f.into(),
+            unit: "会議室1".into(),
+            when: "12月7日 13:00–17:00".into(),
+            status: "予約".into(),
+            phone: "0123-45-6789".into(),
+        };
+        let (subject, body) = mail(
+            MailEvent::Rejected,
+            "K7MQ2XAB",
+            "山田 花子",
+            Some("点検のため"),
+            &part("町民センター"),
+            &part("Community Centre"),
+        );
+        assert_eq!(
+            subject,
+            "仮予約は承認されませんでした / Request not approved (K7MQ2XAB)"
+        );
+        let ja = body.find("受付番号：K7MQ2XAB").unwrap();
+        let en = body.find("Reference: K7MQ2XAB").unwrap();
+        assert!(ja < en);
+        assert!(body.contains("理由：点検のため") && body.contains("Reason: 点検のため"));
+        // Reasons are only for refusals and cancellations by the facility.
+        let (_, body) = mail(
+            MailEvent::Approved,
+            "K7MQ2XAB",
+            "山田 花子",
+            Some("x"),
+            &part("a"),
+            &part("b"),
+        );
+        assert!(!body.contains("理由"));
+    }
+}

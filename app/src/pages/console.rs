@@ -1,0 +1,727 @@
+//! Sign-in and the managers' console. Server-rendered forms posting to the
+//! server functions in `console_api.rs`; status is always said in words.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::components::{ErrorView, Loading};
+use crate::console_api::*;
+use crate::console_view::*;
+use crate::error::{AppError, AuthError};
+use crate::i18n::console::{ConsoleTexts, texts};
+use crate::lang::use_lang;
+
+fn ct() -> &'static ConsoleTexts {
+    texts(use_lang())
+}
+
+/// Like `components::loaded`, but a missing sign-in offers the sign-in page.
+fn console_loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => {
+                            let login = matches!(error, AppError::Auth(AuthError::SignInRequired));
+                            view! {
+                                <ErrorView error/>
+                                {login.then(|| view! { <p><a class="button button-primary" href="/console/login">{ct().sign_in_link}</a></p> })}
+                            }
+                            .into_any()
+                        }
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FlashView(flash: Option<Flash>) -> impl IntoView {
+    flash.map(|f| {
+        if f.ok {
+            view! { <p class="notice notice-ok" role="status">{f.text}</p> }.into_any()
+        } else {
+            view! { <p class="notice notice-error" role="alert">{f.text}</p> }.into_any()
+        }
+    })
+}
+
+/// The console's own menu and who is signed in.
+#[component]
+fn ConsoleBar(me: Me) -> impl IntoView {
+    let t = ct();
+    let logout = ServerAction::<Logout>::new();
+    view! {
+        <nav class="console-bar no-print" aria-label=t.console_nav>
+            <ul>
+                <li><a href="/console">{t.nav_home}</a></li>
+                {me.is_admin.then(|| view! {
+                    <li><a href="/console/staff">{t.nav_staff}</a></li>
+                    <li><a href="/console/audit">{t.nav_audit}</a></li>
+                    <li><a href="/console/outbox">{t.nav_outbox}</a></li>
+                })}
+                <li><a href="/console/account">{t.nav_account}</a></li>
+            </ul>
+            <p>{(t.signed_in_as)(&me.name, &me.role)}</p>
+            <ActionForm action=logout>
+                <button type="submit" class="button">{t.sign_out}</button>
+            </ActionForm>
+        </nav>
+    }
+}
+
+/// `/console/login`.
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("retry"), |_| get_login_page());
+    let signed_out = move || query.read_untracked().get("signed_out").is_some();
+    let changed = move || query.read_untracked().get("changed").is_some();
+    crate::components::loaded(data, false, move |page: crate::console_view::LoginPage| {
+        let t = ct();
+        let login = ServerAction::<Login>::new();
+        let invalid = page.error.is_some().then_some("true");
+        view! {
+            <Title text=t.login_title/>
+            <h1>{t.login_title}</h1>
+            {signed_out().then(|| view! { <p class="notice notice-ok" role="status">{t.signed_out}</p> })}
+            {changed().then(|| view! { <p class="notice notice-ok" role="status">{t.password_changed}</p> })}
+            {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert" id="login-error">{e}</p> })}
+            <p class="lead">{t.login_lead}</p>
+            <ActionForm action=login>
+                <div class="field">
+                    <label for="l-email">{t.email}</label>
+                    <input id="l-email" name="email" type="email" autocomplete="username" required
+                        value=page.email aria-invalid=invalid/>
+                </div>
+                <div class="field">
+                    <label for="l-password">{t.password}</label>
+                    <input id="l-password" name="password" type="password" autocomplete="current-password" required aria-invalid=invalid/>
+                </div>
+                <p><button type="submit" class="button button-primary">{t.login_button}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
+/// `/console/login/code`: the TOTP step.
+#[component]
+pub fn CodePage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("retry"), |_| get_code_page());
+    crate::components::loaded(data, false, |page: crate::console_view::LoginPage| {
+        let t = ct();
+        let code = ServerAction::<LoginCode>::new();
+        let invalid = page.error.is_some().then_some("true");
+        view! {
+            <Title text=t.code_title/>
+            <h1>{t.code_title}</h1>
+            {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+            <p class="lead">{t.code_lead}</p>
+            <ActionForm action=code>
+                <div class="field">
+                    <label for="l-code">{t.code_label}</label>
+                    <input id="l-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                        pattern="[0-9 ]{6,7}" required aria-invalid=invalid/>
+                </div>
+                <p><button type="submit" class="button button-primary">{t.code_button}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
+#[component]
+fn Lines(lines: Vec<BookingLine>, #[prop(optional)] pending: bool) -> impl IntoView {
+    let t = ct();
+    view! {
+        <div class="table-scroll">
+            <table class="list">
+                <thead>
+                    <tr>
+                        <th scope="col">{t.reference}</th>
+                        <th scope="col">{t.facility}</th>
+                        <th scope="col">{t.unit}</th>
+                        <th scope="col">{t.when}</th>
+                        <th scope="col">{t.status}</th>
+                        {pending.then(|| view! { <th scope="col">{t.expires}</th> })}
+                        <th scope="col">{t.attendees}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|l| view! {
+                        <tr>
+                            <td><a href=format!("/console/bookings/{}", l.id)>{l.reference.clone()}</a></td>
+                            <td>{l.facility.clone()}</td>
+                            <td>{l.unit.clone()}</td>
+                            <td>{l.when.clone()}</td>
+                            <td><span class=format!("tag tag-{}", l.status)>{l.status_label.clone()}</span></td>
+                            {pending.then(|| view! { <td>{l.expires.clone().unwrap_or_default()}</td> })}
+                            <td>{l.attendees}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+/// `/console`.
+#[component]
+pub fn ConsoleHomePage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_console_home());
+    console_loaded(data, |home: ConsoleHome| {
+        let t = ct();
+        let none = home.pending.is_empty();
+        view! {
+            <Title text=t.console_title/>
+            <ConsoleBar me=home.me.clone()/>
+            <h1>{t.console_title}</h1>
+            <FlashView flash=home.flash.clone()/>
+            <h2>{t.facilities_heading}</h2>
+            <ul class="plain-list">
+                {home.facilities.iter().map(|f| view! {
+                    <li><a href=format!("/console/facilities/{}", f.id)>{f.name.clone()}</a></li>
+                }).collect_view()}
+            </ul>
+            <h2>{t.pending_heading}</h2>
+            {if none {
+                view! { <p>{t.no_pending}</p> }.into_any()
+            } else {
+                view! { <Lines lines=home.pending.clone() pending=true/> }.into_any()
+            }}
+        }
+    })
+}
+
+/// `/console/facilities/{id}?date=…&view=week`.
+#[component]
+pub fn TimelinePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("date"),
+                query.read().get("view"),
+            )
+        },
+        |(id, date, view)| get_timeline(id, date, view),
+    );
+    console_loaded(data, |tl: Timeline| {
+        let t = ct();
+        let base = format!("/console/facilities/{}", tl.facility_id);
+        let view_q = if tl.week { "&view=week" } else { "" };
+        let export_from = tl.date.clone();
+        view! {
+            <Title text=tl.title.clone()/>
+            <ConsoleBar me=tl.me.clone()/>
+            <h1>{tl.title.clone()}</h1>
+            <FlashView flash=tl.flash.clone()/>
+            <p class="actions no-print">
+                <a class="button" href=format!("{base}?date={}{view_q}", tl.prev)>{t.previous}</a>
+                <a class="button" href=format!("{base}?date={}{view_q}", tl.next)>{t.next}</a>
+                <a class="button" href=format!("{base}?date={}", tl.date) aria-current=(!tl.week).then_some("page")>{t.day_view}</a>
+                <a class="button" href=format!("{base}?date={}&view=week", tl.date) aria-current=tl.week.then_some("page")>{t.week_view}</a>
+            </p>
+            <form method="get" action=base.clone() class="inline-form no-print">
+                <label for="tl-date">{t.date}</label>
+                <input id="tl-date" name="date" type="date" value=tl.date.clone()/>
+                {tl.week.then(|| view! { <input type="hidden" name="view" value="week"/> })}
+                <button type="submit" class="button">{t.go}</button>
+            </form>
+            <div class="table-scroll">
+                <table class="timeline">
+                    <caption>{t.timeline_caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.unit}</th>
+                            {tl.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {tl.rows.iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{r.unit.clone()}</th>
+                                {r.cells.iter().map(|cell| view! {
+                                    <td>
+                                        {cell.iter().map(|e| {
+                                            let class = format!("tag tag-{}", e.kind);
+                                            match e.href.clone() {
+                                                Some(href) => view! { <a class=class href=href>{e.label.clone()}</a> }.into_any(),
+                                                None => view! { <span class=class>{e.label.clone()}</span> }.into_any(),
+                                            }
+                                        }).collect_view()}
+                                    </td>
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="actions no-print">
+                <a class="button" href=format!("{base}/block")>{t.block_link}</a>
+                <a class="button" href=format!("/facilities/{}", tl.facility_id)>{t.proxy_link}</a>
+                <button type="button" class="button" onclick="window.print()">{t.print}</button>
+            </p>
+            <section class="no-print">
+                <h2>{t.export_heading}</h2>
+                <form method="get" action=format!("{base}/bookings.csv") class="inline-form">
+                    <label for="ex-from">{t.from}</label>
+                    <input id="ex-from" name="from" type="date" value=export_from.clone() required/>
+                    <label for="ex-to">{t.to}</label>
+                    <input id="ex-to" name="to" type="date" value=export_from required/>
+                    <button type="submit" class="button">{t.export_button}</button>
+                </form>
+            </section>
+        }
+    })
+}
+
+/// `/console/bookings/{id}`.
+#[component]
+pub fn StaffBookingPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("contact"),
+                query.read().get("v"),
+            )
+        },
+        |(id, contact, _)| get_staff_booking(id, contact),
+    );
+    console_loaded(data, |b: StaffBooking| {
+        let t = ct();
+        let decide = ServerAction::<DecideBooking>::new();
+        let mark = ServerAction::<MarkBooking>::new();
+        let id = b.line.id.to_string();
+        let l = b.line.clone();
+        let title = (t.booking_title)(&l.reference);
+        let mark_id = id.clone();
+        let approve_id = id.clone();
+        let mark_button = move |what: &'static str, label: &'static str| {
+            let id = mark_id.clone();
+            view! {
+                <ActionForm action=mark attr:class="inline-form">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="what" value=what/>
+                    <button type="submit" class="button">{label}</button>
+                </ActionForm>
+            }
+        };
+        view! {
+            <Title text=title.clone()/>
+            <ConsoleBar me=b.me.clone()/>
+            <h1>{title}</h1>
+            <FlashView flash=b.flash.clone()/>
+            <dl class="summary">
+                <dt>{t.status}</dt><dd><span class=format!("tag tag-{}", l.status)>{l.status_label.clone()}</span></dd>
+                <dt>{t.facility}</dt><dd><a href=format!("/console/facilities/{}", b.facility_id)>{l.facility.clone()}</a></dd>
+                <dt>{t.unit}</dt><dd>{l.unit.clone()}</dd>
+                <dt>{t.when}</dt><dd>{l.when.clone()}</dd>
+                {l.expires.clone().map(|e| view! { <dt>{t.expires}</dt><dd>{e}</dd> })}
+                <dt>{t.purpose}</dt><dd>{l.purpose.clone()}</dd>
+                {(!b.block).then(|| view! {
+                    <dt>{t.attendees}</dt><dd>{l.attendees}</dd>
+                    <dt>{t.resident}</dt><dd>{b.resident_label.clone()}</dd>
+                    <dt>{t.fee}</dt><dd>{b.fee.clone()}</dd>
+                    <dt>{t.paid}</dt><dd>{b.paid.clone().unwrap_or_else(|| t.not_paid.to_owned())}</dd>
+                    <dt>{t.usage}</dt><dd>{b.usage.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                    <dt>{t.no_shows}</dt><dd>{b.no_shows}</dd>
+                })}
+                {b.proxy_by.clone().map(|p| view! { <dt>{t.proxy_by}</dt><dd>{p}</dd> })}
+                {b.override_reason.clone().map(|p| view! { <dt>{t.override_reason}</dt><dd>{p}</dd> })}
+                {b.status_reason.clone().map(|p| view! { <dt>{t.status_reason}</dt><dd>{p}</dd> })}
+            </dl>
+            {(!b.block).then(|| match b.contact.clone() {
+                Some(c) => view! {
+                    <section>
+                        <h2>{t.contact_heading}</h2>
+                        <p class="hint">{t.contact_logged}</p>
+                        <dl class="summary">
+                            <dt>{t.name}</dt><dd>{c.name}</dd>
+                            <dt>{t.name_kana}</dt><dd>{c.name_kana}</dd>
+                            <dt>{t.phone}</dt><dd>{c.phone}</dd>
+                            <dt>{t.email}</dt><dd>{c.email}</dd>
+                        </dl>
+                    </section>
+                }.into_any(),
+                None => view! {
+                    <p class="no-print"><a class="button" href=format!("/console/bookings/{}?contact=1", l.id)>{t.show_contact}</a></p>
+                }.into_any(),
+            })}
+            {(b.can_approve || b.can_cancel).then(|| view! {
+                <section class="no-print">
+                    <h2>{t.decide_heading}</h2>
+                    {b.can_approve.then(|| view! {
+                        <ActionForm action=decide>
+                            <input type="hidden" name="id" value=approve_id/>
+                            <input type="hidden" name="action" value="approve"/>
+                            <p><button type="submit" class="button button-primary">{t.approve}</button></p>
+                        </ActionForm>
+                    })}
+                    <ActionForm action=decide>
+                        <input type="hidden" name="id" value=id.clone()/>
+                        <div class="field">
+                            <label for="d-reason">{t.reason}</label>
+                            <p class="hint" id="d-reason-hint">{t.reason_hint}</p>
+                            <textarea id="d-reason" name="reason" rows="3" maxlength="500" aria-describedby="d-reason-hint"></textarea>
+                        </div>
+                        <p class="actions">
+                            {b.can_approve.then(|| view! { <button type="submit" name="action" value="reject" class="button button-danger">{t.reject}</button> })}
+                            <button type="submit" name="action" value="cancel" class="button button-danger">{t.cancel}</button>
+                        </p>
+                    </ActionForm>
+                </section>
+            })}
+            {b.can_mark.then(|| view! {
+                <section class="no-print">
+                    <h2>{t.record_heading}</h2>
+                    <div class="actions">
+                        {mark_button("used", t.mark_used)}
+                        {mark_button("no_show", t.mark_no_show)}
+                        {mark_button("usage_clear", t.clear_usage)}
+                        {mark_button("paid", t.mark_paid)}
+                        {mark_button("paid_clear", t.clear_paid)}
+                    </div>
+                </section>
+            })}
+        }
+    })
+}
+
+/// `/console/facilities/{id}/block`.
+#[component]
+pub fn BlockPageView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("decide"),
+            )
+        },
+        |(id, _)| get_block_page(id),
+    );
+    console_loaded(data, |p: BlockPage| {
+        let facility_for_save = p.facility_id.to_string();
+        let t = ct();
+        let check = ServerAction::<CheckBlock>::new();
+        let save = ServerAction::<SaveBlock>::new();
+        let v = p.values.clone();
+        let facility = p.facility_id.to_string();
+        let n = p.collisions.len();
+        view! {
+            <Title text=t.block_title/>
+            {p.me.clone().map(|me| view! { <ConsoleBar me/> })}
+            <h1>{t.block_title}</h1>
+            <p class="lead">{p.facility.clone()}</p>
+            <FlashView flash=p.flash.clone()/>
+            <p>{t.block_lead}</p>
+            <ActionForm action=check>
+                <input type="hidden" name="facility" value=facility.clone()/>
+                <div class="field">
+                    <label for="b-unit">{t.unit}</label>
+                    <select id="b-unit" name="unit" required>
+                        {p.units.iter().map(|u| {
+                            let selected = v.unit == u.id.to_string();
+                            view! { <option value=u.id.to_string() selected=selected>{u.name.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="b-date">{t.date}</label>
+                    <input id="b-date" name="date" type="date" required value=v.date.clone()/>
+                </div>
+                <div class="field">
+                    <label for="b-from">{t.start_time}</label>
+                    <input id="b-from" name="from" type="time" required value=v.from.clone()/>
+                </div>
+                <div class="field">
+                    <label for="b-to">{t.end_time}</label>
+                    <input id="b-to" name="to" type="time" required value=v.to.clone()/>
+                </div>
+                <div class="field">
+                    <label for="b-reason">{t.reason}</label>
+                    <input id="b-reason" name="reason" type="text" required maxlength="500" value=v.reason.clone()/>
+                </div>
+                <p><button type="submit" class="button">{t.check_button}</button></p>
+            </ActionForm>
+            {(n > 0).then(|| view! {
+                <section>
+                    <h2>{(t.collisions_heading)(n)}</h2>
+                    <p>{t.collisions_lead}</p>
+                    <ActionForm action=save>
+                        <input type="hidden" name="facility" value=facility_for_save/>
+                        {p.collisions.iter().enumerate().map(|(i, c)| {
+                            let name = format!("decisions[{i}]");
+                            let (cancel_id, keep_id) = (format!("dc-{}", c.id), format!("dk-{}", c.id));
+                            view! {
+                                <fieldset class="decision">
+                                    <legend>{format!("{} {} {} {}", c.reference, c.unit, c.when, c.status_label)}</legend>
+                                    <p>
+                                        <input type="radio" id=cancel_id.clone() name=name.clone() value=format!("{}:cancel", c.id) required/>
+                                        <label for=cancel_id>{t.decision_cancel}</label>
+                                    </p>
+                                    <p>
+                                        <input type="radio" id=keep_id.clone() name=name value=format!("{}:keep", c.id)/>
+                                        <label for=keep_id>{t.decision_keep}</label>
+                                    </p>
+                                </fieldset>
+                            }
+                        }).collect_view()}
+                        <p><button type="submit" class="button button-primary">{t.save_block}</button></p>
+                    </ActionForm>
+                </section>
+            })}
+        }
+    })
+}
+
+/// `/console/staff` (admins).
+#[component]
+pub fn StaffAdminPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("v"), |_| get_staff_page());
+    console_loaded(data, |p: StaffPage| {
+        let t = ct();
+        let create = ServerAction::<CreateStaffAccount>::new();
+        let toggle = ServerAction::<SetStaffActive>::new();
+        view! {
+            <Title text=t.staff_title/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{t.staff_title}</h1>
+            <FlashView flash=p.flash.clone()/>
+            {p.created.clone().and_then(|c| c.totp_secret.clone().map(|secret| view! {
+                <section class="notice" role="status">
+                    <p>{t.totp_once}</p>
+                    <p>{t.totp_secret}": "<code data-testid="totp-secret">{secret}</code></p>
+                    <p><code>{c.totp_url.clone().unwrap_or_default()}</code></p>
+                </section>
+            }))}
+            <h2>{t.staff_list}</h2>
+            <div class="table-scroll">
+                <table class="list">
+                    <thead><tr>
+                        <th scope="col">{t.display_name}</th>
+                        <th scope="col">{t.email}</th>
+                        <th scope="col">{t.role}</th>
+                        <th scope="col">{t.scope}</th>
+                        <th scope="col">{t.second_factor}</th>
+                        <th scope="col">{t.status}</th>
+                    </tr></thead>
+                    <tbody>
+                        {p.accounts.clone().into_iter().map(|a| view! {
+                            <tr>
+                                <td>{a.name.clone()}</td>
+                                <td>{a.email.clone()}</td>
+                                <td>{a.role.clone()}</td>
+                                <td>{a.scope.clone()}</td>
+                                <td>{if a.totp { t.yes } else { t.no }}</td>
+                                <td>
+                                    {if a.active { t.active } else { t.inactive }}
+                                    <ActionForm action=toggle attr:class="inline-form">
+                                        <input type="hidden" name="id" value=a.id.to_string()/>
+                                        <input type="hidden" name="active" value=(!a.active).to_string()/>
+                                        <button type="submit" class="button">{if a.active { t.deactivate } else { t.reactivate }}</button>
+                                    </ActionForm>
+                                </td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <h2>{t.new_account}</h2>
+            <ActionForm action=create>
+                <div class="field">
+                    <label for="s-email">{t.email}</label>
+                    <input id="s-email" name="email" type="email" required autocomplete="off"/>
+                </div>
+                <div class="field">
+                    <label for="s-name">{t.display_name}</label>
+                    <input id="s-name" name="name" type="text" required maxlength="100"/>
+                </div>
+                <div class="field">
+                    <label for="s-role">{t.role}</label>
+                    <select id="s-role" name="role">
+                        <option value="facility_manager">{crate::i18n::console::role_label(use_lang(), Role::FacilityManager)}</option>
+                        <option value="counter_staff">{crate::i18n::console::role_label(use_lang(), Role::CounterStaff)}</option>
+                        <option value="admin">{crate::i18n::console::role_label(use_lang(), Role::Admin)}</option>
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="s-password">{t.initial_password}</label>
+                    <p class="hint" id="s-password-hint">{t.password_hint}</p>
+                    <input id="s-password" name="password" type="password" required minlength="10" maxlength="128"
+                        autocomplete="new-password" aria-describedby="s-password-hint"/>
+                </div>
+                <p>
+                    <input id="s-totp" name="totp" type="checkbox" value="on"/>
+                    <label for="s-totp">{t.require_totp}</label>
+                </p>
+                <fieldset>
+                    <legend>{t.scope_facilities}</legend>
+                    {p.facilities.iter().enumerate().map(|(i, f)| {
+                        let id = format!("s-f-{}", f.id);
+                        view! { <p><input type="checkbox" id=id.clone() name=format!("facilities[{i}]") value=f.id.to_string()/><label for=id>{f.name.clone()}</label></p> }
+                    }).collect_view()}
+                </fieldset>
+                <fieldset>
+                    <legend>{t.scope_departments}</legend>
+                    {p.departments.iter().enumerate().map(|(i, d)| {
+                        let id = format!("s-d-{}", d.id);
+                        view! { <p><input type="checkbox" id=id.clone() name=format!("departments[{i}]") value=d.id.to_string()/><label for=id>{d.name.clone()}</label></p> }
+                    }).collect_view()}
+                </fieldset>
+                <p><button type="submit" class="button button-primary">{t.create_button}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
+/// `/console/audit` (admins), filtered by the query string.
+#[component]
+pub fn AuditLogPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move |k: &str| query.read().get(k);
+    let data = Resource::new(
+        move || (q("actor"), q("action"), q("target"), q("from"), q("to")),
+        |(actor, action, target, from, to)| get_audit_page(actor, action, target, from, to),
+    );
+    console_loaded(data, move |p: AuditPage| {
+        let t = ct();
+        let value = move |k: &str| query.read_untracked().get(k).unwrap_or_default();
+        let none = p.entries.is_empty();
+        view! {
+            <Title text=t.audit_title/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{t.audit_title}</h1>
+            <form method="get" action="/console/audit" class="inline-form">
+                <label for="a-actor">{t.audit_actor}</label>
+                <input id="a-actor" name="actor" type="text" value=value("actor")/>
+                <label for="a-action">{t.audit_action}</label>
+                <input id="a-action" name="action" type="text" value=value("action")/>
+                <label for="a-target">{t.audit_target}</label>
+                <input id="a-target" name="target" type="text" value=value("target")/>
+                <label for="a-from">{t.from}</label>
+                <input id="a-from" name="from" type="date" value=value("from")/>
+                <label for="a-to">{t.to}</label>
+                <input id="a-to" name="to" type="date" value=value("to")/>
+                <button type="submit" class="button">{t.filter_button}</button>
+            </form>
+            {if none {
+                view! { <p>{t.no_entries}</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="list">
+                            <thead><tr>
+                                <th scope="col">{t.audit_at}</th>
+                                <th scope="col">{t.audit_actor}</th>
+                                <th scope="col">{t.audit_action}</th>
+                                <th scope="col">{t.audit_target}</th>
+                                <th scope="col">{t.audit_before}</th>
+                                <th scope="col">{t.audit_after}</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.entries.iter().map(|e| view! {
+                                    <tr>
+                                        <td>{e.at.clone()}</td>
+                                        <td>{e.actor.clone()}</td>
+                                        <td>{e.action.clone()}</td>
+                                        <td>{e.target.clone()}</td>
+                                        <td><code>{e.before.clone()}</code></td>
+                                        <td><code>{e.after.clone()}</code></td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        }
+    })
+}
+
+/// `/console/outbox` (admins).
+#[component]
+pub fn OutboxPageView() -> impl IntoView {
+    let data = Resource::new(|| (), |_| get_outbox_page());
+    console_loaded(data, |p: OutboxPage| {
+        let t = ct();
+        view! {
+            <Title text=t.outbox_title/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{t.outbox_title}</h1>
+            <p>{t.outbox_lead}</p>
+            <div class="table-scroll">
+                <table class="list">
+                    <thead><tr>
+                        <th scope="col">{t.mail_created}</th>
+                        <th scope="col">{t.mail_to}</th>
+                        <th scope="col">{t.mail_subject}</th>
+                        <th scope="col">{t.mail_sent}</th>
+                    </tr></thead>
+                    <tbody>
+                        {p.mails.iter().map(|m| view! {
+                            <tr>
+                                <td>{m.created.clone()}</td>
+                                <td>{m.to.clone()}</td>
+                                <td>{m.subject.clone()}</td>
+                                <td>{m.sent.clone().unwrap_or_else(|| format!("{} ({})", t.mail_waiting, m.error.clone().unwrap_or_default()))}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+/// `/console/account`: change one's own password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("v"), |_| get_account_page());
+    console_loaded(data, |(me, flash): (Me, Option<Flash>)| {
+        let t = ct();
+        let change = ServerAction::<ChangePassword>::new();
+        view! {
+            <Title text=t.account_title/>
+            <ConsoleBar me/>
+            <h1>{t.account_title}</h1>
+            <FlashView flash/>
+            <p>{t.change_password_note}</p>
+            <ActionForm action=change>
+                <div class="field">
+                    <label for="p-current">{t.current_password}</label>
+                    <input id="p-current" name="current" type="password" required autocomplete="current-password"/>
+                </div>
+                <div class="field">
+                    <label for="p-new">{t.new_password}</label>
+                    <p class="hint" id="p-new-hint">{t.password_hint}</p>
+                    <input id="p-new" name="new" type="password" required minlength="10" maxlength="128"
+                        autocomplete="new-password" aria-describedby="p-new-hint"/>
+                </div>
+                <p><button type="submit" class="button button-primary">{t.change_password}</button></p>
+            </ActionForm>
+        }
+    })
+}

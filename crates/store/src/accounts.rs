@@ -1,0 +1,437 @@
+//! Accounts (staff and residents), their scopes, the audit log and the mail
+//! outbox. Passwords arrive here already hashed (Argon2id, in `app::auth`);
+//! nothing in this module sees a plain password or a TOTP code.
+
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+
+use crate::entity::{
+    account, account_department, account_facility, audit_log, department, municipality, outbox,
+};
+use crate::{Store, StoreError};
+
+/// Staff roles, as stored.
+pub const ROLES: [&str; 3] = ["admin", "facility_manager", "counter_staff"];
+
+/// An account with its scope.
+#[derive(Clone, Debug)]
+pub struct AccountRecord {
+    pub row: account::Model,
+    /// Facilities a `facility_manager` manages.
+    pub facilities: Vec<i64>,
+    /// Departments a `counter_staff` member works for.
+    pub departments: Vec<i64>,
+}
+
+/// An account to create.
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub municipality_id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub password_hash: String,
+    /// `None` for a resident.
+    pub role: Option<String>,
+    pub totp_secret: Option<String>,
+    pub facilities: Vec<i64>,
+    pub departments: Vec<i64>,
+}
+
+/// One line of the audit log, written in the same transaction as the change.
+#[derive(Clone, Debug)]
+pub struct AuditEntry {
+    pub municipality_id: i64,
+    /// `account:<id> <email>` (or `cli` for the command line).
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub at: DateTime<Utc>,
+}
+
+/// What to look for in the audit log (all optional).
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor: Option<String>,
+    pub action: Option<String>,
+    pub target: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("an account with this e-mail exists")]
+    EmailTaken,
+    #[error("no such account")]
+    NotFound,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for AccountError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        AccountError::Store(StoreError::Db(e))
+    }
+}
+
+/// Writes an audit entry on `db` (a transaction, normally).
+pub async fn append_audit(db: &impl ConnectionTrait, e: &AuditEntry) -> Result<(), sea_orm::DbErr> {
+    audit_log::Entity::insert(audit_log::ActiveModel {
+        id: NotSet,
+        municipality_id: Set(e.municipality_id),
+        actor: Set(e.actor.clone()),
+        action: Set(e.action.clone()),
+        target: Set(e.target.clone()),
+        before: Set(e.before.as_ref().map(|v| v.to_string())),
+        after: Set(e.after.as_ref().map(|v| v.to_string())),
+        at: Set(e.at),
+    })
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// The municipalities of this installation, by id.
+    pub async fn municipalities(&self) -> Result<Vec<municipality::Model>, StoreError> {
+        Ok(municipality::Entity::find()
+            .order_by_asc(municipality::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// The municipality's departments (課).
+    pub async fn departments(
+        &self,
+        municipality_id: i64,
+    ) -> Result<Vec<department::Model>, StoreError> {
+        Ok(department::Entity::find()
+            .filter(department::Column::MunicipalityId.eq(municipality_id))
+            .order_by_asc(department::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Creates an account with its scope, and audits it when `audit` is given.
+    pub async fn create_account(
+        &self,
+        a: &NewAccount,
+        now: DateTime<Utc>,
+        audit: Option<&AuditEntry>,
+    ) -> Result<AccountRecord, AccountError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let taken = account::Entity::find()
+            .filter(account::Column::MunicipalityId.eq(a.municipality_id))
+            .filter(account::Column::Email.eq(a.email.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+        if taken {
+            return Err(AccountError::EmailTaken);
+        }
+        let row = account::Entity::insert(account::ActiveModel {
+            id: NotSet,
+            municipality_id: Set(a.municipality_id),
+            email: Set(a.email.clone()),
+            display_name: Set(a.display_name.clone()),
+            password_hash: Set(a.password_hash.clone()),
+            kind: Set(if a.role.is_some() {
+                "staff"
+            } else {
+                "resident"
+            }
+            .into()),
+            role: Set(a.role.clone()),
+            totp_secret: Set(a.totp_secret.clone()),
+            session_epoch: Set(0),
+            active: Set(true),
+            created_at: Set(now),
+            password_changed_at: Set(now),
+        })
+        .exec_with_returning(&txn)
+        .await
+        .map_err(|e| match e.sql_err() {
+            Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => AccountError::EmailTaken,
+            _ => e.into(),
+        })?;
+        Self::write_scope(&txn, row.id, &a.facilities, &a.departments).await?;
+        if let Some(audit) = audit {
+            let mut audit = audit.clone();
+            audit.target = format!("account:{}", row.id);
+            append_audit(&txn, &audit).await?;
+        }
+        txn.commit().await?;
+        Ok(AccountRecord {
+            row,
+            facilities: a.facilities.clone(),
+            departments: a.departments.clone(),
+        })
+    }
+
+    async fn write_scope(
+        txn: &impl ConnectionTrait,
+        id: i64,
+        facilities: &[i64],
+        departments: &[i64],
+    ) -> Result<(), sea_orm::DbErr> {
+        account_facility::Entity::delete_many()
+            .filter(account_facility::Column::AccountId.eq(id))
+            .exec(txn)
+            .await?;
+        account_department::Entity::delete_many()
+            .filter(account_department::Column::AccountId.eq(id))
+            .exec(txn)
+            .await?;
+        if !facilities.is_empty() {
+            account_facility::Entity::insert_many(facilities.iter().map(|f| {
+                account_facility::ActiveModel {
+                    account_id: Set(id),
+                    facility_id: Set(*f),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+        if !departments.is_empty() {
+            account_department::Entity::insert_many(departments.iter().map(|d| {
+                account_department::ActiveModel {
+                    account_id: Set(id),
+                    department_id: Set(*d),
+                }
+            }))
+            .exec_without_returning(txn)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The account with this id, with its scope.
+    pub async fn account(&self, id: i64) -> Result<Option<AccountRecord>, StoreError> {
+        let Some(row) = account::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        let (facilities, departments) = tokio::try_join!(
+            account_facility::Entity::find()
+                .filter(account_facility::Column::AccountId.eq(id))
+                .all(&self.db),
+            account_department::Entity::find()
+                .filter(account_department::Column::AccountId.eq(id))
+                .all(&self.db),
+        )?;
+        Ok(Some(AccountRecord {
+            row,
+            facilities: facilities.into_iter().map(|f| f.facility_id).collect(),
+            departments: departments.into_iter().map(|d| d.department_id).collect(),
+        }))
+    }
+
+    /// The account with this (lower-cased) e-mail in the municipality.
+    pub async fn account_by_email(
+        &self,
+        municipality_id: i64,
+        email: &str,
+    ) -> Result<Option<account::Model>, StoreError> {
+        Ok(account::Entity::find()
+            .filter(account::Column::MunicipalityId.eq(municipality_id))
+            .filter(account::Column::Email.eq(email))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Every staff account of the municipality, with scopes.
+    pub async fn staff_accounts(
+        &self,
+        municipality_id: i64,
+    ) -> Result<Vec<AccountRecord>, StoreError> {
+        let rows = account::Entity::find()
+            .filter(account::Column::MunicipalityId.eq(municipality_id))
+            .filter(account::Column::Kind.eq("staff"))
+            .order_by_asc(account::Column::Id)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+        let (facilities, departments) = tokio::try_join!(
+            account_facility::Entity::find()
+                .filter(account_facility::Column::AccountId.is_in(ids.clone()))
+                .all(&self.db),
+            account_department::Entity::find()
+                .filter(account_department::Column::AccountId.is_in(ids))
+                .all(&self.db),
+        )?;
+        Ok(rows
+            .into_iter()
+            .map(|row| AccountRecord {
+                facilities: facilities
+                    .iter()
+                    .filter(|f| f.account_id == row.id)
+                    .map(|f| f.facility_id)
+                    .collect(),
+                departments: departments
+                    .iter()
+                    .filter(|d| d.account_id == row.id)
+                    .map(|d| d.department_id)
+                    .collect(),
+                row,
+            })
+            .collect())
+    }
+
+    /// Replaces a staff account's role, scope and active flag. Deactivating
+    /// also ends its sessions.
+    pub async fn update_staff(
+        &self,
+        id: i64,
+        role: &str,
+        active: bool,
+        facilities: &[i64],
+        departments: &[i64],
+        audit: &AuditEntry,
+    ) -> Result<(), AccountError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = account::Entity::update_many()
+            .col_expr(account::Column::Role, Expr::value(role))
+            .col_expr(account::Column::Active, Expr::value(active))
+            .col_expr(
+                account::Column::SessionEpoch,
+                Expr::col(account::Column::SessionEpoch).add(i32::from(!active)),
+            )
+            .filter(account::Column::Id.eq(id))
+            .filter(account::Column::Kind.eq("staff"))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(AccountError::NotFound);
+        }
+        Self::write_scope(&txn, id, facilities, departments).await?;
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Stores a new password hash and ends every session of the account
+    /// (the session epoch moves on).
+    pub async fn set_password(
+        &self,
+        id: i64,
+        hash: &str,
+        now: DateTime<Utc>,
+        audit: Option<&AuditEntry>,
+    ) -> Result<(), AccountError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = account::Entity::update_many()
+            .col_expr(account::Column::PasswordHash, Expr::value(hash))
+            .col_expr(account::Column::PasswordChangedAt, Expr::value(now))
+            .col_expr(
+                account::Column::SessionEpoch,
+                Expr::col(account::Column::SessionEpoch).add(1),
+            )
+            .filter(account::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(AccountError::NotFound);
+        }
+        if let Some(audit) = audit {
+            append_audit(&txn, audit).await?;
+        }
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Sets up (or replaces) the account's TOTP secret.
+    pub async fn set_totp(
+        &self,
+        id: i64,
+        secret: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), AccountError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = account::Entity::update_many()
+            .col_expr(account::Column::TotpSecret, Expr::value(secret))
+            .filter(account::Column::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(AccountError::NotFound);
+        }
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// Writes one audit entry on its own (for reads worth recording, such
+    /// as a resident's contact details being looked at).
+    pub async fn audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        append_audit(&txn, e).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
+    /// The newest audit entries of the municipality matching the filter.
+    pub async fn audit_entries(
+        &self,
+        municipality_id: i64,
+        f: &AuditFilter,
+        limit: u64,
+    ) -> Result<Vec<audit_log::Model>, StoreError> {
+        use audit_log::Column as C;
+        let mut q = audit_log::Entity::find().filter(C::MunicipalityId.eq(municipality_id));
+        if let Some(a) = f.actor.as_deref() {
+            q = q.filter(C::Actor.contains(a));
+        }
+        if let Some(a) = f.action.as_deref() {
+            q = q.filter(C::Action.starts_with(a));
+        }
+        if let Some(t) = f.target.as_deref() {
+            q = q.filter(C::Target.contains(t));
+        }
+        if let Some(from) = f.from {
+            q = q.filter(C::At.gte(from));
+        }
+        if let Some(to) = f.to {
+            q = q.filter(C::At.lt(to));
+        }
+        Ok(q.order_by_desc(C::At)
+            .order_by_desc(C::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Puts a mail in the outbox (sent or not) and returns its id.
+    pub async fn outbox_insert(&self, m: &outbox::Model) -> Result<i64, StoreError> {
+        let mut row: outbox::ActiveModel = m.clone().into();
+        row.id = NotSet;
+        let _writer = self.writer().await;
+        Ok(outbox::Entity::insert(row)
+            .exec(&self.db)
+            .await?
+            .last_insert_id)
+    }
+
+    /// The newest mails of the municipality.
+    pub async fn outbox(
+        &self,
+        municipality_id: i64,
+        limit: u64,
+    ) -> Result<Vec<outbox::Model>, StoreError> {
+        Ok(outbox::Entity::find()
+            .filter(outbox::Column::MunicipalityId.eq(municipality_id))
+            .order_by_desc(outbox::Column::Id)
+            .limit(limit)
+            .all(&self.db)
+            .await?)
+    }
+}

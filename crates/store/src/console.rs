@@ -1,0 +1,453 @@
+//! What facility staff change on bookings: approve or reject requests,
+//! cancel, block time (with a decision for each booking it collides with),
+//! and record use, no-shows and payment. Every change is one transaction
+//! with its audit entry, and each update is conditional on the state it
+//! expects, so a concurrent change is reported instead of overwritten.
+
+use chrono::{DateTime, Utc};
+use domain::ids::UnitId;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+
+use crate::accounts::{AuditEntry, append_audit};
+use crate::bookings::{holding, is_overlap_error, new_reference, unit_resource};
+use crate::entity::{booking, booking_hold};
+use crate::migration::m20261122_000002_booking_holds::MAX_HOLD_SECONDS;
+use crate::{ChangeError, Store, StoreError};
+
+/// Time the town keeps for itself on a unit (maintenance, 行政優先).
+#[derive(Clone, Debug)]
+pub struct NewBlock {
+    pub unit: UnitId,
+    /// The leaf units whose space it occupies.
+    pub leaves: Vec<UnitId>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub reason: String,
+    /// Colliding bookings to cancel (the residents are told).
+    pub cancel: Vec<i64>,
+    /// Colliding bookings to keep: the block leaves their time free.
+    pub keep: Vec<i64>,
+    pub staff_account: i64,
+}
+
+/// Why a block was not saved.
+#[derive(Debug, thiserror::Error)]
+pub enum BlockError {
+    /// Bookings collide that the request has no decision for (made since
+    /// the list was shown); the list must be shown again.
+    #[error("new bookings collide with the block")]
+    Undecided(Vec<booking::Model>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for BlockError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        BlockError::Store(StoreError::Db(e))
+    }
+}
+
+/// `[start, end)` minus the `taken` intervals, as the pieces left.
+fn subtract(start: i64, end: i64, taken: &mut [(i64, i64)]) -> Vec<(i64, i64)> {
+    taken.sort_unstable();
+    let mut pieces = Vec::new();
+    let mut at = start;
+    for &(s, e) in taken.iter() {
+        if e <= at || s >= end {
+            continue;
+        }
+        if s > at {
+            pieces.push((at, s));
+        }
+        at = at.max(e);
+    }
+    if at < end {
+        pieces.push((at, end));
+    }
+    pieces
+}
+
+impl Store {
+    /// Bookings (every kind and status) on `units` that overlap `[from, to)`.
+    pub async fn bookings_between(
+        &self,
+        units: &[i64],
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        use booking::Column as C;
+        Ok(booking::Entity::find()
+            .filter(C::UnitId.is_in(units.iter().copied()))
+            .filter(C::StartAt.lt(to))
+            .filter(C::EndAt.gt(from))
+            .order_by_asc(C::StartAt)
+            .order_by_asc(C::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Pending requests (仮予約) on `units` still waiting for a decision.
+    pub async fn pending_requests(
+        &self,
+        units: &[i64],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        use booking::Column as C;
+        Ok(booking::Entity::find()
+            .filter(C::UnitId.is_in(units.iter().copied()))
+            .filter(C::Status.eq("pending"))
+            .filter(C::ExpiresAt.gt(now))
+            .order_by_asc(C::ExpiresAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    pub async fn booking_row(&self, id: i64) -> Result<Option<booking::Model>, StoreError> {
+        Ok(booking::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    /// How many bookings made with this e-mail or phone were marked 不来場.
+    pub async fn no_shows(&self, email: &str, phone: &str) -> Result<u64, StoreError> {
+        use booking::Column as C;
+        let mut who = Condition::any();
+        if !email.is_empty() {
+            who = who.add(C::Email.eq(email));
+        }
+        if !phone.is_empty() {
+            who = who.add(C::Phone.eq(phone));
+        }
+        if who.is_empty() {
+            return Ok(0);
+        }
+        Ok(booking::Entity::find()
+            .filter(C::Usage.eq("no_show"))
+            .filter(who)
+            .count(&self.db)
+            .await?)
+    }
+
+    /// Runs a conditional update of one booking with its audit entry;
+    /// `release` also frees the booking's time.
+    async fn staff_update(
+        &self,
+        update: sea_orm::UpdateMany<booking::Entity>,
+        id: i64,
+        release: bool,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = update.filter(booking::Column::Id.eq(id)).exec(&txn).await?;
+        if done.rows_affected != 1 {
+            return Err(Self::why_not(&txn, booking::Entity::find_by_id(id), now).await);
+        }
+        if release {
+            booking_hold::Entity::delete_many()
+                .filter(booking_hold::Column::BookingId.eq(id))
+                .exec(&txn)
+                .await?;
+        }
+        append_audit(&txn, audit).await?;
+        let row = booking::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        txn.commit().await?;
+        Ok(row)
+    }
+
+    /// Approves a pending request that has neither lapsed nor started.
+    pub async fn staff_approve(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        use booking::Column as C;
+        let update = booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("confirmed"))
+            .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
+            .filter(C::Status.eq("pending"))
+            .filter(C::ExpiresAt.gt(now))
+            .filter(C::StartAt.gt(now));
+        self.staff_update(update, id, false, now, audit).await
+    }
+
+    /// Turns down a pending request, with the reason the resident is told.
+    pub async fn staff_reject(
+        &self,
+        id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        use booking::Column as C;
+        let update = booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::Rejected, Expr::value(true))
+            .col_expr(C::StatusReason, Expr::value(reason))
+            .col_expr(C::CancelledAt, Expr::value(now))
+            .filter(C::Status.eq("pending"))
+            .filter(C::ExpiresAt.gt(now));
+        self.staff_update(update, id, true, now, audit).await
+    }
+
+    /// Cancels an active booking or block at any time, with a reason.
+    pub async fn staff_cancel(
+        &self,
+        id: i64,
+        reason: &str,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        use booking::Column as C;
+        let update = booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::StatusReason, Expr::value(reason))
+            .col_expr(C::CancelledAt, Expr::value(now))
+            .filter(holding(now));
+        self.staff_update(update, id, true, now, audit).await
+    }
+
+    /// Records use (`used`), a no-show (`no_show`) or clears it, on a
+    /// confirmed resident booking.
+    pub async fn set_usage(
+        &self,
+        id: i64,
+        usage: Option<&str>,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        use booking::Column as C;
+        let update = booking::Entity::update_many()
+            .col_expr(C::Usage, Expr::value(usage.map(str::to_owned)))
+            .filter(C::Status.eq("confirmed"))
+            .filter(C::Kind.eq("resident"));
+        self.staff_update(update, id, false, now, audit).await
+    }
+
+    /// Records the fee as received (収納済) at `paid`, or clears it.
+    pub async fn set_paid(
+        &self,
+        id: i64,
+        paid: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, ChangeError> {
+        use booking::Column as C;
+        let update = booking::Entity::update_many()
+            .col_expr(C::PaidAt, Expr::value(paid))
+            .filter(C::Kind.eq("resident"))
+            .filter(C::Status.is_in(["confirmed", "pending"]));
+        self.staff_update(update, id, false, now, audit).await
+    }
+
+    /// Active bookings holding any of `leaves` during `[start, end)`.
+    pub async fn collisions(
+        &self,
+        leaves: &[UnitId],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        Ok(Self::collisions_on(&self.db, leaves, start, end, now).await?)
+    }
+
+    async fn collisions_on(
+        db: &impl sea_orm::ConnectionTrait,
+        leaves: &[UnitId],
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, sea_orm::DbErr> {
+        use booking_hold::Column as H;
+        let (start_s, end_s) = (start.timestamp(), end.timestamp());
+        let ids: Vec<i64> = booking_hold::Entity::find()
+            .filter(H::Resource.is_in(leaves.iter().map(|u| unit_resource(*u))))
+            .filter(H::StartS.gt(start_s - MAX_HOLD_SECONDS))
+            .filter(H::StartS.lt(end_s))
+            .filter(H::EndS.gt(start_s))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|h| h.booking_id)
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        booking::Entity::find()
+            .filter(booking::Column::Id.is_in(ids))
+            .filter(holding(now))
+            .order_by_asc(booking::Column::StartAt)
+            .all(db)
+            .await
+    }
+
+    /// Saves a block. Every active booking it collides with must be in
+    /// `cancel` or `keep`; those to cancel are cancelled (returned, to tell
+    /// their residents), those kept keep their time and the block takes the
+    /// rest. The database's overlap rule still has the last word.
+    pub async fn create_block(
+        &self,
+        b: &NewBlock,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<(booking::Model, Vec<booking::Model>), BlockError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let colliding = Self::collisions_on(&txn, &b.leaves, b.start, b.end, now).await?;
+        let undecided: Vec<booking::Model> = colliding
+            .iter()
+            .filter(|c| !b.cancel.contains(&c.id) && !b.keep.contains(&c.id))
+            .cloned()
+            .collect();
+        if !undecided.is_empty() {
+            return Err(BlockError::Undecided(undecided));
+        }
+        let mut cancelled = Vec::new();
+        for c in colliding.iter().filter(|c| b.cancel.contains(&c.id)) {
+            cancelled.push(Self::cancel_for_block(&txn, c, &b.reason, now, audit).await?);
+        }
+        let reference = new_reference()?;
+        let model = booking::Model {
+            id: 0,
+            unit_id: b.unit.0,
+            reference: reference.clone(),
+            start_at: b.start,
+            end_at: b.end,
+            status: "confirmed".into(),
+            name: String::new(),
+            name_kana: String::new(),
+            phone: String::new(),
+            email: String::new(),
+            purpose: b.reason.clone(),
+            attendees: 0,
+            resident: true,
+            fee_total_yen: 0,
+            fee_lines: "[]".into(),
+            created_at: now,
+            expires_at: None,
+            cancelled_at: None,
+            created_by_staff_id: Some(b.staff_account),
+            kind: "block".into(),
+            usage: None,
+            paid_at: None,
+            status_reason: Some(b.reason.clone()),
+            rejected: false,
+            override_reason: None,
+            account_id: None,
+        };
+        let mut row = model.clone().into_active_model();
+        row.id = NotSet;
+        let row = booking::Entity::insert(row)
+            .exec_with_returning(&txn)
+            .await?;
+        let kept: Vec<booking_hold::Model> = if b.keep.is_empty() {
+            Vec::new()
+        } else {
+            booking_hold::Entity::find()
+                .filter(booking_hold::Column::BookingId.is_in(b.keep.iter().copied()))
+                .all(&txn)
+                .await?
+        };
+        let mut holds = Vec::new();
+        for leaf in &b.leaves {
+            let resource = unit_resource(*leaf);
+            let mut taken: Vec<(i64, i64)> = kept
+                .iter()
+                .filter(|h| h.resource == resource)
+                .map(|h| (h.start_s, h.end_s))
+                .collect();
+            for (s, e) in subtract(b.start.timestamp(), b.end.timestamp(), &mut taken) {
+                holds.push(booking_hold::ActiveModel {
+                    id: NotSet,
+                    booking_id: Set(row.id),
+                    resource: Set(resource.clone()),
+                    start_s: Set(s),
+                    end_s: Set(e),
+                });
+            }
+        }
+        if !holds.is_empty() {
+            match booking_hold::Entity::insert_many(holds).exec(&txn).await {
+                // Only a booking committed by another process after our
+                // read could do this; show the list again.
+                Err(e) if is_overlap_error(&e) => {
+                    drop(txn);
+                    let again = self.collisions(&b.leaves, b.start, b.end, now).await?;
+                    return Err(BlockError::Undecided(again));
+                }
+                other => other?,
+            };
+        }
+        let mut entry = audit.clone();
+        entry.target = format!("booking:{reference}");
+        entry.after = Some(serde_json::json!({
+            "kind": "block",
+            "unit_id": b.unit.0,
+            "start": b.start,
+            "end": b.end,
+            "reason": b.reason,
+            "cancelled": cancelled.iter().map(|c| c.reference.clone()).collect::<Vec<_>>(),
+            "kept": colliding.iter().filter(|c| b.keep.contains(&c.id)).map(|c| c.reference.clone()).collect::<Vec<_>>(),
+        }));
+        append_audit(&txn, &entry).await?;
+        txn.commit().await?;
+        Ok((row, cancelled))
+    }
+
+    async fn cancel_for_block(
+        txn: &DatabaseTransaction,
+        c: &booking::Model,
+        reason: &str,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<booking::Model, sea_orm::DbErr> {
+        use booking::Column as C;
+        booking::Entity::update_many()
+            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::StatusReason, Expr::value(reason))
+            .col_expr(C::CancelledAt, Expr::value(now))
+            .filter(C::Id.eq(c.id))
+            .exec(txn)
+            .await?;
+        booking_hold::Entity::delete_many()
+            .filter(booking_hold::Column::BookingId.eq(c.id))
+            .exec(txn)
+            .await?;
+        let mut entry = audit.clone();
+        entry.action = "booking.cancel".into();
+        entry.target = format!("booking:{}", c.reference);
+        entry.before = Some(serde_json::json!({ "status": c.status }));
+        entry.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
+        append_audit(txn, &entry).await?;
+        let mut row = c.clone();
+        row.status = "cancelled".into();
+        row.status_reason = Some(reason.to_owned());
+        row.cancelled_at = Some(now);
+        Ok(row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::subtract;
+
+    #[test]
+    fn kept_time_is_cut_out_of_a_block() {
+        assert_eq!(subtract(0, 10, &mut []), vec![(0, 10)]);
+        assert_eq!(subtract(0, 10, &mut [(3, 5)]), vec![(0, 3), (5, 10)]);
+        assert_eq!(subtract(0, 10, &mut [(5, 12), (-2, 1)]), vec![(1, 5)]);
+        assert_eq!(subtract(0, 10, &mut [(0, 10)]), Vec::<(i64, i64)>::new());
+        assert_eq!(
+            subtract(0, 10, &mut [(4, 6), (2, 5)]),
+            vec![(0, 2), (6, 10)]
+        );
+        assert_eq!(subtract(0, 10, &mut [(10, 12)]), vec![(0, 10)]);
+    }
+}

@@ -1,0 +1,31 @@
+use sea_orm::entity::prelude::*;
+
+/// A person who signs in: staff (with a role) or a resident.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "account")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub municipality_id: i64,
+    /// Lower-cased.
+    pub email: String,
+    pub display_name: String,
+    /// Argon2id, PHC string format.
+    pub password_hash: String,
+    /// `staff` or `resident`.
+    pub kind: String,
+    /// `admin`, `facility_manager` or `counter_staff` (staff only).
+    pub role: Option<String>,
+    /// Base32 TOTP secret once a second factor is set up.
+    pub totp_secret: Option<String>,
+    /// Sessions started under an older epoch are no longer valid.
+    pub session_epoch: i32,
+    pub active: bool,
+    pub created_at: DateTimeUtc,
+    pub password_changed_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1042 @@
+//! Accounts, sessions, CSRF, authorization and the managers' console, over
+//! HTTP against the real router and a real database.
+
+mod common;
+
+use common::{Running, spawn};
+use leptos::server_fn::ServerFn;
+use reqwest::{StatusCode, redirect};
+use serde_json::{Value, json};
+use store::testing::TestDb;
+
+const PASSWORD: &str = "correct horse battery";
+
+/// The accounts of the matrix, created straight in the store.
+struct People {
+    admin_secret: String,
+}
+
+async fn people(app: &Running) -> People {
+    let hash = app::auth::hash_password(PASSWORD).unwrap();
+    let admin_secret = app::auth::new_totp_secret();
+    let departments = app.store.departments(1).await.unwrap();
+    type Row<'a> = (&'a str, Option<&'a str>, Option<String>, Vec<i64>, Vec<i64>);
+    let accounts: [Row; 5] = [
+        (
+            "admin@town.example",
+            Some("admin"),
+            Some(admin_secret.clone()),
+            vec![],
+            vec![],
+        ),
+        (
+            "manager1@town.example",
+            Some("facility_manager"),
+            None,
+            vec![1],
+            vec![],
+        ),
+        (
+            "manager2@town.example",
+            Some("facility_manager"),
+            None,
+            vec![2],
+            vec![],
+        ),
+        (
+            "counter@town.example",
+            Some("counter_staff"),
+            None,
+            vec![],
+            vec![departments[1].id],
+        ),
+        ("resident@example.jp", None, None, vec![], vec![]),
+    ];
+    for (email, role, totp, facilities, departments) in accounts {
+        app.store
+            .create_account(
+                &store::NewAccount {
+                    municipality_id: 1,
+                    email: email.into(),
+                    display_name: email.split('@').next().unwrap().into(),
+                    password_hash: hash.clone(),
+                    role: role.map(str::to_owned),
+                    totp_secret: totp,
+                    facilities,
+                    departments,
+                },
+                common::now(),
+                None,
+            )
+            .await
+            .unwrap();
+    }
+    People { admin_secret }
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+fn path<T: ServerFn>() -> &'static str {
+    T::PATH
+}
+
+/// Posts a form to a server function as a script would (no redirect
+/// follow); returns status, `Location` and body.
+async fn call(
+    app: &Running,
+    c: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let res = c
+        .post(format!("{}{url}", app.base))
+        .header("referer", format!("{}/", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, res.text().await.unwrap())
+}
+
+fn totp_now(secret: &str, email: &str, app: &Running) -> String {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .unwrap();
+    let t = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some("TownBooking".into()),
+        email.into(),
+    )
+    .unwrap();
+    t.generate(app.now().timestamp() as u64)
+}
+
+/// Signs `email` in on a fresh client (with the TOTP step for the admin).
+async fn signed_in(app: &Running, email: &str, p: &People) -> reqwest::Client {
+    let c = client();
+    let (_, location, body) = call(
+        app,
+        &c,
+        path::<app::console_api::Login>(),
+        &[("email", email), ("password", PASSWORD)],
+    )
+    .await;
+    if location == "/console/login/code" {
+        let code = totp_now(&p.admin_secret, email, app);
+        let (_, location, body) = call(
+            app,
+            &c,
+            path::<app::console_api::LoginCode>(),
+            &[("code", &code)],
+        )
+        .await;
+        assert_eq!(location, "/console", "{body}");
+    } else {
+        assert!(
+            location == "/console" || location == "/",
+            "{location} {body}"
+        );
+    }
+    c
+}
+
+/// What an answer says about authorization.
+#[derive(Debug, PartialEq)]
+enum Verdict {
+    SignIn,
+    Forbidden,
+    Allowed,
+}
+
+fn verdict(status: StatusCode, body: &str) -> Verdict {
+    if status == StatusCode::UNAUTHORIZED || body.contains("SignInRequired") {
+        Verdict::SignIn
+    } else if status == StatusCode::FORBIDDEN || body.contains("\"Forbidden\"") {
+        Verdict::Forbidden
+    } else {
+        Verdict::Allowed
+    }
+}
+
+/// Who may call a route.
+#[derive(Clone, Copy, Debug)]
+enum Class {
+    /// Anyone (resident flows prove ownership per booking).
+    Public,
+    /// Any signed-in account.
+    SignedIn,
+    /// Staff of any role.
+    Staff,
+    /// Admins and the managers of facility 1.
+    Facility1,
+    Admin,
+}
+
+#[tokio::test]
+async fn authorization_matrix_covers_every_route() {
+    use app::booking_api as b;
+    use app::console_api as c;
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let (_, hall) = unit(&app, "大ホール").await;
+    let pending = pending_booking(&app, hall, 1).await;
+    let pending_id = booking_id(&app, &pending).await.to_string();
+    // Re-activating an active account changes nothing, so later rows keep
+    // their actors.
+    let manager2 = app
+        .store
+        .account_by_email(1, "manager2@town.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+
+    // Every server function, with arguments that reach its authorization.
+    let facility = [("facility", "1")];
+    type Route<'a> = (&'a str, Class, Vec<(&'a str, &'a str)>);
+    let table: Vec<Route> = vec![
+        (path::<c::GetLoginPage>(), Class::Public, vec![]),
+        (
+            path::<c::Login>(),
+            Class::Public,
+            vec![("email", "x@example.jp"), ("password", "wrong password")],
+        ),
+        (path::<c::GetCodePage>(), Class::Public, vec![]),
+        (
+            path::<c::LoginCode>(),
+            Class::Public,
+            vec![("code", "000000")],
+        ),
+        (path::<c::Logout>(), Class::Public, vec![]),
+        (
+            path::<c::ChangePassword>(),
+            Class::SignedIn,
+            vec![
+                ("current", "wrong password"),
+                ("new", "another long password"),
+            ],
+        ),
+        (path::<c::GetAccountPage>(), Class::Staff, vec![]),
+        (path::<c::GetConsoleHome>(), Class::Staff, vec![]),
+        (
+            path::<c::GetTimeline>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<c::GetStaffBooking>(),
+            Class::Facility1,
+            vec![("id", &pending_id)],
+        ),
+        (
+            path::<c::DecideBooking>(),
+            Class::Facility1,
+            vec![("id", &pending_id), ("action", "nothing")],
+        ),
+        (
+            path::<c::MarkBooking>(),
+            Class::Facility1,
+            vec![("id", &pending_id), ("what", "nothing")],
+        ),
+        (
+            path::<c::GetBlockPage>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<c::CheckBlock>(),
+            Class::Facility1,
+            vec![
+                ("facility", "1"),
+                ("unit", "1"),
+                ("date", "2026-12-09"),
+                ("from", "09:00"),
+                ("to", "10:00"),
+                ("reason", ""),
+            ],
+        ),
+        (path::<c::SaveBlock>(), Class::Facility1, facility.to_vec()),
+        (path::<c::GetStaffPage>(), Class::Admin, vec![]),
+        (
+            path::<c::CreateStaffAccount>(),
+            Class::Admin,
+            vec![
+                ("email", "bad"),
+                ("name", ""),
+                ("role", "x"),
+                ("password", ""),
+            ],
+        ),
+        (
+            path::<c::SetStaffActive>(),
+            Class::Admin,
+            vec![("id", &manager2), ("active", "true")],
+        ),
+        (path::<c::GetAuditPage>(), Class::Admin, vec![]),
+        (path::<c::GetOutboxPage>(), Class::Admin, vec![]),
+        (path::<b::GetBookingForm>(), Class::Public, vec![]),
+        (path::<b::ReviewBooking>(), Class::Public, vec![]),
+        (path::<b::GetReview>(), Class::Public, vec![]),
+        (path::<b::ConfirmBooking>(), Class::Public, vec![]),
+        (path::<b::GetDone>(), Class::Public, vec![]),
+        (path::<b::FindBooking>(), Class::Public, vec![]),
+        (path::<b::GetFindPage>(), Class::Public, vec![]),
+        (path::<b::GetBookingPage>(), Class::Public, vec![]),
+        (path::<b::CancelMyBooking>(), Class::Public, vec![]),
+        (path::<b::TakeBookingFlash>(), Class::Public, vec![]),
+        (path::<app::api::GetFacilities>(), Class::Public, vec![]),
+        (path::<app::api::GetMonthCalendar>(), Class::Public, vec![]),
+        (path::<app::api::GetDaySchedule>(), Class::Public, vec![]),
+    ];
+    // No server function is left out of the table.
+    for (registered, _) in leptos::server_fn::axum::server_fn_paths() {
+        assert!(
+            table.iter().any(|(p, _, _)| *p == registered),
+            "server function {registered} has no row in the authorization matrix"
+        );
+    }
+    // Nor an API route: the OpenAPI document lists them; all are public
+    // (booking lookups need the reference plus the e-mail or phone).
+    let (_, doc) = app.json("/api/openapi.json").await;
+    let api: Vec<&String> = doc["paths"].as_object().unwrap().keys().collect();
+    let public_api = [
+        "/api/v1/facilities",
+        "/api/v1/facilities/{id}",
+        "/api/v1/facilities/{id}/availability",
+        "/api/v1/bookings",
+        "/api/v1/bookings/{reference}",
+        "/api/v1/bookings/{reference}/cancel",
+    ];
+    for route in &api {
+        assert!(
+            public_api.contains(&route.as_str()),
+            "API route {route} is not classified"
+        );
+    }
+
+    let actors: Vec<(&str, Option<reqwest::Client>)> = vec![
+        ("anonymous", None),
+        (
+            "resident",
+            Some(signed_in(&app, "resident@example.jp", &p).await),
+        ),
+        (
+            "counter staff",
+            Some(signed_in(&app, "counter@town.example", &p).await),
+        ),
+        (
+            "manager of another facility",
+            Some(signed_in(&app, "manager2@town.example", &p).await),
+        ),
+        (
+            "manager of this facility",
+            Some(signed_in(&app, "manager1@town.example", &p).await),
+        ),
+        (
+            "admin",
+            Some(signed_in(&app, "admin@town.example", &p).await),
+        ),
+    ];
+    for (route, class, args) in &table {
+        if matches!(class, Class::Public) {
+            continue;
+        }
+        for (who, c) in &actors {
+            let c = c.clone().unwrap_or_else(client);
+            let (status, _, body) = call(&app, &c, route, args).await;
+            let expected = match (class, *who) {
+                (_, "anonymous") => Verdict::SignIn,
+                (Class::SignedIn, _) => Verdict::Allowed,
+                (Class::Staff, "resident") => Verdict::Forbidden,
+                (Class::Staff, _) => Verdict::Allowed,
+                (Class::Facility1, "manager of this facility" | "admin") => Verdict::Allowed,
+                (Class::Facility1, _) => Verdict::Forbidden,
+                (Class::Admin, "admin") => Verdict::Allowed,
+                (Class::Admin, _) => Verdict::Forbidden,
+                (Class::Public, _) => unreachable!(),
+            };
+            assert_eq!(
+                verdict(status, &body),
+                expected,
+                "{who} → {route}: {status} {body}"
+            );
+        }
+    }
+    // The CSV export (a plain route) follows the facility rule too.
+    for (who, c) in &actors {
+        let c = c.clone().unwrap_or_else(client);
+        let res = c
+            .get(format!(
+                "{}/console/facilities/1/bookings.csv?from=2026-12-01&to=2026-12-31",
+                app.base
+            ))
+            .send()
+            .await
+            .unwrap();
+        let expected = match *who {
+            "anonymous" => StatusCode::UNAUTHORIZED,
+            "manager of this facility" | "admin" => StatusCode::OK,
+            _ => StatusCode::FORBIDDEN,
+        };
+        assert_eq!(res.status(), expected, "{who} → bookings.csv");
+    }
+    app.finish().await;
+}
+
+async fn unit(app: &Running, name: &str) -> (i64, i64) {
+    let (_, list) = app.json("/api/v1/facilities").await;
+    for f in list.as_array().unwrap() {
+        for u in f["units"].as_array().unwrap() {
+            if u["name"] == name {
+                return (f["id"].as_i64().unwrap(), u["id"].as_i64().unwrap());
+            }
+        }
+    }
+    panic!("no unit {name}");
+}
+
+async fn free_slot(app: &Running, facility: i64, unit: i64, nth: usize) -> (String, String) {
+    let (_, body) = app
+        .json(&format!(
+            "/api/v1/facilities/{facility}/availability?from=2026-12-01&to=2026-12-31"
+        ))
+        .await;
+    let u = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == unit)
+        .unwrap();
+    let s = u["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "free")
+        .nth(nth)
+        .unwrap();
+    (
+        s["start"].as_str().unwrap().to_owned(),
+        s["end"].as_str().unwrap().to_owned(),
+    )
+}
+
+async fn book(app: &Running, unit: i64, start: &str, end: &str, n: usize) -> Value {
+    let res = app
+        .client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .json(&json!({
+            "unit_id": unit, "start": start, "end": end,
+            "name": "山田 花子", "name_kana": "やまだ はなこ",
+            "phone": format!("090-0000-{n:04}"), "email": format!("hanako{n}@example.jp"),
+            "purpose": "会議", "attendees": 10, "resident": true, "equipment": []
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    res.json().await.unwrap()
+}
+
+async fn pending_booking(app: &Running, hall: i64, n: usize) -> String {
+    let (start, end) = free_slot(app, 1, hall, n).await;
+    let b = book(app, hall, &start, &end, n).await;
+    assert_eq!(b["status"], "pending");
+    b["reference"].as_str().unwrap().to_owned()
+}
+
+async fn booking_id(app: &Running, reference: &str) -> i64 {
+    app.store.booking(reference).await.unwrap().unwrap().row.id
+}
+
+async fn status_of(app: &Running, reference: &str) -> String {
+    app.store
+        .booking(reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .row
+        .status
+}
+
+async fn audit_actions(app: &Running) -> Vec<(String, String)> {
+    app.store
+        .audit_entries(1, &store::AuditFilter::default(), 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.action, e.target))
+        .collect()
+}
+
+#[tokio::test]
+async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let (_, hall) = unit(&app, "大ホール").await;
+    let first = pending_booking(&app, hall, 1).await;
+    let second = pending_booking(&app, hall, 2).await;
+    let decide = path::<app::console_api::DecideBooking>();
+
+    let id = booking_id(&app, &first).await.to_string();
+    let (_, location, _) = call(
+        &app,
+        &manager,
+        decide,
+        &[("id", &id), ("action", "approve")],
+    )
+    .await;
+    assert_eq!(location, format!("/console/bookings/{id}"));
+    assert_eq!(status_of(&app, &first).await, "confirmed");
+    // Rejecting needs a reason; without one nothing changes.
+    let id2 = booking_id(&app, &second).await.to_string();
+    call(
+        &app,
+        &manager,
+        decide,
+        &[("id", &id2), ("action", "reject"), ("reason", " ")],
+    )
+    .await;
+    assert_eq!(status_of(&app, &second).await, "pending");
+    call(
+        &app,
+        &manager,
+        decide,
+        &[
+            ("id", &id2),
+            ("action", "reject"),
+            ("reason", "行事と重なるため"),
+        ],
+    )
+    .await;
+    let rejected = app.store.booking(&second).await.unwrap().unwrap().row;
+    assert_eq!(rejected.status, "cancelled");
+    assert!(rejected.rejected);
+    // The time is free again.
+    let again = book(
+        &app,
+        hall,
+        &rejected.start_at.to_rfc3339(),
+        &rejected.end_at.to_rfc3339(),
+        3,
+    )
+    .await;
+    assert_eq!(again["status"], "pending");
+
+    // Marks: used and paid, then a no-show counted for the resident.
+    let mark = path::<app::console_api::MarkBooking>();
+    call(&app, &manager, mark, &[("id", &id), ("what", "paid")]).await;
+    call(&app, &manager, mark, &[("id", &id), ("what", "no_show")]).await;
+    let row = app.store.booking(&first).await.unwrap().unwrap().row;
+    assert!(row.paid_at.is_some());
+    assert_eq!(row.usage.as_deref(), Some("no_show"));
+    assert_eq!(app.store.no_shows(&row.email, "").await.unwrap(), 1);
+
+    // Looking at contact details is itself logged.
+    let page = manager
+        .get(format!("{}/console/bookings/{id}?contact=1", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("hanako1@example.jp"), "{page}");
+    let actions = audit_actions(&app).await;
+    for action in [
+        "booking.approve",
+        "booking.reject",
+        "booking.paid",
+        "booking.usage",
+        "contact.view",
+    ] {
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == action && t.starts_with("booking:")),
+            "{action} missing from {actions:?}"
+        );
+    }
+    // Residents hear of it, Japanese first then English.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mails = app.store.outbox(1, 50).await.unwrap();
+    let approval = mails
+        .iter()
+        .find(|m| m.subject.contains(&first) && m.subject.starts_with("予約が承認されました"))
+        .expect("approval mail");
+    assert!(approval.body.find("受付番号").unwrap() < approval.body.find("Reference").unwrap());
+    assert!(
+        approval
+            .ics
+            .as_deref()
+            .is_some_and(|i| i.contains("BEGIN:VEVENT"))
+    );
+    let rejection = mails
+        .iter()
+        .find(|m| m.subject.contains(&second) && m.subject.starts_with("仮予約は承認"))
+        .unwrap();
+    assert!(rejection.body.contains("行事と重なるため"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn blocks_list_collisions_and_need_a_decision_for_each() {
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        let p = people(&app).await;
+        let manager = signed_in(&app, "manager1@town.example", &p).await;
+        let (_, room) = unit(&app, "会議室1").await;
+        let (start, end) = free_slot(&app, 1, room, 0).await;
+        let (start2, end2) = free_slot(&app, 1, room, 1).await;
+        let kept = book(&app, room, &start, &end, 1).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let cancelled = book(&app, room, &start2, &end2, 2).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let date = &start[..10];
+        assert_eq!(date, &start2[..10], "two periods of one day");
+        let check = path::<app::console_api::CheckBlock>();
+        let fields = [
+            ("facility", "1"),
+            ("unit", &room.to_string()),
+            ("date", date),
+            ("from", "08:00"),
+            ("to", "22:00"),
+            ("reason", "空調の点検"),
+        ];
+        let (_, location, _) = call(&app, &manager, check, &fields).await;
+        assert_eq!(
+            location, "/console/facilities/1/block?decide=1",
+            "collisions need decisions"
+        );
+        let page = manager
+            .get(format!("{}/console/facilities/1/block?decide=1", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&kept) && page.contains(&cancelled), "{page}");
+        let save = path::<app::console_api::SaveBlock>();
+        let kept_id = booking_id(&app, &kept).await;
+        let cancelled_id = booking_id(&app, &cancelled).await;
+        // A decision missing for one booking: nothing is saved.
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            save,
+            &[
+                ("facility", "1"),
+                ("decisions[0]", &format!("{kept_id}:keep")),
+            ],
+        )
+        .await;
+        assert!(location.ends_with("decide=2"), "{location}");
+        assert_eq!(status_of(&app, &cancelled).await, "confirmed");
+        let (_, location, body) = call(
+            &app,
+            &manager,
+            save,
+            &[
+                ("facility", "1"),
+                ("decisions[0]", &format!("{kept_id}:keep")),
+                ("decisions[1]", &format!("{cancelled_id}:cancel")),
+            ],
+        )
+        .await;
+        assert!(
+            location.starts_with("/console/facilities/1?date="),
+            "{location} {body}"
+        );
+        assert_eq!(status_of(&app, &kept).await, "confirmed");
+        let c = app.store.booking(&cancelled).await.unwrap().unwrap().row;
+        assert_eq!(c.status, "cancelled");
+        assert_eq!(c.status_reason.as_deref(), Some("空調の点検"));
+        // The block holds the rest of the day: the freed period cannot be
+        // booked, and the kept one still stands.
+        let res = app
+            .client
+            .post(format!("{}/api/v1/bookings", app.base))
+            .json(&json!({
+                "unit_id": room, "start": start2, "end": end2,
+                "name": "佐藤 一郎", "name_kana": "さとう いちろう",
+                "phone": "090-1111-2222", "email": "ichiro@example.jp",
+                "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let actions = audit_actions(&app).await;
+        assert!(actions.iter().any(|(a, _)| a == "block.create"));
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "booking.cancel" && t == &format!("booking:{cancelled}"))
+        );
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn sessions_are_renewed_at_sign_in_and_really_end() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let c = client();
+    let login = path::<app::console_api::Login>();
+    let home = path::<app::console_api::GetConsoleHome>();
+    let cookie = |res: &reqwest::Response| {
+        res.headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("session="))
+            .map(|v| v.split(';').next().unwrap().to_owned())
+    };
+    // A failed attempt leaves a session (its message); that id is what an
+    // attacker could have planted.
+    let res = c
+        .post(format!("{}{login}", app.base))
+        .form(&[
+            ("email", "manager1@town.example"),
+            ("password", "wrong password!"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let planted = cookie(&res).expect("a session cookie");
+    let res = c
+        .post(format!("{}{login}", app.base))
+        .form(&[("email", "manager1@town.example"), ("password", PASSWORD)])
+        .send()
+        .await
+        .unwrap();
+    let fresh = cookie(&res).expect("a new session id at sign-in");
+    assert_ne!(
+        planted, fresh,
+        "session fixation: the id must change at sign-in"
+    );
+    // The planted id is not signed in.
+    let other = reqwest::Client::new();
+    let res = other
+        .post(format!("{}{home}", app.base))
+        .header("cookie", &planted)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        verdict(res.status(), &res.text().await.unwrap()),
+        Verdict::SignIn
+    );
+    // The new one is, until logout ends it on the server.
+    let as_fresh = || {
+        other
+            .post(format!("{}{home}", app.base))
+            .header("cookie", &fresh)
+    };
+    let res = as_fresh().send().await.unwrap();
+    assert_eq!(
+        verdict(res.status(), &res.text().await.unwrap()),
+        Verdict::Allowed
+    );
+    call(&app, &c, path::<app::console_api::Logout>(), &[]).await;
+    let res = as_fresh().send().await.unwrap();
+    assert_eq!(
+        verdict(res.status(), &res.text().await.unwrap()),
+        Verdict::SignIn,
+        "logout must end the session server-side"
+    );
+
+    // Idle timeout: 29 minutes is fine (and counts as activity), then 31
+    // minutes of silence ends it.
+    let c = signed_in(&app, "manager1@town.example", &p).await;
+    app.advance_minutes(29);
+    let (s, _, body) = call(&app, &c, home, &[]).await;
+    assert_eq!(verdict(s, &body), Verdict::Allowed);
+    app.advance_minutes(29);
+    let (s, _, body) = call(&app, &c, home, &[]).await;
+    assert_eq!(verdict(s, &body), Verdict::Allowed);
+    app.advance_minutes(31);
+    let (s, _, body) = call(&app, &c, home, &[]).await;
+    assert_eq!(verdict(s, &body), Verdict::SignIn, "idle for 31 minutes");
+
+    // A password change ends every session of the account.
+    let a = signed_in(&app, "manager1@town.example", &p).await;
+    let b = signed_in(&app, "manager1@town.example", &p).await;
+    call(
+        &app,
+        &a,
+        path::<app::console_api::ChangePassword>(),
+        &[("current", PASSWORD), ("new", "a brand new passphrase")],
+    )
+    .await;
+    let (s, _, body) = call(&app, &b, home, &[]).await;
+    assert_eq!(verdict(s, &body), Verdict::SignIn, "sign out everywhere");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn sign_in_is_generic_throttled_and_needs_the_second_factor_for_admins() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let login = path::<app::console_api::Login>();
+    let base = app.base.clone();
+    let message = |c: reqwest::Client| {
+        let base = base.clone();
+        async move {
+            c.get(format!("{base}/console/login"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap()
+        }
+    };
+    // Unknown e-mail and wrong password read the same.
+    let unknown = client();
+    call(
+        &app,
+        &unknown,
+        login,
+        &[
+            ("email", "nobody@town.example"),
+            ("password", "whatever it is"),
+        ],
+    )
+    .await;
+    let wrong = client();
+    call(
+        &app,
+        &wrong,
+        login,
+        &[
+            ("email", "manager2@town.example"),
+            ("password", "whatever it is"),
+        ],
+    )
+    .await;
+    let (a, b) = (message(unknown).await, message(wrong).await);
+    let text = "メールアドレスかパスワードが違います";
+    assert!(a.contains(text) && b.contains(text));
+    // The admin's password alone does not sign in.
+    let admin = client();
+    let (_, location, _) = call(
+        &app,
+        &admin,
+        login,
+        &[("email", "admin@town.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert_eq!(location, "/console/login/code");
+    let (s, _, body) = call(
+        &app,
+        &admin,
+        path::<app::console_api::GetConsoleHome>(),
+        &[],
+    )
+    .await;
+    assert_eq!(verdict(s, &body), Verdict::SignIn);
+    let (_, location, _) = call(
+        &app,
+        &admin,
+        path::<app::console_api::LoginCode>(),
+        &[("code", "000000")],
+    )
+    .await;
+    assert!(location.starts_with("/console/login/code"), "{location}");
+    let code = totp_now(&p.admin_secret, "admin@town.example", &app);
+    let (_, location, _) = call(
+        &app,
+        &admin,
+        path::<app::console_api::LoginCode>(),
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(location, "/console");
+    // Guessing is throttled per account: after five tries even the right
+    // password is refused for a while.
+    let c = client();
+    for _ in 0..5 {
+        call(
+            &app,
+            &c,
+            login,
+            &[
+                ("email", "counter@town.example"),
+                ("password", "guess guess guess"),
+            ],
+        )
+        .await;
+    }
+    call(
+        &app,
+        &c,
+        login,
+        &[("email", "counter@town.example"), ("password", PASSWORD)],
+    )
+    .await;
+    assert!(message(c).await.contains("試行回数が多すぎます"));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_everywhere() {
+    let app = spawn(TestDb::sqlite().await).await;
+    people(&app).await;
+    let (_, room) = unit(&app, "会議室1").await;
+    let (start, end) = free_slot(&app, 1, room, 0).await;
+    let body = json!({
+        "unit_id": room, "start": start, "end": end,
+        "name": "山田 花子", "name_kana": "やまだ はなこ", "phone": "090-0000-0001",
+        "email": "hanako@example.jp", "purpose": "会議", "attendees": 3, "resident": true, "equipment": []
+    });
+    let evil = [
+        ("origin", "https://evil.example"),
+        ("referer", "https://evil.example/page"),
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "null"),
+    ];
+    for (name, value) in evil {
+        let res = app
+            .client
+            .post(format!("{}/api/v1/bookings", app.base))
+            .header(name, value)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "API with {name}: {value}"
+        );
+        let res = app
+            .client
+            .post(format!("{}{}", app.base, path::<app::console_api::Login>()))
+            .header(name, value)
+            .form(&[("email", "manager1@town.example"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status(),
+            StatusCode::FORBIDDEN,
+            "server function with {name}: {value}"
+        );
+        assert!(res.text().await.unwrap().contains("別のサイト"));
+    }
+    // Nothing was booked; the same request from this site works.
+    let res = app
+        .client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .header("origin", &app.base)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_audit_log_is_append_only() {
+    use sea_orm::ConnectionTrait;
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        app.store
+            .audit(&store::AuditEntry {
+                municipality_id: 1,
+                actor: "cli".into(),
+                action: "test".into(),
+                target: "x".into(),
+                before: None,
+                after: None,
+                at: common::now(),
+            })
+            .await
+            .unwrap();
+        let db = app.store.connection();
+        for sql in [
+            "UPDATE audit_log SET actor = 'someone else'",
+            "DELETE FROM audit_log",
+        ] {
+            let e = db.execute_unprepared(sql).await.expect_err(sql);
+            assert!(e.to_string().contains("append-only"), "{e}");
+        }
+        assert_eq!(audit_actions(&app).await.len(), 1);
+        app.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn idor_other_facilities_stay_out_of_reach() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let gym_manager = signed_in(&app, "manager2@town.example", &p).await;
+    let (_, room) = unit(&app, "会議室1").await;
+    let (start, end) = free_slot(&app, 1, room, 0).await;
+    let reference = book(&app, room, &start, &end, 1).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let id = booking_id(&app, &reference).await;
+    // Walking ids from the gym manager's session never shows facility 1's data.
+    for n in [id, id + 1, id - 1, 999_999] {
+        let page = gym_manager
+            .get(format!("{}/console/bookings/{n}?contact=1", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            !page.contains("hanako1@example.jp") && !page.contains("山田 花子"),
+            "{n}"
+        );
+    }
+    let (s, _, body) = call(
+        &app,
+        &gym_manager,
+        path::<app::console_api::DecideBooking>(),
+        &[
+            ("id", &id.to_string()),
+            ("action", "cancel"),
+            ("reason", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(verdict(s, &body), Verdict::Forbidden);
+    assert_eq!(status_of(&app, &reference).await, "confirmed");
+    assert!(
+        !audit_actions(&app)
+            .await
+            .iter()
+            .any(|(a, _)| a == "contact.view")
+    );
+    app.finish().await;
+}
