@@ -169,27 +169,21 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     }
     // Staff managing this facility book on a resident's behalf (代行予約):
     // the same flow and rules, with the member recorded on the booking.
-    let staff = match crate::auth::actor(&c).await? {
-        crate::auth::Actor::Staff(s) => {
-            let unit = draft.input.unit_id.trim().parse::<i64>().ok();
-            let facility = match unit {
-                Some(u) => c.state.store.unit_facility(domain::ids::UnitId(u)).await?,
+    let actor = crate::auth::actor(&c).await?;
+    let staff = match (&actor, draft.input.unit_id.trim().parse::<i64>()) {
+        (crate::auth::Actor::Staff(s), Ok(unit)) => {
+            let facility = match c
+                .state
+                .store
+                .unit_facility(domain::ids::UnitId(unit))
+                .await?
+            {
+                Some(f) => c.state.store.facility(f).await?,
                 None => None,
             };
-            match facility {
-                Some(f) => c
-                    .state
-                    .store
-                    .facility(f)
-                    .await?
-                    .filter(|rec| {
-                        crate::auth::Actor::Staff(s.clone())
-                            .facility_staff(rec.id.0, rec.municipality.0)
-                            .is_ok()
-                    })
-                    .map(|_| s.id),
-                None => None,
-            }
+            facility
+                .filter(|f| actor.facility_staff(f.id.0, f.municipality.0).is_ok())
+                .map(|_| s.id)
         }
         _ => None,
     };

@@ -74,11 +74,20 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
     set_status(error.status());
     let lang = use_lang();
     let t = texts(lang);
+    // A missing or lapsed sign-in offers the way back in.
+    let sign_in = matches!(
+        error,
+        AppError::Auth(crate::error::AuthError::SignInRequired)
+    )
+    .then(|| view! {
+        <p><a class="button button-primary" href="/console/login">{crate::i18n::console::texts(lang).sign_in_link}</a></p>
+    });
     view! {
         <Title text=t.error_title/>
         <section class="notice notice-error" role="alert">
             {if nested { view! { <h2>{t.error_title}</h2> }.into_any() } else { view! { <h1>{t.error_title}</h1> }.into_any() }}
             <p>{error_message(lang, &error)}</p>
+            {sign_in}
             <p><a href="/facilities">{t.back_to_facilities}</a></p>
         </section>
     }

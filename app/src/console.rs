@@ -160,15 +160,16 @@ impl AppState {
         let s = actor.staff()?;
         let facilities = self.facilities_of(s).await?;
         let now = self.now();
-        let mut pending = Vec::new();
-        for f in &facilities {
-            let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
-            for r in self.store.pending_requests(&ids, now).await? {
-                if let Some(i) = f.units.iter().position(|u| u.id.0 == r.unit_id) {
-                    pending.push(self.line(&r, f, i, lang));
-                }
-            }
-        }
+        // One query for the requests of every facility in scope.
+        let ids: Vec<i64> = facilities
+            .iter()
+            .flat_map(|f| f.units.iter().map(|u| u.id.0))
+            .collect();
+        let rows = self.store.pending_requests(&ids, now).await?;
+        let pending = facilities
+            .iter()
+            .flat_map(|f| self.lines(&rows, f, lang))
+            .collect();
         Ok(ConsoleHome {
             me: me(s, lang),
             facilities: facilities

@@ -6,10 +6,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::{ErrorView, Loading};
 use crate::console_api::*;
 use crate::console_view::*;
-use crate::error::{AppError, AuthError};
+use crate::error::AppError;
 use crate::i18n::console::{ConsoleTexts, texts};
 use crate::lang::use_lang;
 
@@ -17,7 +16,8 @@ fn ct() -> &'static ConsoleTexts {
     texts(use_lang())
 }
 
-/// Like `components::loaded`, but a missing sign-in offers the sign-in page.
+/// Console pages show their data or the translated error (with a sign-in
+/// link when the sign-in is missing, see `ErrorView`).
 fn console_loaded<T, V>(
     data: Resource<Result<T, AppError>>,
     render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
@@ -26,26 +26,7 @@ where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=Loading>
-            {move || {
-                let render = render.clone();
-                Suspend::new(async move {
-                    match data.await {
-                        Ok(value) => render(value).into_any(),
-                        Err(error) => {
-                            let login = matches!(error, AppError::Auth(AuthError::SignInRequired));
-                            view! {
-                                <ErrorView error/>
-                                {login.then(|| view! { <p><a class="button button-primary" href="/console/login">{ct().sign_in_link}</a></p> })}
-                            }
-                            .into_any()
-                        }
-                    }
-                })
-            }}
-        </Suspense>
-    }
+    crate::components::loaded(data, false, render)
 }
 
 #[component]
