@@ -38,5 +38,6 @@ pub async fn get_day_schedule(facility: String, date: String) -> Result<DaySched
     let (state, lang) = context()?;
     let id = crate::service::parse_facility_id(&facility)?;
     let date = domain::calendar::parse_date(domain::error::Field::Date, &date)?;
-    state.day(id, date, lang).await
+    let actor = crate::auth::actor(&crate::session::ctx().await?).await?;
+    state.day(id, date, lang, &actor).await
 }

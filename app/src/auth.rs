@@ -396,6 +396,47 @@ pub async fn sign_in_password(
     })
 }
 
+/// Whether this browser may see the booking: it proved it owns it (the
+/// session's `granted` list) or the signed-in resident's account lists it.
+pub async fn may_see(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    record: &store::BookingRecord,
+) -> Result<bool, AppError> {
+    let granted: Vec<String> = session
+        .get("granted")
+        .await
+        .map_err(session_failed)?
+        .unwrap_or_default();
+    if granted.contains(&record.row.reference) {
+        return Ok(true);
+    }
+    Ok(match actor_of(state, session).await? {
+        Actor::Resident { id, .. } => record.row.account_id == Some(id),
+        _ => false,
+    })
+}
+
+/// Signs a just-registered resident in, under a fresh session id.
+pub async fn sign_in_new(
+    state: &AppState,
+    c: &Ctx,
+    account: &AccountRecord,
+) -> Result<(), AppError> {
+    let now = unix((state.clock)());
+    c.cycle().await?;
+    c.set(
+        "auth",
+        &SignedIn {
+            account: account.row.id,
+            epoch: account.row.session_epoch,
+            since: now,
+            seen: now,
+        },
+    )
+    .await
+}
+
 /// Checks the TOTP code after a correct password (throttled per account).
 pub async fn sign_in_code(
     state: &AppState,

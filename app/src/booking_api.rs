@@ -23,6 +23,28 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::session;
 
+/// The signed-in staff member managing the facility of this unit, who
+/// books on a resident's behalf (代行予約); `None` for everyone else.
+#[cfg(feature = "ssr")]
+async fn proxy_staff(c: &session::Ctx, unit: &str) -> Result<Option<crate::auth::Staff>, AppError> {
+    let actor = crate::auth::actor(c).await?;
+    let (crate::auth::Actor::Staff(_), Ok(unit)) = (&actor, unit.trim().parse::<i64>()) else {
+        return Ok(None);
+    };
+    let Some(facility) = c
+        .state
+        .store
+        .unit_facility(domain::ids::UnitId(unit))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(f) = c.state.store.facility(facility).await? else {
+        return Ok(None);
+    };
+    Ok(actor.facility_staff(f.id.0, f.municipality.0).ok().cloned())
+}
+
 /// The empty or pre-filled form for a unit from a start time.
 #[server(prefix = "/sfn")]
 pub async fn get_booking_form(
@@ -64,10 +86,11 @@ pub async fn get_booking_form(
     let same = draft.input.unit_id == unit.0.to_string()
         && chrono::DateTime::parse_from_rfc3339(&draft.input.start)
             .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
-    let equipment = if same {
-        draft.input.equipment
+    let staff = proxy_staff(&c, &unit.0.to_string()).await?.is_some();
+    let (equipment, override_reason) = if same {
+        (draft.input.equipment, draft.input.override_reason)
     } else {
-        Vec::new()
+        (Vec::new(), String::new())
     };
     let req = crate::bookings::FormFor {
         facility,
@@ -76,6 +99,7 @@ pub async fn get_booking_form(
         end,
         values: draft.input.applicant,
         equipment,
+        override_reason: staff.then_some(override_reason),
     };
     c.state.booking_form(req, c.lang).await
 }
@@ -95,6 +119,7 @@ pub async fn review_booking(
     attendees: String,
     resident: Option<String>,
     equipment: Option<Vec<String>>,
+    override_reason: Option<String>,
 ) -> Result<(), AppError> {
     let c = session::ctx().await?;
     let facility = crate::service::parse_facility_id(&facility)?;
@@ -121,6 +146,7 @@ pub async fn review_booking(
                 resident: resident.unwrap_or_default(),
             },
             equipment: equipment.unwrap_or_default(),
+            override_reason: override_reason.unwrap_or_default(),
         },
         version,
         last_error: None,
@@ -137,6 +163,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
     let Some(mut draft) = c.draft().await? else {
         return Ok(ReviewPage::Missing);
     };
+    let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
     let page = c
         .state
         .review(
@@ -144,6 +171,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
             draft.version,
             draft.last_error.as_ref(),
             c.lang,
+            staff,
         )
         .await?;
     if draft.last_error.take().is_some() {
@@ -169,25 +197,16 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     }
     // Staff managing this facility book on a resident's behalf (代行予約):
     // the same flow and rules, with the member recorded on the booking.
-    let actor = crate::auth::actor(&c).await?;
-    let staff = match (&actor, draft.input.unit_id.trim().parse::<i64>()) {
-        (crate::auth::Actor::Staff(s), Ok(unit)) => {
-            let facility = match c
-                .state
-                .store
-                .unit_facility(domain::ids::UnitId(unit))
-                .await?
-            {
-                Some(f) => c.state.store.facility(f).await?,
-                None => None,
-            };
-            facility
-                .filter(|f| actor.facility_staff(f.id.0, f.municipality.0).is_ok())
-                .map(|_| s.id)
-        }
+    let staff = proxy_staff(&c, &draft.input.unit_id).await?;
+    // A signed-in resident finds it in their account.
+    let account = match crate::auth::actor(&c).await? {
+        crate::auth::Actor::Resident { id, .. } => Some(id),
         _ => None,
     };
-    let mut outcome = c.state.create_booking_as(&draft.input, staff).await;
+    let mut outcome = c
+        .state
+        .create_booking_as(&draft.input, staff.as_ref(), account)
+        .await;
     if let Err(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken))) = outcome {
         // Pressed twice? The first press may have booked it for this person.
         if let Some(record) = c.state.same_request_booked(&draft.input).await? {
@@ -270,10 +289,14 @@ pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppErr
     let c = session::ctx().await?;
     let reference = crate::bookings::normalize_reference(&reference)
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
-    if !c.granted().await?.contains(&reference) {
-        return Err(AppError::Domain(DomainError::NotFound(Missing::Booking)));
+    let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
+    let record = match c.state.booking_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => return Err(not_found),
+        other => other?,
+    };
+    if !crate::auth::may_see(&c.state, &c.session, &record).await? {
+        return Err(not_found);
     }
-    let record = c.state.booking_by_reference(&reference).await?;
     c.state.booking_detail(&record, c.lang).await
 }
 
@@ -284,11 +307,18 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
     let reference = crate::bookings::normalize_reference(&reference)
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
-    if !c.granted().await?.contains(&reference) {
+    let record = match c.state.booking_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => None,
+        other => Some(other?),
+    };
+    let Some(record) = record else {
+        leptos_axum::redirect("/bookings");
+        return Ok(());
+    };
+    if !crate::auth::may_see(&c.state, &c.session, &record).await? {
         leptos_axum::redirect("/bookings");
         return Ok(());
     }
-    let record = c.state.booking_by_reference(&reference).await?;
     match c.state.cancel(&record).await {
         Ok(()) => leptos_axum::redirect(&format!("/bookings/{reference}?cancelled=1")),
         Err(AppError::Domain(e)) => {

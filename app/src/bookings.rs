@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use domain::applicant::{Applicant, ApplicantInput, BookingField, Contact, FieldProblem, Problem};
-use domain::availability::{self, Availability, SlotStatus};
+use domain::availability::{self, Availability, SlotReason, SlotStatus};
 use domain::booking::{
     self, Equipment, Fee, Refusal, RuleViolation, Selection, UnitRules, Yen, cancel_deadline,
 };
@@ -38,6 +38,10 @@ pub struct BookingInput {
     pub end: String,
     pub applicant: ApplicantInput,
     pub equipment: Vec<String>,
+    /// Staff only (代行予約): why the booking window is set aside. Ignored
+    /// for anyone else; the API never sets it.
+    #[serde(default)]
+    pub override_reason: String,
 }
 
 impl BookingInput {
@@ -132,6 +136,7 @@ impl BookingInput {
                 resident,
             },
             equipment,
+            override_reason: String::new(),
         })
     }
 }
@@ -146,6 +151,10 @@ pub struct FormFor {
     pub values: ApplicantInput,
     /// Ids of the equipment ticked.
     pub equipment: Vec<String>,
+    /// `Some` (the reason typed so far) when staff managing the facility
+    /// book on a resident's behalf: slots outside the window are offered
+    /// and the form asks why.
+    pub override_reason: Option<String>,
 }
 
 /// An RFC 3339 instant within the supported years.
@@ -180,6 +189,7 @@ struct Parsed {
     end: DateTime<Utc>,
     applicant: Applicant,
     equipment: Vec<EquipmentId>,
+    override_reason: Option<String>,
 }
 
 fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
@@ -205,18 +215,28 @@ fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
     }
     // One order for everyone: equipment locks are taken in this order.
     equipment.sort();
+    let override_reason = domain::applicant::check_override_reason(&input.override_reason);
+    check(
+        BookingField::OverrideReason,
+        override_reason.as_ref().map(drop).map_err(|p| *p),
+    );
     let applicant = input.applicant.parse();
     if let Err(more) = &applicant {
         problems.extend(more.iter().copied());
     }
-    match (unit, start, end, applicant) {
-        (Ok(unit), Ok(start), Ok(end), Ok(applicant)) if problems.is_empty() => Ok(Parsed {
-            unit: UnitId(unit),
-            start,
-            end,
-            applicant,
-            equipment,
-        }),
+    match (unit, start, end, applicant, override_reason) {
+        (Ok(unit), Ok(start), Ok(end), Ok(applicant), Ok(override_reason))
+            if problems.is_empty() =>
+        {
+            Ok(Parsed {
+                unit: UnitId(unit),
+                start,
+                end,
+                applicant,
+                equipment,
+                override_reason,
+            })
+        }
         _ => Err(DomainError::Fields(problems)),
     }
 }
@@ -234,6 +254,8 @@ pub struct Prepared {
     pub applicant: Applicant,
     pub equipment: Vec<Equipment>,
     pub fee: Fee,
+    /// Set when staff book outside the window with this written reason.
+    pub override_reason: Option<String>,
 }
 
 impl Prepared {
@@ -275,8 +297,11 @@ impl AppState {
     }
 
     /// Checks a request against the rules and prices it; writes nothing.
-    pub async fn prepare(&self, input: &BookingInput) -> Result<Prepared, AppError> {
+    /// `staff` is true for a member managing the facility (代行予約): they
+    /// may book outside the booking window when they write why.
+    pub async fn prepare(&self, input: &BookingInput, staff: bool) -> Result<Prepared, AppError> {
         let p = parse(input)?;
+        let override_reason = p.override_reason.filter(|_| staff);
         let (f, i) = self.unit_facility(p.unit).await?;
         if input.facility.is_some_and(|id| id != f.id) {
             return Err(field_error(BookingField::UnitId, Problem::UnknownChoice));
@@ -294,20 +319,37 @@ impl AppState {
             .store
             .busy(&ids, p.start - span, p.end + span, now)
             .await?;
-        let selection =
-            booking::select(&f.plan, p.unit, p.start, p.end, &busy, now).map_err(refusal)?;
+        let selection = match &override_reason {
+            Some(_) => booking::select_outside_window(&f.plan, p.unit, p.start, p.end, &busy, now),
+            None => booking::select(&f.plan, p.unit, p.start, p.end, &busy, now),
+        }
+        .map_err(|r| match r {
+            // Staff are told the way through: write why.
+            Refusal::Rule(
+                RuleViolation::WindowNotOpen { .. } | RuleViolation::WindowClosed { .. },
+            ) if staff => field_error(BookingField::OverrideReason, Problem::Required),
+            r => refusal(r),
+        })?;
         let unit_plan = &f.plan.units[i];
         let rules = &f.units[i].rules;
         let now_local = now.with_timezone(&f.plan.tz).naive_local();
+        // The residence only decides which window applies; a written
+        // override sets every window aside.
+        let window_as_resident = p.applicant.resident || override_reason.is_some();
         booking::check_rules(
             &selection,
             unit_plan,
             rules,
             p.applicant.attendees,
-            p.applicant.resident,
+            window_as_resident,
             now_local,
         )
-        .map_err(|v| AppError::Domain(DomainError::Rule(v)))?;
+        .map_err(|v| match v {
+            RuleViolation::WindowNotOpen { .. } if staff => {
+                field_error(BookingField::OverrideReason, Problem::Required)
+            }
+            v => AppError::Domain(DomainError::Rule(v)),
+        })?;
         let refs: Vec<&Equipment> = equipment.iter().collect();
         let fee = booking::fee(&selection, unit_plan, rules, p.applicant.resident, &refs);
         Ok(Prepared {
@@ -317,22 +359,26 @@ impl AppState {
             applicant: p.applicant,
             equipment,
             fee,
+            override_reason,
         })
     }
 
     /// Creates the booking; the database has the last word on the time.
     pub async fn create_booking(&self, input: &BookingInput) -> Result<BookingRecord, AppError> {
-        self.create_booking_as(input, None).await
+        self.create_booking_as(input, None, None).await
     }
 
     /// Creates the booking; `staff` is the member booking on a resident's
-    /// behalf (代行予約), recorded on the booking. The resident is mailed.
+    /// behalf (代行予約), recorded on the booking and in the audit log. The
+    /// resident is mailed. `account` is the signed-in resident's account,
+    /// where the booking is listed.
     pub async fn create_booking_as(
         &self,
         input: &BookingInput,
-        staff: Option<i64>,
+        staff: Option<&crate::auth::Staff>,
+        account: Option<i64>,
     ) -> Result<BookingRecord, AppError> {
-        let p = self.prepare(input).await?;
+        let p = self.prepare(input, staff.is_some()).await?;
         let now = self.now();
         let rules = p.rules();
         let new = NewBooking {
@@ -349,9 +395,23 @@ impl AppState {
             equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
             facility_units: p.facility.units.iter().map(|u| u.id).collect(),
             max_active: p.facility.max_active_bookings,
-            created_by_staff: staff,
-            override_reason: None,
-            account_id: None,
+            created_by_staff: staff.map(|s| s.id),
+            override_reason: p.override_reason.clone(),
+            account_id: account,
+            audit: staff.map(|s| store::AuditEntry {
+                municipality_id: s.municipality,
+                actor: s.audit_name(),
+                action: "booking.proxy".into(),
+                target: String::new(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "unit": p.selection.unit.0,
+                    "start": p.selection.start,
+                    "end": p.selection.end,
+                    "override_reason": p.override_reason,
+                })),
+                at: now,
+            }),
         };
         let record = self
             .store
@@ -573,7 +633,9 @@ impl AppState {
             end,
             values,
             equipment,
+            override_reason,
         } = req;
+        let staff = override_reason.is_some();
         let (f, i) = self.unit_facility(unit).await?;
         if f.id != facility {
             return Err(AppError::Domain(DomainError::NotFound(Missing::Unit)));
@@ -589,7 +651,11 @@ impl AppState {
         if let Some(first) = slots.iter().position(|s| s.start == start) {
             for (n, s) in slots[first..].iter().enumerate() {
                 let count = u32::try_from(n + 1).unwrap_or(u32::MAX);
-                if s.status != SlotStatus::Free || count > rules.max_slots {
+                let bookable = s.status == SlotStatus::Free
+                    || (staff
+                        && (s.status == SlotStatus::NotYetOpen
+                            || s.reason == Some(SlotReason::WindowClosed)));
+                if !bookable || count > rules.max_slots {
                     break;
                 }
                 if count < rules.min_slots {
@@ -669,6 +735,7 @@ impl AppState {
             rules: rules_text,
             day_href: format!("/facilities/{}/days/{date}", f.id),
             edit_href: form_href(f.id, unit, start, end, tz),
+            override_reason,
         })
     }
 
@@ -753,6 +820,7 @@ impl AppState {
         version: u32,
         last_error: Option<&AppError>,
         lang: Lang,
+        staff: bool,
     ) -> Result<ReviewPage, AppError> {
         let (Some(facility), Ok(unit), Ok(start)) = (
             input.facility,
@@ -769,6 +837,7 @@ impl AppState {
             end,
             values: input.applicant.clone(),
             equipment: input.equipment.clone(),
+            override_reason: staff.then(|| input.override_reason.clone()),
         };
         let mut form = match self.booking_form(req, lang).await {
             Ok(f) => f,
@@ -777,7 +846,7 @@ impl AppState {
         };
         let outcome = match last_error {
             Some(e) => Err(e.clone()),
-            None => self.prepare(input).await.map(Some),
+            None => self.prepare(input, staff).await.map(Some),
         };
         match outcome {
             Ok(Some(p)) => {
@@ -800,6 +869,7 @@ impl AppState {
                     pending_note: rules
                         .requires_approval
                         .then(|| (t.pending_note)(rules.pending_hold_hours)),
+                    override_reason: p.override_reason.clone(),
                     version,
                     form,
                 }))

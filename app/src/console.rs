@@ -130,7 +130,13 @@ impl AppState {
             .collect())
     }
 
-    fn line(&self, r: &booking::Model, f: &FacilityRecord, i: usize, lang: Lang) -> BookingLine {
+    pub(crate) fn line(
+        &self,
+        r: &booking::Model,
+        f: &FacilityRecord,
+        i: usize,
+        lang: Lang,
+    ) -> BookingLine {
         let tz = f.plan.tz;
         let now = self.now();
         let status = match (r.status.as_str(), r.expires_at) {

@@ -40,6 +40,8 @@ pub enum AuthError {
     WeakPassword,
     /// The e-mail already has an account.
     EmailTaken,
+    /// The password and its confirmation differ.
+    PasswordMismatch,
     /// The current password given to change it was wrong.
     WrongCurrentPassword,
     /// A state-changing request from another site (CSRF).
@@ -62,7 +64,7 @@ impl AppError {
                     403
                 }
                 AuthError::Throttled => 429,
-                AuthError::WeakPassword => 422,
+                AuthError::WeakPassword | AuthError::PasswordMismatch => 422,
                 AuthError::EmailTaken => 409,
             },
         }
@@ -82,6 +84,7 @@ impl AppError {
                 AuthError::Throttled => "too_many_attempts",
                 AuthError::WeakPassword => "weak_password",
                 AuthError::EmailTaken => "email_taken",
+                AuthError::PasswordMismatch => "password_mismatch",
                 AuthError::WrongCurrentPassword => "wrong_current_password",
                 AuthError::CrossSite => "cross_site_request",
             },

@@ -1,6 +1,10 @@
 //! Leptos routes, pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+#[cfg(feature = "ssr")]
+pub mod account;
+pub mod account_api;
+pub mod account_view;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod auth;
@@ -90,6 +94,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings") view=pages::FindBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference") view=pages::MyBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference/cancel") view=pages::CancelBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my") view=pages::MyBookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/login") view=pages::ResidentLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>

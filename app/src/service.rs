@@ -281,13 +281,17 @@ impl AppState {
     }
 
     /// The day view: units × periods.
+    /// The day view. Staff managing the facility also get booking links on
+    /// slots outside the booking window (代行予約 with a written reason).
     pub async fn day(
         &self,
         id: FacilityId,
         date: NaiveDate,
         lang: Lang,
+        actor: &crate::auth::Actor,
     ) -> Result<DaySchedule, AppError> {
         let f = self.record(id).await?;
+        let proxy = actor.facility_staff(f.id.0, f.municipality.0).is_ok();
         let tz = f.plan.tz;
         let today = self.now().with_timezone(&tz).date_naive();
         let a = self
@@ -330,7 +334,11 @@ impl AppState {
                                 status: s.status,
                                 reason: s.reason.as_ref().map(|r| i18n::slot_reason(lang, r)),
                                 window_closed: s.reason == Some(SlotReason::WindowClosed),
-                                book_href: (s.status == SlotStatus::Free).then(|| {
+                                book_href: (s.status == SlotStatus::Free
+                                    || (proxy
+                                        && (s.status == SlotStatus::NotYetOpen
+                                            || s.reason == Some(SlotReason::WindowClosed))))
+                                .then(|| {
                                     format!(
                                         "/facilities/{}/book?unit={}&date={date}&time={}",
                                         f.id,

@@ -288,6 +288,7 @@ fn request(
             resident: "true".into(),
         },
         equipment: Vec::new(),
+        override_reason: String::new(),
     }
 }
 

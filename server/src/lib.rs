@@ -185,17 +185,13 @@ async fn booking_ics(
     let Some(reference) = app::bookings::normalize_reference(&reference) else {
         return not_found();
     };
-    let granted: Vec<String> = session
-        .get("granted")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if !granted.contains(&reference) {
-        return not_found();
-    }
     let ics = async {
         let record = state.booking_by_reference(&reference).await?;
+        if !app::auth::may_see(&state, &session, &record).await? {
+            return Err(app::error::AppError::Domain(domain::DomainError::NotFound(
+                domain::error::Missing::Booking,
+            )));
+        }
         state.booking_ics(&record, lang).await
     };
     match ics.await {

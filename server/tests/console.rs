@@ -181,6 +181,8 @@ enum Class {
     Public,
     /// Any signed-in account.
     SignedIn,
+    /// Signed-in residents only.
+    Resident,
     /// Staff of any role.
     Staff,
     /// Admins and the managers of facility 1.
@@ -190,6 +192,7 @@ enum Class {
 
 #[tokio::test]
 async fn authorization_matrix_covers_every_route() {
+    use app::account_api as a;
     use app::booking_api as b;
     use app::console_api as c;
     let app = spawn(TestDb::sqlite().await).await;
@@ -301,6 +304,17 @@ async fn authorization_matrix_covers_every_route() {
         (path::<b::GetBookingPage>(), Class::Public, vec![]),
         (path::<b::CancelMyBooking>(), Class::Public, vec![]),
         (path::<b::TakeBookingFlash>(), Class::Public, vec![]),
+        (path::<a::GetRegisterPage>(), Class::Public, vec![]),
+        (path::<a::Register>(), Class::Public, vec![]),
+        (path::<a::GetResidentLoginPage>(), Class::Public, vec![]),
+        (path::<a::ResidentLogin>(), Class::Public, vec![]),
+        (path::<a::GetMyPage>(), Class::Public, vec![]),
+        (
+            path::<a::LinkMyBooking>(),
+            Class::Resident,
+            vec![("reference", "XXXX-XXXX"), ("contact", "x@example.jp")],
+        ),
+        (path::<a::ResidentLogout>(), Class::Public, vec![]),
         (path::<app::api::GetFacilities>(), Class::Public, vec![]),
         (path::<app::api::GetMonthCalendar>(), Class::Public, vec![]),
         (path::<app::api::GetDaySchedule>(), Class::Public, vec![]),
@@ -364,6 +378,8 @@ async fn authorization_matrix_covers_every_route() {
             let expected = match (class, *who) {
                 (_, "anonymous") => Verdict::SignIn,
                 (Class::SignedIn, _) => Verdict::Allowed,
+                (Class::Resident, "resident") => Verdict::Allowed,
+                (Class::Resident, _) => Verdict::Forbidden,
                 (Class::Staff, "resident") => Verdict::Forbidden,
                 (Class::Staff, _) => Verdict::Allowed,
                 (Class::Facility1, "manager of this facility" | "admin") => Verdict::Allowed,
@@ -1038,5 +1054,310 @@ async fn idor_other_facilities_stay_out_of_reach() {
             .iter()
             .any(|(a, _)| a == "contact.view")
     );
+    app.finish().await;
+}
+
+/// The booking form's fields for one slot, as the browser posts them.
+fn form_fields<'a>(
+    unit: &'a str,
+    start: &'a str,
+    end: &'a str,
+    email: &'a str,
+    override_reason: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("facility", "1"),
+        ("unit_id", unit),
+        ("start", start),
+        ("end", end),
+        ("name", "山田 花子"),
+        ("name_kana", "やまだ はなこ"),
+        ("phone", "090-1111-2222"),
+        ("email", email),
+        ("purpose", "町内会の会議"),
+        ("attendees", "5"),
+        ("resident", "true"),
+        ("override_reason", override_reason),
+    ]
+}
+
+/// Fills the form, then reads what the review page would show.
+async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> Value {
+    let (_, location, body) = call(app, c, path::<app::booking_api::ReviewBooking>(), fields).await;
+    assert!(location.starts_with("/book/review"), "{location} {body}");
+    let (status, _, body) = call(app, c, path::<app::booking_api::GetReview>(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The first slot of a facility-1 unit without approval that is not open
+/// for booking yet.
+async fn slot_not_yet_open(app: &Running) -> (String, String, String) {
+    let (_, body) = app
+        .json("/api/v1/facilities/1/availability?from=2027-06-01&to=2027-06-30")
+        .await;
+    for u in body["units"].as_array().unwrap() {
+        if let Some(s) = u["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "not_yet_open")
+        {
+            return (
+                u["id"].as_i64().unwrap().to_string(),
+                s["start"].as_str().unwrap().to_owned(),
+                s["end"].as_str().unwrap().to_owned(),
+            );
+        }
+    }
+    panic!("no slot of facility 1 is not yet open in June 2027");
+}
+
+#[tokio::test]
+async fn proxy_bookings_leave_the_window_only_with_a_written_reason() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let (unit, start, end) = slot_not_yet_open(&app).await;
+
+    // A resident cannot, whatever the form says.
+    let resident = client();
+    let v = review(
+        &app,
+        &resident,
+        &form_fields(&unit, &start, &end, "r@example.jp", "急ぎです"),
+    )
+    .await;
+    assert!(v["Form"]["notice"].is_string(), "{v}");
+    assert!(v.get("Review").is_none(), "{v}");
+
+    // The manager of the facility is asked why…
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let v = review(
+        &app,
+        &manager,
+        &form_fields(&unit, &start, &end, "r@example.jp", ""),
+    )
+    .await;
+    let errors = v["Form"]["errors"].as_array().expect("the form again");
+    assert_eq!(errors.len(), 1, "{v}");
+    assert_eq!(errors[0]["field"], "override_reason");
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains("理由"),
+        "{v}"
+    );
+    // …and books with the reason, which the review shows.
+    let reason = "電話で申込み。受付開始前だが町の行事のため";
+    let v = review(
+        &app,
+        &manager,
+        &form_fields(&unit, &start, &end, "r@example.jp", reason),
+    )
+    .await;
+    assert_eq!(v["Review"]["override_reason"], reason, "{v}");
+    let version = v["Review"]["version"].to_string();
+    let (_, location, body) = call(
+        &app,
+        &manager,
+        path::<app::booking_api::ConfirmBooking>(),
+        &[("version", &version)],
+    )
+    .await;
+    assert_eq!(location, "/book/done", "{body}");
+    let (_, _, done) = call(&app, &manager, path::<app::booking_api::GetDone>(), &[]).await;
+    let done: Value = serde_json::from_str(&done).unwrap();
+    let reference = done["reference"].as_str().unwrap();
+    let row = app.store.booking(reference).await.unwrap().unwrap().row;
+    assert_eq!(row.override_reason.as_deref(), Some(reason));
+    let manager_id = app
+        .store
+        .account_by_email(1, "manager1@town.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(row.created_by_staff_id, Some(manager_id));
+    let audit = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap();
+    let proxy = audit
+        .iter()
+        .find(|e| e.action == "booking.proxy")
+        .expect("the proxy booking is audited");
+    assert_eq!(proxy.target, format!("booking:{}", row.id));
+    assert!(proxy.actor.contains("manager1@town.example"));
+    assert!(proxy.after.as_deref().unwrap().contains(reason));
+
+    // A manager of another facility is a member of the public here.
+    let other = signed_in(&app, "manager2@town.example", &p).await;
+    let (unit2, start2, end2) = slot_not_yet_open(&app).await;
+    let v = review(
+        &app,
+        &other,
+        &form_fields(&unit2, &start2, &end2, "s@example.jp", reason),
+    )
+    .await;
+    assert!(v.get("Review").is_none(), "{v}");
+    app.finish().await;
+}
+
+async fn register(
+    app: &Running,
+    c: &reqwest::Client,
+    email: &str,
+    password: &str,
+    confirm: &str,
+) -> String {
+    let (_, location, body) = call(
+        app,
+        c,
+        path::<app::account_api::Register>(),
+        &[
+            ("name", "山田 花子"),
+            ("email", email),
+            ("password", password),
+            ("password_confirm", confirm),
+        ],
+    )
+    .await;
+    assert!(!location.is_empty(), "{body}");
+    location
+}
+
+async fn my_page(app: &Running, c: &reqwest::Client) -> Value {
+    let (status, _, body) = call(app, c, path::<app::account_api::GetMyPage>(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+fn references(page: &Value) -> Vec<String> {
+    page["Page"]["upcoming"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["reference"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn residents_register_and_see_their_own_bookings_only() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let hanako = client();
+    // Mistakes come back with what to fix.
+    let location = register(
+        &app,
+        &hanako,
+        "hanako@example.jp",
+        PASSWORD,
+        "something else",
+    )
+    .await;
+    assert_eq!(location, "/account/register?retry=1");
+    let (_, _, body) = call(
+        &app,
+        &hanako,
+        path::<app::account_api::GetRegisterPage>(),
+        &[],
+    )
+    .await;
+    assert!(body.contains("一致しません"), "{body}");
+    assert!(
+        body.contains("hanako@example.jp"),
+        "answers are kept: {body}"
+    );
+    assert!(!body.contains(PASSWORD), "never the password: {body}");
+    let location = register(&app, &hanako, "hanako@example.jp", "short", "short").await;
+    assert_eq!(location, "/account/register?retry=1");
+
+    // Signed out, /my offers the way in.
+    assert!(my_page(&app, &hanako).await.get("SignedOut").is_some());
+    let location = register(&app, &hanako, "Hanako@Example.jp", PASSWORD, PASSWORD).await;
+    assert_eq!(location, "/my?welcome=1");
+    let page = my_page(&app, &hanako).await;
+    assert_eq!(page["Page"]["email"], "hanako@example.jp");
+    assert!(references(&page).is_empty());
+
+    // A booking made while signed in is listed.
+    let (_, unit) = unit(&app, "和室").await;
+    let (start, end) = free_slot(&app, 1, unit, 0).await;
+    let unit_s = unit.to_string();
+    let v = review(
+        &app,
+        &hanako,
+        &form_fields(&unit_s, &start, &end, "hanako@example.jp", ""),
+    )
+    .await;
+    let version = v["Review"]["version"].to_string();
+    let (_, location, body) = call(
+        &app,
+        &hanako,
+        path::<app::booking_api::ConfirmBooking>(),
+        &[("version", &version)],
+    )
+    .await;
+    assert_eq!(location, "/book/done", "{body}");
+    let signed_in_booking = references(&my_page(&app, &hanako).await);
+    assert_eq!(signed_in_booking.len(), 1);
+
+    // One made without signing in is added with its reference and contact.
+    let (start, end) = free_slot(&app, 1, unit, 1).await;
+    let b = book(&app, unit, &start, &end, 7).await;
+    let reference = b["reference"].as_str().unwrap();
+    let link = path::<app::account_api::LinkMyBooking>();
+    call(
+        &app,
+        &hanako,
+        link,
+        &[("reference", reference), ("contact", "wrong@example.jp")],
+    )
+    .await;
+    let page = my_page(&app, &hanako).await;
+    assert_eq!(page["Page"]["flash"]["ok"], false, "{page}");
+    assert_eq!(references(&page).len(), 1);
+    call(
+        &app,
+        &hanako,
+        link,
+        &[("reference", reference), ("contact", "hanako7@example.jp")],
+    )
+    .await;
+    let page = my_page(&app, &hanako).await;
+    assert_eq!(page["Page"]["flash"]["ok"], true, "{page}");
+    assert!(references(&page).contains(&reference.to_owned()));
+
+    // Someone else, even knowing the contact, cannot take it over, and sees
+    // neither booking.
+    let taro = client();
+    register(&app, &taro, "taro@example.jp", PASSWORD, PASSWORD).await;
+    call(
+        &app,
+        &taro,
+        link,
+        &[("reference", reference), ("contact", "hanako7@example.jp")],
+    )
+    .await;
+    let page = my_page(&app, &taro).await;
+    assert_eq!(page["Page"]["flash"]["ok"], false, "{page}");
+    assert!(references(&page).is_empty());
+    let get = path::<app::booking_api::GetBookingPage>();
+    let (status, _, _) = call(&app, &taro, get, &[("reference", &signed_in_booking[0])]).await;
+    assert_ne!(status, StatusCode::OK);
+    // The owner opens it from the list without proving anything again.
+    let (status, _, body) = call(&app, &hanako, get, &[("reference", &signed_in_booking[0])]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // One account per address.
+    let location = register(&app, &client(), "hanako@example.jp", PASSWORD, PASSWORD).await;
+    assert_eq!(location, "/account/register?retry=1");
+    // Signing out ends it on the server.
+    call(
+        &app,
+        &hanako,
+        path::<app::account_api::ResidentLogout>(),
+        &[],
+    )
+    .await;
+    assert!(my_page(&app, &hanako).await.get("SignedOut").is_some());
     app.finish().await;
 }

@@ -482,6 +482,12 @@ pub fn auth_message(lang: Lang, e: AuthError) -> &'static str {
         (Lang::En, AuthError::EmailTaken) => {
             "An account with this e-mail address exists. Please use another address."
         }
+        (Lang::Ja, AuthError::PasswordMismatch) => {
+            "確認用のパスワードが一致しません。同じパスワードを2回入力してください。"
+        }
+        (Lang::En, AuthError::PasswordMismatch) => {
+            "The two passwords differ. Please type the same password twice."
+        }
         (Lang::Ja, AuthError::WrongCurrentPassword) => {
             "現在のパスワードが違います。確かめてもう一度入力してください。"
         }

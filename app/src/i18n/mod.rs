@@ -13,6 +13,7 @@ use domain::view::Lang;
 
 use crate::error::AppError;
 
+pub mod account;
 pub mod booking;
 pub mod console;
 

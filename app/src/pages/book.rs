@@ -279,6 +279,24 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                         }).collect_view().into_any()
                     }}
                 </fieldset>
+                {form.override_reason.clone().map(|reason| {
+                    let error = error_of(BookingField::OverrideReason);
+                    let described = if error.is_some() {
+                        "f-override-reason-error f-override-reason-hint"
+                    } else {
+                        "f-override-reason-hint"
+                    };
+                    view! {
+                        <fieldset class="field proxy" class:has-error=error.is_some()>
+                            <legend>{t.proxy_legend}</legend>
+                            <label for="f-override-reason">{field_label(lang, BookingField::OverrideReason)}" "<span class="opt">{t.optional}</span></label>
+                            <p id="f-override-reason-hint" class="hint">{t.override_hint}</p>
+                            {error.clone().map(|e| view! { <p id="f-override-reason-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+                            <textarea id="f-override-reason" name="override_reason" rows="2"
+                                aria-invalid=error.is_some().then_some("true") aria-describedby=described>{reason}</textarea>
+                        </fieldset>
+                    }
+                })}
                 <ActionError action=review/>
                 <p><button type="submit" class="button button-primary">{t.submit_review}</button></p>
             </ActionForm>
@@ -357,6 +375,9 @@ fn ReviewStep(review: BookingReview) -> impl IntoView {
             <dt>{field_label(lang, BookingField::Resident)}</dt><dd>{review.resident_text}</dd>
             <dt>{field_label(lang, BookingField::Equipment)}</dt><dd>{equipment}</dd>
             <dt>{t.cancel_deadline_label}</dt><dd>{review.cancel_deadline}</dd>
+            {review.override_reason.map(|r| view! {
+                <dt>{field_label(lang, BookingField::OverrideReason)}</dt><dd>{r}</dd>
+            })}
         </dl>
         <h2>{t.fee_heading}</h2>
         <FeeTable fee=review.fee/>

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod account;
 mod book;
 mod console;
 mod day;
@@ -8,6 +9,7 @@ mod home;
 mod month;
 mod my_booking;
 
+pub use account::{MyBookingsPage, RegisterPage, ResidentLoginPage};
 pub use book::{BookDone, BookForm, BookReview};
 pub use console::{
     AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,

@@ -22,6 +22,8 @@ pub enum BookingField {
     Equipment,
     Reference,
     Contact,
+    /// Why staff book outside the booking window (代行予約 only).
+    OverrideReason,
 }
 
 impl BookingField {
@@ -41,6 +43,7 @@ impl BookingField {
             BookingField::Equipment => "equipment",
             BookingField::Reference => "reference",
             BookingField::Contact => "contact",
+            BookingField::OverrideReason => "override_reason",
         }
     }
 }
@@ -112,6 +115,7 @@ pub const NAME_MAX: u32 = 50;
 pub const KANA_MAX: u32 = 100;
 pub const EMAIL_MAX: u32 = 254;
 pub const PURPOSE_MAX: u32 = 200;
+pub const OVERRIDE_REASON_MAX: u32 = 500;
 pub const ATTENDEES_MAX: i64 = 10_000;
 
 /// Validated contact details and answers.
@@ -318,6 +322,27 @@ fn check_purpose(raw: &str) -> Result<String, Problem> {
     Ok(p.to_owned())
 }
 
+/// The written reason for a proxy booking outside the window: empty means
+/// none was given; otherwise at most [`OVERRIDE_REASON_MAX`] characters of
+/// visible text.
+pub fn check_override_reason(raw: &str) -> Result<Option<String>, Problem> {
+    let p = raw.trim();
+    if p.is_empty() {
+        return Ok(None);
+    }
+    if length(p) > OVERRIDE_REASON_MAX {
+        return Err(Problem::TooLong {
+            max: OVERRIDE_REASON_MAX,
+        });
+    }
+    if p.chars()
+        .any(|c| is_invisible(c) && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(Problem::ControlCharacters);
+    }
+    Ok(Some(p.to_owned()))
+}
+
 /// Parses a count of people (full-width digits accepted).
 pub fn parse_attendees(raw: &str) -> Result<u32, Problem> {
     let s = half_width(raw.trim());
@@ -430,6 +455,23 @@ impl Contact {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn override_reason_is_optional_bounded_visible_text() {
+        assert_eq!(check_override_reason("  "), Ok(None));
+        assert_eq!(
+            check_override_reason(" 電話で申込み、窓口で確認済み "),
+            Ok(Some("電話で申込み、窓口で確認済み".to_owned()))
+        );
+        assert_eq!(
+            check_override_reason(&"あ".repeat(501)),
+            Err(Problem::TooLong { max: 500 })
+        );
+        assert_eq!(
+            check_override_reason("理由\u{200b}"),
+            Err(Problem::ControlCharacters)
+        );
+    }
 
     fn input() -> ApplicantInput {
         ApplicantInput {

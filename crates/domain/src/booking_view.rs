@@ -72,6 +72,9 @@ pub struct BookingForm {
     pub day_href: String,
     /// This form again, for the review's "change" link.
     pub edit_href: String,
+    /// `Some` for staff booking on a resident's behalf (代行予約): the
+    /// written reason for booking outside the window, as typed so far.
+    pub override_reason: Option<String>,
 }
 
 /// One line of a fee breakdown, for people.
@@ -103,6 +106,8 @@ pub struct BookingReview {
     pub cancel_deadline: String,
     /// Set when the unit needs approval (仮予約): how long it is held.
     pub pending_note: Option<String>,
+    /// Why staff book outside the booking window, when they do.
+    pub override_reason: Option<String>,
     /// Posted back on confirm so a stale tab cannot confirm other answers.
     pub version: u32,
 }

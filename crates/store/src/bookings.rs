@@ -59,6 +59,9 @@ pub struct NewBooking {
     pub override_reason: Option<String>,
     /// The signed-in resident's account.
     pub account_id: Option<i64>,
+    /// For a proxy booking: the audit entry written with it (its target is
+    /// filled in with the new booking's id).
+    pub audit: Option<crate::AuditEntry>,
 }
 
 /// Why a booking was not created.
@@ -395,6 +398,11 @@ impl Store {
             .exec_without_returning(&txn)
             .await?;
         }
+        if let Some(entry) = &b.audit {
+            let mut entry = entry.clone();
+            entry.target = format!("booking:{id}");
+            crate::accounts::append_audit(&txn, &entry).await?;
+        }
         txn.commit().await?;
         Ok(BookingRecord {
             row: model,
@@ -576,5 +584,35 @@ mod tests {
     fn lock_keys_are_stable_and_distinct() {
         assert_eq!(lock_key("email:a@b.jp"), lock_key("email:a@b.jp"));
         assert_ne!(lock_key("email:a@b.jp"), lock_key("phone:a@b.jp"));
+    }
+}
+
+impl Store {
+    /// A resident account's bookings, soonest first.
+    pub async fn account_bookings(&self, account: i64) -> Result<Vec<booking::Model>, StoreError> {
+        use sea_orm::QueryOrder;
+        Ok(booking::Entity::find()
+            .filter(booking::Column::AccountId.eq(account))
+            .order_by_asc(booking::Column::StartAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Adds a booking to a resident's account. False when it already
+    /// belongs to another account (it is never moved).
+    pub async fn link_booking(&self, booking: i64, account: i64) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let updated = booking::Entity::update_many()
+            .col_expr(booking::Column::AccountId, Expr::value(account))
+            .filter(booking::Column::Id.eq(booking))
+            .filter(booking::Column::Kind.eq("resident"))
+            .filter(
+                Condition::any()
+                    .add(booking::Column::AccountId.is_null())
+                    .add(booking::Column::AccountId.eq(account)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(updated.rows_affected == 1)
     }
 }

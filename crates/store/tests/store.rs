@@ -218,6 +218,7 @@ async fn database_refuses_overlaps(db: &TestDb) {
         created_by_staff: None,
         override_reason: None,
         account_id: None,
+        audit: None,
     };
     store
         .create_booking(&new(whole, at(0), at(3), 1), now())

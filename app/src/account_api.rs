@@ -1,0 +1,140 @@
+//! Server functions of residents' accounts. Like the booking flow, forms
+//! post here with or without JavaScript, leave a one-time message in the
+//! session and redirect (POST/redirect/GET).
+
+use leptos::prelude::*;
+
+use crate::account_view::{AccountForm, MyPageView};
+use crate::error::AppError;
+
+#[cfg(feature = "ssr")]
+async fn address() -> Option<std::net::IpAddr> {
+    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .await
+        .ok()
+        .map(|c| c.0.ip())
+}
+
+/// The registration form, with the last attempt's error.
+#[server(prefix = "/sfn")]
+pub async fn get_register_page() -> Result<AccountForm, AppError> {
+    let c = crate::session::ctx().await?;
+    Ok(c.take("register_flash").await?.unwrap_or_default())
+}
+
+/// Creates a resident account and signs it in.
+#[server(prefix = "/sfn")]
+pub async fn register(
+    name: String,
+    email: String,
+    password: String,
+    password_confirm: String,
+) -> Result<(), AppError> {
+    let c = crate::session::ctx().await?;
+    let r = crate::account::Registration {
+        name: &name,
+        email: &email,
+        password: &password,
+        password_confirm: &password_confirm,
+    };
+    match c.state.register_resident(&c, &r, address().await).await {
+        Ok(()) => leptos_axum::redirect("/my?welcome=1"),
+        Err(e @ (AppError::Auth(_) | AppError::Domain(_))) => {
+            let form = AccountForm {
+                email: email.trim().to_owned(),
+                name: name.trim().to_owned(),
+                error: Some(crate::i18n::error_message(c.lang, &e)),
+            };
+            c.set("register_flash", &form).await?;
+            leptos_axum::redirect("/account/register?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The residents' sign-in form, with the last attempt's error.
+#[server(prefix = "/sfn")]
+pub async fn get_resident_login_page() -> Result<AccountForm, AppError> {
+    let c = crate::session::ctx().await?;
+    Ok(c.take("resident_login_flash").await?.unwrap_or_default())
+}
+
+/// Signs a resident in (staff who sign in here go on to the console).
+#[server(prefix = "/sfn")]
+pub async fn resident_login(email: String, password: String) -> Result<(), AppError> {
+    use crate::auth::{PasswordOutcome, sign_in_password};
+    let c = crate::session::ctx().await?;
+    let municipality = c.state.default_municipality().await?;
+    let address = address().await;
+    match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
+        Ok(PasswordOutcome::NeedsCode) => leptos_axum::redirect("/console/login/code"),
+        Ok(PasswordOutcome::SignedIn { staff: true }) => leptos_axum::redirect("/console"),
+        Ok(PasswordOutcome::SignedIn { staff: false }) => leptos_axum::redirect("/my"),
+        Err(e @ AppError::Auth(_)) => {
+            let form = AccountForm {
+                email: email.trim().to_owned(),
+                name: String::new(),
+                error: Some(crate::i18n::error_message(c.lang, &e)),
+            };
+            c.set("resident_login_flash", &form).await?;
+            leptos_axum::redirect("/account/login?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The signed-in resident's bookings, or the way to sign in.
+#[server(prefix = "/sfn")]
+pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppError> {
+    let c = crate::session::ctx().await?;
+    let actor = crate::auth::actor(&c).await?;
+    if matches!(actor, crate::auth::Actor::Anonymous) {
+        return Ok(MyPageView::SignedOut {
+            signed_out: signed_out.is_some(),
+        });
+    }
+    let flash = c.take("my_flash").await?;
+    let reference: Option<String> = c.take("my_reference").await?;
+    let page = c
+        .state
+        .my_page(&actor, c.lang, flash, reference.unwrap_or_default())
+        .await?;
+    Ok(MyPageView::Page(page))
+}
+
+/// Adds a booking made without signing in, proved by reference and contact.
+#[server(prefix = "/sfn")]
+pub async fn link_my_booking(reference: String, contact: String) -> Result<(), AppError> {
+    use crate::console_view::Flash;
+    let c = crate::session::ctx().await?;
+    let actor = crate::auth::actor(&c).await?;
+    let t = crate::i18n::account::texts(c.lang);
+    let flash = match c.state.link_my_booking(&actor, &reference, &contact).await {
+        Ok(r) => Flash {
+            ok: true,
+            text: (t.linked)(&r),
+        },
+        Err(e @ AppError::Domain(_)) => {
+            c.set("my_reference", &reference.trim().to_owned()).await?;
+            Flash {
+                ok: false,
+                text: crate::i18n::error_message(c.lang, &e),
+            }
+        }
+        Err(e) => return Err(e),
+    };
+    c.set("my_flash", &flash).await?;
+    leptos_axum::redirect("/my");
+    Ok(())
+}
+
+/// Ends the resident's session on the server.
+#[server(prefix = "/sfn")]
+pub async fn resident_logout() -> Result<(), AppError> {
+    let c = crate::session::ctx().await?;
+    crate::auth::sign_out(&c).await?;
+    leptos_axum::redirect("/my?signed_out=1");
+    Ok(())
+}
