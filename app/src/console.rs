@@ -559,6 +559,107 @@ impl AppState {
             .collect()
     }
 
+    /// Occupancy (稼働率) of each unit and fee totals for the six months
+    /// ending with `last` (this month when not given). Used time counts
+    /// confirmed residents' bookings (used or not), not blocks, pending
+    /// requests or cancellations.
+    pub async fn usage_report(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        last: Option<domain::calendar::YearMonth>,
+        lang: Lang,
+    ) -> Result<UsageReport, AppError> {
+        use domain::calendar::YearMonth;
+        const MONTHS: i32 = 6;
+        let (f, s) = self.managed(actor, facility).await?;
+        let tz = f.plan.tz;
+        let last =
+            last.unwrap_or_else(|| YearMonth::of(self.now().with_timezone(&tz).date_naive()));
+        let first = last.add_months(1 - MONTHS);
+        let edge = |m: YearMonth| crate::bookings::local_instant(tz, m.first_day(), "00:00");
+        let (Some(from), Some(to)) = (edge(first), edge(last.next())) else {
+            return Err(invalid(Field::Month));
+        };
+        let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
+        let rows = self.store.bookings_between(&ids, from, to).await?;
+        let counted: Vec<&booking::Model> = rows
+            .iter()
+            .filter(|r| r.kind == "resident" && r.status == "confirmed")
+            .collect();
+        let busy: Vec<domain::availability::Busy> = counted
+            .iter()
+            .map(|r| domain::availability::Busy {
+                unit: UnitId(r.unit_id),
+                start: r.start_at,
+                end: r.end_at,
+            })
+            .collect();
+        let t = ct::texts(lang);
+        let months: Vec<YearMonth> = (0..MONTHS).map(|i| first.add_months(i)).collect();
+        let usage: Vec<Vec<domain::report::UnitUsage>> = months
+            .iter()
+            .map(|m| domain::report::monthly_usage(&f.plan, *m, &busy))
+            .collect();
+        let hours = |minutes: i64| format!("{}", minutes as f64 / 60.0);
+        let table = f
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| UsageRow {
+                unit: u.name.get(lang).to_owned(),
+                cells: usage
+                    .iter()
+                    .map(|month| {
+                        let x = month[i];
+                        UsageCell {
+                            per_mille: x.per_mille(),
+                            rate: format!("{}.{}%", x.per_mille() / 10, x.per_mille() % 10),
+                            hours: (t.usage_hours)(
+                                &hours(x.used_minutes),
+                                &hours(x.offered_minutes),
+                            ),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let label = |m: YearMonth| (crate::i18n::texts(lang).month_title)(m.year, m.month);
+        let fees = months
+            .iter()
+            .map(|m| {
+                let in_month: Vec<&&booking::Model> = counted
+                    .iter()
+                    .filter(|r| YearMonth::of(r.start_at.with_timezone(&tz).date_naive()) == *m)
+                    .collect();
+                let charged_yen: i64 = in_month.iter().map(|r| r.fee_total_yen).sum();
+                let received_yen: i64 = in_month
+                    .iter()
+                    .filter(|r| r.paid_at.is_some())
+                    .map(|r| r.fee_total_yen)
+                    .sum();
+                FeeMonth {
+                    month: label(*m),
+                    charged: crate::i18n::booking::yen(lang, domain::booking::Yen(charged_yen)),
+                    charged_yen,
+                    received: crate::i18n::booking::yen(lang, domain::booking::Yen(received_yen)),
+                    received_yen,
+                }
+            })
+            .collect();
+        Ok(UsageReport {
+            me: me(&s, lang),
+            facility_id: f.id.0,
+            title: (t.report_title)(f.name.get(lang)),
+            months: months.iter().map(|m| label(*m)).collect(),
+            rows: table,
+            fees,
+            month: last.to_string(),
+            prev: last.add_months(-MONTHS).to_string(),
+            next: last.add_months(MONTHS).to_string(),
+        })
+    }
+
     /// Saves a block with a decision (`<id>:cancel` or `<id>:keep`) for each
     /// colliding booking. Bookings that appeared meanwhile come back as
     /// `Err(collisions)` to decide on.

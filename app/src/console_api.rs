@@ -185,6 +185,22 @@ pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
     Ok(home)
 }
 
+/// The usage report of a facility: six months ending with `month`.
+#[server(prefix = "/sfn")]
+pub async fn get_usage_report(
+    facility: String,
+    month: Option<String>,
+) -> Result<UsageReport, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::service::parse_facility_id(&facility)?;
+    let month = month
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| domain::calendar::YearMonth::parse(&m))
+        .transpose()?;
+    c.state.usage_report(&actor, facility, month, c.lang).await
+}
+
 #[server(prefix = "/sfn")]
 pub async fn get_timeline(
     facility: String,

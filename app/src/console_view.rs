@@ -233,3 +233,46 @@ impl Role {
         }
     }
 }
+
+/// One unit's share of offered time used in one month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageCell {
+    /// 0–1000, for the bar's length.
+    pub per_mille: i64,
+    /// `42.5%`.
+    pub rate: String,
+    /// `12時間 / 28時間`.
+    pub hours: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageRow {
+    pub unit: String,
+    pub cells: Vec<UsageCell>,
+}
+
+/// A month's fees: charged on confirmed bookings, and received (収納済).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeMonth {
+    pub month: String,
+    pub charged_yen: i64,
+    pub charged: String,
+    pub received_yen: i64,
+    pub received: String,
+}
+
+/// `/console/facilities/{id}/report`: occupancy (稼働率) per unit per
+/// month and fee totals, for six months.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsageReport {
+    pub me: Me,
+    pub facility_id: i64,
+    pub title: String,
+    pub months: Vec<String>,
+    pub rows: Vec<UsageRow>,
+    pub fees: Vec<FeeMonth>,
+    /// `YYYY-MM` of the last month shown, and of the six before and after.
+    pub month: String,
+    pub prev: String,
+    pub next: String,
+}

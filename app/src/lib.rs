@@ -103,6 +103,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/account") view=pages::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id") view=pages::TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/block") view=pages::BlockPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/report") view=pages::UsageReportPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/bookings/:id") view=pages::StaffBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/staff") view=pages::StaffAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>

@@ -276,6 +276,11 @@ async fn authorization_matrix_covers_every_route() {
             ],
         ),
         (path::<c::SaveBlock>(), Class::Facility1, facility.to_vec()),
+        (
+            path::<c::GetUsageReport>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
         (path::<c::GetStaffPage>(), Class::Admin, vec![]),
         (
             path::<c::CreateStaffAccount>(),
@@ -1359,5 +1364,104 @@ async fn residents_register_and_see_their_own_bookings_only() {
     )
     .await;
     assert!(my_page(&app, &hanako).await.get("SignedOut").is_some());
+    app.finish().await;
+}
+
+/// The report's December cell of a unit and December's fee totals.
+async fn december(app: &Running, c: &reqwest::Client, unit: &str) -> (f64, i64, i64, i64) {
+    let (status, _, body) = call(
+        app,
+        c,
+        path::<app::console_api::GetUsageReport>(),
+        &[("facility", "1"), ("month", "2026-12")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let r: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(r["months"].as_array().unwrap().len(), 6);
+    assert_eq!(r["months"][5], "2026年12月");
+    let row = r["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["unit"] == unit)
+        .unwrap();
+    let cell = &row["cells"][5];
+    let used: f64 = cell["hours"]
+        .as_str()
+        .unwrap()
+        .split('時')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    (
+        used,
+        cell["per_mille"].as_i64().unwrap(),
+        r["fees"][5]["charged_yen"].as_i64().unwrap(),
+        r["fees"][5]["received_yen"].as_i64().unwrap(),
+    )
+}
+
+#[tokio::test]
+async fn the_usage_report_shows_occupancy_and_fees_per_month() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let (used0, rate0, charged0, received0) = december(&app, &manager, "和室").await;
+
+    let (_, room) = unit(&app, "和室").await;
+    let (start, end) = free_slot(&app, 1, room, 0).await;
+    let b = book(&app, room, &start, &end, 1).await;
+    let fee = b["fee"]["total_yen"].as_i64().unwrap();
+    // A cancelled booking counts for nothing.
+    let (start2, end2) = free_slot(&app, 1, room, 0).await;
+    let cancelled = book(&app, room, &start2, &end2, 2).await;
+    let record = app
+        .store
+        .booking(cancelled["reference"].as_str().unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    app.store
+        .cancel_booking(domain::ids::BookingId(record.row.id), app.now())
+        .await
+        .unwrap();
+
+    let slot_hours = (chrono::DateTime::parse_from_rfc3339(&end).unwrap()
+        - chrono::DateTime::parse_from_rfc3339(&start).unwrap())
+    .num_minutes() as f64
+        / 60.0;
+    let (used1, rate1, charged1, received1) = december(&app, &manager, "和室").await;
+    assert_eq!(used1, used0 + slot_hours);
+    assert!(rate1 > rate0, "{rate0} → {rate1}");
+    assert_eq!(charged1, charged0 + fee);
+    assert_eq!(received1, received0);
+
+    // Once the fee is received, the report says so.
+    let id = booking_id(&app, b["reference"].as_str().unwrap())
+        .await
+        .to_string();
+    call(
+        &app,
+        &manager,
+        path::<app::console_api::MarkBooking>(),
+        &[("id", &id), ("what", "paid")],
+    )
+    .await;
+    let (_, _, _, received2) = december(&app, &manager, "和室").await;
+    assert_eq!(received2, received0 + fee);
+    // A bad month says what to fix.
+    let (status, _, body) = call(
+        &app,
+        &manager,
+        path::<app::console_api::GetUsageReport>(),
+        &[("facility", "1"), ("month", "2026-13")],
+    )
+    .await;
+    // (Server functions answer errors as 500 with the typed error, which
+    // the page shows translated.)
+    assert!(!status.is_success());
+    assert!(body.contains("month_format"), "{body}");
     app.finish().await;
 }

@@ -16,6 +16,7 @@ pub mod error;
 pub mod holidays;
 pub mod ids;
 pub mod reference;
+pub mod report;
 pub mod schedule;
 pub mod view;
 

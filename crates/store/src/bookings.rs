@@ -576,17 +576,6 @@ impl Store {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::lock_key;
-
-    #[test]
-    fn lock_keys_are_stable_and_distinct() {
-        assert_eq!(lock_key("email:a@b.jp"), lock_key("email:a@b.jp"));
-        assert_ne!(lock_key("email:a@b.jp"), lock_key("phone:a@b.jp"));
-    }
-}
-
 impl Store {
     /// A resident account's bookings, soonest first.
     pub async fn account_bookings(&self, account: i64) -> Result<Vec<booking::Model>, StoreError> {
@@ -614,5 +603,16 @@ impl Store {
             .exec(&self.db)
             .await?;
         Ok(updated.rows_affected == 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lock_key;
+
+    #[test]
+    fn lock_keys_are_stable_and_distinct() {
+        assert_eq!(lock_key("email:a@b.jp"), lock_key("email:a@b.jp"));
+        assert_ne!(lock_key("email:a@b.jp"), lock_key("phone:a@b.jp"));
     }
 }
