@@ -62,7 +62,7 @@ pub fn me(s: &Staff, lang: Lang) -> Me {
     }
 }
 
-fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
+pub(crate) fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
     AuditEntry {
         municipality_id: s.municipality,
         actor: s.audit_name(),
@@ -76,7 +76,7 @@ fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEn
 
 impl AppState {
     /// The facility, if this actor may manage it.
-    async fn managed(
+    pub(crate) async fn managed(
         &self,
         actor: &Actor,
         id: FacilityId,
@@ -319,6 +319,7 @@ impl AppState {
                         .collect()
                 };
                 TimelineRow {
+                    unit_id: u.id.0,
                     unit: u.name.get(lang).to_owned(),
                     cells,
                 }

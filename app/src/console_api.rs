@@ -185,6 +185,93 @@ pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
     Ok(home)
 }
 
+/// A unit's rules form: the draft being edited when `v` is given (with
+/// what to fix or the preview), else the rules in force.
+#[server(prefix = "/sfn")]
+pub async fn get_rules_page(
+    facility: String,
+    unit: String,
+    v: Option<String>,
+) -> Result<RulesPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::service::parse_facility_id(&facility)?;
+    let unit = domain::ids::UnitId(ssr::id(&unit)?);
+    let draft = match v {
+        Some(_) => c
+            .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+            .await?
+            .filter(|(u, _, _)| *u == unit.0)
+            .map(|(_, _, d)| d),
+        None => None,
+    };
+    let mut page = c
+        .state
+        .rules_page(&actor, facility, unit, draft, c.lang)
+        .await?;
+    page.flash = ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Keeps the edited rules and shows them checked, with their effect.
+#[server(prefix = "/sfn")]
+pub async fn preview_rules(
+    facility: String,
+    unit: String,
+    rules: domain::rules_edit::RulesInput,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility_id = crate::service::parse_facility_id(&facility)?;
+    let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
+    // Scope first: nothing is kept for a unit this member may not manage.
+    c.state
+        .rules_page(&actor, facility_id, unit_id, None, c.lang)
+        .await?;
+    let version = c
+        .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+        .await?
+        .map(|(_, v, _)| v + 1)
+        .unwrap_or(1);
+    c.set("rules_draft", &(unit_id.0, version, rules)).await?;
+    leptos_axum::redirect(&format!(
+        "/console/facilities/{}/units/{}/rules?v={version}",
+        facility_id.0, unit_id.0
+    ));
+    Ok(())
+}
+
+/// Saves the previewed rules.
+#[server(prefix = "/sfn")]
+pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility_id = crate::service::parse_facility_id(&facility)?;
+    let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
+    let back = format!(
+        "/console/facilities/{}/units/{}/rules",
+        facility_id.0, unit_id.0
+    );
+    let Some((_, _, draft)) = c
+        .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+        .await?
+        .filter(|(u, _, _)| *u == unit_id.0)
+    else {
+        leptos_axum::redirect(&back);
+        return Ok(());
+    };
+    let outcome = c
+        .state
+        .save_rules(&actor, facility_id, unit_id, &draft)
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).rules_saved.to_owned());
+    if outcome.is_ok() {
+        c.take::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+            .await?;
+    }
+    ssr::done(&c, &back, outcome).await
+}
+
 /// The usage report of a facility: six months ending with `month`.
 #[server(prefix = "/sfn")]
 pub async fn get_usage_report(

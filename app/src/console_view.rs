@@ -68,6 +68,7 @@ pub struct Timeline {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineRow {
+    pub unit_id: i64,
     pub unit: String,
     pub cells: Vec<Vec<TimelineEntry>>,
 }
@@ -275,4 +276,50 @@ pub struct UsageReport {
     pub month: String,
     pub prev: String,
     pub next: String,
+}
+
+/// A problem shown next to its field on the rules form (`key` names the
+/// input: `capacity`, `template-1`, `hours-0` …).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesMessage {
+    pub key: String,
+    pub message: String,
+}
+
+/// One day of next month whose bookable slots change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreviewDay {
+    pub date: String,
+    pub before: u32,
+    pub after: u32,
+}
+
+/// How next month's availability of the unit changes with the new rules.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesPreview {
+    pub month: String,
+    pub before_total: u32,
+    pub after_total: u32,
+    pub days: Vec<PreviewDay>,
+    /// When booking for next month's first day opens, before and after.
+    pub opens_before: String,
+    pub opens_after: String,
+    /// Existing bookings that no longer match a period (they stay booked).
+    pub misfits: Vec<String>,
+}
+
+/// `/console/facilities/{id}/units/{unit}/rules`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RulesPage {
+    pub me: Me,
+    pub facility_id: i64,
+    pub unit_id: i64,
+    pub title: String,
+    pub grid: bool,
+    pub values: domain::rules_edit::RulesInput,
+    pub errors: Vec<RulesMessage>,
+    pub preview: Option<RulesPreview>,
+    pub weekdays: Vec<String>,
+    pub units: Vec<Choice>,
+    pub flash: Option<Flash>,
 }

@@ -25,6 +25,8 @@ pub mod lang;
 pub mod mail;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod rules;
+#[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
@@ -104,6 +106,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id") view=pages::TimelinePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/block") view=pages::BlockPageView ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/report") view=pages::UsageReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/units/:unit/rules") view=pages::RulesPageView ssr=SsrMode::Async/>
                     <Route path=path!("/console/bookings/:id") view=pages::StaffBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/staff") view=pages::StaffAdminPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>

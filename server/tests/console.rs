@@ -281,6 +281,21 @@ async fn authorization_matrix_covers_every_route() {
             Class::Facility1,
             facility.to_vec(),
         ),
+        (
+            path::<c::GetRulesPage>(),
+            Class::Facility1,
+            vec![("facility", "1"), ("unit", "2")],
+        ),
+        (
+            path::<c::PreviewRules>(),
+            Class::Facility1,
+            vec![("facility", "1"), ("unit", "2")],
+        ),
+        (
+            path::<c::SaveRules>(),
+            Class::Facility1,
+            vec![("facility", "1"), ("unit", "2")],
+        ),
         (path::<c::GetStaffPage>(), Class::Admin, vec![]),
         (
             path::<c::CreateStaffAccount>(),
@@ -1463,5 +1478,191 @@ async fn the_usage_report_shows_occupancy_and_fees_per_month() {
     // the page shows translated.)
     assert!(!status.is_success());
     assert!(body.contains("month_format"), "{body}");
+    app.finish().await;
+}
+
+/// The rules form's fields as the browser posts them.
+fn rules_fields(values: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in values.as_object().unwrap() {
+        match v {
+            Value::String(s) => out.push((format!("rules[{k}]"), s.clone())),
+            Value::Bool(true) => out.push((format!("rules[{k}]"), "true".into())),
+            Value::Array(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    for (name, x) in row.as_object().unwrap() {
+                        out.push((
+                            format!("rules[{k}][{i}][{name}]"),
+                            x.as_str().unwrap().to_owned(),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn rules_page(app: &Running, c: &reqwest::Client, v: Option<&str>) -> Value {
+    let mut args = vec![("facility", "1"), ("unit", "2")];
+    if let Some(v) = v {
+        args.push(("v", v));
+    }
+    let (status, _, body) = call(app, c, path::<app::console_api::GetRulesPage>(), &args).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn preview(app: &Running, c: &reqwest::Client, values: &Value) -> String {
+    let mut fields = rules_fields(values);
+    fields.push(("facility".into(), "1".into()));
+    fields.push(("unit".into(), "2".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (_, location, body) =
+        call(app, c, path::<app::console_api::PreviewRules>(), &borrowed).await;
+    assert!(location.contains("/units/2/rules?v="), "{location} {body}");
+    location.split("v=").nth(1).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn unit_rules_are_validated_previewed_saved_and_audited() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let page = rules_page(&app, &manager, None).await;
+    assert_eq!(page["grid"], false);
+    let current = page["values"].clone();
+    assert_eq!(current["capacity"], "30", "{current}");
+    // Three periods and one blank row to add another.
+    assert_eq!(current["templates"].as_array().unwrap().len(), 4);
+
+    // Mistakes are named, field by field, and nothing is saved.
+    let mut bad = current.clone();
+    bad["capacity"] = json!("たくさん");
+    bad["templates"][1]["start"] = json!("11:00");
+    let v = preview(&app, &manager, &bad).await;
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    let errors: Vec<(String, String)> = page["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["key"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|(k, m)| k == "capacity" && m.contains("定員")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(k, m)| k == "template-1" && m.contains("重なって")),
+        "{errors:?}"
+    );
+    assert!(page["preview"].is_null());
+    assert_eq!(page["values"]["capacity"], "たくさん", "answers are kept");
+
+    // Without the evening period, fewer slots next month: the preview says so.
+    let mut good = current.clone();
+    good["capacity"] = json!("25");
+    for f in [
+        "label_ja",
+        "label_en",
+        "start",
+        "end",
+        "fee_resident",
+        "fee_nonresident",
+        "holiday_resident",
+        "holiday_nonresident",
+    ] {
+        good["templates"][2][f] = json!("");
+    }
+    let v = preview(&app, &manager, &good).await;
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    assert_eq!(page["errors"], json!([]), "{page}");
+    let pv = &page["preview"];
+    let (before, after) = (
+        pv["before_total"].as_i64().unwrap(),
+        pv["after_total"].as_i64().unwrap(),
+    );
+    assert!(after < before, "{pv}");
+    assert_eq!(
+        pv["days"].as_array().unwrap().len() as i64,
+        before - after,
+        "one period fewer on each open day: {pv}"
+    );
+    // Nothing changed yet.
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 30);
+
+    let (_, location, body) = call(
+        &app,
+        &manager,
+        path::<app::console_api::SaveRules>(),
+        &[("facility", "1"), ("unit", "2")],
+    )
+    .await;
+    assert_eq!(location, "/console/facilities/1/units/2/rules", "{body}");
+    let page = rules_page(&app, &manager, None).await;
+    assert_eq!(page["flash"]["ok"], true, "{page}");
+    assert_eq!(page["values"]["capacity"], "25");
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 25);
+    assert_eq!(f.units[1].rules.fees.len(), 2);
+    // Residents see it at once in this process.
+    let (_, body) = app
+        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
+        .await;
+    let unit = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == 2)
+        .unwrap();
+    assert!(
+        unit["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["label"] != "夜間"),
+        "{unit}"
+    );
+    let audit = audit_actions(&app).await;
+    assert!(
+        audit
+            .iter()
+            .any(|(a, t)| a == "unit.rules" && t == "unit:2"),
+        "{audit:?}"
+    );
+    let entry = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "unit.rules")
+        .unwrap();
+    assert!(entry.before.unwrap().contains("\"30\""));
+    assert!(entry.after.unwrap().contains("\"25\""));
     app.finish().await;
 }

@@ -46,6 +46,57 @@ pub struct ConsoleTexts {
     pub block_link: &'static str,
     pub proxy_link: &'static str,
     pub report_link: &'static str,
+    pub rules_title: fn(&str, &str) -> String,
+    pub rules_link: &'static str,
+    pub rules_units_heading: &'static str,
+    pub rules_lead: &'static str,
+    pub rules_basics: &'static str,
+    pub rules_window: &'static str,
+    pub rules_periods: &'static str,
+    pub rules_periods_hint: &'static str,
+    pub rules_grid: &'static str,
+    pub rules_hours: &'static str,
+    pub rules_hours_hint: &'static str,
+    pub f_capacity: &'static str,
+    pub f_min_slots: &'static str,
+    pub f_max_slots: &'static str,
+    pub f_requires_approval: &'static str,
+    pub f_pending_hold_hours: &'static str,
+    pub f_open_months_before: &'static str,
+    pub f_open_months_before_nonresident: &'static str,
+    pub f_open_day: &'static str,
+    pub f_open_time: &'static str,
+    pub f_close_days_before: &'static str,
+    pub f_close_time: &'static str,
+    pub f_cancel_days_before: &'static str,
+    pub f_cancel_time: &'static str,
+    pub f_grid_step: &'static str,
+    pub f_grid_fee_resident: &'static str,
+    pub f_grid_fee_nonresident: &'static str,
+    pub f_label_ja: &'static str,
+    pub f_label_en: &'static str,
+    pub f_start: &'static str,
+    pub f_end: &'static str,
+    pub f_fee_resident: &'static str,
+    pub f_fee_nonresident: &'static str,
+    pub f_holiday_resident: &'static str,
+    pub f_holiday_nonresident: &'static str,
+    pub f_opens: &'static str,
+    pub f_closes: &'static str,
+    pub period_row: fn(usize) -> String,
+    pub preview_button: &'static str,
+    pub save_rules_button: &'static str,
+    pub rules_saved: &'static str,
+    pub preview_heading: fn(&str) -> String,
+    pub preview_totals: fn(u32, u32) -> String,
+    pub preview_no_change: &'static str,
+    pub preview_day_caption: &'static str,
+    pub preview_before: &'static str,
+    pub preview_after: &'static str,
+    pub preview_opens: fn(&str, &str) -> String,
+    pub preview_misfits: &'static str,
+    pub rules_fix: &'static str,
+    pub date_label: &'static str,
     pub back_to_timeline: &'static str,
     pub report_title: fn(&str) -> String,
     pub report_lead: &'static str,
@@ -203,6 +254,57 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     block_link: "使用停止・行政利用を登録",
     proxy_link: "代行予約（電話・窓口）",
     report_link: "利用状況レポート（稼働率・使用料）",
+    rules_title: |f, u| format!("{f} {u} の予約ルールと料金"),
+    rules_link: "予約ルール・料金の設定",
+    rules_units_heading: "部屋・区画の設定",
+    rules_lead: "変更はまず「変更内容を確認する」で来月の空き状況への影響を確かめてから保存します。既にある予約は、時間も料金も予約したときのまま残ります。",
+    rules_basics: "定員と予約の単位",
+    rules_window: "受付期間と取消期限",
+    rules_periods: "時間区分と使用料（円）",
+    rules_periods_hint: "区分を削除するには、その行を空にします。最後の空の行に書くと区分を追加できます。休日料金が空欄なら平日と同じ料金です。",
+    rules_grid: "時間単位の予約と使用料（円）",
+    rules_hours: "開館時間（この施設の全ての部屋・区画に適用）",
+    rules_hours_hint: "休館の曜日は両方を空欄にします。例: 9:00 と 21:30",
+    f_capacity: "定員（人）",
+    f_min_slots: "1回の予約の最小区分数",
+    f_max_slots: "1回の予約の最大区分数",
+    f_requires_approval: "施設の承認が必要（仮予約）",
+    f_pending_hold_hours: "仮予約を保留する時間（時間）",
+    f_open_months_before: "町内の方の受付開始: 利用月の何か月前",
+    f_open_months_before_nonresident: "町外の方の受付開始: 利用月の何か月前",
+    f_open_day: "受付開始日（その月の何日）",
+    f_open_time: "受付開始時刻",
+    f_close_days_before: "受付締切: 利用日の何日前",
+    f_close_time: "受付締切時刻",
+    f_cancel_days_before: "取消期限: 利用日の何日前",
+    f_cancel_time: "取消期限の時刻",
+    f_grid_step: "予約の単位（分）",
+    f_grid_fee_resident: "1単位の使用料（町内）",
+    f_grid_fee_nonresident: "1単位の使用料（町外）",
+    f_label_ja: "区分名（日本語）",
+    f_label_en: "区分名（英語）",
+    f_start: "開始",
+    f_end: "終了",
+    f_fee_resident: "町内",
+    f_fee_nonresident: "町外",
+    f_holiday_resident: "休日・町内",
+    f_holiday_nonresident: "休日・町外",
+    f_opens: "開館",
+    f_closes: "閉館",
+    period_row: |i| format!("区分{}", i + 1),
+    preview_button: "変更内容を確認する",
+    save_rules_button: "この内容で保存する",
+    rules_saved: "予約ルールと料金を保存しました。",
+    preview_heading: |m| format!("{m}の空き状況への影響"),
+    preview_totals: |b, a| format!("予約できる区分: 変更前 {b} → 変更後 {a}"),
+    preview_no_change: "日ごとの予約できる区分の数は変わりません。",
+    preview_day_caption: "予約できる区分の数が変わる日",
+    preview_before: "変更前",
+    preview_after: "変更後",
+    preview_opens: |b, a| format!("来月1日分の受付開始: {b} → {a}"),
+    preview_misfits: "新しい区分に合わない既存の予約（予約はそのまま残ります。必要なら利用者に連絡してください）",
+    rules_fix: "入力内容に問題があります。各項目の説明に従って直してください。",
+    date_label: "日付",
     back_to_timeline: "タイムラインに戻る",
     report_title: |f| format!("{f} 利用状況レポート"),
     report_lead: "稼働率は、休館日を除いて予約を受け付けた時間のうち、確定した予約（利用済・不来場を含む）で使われた時間の割合です。管理のための使用（ブロック）、仮予約、取消しは含みません。",
@@ -360,6 +462,57 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     block_link: "Block time (maintenance, town use)",
     proxy_link: "Book for a resident (phone, counter)",
     report_link: "Usage report (occupancy and fees)",
+    rules_title: |f, u| format!("{f}, {u}: booking rules and fees"),
+    rules_link: "Booking rules and fees",
+    rules_units_heading: "Settings of each room or area",
+    rules_lead: "First check the effect on next month's availability, then save. Existing bookings keep the times and fees they were booked with.",
+    rules_basics: "Capacity and booking length",
+    rules_window: "Booking window and cancellation deadline",
+    rules_periods: "Periods and fees (yen)",
+    rules_periods_hint: "Empty a row to remove that period; fill the last blank row to add one. An empty holiday rate means the weekday rate applies.",
+    rules_grid: "Booking on a time grid, and fees (yen)",
+    rules_hours: "Opening hours (for every room and area of this facility)",
+    rules_hours_hint: "Leave both empty on a closed weekday. E.g. 9:00 and 21:30",
+    f_capacity: "Capacity (people)",
+    f_min_slots: "Fewest periods per booking",
+    f_max_slots: "Most periods per booking",
+    f_requires_approval: "Bookings need the facility's approval (pending request)",
+    f_pending_hold_hours: "How long a pending request holds the time (hours)",
+    f_open_months_before: "Residents may book: months before the month of use",
+    f_open_months_before_nonresident: "Non-residents may book: months before the month of use",
+    f_open_day: "Booking opens on this day of that month",
+    f_open_time: "Booking opens at",
+    f_close_days_before: "Booking closes: days before the day of use",
+    f_close_time: "Booking closes at",
+    f_cancel_days_before: "Cancellation deadline: days before the day of use",
+    f_cancel_time: "Cancellation deadline time",
+    f_grid_step: "Booking step (minutes)",
+    f_grid_fee_resident: "Fee per step (residents)",
+    f_grid_fee_nonresident: "Fee per step (non-residents)",
+    f_label_ja: "Period name (Japanese)",
+    f_label_en: "Period name (English)",
+    f_start: "Starts",
+    f_end: "Ends",
+    f_fee_resident: "Residents",
+    f_fee_nonresident: "Non-residents",
+    f_holiday_resident: "Holiday, residents",
+    f_holiday_nonresident: "Holiday, non-residents",
+    f_opens: "Opens",
+    f_closes: "Closes",
+    period_row: |i| format!("Period {}", i + 1),
+    preview_button: "Check the changes",
+    save_rules_button: "Save these rules",
+    rules_saved: "The booking rules and fees are saved.",
+    preview_heading: |m| format!("Effect on availability in {m}"),
+    preview_totals: |b, a| format!("Bookable periods: {b} before, {a} after"),
+    preview_no_change: "No day changes its number of bookable periods.",
+    preview_day_caption: "Days whose number of bookable periods changes",
+    preview_before: "Before",
+    preview_after: "After",
+    preview_opens: |b, a| format!("Booking for the 1st of next month opens: {b} before, {a} after"),
+    preview_misfits: "Existing bookings that no longer match a period (they stay booked; contact the residents if needed)",
+    rules_fix: "Some answers need fixing; see the message at each field.",
+    date_label: "Date",
     back_to_timeline: "Back to the timeline",
     report_title: |f| format!("{f}: usage report"),
     report_lead: "Occupancy is the share of the bookable time (closed days left out) used by confirmed bookings, used or no-show. Blocks for the town's own use, pending requests and cancellations are not counted.",
@@ -766,5 +919,80 @@ mod tests {
             &part("b"),
         );
         assert!(!body.contains("理由"));
+    }
+}
+
+/// The label of a rules field, for its message.
+fn rules_field_label(lang: Lang, field: domain::rules_edit::RulesField) -> String {
+    use domain::rules_edit::RulesField as F;
+    let t = texts(lang);
+    match field {
+        F::Capacity => t.f_capacity.into(),
+        F::MinSlots => t.f_min_slots.into(),
+        F::MaxSlots => t.f_max_slots.into(),
+        F::PendingHoldHours => t.f_pending_hold_hours.into(),
+        F::OpenMonthsBefore => t.f_open_months_before.into(),
+        F::OpenMonthsBeforeNonresident => t.f_open_months_before_nonresident.into(),
+        F::OpenDay => t.f_open_day.into(),
+        F::OpenTime => t.f_open_time.into(),
+        F::CloseDaysBefore => t.f_close_days_before.into(),
+        F::CloseTime => t.f_close_time.into(),
+        F::CancelDaysBefore => t.f_cancel_days_before.into(),
+        F::CancelTime => t.f_cancel_time.into(),
+        F::GridStep => t.f_grid_step.into(),
+        F::GridFeeResident => t.f_grid_fee_resident.into(),
+        F::GridFeeNonresident => t.f_grid_fee_nonresident.into(),
+        F::Template(i) => (t.period_row)(i),
+        F::Hours(d) => {
+            let day = chrono::Weekday::try_from(u8::try_from(d).unwrap_or(0))
+                .unwrap_or(chrono::Weekday::Mon);
+            crate::i18n::weekday_long(lang, day).to_owned()
+        }
+    }
+}
+
+/// What to fix in a rules field, in the reader's language.
+pub fn rules_problem(
+    lang: Lang,
+    field: domain::rules_edit::RulesField,
+    problem: domain::rules_edit::RulesProblem,
+) -> String {
+    use domain::rules_edit::RulesProblem as P;
+    let label = rules_field_label(lang, field);
+    match (lang, problem) {
+        (Lang::Ja, P::Required) => format!("{label}: 入力してください。"),
+        (Lang::En, P::Required) => format!("{label}: please fill this in."),
+        (Lang::Ja, P::NotANumber) => format!("{label}: 半角の整数で入力してください。"),
+        (Lang::En, P::NotANumber) => format!("{label}: please enter a whole number."),
+        (Lang::Ja, P::OutOfRange { min, max }) => {
+            format!("{label}: {min}から{max}までの数で入力してください。")
+        }
+        (Lang::En, P::OutOfRange { min, max }) => {
+            format!("{label}: please enter a number from {min} to {max}.")
+        }
+        (Lang::Ja, P::TimeFormat) => {
+            format!("{label}: 時刻は 9:00 や 21:30 の形で入力してください。")
+        }
+        (Lang::En, P::TimeFormat) => format!("{label}: please write times like 9:00 or 21:30."),
+        (Lang::Ja, P::EndBeforeStart) => {
+            format!("{label}: 終わりの時刻を始まりより後にしてください。")
+        }
+        (Lang::En, P::EndBeforeStart) => format!("{label}: the end must be after the start."),
+        (Lang::Ja, P::Overlap) => format!("{label}: ほかの区分と時間が重なっています。"),
+        (Lang::En, P::Overlap) => format!("{label}: it overlaps another period."),
+        (Lang::Ja, P::MinAboveMax) => format!("{label}: 最小区分数以上にしてください。"),
+        (Lang::En, P::MinAboveMax) => format!("{label}: it must be at least the fewest periods."),
+        (Lang::Ja, P::NonresidentEarlier) => {
+            format!("{label}: 町内の方より早く受付を始めることはできません。")
+        }
+        (Lang::En, P::NonresidentEarlier) => {
+            format!("{label}: it cannot open earlier than for residents.")
+        }
+        (Lang::Ja, P::NoPeriods) => format!("{label}: 区分を少なくとも1つ入力してください。"),
+        (Lang::En, P::NoPeriods) => format!("{label}: please keep at least one period."),
+        (Lang::Ja, P::TooLong { max }) => format!("{label}: 区分名は{max}文字以内にしてください。"),
+        (Lang::En, P::TooLong { max }) => {
+            format!("{label}: period names may have up to {max} characters.")
+        }
     }
 }

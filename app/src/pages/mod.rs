@@ -13,7 +13,7 @@ pub use account::{MyBookingsPage, RegisterPage, ResidentLoginPage};
 pub use book::{BookDone, BookForm, BookReview};
 pub use console::{
     AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,
-    StaffAdminPage, StaffBookingPage, TimelinePage, UsageReportPage,
+    RulesPageView, StaffAdminPage, StaffBookingPage, TimelinePage, UsageReportPage,
 };
 pub use day::FacilityDay;
 pub use facilities::FacilityList;

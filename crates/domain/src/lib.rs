@@ -17,6 +17,7 @@ pub mod holidays;
 pub mod ids;
 pub mod reference;
 pub mod report;
+pub mod rules_edit;
 pub mod schedule;
 pub mod view;
 

@@ -10,6 +10,7 @@ pub mod console;
 pub mod entity;
 pub mod migration;
 mod queries;
+mod rules;
 pub mod seed;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -76,6 +76,13 @@ impl RulesCache {
             .map(|(_, f)| f.id)
     }
 
+    /// Drops a facility's entry after its rules changed.
+    pub(crate) fn forget(&self, id: FacilityId) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(&id);
+        }
+    }
+
     fn put(&self, f: &FacilityRecord) {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(f.id, (std::time::Instant::now(), f.clone()));
