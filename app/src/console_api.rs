@@ -224,10 +224,8 @@ pub async fn preview_rules(
     actor.staff()?;
     let facility_id = crate::service::parse_facility_id(&facility)?;
     let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
-    // Scope first: nothing is kept for a unit this member may not manage.
-    c.state
-        .rules_page(&actor, facility_id, unit_id, None, c.lang)
-        .await?;
+    // Scope first: nothing is kept for a facility this member may not manage.
+    c.state.require_facility(&actor, facility_id).await?;
     let version = c
         .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
         .await?
@@ -248,6 +246,7 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
     actor.staff()?;
     let facility_id = crate::service::parse_facility_id(&facility)?;
     let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
+    c.state.require_facility(&actor, facility_id).await?;
     let back = format!(
         "/console/facilities/{}/units/{}/rules",
         facility_id.0, unit_id.0

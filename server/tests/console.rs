@@ -289,7 +289,7 @@ async fn authorization_matrix_covers_every_route() {
         (
             path::<c::PreviewRules>(),
             Class::Facility1,
-            vec![("facility", "1"), ("unit", "2")],
+            vec![("facility", "1"), ("unit", "2"), ("rules[capacity]", "1")],
         ),
         (
             path::<c::SaveRules>(),
