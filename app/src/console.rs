@@ -535,7 +535,72 @@ impl AppState {
         Ok((f, s, block))
     }
 
-    /// The bookings a block would collide with.
+    /// A closure (休館) from the form: whole days, of one unit or of the
+    /// whole facility.
+    async fn closure_request(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        v: &BlockValues,
+    ) -> Result<(FacilityRecord, Staff, store::console::NewClosure), AppError> {
+        const MAX_DAYS: i64 = 366;
+        let (f, s) = self.managed(actor, facility).await?;
+        let unit = match v.unit.trim() {
+            "" => None,
+            raw => Some(
+                raw.parse::<i64>()
+                    .ok()
+                    .map(UnitId)
+                    .filter(|u| f.units.iter().any(|x| x.id == *u))
+                    .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?,
+            ),
+        };
+        let from = domain::calendar::parse_date(Field::Date, &v.date)?;
+        let to = domain::calendar::parse_date(Field::To, &v.until)?;
+        if to < from {
+            return Err(AppError::Domain(DomainError::invalid(
+                Field::To,
+                InvalidReason::EndBeforeStart,
+            )));
+        }
+        if (to - from).num_days() >= MAX_DAYS {
+            return Err(AppError::Domain(DomainError::invalid(
+                Field::To,
+                InvalidReason::RangeTooLong { max_days: 366 },
+            )));
+        }
+        let tz = f.plan.tz;
+        let start =
+            crate::bookings::local_instant(tz, from, "00:00").ok_or(invalid(Field::Date))?;
+        let end = crate::bookings::local_instant(tz, to, "00:00").ok_or(invalid(Field::To))?
+            + Duration::days(1);
+        let leaves = match unit {
+            Some(u) => domain::booking::space_leaves(&f.plan.units, u),
+            None => f
+                .plan
+                .units
+                .iter()
+                .flat_map(|u| domain::booking::space_leaves(&f.plan.units, u.id))
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+        };
+        let closure = store::console::NewClosure {
+            facility: f.id,
+            unit,
+            from,
+            to,
+            leaves,
+            start,
+            end,
+            reason: parse_reason(&v.reason)?,
+            cancel: Vec::new(),
+            keep: Vec::new(),
+        };
+        Ok((f, s, closure))
+    }
+
+    /// The bookings a block or closure would collide with.
     pub async fn block_collisions(
         &self,
         actor: &Actor,
@@ -543,12 +608,57 @@ impl AppState {
         v: &BlockValues,
         lang: Lang,
     ) -> Result<Vec<BookingLine>, AppError> {
+        if v.is_closure() {
+            let (f, _, c) = self.closure_request(actor, facility, v).await?;
+            let rows = self.store.closure_collisions(&c, self.now()).await?;
+            return Ok(self.lines(&rows, &f, lang));
+        }
         let (f, _, b) = self.block_request(actor, facility, v).await?;
         let rows = self
             .store
             .collisions(&b.leaves, b.start, b.end, self.now())
             .await?;
         Ok(self.lines(&rows, &f, lang))
+    }
+
+    /// Saves a closure with a decision for each colliding booking; as
+    /// [`AppState::save_block`].
+    async fn save_closure(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        v: &BlockValues,
+        decisions: &[(i64, bool)],
+        lang: Lang,
+    ) -> Result<Result<String, Vec<BookingLine>>, AppError> {
+        let (f, s, mut c) = self.closure_request(actor, facility, v).await?;
+        for (id, cancel) in decisions {
+            if *cancel {
+                c.cancel.push(*id);
+            } else {
+                c.keep.push(*id);
+            }
+        }
+        let now = self.now();
+        let e = entry(&s, "closure.create", String::new(), now);
+        match self.store.create_closure(&c, now, &e).await {
+            Ok(cancelled) => {
+                for b in &cancelled {
+                    if let Some(i) = f.units.iter().position(|u| u.id.0 == b.unit_id) {
+                        self.notify(b, &f, i, MailEvent::CancelledByStaff).await;
+                    }
+                }
+                let t = ct::texts(lang);
+                Ok(Ok((t.closure_saved)(
+                    &crate::i18n::format_date(lang, c.from),
+                    &crate::i18n::format_date(lang, c.to),
+                )))
+            }
+            Err(store::console::BlockError::Undecided(rows)) => {
+                Ok(Err(self.lines(&rows, &f, lang)))
+            }
+            Err(store::console::BlockError::Store(e)) => Err(e.into()),
+        }
     }
 
     fn lines(&self, rows: &[booking::Model], f: &FacilityRecord, lang: Lang) -> Vec<BookingLine> {
@@ -672,14 +782,25 @@ impl AppState {
         decisions: &[String],
         lang: Lang,
     ) -> Result<Result<String, Vec<BookingLine>>, AppError> {
-        let (f, s, mut b) = self.block_request(actor, facility, v).await?;
+        let mut parsed = Vec::new();
         for d in decisions {
             let (id, what) = d.split_once(':').ok_or(invalid(Field::Action))?;
             let id: i64 = id.parse().map_err(|_| invalid(Field::Action))?;
             match what {
-                "cancel" => b.cancel.push(id),
-                "keep" => b.keep.push(id),
+                "cancel" => parsed.push((id, true)),
+                "keep" => parsed.push((id, false)),
                 _ => return Err(invalid(Field::Action)),
+            }
+        }
+        if v.is_closure() {
+            return self.save_closure(actor, facility, v, &parsed, lang).await;
+        }
+        let (f, s, mut b) = self.block_request(actor, facility, v).await?;
+        for (id, cancel) in parsed {
+            if cancel {
+                b.cancel.push(id);
+            } else {
+                b.keep.push(id);
             }
         }
         let now = self.now();
@@ -691,7 +812,7 @@ impl AppState {
                         self.notify(c, &f, i, MailEvent::CancelledByStaff).await;
                     }
                 }
-                Ok(Ok(row.reference))
+                Ok(Ok((ct::texts(lang).block_saved)(&row.reference)))
             }
             Err(store::console::BlockError::Undecided(rows)) => {
                 Ok(Err(self.lines(&rows, &f, lang)))

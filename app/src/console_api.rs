@@ -367,7 +367,7 @@ pub async fn get_block_page(facility: String) -> Result<BlockPage, AppError> {
         domain::DomainError::NotFound(domain::error::Missing::Facility),
     ))?;
     let values = ssr::block_draft(&c, id.0).await?.unwrap_or_default();
-    let collisions = if values.unit.is_empty() {
+    let collisions = if values.date.is_empty() {
         Vec::new()
     } else {
         c.state
@@ -398,10 +398,12 @@ pub async fn get_block_page(facility: String) -> Result<BlockPage, AppError> {
 #[server(prefix = "/sfn")]
 pub async fn check_block(
     facility: String,
+    kind: Option<String>,
     unit: String,
     date: String,
-    from: String,
-    to: String,
+    until: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
     reason: String,
 ) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
@@ -409,10 +411,12 @@ pub async fn check_block(
     let id = crate::service::parse_facility_id(&facility)?;
     let back = format!("/console/facilities/{}/block", id.0);
     let values = BlockValues {
+        kind: kind.unwrap_or_else(|| "block".to_owned()),
         unit,
         date,
-        from,
-        to,
+        until: until.unwrap_or_default(),
+        from: from.unwrap_or_default(),
+        to: to.unwrap_or_default(),
         reason,
     };
     c.set("block_draft", &(id.0, values.clone())).await?;
@@ -440,9 +444,8 @@ async fn save(
         .save_block(actor, id, values, decisions, c.lang)
         .await
     {
-        Ok(Ok(reference)) => {
+        Ok(Ok(text)) => {
             c.take::<(i64, BlockValues)>("block_draft").await?;
-            let text = (crate::i18n::console::texts(c.lang).block_saved)(&reference);
             ssr::done(
                 c,
                 &format!("/console/facilities/{}?date={}", id.0, values.date.trim()),

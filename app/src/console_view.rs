@@ -127,14 +127,26 @@ pub struct BlockPage {
     pub flash: Option<Flash>,
 }
 
-/// The block form's answers, kept while decisions are made.
+/// The block or closure form's answers, kept while decisions are made.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct BlockValues {
+    /// `block` (hours of one day) or `closure` (whole days, 休館).
+    pub kind: String,
+    /// A unit id; empty for a closure of the whole facility.
     pub unit: String,
     pub date: String,
+    /// A closure's last day.
+    pub until: String,
     pub from: String,
     pub to: String,
     pub reason: String,
+}
+
+impl BlockValues {
+    pub fn is_closure(&self) -> bool {
+        self.kind == "closure"
+    }
 }
 
 /// `/console/staff` (admins).

@@ -1666,3 +1666,155 @@ async fn unit_rules_are_validated_previewed_saved_and_audited() {
     assert!(entry.after.unwrap().contains("\"25\""));
     app.finish().await;
 }
+
+#[tokio::test]
+async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        let p = people(&app).await;
+        let manager = signed_in(&app, "manager1@town.example", &p).await;
+        let (_, room) = unit(&app, "会議室2").await;
+        let (_, tatami) = unit(&app, "和室").await;
+        let (start, end) = free_slot(&app, 1, room, 0).await;
+        let date = start[..10].to_owned();
+        // Another unit's booking the same day collides with a closure of
+        // the whole facility.
+        let (_, body) = app
+            .json(&format!(
+                "/api/v1/facilities/1/availability?from={date}&to={date}"
+            ))
+            .await;
+        let other = body["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == tatami)
+            .unwrap()["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "free")
+            .unwrap()
+            .clone();
+        let cancelled = book(&app, room, &start, &end, 1).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let kept = book(
+            &app,
+            tatami,
+            other["start"].as_str().unwrap(),
+            other["end"].as_str().unwrap(),
+            2,
+        )
+        .await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let check = path::<app::console_api::CheckBlock>();
+        // The last day before the first: says what to fix.
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            check,
+            &[
+                ("facility", "1"),
+                ("kind", "closure"),
+                ("unit", ""),
+                ("date", &date),
+                ("until", "2026-11-01"),
+                ("reason", "設備工事のため休館"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/console/facilities/1/block");
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            check,
+            &[
+                ("facility", "1"),
+                ("kind", "closure"),
+                ("unit", ""),
+                ("date", &date),
+                ("until", &date),
+                ("reason", "設備工事のため休館"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/console/facilities/1/block?decide=1");
+        let (_, _, body) = call(
+            &app,
+            &manager,
+            path::<app::console_api::GetBlockPage>(),
+            &[("facility", "1")],
+        )
+        .await;
+        assert!(body.contains(&kept) && body.contains(&cancelled), "{body}");
+        // (The demo town's own bookings that day are listed too: keep them.)
+        let page: Value = serde_json::from_str(&body).unwrap();
+        let cancelled_id = booking_id(&app, &cancelled).await;
+        let decisions: Vec<(String, String)> = page["collisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = c["id"].as_i64().unwrap();
+                let what = if id == cancelled_id { "cancel" } else { "keep" };
+                (format!("decisions[{i}]"), format!("{id}:{what}"))
+            })
+            .collect();
+        assert!(decisions.len() >= 2);
+        let save = path::<app::console_api::SaveBlock>();
+        let send = |n: usize| {
+            let mut fields = vec![("facility", "1")];
+            fields.extend(decisions[..n].iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            fields
+        };
+        // Nothing is dropped silently: one decision missing saves nothing.
+        let (_, location, _) = call(&app, &manager, save, &send(decisions.len() - 1)).await;
+        assert!(location.ends_with("decide=2"), "{location}");
+        assert_eq!(status_of(&app, &cancelled).await, "confirmed");
+        let (_, location, body) = call(&app, &manager, save, &send(decisions.len())).await;
+        assert!(
+            location.starts_with("/console/facilities/1?date="),
+            "{location} {body}"
+        );
+        assert_eq!(status_of(&app, &cancelled).await, "cancelled");
+        assert_eq!(status_of(&app, &kept).await, "confirmed");
+        // The day is closed for everyone at once, with the reason.
+        let (_, body) = app
+            .json(&format!(
+                "/api/v1/facilities/1/availability?from={date}&to={date}"
+            ))
+            .await;
+        for u in body["units"].as_array().unwrap() {
+            for s in u["slots"].as_array().unwrap() {
+                assert!(s["status"] == "closed" || s["status"] == "booked", "{s}");
+            }
+        }
+        assert!(body.to_string().contains("設備工事のため休館"), "{body}");
+        let actions = audit_actions(&app).await;
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "closure.create" && t.starts_with("closure:"))
+        );
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "booking.cancel" && t == &format!("booking:{cancelled}"))
+        );
+        // The resident is told.
+        let outbox = app.store.outbox(1, 100).await.unwrap();
+        assert!(
+            outbox
+                .iter()
+                .any(|m| m.to_addr == "hanako1@example.jp" && m.body.contains(&cancelled)),
+            "{outbox:?}"
+        );
+        app.finish().await;
+    }
+}

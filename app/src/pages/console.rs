@@ -735,9 +735,21 @@ pub fn BlockPageView() -> impl IntoView {
             <p>{t.block_lead}</p>
             <ActionForm action=check>
                 <input type="hidden" name="facility" value=facility.clone()/>
+                <fieldset class="field">
+                    <legend>{t.kind_legend}</legend>
+                    <div class="choice">
+                        <input type="radio" id="b-kind-block" name="kind" value="block" checked=!v.is_closure()/>
+                        <label for="b-kind-block">{t.kind_block}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="b-kind-closure" name="kind" value="closure" checked=v.is_closure()/>
+                        <label for="b-kind-closure">{t.kind_closure}</label>
+                    </div>
+                </fieldset>
                 <div class="field">
                     <label for="b-unit">{t.unit}</label>
-                    <select id="b-unit" name="unit" required>
+                    <select id="b-unit" name="unit">
+                        <option value="" selected=v.unit.is_empty()>{t.whole_facility}</option>
                         {p.units.iter().map(|u| {
                             let selected = v.unit == u.id.to_string();
                             view! { <option value=u.id.to_string() selected=selected>{u.name.clone()}</option> }
@@ -748,13 +760,18 @@ pub fn BlockPageView() -> impl IntoView {
                     <label for="b-date">{t.date}</label>
                     <input id="b-date" name="date" type="date" required value=v.date.clone()/>
                 </div>
+                <p id="b-times-hint" class="hint">{t.block_times_hint}</p>
+                <div class="field">
+                    <label for="b-until">{t.until_label}</label>
+                    <input id="b-until" name="until" type="date" value=v.until.clone() aria-describedby="b-times-hint"/>
+                </div>
                 <div class="field">
                     <label for="b-from">{t.start_time}</label>
-                    <input id="b-from" name="from" type="time" required value=v.from.clone()/>
+                    <input id="b-from" name="from" type="time" value=v.from.clone() aria-describedby="b-times-hint"/>
                 </div>
                 <div class="field">
                     <label for="b-to">{t.end_time}</label>
-                    <input id="b-to" name="to" type="time" required value=v.to.clone()/>
+                    <input id="b-to" name="to" type="time" value=v.to.clone() aria-describedby="b-times-hint"/>
                 </div>
                 <div class="field">
                     <label for="b-reason">{t.reason}</label>

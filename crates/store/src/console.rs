@@ -34,6 +34,24 @@ pub struct NewBlock {
     pub staff_account: i64,
 }
 
+/// Days a facility (or one unit) is closed (休館), e.g. for repairs.
+#[derive(Clone, Debug)]
+pub struct NewClosure {
+    pub facility: domain::ids::FacilityId,
+    /// `None`: the whole facility.
+    pub unit: Option<UnitId>,
+    pub from: chrono::NaiveDate,
+    pub to: chrono::NaiveDate,
+    /// The leaf units whose bookings it collides with, and the instants of
+    /// the first day's start and the day after the last.
+    pub leaves: Vec<UnitId>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub reason: String,
+    pub cancel: Vec<i64>,
+    pub keep: Vec<i64>,
+}
+
 /// Why a block was not saved.
 #[derive(Debug, thiserror::Error)]
 pub enum BlockError {
@@ -399,6 +417,75 @@ impl Store {
         append_audit(&txn, &entry).await?;
         txn.commit().await?;
         Ok((row, cancelled))
+    }
+
+    /// Residents' active bookings a closure would collide with.
+    pub async fn closure_collisions(
+        &self,
+        c: &NewClosure,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        let rows = Self::collisions_on(&self.db, &c.leaves, c.start, c.end, now).await?;
+        Ok(rows.into_iter().filter(|b| b.kind == "resident").collect())
+    }
+
+    /// Saves a closure. As with blocks, every resident's booking it
+    /// collides with needs a decision: cancelled ones are returned (to tell
+    /// their residents), kept ones stay booked on the closed day. Blocks
+    /// (the town's own use) are left as they are.
+    pub async fn create_closure(
+        &self,
+        c: &NewClosure,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<Vec<booking::Model>, BlockError> {
+        use crate::entity::closure;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let colliding: Vec<booking::Model> =
+            Self::collisions_on(&txn, &c.leaves, c.start, c.end, now)
+                .await?
+                .into_iter()
+                .filter(|b| b.kind == "resident")
+                .collect();
+        let undecided: Vec<booking::Model> = colliding
+            .iter()
+            .filter(|b| !c.cancel.contains(&b.id) && !c.keep.contains(&b.id))
+            .cloned()
+            .collect();
+        if !undecided.is_empty() {
+            return Err(BlockError::Undecided(undecided));
+        }
+        let mut cancelled = Vec::new();
+        for b in colliding.iter().filter(|b| c.cancel.contains(&b.id)) {
+            cancelled.push(Self::cancel_for_block(&txn, b, &c.reason, now, audit).await?);
+        }
+        let row = closure::Entity::insert(closure::ActiveModel {
+            id: NotSet,
+            facility_id: Set(c.facility.0),
+            unit_id: Set(c.unit.map(|u| u.0)),
+            from_date: Set(c.from),
+            to_date: Set(c.to),
+            reason_ja: Set(c.reason.clone()),
+            reason_en: Set(c.reason.clone()),
+        })
+        .exec(&txn)
+        .await?;
+        let mut entry = audit.clone();
+        entry.target = format!("closure:{}", row.last_insert_id);
+        entry.after = Some(serde_json::json!({
+            "facility": c.facility.0,
+            "unit": c.unit.map(|u| u.0),
+            "from": c.from,
+            "to": c.to,
+            "reason": c.reason,
+            "cancelled": cancelled.iter().map(|b| &b.reference).collect::<Vec<_>>(),
+            "kept": c.keep,
+        }));
+        append_audit(&txn, &entry).await?;
+        txn.commit().await?;
+        self.rules.forget(c.facility);
+        Ok(cancelled)
     }
 
     async fn cancel_for_block(
