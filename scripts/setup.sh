@@ -51,6 +51,11 @@ if $want_tests; then
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   fi
+  # A real SMTP server on loopback for the mail tests.
+  if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
+    say "Installing aiosmtpd (SMTP server for the mail tests)"
+    python3 -m pip install --quiet aiosmtpd
+  fi
   if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     say "Starting the local PostgreSQL server"
     as_root pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n 1)" main start || true

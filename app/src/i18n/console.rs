@@ -901,48 +901,6 @@ pub fn mail(
     (subject, body)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mails_are_japanese_first_then_english() {
-        let part = |f: &str| MailPart {
-            facility: f.into(),
-            unit: "会議室1".into(),
-            when: "12月7日 13:00–17:00".into(),
-            status: "予約".into(),
-            phone: "0123-45-6789".into(),
-        };
-        let (subject, body) = mail(
-            MailEvent::Rejected,
-            "K7MQ2XAB",
-            "山田 花子",
-            Some("点検のため"),
-            &part("町民センター"),
-            &part("Community Centre"),
-        );
-        assert_eq!(
-            subject,
-            "仮予約は承認されませんでした / Request not approved (K7MQ2XAB)"
-        );
-        let ja = body.find("受付番号：K7MQ2XAB").unwrap();
-        let en = body.find("Reference: K7MQ2XAB").unwrap();
-        assert!(ja < en);
-        assert!(body.contains("理由：点検のため") && body.contains("Reason: 点検のため"));
-        // Reasons are only for refusals and cancellations by the facility.
-        let (_, body) = mail(
-            MailEvent::Approved,
-            "K7MQ2XAB",
-            "山田 花子",
-            Some("x"),
-            &part("a"),
-            &part("b"),
-        );
-        assert!(!body.contains("理由"));
-    }
-}
-
 /// The label of a rules field, for its message.
 fn rules_field_label(lang: Lang, field: domain::rules_edit::RulesField) -> String {
     use domain::rules_edit::RulesField as F;
@@ -1015,5 +973,47 @@ pub fn rules_problem(
         (Lang::En, P::TooLong { max }) => {
             format!("{label}: period names may have up to {max} characters.")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mails_are_japanese_first_then_english() {
+        let part = |f: &str| MailPart {
+            facility: f.into(),
+            unit: "会議室1".into(),
+            when: "12月7日 13:00–17:00".into(),
+            status: "予約".into(),
+            phone: "0123-45-6789".into(),
+        };
+        let (subject, body) = mail(
+            MailEvent::Rejected,
+            "K7MQ2XAB",
+            "山田 花子",
+            Some("点検のため"),
+            &part("町民センター"),
+            &part("Community Centre"),
+        );
+        assert_eq!(
+            subject,
+            "仮予約は承認されませんでした / Request not approved (K7MQ2XAB)"
+        );
+        let ja = body.find("受付番号：K7MQ2XAB").unwrap();
+        let en = body.find("Reference: K7MQ2XAB").unwrap();
+        assert!(ja < en);
+        assert!(body.contains("理由：点検のため") && body.contains("Reason: 点検のため"));
+        // Reasons are only for refusals and cancellations by the facility.
+        let (_, body) = mail(
+            MailEvent::Approved,
+            "K7MQ2XAB",
+            "山田 花子",
+            Some("x"),
+            &part("a"),
+            &part("b"),
+        );
+        assert!(!body.contains("理由"));
     }
 }

@@ -299,7 +299,7 @@ pub fn check_rules_input(input: &RulesInput, grid: bool) -> Result<CheckedRules,
             SlotPlan::Grid {
                 step: step.unwrap_or(60),
             },
-            vec![fee.clone()],
+            vec![fee],
             Some(fee),
         )
     } else {
@@ -355,7 +355,7 @@ pub fn check_rules_input(input: &RulesInput, grid: bool) -> Result<CheckedRules,
         if templates.is_empty() && !c.issues.iter().any(|i| matches!(i.field, F::Template(_))) {
             c.fail(F::Template(0), RulesProblem::NoPeriods);
         }
-        let fees = templates.iter().map(|(_, _, f)| f.clone()).collect();
+        let fees = templates.iter().map(|(_, _, f)| *f).collect();
         (
             SlotPlan::Fixed(templates.into_iter().map(|(_, t, _)| t).collect()),
             fees,

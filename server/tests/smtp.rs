@@ -1,0 +1,209 @@
+//! Outbound mail through a real SMTP server on loopback: Python's aiosmtpd
+//! (installed by `scripts/setup.sh --test`), writing what it receives to a
+//! maildir that the test reads back.
+
+mod common;
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use app::mail::{Mailer, SmtpConfig, TlsMode};
+use store::testing::TestDb;
+
+/// The SMTP server process, stopped when dropped.
+struct Smtp {
+    child: Child,
+    port: u16,
+    maildir: std::path::PathBuf,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.maildir);
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts aiosmtpd, or says why not (a failure under CI).
+async fn smtp_server() -> Option<Smtp> {
+    let port = free_port();
+    let maildir = std::env::temp_dir().join(format!("town-smtp-{port}"));
+    let started = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(&maildir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+    let child = match started {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "python3 is required in CI: {e}"
+            );
+            eprintln!("skipping: python3 not found ({e})");
+            return None;
+        }
+    };
+    let mut server = Smtp {
+        child,
+        port,
+        maildir,
+    };
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return Some(server);
+        }
+        if let Ok(Some(status)) = server.child.try_wait() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "aiosmtpd did not start ({status}); run scripts/setup.sh --test"
+            );
+            eprintln!("skipping: aiosmtpd is not installed (pip install aiosmtpd)");
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("aiosmtpd did not listen on port {port}");
+}
+
+/// The raw messages the server has received so far.
+fn received(server: &Smtp) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(server.maildir.join("new")) else {
+        return Vec::new();
+    };
+    dir.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_booking_mails_the_resident_through_smtp_with_the_ics_attached() {
+    let Some(server) = smtp_server().await else {
+        return;
+    };
+    let mailer = Mailer::smtp(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: server.port,
+        tls: TlsMode::None,
+        user: None,
+        password: None,
+        from: "ひだまり町 施設予約 <yoyaku@town.example>".into(),
+    })
+    .unwrap();
+    let app = common::spawn_with(TestDb::sqlite().await, mailer).await;
+    let (_, body) = app
+        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
+        .await;
+    let unit = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "会議室1")
+        .unwrap();
+    let slot = unit["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "free")
+        .unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .json(&serde_json::json!({
+            "unit_id": unit["id"], "start": slot["start"], "end": slot["end"],
+            "name": "山田 花子", "name_kana": "やまだ はなこ",
+            "phone": "090-1234-5678", "email": "hanako@example.jp",
+            "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let booking: serde_json::Value = res.json().await.unwrap();
+    let reference = booking["reference"].as_str().unwrap();
+
+    // Sending happens in the background: wait for it (bounded).
+    let mut messages = Vec::new();
+    for _ in 0..100 {
+        messages = received(&server);
+        if !messages.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(messages.len(), 1, "one mail arrives");
+    let m = &messages[0];
+    assert!(m.contains("To: hanako@example.jp"), "{m}");
+    assert!(m.contains("yoyaku@town.example"), "{m}");
+    assert!(
+        m.contains("Subject: =?utf-8?"),
+        "an encoded Japanese subject: {m}"
+    );
+    assert!(m.contains("text/calendar"), "the .ics is attached: {m}");
+    assert!(m.contains(".ics"), "{m}");
+    // The outbox records it as sent, with no error.
+    let mut sent = None;
+    for _ in 0..50 {
+        let outbox = app.store.outbox(1, 10).await.unwrap();
+        sent = outbox.into_iter().find(|r| r.body.contains(reference));
+        if sent.as_ref().is_some_and(|r| r.sent_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sent = sent.expect("recorded in the outbox");
+    assert!(sent.sent_at.is_some(), "{sent:?}");
+    assert_eq!(sent.last_error, None);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn an_unreachable_smtp_server_leaves_the_mail_in_the_outbox_with_the_error() {
+    let port = free_port();
+    let mailer = Mailer::smtp(&SmtpConfig {
+        host: "127.0.0.1".into(),
+        port,
+        tls: TlsMode::None,
+        user: None,
+        password: None,
+        from: "yoyaku@town.example".into(),
+    })
+    .unwrap();
+    let store = TestDb::sqlite().await;
+    store.store.seed_demo(common::now()).await.unwrap();
+    mailer
+        .send(
+            &store.store,
+            app::mail::Mail {
+                municipality_id: 1,
+                to: "hanako@example.jp".into(),
+                subject: "テスト".into(),
+                body: "本文".into(),
+                ics: None,
+            },
+        )
+        .await;
+    let row = store.store.outbox(1, 10).await.unwrap().remove(0);
+    assert_eq!(row.sent_at, None);
+    assert!(row.last_error.is_some());
+}
