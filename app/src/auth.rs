@@ -187,8 +187,10 @@ fn totp(secret: &str, email: &str) -> Option<totp_rs::TOTP> {
     totp_rs::TOTP::new(
         totp_rs::Algorithm::SHA1,
         6,
-        1,
-        30,
+        // No skew here: `totp_step` tries the neighbouring steps itself, to
+        // know which one matched.
+        0,
+        TOTP_STEP,
         bytes,
         Some("TownBooking".to_owned()),
         email.to_owned(),
@@ -196,18 +198,26 @@ fn totp(secret: &str, email: &str) -> Option<totp_rs::TOTP> {
     .ok()
 }
 
+/// Seconds per TOTP code.
+const TOTP_STEP: u64 = 30;
+
 /// The `otpauth://` address an authenticator app takes.
 pub fn totp_url(secret: &str, email: &str) -> Option<String> {
     totp(secret, email).map(|t| t.get_url())
 }
 
-/// Whether `code` is the TOTP code at `now` (one step of clock drift allowed).
-pub fn check_totp(secret: &str, email: &str, code: &str, now: DateTime<Utc>) -> bool {
+/// The step (unix time / 30 s) whose code `code` is, if it is the code at
+/// `now` or one step either side (clock drift); `None` if it is none of them.
+/// The comparison is totp-rs' constant-time one.
+pub fn totp_step(secret: &str, email: &str, code: &str, now: DateTime<Utc>) -> Option<i64> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    let Ok(t) = u64::try_from(now.timestamp()) else {
-        return false;
-    };
-    totp(secret, email).is_some_and(|totp| totp.check(&code, t))
+    let t = u64::try_from(now.timestamp()).ok()?;
+    let totp = totp(secret, email)?;
+    let step = t / TOTP_STEP;
+    [step, step.checked_sub(1)?, step + 1]
+        .into_iter()
+        .find(|s| totp.check(&code, s * TOTP_STEP))
+        .and_then(|s| i64::try_from(s).ok())
 }
 
 /// Login throttling, per account (e-mail) and per client address. Both
@@ -462,8 +472,11 @@ pub async fn sign_in_code(
         .throttle
         .attempt(&format!("totp:{}", account.row.id), address)?;
     let secret = account.row.totp_secret.clone().unwrap_or_default();
-    if !check_totp(&secret, &account.row.email, code, now) {
-        return Err(AppError::Auth(AuthError::BadCode));
+    let step = totp_step(&secret, &account.row.email, code, now)
+        .ok_or(AppError::Auth(AuthError::BadCode))?;
+    // Each code signs in once: a replay within its 30 seconds is refused.
+    if !state.store.use_totp_step(account.row.id, step).await? {
+        return Err(AppError::Auth(AuthError::CodeUsed));
     }
     c.cycle().await?;
     c.take::<PasswordChecked>("auth_pending").await?;
@@ -477,6 +490,70 @@ pub async fn sign_in_code(
         },
     )
     .await
+}
+
+/// A second factor being set up: the new secret waits in the session
+/// (`totp_setup`) until a code made from it is typed, so a secret that never
+/// reached an app is never required at sign-in.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct TotpSetup {
+    pub account: i64,
+    pub secret: String,
+}
+
+/// What the account page shows about the second factor.
+pub async fn totp_setup(c: &Ctx, s: &Staff) -> Result<Option<TotpSetup>, AppError> {
+    Ok(c.get::<TotpSetup>("totp_setup")
+        .await?
+        .filter(|x| x.account == s.id && !s.has_totp))
+}
+
+/// Starts setting up a second factor for a member who has none (a member
+/// who has one keeps it).
+pub async fn start_totp_setup(c: &Ctx, actor: &Actor) -> Result<(), AppError> {
+    let s = actor.staff()?;
+    if !s.has_totp && totp_setup(c, s).await?.is_none() {
+        let setup = TotpSetup {
+            account: s.id,
+            secret: new_totp_secret(),
+        };
+        c.set("totp_setup", &setup).await?;
+    }
+    Ok(())
+}
+
+/// Finishes the set-up with a code from the new secret (throttled like
+/// sign-in codes); the change is audited. That code's step counts as used.
+pub async fn confirm_totp_setup(
+    state: &AppState,
+    c: &Ctx,
+    actor: &Actor,
+    code: &str,
+    address: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let s = actor.staff()?;
+    if s.has_totp {
+        // Finished already (in another tab, say): nothing to change.
+        return Ok(());
+    }
+    let setup = totp_setup(c, s)
+        .await?
+        .ok_or(AppError::Auth(AuthError::SetupLapsed))?;
+    state.throttle.attempt(&format!("totp:{}", s.id), address)?;
+    let now = (state.clock)();
+    let step =
+        totp_step(&setup.secret, &s.email, code, now).ok_or(AppError::Auth(AuthError::BadCode))?;
+    let mut e = crate::console::entry(s, "account.totp_enable", format!("account:{}", s.id), now);
+    e.before = Some(serde_json::json!({ "totp": false }));
+    e.after = Some(serde_json::json!({ "totp": true }));
+    match state.store.set_totp(s.id, &setup.secret, step, &e).await {
+        // `NotFound`: a second factor was set up meanwhile (another tab).
+        Ok(()) | Err(store::AccountError::NotFound) => {}
+        Err(store::AccountError::Store(e)) => return Err(e.into()),
+        Err(store::AccountError::EmailTaken) => return Err(AppError::Unavailable),
+    }
+    c.take::<TotpSetup>("totp_setup").await?;
+    Ok(())
 }
 
 /// Ends this browser's session on the server (not just the cookie).
@@ -503,27 +580,37 @@ mod tests {
     }
 
     #[test]
-    fn totp_codes_match_the_clock() {
+    fn totp_codes_match_the_clock_and_name_their_step() {
         let secret = new_totp_secret();
-        let now = Utc::now();
-        let t = totp(&secret, "a@example.jp").unwrap();
-        let code = t.generate(now.timestamp() as u64);
-        assert!(check_totp(&secret, "a@example.jp", &code, now));
-        assert!(check_totp(
-            &secret,
-            "a@example.jp",
-            &format!(" {code} "),
-            now
-        ));
-        assert!(!check_totp(
-            &secret,
-            "a@example.jp",
-            &code,
-            now + Duration::minutes(5)
-        ));
-        assert!(!check_totp(&secret, "a@example.jp", "12345", now));
+        let email = "a@example.jp";
+        // 2026-12-01T00:00:15Z, inside step 59_869_440.
+        let now = DateTime::from_timestamp(1_796_083_215, 0).unwrap();
+        let step = now.timestamp() / 30;
+        let t = totp(&secret, email).unwrap();
+        let code_at = |s: i64| t.generate(u64::try_from(s * 30).unwrap());
+        assert_eq!(totp_step(&secret, email, &code_at(step), now), Some(step));
+        assert_eq!(
+            totp_step(&secret, email, &format!(" {} ", code_at(step)), now),
+            Some(step)
+        );
+        // One step of drift either way, and which step it was.
+        assert_eq!(
+            totp_step(&secret, email, &code_at(step - 1), now),
+            Some(step - 1)
+        );
+        assert_eq!(
+            totp_step(&secret, email, &code_at(step + 1), now),
+            Some(step + 1)
+        );
+        assert_eq!(
+            totp_step(&secret, email, &code_at(step), now + Duration::minutes(5)),
+            None
+        );
+        assert_eq!(totp_step(&secret, email, &code_at(step - 2), now), None);
+        assert_eq!(totp_step(&secret, email, "12345", now), None);
+        assert_eq!(totp_step("not base32!", email, "123456", now), None);
         assert!(
-            totp_url(&secret, "a@example.jp")
+            totp_url(&secret, email)
                 .unwrap()
                 .starts_with("otpauth://totp/")
         );

@@ -887,6 +887,7 @@ impl AppState {
                 .map(|(id, name)| Choice { id, name })
                 .collect(),
             created: None,
+            editing: None,
             flash: None,
         })
     }
@@ -911,41 +912,10 @@ impl AppState {
         if name.is_empty() || name.chars().count() > 100 {
             return Err(invalid(Field::Name));
         }
-        let role = Role::parse(role).ok_or(invalid(Field::Role))?;
+        let (role, facilities, departments) = self
+            .checked_scope(&s, role, facilities, departments)
+            .await?;
         auth::check_new_password(password)?;
-        let ids = |raw: &[String]| -> Result<Vec<i64>, AppError> {
-            raw.iter()
-                .map(|x| x.trim().parse::<i64>().map_err(|_| invalid(Field::Scope)))
-                .collect()
-        };
-        let (mut facilities, mut departments) = (ids(facilities)?, ids(departments)?);
-        // Only facilities and departments of the admin's own town.
-        let own: Vec<i64> = self
-            .facilities_of(&s)
-            .await?
-            .iter()
-            .map(|f| f.id.0)
-            .collect();
-        let own_departments: Vec<i64> = self
-            .store
-            .departments(s.municipality)
-            .await?
-            .iter()
-            .map(|d| d.id)
-            .collect();
-        if facilities.iter().any(|f| !own.contains(f))
-            || departments.iter().any(|d| !own_departments.contains(d))
-        {
-            return Err(AppError::Auth(AuthError::Forbidden));
-        }
-        match role {
-            Role::Admin => {
-                facilities.clear();
-                departments.clear();
-            }
-            Role::FacilityManager => departments.clear(),
-            Role::CounterStaff => facilities.clear(),
-        }
         let secret = (totp || role == Role::Admin).then(auth::new_totp_secret);
         let password = password.to_owned();
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
@@ -988,6 +958,125 @@ impl AppState {
         })
     }
 
+    /// A role and its scope as the admin's form sent them: facilities and
+    /// departments of the admin's own town only, and only those the role
+    /// uses (an admin's scope is the whole town).
+    async fn checked_scope(
+        &self,
+        s: &Staff,
+        role: &str,
+        facilities: &[String],
+        departments: &[String],
+    ) -> Result<(Role, Vec<i64>, Vec<i64>), AppError> {
+        let role = Role::parse(role).ok_or(invalid(Field::Role))?;
+        let ids = |raw: &[String]| -> Result<Vec<i64>, AppError> {
+            raw.iter()
+                .map(|x| x.trim().parse::<i64>().map_err(|_| invalid(Field::Scope)))
+                .collect()
+        };
+        let (mut facilities, mut departments) = (ids(facilities)?, ids(departments)?);
+        facilities.sort_unstable();
+        facilities.dedup();
+        departments.sort_unstable();
+        departments.dedup();
+        let own: Vec<i64> = self
+            .facilities_of(s)
+            .await?
+            .iter()
+            .map(|f| f.id.0)
+            .collect();
+        let own_departments: Vec<i64> = self
+            .store
+            .departments(s.municipality)
+            .await?
+            .iter()
+            .map(|d| d.id)
+            .collect();
+        if facilities.iter().any(|f| !own.contains(f))
+            || departments.iter().any(|d| !own_departments.contains(d))
+        {
+            return Err(AppError::Auth(AuthError::Forbidden));
+        }
+        match role {
+            Role::Admin => {
+                facilities.clear();
+                departments.clear();
+            }
+            Role::FacilityManager => departments.clear(),
+            Role::CounterStaff => facilities.clear(),
+        }
+        Ok((role, facilities, departments))
+    }
+
+    /// A staff account of the admin's town, or 403 (never another town's).
+    async fn own_staff(&self, s: &Staff, id: i64) -> Result<store::AccountRecord, AppError> {
+        self.store
+            .account(id)
+            .await?
+            .filter(|a| a.row.municipality_id == s.municipality && a.row.kind == "staff")
+            .ok_or(AppError::Auth(AuthError::Forbidden))
+    }
+
+    /// Changes a member's role and scope (audited, before and after). The
+    /// change applies from their next request. An admin cannot change their
+    /// own role, and only a member with a second factor can become admin.
+    pub async fn update_staff_role(
+        &self,
+        actor: &Actor,
+        id: i64,
+        role: &str,
+        facilities: &[String],
+        departments: &[String],
+    ) -> Result<(), AppError> {
+        let s = actor.admin()?.clone();
+        let target = self.own_staff(&s, id).await?;
+        if target.row.id == s.id {
+            return Err(AppError::Auth(AuthError::Forbidden));
+        }
+        let (role, facilities, departments) = self
+            .checked_scope(&s, role, facilities, departments)
+            .await?;
+        if role == Role::Admin && target.row.totp_secret.is_none() {
+            return Err(AppError::Auth(AuthError::AdminNeedsTotp));
+        }
+        let mut e = entry(&s, "account.role", format!("account:{id}"), self.now());
+        e.before = Some(serde_json::json!({
+            "role": target.row.role, "facilities": target.facilities, "departments": target.departments,
+        }));
+        e.after = Some(serde_json::json!({
+            "role": role.code(), "facilities": facilities, "departments": departments,
+        }));
+        self.store
+            .update_staff(
+                id,
+                role.code(),
+                target.row.active,
+                &facilities,
+                &departments,
+                &e,
+            )
+            .await
+            .map_err(|e| match e {
+                store::AccountError::Store(e) => e.into(),
+                _ => AppError::Auth(AuthError::Forbidden),
+            })
+    }
+
+    /// The form to change one member's role and scope, filled in.
+    pub async fn staff_edit(&self, actor: &Actor, id: i64) -> Result<StaffEdit, AppError> {
+        let s = actor.admin()?;
+        let target = self.own_staff(s, id).await?;
+        Ok(StaffEdit {
+            id,
+            email: target.row.email.clone(),
+            name: target.row.display_name.clone(),
+            role: target.row.role.clone().unwrap_or_default(),
+            facilities: target.facilities.clone(),
+            departments: target.departments.clone(),
+            is_self: target.row.id == s.id,
+        })
+    }
+
     /// Turns a staff account off (its sessions end) or on again.
     pub async fn set_staff_active(
         &self,
@@ -996,12 +1085,7 @@ impl AppState {
         active: bool,
     ) -> Result<(), AppError> {
         let s = actor.admin()?.clone();
-        let target = self
-            .store
-            .account(id)
-            .await?
-            .filter(|a| a.row.municipality_id == s.municipality && a.row.kind == "staff")
-            .ok_or(AppError::Auth(AuthError::Forbidden))?;
+        let target = self.own_staff(&s, id).await?;
         if target.row.id == s.id {
             // An admin cannot lock themselves out.
             return Err(AppError::Auth(AuthError::Forbidden));

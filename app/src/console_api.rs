@@ -85,23 +85,30 @@ mod ssr {
 #[server(prefix = "/sfn")]
 pub async fn get_login_page() -> Result<LoginPage, AppError> {
     let c = crate::session::ctx().await?;
-    let flash: Option<(String, String)> = c.take("login_flash").await?;
+    let flash: Option<(String, String, i64)> = c.take("login_flash").await?;
+    let towns = c.state.town_choices(c.lang).await?;
     Ok(match flash {
-        Some((email, error)) => LoginPage {
+        Some((email, error, town)) => LoginPage {
             email,
             error: Some(error),
             signed_out: false,
+            towns,
+            town: Some(town),
         },
-        None => LoginPage::default(),
+        None => LoginPage {
+            towns,
+            ..LoginPage::default()
+        },
     })
 }
 
 /// Checks e-mail and password; staff with a second factor go on to the code.
+/// `town` is asked only when the installation serves several towns.
 #[server(prefix = "/sfn")]
-pub async fn login(email: String, password: String) -> Result<(), AppError> {
+pub async fn login(email: String, password: String, town: Option<String>) -> Result<(), AppError> {
     use crate::auth::{PasswordOutcome, sign_in_password};
     let c = crate::session::ctx().await?;
-    let municipality = c.state.default_municipality().await?;
+    let municipality = c.state.sign_in_town(town.as_deref()).await?;
     let address = ssr::address().await;
     match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
         Ok(PasswordOutcome::NeedsCode) => leptos_axum::redirect("/console/login/code"),
@@ -109,8 +116,11 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
         Ok(PasswordOutcome::SignedIn { staff: false }) => leptos_axum::redirect("/"),
         Err(e @ AppError::Auth(_)) => {
             let message = crate::i18n::error_message(c.lang, &e);
-            c.set("login_flash", &(email.trim().to_owned(), message))
-                .await?;
+            c.set(
+                "login_flash",
+                &(email.trim().to_owned(), message, municipality),
+            )
+            .await?;
             leptos_axum::redirect("/console/login?retry=1");
         }
         Err(e) => return Err(e),
@@ -171,10 +181,45 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
 }
 
 #[server(prefix = "/sfn")]
-pub async fn get_account_page() -> Result<(Me, Option<Flash>), AppError> {
+pub async fn get_account_page() -> Result<AccountData, AppError> {
     let (c, actor) = ssr::ctx().await?;
-    let me = crate::console::me(actor.staff()?, c.lang);
-    Ok((me, ssr::take_flash(&c).await?))
+    let s = actor.staff()?;
+    let totp = if s.has_totp {
+        TotpState::On
+    } else if let Some(setup) = crate::auth::totp_setup(&c, s).await? {
+        let url = crate::auth::totp_url(&setup.secret, &s.email).unwrap_or_default();
+        TotpState::Setup {
+            qr_svg: crate::qr::svg(&url).unwrap_or_default(),
+            secret: setup.secret,
+        }
+    } else {
+        TotpState::Off
+    };
+    Ok(AccountData {
+        me: crate::console::me(s, c.lang),
+        totp,
+        flash: ssr::take_flash(&c).await?,
+    })
+}
+
+/// Starts setting up a second factor (the account page then shows it).
+#[server(prefix = "/sfn")]
+pub async fn start_totp() -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    crate::auth::start_totp_setup(&c, &actor).await?;
+    leptos_axum::redirect("/console/account");
+    Ok(())
+}
+
+/// Finishes the second factor's set-up with a code from the app.
+#[server(prefix = "/sfn")]
+pub async fn confirm_totp(code: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let address = ssr::address().await;
+    let outcome = crate::auth::confirm_totp_setup(&c.state, &c, &actor, &code, address)
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).totp_enabled.to_owned());
+    ssr::done(&c, "/console/account", outcome).await
 }
 
 #[server(prefix = "/sfn")]
@@ -479,9 +524,12 @@ pub async fn save_block(facility: String, decisions: Option<Vec<String>>) -> Res
 }
 
 #[server(prefix = "/sfn")]
-pub async fn get_staff_page() -> Result<StaffPage, AppError> {
+pub async fn get_staff_page(edit: Option<String>) -> Result<StaffPage, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let mut page = c.state.staff_page(&actor, c.lang).await?;
+    if let Some(id) = edit {
+        page.editing = Some(c.state.staff_edit(&actor, ssr::id(&id)?).await?);
+    }
     page.created = c.take("created_account").await?;
     page.flash = ssr::take_flash(&c).await?;
     Ok(page)
@@ -520,6 +568,29 @@ pub async fn create_staff_account(
         }
         Err(e) => Err(e),
     };
+    ssr::done(&c, "/console/staff", outcome).await
+}
+
+/// Changes a member's role and scope (admins; audited).
+#[server(prefix = "/sfn")]
+pub async fn update_staff_role(
+    id: String,
+    role: String,
+    facilities: Option<Vec<String>>,
+    departments: Option<Vec<String>>,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let outcome = c
+        .state
+        .update_staff_role(
+            &actor,
+            ssr::id(&id)?,
+            &role,
+            &facilities.unwrap_or_default(),
+            &departments.unwrap_or_default(),
+        )
+        .await
+        .map(|()| crate::i18n::console::texts(c.lang).staff_updated.to_owned());
     ssr::done(&c, "/console/staff", outcome).await
 }
 

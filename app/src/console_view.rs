@@ -25,6 +25,26 @@ pub struct Me {
     pub is_admin: bool,
 }
 
+/// `/console/account`: one's own password and second factor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountData {
+    pub me: Me,
+    pub totp: TotpState,
+    pub flash: Option<Flash>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TotpState {
+    On,
+    Off,
+    /// Being set up: the new secret, its `otpauth://` address drawn as a QR
+    /// code (SVG), until a code from it is typed.
+    Setup {
+        secret: String,
+        qr_svg: String,
+    },
+}
+
 /// `/console`: facilities in scope and the requests waiting for a decision.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConsoleHome {
@@ -158,7 +178,23 @@ pub struct StaffPage {
     pub departments: Vec<Choice>,
     /// Shown once after creating an account with a second factor.
     pub created: Option<CreatedAccount>,
+    /// The member whose role and scope are being changed (`?edit=ID`).
+    pub editing: Option<StaffEdit>,
     pub flash: Option<Flash>,
+}
+
+/// One member's role and scope, as the change form starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffEdit {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    /// `admin`, `facility_manager` or `counter_staff`.
+    pub role: String,
+    pub facilities: Vec<i64>,
+    pub departments: Vec<i64>,
+    /// The admin's own account (its role cannot be changed here).
+    pub is_self: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -218,6 +254,10 @@ pub struct LoginPage {
     pub email: String,
     pub error: Option<String>,
     pub signed_out: bool,
+    /// The towns to choose from when the installation serves several
+    /// (empty otherwise), and the one chosen last.
+    pub towns: Vec<Choice>,
+    pub town: Option<i64>,
 }
 
 /// A staff role.

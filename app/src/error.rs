@@ -34,6 +34,12 @@ pub enum AuthError {
     BadCredentials,
     /// Wrong or expired TOTP code.
     BadCode,
+    /// A TOTP code that was already used (a replay, or typed twice).
+    CodeUsed,
+    /// A second-factor set-up that is no longer in the session.
+    SetupLapsed,
+    /// Making an admin of a member without a second factor.
+    AdminNeedsTotp,
     /// Too many attempts; wait a little.
     Throttled,
     /// A new password too short or too long.
@@ -59,12 +65,18 @@ impl AppError {
             AppError::Unavailable => 503,
             AppError::Transport => 500,
             AppError::Auth(a) => match a {
-                AuthError::SignInRequired | AuthError::BadCredentials | AuthError::BadCode => 401,
+                AuthError::SignInRequired
+                | AuthError::BadCredentials
+                | AuthError::BadCode
+                | AuthError::CodeUsed => 401,
                 AuthError::Forbidden | AuthError::WrongCurrentPassword | AuthError::CrossSite => {
                     403
                 }
                 AuthError::Throttled => 429,
-                AuthError::WeakPassword | AuthError::PasswordMismatch => 422,
+                AuthError::WeakPassword
+                | AuthError::PasswordMismatch
+                | AuthError::SetupLapsed
+                | AuthError::AdminNeedsTotp => 422,
                 AuthError::EmailTaken => 409,
             },
         }
@@ -81,6 +93,9 @@ impl AppError {
                 AuthError::Forbidden => "forbidden",
                 AuthError::BadCredentials => "bad_credentials",
                 AuthError::BadCode => "bad_code",
+                AuthError::CodeUsed => "code_used",
+                AuthError::SetupLapsed => "setup_lapsed",
+                AuthError::AdminNeedsTotp => "admin_needs_totp",
                 AuthError::Throttled => "too_many_attempts",
                 AuthError::WeakPassword => "weak_password",
                 AuthError::EmailTaken => "email_taken",

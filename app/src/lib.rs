@@ -25,6 +25,8 @@ pub mod lang;
 pub mod mail;
 mod pages;
 #[cfg(feature = "ssr")]
+mod qr;
+#[cfg(feature = "ssr")]
 pub mod rules;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -388,8 +388,44 @@ pub(crate) fn slot_label(
 }
 
 impl AppState {
-    /// The municipality that staff and residents sign in to (the first one
-    /// of the installation; per-town sign-in addresses come with a second town).
+    /// The towns of the installation, for a sign-in form's choice; empty
+    /// when there is only one (the form then asks nothing).
+    pub async fn town_choices(
+        &self,
+        lang: Lang,
+    ) -> Result<Vec<crate::console_view::Choice>, AppError> {
+        let towns = self.store.municipalities().await?;
+        if towns.len() < 2 {
+            return Ok(vec![]);
+        }
+        Ok(towns
+            .into_iter()
+            .map(|m| crate::console_view::Choice {
+                id: m.id,
+                name: if lang == Lang::Ja {
+                    m.name_ja
+                } else {
+                    m.name_en
+                },
+            })
+            .collect())
+    }
+
+    /// The town a staff sign-in is for: the one chosen on the form if it
+    /// exists, else the installation's first.
+    pub async fn sign_in_town(&self, chosen: Option<&str>) -> Result<i64, AppError> {
+        let towns = self.store.municipalities().await?;
+        let chosen = chosen.and_then(|c| c.trim().parse::<i64>().ok());
+        towns
+            .iter()
+            .find(|m| Some(m.id) == chosen)
+            .or(towns.first())
+            .map(|m| m.id)
+            .ok_or(AppError::Unavailable)
+    }
+
+    /// The municipality that residents register and sign in to (the first
+    /// one of the installation).
     pub async fn default_municipality(&self) -> Result<i64, AppError> {
         self.store
             .municipalities()

@@ -237,6 +237,12 @@ async fn authorization_matrix_covers_every_route() {
             ],
         ),
         (path::<c::GetAccountPage>(), Class::Staff, vec![]),
+        (path::<c::StartTotp>(), Class::Staff, vec![]),
+        (
+            path::<c::ConfirmTotp>(),
+            Class::Staff,
+            vec![("code", "000000")],
+        ),
         (path::<c::GetConsoleHome>(), Class::Staff, vec![]),
         (
             path::<c::GetTimeline>(),
@@ -311,6 +317,16 @@ async fn authorization_matrix_covers_every_route() {
             path::<c::SetStaffActive>(),
             Class::Admin,
             vec![("id", &manager2), ("active", "true")],
+        ),
+        // The same role and scope manager2 has: later rows keep their actors.
+        (
+            path::<c::UpdateStaffRole>(),
+            Class::Admin,
+            vec![
+                ("id", &manager2),
+                ("role", "facility_manager"),
+                ("facilities[0]", "2"),
+            ],
         ),
         (path::<c::GetAuditPage>(), Class::Admin, vec![]),
         (path::<c::GetOutboxPage>(), Class::Admin, vec![]),
@@ -830,6 +846,394 @@ async fn sessions_are_renewed_at_sign_in_and_really_end() {
     .await;
     let (s, _, body) = call(&app, &b, home, &[]).await;
     assert_eq!(verdict(s, &body), Verdict::SignIn, "sign out everywhere");
+    app.finish().await;
+}
+
+/// The page `url` as this client sees it.
+async fn page(app: &Running, c: &reqwest::Client, url: &str) -> String {
+    c.get(format!("{}{url}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+/// The password step of a staff sign-in; returns where it leads.
+async fn password_step(app: &Running, c: &reqwest::Client, email: &str) -> String {
+    let login = path::<app::console_api::Login>();
+    let (_, location, _) = call(app, c, login, &[("email", email), ("password", PASSWORD)]).await;
+    location
+}
+
+#[tokio::test]
+async fn a_totp_code_signs_in_once_and_staff_set_up_their_own_second_factor() {
+    use app::console_api as c;
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let code_step = path::<c::LoginCode>();
+
+    // A code signs in once; the same code in another browser within its
+    // 30 seconds (seen over a shoulder, say) is refused as used.
+    let admin = "admin@town.example";
+    let code = totp_now(&p.admin_secret, admin, &app);
+    let first = client();
+    assert_eq!(
+        password_step(&app, &first, admin).await,
+        "/console/login/code"
+    );
+    let (_, location, _) = call(&app, &first, code_step, &[("code", &code)]).await;
+    assert_eq!(location, "/console");
+    let second = client();
+    assert_eq!(
+        password_step(&app, &second, admin).await,
+        "/console/login/code"
+    );
+    let (_, location, _) = call(&app, &second, code_step, &[("code", &code)]).await;
+    assert!(location.starts_with("/console/login/code"), "{location}");
+    assert!(
+        page(&app, &second, "/console/login/code")
+            .await
+            .contains("この確認コードは使用済みです")
+    );
+    let (s, _, body) = call(&app, &second, path::<c::GetConsoleHome>(), &[]).await;
+    assert_eq!(
+        verdict(s, &body),
+        Verdict::SignIn,
+        "a replayed code signs nobody in"
+    );
+    // The next code works.
+    app.advance_minutes(1);
+    let next = totp_now(&p.admin_secret, admin, &app);
+    let (_, location, _) = call(&app, &second, code_step, &[("code", &next)]).await;
+    assert_eq!(location, "/console");
+
+    // A manager without a second factor sets one up on the account page.
+    let email = "manager1@town.example";
+    let m = signed_in(&app, email, &p).await;
+    assert!(page(&app, &m, "/console/account").await.contains("未設定"));
+    let (_, location, _) = call(&app, &m, path::<c::StartTotp>(), &[]).await;
+    assert_eq!(location, "/console/account");
+    let (_, _, body) = call(&app, &m, path::<c::GetAccountPage>(), &[]).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let setup = &v["totp"]["Setup"];
+    let secret = setup["secret"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{body}"))
+        .to_owned();
+    assert!(
+        setup["qr_svg"].as_str().unwrap().starts_with("<svg"),
+        "{body}"
+    );
+    let html = page(&app, &m, "/console/account").await;
+    assert!(
+        html.contains(&secret) && html.contains("<svg"),
+        "the page shows the QR code and secret"
+    );
+    // Starting again keeps the same secret (a reload does not break a scan).
+    call(&app, &m, path::<c::StartTotp>(), &[]).await;
+    let (_, _, again) = call(&app, &m, path::<c::GetAccountPage>(), &[]).await;
+    assert!(again.contains(&secret));
+
+    let id = app
+        .store
+        .account_by_email(1, email)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let good = totp_now(&secret, email, &app);
+    let wrong = format!(
+        "{:06}",
+        (good.parse::<u32>().unwrap() + 500_000) % 1_000_000
+    );
+    let (_, location, _) = call(&app, &m, path::<c::ConfirmTotp>(), &[("code", &wrong)]).await;
+    assert_eq!(location, "/console/account");
+    assert!(
+        page(&app, &m, "/console/account")
+            .await
+            .contains("確認コードが違うか")
+    );
+    let stored = app.store.account(id).await.unwrap().unwrap();
+    assert_eq!(stored.row.totp_secret, None, "a wrong code sets nothing up");
+
+    call(&app, &m, path::<c::ConfirmTotp>(), &[("code", &good)]).await;
+    let html = page(&app, &m, "/console/account").await;
+    assert!(html.contains("2段階認証を設定しました"), "{html}");
+    assert!(
+        html.contains("設定済み") && !html.contains(&secret),
+        "the secret is not shown again"
+    );
+    let stored = app.store.account(id).await.unwrap().unwrap();
+    assert_eq!(stored.row.totp_secret.as_deref(), Some(secret.as_str()));
+    let audit = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "account.totp_enable")
+        .expect("the set-up is audited");
+    assert_eq!(entry.target, format!("account:{id}"));
+    assert!(entry.actor.contains(email));
+
+    // Confirming once more (another tab) changes nothing.
+    let (_, location, _) = call(&app, &m, path::<c::ConfirmTotp>(), &[("code", &wrong)]).await;
+    assert_eq!(location, "/console/account");
+    let stored = app.store.account(id).await.unwrap().unwrap();
+    assert_eq!(stored.row.totp_secret.as_deref(), Some(secret.as_str()));
+    // A set-up that is no longer in the session says to start again.
+    let other = signed_in(&app, "manager2@town.example", &p).await;
+    call(&app, &other, path::<c::ConfirmTotp>(), &[("code", &good)]).await;
+    assert!(
+        page(&app, &other, "/console/account")
+            .await
+            .contains("中断されました")
+    );
+
+    // From now on the password alone does not sign in, and the code that
+    // finished the set-up cannot be used again.
+    let c2 = client();
+    assert_eq!(password_step(&app, &c2, email).await, "/console/login/code");
+    let (_, location, _) = call(&app, &c2, code_step, &[("code", &good)]).await;
+    assert!(location.starts_with("/console/login/code"), "{location}");
+    app.advance_minutes(1);
+    let fresh = totp_now(&secret, email, &app);
+    let (_, location, _) = call(&app, &c2, code_step, &[("code", &fresh)]).await;
+    assert_eq!(location, "/console");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn admins_change_roles_and_scopes_with_an_audit_entry() {
+    use app::console_api as c;
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let manager2 = signed_in(&app, "manager2@town.example", &p).await;
+    let id_of = |email: &'static str| {
+        let store = app.store.clone();
+        async move { store.account_by_email(1, email).await.unwrap().unwrap().id }
+    };
+    let (m2, counter, me) = (
+        id_of("manager2@town.example").await,
+        id_of("counter@town.example").await,
+        id_of("admin@town.example").await,
+    );
+    let timeline = path::<c::GetTimeline>();
+    let (s, _, body) = call(&app, &manager2, timeline, &[("facility", "1")]).await;
+    assert_eq!(
+        verdict(s, &body),
+        Verdict::Forbidden,
+        "before: facility 2 only"
+    );
+
+    // The form is filled in with the member's role and scope.
+    let html = page(&app, &admin, &format!("/console/staff?edit={m2}")).await;
+    assert!(
+        html.contains("役割・担当の変更") && html.contains("manager2@town.example"),
+        "{html}"
+    );
+
+    // Facility 1 instead of 2; a department sent along is dropped (not a
+    // manager's scope), and the change applies at the member's next request.
+    let update = path::<c::UpdateStaffRole>();
+    let m2s = m2.to_string();
+    let (_, location, _) = call(
+        &app,
+        &admin,
+        update,
+        &[
+            ("id", &m2s),
+            ("role", "facility_manager"),
+            ("facilities[0]", "1"),
+            ("departments[0]", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/console/staff");
+    assert!(
+        page(&app, &admin, "/console/staff")
+            .await
+            .contains("役割・担当を変更しました")
+    );
+    let (s, _, body) = call(&app, &manager2, timeline, &[("facility", "1")]).await;
+    assert_eq!(verdict(s, &body), Verdict::Allowed, "after: facility 1");
+    let (s, _, body) = call(&app, &manager2, timeline, &[("facility", "2")]).await;
+    assert_eq!(
+        verdict(s, &body),
+        Verdict::Forbidden,
+        "and no longer facility 2"
+    );
+    let stored = app.store.account(m2).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.facilities.clone(), stored.departments.clone()),
+        (vec![1], vec![])
+    );
+    let audit = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap();
+    let e = audit
+        .iter()
+        .find(|e| e.action == "account.role" && e.target == format!("account:{m2}"))
+        .expect("the role change is audited");
+    assert!(e.actor.contains("admin@town.example"));
+    let (before, after) = (e.before.clone().unwrap(), e.after.clone().unwrap());
+    assert!(
+        before.contains("\"facilities\":[2]") && after.contains("\"facilities\":[1]"),
+        "{before} → {after}"
+    );
+
+    // Making an admin needs the member's own second factor first.
+    let (_, _, _) = call(
+        &app,
+        &admin,
+        update,
+        &[("id", &counter.to_string()), ("role", "admin")],
+    )
+    .await;
+    assert!(
+        page(&app, &admin, "/console/staff")
+            .await
+            .contains("管理者には2段階認証が必要です")
+    );
+    let stored = app.store.account(counter).await.unwrap().unwrap();
+    assert_eq!(
+        stored.row.role.as_deref(),
+        Some("counter_staff"),
+        "unchanged"
+    );
+
+    // Refused, changing nothing: one's own role, a facility of no town of
+    // ours, an unknown role, an account that is not staff.
+    let resident = id_of("resident@example.jp").await.to_string();
+    let me_s = me.to_string();
+    let refused: [Vec<(&str, &str)>; 4] = [
+        vec![("id", &me_s), ("role", "counter_staff")],
+        vec![
+            ("id", &m2s),
+            ("role", "facility_manager"),
+            ("facilities[0]", "999"),
+        ],
+        vec![("id", &m2s), ("role", "mayor")],
+        vec![("id", &resident), ("role", "facility_manager")],
+    ];
+    for args in &refused {
+        let (s, location, body) = call(&app, &admin, update, args).await;
+        assert!(
+            verdict(s, &body) == Verdict::Forbidden || location == "/console/staff",
+            "{args:?}: {s} {location} {body}"
+        );
+        assert!(
+            !page(&app, &admin, "/console/staff")
+                .await
+                .contains("役割・担当を変更しました"),
+            "{args:?}"
+        );
+    }
+    let stored = app.store.account(m2).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.row.role.as_deref(), stored.facilities.clone()),
+        (Some("facility_manager"), vec![1])
+    );
+    let stored = app.store.account(me).await.unwrap().unwrap();
+    assert_eq!(stored.row.role.as_deref(), Some("admin"));
+    let changes = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap()
+        .iter()
+        .filter(|e| e.action == "account.role")
+        .count();
+    assert_eq!(changes, 1, "refusals write no audit entry");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn staff_of_a_second_town_sign_in_to_their_own_town() {
+    use sea_orm::{ActiveModelTrait, ActiveValue::NotSet, Set};
+    let app = spawn(TestDb::sqlite().await).await;
+    people(&app).await;
+    let c = client();
+    assert!(
+        !page(&app, &c, "/console/login")
+            .await
+            .contains("id=\"l-town\""),
+        "one town: nothing to choose"
+    );
+    let town2 = store::entity::municipality::ActiveModel {
+        id: NotSet,
+        slug: Set("kozue".into()),
+        name_ja: Set("こずえ村".into()),
+        name_en: Set("Kozue Village".into()),
+        time_zone: Set("Asia/Tokyo".into()),
+        phone: Set("0120-000-000".into()),
+    }
+    .insert(app.store.connection())
+    .await
+    .unwrap();
+    // The same address as a member of town 1, with its own password.
+    let email = "manager1@town.example";
+    let other_password = "kozue village passphrase";
+    app.store
+        .create_account(
+            &store::NewAccount {
+                municipality_id: town2.id,
+                email: email.into(),
+                display_name: "こずえ 職員".into(),
+                password_hash: app::auth::hash_password(other_password).unwrap(),
+                role: Some("facility_manager".into()),
+                totp_secret: None,
+                facilities: vec![],
+                departments: vec![],
+            },
+            common::now(),
+            None,
+        )
+        .await
+        .unwrap();
+    let html = page(&app, &c, "/console/login").await;
+    assert!(
+        html.contains("id=\"l-town\"") && html.contains("こずえ村"),
+        "{html}"
+    );
+
+    let login = path::<app::console_api::Login>();
+    let home = path::<app::console_api::GetConsoleHome>();
+    let town = town2.id.to_string();
+    let attempt = |password: &'static str, town: &str| {
+        let fields = [
+            ("email", email.to_owned()),
+            ("password", password.to_owned()),
+            ("town", town.to_owned()),
+        ];
+        let app = &app;
+        async move {
+            let c = client();
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let (_, location, _) = call(app, &c, login, &pairs).await;
+            let (_, _, body) = call(app, &c, home, &[]).await;
+            (location, body)
+        }
+    };
+    // Town 2's member, with town 2's password.
+    let (location, body) = attempt(other_password, &town).await;
+    assert_eq!(location, "/console");
+    assert!(body.contains("こずえ 職員"), "{body}");
+    // Town 1's password is not town 2's.
+    let (location, _) = attempt(PASSWORD, &town).await;
+    assert_eq!(location, "/console/login?retry=1");
+    // Town 1, chosen or by default for an unknown number, is town 1's member.
+    for t in ["1", "999", "x"] {
+        let (location, body) = attempt(PASSWORD, t).await;
+        assert_eq!(location, "/console", "town {t}");
+        assert!(!body.contains("こずえ 職員"), "town {t}: {body}");
+    }
     app.finish().await;
 }
 

@@ -207,6 +207,24 @@ pub struct ConsoleTexts {
     pub new_password: &'static str,
     pub change_password: &'static str,
     pub change_password_note: &'static str,
+    pub town: &'static str,
+    pub staff_updated: &'static str,
+    pub edit_self_note: &'static str,
+    pub edit_staff_note: &'static str,
+    pub edit_staff_cancel: &'static str,
+    pub edit_staff_save: &'static str,
+    pub edit_staff_title: &'static str,
+    pub edit_staff: &'static str,
+    pub totp_enabled: &'static str,
+    pub totp_confirm: &'static str,
+    pub totp_confirm_hint: &'static str,
+    pub totp_qr_label: &'static str,
+    pub totp_scan: &'static str,
+    pub totp_start: &'static str,
+    pub totp_off: &'static str,
+    pub totp_on: &'static str,
+    pub totp_heading: &'static str,
+    pub password_heading: &'static str,
     pub console_nav: &'static str,
     pub nav_home: &'static str,
     pub nav_staff: &'static str,
@@ -422,6 +440,24 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     new_password: "新しいパスワード",
     change_password: "パスワードを変更",
     change_password_note: "変更すると、すべての端末でログアウトします。",
+    town: "自治体",
+    edit_staff: "役割・担当を変更",
+    edit_staff_title: "役割・担当の変更",
+    edit_staff_save: "変更を保存",
+    edit_staff_cancel: "変更せずに戻る",
+    edit_staff_note: "変更は本人の次の操作から有効になります。",
+    edit_self_note: "自分の役割は変更できません。別の管理者に依頼してください。",
+    staff_updated: "役割・担当を変更しました。",
+    password_heading: "パスワード",
+    totp_heading: "2段階認証（確認コード）",
+    totp_on: "設定済み：ログインのたびに認証アプリの確認コードを入力します。",
+    totp_off: "未設定：ログインはパスワードだけです。スマートフォンの認証アプリを使うと、パスワードが漏れても他人はログインできません。",
+    totp_start: "2段階認証を設定する",
+    totp_scan: "認証アプリ（Google Authenticator、Microsoft Authenticator など）でこのQRコードを読み取ってください。読み取れないときは、下の秘密鍵を入力してください。",
+    totp_qr_label: "認証アプリに登録するQRコード",
+    totp_confirm_hint: "登録できたら、アプリに表示された6桁のコードを入力して設定を完了してください。",
+    totp_confirm: "設定を完了する",
+    totp_enabled: "2段階認証を設定しました。次回のログインから確認コードを入力します。",
     console_nav: "管理メニュー",
     nav_home: "管理トップ",
     nav_staff: "職員",
@@ -643,6 +679,24 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     new_password: "New password",
     change_password: "Change password",
     change_password_note: "Changing it signs you out on every device.",
+    town: "Town",
+    edit_staff: "Change role and scope",
+    edit_staff_title: "Change role and scope",
+    edit_staff_save: "Save the change",
+    edit_staff_cancel: "Back without changing",
+    edit_staff_note: "The change applies from the person's next request.",
+    edit_self_note: "You cannot change your own role. Please ask another administrator.",
+    staff_updated: "The role and scope were changed.",
+    password_heading: "Password",
+    totp_heading: "Second factor (sign-in codes)",
+    totp_on: "On: each sign-in asks for the code from your authenticator app.",
+    totp_off: "Off: signing in needs only your password. With an authenticator app on your phone, a leaked password is not enough to sign in.",
+    totp_start: "Set up a second factor",
+    totp_scan: "Scan this QR code with an authenticator app (Google Authenticator, Microsoft Authenticator, …). If it cannot scan, type in the secret below.",
+    totp_qr_label: "QR code to add to the authenticator app",
+    totp_confirm_hint: "Once added, type the 6-digit code the app shows to finish.",
+    totp_confirm: "Finish set-up",
+    totp_enabled: "The second factor is on. From your next sign-in you will be asked for a code.",
     console_nav: "Console menu",
     nav_home: "Console home",
     nav_staff: "Staff",
@@ -683,6 +737,24 @@ pub fn auth_message(lang: Lang, e: AuthError) -> &'static str {
         }
         (Lang::En, AuthError::BadCode) => {
             "The code is wrong or has expired. Please enter the current code from your authenticator app."
+        }
+        (Lang::Ja, AuthError::CodeUsed) => {
+            "この確認コードは使用済みです。認証アプリに次のコードが出てから入力してください（30秒ごとに変わります）。"
+        }
+        (Lang::En, AuthError::CodeUsed) => {
+            "This code has already been used. Please wait for the next code in your authenticator app (it changes every 30 seconds)."
+        }
+        (Lang::Ja, AuthError::SetupLapsed) => {
+            "2段階認証の設定が中断されました。「2段階認証を設定する」からやり直してください。"
+        }
+        (Lang::En, AuthError::SetupLapsed) => {
+            "The second-factor set-up was interrupted. Please start again with \"Set up a second factor\"."
+        }
+        (Lang::Ja, AuthError::AdminNeedsTotp) => {
+            "管理者には2段階認証が必要です。本人が「アカウント」画面で2段階認証を設定してから、もう一度変更してください。"
+        }
+        (Lang::En, AuthError::AdminNeedsTotp) => {
+            "Administrators need a second factor. Ask the person to set one up on their Account page, then change the role again."
         }
         (Lang::Ja, AuthError::Throttled) => {
             "試行回数が多すぎます。数分待ってからもう一度お試しください。"

@@ -83,6 +83,16 @@ pub fn LoginPage() -> impl IntoView {
             {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert" id="login-error">{e}</p> })}
             <p class="lead">{t.login_lead}</p>
             <ActionForm action=login>
+                {(!page.towns.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="l-town">{t.town}</label>
+                        <select id="l-town" name="town">
+                            {page.towns.iter().map(|m| view! {
+                                <option value=m.id.to_string() selected=page.town == Some(m.id)>{m.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
                 <div class="field">
                     <label for="l-email">{t.email}</label>
                     <input id="l-email" name="email" type="email" autocomplete="username" required
@@ -814,7 +824,10 @@ pub fn BlockPageView() -> impl IntoView {
 #[component]
 pub fn StaffAdminPage() -> impl IntoView {
     let query = use_query_map();
-    let data = Resource::new(move || query.read().get("v"), |_| get_staff_page());
+    let data = Resource::new(
+        move || (query.read().get("v"), query.read().get("edit")),
+        |(_, edit)| get_staff_page(edit),
+    );
     console_loaded(data, |p: StaffPage| {
         let t = ct();
         let create = ServerAction::<CreateStaffAccount>::new();
@@ -847,7 +860,13 @@ pub fn StaffAdminPage() -> impl IntoView {
                             <tr>
                                 <td>{a.name.clone()}</td>
                                 <td>{a.email.clone()}</td>
-                                <td>{a.role.clone()}</td>
+                                <td>
+                                    {a.role.clone()}
+                                    " "
+                                    <a href=format!("/console/staff?edit={}#edit", a.id)>
+                                        {t.edit_staff}<span class="visually-hidden">"（"{a.name.clone()}"）"</span>
+                                    </a>
+                                </td>
                                 <td>{a.scope.clone()}</td>
                                 <td>{if a.totp { t.yes } else { t.no }}</td>
                                 <td>
@@ -863,6 +882,7 @@ pub fn StaffAdminPage() -> impl IntoView {
                     </tbody>
                 </table>
             </div>
+            {p.editing.clone().map(|e| view! { <StaffEditForm edit=e page=p.clone()/> })}
             <h2>{t.new_account}</h2>
             <ActionForm action=create>
                 <div class="field">
@@ -1015,14 +1035,15 @@ pub fn OutboxPageView() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let data = Resource::new(move || query.read().get("v"), |_| get_account_page());
-    console_loaded(data, |(me, flash): (Me, Option<Flash>)| {
+    console_loaded(data, |page: AccountData| {
         let t = ct();
         let change = ServerAction::<ChangePassword>::new();
         view! {
             <Title text=t.account_title/>
-            <ConsoleBar me/>
+            <ConsoleBar me=page.me.clone()/>
             <h1>{t.account_title}</h1>
-            <FlashView flash/>
+            <FlashView flash=page.flash.clone()/>
+            <h2>{t.password_heading}</h2>
             <p>{t.change_password_note}</p>
             <ActionForm action=change>
                 <div class="field">
@@ -1037,6 +1058,101 @@ pub fn AccountPage() -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button button-primary">{t.change_password}</button></p>
             </ActionForm>
+            <h2>{t.totp_heading}</h2>
+            <TotpSection state=page.totp.clone()/>
         }
     })
+}
+
+/// Changing one member's role and scope (from the staff list's link).
+#[component]
+fn StaffEditForm(edit: StaffEdit, page: StaffPage) -> impl IntoView {
+    let t = ct();
+    let update = ServerAction::<UpdateStaffRole>::new();
+    let lang = use_lang();
+    let roles = [Role::FacilityManager, Role::CounterStaff, Role::Admin];
+    view! {
+        <section id="edit" aria-labelledby="edit-title">
+            <h2 id="edit-title">{t.edit_staff_title}": "{edit.name.clone()}" ("{edit.email.clone()}")"</h2>
+            {if edit.is_self {
+                view! { <p>{t.edit_self_note}</p> }.into_any()
+            } else {
+                view! {
+                    <p>{t.edit_staff_note}</p>
+                    <ActionForm action=update>
+                        <input type="hidden" name="id" value=edit.id.to_string()/>
+                        <div class="field">
+                            <label for="e-role">{t.role}</label>
+                            <select id="e-role" name="role">
+                                {roles.into_iter().map(|r| view! {
+                                    <option value=r.code() selected=edit.role == r.code()>
+                                        {crate::i18n::console::role_label(lang, r)}
+                                    </option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                        <fieldset>
+                            <legend>{t.scope_facilities}</legend>
+                            {page.facilities.iter().enumerate().map(|(i, f)| {
+                                let id = format!("e-f-{}", f.id);
+                                view! { <p><input type="checkbox" id=id.clone() name=format!("facilities[{i}]") value=f.id.to_string()
+                                    checked=edit.facilities.contains(&f.id)/><label for=id>{f.name.clone()}</label></p> }
+                            }).collect_view()}
+                        </fieldset>
+                        <fieldset>
+                            <legend>{t.scope_departments}</legend>
+                            {page.departments.iter().enumerate().map(|(i, d)| {
+                                let id = format!("e-d-{}", d.id);
+                                view! { <p><input type="checkbox" id=id.clone() name=format!("departments[{i}]") value=d.id.to_string()
+                                    checked=edit.departments.contains(&d.id)/><label for=id>{d.name.clone()}</label></p> }
+                            }).collect_view()}
+                        </fieldset>
+                        <p>
+                            <button type="submit" class="button button-primary">{t.edit_staff_save}</button>
+                            " "
+                            <a href="/console/staff">{t.edit_staff_cancel}</a>
+                        </p>
+                    </ActionForm>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The second factor on the account page: on, off (with the way to set it
+/// up) or being set up (QR code, secret and the code that finishes it).
+#[component]
+fn TotpSection(state: TotpState) -> impl IntoView {
+    let t = ct();
+    match state {
+        TotpState::On => view! { <p data-testid="totp-state">{t.totp_on}</p> }.into_any(),
+        TotpState::Off => {
+            let start = ServerAction::<StartTotp>::new();
+            view! {
+                <p data-testid="totp-state">{t.totp_off}</p>
+                <ActionForm action=start>
+                    <p><button type="submit" class="button">{t.totp_start}</button></p>
+                </ActionForm>
+            }
+            .into_any()
+        }
+        TotpState::Setup { secret, qr_svg } => {
+            let confirm = ServerAction::<ConfirmTotp>::new();
+            view! {
+                <p>{t.totp_scan}</p>
+                <div class="qr" role="img" aria-label=t.totp_qr_label inner_html=qr_svg></div>
+                <p>{t.totp_secret}": "<code data-testid="totp-secret">{secret}</code></p>
+                <ActionForm action=confirm>
+                    <div class="field">
+                        <label for="t-code">{t.code_label}</label>
+                        <p class="hint" id="t-code-hint">{t.totp_confirm_hint}</p>
+                        <input id="t-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code"
+                            pattern="[0-9 ]{6,7}" required aria-describedby="t-code-hint"/>
+                    </div>
+                    <p><button type="submit" class="button button-primary">{t.totp_confirm}</button></p>
+                </ActionForm>
+            }
+            .into_any()
+        }
+    }
 }

@@ -5,8 +5,8 @@
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 use crate::entity::{
@@ -150,6 +150,7 @@ impl Store {
             .into()),
             role: Set(a.role.clone()),
             totp_secret: Set(a.totp_secret.clone()),
+            totp_last_step: Set(None),
             session_epoch: Set(0),
             active: Set(true),
             created_at: Set(now),
@@ -347,18 +348,24 @@ impl Store {
         Ok(())
     }
 
-    /// Sets up (or replaces) the account's TOTP secret.
+    /// Sets up the account's TOTP secret, once: an account that has one
+    /// keeps it (`NotFound`), so two set-ups racing cannot replace a secret
+    /// already in use. `step` is the step of the code that confirmed it,
+    /// which cannot then be used to sign in.
     pub async fn set_totp(
         &self,
         id: i64,
         secret: &str,
+        step: i64,
         audit: &AuditEntry,
     ) -> Result<(), AccountError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let done = account::Entity::update_many()
             .col_expr(account::Column::TotpSecret, Expr::value(secret))
+            .col_expr(account::Column::TotpLastStep, Expr::value(step))
             .filter(account::Column::Id.eq(id))
+            .filter(account::Column::TotpSecret.is_null())
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {
@@ -367,6 +374,24 @@ impl Store {
         append_audit(&txn, audit).await?;
         txn.commit().await?;
         Ok(())
+    }
+
+    /// Records that a TOTP code of `step` was used, if no code of this step
+    /// or a later one was used before; `false` means a replay. One
+    /// conditional update, so two processes cannot both accept one code.
+    pub async fn use_totp_step(&self, id: i64, step: i64) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let done = account::Entity::update_many()
+            .col_expr(account::Column::TotpLastStep, Expr::value(step))
+            .filter(account::Column::Id.eq(id))
+            .filter(
+                Condition::any()
+                    .add(account::Column::TotpLastStep.is_null())
+                    .add(account::Column::TotpLastStep.lt(step)),
+            )
+            .exec(&self.db)
+            .await?;
+        Ok(done.rows_affected == 1)
     }
 
     /// Writes one audit entry on its own (for reads worth recording, such

@@ -18,6 +18,9 @@ pub struct Model {
     pub role: Option<String>,
     /// Base32 TOTP secret once a second factor is set up.
     pub totp_secret: Option<String>,
+    /// The TOTP step (unix time / 30 s) of the last code used to sign in;
+    /// codes of that step or earlier are refused (no replay).
+    pub totp_last_step: Option<i64>,
     /// Sessions started under an older epoch are no longer valid.
     pub session_epoch: i32,
     pub active: bool,

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m20261122_000001_schema;
 pub mod m20261122_000002_booking_holds;
 pub mod m20261122_000003_accounts;
+mod m20261201_000004_totp_steps;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_schema::Migration),
             Box::new(m20261122_000002_booking_holds::Migration),
             Box::new(m20261122_000003_accounts::Migration),
+            Box::new(m20261201_000004_totp_steps::Migration),
         ]
     }
 }

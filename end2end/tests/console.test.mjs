@@ -1,0 +1,589 @@
+// The managers' console, end to end in Chromium:
+//   1. the first administrator is made by the real `server create-admin`
+//      command and signs in with password + TOTP (codes computed here);
+//   2. the admin creates a facility manager (with a second factor);
+//   3. residents book a request needing approval (仮予約) and a morning,
+//      through the ordinary booking pages (hydrated SPA);
+//   4. the manager approves the request, then blocks the morning, cancelling
+//      the colliding booking with notice, and books on a resident's behalf
+//      (代行予約); each resident sees the change on their booking page;
+//   5. the admin finds all of it in the audit log and the outbox.
+// Staff use the console without JavaScript: its pages are server-rendered
+// forms (POST → redirect → GET) and must work so. axe-core checks every page.
+//
+// Needs the server `cargo leptos end-to-end` started at BASE and the same
+// DATABASE_URL in this process's environment (scripts/test.sh sets it), so
+// that `create-admin` writes to the server's database. The server binary is
+// SERVER_BIN, else the newest of target/{debug,release}/server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+// Unique per run, so the file also passes against a database used before.
+const RUN = Date.now().toString(36);
+const TAIL = String(Date.now() % 10_000).padStart(4, '0');
+const ADMIN = { email: `e2e-admin-${RUN}@town.example`, password: 'correct horse battery staple' };
+const MANAGER = { email: `e2e-manager-${RUN}@town.example`, password: 'manager initial passphrase', name: '施設 太郎' };
+const HALL_RESIDENT = { name: '山田 花子', kana: 'やまだ はなこ', phone: `090-1001-${TAIL}`, email: `e2e-hall-${RUN}@example.jp` };
+const ROOM_RESIDENT = { name: '佐藤 一郎', kana: 'さとう いちろう', phone: `090-1002-${TAIL}`, email: `e2e-room-${RUN}@example.jp` };
+const PHONE_RESIDENT = { name: '田中 三郎', kana: 'たなか さぶろう', phone: `090-1003-${TAIL}`, email: `e2e-phone-${RUN}@example.jp` };
+const CENTRE = 'ひだまり町民センター';
+const BLOCK_REASON = '空調設備の点検';
+
+let browser;
+/** What the steps hand on to each other. */
+const state = {};
+const contexts = [];
+
+before(async () => {
+  await waitForServer();
+  browser = await launch();
+});
+
+after(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+});
+
+async function context(opts) {
+  const c = await newContext(browser, opts);
+  contexts.push(c);
+  return c;
+}
+
+/** Skips a step whose inputs an earlier (failed) step did not produce. */
+function need(t, ...keys) {
+  const missing = keys.filter((k) => state[k] === undefined);
+  if (missing.length > 0) {
+    t.skip(`needs ${missing.join(', ')} from an earlier step`);
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- TOTP
+
+function base32Decode(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const ch of text.toUpperCase().replace(/[\s=]/g, '')) {
+    const v = alphabet.indexOf(ch);
+    assert.ok(v >= 0, `"${ch}" is not a base32 character (secret ${text})`);
+    value = ((value << 5) | v) & 0xffff;
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** RFC 4226 HOTP with HMAC-SHA1, 6 digits; TOTP uses counter = unix time / 30 s. */
+function hotp(secret, counter) {
+  const message = Buffer.alloc(8);
+  message.writeBigUInt64BE(BigInt(counter));
+  const mac = createHmac('sha1', base32Decode(secret)).update(message).digest();
+  const offset = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+}
+
+const STEP_MS = 30_000;
+const lastStep = new Map();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The current TOTP code of `secret`, never one already used: if this step's
+ * code was used, waits for the next step (the only fixed wait in the file).
+ * Also avoids the last second of a step so the code is current on arrival.
+ */
+async function freshCode(secret) {
+  for (;;) {
+    const now = Date.now();
+    const step = Math.floor(now / STEP_MS);
+    const used = lastStep.get(secret);
+    if (used !== undefined && step <= used) {
+      await sleep((used + 1) * STEP_MS - now + 250);
+      continue;
+    }
+    if ((step + 1) * STEP_MS - now < 1_500) {
+      await sleep((step + 1) * STEP_MS - now + 250);
+      continue;
+    }
+    lastStep.set(secret, step);
+    return hotp(secret, step);
+  }
+}
+
+/** A six-digit code that is wrong now and one step either side. */
+function wrongCode(secret) {
+  const step = Math.floor(Date.now() / STEP_MS);
+  const near = new Set([-2, -1, 0, 1, 2].map((d) => hotp(secret, step + d)));
+  let n = 0;
+  while (near.has(String(n).padStart(6, '0'))) n += 1;
+  return String(n).padStart(6, '0');
+}
+
+// ------------------------------------------------------- the CLI binary
+
+function serverBinary() {
+  if (process.env.SERVER_BIN) return process.env.SERVER_BIN;
+  const targets = [path.join(ROOT, 'target')];
+  if (process.env.CARGO_TARGET_DIR) targets.unshift(path.resolve(ROOT, process.env.CARGO_TARGET_DIR));
+  const found = targets
+    .flatMap((t) => ['debug', 'release'].map((p) => path.join(t, p, 'server')))
+    .filter((p) => existsSync(p))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  assert.ok(found.length > 0, `no server binary in ${targets.join(', ')} (set SERVER_BIN)`);
+  return found[0];
+}
+
+/** Runs the server binary with `args`, writing `input` to its stdin. */
+function runServerCommand(args, input) {
+  const bin = serverBinary();
+  return new Promise((resolve, reject) => {
+    // The repository root as working directory: the server's default
+    // DATABASE_URL (sqlite://data/town.db) is relative to it.
+    const child = spawn(bin, args, {
+      cwd: ROOT,
+      env: { ...process.env, RUST_LOG: 'warn', NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; });
+    child.stderr.setEncoding('utf8').on('data', (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ bin, code, signal, stdout, stderr });
+    });
+    child.stdin.on('error', () => {}); // EPIPE if it exits before reading; the exit code tells
+    child.stdin.end(input);
+  });
+}
+
+// ----------------------------------------------------------- page helpers
+
+function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+async function centreId() {
+  const list = await api('/api/v1/facilities');
+  const f = list.find((x) => x.name === CENTRE);
+  assert.ok(f, `the demo town has ${CENTRE}`);
+  return f.id;
+}
+
+/** The first day from today+5 on where the unit's `label` period is free. */
+async function freeDay(facility, unitName, label) {
+  const from = addDays(tokyoToday(), 5);
+  const body = await api(`/api/v1/facilities/${facility}/availability?from=${from}&to=${addDays(from, 40)}`);
+  const unit = body.units.find((u) => u.name === unitName);
+  assert.ok(unit, `${unitName} is a unit of facility ${facility}`);
+  const days = unit.slots.filter((s) => s.label === label && s.status === 'free').map((s) => s.start.slice(0, 10)).sort();
+  assert.ok(days.length > 0, `a free ${label} for ${unitName} within 40 days from ${from}`);
+  return days[0];
+}
+
+async function slotStatus(facility, unitName, date, label) {
+  const body = await api(`/api/v1/facilities/${facility}/availability?from=${date}&to=${date}`);
+  return body.units.find((u) => u.name === unitName).slots.find((s) => s.label === label).status;
+}
+
+/**
+ * Waits for `locator`; if the page shows an error (role=alert) instead,
+ * fails with what it says.
+ */
+async function expectShown(page, locator, what) {
+  const alert = page.getByRole('alert');
+  await locator.or(alert).first().waitFor();
+  if (await locator.count() === 0 || !(await locator.first().isVisible())) {
+    assert.fail(`${what}: instead the page (${page.url()}) says: ${(await alert.allInnerTexts()).join(' / ')}`);
+  }
+}
+
+/** The `<dd>` after the `<dt>` named `term` in the page's first summary. */
+function summaryValue(page, term) {
+  return page.locator('dl.summary').first().locator(`xpath=./dt[normalize-space(.)="${term}"]/following-sibling::dd[1]`);
+}
+
+/** The rows of the page's first list table, as arrays of cell texts. */
+async function tableRows(page) {
+  return page.locator('table.list').first().locator('tbody tr')
+    .evaluateAll((rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+}
+
+/**
+ * From the day view through form, review and confirmation, as a resident
+ * (or staff member) does. Returns the reference and the booking's status.
+ */
+async function bookThroughPages(page, { spa, facility, date, unit, period, person, proxy = false }) {
+  await page.goto(`${BASE}/facilities/${facility}/days/${date}`);
+  if (spa) await hydrated(page);
+  await page.getByRole('heading', { level: 1, name: new RegExp(CENTRE) }).waitFor();
+  await expectAccessible(page);
+  await page.getByRole('link', { name: `${unit} ${period} を予約する` }).click();
+  await page.getByRole('heading', { level: 1, name: '予約の申込み' }).waitFor();
+  const proxyGroup = page.getByRole('group', { name: '代行予約（職員用）' });
+  if (proxy) {
+    await expectShown(page, proxyGroup, 'the booking form offers staff the proxy (代行予約) fields');
+  } else {
+    assert.equal(await proxyGroup.count(), 0, 'a resident does not see the staff-only proxy fields');
+  }
+  await expectAccessible(page);
+
+  await page.getByLabel('氏名').fill(person.name);
+  await page.getByLabel('ふりがな').fill(person.kana);
+  await page.getByLabel('電話番号').fill(person.phone);
+  await page.getByLabel('メールアドレス').fill(person.email);
+  await page.getByLabel('利用目的').fill(proxy ? '囲碁の会（電話で申込み）' : '町内会の会議');
+  await page.getByLabel('利用人数').fill('8');
+  await page.getByRole('radio', { name: /^町内/ }).check();
+  await page.getByRole('button', { name: '入力内容を確認する' }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: '内容の確認' }), `the review of ${unit} ${period} on ${date}`);
+  await expectAccessible(page);
+
+  await page.getByRole('button', { name: '予約を確定する' }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: /受け付けました/ }), `the confirmation of ${unit} ${period} on ${date}`);
+  const reference = (await page.getByTestId('reference').innerText()).trim();
+  assert.match(reference, /^[2-9A-HJKMNP-Z]{8}$/, 'the confirmation shows an 8-character reference');
+  const status = await page.locator('dd[data-status]').getAttribute('data-status');
+  await expectAccessible(page);
+  return { reference, status };
+}
+
+/**
+ * The resident's own view of a booking: in `page` (a browser that booked it
+ * or proved it before) the booking page itself; without `page`, a fresh
+ * browser without JavaScript that proves it with the reference and e-mail.
+ * Returns the booking's status word and code.
+ */
+async function residentView({ page, reference, email }) {
+  let own = page;
+  if (!own) {
+    const c = await context({ js: false });
+    own = await c.newPage();
+    await own.goto(`${BASE}/bookings`);
+    await own.getByRole('heading', { level: 1, name: '予約の確認・取消' }).waitFor();
+    await expectAccessible(own);
+    await own.getByLabel('受付番号').fill(reference);
+    await own.getByLabel('メールアドレスまたは電話番号').fill(email);
+    await own.getByRole('button', { name: '予約を表示する' }).click();
+  } else {
+    await own.goto(`${BASE}/bookings/${reference}`);
+  }
+  await expectShown(own, own.getByRole('heading', { level: 1, name: '予約内容' }), `the resident's page of ${reference}`);
+  assert.equal((await own.locator('strong.reference').innerText()).trim(), reference);
+  const dd = own.locator('dd[data-status]');
+  const result = { code: await dd.getAttribute('data-status'), text: (await dd.innerText()).trim() };
+  await expectAccessible(own);
+  return result;
+}
+
+/** Staff sign-in: password, then the TOTP code (a wrong one first if asked). */
+async function signIn(page, { email, password }, secret, { wrongFirst = false } = {}) {
+  await page.goto(`${BASE}/console/login`);
+  await page.getByRole('heading', { level: 1, name: '職員ログイン' }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('メールアドレス', { exact: true }).fill(email);
+  await page.getByLabel('パスワード', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: '確認コードの入力' }),
+    `${email} is asked for the code after the password (is the account in the server's database, DATABASE_URL=${process.env.DATABASE_URL ?? '(unset)'}?)`);
+  assert.match(page.url(), /\/console\/login\/code/);
+  await expectAccessible(page);
+
+  const codeField = page.getByLabel('確認コード（6桁）');
+  if (wrongFirst) {
+    await codeField.fill(wrongCode(secret));
+    await page.getByRole('button', { name: '確認', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: '確認コードが違うか、期限が切れています' }).waitFor();
+    assert.equal(await codeField.getAttribute('aria-invalid'), 'true', 'the code field is marked invalid');
+    await expectAccessible(page);
+  }
+  await codeField.fill(await freshCode(secret));
+  await page.getByRole('button', { name: '確認', exact: true }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: '管理画面' }), `${email} signs in with the TOTP code`);
+  assert.equal(new URL(page.url()).pathname, '/console', 'the code leads to the console');
+  await expectAccessible(page);
+}
+
+// ------------------------------------------------------------------ steps
+
+test('create-admin prints a TOTP secret; the admin signs in with it and creates a facility manager', async () => {
+  assert.equal(hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 1), '287082', 'TOTP matches the RFC 6238 test vector');
+  state.facility = await centreId();
+
+  // 1. The real command line: password on stdin, secret on stdout.
+  const made = await runServerCommand(['create-admin', ADMIN.email], `${ADMIN.password}\n`);
+  assert.equal(made.code, 0, `${made.bin} create-admin failed (${made.signal ?? made.code}):\n${made.stdout}\n${made.stderr}`);
+  assert.match(made.stdout, new RegExp(`administrator ${ADMIN.email.replace(/[.]/g, '\\.')} created`));
+  const secret = made.stdout.match(/TOTP secret[^:\n]*:\s*([A-Z2-7]+=*)\s*$/m)?.[1]
+    ?? made.stdout.match(/otpauth:\/\/totp\/\S*[?&]secret=([A-Z2-7]+)/)?.[1];
+  assert.ok(secret && secret.length >= 16, `create-admin printed a base32 TOTP secret:\n${made.stdout}`);
+  assert.match(made.stdout, /otpauth:\/\/totp\//, 'and the otpauth:// address for authenticator apps');
+
+  // 2. Password, a wrong code (refused, said in words), then the right one.
+  const admin = await (await context({ js: false })).newPage();
+  await signIn(admin, ADMIN, secret, { wrongFirst: true });
+  const bar = admin.getByRole('navigation', { name: '管理メニュー' });
+  assert.match(await bar.innerText(), /Administrator（管理者）としてログイン中/);
+  for (const link of ['職員', '監査ログ', '送信メール']) {
+    assert.equal(await bar.getByRole('link', { name: link, exact: true }).count(), 1, `admins have the ${link} menu`);
+  }
+  state.admin = admin;
+
+  // 3. A facility manager for the community centre, with a second factor.
+  await bar.getByRole('link', { name: '職員', exact: true }).click();
+  await admin.getByRole('heading', { level: 1, name: '職員アカウント' }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('メールアドレス', { exact: true }).fill(MANAGER.email);
+  await admin.getByLabel('表示名', { exact: true }).fill(MANAGER.name);
+  await admin.getByLabel('役割', { exact: true }).selectOption('facility_manager');
+  await admin.getByLabel('初期パスワード').fill(MANAGER.password);
+  await admin.getByRole('checkbox', { name: /^2段階認証を使う/ }).check();
+  await admin.getByRole('group', { name: '担当施設（施設管理者）' }).getByRole('checkbox', { name: CENTRE, exact: true }).check();
+  await admin.getByRole('button', { name: '作成する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: `${MANAGER.email} のアカウントを作成しました。` }), 'the manager account is created');
+  const managerSecret = (await admin.getByTestId('totp-secret').innerText()).trim();
+  assert.match(managerSecret, /^[A-Z2-7]{16,}=*$/, 'the new account\'s TOTP secret is shown once');
+  const row = admin.getByRole('row').filter({ hasText: MANAGER.email });
+  const rowText = await row.innerText();
+  for (const part of [MANAGER.name, '施設管理者', CENTRE, 'あり', '有効']) {
+    assert.ok(rowText.includes(part), `the staff list shows the manager with ${part}: ${rowText}`);
+  }
+  await expectAccessible(admin);
+  state.managerSecret = managerSecret;
+});
+
+test('residents book a request (仮予約) for the main hall and a morning of meeting room 1', async (t) => {
+  if (!state.facility) state.facility = await centreId();
+  const facility = state.facility;
+
+  // The main hall needs the centre's approval: a pending request.
+  const hallDay = await freeDay(facility, '大ホール', '午後');
+  const hallPage = await (await context()).newPage();
+  const hall = await bookThroughPages(hallPage, {
+    spa: true, facility, date: hallDay, unit: '大ホール', period: '午後 13:00–17:00', person: HALL_RESIDENT,
+  });
+  assert.equal(hall.status, 'pending', 'a main-hall booking is a request awaiting approval');
+  assert.equal(await hallPage.getByRole('heading', { level: 1 }).innerText(), '仮予約を受け付けました（承認待ち）');
+  assert.equal(await slotStatus(facility, '大ホール', hallDay, '午後'), 'booked', 'a request holds the time');
+  state.hallPage = hallPage;
+  state.hall = { ...hall, date: hallDay };
+
+  // Meeting room 1 is booked at once; its morning will meet the block.
+  const roomDay = await freeDay(facility, '会議室1', '午前');
+  const roomPage = await (await context()).newPage();
+  const room = await bookThroughPages(roomPage, {
+    spa: true, facility, date: roomDay, unit: '会議室1', period: '午前 9:00–12:00', person: ROOM_RESIDENT,
+  });
+  assert.equal(room.status, 'confirmed', 'a meeting-room booking is confirmed at once');
+  state.roomPage = roomPage;
+  state.room = { ...room, date: roomDay };
+  t.diagnostic(`request ${hall.reference} on ${hallDay}, morning ${room.reference} on ${roomDay}`);
+});
+
+test('the manager signs in, sees the request and approves it; the resident sees it confirmed', async (t) => {
+  if (!need(t, 'managerSecret', 'hall')) return;
+  const manager = await (await context({ js: false })).newPage();
+  await signIn(manager, MANAGER, state.managerSecret);
+  state.manager = manager;
+  const bar = manager.getByRole('navigation', { name: '管理メニュー' });
+  assert.match(await bar.innerText(), new RegExp(`${MANAGER.name}（施設管理者）としてログイン中`));
+  assert.equal(await bar.getByRole('link', { name: '監査ログ' }).count(), 0, 'managers have no audit-log menu');
+  // Only their own facility, and the request waiting for it.
+  await manager.getByRole('link', { name: CENTRE, exact: true }).waitFor();
+  assert.equal(await manager.getByRole('link', { name: 'ひだまり町民体育館' }).count(), 0, 'other facilities are not listed');
+  await manager.getByRole('heading', { level: 2, name: '承認待ちの仮予約' }).waitFor();
+  const request = manager.getByRole('row').filter({ has: manager.getByRole('link', { name: state.hall.reference, exact: true }) });
+  assert.match(await request.innerText(), /大ホール[\s\S]*仮予約/, 'the request is listed with its unit and status in words');
+
+  await manager.getByRole('link', { name: state.hall.reference, exact: true }).click();
+  await manager.getByRole('heading', { level: 1, name: `予約 ${state.hall.reference}` }).waitFor();
+  assert.equal((await summaryValue(manager, '状態').innerText()).trim(), '仮予約');
+  await expectAccessible(manager);
+  // Approval needs no reason (only refusals and cancellations do).
+  await manager.getByRole('button', { name: '承認する（本予約）' }).click();
+  await expectShown(manager, manager.getByRole('status').filter({ hasText: '保存しました。' }), 'the approval is saved');
+  assert.equal((await summaryValue(manager, '状態').innerText()).trim(), '予約', 'the console shows it confirmed');
+  assert.equal(await manager.getByRole('button', { name: '承認する（本予約）' }).count(), 0, 'nothing left to approve');
+  await expectAccessible(manager);
+
+  const seen = await residentView({ page: state.hallPage, reference: state.hall.reference });
+  assert.deepEqual(seen, { code: 'confirmed', text: '予約確定' }, 'the resident sees the request confirmed');
+  state.approved = true;
+});
+
+test('the manager blocks the morning, cancels the colliding booking with notice; the resident sees it cancelled', async (t) => {
+  if (!need(t, 'manager', 'room')) return;
+  const { manager, facility } = state;
+  const { date, reference } = state.room;
+
+  // Console home → the centre's timeline → the block page.
+  await manager.goto(`${BASE}/console`);
+  await manager.getByRole('link', { name: CENTRE, exact: true }).click();
+  await manager.getByRole('table', { name: /部屋・区画ごとの予約状況/ }).waitFor();
+  assert.equal(new URL(manager.url()).pathname, `/console/facilities/${facility}`);
+  await expectAccessible(manager);
+  await manager.getByRole('link', { name: '使用停止・行政利用を登録' }).click();
+  await manager.getByRole('heading', { level: 1, name: '使用停止・行政利用・休館の登録' }).waitFor();
+  assert.equal(new URL(manager.url()).pathname, `/console/facilities/${facility}/block`);
+  await expectAccessible(manager);
+
+  await manager.getByRole('radio', { name: /^時間帯のブロック/ }).check();
+  await manager.getByLabel('部屋・区画', { exact: true }).selectOption({ label: '会議室1' });
+  await manager.getByLabel('日付', { exact: true }).fill(date);
+  await manager.getByLabel('開始時刻', { exact: true }).fill('09:00');
+  await manager.getByLabel('終了時刻', { exact: true }).fill('12:00');
+  await manager.getByLabel('理由', { exact: true }).fill(BLOCK_REASON);
+  await manager.getByRole('button', { name: '重なる予約を確認' }).click();
+  await expectShown(manager, manager.getByRole('heading', { level: 2, name: '重なる予約が1件あります' }), 'the block lists the colliding booking');
+  const decision = manager.getByRole('group', { name: new RegExp(reference) });
+  assert.match(await decision.innerText(), /会議室1/);
+  await expectAccessible(manager);
+  await decision.getByRole('radio', { name: '取り消して利用者に知らせる' }).check();
+  await manager.getByRole('button', { name: '登録する', exact: true }).click();
+
+  // Back on the timeline of that day, the block shown in words.
+  const saved = manager.getByRole('status').filter({ hasText: /^登録しました（受付番号 / });
+  await expectShown(manager, saved, 'the block is saved');
+  const blockReference = (await saved.innerText()).match(/受付番号 ([2-9A-HJKMNP-Z]{8})/)?.[1];
+  assert.ok(blockReference, 'the saved block has a reference');
+  assert.equal(new URL(manager.url()).searchParams.get('date'), date, 'the timeline of the blocked day');
+  const row = manager.getByRole('row').filter({ has: manager.getByRole('rowheader', { name: '会議室1', exact: true }) });
+  assert.ok(await row.getByRole('link', { name: new RegExp(`^使用停止 .*${blockReference}$`) }).count() > 0,
+    `the timeline shows the block ${blockReference} on 会議室1: ${await row.innerText()}`);
+  assert.equal(await row.getByRole('link', { name: new RegExp(reference) }).count(), 0, 'the cancelled booking is gone from the timeline');
+  await expectAccessible(manager);
+  assert.notEqual(await slotStatus(facility, '会議室1', date, '午前'), 'free', 'the blocked morning cannot be booked');
+
+  // The resident, in their own browser and on another device.
+  const own = await residentView({ page: state.roomPage, reference });
+  assert.deepEqual(own, { code: 'cancelled', text: '取消済' }, 'the resident sees the booking cancelled');
+  const elsewhere = await residentView({ reference, email: ROOM_RESIDENT.email });
+  assert.equal(elsewhere.code, 'cancelled', 'found by reference and e-mail, it is cancelled too');
+  state.block = { reference: blockReference };
+});
+
+test('the manager books on a resident\'s behalf (代行予約); the console names who did', async (t) => {
+  if (!need(t, 'manager')) return;
+  const { manager, facility } = state;
+  const date = await freeDay(facility, '和室', '午後');
+
+  // From the timeline's proxy link to the residents' own booking pages.
+  await manager.goto(`${BASE}/console/facilities/${facility}`);
+  await manager.getByRole('link', { name: '代行予約（電話・窓口）' }).click();
+  // (The timeline's own heading names the centre too: wait for the new page.)
+  await manager.waitForURL((url) => url.pathname === `/facilities/${facility}`);
+  await manager.getByRole('heading', { level: 1, name: new RegExp(CENTRE) }).waitFor();
+  await expectAccessible(manager);
+  const proxy = await bookThroughPages(manager, {
+    spa: false, facility, date, unit: '和室', period: '午後 13:00–17:00', person: PHONE_RESIDENT, proxy: true,
+  });
+  assert.equal(proxy.status, 'confirmed');
+
+  // The booking in the console, via the timeline of that day.
+  await manager.goto(`${BASE}/console/facilities/${facility}?date=${date}`);
+  await manager.getByRole('table', { name: /部屋・区画ごとの予約状況/ }).waitFor();
+  await expectAccessible(manager);
+  await manager.getByRole('link', { name: new RegExp(`^予約 .*${proxy.reference}$`) }).first().click();
+  await manager.getByRole('heading', { level: 1, name: `予約 ${proxy.reference}` }).waitFor();
+  const id = new URL(manager.url()).pathname.match(/^\/console\/bookings\/(\d+)$/)?.[1];
+  assert.ok(id, `the console booking page has a numeric id: ${manager.url()}`);
+  assert.equal((await summaryValue(manager, '代行予約した職員').innerText()).trim(), MANAGER.name, 'the console shows who booked it');
+  await expectAccessible(manager);
+
+  const seen = await residentView({ reference: proxy.reference, email: PHONE_RESIDENT.email });
+  assert.equal(seen.code, 'confirmed', 'the resident finds the proxy booking confirmed');
+  state.proxy = { ...proxy, id, date };
+
+  // Signing out ends the session on the server.
+  await manager.getByRole('button', { name: 'ログアウト' }).click();
+  await expectShown(manager, manager.getByRole('status').filter({ hasText: 'ログアウトしました。' }), 'the manager signs out');
+  await expectAccessible(manager);
+  await manager.goto(`${BASE}/console`);
+  await manager.getByRole('link', { name: 'ログイン画面へ' }).waitFor();
+  assert.equal(await manager.getByRole('heading', { level: 1, name: '管理画面' }).count(), 0, 'the console is closed after signing out');
+  await expectAccessible(manager);
+});
+
+test('the admin finds the account, approval, block, cancellation and proxy booking in the audit log, and the mails in the outbox', async (t) => {
+  if (!need(t, 'admin')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console`);
+  await admin.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: '監査ログ' }).click();
+  await admin.getByRole('heading', { level: 1, name: '監査ログ' }).waitFor();
+  await expectAccessible(admin);
+  const entries = (await tableRows(admin)).map(([at, actor, action, target, before, after]) => ({ at, actor, action, target, before, after }));
+  const find = (what, pred) => {
+    const e = entries.find(pred);
+    assert.ok(e, `the audit log has ${what}; it has:\n${entries.slice(0, 40).map((x) => `${x.action} ${x.target} by ${x.actor}`).join('\n')}`);
+    return e;
+  };
+  find('the CLI\'s admin account', (e) => e.action === 'account.create' && e.actor === 'cli' && e.after.includes(ADMIN.email));
+  const made = find('the manager account, by the admin', (e) => e.action === 'account.create' && e.after.includes(MANAGER.email));
+  assert.ok(made.actor.includes(ADMIN.email), `made by the admin: ${made.actor}`);
+  assert.match(made.target, /^account:\d+$/);
+  const byManager = (e) => e.actor.includes(MANAGER.email);
+  if (state.approved) {
+    find('the approval', (e) => e.action === 'booking.approve' && e.target === `booking:${state.hall.reference}` && byManager(e));
+  }
+  if (state.block) {
+    const block = find('the block', (e) => e.action === 'block.create' && e.target === `booking:${state.block.reference}` && byManager(e));
+    assert.ok(block.after.includes(state.room.reference), `the block names the booking it cancelled: ${block.after}`);
+    const cancel = find('the cancellation', (e) => e.action === 'booking.cancel' && e.target === `booking:${state.room.reference}` && byManager(e));
+    assert.ok(cancel.after.includes(BLOCK_REASON), `with the reason: ${cancel.after}`);
+  }
+  if (state.proxy) {
+    // The proxy entry names the booking by its numeric id, the others by reference.
+    find('the proxy booking', (e) => e.action === 'booking.proxy' && byManager(e)
+      && (e.target === `booking:${state.proxy.id}` || e.target === `booking:${state.proxy.reference}`));
+  }
+
+  // The filter (a plain GET form): only what the manager did.
+  await admin.getByLabel('操作した人', { exact: true }).fill(MANAGER.email);
+  await admin.getByRole('button', { name: '絞り込む' }).click();
+  await admin.waitForURL((url) => url.searchParams.get('actor') === MANAGER.email);
+  await admin.getByRole('heading', { level: 1, name: '監査ログ' }).waitFor();
+  const filtered = await tableRows(admin);
+  assert.ok(filtered.length > 0 && filtered.every((cells) => cells[1].includes(MANAGER.email)),
+    `the filtered log lists only the manager's entries: ${filtered.map((c) => c[1]).join(', ')}`);
+  await expectAccessible(admin);
+
+  // The mails to residents (sent, or waiting when no SMTP server is set).
+  // They are written by a background task: reload until all are there.
+  const expected = [];
+  if (state.hall) expected.push({ to: HALL_RESIDENT.email, subject: `仮予約を受け付けました / Request received (${state.hall.reference})` });
+  if (state.approved) expected.push({ to: HALL_RESIDENT.email, subject: `予約が承認されました / Booking approved (${state.hall.reference})` });
+  if (state.block) expected.push({ to: ROOM_RESIDENT.email, subject: `予約を取り消しました（施設より） / Booking cancelled by the facility (${state.room.reference})` });
+  if (state.proxy) expected.push({ to: PHONE_RESIDENT.email, subject: `予約を受け付けました / Booking confirmed (${state.proxy.reference})` });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    await admin.goto(`${BASE}/console/outbox`);
+    await admin.getByRole('heading', { level: 1, name: '送信メール' }).waitFor();
+    const mails = (await tableRows(admin)).map(([created, to, subject, sent]) => ({ created, to, subject, sent }));
+    const missing = expected.filter((m) => !mails.some((x) => x.to === m.to && x.subject === m.subject));
+    if (missing.length === 0) break;
+    if (Date.now() > deadline) {
+      assert.fail(`the outbox lacks ${JSON.stringify(missing)}; it has:\n${mails.slice(0, 20).map((m) => `${m.to}: ${m.subject}`).join('\n')}`);
+    }
+    await admin.waitForTimeout(1_000);
+  }
+  await expectAccessible(admin);
+  assert.ok(expected.length >= 1, 'at least one mail was expected');
+});
