@@ -7,6 +7,8 @@ pub mod account_api;
 pub mod account_view;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod appointments;
+#[cfg(feature = "ssr")]
 pub mod auth;
 pub mod booking_api;
 #[cfg(feature = "ssr")]

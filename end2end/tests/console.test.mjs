@@ -368,6 +368,15 @@ test('create-admin prints a TOTP secret; the admin signs in with it and creates 
   }
   await expectAccessible(admin);
   state.managerSecret = managerSecret;
+
+  // The change form for the new manager opens filled in (and is accessible).
+  // (The name in brackets is for screen readers; Chromium puts a space before it.)
+  await row.getByRole('link', { name: new RegExp(`^役割・担当を変更\\s*（${MANAGER.name}）$`) }).click();
+  const edit = admin.getByRole('region', { name: new RegExp(`^役割・担当の変更: ${MANAGER.name}`) });
+  await edit.waitFor();
+  assert.equal(await edit.getByLabel('役割', { exact: true }).inputValue(), 'facility_manager');
+  assert.ok(await edit.getByRole('checkbox', { name: CENTRE, exact: true }).isChecked(), 'the manager\'s facility is ticked');
+  await expectAccessible(admin);
 });
 
 test('residents book a request (仮予約) for the main hall and a morning of meeting room 1', async (t) => {
@@ -404,6 +413,12 @@ test('the manager signs in, sees the request and approves it; the resident sees 
   await signIn(manager, MANAGER, state.managerSecret);
   state.manager = manager;
   const bar = manager.getByRole('navigation', { name: '管理メニュー' });
+  // Their account page says the second factor is on.
+  await bar.getByRole('link', { name: 'アカウント', exact: true }).click();
+  await manager.getByRole('heading', { level: 1, name: '自分のアカウント' }).waitFor();
+  assert.match(await manager.getByTestId('totp-state').innerText(), /^設定済み/);
+  await expectAccessible(manager);
+  await manager.goto(`${BASE}/console`);
   assert.match(await bar.innerText(), new RegExp(`${MANAGER.name}（施設管理者）としてログイン中`));
   assert.equal(await bar.getByRole('link', { name: '監査ログ' }).count(), 0, 'managers have no audit-log menu');
   // Only their own facility, and the request waiting for it.

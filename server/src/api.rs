@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers parse with the domain types, call
 //! the same services as the server functions, and map errors once.
 
+use app::appointments::AppointmentInput;
 use app::bookings::BookingInput;
 use app::error::AppError;
 use app::i18n::error_message;
@@ -11,6 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use domain::applicant::{BookingField, FieldProblem, Problem};
 use domain::booking_view::BookingBody;
 use domain::calendar::DateRange;
 use domain::error::{DomainError, Field, InvalidReason};
@@ -25,6 +27,15 @@ pub fn routes() -> Router<AppState> {
         .route("/bookings", post(create_booking))
         .route("/bookings/{reference}", get(get_booking))
         .route("/bookings/{reference}/cancel", post(cancel_booking))
+        .route("/procedures", get(procedures))
+        .route("/procedures/{id}/availability", get(procedure_availability))
+        .route("/appointments", post(create_appointment))
+        .route("/appointments/{reference}", get(get_appointment))
+        .route("/appointments/{reference}/cancel", post(cancel_appointment))
+        .route(
+            "/appointments/{reference}/reschedule",
+            post(reschedule_appointment),
+        )
 }
 
 /// The error body: a stable code and a message in the caller's language;
@@ -246,4 +257,186 @@ async fn cancel_booking(
         state.booking_body(&record, lang).await
     };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+// ------------------------------------------------------------ appointments
+
+async fn procedures(
+    State(state): State<AppState>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> ApiResult<Vec<domain::appointment_view::ProcedureSummary>> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    state
+        .procedures(lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
+}
+
+#[derive(Deserialize)]
+pub struct DateQuery {
+    date: Option<String>,
+    lang: Option<String>,
+}
+
+async fn procedure_availability(
+    State(state): State<AppState>,
+    id: Result<Path<String>, PathRejection>,
+    q: Result<Query<DateQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> ApiResult<domain::appointment_view::ProcedureAvailability> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let run = async {
+        let id = procedure_id(id)?;
+        let date = q
+            .date
+            .as_deref()
+            .ok_or(DomainError::invalid(Field::Date, InvalidReason::Missing))?;
+        state.procedure_availability(id, date).await
+    };
+    run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+fn procedure_id(id: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
+    let bad = || DomainError::NotFound(domain::error::Missing::Procedure);
+    let Path(id) = id.map_err(|_| bad())?;
+    id.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|i| *i > 0)
+        .ok_or_else(|| bad().into())
+}
+
+/// Reads the visit request, saying which field has the wrong JSON type.
+fn appointment_input(v: &serde_json::Value) -> Result<AppointmentInput, AppError> {
+    use serde_json::Value;
+    let ids = match v.get("procedure_ids") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| x.as_i64().filter(|i| *i > 0))
+            .collect::<Option<Vec<i64>>>()
+            .ok_or(DomainError::invalid(
+                Field::ProcedureIds,
+                InvalidReason::IdFormat,
+            ))?,
+        None | Some(Value::Null) => Vec::new(),
+        Some(_) => {
+            return Err(DomainError::invalid(Field::ProcedureIds, InvalidReason::IdFormat).into());
+        }
+    };
+    let mut problems = Vec::new();
+    let mut text = |key: &str, field: BookingField| match v.get(key) {
+        Some(Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => {
+            problems.push(FieldProblem {
+                field,
+                problem: Problem::NotText,
+            });
+            String::new()
+        }
+    };
+    let mode = match v.get("mode") {
+        Some(Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => String::new(),
+        Some(_) => return Err(DomainError::invalid(Field::Mode, InvalidReason::Malformed).into()),
+    };
+    let input = AppointmentInput {
+        procedure_ids: ids,
+        start: text("start", BookingField::Start),
+        name: text("name", BookingField::Name),
+        name_kana: text("name_kana", BookingField::NameKana),
+        phone: text("phone", BookingField::Phone),
+        email: text("email", BookingField::Email),
+        mode,
+    };
+    if problems.is_empty() {
+        Ok(input)
+    } else {
+        Err(DomainError::Fields(problems).into())
+    }
+}
+
+async fn create_appointment(
+    State(state): State<AppState>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> Result<(StatusCode, Json<domain::appointment_view::AppointmentBody>), ApiError> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let body = json_body(body, lang)?;
+    let run = async {
+        let input = appointment_input(&body)?;
+        state.book_appointment(&input, lang).await
+    };
+    run.await
+        .map(|b| (StatusCode::CREATED, Json(b)))
+        .map_err(|e| ApiError(e, lang))
+}
+
+async fn get_appointment(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<ProofQuery>, QueryRejection>,
+    headers: HeaderMap,
+) -> ApiResult<domain::appointment_view::AppointmentBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    state
+        .find_appointment(&reference, &q.contact(), lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
+}
+
+/// A string field of an optional JSON body.
+fn body_text(body: &Result<Json<serde_json::Value>, JsonRejection>, key: &str) -> Option<String> {
+    body.as_ref()
+        .ok()
+        .and_then(|Json(v)| v.get(key))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+}
+
+async fn cancel_appointment(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<ProofQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> ApiResult<domain::appointment_view::AppointmentBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let contact = body_text(&body, "email")
+        .or_else(|| body_text(&body, "phone"))
+        .unwrap_or_else(|| q.contact());
+    state
+        .cancel_appointment(&reference, &contact, lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
+}
+
+async fn reschedule_appointment(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<ProofQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> ApiResult<domain::appointment_view::AppointmentBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let contact = body_text(&body, "email")
+        .or_else(|| body_text(&body, "phone"))
+        .unwrap_or_else(|| q.contact());
+    let start = body_text(&body, "start").unwrap_or_default();
+    state
+        .reschedule_appointment(&reference, &contact, &start, lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
 }

@@ -31,7 +31,7 @@ pub fn spec() -> Value {
         json!({"name": name, "in": "query", "required": false,
         "description": "The e-mail address or phone number given when booking (one of the two)", "schema": {"type": "string"}})
     };
-    json!({
+    let mut doc = json!({
         "openapi": "3.1.0",
         "info": {
             "title": "Town facility booking API",
@@ -181,5 +181,128 @@ pub fn spec() -> Value {
                 }}}
             }}
         }}
-    })
+    });
+    add_appointments(&mut doc, &lang, &reference, &proof);
+    doc
+}
+
+/// The visit-appointment (来庁予約) paths and schemas.
+fn add_appointments(
+    doc: &mut Value,
+    lang: &Value,
+    reference: &Value,
+    proof: &dyn Fn(&str) -> Value,
+) {
+    let id = json!({"name": "id", "in": "path", "required": true, "description": "The procedure's id", "schema": {"type": "integer", "minimum": 1}});
+    let date = json!({"name": "date", "in": "query", "required": true, "description": "Local date", "schema": {"type": "string", "format": "date", "example": "2026-12-07"}});
+    let contact_body = json!({"type": "object", "properties": {"email": {"type": "string"}, "phone": {"type": "string"}},
+        "description": "The e-mail address or phone number given when booking"});
+    let appointment =
+        json!({"application/json": {"schema": {"$ref": "#/components/schemas/Appointment"}}});
+    let paths = json!({
+        "/api/v1/procedures": {"get": {
+            "summary": "Procedures (手続き) that can be booked for a visit, with what to bring",
+            "parameters": [lang],
+            "responses": {"200": {"description": "Procedures", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Procedure"}}}}}}
+        }},
+        "/api/v1/procedures/{id}/availability": {"get": {
+            "summary": "Start times of a day at which a qualified staff member is on duty and free for the whole procedure",
+            "parameters": [id, date, lang],
+            "responses": {
+                "200": {"description": "Free start times", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ProcedureAvailability"}}}},
+                "400": error_response("The date is missing or malformed"),
+                "404": error_response("No such procedure")
+            }
+        }},
+        "/api/v1/appointments": {"post": {
+            "summary": "Book a visit for one or more procedures, back to back from `start`",
+            "description": "Each procedure is assigned to a qualified staff member on duty, not absent and not serving anyone else then; the database refuses two overlapping appointments of one member. All or nothing.",
+            "parameters": [lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AppointmentRequest"}}}},
+            "responses": {
+                "201": {"description": "Booked", "content": appointment},
+                "400": error_response("A malformed body, procedure list, start time or mode; `not_offered`: a start time the office does not offer at all"),
+                "404": error_response("A procedure that does not exist"),
+                "409": error_response("`no_capacity`: nobody qualified is free then any more"),
+                "422": error_response("`invalid_input` (see `fields`)")
+            }
+        }},
+        "/api/v1/appointments/{reference}": {"get": {
+            "summary": "An appointment, shown to whoever gives its e-mail address or phone number",
+            "parameters": [reference, proof("email"), proof("phone"), lang],
+            "responses": {
+                "200": {"description": "The appointment", "content": appointment},
+                "404": error_response("`appointment_not_found`")
+            }
+        }},
+        "/api/v1/appointments/{reference}/cancel": {"post": {
+            "summary": "Cancel an appointment",
+            "parameters": [reference, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": contact_body}}},
+            "responses": {
+                "200": {"description": "Cancelled", "content": appointment},
+                "404": error_response("`appointment_not_found`"),
+                "409": error_response("`already_cancelled`")
+            }
+        }},
+        "/api/v1/appointments/{reference}/reschedule": {"post": {
+            "summary": "Move an appointment to another free start time (same procedures)",
+            "parameters": [reference, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["start"], "properties": {
+                "email": {"type": "string"}, "phone": {"type": "string"},
+                "start": {"type": "string", "format": "date-time"}
+            }}}}},
+            "responses": {
+                "200": {"description": "Moved", "content": appointment},
+                "400": error_response("A malformed or not offered start time"),
+                "404": error_response("`appointment_not_found`"),
+                "409": error_response("`no_capacity`, or `already_cancelled`")
+            }
+        }}
+    });
+    let schemas = json!({
+        "Procedure": {"type": "object", "required": ["id", "name", "department", "duration_minutes", "documents", "notes", "online_possible", "life_events"], "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string", "example": "転入届"},
+            "department": {"type": "string", "example": "町民生活課"},
+            "duration_minutes": {"type": "integer"},
+            "documents": {"type": "array", "items": {"type": "string"}, "description": "What to bring (持ち物)"},
+            "notes": {"type": "string"},
+            "online_possible": {"type": "boolean"},
+            "life_events": {"type": "array", "items": {"type": "string", "enum": ["moving", "childcare", "mynumber", "tax"]}}
+        }},
+        "ProcedureAvailability": {"type": "object", "required": ["procedure_id", "date", "times"], "properties": {
+            "procedure_id": {"type": "integer"},
+            "date": {"type": "string", "format": "date"},
+            "times": {"type": "array", "items": {"type": "object", "required": ["start", "end", "remaining"], "properties": {
+                "start": {"type": "string", "format": "date-time", "example": "2026-12-07T09:00:00+09:00"},
+                "end": {"type": "string", "format": "date-time"},
+                "remaining": {"type": "integer", "description": "How many more appointments can start then"}
+            }}},
+            "closed": {"type": "string", "enum": ["weekend", "holiday", "year_end"], "description": "Why the office is closed that day, if it is"}
+        }},
+        "AppointmentRequest": {"type": "object", "required": ["procedure_ids", "start", "name", "name_kana", "phone", "email"], "properties": {
+            "procedure_ids": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 5},
+            "start": {"type": "string", "format": "date-time", "example": "2026-12-07T09:00:00+09:00"},
+            "name": {"type": "string"}, "name_kana": {"type": "string"},
+            "phone": {"type": "string"}, "email": {"type": "string", "format": "email"},
+            "mode": {"type": "string", "enum": ["in_person", "online"], "default": "in_person"}
+        }},
+        "Appointment": {"type": "object", "required": ["reference", "status", "mode", "items", "documents"], "properties": {
+            "reference": {"type": "string", "example": "7KQ2M9XA"},
+            "status": {"type": "string", "enum": ["booked", "checked_in", "serving", "done", "no_show", "cancelled"]},
+            "mode": {"type": "string", "enum": ["in_person", "online"]},
+            "items": {"type": "array", "items": {"type": "object", "required": ["procedure_id", "procedure", "start", "end"], "properties": {
+                "procedure_id": {"type": "integer"}, "procedure": {"type": "string"},
+                "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"}
+            }}},
+            "documents": {"type": "array", "items": {"type": "string"}, "description": "What to bring for the whole visit"}
+        }}
+    });
+    if let (Some(p), Value::Object(add)) = (doc["paths"].as_object_mut(), paths) {
+        p.extend(add);
+    }
+    if let (Some(s), Value::Object(add)) = (doc["components"]["schemas"].as_object_mut(), schemas) {
+        s.extend(add);
+    }
 }

@@ -373,6 +373,13 @@ async fn authorization_matrix_covers_every_route() {
         "/api/v1/bookings",
         "/api/v1/bookings/{reference}",
         "/api/v1/bookings/{reference}/cancel",
+        // Visit appointments: the same reference-plus-contact proof.
+        "/api/v1/procedures",
+        "/api/v1/procedures/{id}/availability",
+        "/api/v1/appointments",
+        "/api/v1/appointments/{reference}",
+        "/api/v1/appointments/{reference}/cancel",
+        "/api/v1/appointments/{reference}/reschedule",
     ];
     for route in &api {
         assert!(

@@ -358,12 +358,18 @@ async fn openapi_describes_exactly_the_api() {
     assert_eq!(
         paths,
         [
+            "/api/v1/appointments",
+            "/api/v1/appointments/{reference}",
+            "/api/v1/appointments/{reference}/cancel",
+            "/api/v1/appointments/{reference}/reschedule",
             "/api/v1/bookings",
             "/api/v1/bookings/{reference}",
             "/api/v1/bookings/{reference}/cancel",
             "/api/v1/facilities",
             "/api/v1/facilities/{id}",
-            "/api/v1/facilities/{id}/availability"
+            "/api/v1/facilities/{id}/availability",
+            "/api/v1/procedures",
+            "/api/v1/procedures/{id}/availability"
         ]
     );
     // Every read path answers (the booking paths are exercised in bookings.rs).

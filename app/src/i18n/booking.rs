@@ -563,6 +563,12 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
         (Lang::En, Conflict::AlreadyCancelled) => {
             "This booking is already cancelled, or its provisional hold has lapsed.".into()
         }
+        (Lang::Ja, Conflict::NoCapacity) => {
+            "申し訳ありません。この時刻は、担当できる職員の予定が埋まりました（または不在です）。別の時刻を選んでください。".into()
+        }
+        (Lang::En, Conflict::NoCapacity) => {
+            "Sorry: no staff member who handles this is free at that time any more (booked or away). Please choose another time.".into()
+        }
         (_, Conflict::CancelDeadlinePassed { phone }) => (texts(lang).cancel_closed)(phone),
     }
 }
@@ -592,6 +598,18 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         }
         (Lang::En, Missing::Draft) => {
             "Your answers were not found (they may have expired). Please choose again from the availability table."
+        }
+        (Lang::Ja, Missing::Procedure) => {
+            "その手続きは見つかりません。手続きの一覧から選び直してください。"
+        }
+        (Lang::En, Missing::Procedure) => {
+            "That procedure does not exist. Please choose one from the list of procedures."
+        }
+        (Lang::Ja, Missing::Appointment) => {
+            "受付番号と連絡先に一致する来庁予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"
+        }
+        (Lang::En, Missing::Appointment) => {
+            "No appointment matches that reference and contact. Please check the 8-character reference and the e-mail address or phone number you gave."
         }
     }
 }

@@ -416,6 +416,12 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Field::Name) => "the name",
         (Lang::En, Field::Role) => "the role",
         (Lang::En, Field::Scope) => "the scope",
+        (Lang::Ja, Field::ProcedureIds) => "手続き",
+        (Lang::Ja, Field::Start) => "開始日時",
+        (Lang::Ja, Field::Mode) => "相談の方法",
+        (Lang::En, Field::ProcedureIds) => "the procedures",
+        (Lang::En, Field::Start) => "the start time",
+        (Lang::En, Field::Mode) => "the way of attending",
     }
 }
 
@@ -458,6 +464,24 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
 fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
     let name = field_name(lang, field);
     match (lang, reason) {
+        (Lang::Ja, InvalidReason::NotOffered) if field == Field::Mode => {
+            "オンラインで受け付けていない手続きが含まれています。「来庁」を選ぶか、その手続きを外してください。".into()
+        }
+        (Lang::En, InvalidReason::NotOffered) if field == Field::Mode => {
+            "Some of the procedures are not done online. Please choose to come in person, or leave those out.".into()
+        }
+        (Lang::Ja, InvalidReason::NotOffered) => {
+            format!("その{name}では予約できません。空き時間の一覧にある時刻から選んでください。")
+        }
+        (Lang::En, InvalidReason::NotOffered) => {
+            format!("Appointments cannot start at {name} given. Please choose one of the times listed as free.")
+        }
+        (Lang::Ja, InvalidReason::TooMany { max }) => {
+            format!("{name}は一度に{max}件までです。分けて予約してください。")
+        }
+        (Lang::En, InvalidReason::TooMany { max }) => {
+            format!("At most {max} of {name} at once. Please book the rest separately.")
+        }
         (Lang::Ja, InvalidReason::Missing) => format!("{name}を指定してください。"),
         (Lang::En, InvalidReason::Missing) => format!("Please give {name}."),
         (Lang::Ja, InvalidReason::DateFormat) => {

@@ -102,7 +102,7 @@ fn MyLines(lines: Vec<MyBookingLine>, caption: &'static str, empty: &'static str
         return view! { <p>{empty}</p> }.into_any();
     }
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label=caption tabindex="0">
             <table class="list">
                 <caption class="visually-hidden">{caption}</caption>
                 <thead>

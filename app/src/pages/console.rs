@@ -138,7 +138,7 @@ pub fn CodePage() -> impl IntoView {
 fn Lines(lines: Vec<BookingLine>, #[prop(optional)] pending: bool) -> impl IntoView {
     let t = ct();
     view! {
-        <div class="table-scroll">
+        <div class="table-scroll" role="region" aria-label=t.bookings_table tabindex="0">
             <table class="list">
                 <thead>
                     <tr>
@@ -234,7 +234,7 @@ pub fn TimelinePage() -> impl IntoView {
                 {tl.week.then(|| view! { <input type="hidden" name="view" value="week"/> })}
                 <button type="submit" class="button">{t.go}</button>
             </form>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label=t.timeline_caption tabindex="0">
                 <table class="timeline">
                     <caption>{t.timeline_caption}</caption>
                     <thead>
@@ -329,7 +329,7 @@ pub fn UsageReportPage() -> impl IntoView {
                 <a class="button" href=format!("/console/facilities/{}", r.facility_id)>{t.back_to_timeline}</a>
             </p>
             <h2>{t.occupancy_heading}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label=t.occupancy_caption tabindex="0">
                 <table class="report">
                     <caption>{t.occupancy_caption}</caption>
                     <thead>
@@ -355,7 +355,7 @@ pub fn UsageReportPage() -> impl IntoView {
                 </table>
             </div>
             <h2>{t.fees_heading}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label=t.fees_caption tabindex="0">
                 <table class="report">
                     <caption>{t.fees_caption}</caption>
                     <thead>
@@ -473,7 +473,7 @@ pub fn RulesPageView() -> impl IntoView {
                         view! { <p>{t.preview_no_change}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" role="region" aria-label=t.preview_day_caption tabindex="0">
                                 <table class="list">
                                     <caption>{t.preview_day_caption}</caption>
                                     <thead><tr>
@@ -845,7 +845,7 @@ pub fn StaffAdminPage() -> impl IntoView {
                 </section>
             }))}
             <h2>{t.staff_list}</h2>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label=t.staff_list tabindex="0">
                 <table class="list">
                     <thead><tr>
                         <th scope="col">{t.display_name}</th>
@@ -965,7 +965,7 @@ pub fn AuditLogPage() -> impl IntoView {
                 view! { <p>{t.no_entries}</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" role="region" aria-label=t.audit_title tabindex="0">
                         <table class="list">
                             <thead><tr>
                                 <th scope="col">{t.audit_at}</th>
@@ -1006,7 +1006,7 @@ pub fn OutboxPageView() -> impl IntoView {
             <ConsoleBar me=p.me.clone()/>
             <h1>{t.outbox_title}</h1>
             <p>{t.outbox_lead}</p>
-            <div class="table-scroll">
+            <div class="table-scroll" role="region" aria-label=t.outbox_title tabindex="0">
                 <table class="list">
                     <thead><tr>
                         <th scope="col">{t.mail_created}</th>

@@ -432,6 +432,50 @@ impl ApplicantInput {
     }
 }
 
+/// A visitor's contact details (a visit appointment asks only these),
+/// checked like a booking's: name, furigana, phone and e-mail.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitorDetails {
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+}
+
+impl VisitorDetails {
+    /// Validates the four fields, every problem at once.
+    pub fn parse(
+        name: &str,
+        kana: &str,
+        phone: &str,
+        email: &str,
+    ) -> Result<Self, Vec<FieldProblem>> {
+        let results = (
+            check_name(name),
+            check_kana(kana),
+            normalize_phone(phone),
+            normalize_email(email),
+        );
+        match results {
+            (Ok(name), Ok(name_kana), Ok(phone), Ok(email)) => Ok(VisitorDetails {
+                name,
+                name_kana,
+                phone,
+                email,
+            }),
+            (n, k, p, e) => Err([
+                (BookingField::Name, n.err()),
+                (BookingField::NameKana, k.err()),
+                (BookingField::Phone, p.err()),
+                (BookingField::Email, e.err()),
+            ]
+            .into_iter()
+            .filter_map(|(field, problem)| problem.map(|problem| FieldProblem { field, problem }))
+            .collect()),
+        }
+    }
+}
+
 /// Proof of a booking: the e-mail address or the phone number given when booking.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Contact {
@@ -620,5 +664,30 @@ mod tests {
             Ok(Contact::Phone("0312345678".into()))
         );
         assert_eq!(Contact::parse(""), Err(Problem::Required));
+    }
+
+    #[test]
+    fn visitor_details_are_checked_like_a_booking_s() {
+        let ok = VisitorDetails::parse(
+            " 山田 花子 ",
+            "やまだ はなこ",
+            "090-1234-5678",
+            "Hanako@Example.JP",
+        )
+        .unwrap();
+        assert_eq!(ok.name, "山田 花子");
+        assert_eq!(ok.phone, "09012345678");
+        assert_eq!(ok.email, "hanako@example.jp");
+        let bad = VisitorDetails::parse("", "yamada", "12", "not an address").unwrap_err();
+        let fields: Vec<BookingField> = bad.iter().map(|p| p.field).collect();
+        assert_eq!(
+            fields,
+            vec![
+                BookingField::Name,
+                BookingField::NameKana,
+                BookingField::Phone,
+                BookingField::Email
+            ]
+        );
     }
 }

@@ -31,6 +31,10 @@ pub enum Field {
     Name,
     Role,
     Scope,
+    /// Visit appointments: the procedures, the start time, in person or online.
+    ProcedureIds,
+    Start,
+    Mode,
 }
 
 impl Field {
@@ -52,6 +56,9 @@ impl Field {
             Field::Name => "name",
             Field::Role => "role",
             Field::Scope => "scope",
+            Field::ProcedureIds => "procedure_ids",
+            Field::Start => "start",
+            Field::Mode => "mode",
         }
     }
 }
@@ -76,6 +83,12 @@ pub enum InvalidReason {
     Malformed,
     /// The range is longer than allowed (days).
     RangeTooLong { max_days: u32 },
+    /// More items than allowed (procedures in one visit).
+    TooMany { max: u32 },
+    /// A start time (or way of attending) that is not offered at all: off
+    /// the 15-minute grid, outside duty hours, a closed day, too soon or too
+    /// far ahead; or online for a procedure only done in person.
+    NotOffered,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -105,6 +118,9 @@ pub enum Conflict {
     EquipmentUnavailable,
     /// The booking is already cancelled (or expired).
     AlreadyCancelled,
+    /// No qualified staff member is free for some procedure of the visit
+    /// then (taken meanwhile, absent, or busy).
+    NoCapacity,
     /// Past the cancellation deadline: the facility must be contacted.
     CancelDeadlinePassed { phone: String },
 }
@@ -115,6 +131,7 @@ impl Conflict {
             Conflict::SlotTaken => "slot_taken",
             Conflict::EquipmentUnavailable => "equipment_unavailable",
             Conflict::AlreadyCancelled => "already_cancelled",
+            Conflict::NoCapacity => "no_capacity",
             Conflict::CancelDeadlinePassed { .. } => "cancel_deadline_passed",
         }
     }
@@ -131,6 +148,9 @@ pub enum Missing {
     Booking,
     /// The booking form's answers (expired or never started).
     Draft,
+    Procedure,
+    /// No appointment with that reference and contact (one answer for both).
+    Appointment,
 }
 
 impl DomainError {
@@ -142,6 +162,7 @@ impl DomainError {
     pub fn code(&self) -> &'static str {
         match self {
             DomainError::NotFound(Missing::Booking) => "booking_not_found",
+            DomainError::NotFound(Missing::Appointment) => "appointment_not_found",
             DomainError::NotFound(_) => "not_found",
             DomainError::Fields(_) => "invalid_input",
             DomainError::Rule(r) => r.code(),
@@ -149,6 +170,8 @@ impl DomainError {
             DomainError::Invalid { reason, .. } => match reason {
                 InvalidReason::RangeTooLong { .. } => "range_too_long",
                 InvalidReason::EndBeforeStart => "end_before_start",
+                InvalidReason::TooMany { .. } => "too_many",
+                InvalidReason::NotOffered => "not_offered",
                 _ => "invalid_parameter",
             },
         }

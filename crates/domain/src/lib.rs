@@ -7,6 +7,8 @@
 //! compiles for `wasm32` because the front end shares its view types (`view`).
 
 pub mod applicant;
+pub mod appointment;
+pub mod appointment_view;
 pub mod availability;
 pub mod booking;
 pub mod booking_view;

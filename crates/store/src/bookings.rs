@@ -130,7 +130,7 @@ pub(crate) fn is_overlap_error(e: &DbErr) -> bool {
 }
 
 /// The SQLSTATE of a database error, if the database gave one.
-fn sqlstate(e: &DbErr) -> Option<String> {
+pub(crate) fn sqlstate(e: &DbErr) -> Option<String> {
     match e {
         DbErr::Exec(sea_orm::RuntimeErr::SqlxError(e))
         | DbErr::Query(sea_orm::RuntimeErr::SqlxError(e)) => e
@@ -199,7 +199,7 @@ impl Store {
 
     /// Serialises writers on `key` until the transaction ends (PostgreSQL;
     /// SQLite transactions are already serial).
-    async fn advisory_lock(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
+    pub(crate) async fn advisory_lock(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
         if txn.get_database_backend() == DatabaseBackend::Postgres {
             txn.execute_raw(Statement::from_sql_and_values(
                 DatabaseBackend::Postgres,

@@ -5,6 +5,7 @@
 //! a user-facing message once (see `app::error`) and log the cause.
 
 pub mod accounts;
+pub mod appointments;
 pub mod bookings;
 pub mod console;
 pub mod entity;
@@ -12,10 +13,12 @@ pub mod migration;
 mod queries;
 mod rules;
 pub mod seed;
+mod seed_counters;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
 pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, NewAccount};
+pub use appointments::{AppointmentError, AppointmentRecord, Visitor};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 

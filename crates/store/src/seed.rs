@@ -212,9 +212,24 @@ fn specs() -> Vec<FacilitySpec> {
 }
 
 impl Store {
-    /// Seeds the demo town unless a municipality already exists. Returns
-    /// whether it seeded. Bookings are spread over the 60 days after `now`.
+    /// Seeds the demo town unless a municipality already exists, and its
+    /// counters (procedures, staff) unless the demo town has them. Returns
+    /// whether it seeded the town. Bookings are spread over the 60 days
+    /// after `now`.
     pub async fn seed_demo(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let seeded = self.seed_demo_town(now).await?;
+        let demo = municipality::Entity::find()
+            .filter(municipality::Column::Slug.eq("hidamari"))
+            .one(&self.db)
+            .await?;
+        if let Some(town) = demo {
+            self.seed_demo_counters(&town, now).await?;
+        }
+        Ok(seeded)
+    }
+
+    async fn seed_demo_town(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {
         if municipality::Entity::find().count(&self.db).await? > 0 {
             return Ok(false);
         }

@@ -377,3 +377,109 @@ async fn postgres_backfills_holds() {
     holds_are_backfilled_for_older_bookings(&db).await;
     db.drop_db().await;
 }
+
+/// The database itself refuses two active appointment items of one staff
+/// member that overlap, with no application check in front; inactive
+/// (cancelled) items and other members are not in the way.
+async fn database_refuses_double_assignment(db: &TestDb) {
+    use sea_orm::{ActiveValue::NotSet, ColumnTrait, QueryFilter, Set};
+    use store::entity::{appointment, appointment_item, procedure, staff};
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let conn = store.connection();
+    let members = staff::Entity::find().all(conn).await.unwrap();
+    let p = procedure::Entity::find().one(conn).await.unwrap().unwrap();
+    let a = appointment::Entity::insert(appointment::ActiveModel {
+        id: NotSet,
+        municipality_id: Set(1),
+        reference: Set("TESTREF2".into()),
+        name: Set("山田 花子".into()),
+        name_kana: Set("やまだ はなこ".into()),
+        phone: Set("09000000000".into()),
+        email: Set("a@example.jp".into()),
+        mode: Set("in_person".into()),
+        status: Set("booked".into()),
+        created_at: Set(now()),
+        cancelled_at: Set(None),
+    })
+    .exec_with_returning(conn)
+    .await
+    .unwrap();
+    let t = |m: i64| now() + Duration::minutes(m);
+    let item = |staff: i64, from: i64, to: i64, active: bool| appointment_item::ActiveModel {
+        id: NotSet,
+        appointment_id: Set(a.id),
+        procedure_id: Set(p.id),
+        staff_id: Set(staff),
+        counter_id: Set(None),
+        start_at: Set(t(from)),
+        end_at: Set(t(to)),
+        start_s: Set(t(from).timestamp()),
+        end_s: Set(t(to).timestamp()),
+        active: Set(active),
+    };
+    let insert = |m: appointment_item::ActiveModel| async move {
+        appointment_item::Entity::insert(m).exec(conn).await
+    };
+    let (one, two) = (members[0].id, members[1].id);
+    insert(item(one, 0, 30, true)).await.unwrap();
+    assert!(
+        insert(item(one, 15, 45, true)).await.is_err(),
+        "overlap refused"
+    );
+    assert!(
+        insert(item(one, -10, 5, true)).await.is_err(),
+        "overlap at the start refused"
+    );
+    insert(item(one, 30, 60, true))
+        .await
+        .expect("touching is fine");
+    insert(item(two, 0, 30, true))
+        .await
+        .expect("another member is fine");
+    insert(item(one, 10, 20, false))
+        .await
+        .expect("an inactive item holds nothing");
+    // Nor can an update move an item onto another.
+    let last = appointment_item::Entity::find()
+        .filter(appointment_item::Column::StaffId.eq(two))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let moved = appointment_item::Entity::update_many()
+        .col_expr(
+            appointment_item::Column::StaffId,
+            sea_orm::sea_query::Expr::value(one),
+        )
+        .filter(appointment_item::Column::Id.eq(last.id))
+        .exec(conn)
+        .await;
+    assert!(moved.is_err(), "an update cannot double-assign either");
+    // Re-activating the inactive item, which overlaps, is refused too.
+    let reactivated = appointment_item::Entity::update_many()
+        .col_expr(
+            appointment_item::Column::Active,
+            sea_orm::sea_query::Expr::value(true),
+        )
+        .filter(appointment_item::Column::Active.eq(false))
+        .exec(conn)
+        .await;
+    assert!(reactivated.is_err(), "re-activation cannot double-assign");
+}
+
+#[tokio::test]
+async fn sqlite_database_refuses_double_assignment() {
+    let db = TestDb::sqlite().await;
+    database_refuses_double_assignment(&db).await;
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_database_refuses_double_assignment() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    database_refuses_double_assignment(&db).await;
+    db.drop_db().await;
+}

@@ -33,12 +33,10 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.alter_table(
-            Table::alter()
-                .table(Account::Table)
-                .drop_column(Account::TotpLastStep)
-                .take(),
-        )
-        .await
+        // Written out: sea-query's SQLite builder skips DROP COLUMN.
+        m.get_connection()
+            .execute_unprepared("ALTER TABLE account DROP COLUMN totp_last_step")
+            .await
+            .map(|_| ())
     }
 }

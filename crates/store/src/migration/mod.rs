@@ -7,6 +7,7 @@ mod m20261122_000001_schema;
 pub mod m20261122_000002_booking_holds;
 pub mod m20261122_000003_accounts;
 mod m20261201_000004_totp_steps;
+pub mod m20261201_000005_appointment_holds;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_booking_holds::Migration),
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261201_000004_totp_steps::Migration),
+            Box::new(m20261201_000005_appointment_holds::Migration),
         ]
     }
 }

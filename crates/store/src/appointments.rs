@@ -1,0 +1,420 @@
+//! Visit appointments (来庁予約): procedures, the staff plans that
+//! availability needs, and the write transaction that assigns staff.
+//!
+//! Creating or moving an appointment runs in one write transaction: it takes
+//! the town's appointment lock (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: an
+//! advisory lock), reads the staff plans as they are then, assigns each item
+//! to a qualified member on duty, not absent and free (`domain::appointment`),
+//! and inserts the items. The database itself refuses two active items of
+//! one member that overlap (migration 005), whatever the application did.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::appointment::{Assigned, ProcedurePlan, StaffPlan, assign};
+use domain::schedule::Minute;
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    Set,
+};
+use std::collections::HashMap;
+
+use crate::entity::{
+    appointment, appointment_item, department, procedure, staff, staff_absence, staff_duty_hours,
+    staff_qualification,
+};
+use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_OVERLAP};
+use crate::{Store, StoreError};
+
+/// An appointment with its items (in time order).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppointmentRecord {
+    pub row: appointment::Model,
+    pub items: Vec<appointment_item::Model>,
+}
+
+/// Who comes, for an appointment to create.
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+    /// `in_person` or `online`.
+    pub mode: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppointmentError {
+    /// Some procedure of the visit has no qualified member free then.
+    #[error("no capacity")]
+    NoCapacity,
+    #[error("no such appointment")]
+    NotFound,
+    #[error("the appointment is {0}")]
+    WrongStatus(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<DbErr> for AppointmentError {
+    fn from(e: DbErr) -> Self {
+        AppointmentError::Store(StoreError::Db(e))
+    }
+}
+
+/// An item would overlap another of the same member (the database's rule),
+/// or PostgreSQL broke a deadlock between two such inserts.
+fn is_overlap_error(e: &DbErr) -> bool {
+    matches!(
+        crate::bookings::sqlstate(e).as_deref(),
+        Some("23P01" | "40P01")
+    ) || e.to_string().contains(NO_OVERLAP)
+}
+
+fn minute(v: i32) -> Minute {
+    Minute::try_from(v.clamp(0, 1440)).unwrap_or(0)
+}
+
+impl Store {
+    /// The procedures of a town, by department then name.
+    pub async fn procedures(
+        &self,
+        municipality: i64,
+    ) -> Result<Vec<(procedure::Model, department::Model)>, StoreError> {
+        let departments: HashMap<i64, department::Model> = self
+            .departments(municipality)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d))
+            .collect();
+        let rows = procedure::Entity::find()
+            .filter(procedure::Column::DepartmentId.is_in(departments.keys().copied()))
+            .order_by_asc(procedure::Column::DepartmentId)
+            .order_by_asc(procedure::Column::Id)
+            .all(&self.db)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|p| departments.get(&p.department_id).cloned().map(|d| (p, d)))
+            .collect())
+    }
+
+    /// The staff plans of a town for scheduling within `[from, to)`: who is
+    /// qualified for what, weekly duty, and absences and active items then
+    /// (the items of `except`, an appointment being moved, left out).
+    pub async fn staff_plans(
+        &self,
+        db: &impl ConnectionTrait,
+        municipality: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        except: Option<i64>,
+    ) -> Result<Vec<StaffPlan>, StoreError> {
+        let members = staff::Entity::find()
+            .filter(staff::Column::MunicipalityId.eq(municipality))
+            .filter(staff::Column::Active.eq(true))
+            .order_by_asc(staff::Column::Id)
+            .all(db)
+            .await?;
+        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+        let qualified = staff_qualification::Entity::find()
+            .filter(staff_qualification::Column::StaffId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        let duty = staff_duty_hours::Entity::find()
+            .filter(staff_duty_hours::Column::StaffId.is_in(ids.clone()))
+            .order_by_asc(staff_duty_hours::Column::StartMinute)
+            .all(db)
+            .await?;
+        let absences = staff_absence::Entity::find()
+            .filter(staff_absence::Column::StaffId.is_in(ids.clone()))
+            .filter(staff_absence::Column::StartAt.lt(to))
+            .filter(staff_absence::Column::EndAt.gt(from))
+            .all(db)
+            .await?;
+        let mut items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::StaffId.is_in(ids))
+            .filter(appointment_item::Column::Active.eq(true))
+            .filter(appointment_item::Column::StartS.gt(from.timestamp() - MAX_ITEM_SECONDS))
+            .filter(appointment_item::Column::StartS.lt(to.timestamp()))
+            .filter(appointment_item::Column::EndS.gt(from.timestamp()));
+        if let Some(except) = except {
+            items = items.filter(appointment_item::Column::AppointmentId.ne(except));
+        }
+        let items = items.all(db).await?;
+        Ok(members
+            .into_iter()
+            .map(|m| {
+                let mut plan = StaffPlan {
+                    id: m.id,
+                    qualified: qualified
+                        .iter()
+                        .filter(|q| q.staff_id == m.id)
+                        .map(|q| q.procedure_id)
+                        .collect(),
+                    duty: Default::default(),
+                    busy: absences
+                        .iter()
+                        .filter(|a| a.staff_id == m.id)
+                        .map(|a| (a.start_at, a.end_at))
+                        .chain(
+                            items
+                                .iter()
+                                .filter(|i| i.staff_id == m.id)
+                                .map(|i| (i.start_at, i.end_at)),
+                        )
+                        .collect(),
+                };
+                for d in duty.iter().filter(|d| d.staff_id == m.id) {
+                    if let Some(day) = usize::try_from(d.weekday)
+                        .ok()
+                        .and_then(|w| plan.duty.get_mut(w))
+                    {
+                        day.push((minute(d.start_minute), minute(d.end_minute)));
+                    }
+                }
+                plan
+            })
+            .collect())
+    }
+
+    /// Books a visit for `procedures` (back to back from `start`), assigning
+    /// staff inside the write transaction. `NoCapacity` when some item has
+    /// nobody free, including when another request took the last member
+    /// first. All or nothing.
+    pub async fn create_appointment(
+        &self,
+        municipality: i64,
+        tz: chrono_tz::Tz,
+        procedures: &[ProcedurePlan],
+        start: DateTime<Utc>,
+        visitor: &Visitor,
+        now: DateTime<Utc>,
+    ) -> Result<AppointmentRecord, AppointmentError> {
+        for _ in 0..5 {
+            match self
+                .write_appointment(
+                    municipality,
+                    tz,
+                    procedures,
+                    start,
+                    Some(visitor),
+                    None,
+                    now,
+                )
+                .await
+            {
+                Err(AppointmentError::Store(StoreError::Db(e))) if is_duplicate(&e) => {}
+                other => return other,
+            }
+        }
+        Err(StoreError::Corrupt("five duplicate reference codes in a row".into()).into())
+    }
+
+    /// Moves a booked appointment to `start` (same procedures), with staff
+    /// assigned afresh; its old items stop holding time in the same
+    /// transaction (they are replaced).
+    pub async fn reschedule_appointment(
+        &self,
+        id: i64,
+        tz: chrono_tz::Tz,
+        start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<AppointmentRecord, AppointmentError> {
+        let current = self
+            .appointment(id)
+            .await?
+            .ok_or(AppointmentError::NotFound)?;
+        if current.row.status != "booked" {
+            return Err(AppointmentError::WrongStatus(current.row.status));
+        }
+        let mut plans = Vec::new();
+        for item in &current.items {
+            let duration = (item.end_at - item.start_at).num_minutes();
+            plans.push(ProcedurePlan {
+                id: item.procedure_id,
+                duration: Minute::try_from(duration).unwrap_or(0),
+            });
+        }
+        self.write_appointment(
+            current.row.municipality_id,
+            tz,
+            &plans,
+            start,
+            None,
+            Some(&current),
+            now,
+        )
+        .await
+    }
+
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "create and move share one transaction"
+    )]
+    async fn write_appointment(
+        &self,
+        municipality: i64,
+        tz: chrono_tz::Tz,
+        procedures: &[ProcedurePlan],
+        start: DateTime<Utc>,
+        visitor: Option<&Visitor>,
+        moving: Option<&AppointmentRecord>,
+        now: DateTime<Utc>,
+    ) -> Result<AppointmentRecord, AppointmentError> {
+        let total: i64 = procedures.iter().map(|p| i64::from(p.duration)).sum();
+        let end = start + Duration::minutes(total);
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        Self::advisory_lock(&txn, &format!("appointments:{municipality}")).await?;
+        let row = match moving {
+            Some(m) => {
+                // Still booked, now that the lock is held.
+                let fresh = appointment::Entity::find_by_id(m.row.id)
+                    .one(&txn)
+                    .await?
+                    .ok_or(AppointmentError::NotFound)?;
+                if fresh.status != "booked" {
+                    return Err(AppointmentError::WrongStatus(fresh.status));
+                }
+                fresh
+            }
+            None => {
+                let v = visitor.ok_or(AppointmentError::NotFound)?;
+                let model = appointment::ActiveModel {
+                    id: NotSet,
+                    municipality_id: Set(municipality),
+                    reference: Set(crate::bookings::new_reference()?),
+                    name: Set(v.name.clone()),
+                    name_kana: Set(v.name_kana.clone()),
+                    phone: Set(v.phone.clone()),
+                    email: Set(v.email.clone()),
+                    mode: Set(v.mode.clone()),
+                    status: Set("booked".into()),
+                    created_at: Set(now),
+                    cancelled_at: Set(None),
+                };
+                appointment::Entity::insert(model)
+                    .exec_with_returning(&txn)
+                    .await?
+            }
+        };
+        let plans = self
+            .staff_plans(&txn, municipality, start, end, moving.map(|m| m.row.id))
+            .await?;
+        let assigned = assign(tz, procedures, &plans, start).ok_or(AppointmentError::NoCapacity)?;
+        if moving.is_some() {
+            // The old times are given up in the same transaction.
+            appointment_item::Entity::delete_many()
+                .filter(appointment_item::Column::AppointmentId.eq(row.id))
+                .exec(&txn)
+                .await?;
+        }
+        let items = Self::insert_items(&txn, row.id, &assigned).await?;
+        txn.commit().await?;
+        Ok(AppointmentRecord { row, items })
+    }
+
+    async fn insert_items(
+        txn: &impl ConnectionTrait,
+        appointment: i64,
+        assigned: &[Assigned],
+    ) -> Result<Vec<appointment_item::Model>, AppointmentError> {
+        let mut items = Vec::with_capacity(assigned.len());
+        for a in assigned {
+            let model = appointment_item::ActiveModel {
+                id: NotSet,
+                appointment_id: Set(appointment),
+                procedure_id: Set(a.procedure),
+                staff_id: Set(a.staff),
+                counter_id: Set(None),
+                start_at: Set(a.start),
+                end_at: Set(a.end),
+                start_s: Set(a.start.timestamp()),
+                end_s: Set(a.end.timestamp()),
+                active: Set(true),
+            };
+            match appointment_item::Entity::insert(model)
+                .exec_with_returning(txn)
+                .await
+            {
+                Ok(item) => items.push(item),
+                Err(e) if is_overlap_error(&e) => return Err(AppointmentError::NoCapacity),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Ok(items)
+    }
+
+    /// The appointment with this id, and its active items.
+    pub async fn appointment(&self, id: i64) -> Result<Option<AppointmentRecord>, StoreError> {
+        let Some(row) = appointment::Entity::find_by_id(id).one(&self.db).await? else {
+            return Ok(None);
+        };
+        self.with_items(row).await.map(Some)
+    }
+
+    /// The appointment with this reference, if the e-mail or phone (already
+    /// normalised) is the one it was made with; `None` for both "no such
+    /// reference" and "wrong contact".
+    pub async fn find_appointment(
+        &self,
+        reference: &str,
+        contact: &str,
+    ) -> Result<Option<AppointmentRecord>, StoreError> {
+        let row = appointment::Entity::find()
+            .filter(appointment::Column::Reference.eq(reference))
+            .one(&self.db)
+            .await?
+            .filter(|a| !contact.is_empty() && (a.email == contact || a.phone == contact));
+        match row {
+            Some(row) => self.with_items(row).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn with_items(&self, row: appointment::Model) -> Result<AppointmentRecord, StoreError> {
+        // A booked one's items hold time; a cancelled one's keep the times
+        // it had without holding them.
+        let items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::AppointmentId.eq(row.id))
+            .order_by_asc(appointment_item::Column::StartS)
+            .all(&self.db)
+            .await?;
+        Ok(AppointmentRecord { row, items })
+    }
+
+    /// Cancels a booked appointment; its items stop holding time.
+    pub async fn cancel_appointment(
+        &self,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppointmentError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = appointment::Entity::update_many()
+            .col_expr(appointment::Column::Status, Expr::value("cancelled"))
+            .col_expr(appointment::Column::CancelledAt, Expr::value(now))
+            .filter(appointment::Column::Id.eq(id))
+            .filter(appointment::Column::Status.eq("booked"))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Err(AppointmentError::WrongStatus("not booked".into()));
+        }
+        appointment_item::Entity::update_many()
+            .col_expr(appointment_item::Column::Active, Expr::value(false))
+            .filter(appointment_item::Column::AppointmentId.eq(id))
+            .exec(&txn)
+            .await?;
+        txn.commit().await?;
+        Ok(())
+    }
+}
+
+fn is_duplicate(e: &DbErr) -> bool {
+    matches!(
+        e.sql_err(),
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+    )
+}

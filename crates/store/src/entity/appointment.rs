@@ -1,0 +1,28 @@
+use sea_orm::entity::prelude::*;
+
+/// A visit appointment (来庁予約): who comes, how, and its state.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "appointment")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub municipality_id: i64,
+    pub reference: String,
+    pub name: String,
+    pub name_kana: String,
+    /// Digits only.
+    pub phone: String,
+    /// Lower-cased.
+    pub email: String,
+    /// `in_person` or `online`.
+    pub mode: String,
+    /// `booked`, `checked_in`, `serving`, `done`, `no_show` or `cancelled`.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
