@@ -62,14 +62,14 @@ fn lines(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn plan(p: &procedure::Model) -> ProcedurePlan {
+pub(crate) fn plan(p: &procedure::Model) -> ProcedurePlan {
     ProcedurePlan {
         id: p.id,
         duration: u32::try_from(p.duration_minutes).unwrap_or(0),
     }
 }
 
-fn summary(lang: Lang, p: &procedure::Model, d: &department::Model) -> ProcedureSummary {
+pub(crate) fn summary(lang: Lang, p: &procedure::Model, d: &department::Model) -> ProcedureSummary {
     let ja = lang == Lang::Ja;
     ProcedureSummary {
         id: p.id,
@@ -98,7 +98,7 @@ fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)>
 }
 
 impl AppState {
-    async fn town(&self) -> Result<(i64, Tz), AppError> {
+    pub(crate) async fn town(&self) -> Result<(i64, Tz), AppError> {
         let id = self.default_municipality().await?;
         let zone = self
             .store
@@ -125,7 +125,7 @@ impl AppState {
 
     /// The procedures of `ids`, in that order: 1 to `MAX_ITEMS`, distinct,
     /// all of the town.
-    async fn visit_procedures(
+    pub(crate) async fn visit_procedures(
         &self,
         town: i64,
         ids: &[i64],
@@ -154,13 +154,15 @@ impl AppState {
     }
 
     /// The free start times of a visit on `date` (local), and why the
-    /// office is closed that day if it is.
-    async fn options(
+    /// office is closed that day if it is; the items of `except` (a visit
+    /// being moved) do not count as busy.
+    pub(crate) async fn options(
         &self,
         town: i64,
         tz: Tz,
         procedures: &[ProcedurePlan],
         date: NaiveDate,
+        except: Option<i64>,
     ) -> Result<(Vec<ap::StartOption>, Option<ClosedDay>), AppError> {
         let holidays = domain::holidays::holidays_between(date, date);
         let closed = ap::closed_day(date, &holidays);
@@ -169,7 +171,7 @@ impl AppState {
         };
         let staff = self
             .store
-            .staff_plans(self.store.connection(), town, from, to, None)
+            .staff_plans(self.store.connection(), town, from, to, except)
             .await?;
         let now = self.now();
         Ok((
@@ -188,7 +190,7 @@ impl AppState {
         let (town, tz) = self.town().await?;
         let procedures = self.visit_procedures(town, &[id]).await?;
         let plans: Vec<ProcedurePlan> = procedures.iter().map(plan).collect();
-        let (options, closed) = self.options(town, tz, &plans, date).await?;
+        let (options, closed) = self.options(town, tz, &plans, date, None).await?;
         let text = |t: DateTime<Utc>| t.with_timezone(&tz).to_rfc3339();
         Ok(ProcedureAvailability {
             procedure_id: id,

@@ -43,6 +43,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
                     <li><a href="/facilities">{t.nav_facilities}</a></li>
+                    <li><a href="/visits">{crate::i18n::visit::texts(lang).nav_visits}</a></li>
                     <li><a href="/bookings">{crate::i18n::booking::texts(lang).nav_my_booking}</a></li>
                     <li><a href="/my">{crate::i18n::account::texts(lang).nav_my}</a></li>
                 </ul>

@@ -34,6 +34,9 @@ pub mod rules;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
+pub mod visit_api;
+#[cfg(feature = "ssr")]
+pub mod visits;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -103,6 +106,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/my") view=pages::MyBookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=pages::RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/login") view=pages::ResidentLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits") view=pages::VisitListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/procedures/:id") view=pages::ProcedurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/book") view=pages::VisitFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/find") view=pages::FindVisitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/appointments/:reference") view=pages::VisitDetailPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>

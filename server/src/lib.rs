@@ -37,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/lang/{code}", get(switch_language))
         .route("/healthz", get(|| async { "ok" }))
         .route("/bookings/{reference}/booking.ics", get(booking_ics))
+        .route("/visits/appointments/{reference}/visit.ics", get(visit_ics))
         .route("/console/facilities/{id}/bookings.csv", get(console_csv))
         .leptos_routes(&state, routes, move || shell(options.clone()))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -52,9 +53,16 @@ async fn security_headers(req: axum::extract::Request, next: axum::middleware::N
     let path = req.uri().path();
     // Pages and answers that may hold personal data are never cached
     // (a shared computer's next user must not find them).
-    let personal = ["/book", "/sfn/", "/api/v1/bookings", "/console"]
-        .iter()
-        .any(|p| path.starts_with(p));
+    let personal = [
+        "/book",
+        "/sfn/",
+        "/api/v1/bookings",
+        "/api/v1/appointments",
+        "/console",
+        "/visits/",
+    ]
+    .iter()
+    .any(|p| path.starts_with(p));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     if personal {
@@ -249,6 +257,50 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
         }
     }
     res
+}
+
+/// `GET /visits/appointments/{reference}/visit.ics`: the visit as a calendar
+/// file, for a browser whose session booked or proved it.
+async fn visit_ics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(reference): Path<String>,
+    session: tower_sessions::Session,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let lang = app::lang::from_headers(&headers);
+    let ics = async {
+        let record = state.visit_by_reference(&reference).await?;
+        if !app::visit_api::granted_in(&session, &record.row.reference).await? {
+            return Err(app::error::AppError::Domain(domain::DomainError::NotFound(
+                domain::error::Missing::Appointment,
+            )));
+        }
+        let body = state.visit_ics(lang, &record).await?;
+        Ok::<_, app::error::AppError>((record.row.reference, body))
+    };
+    match ics.await {
+        Ok((reference, body)) => (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"visit-{reference}.ics\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => (
+            axum::http::StatusCode::from_u16(e.status())
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            app::i18n::error_message(lang, &e),
+        )
+            .into_response(),
+    }
 }
 
 #[cfg(test)]

@@ -635,3 +635,210 @@ async fn a_hundred_requests_for_the_last_times_on_postgres_across_two_servers() 
     last_times_contention(&[&app, &other]).await;
     app.finish().await;
 }
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// Posts a form as a browser without JavaScript does; returns `Location`.
+async fn form(app: &Running, c: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> String {
+    let res = c
+        .post(format!("{}{path}", app.base))
+        .header("referer", format!("{}/visits", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    res.headers()
+        .get("location")
+        .unwrap_or_else(|| panic!("{path}: {status} without a redirect"))
+        .to_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn page(app: &Running, c: &reqwest::Client, path: &str) -> String {
+    let res = c.get(format!("{}{path}", app.base)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK, "{path}");
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn the_visit_pages_work_without_javascript() {
+    use app::visit_api as v;
+    use leptos::server_fn::ServerFn;
+    let app = spawn(TestDb::sqlite().await).await;
+    let c = browser();
+    // Search in katakana finds the hiragana reading; life events filter.
+    let html = page(&app, &c, "/visits?q=%E3%83%92%E3%83%83%E3%82%B3%E3%82%B7").await; // ヒッコシ
+    assert!(
+        html.contains(MOVING_IN) && !html.contains("納税相談"),
+        "search by reading"
+    );
+    let html = page(&app, &c, "/visits?event=tax").await;
+    assert!(
+        html.contains("納税相談") && !html.contains(MOVING_IN),
+        "life event"
+    );
+    let html = page(&app, &c, "/visits?q=zzzz").await;
+    assert!(html.contains("見つかりませんでした"));
+
+    // The procedure with what to bring, and the day's free times as links.
+    let card = app.procedure(MYNUMBER).await;
+    let html = page(
+        &app,
+        &c,
+        &format!("/visits/procedures/{card}?date=2026-11-25"),
+    )
+    .await;
+    assert!(html.contains("交付通知書（はがき）"), "what to bring");
+    assert!(
+        html.contains(&format!("/visits/book?p={card}&amp;start=2026-11-25T09:00")),
+        "{html}"
+    );
+    let html = page(
+        &app,
+        &c,
+        &format!("/visits/procedures/{card}?date=2026-11-23"),
+    )
+    .await;
+    assert!(html.contains("祝日は窓口が休みです"), "a holiday says so");
+
+    // Contact form: a mistake comes back next to its field, answers kept.
+    let book = <v::BookVisit as ServerFn>::PATH;
+    let start = "2026-11-25T09:00";
+    let ids = card.to_string();
+    let mut fields = vec![
+        ("ids", ids.as_str()),
+        ("start", start),
+        ("name", "山田 花子"),
+        ("name_kana", "やまだ はなこ"),
+        ("phone", "12"),
+        ("email", "hanako@example.jp"),
+    ];
+    let back = form(&app, &c, book, &fields).await;
+    assert!(back.starts_with("/visits/book?"), "{back}");
+    let html = page(&app, &c, &back).await;
+    assert!(
+        html.contains("aria-invalid=\"true\"") && html.contains("山田 花子"),
+        "{html}"
+    );
+    assert_eq!(app.appointment_count().await, (0, 0));
+    fields[4] = ("phone", "090-1234-5678");
+    let done = form(&app, &c, book, &fields).await;
+    let reference = done
+        .strip_prefix("/visits/appointments/")
+        .and_then(|r| r.strip_suffix("?new=1"))
+        .unwrap_or_else(|| panic!("{done}"))
+        .to_owned();
+    let html = page(&app, &c, &done).await;
+    assert!(
+        html.contains(&reference) && html.contains("<svg"),
+        "reference and its QR code"
+    );
+    assert!(html.contains("予約済") && html.contains("交付通知書（はがき）"));
+    assert!(
+        !done.contains("hanako") && !done.contains("1234"),
+        "no personal data in the address"
+    );
+    let ics = c
+        .get(format!(
+            "{}/visits/appointments/{reference}/visit.ics",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ics.status(), StatusCode::OK);
+    let ics = ics.text().await.unwrap();
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.contains(&reference),
+        "{ics}"
+    );
+
+    // Another browser sees only the find form, and no calendar file.
+    let other = browser();
+    let html = page(&app, &other, &format!("/visits/appointments/{reference}")).await;
+    assert!(
+        !html.contains("交付通知書") && html.contains("受付番号"),
+        "find form only"
+    );
+    let res = other
+        .get(format!(
+            "{}/visits/appointments/{reference}/visit.ics",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A wrong contact is refused; the right one opens it.
+    let find = <v::FindVisit as ServerFn>::PATH;
+    let back = form(
+        &app,
+        &other,
+        find,
+        &[("reference", &reference), ("contact", "x@example.jp")],
+    )
+    .await;
+    assert!(page(&app, &other, &back).await.contains("見つかりません"));
+    let there = form(
+        &app,
+        &other,
+        find,
+        &[
+            ("reference", &reference.to_lowercase()),
+            ("contact", "09012345678"),
+        ],
+    )
+    .await;
+    assert_eq!(there, format!("/visits/appointments/{reference}"));
+
+    // Move to 10:00, then cancel, from that browser.
+    let moved = form(
+        &app,
+        &other,
+        <v::MoveVisit as ServerFn>::PATH,
+        &[("reference", &reference), ("start", "2026-11-25T10:00")],
+    )
+    .await;
+    let html = page(&app, &other, &moved).await;
+    assert!(
+        html.contains("日時を変更しました") && html.contains("10:00–10:30"),
+        "{html}"
+    );
+    assert_eq!(app.remaining(card, "2026-11-25T09:00:00+09:00").await, 2);
+    form(
+        &app,
+        &other,
+        <v::CancelVisit as ServerFn>::PATH,
+        &[("reference", &reference)],
+    )
+    .await;
+    let html = page(&app, &other, &moved).await;
+    assert!(html.contains("予約を取り消しました") && html.contains("取消済"));
+    assert_eq!(app.remaining(card, "2026-11-25T10:00:00+09:00").await, 2);
+    // The first browser cannot move someone else's (or a cancelled) visit.
+    let stranger = browser();
+    let res = stranger
+        .post(format!("{}{}", app.base, <v::MoveVisit as ServerFn>::PATH))
+        .header("referer", format!("{}/visits", app.base))
+        .form(&[
+            ("reference", reference.as_str()),
+            ("start", "2026-11-25T11:00"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !res.status().is_success() && !res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    app.finish().await;
+}

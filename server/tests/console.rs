@@ -195,6 +195,7 @@ async fn authorization_matrix_covers_every_route() {
     use app::account_api as a;
     use app::booking_api as b;
     use app::console_api as c;
+    use app::visit_api as v;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let (_, hall) = unit(&app, "大ホール").await;
@@ -351,6 +352,16 @@ async fn authorization_matrix_covers_every_route() {
             vec![("reference", "XXXX-XXXX"), ("contact", "x@example.jp")],
         ),
         (path::<a::ResidentLogout>(), Class::Public, vec![]),
+        (path::<v::GetVisitList>(), Class::Public, vec![]),
+        (path::<v::GetVisitPlan>(), Class::Public, vec![]),
+        (path::<v::GetVisitForm>(), Class::Public, vec![]),
+        (path::<v::BookVisit>(), Class::Public, vec![]),
+        (path::<v::GetVisitFind>(), Class::Public, vec![]),
+        (path::<v::FindVisit>(), Class::Public, vec![]),
+        // Only for the browser that booked or proved the appointment.
+        (path::<v::GetVisitDetail>(), Class::Public, vec![]),
+        (path::<v::MoveVisit>(), Class::Public, vec![]),
+        (path::<v::CancelVisit>(), Class::Public, vec![]),
         (path::<app::api::GetFacilities>(), Class::Public, vec![]),
         (path::<app::api::GetMonthCalendar>(), Class::Public, vec![]),
         (path::<app::api::GetDaySchedule>(), Class::Public, vec![]),

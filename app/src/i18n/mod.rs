@@ -16,6 +16,7 @@ use crate::error::AppError;
 pub mod account;
 pub mod booking;
 pub mod console;
+pub mod visit;
 
 pub struct Texts {
     pub site_name: &'static str,

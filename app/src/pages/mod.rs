@@ -8,6 +8,7 @@ mod facilities;
 mod home;
 mod month;
 mod my_booking;
+mod visits;
 
 pub use account::{MyBookingsPage, RegisterPage, ResidentLoginPage};
 pub use book::{BookDone, BookForm, BookReview};
@@ -20,3 +21,4 @@ pub use facilities::FacilityList;
 pub use home::{Home, NotFound};
 pub use month::FacilityMonth;
 pub use my_booking::{CancelBookingPage, FindBookingPage, MyBookingPage};
+pub use visits::{FindVisitPage, ProcedurePage, VisitDetailPage, VisitFormPage, VisitListPage};

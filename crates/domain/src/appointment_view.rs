@@ -61,3 +61,106 @@ pub struct AppointmentBody {
     /// What to bring, for all its procedures together.
     pub documents: Vec<String>,
 }
+
+/// `/visits`: the procedures to choose from, by department, filtered by a
+/// search or a life event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitList {
+    pub q: String,
+    pub event: String,
+    /// Department name and its procedures.
+    pub groups: Vec<(String, Vec<ProcedureSummary>)>,
+}
+
+/// A start time to pick, in local wall-clock time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeChoice {
+    /// `2026-11-25T09:00` (local), as the booking form takes it.
+    pub start: String,
+    /// `9:00–9:30`.
+    pub label: String,
+    pub remaining: u32,
+}
+
+/// The times of one day for a visit (procedure page, and moving a visit).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitDay {
+    pub date: String,
+    pub date_text: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    pub times: Vec<TimeChoice>,
+    /// Why nothing can be booked that day, in words.
+    pub closed: Option<String>,
+}
+
+/// `/visits/procedures/:id`: the chosen procedures, others to add, a day.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitPlan {
+    pub procedures: Vec<ProcedureSummary>,
+    /// Procedures that can be added to the same visit: id and name.
+    pub others: Vec<(i64, String)>,
+    /// The ids of the visit, comma-separated (`5,7,6`).
+    pub ids: String,
+    pub total_minutes: u32,
+    pub day: VisitDay,
+}
+
+/// The contact details typed in the visit form (kept to show them again).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitValues {
+    pub name: String,
+    pub name_kana: String,
+    pub phone: String,
+    pub email: String,
+    pub mode: String,
+}
+
+/// `/visits/book`: the contact form for a chosen visit and time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitForm {
+    pub procedures: Vec<ProcedureSummary>,
+    pub ids: String,
+    pub start: String,
+    pub when: String,
+    pub online_possible: bool,
+    pub values: VisitValues,
+    /// Field name → what to fix.
+    pub field_errors: Vec<(String, String)>,
+    /// A problem with the visit itself (time taken meanwhile, say).
+    pub error: Option<String>,
+}
+
+/// One procedure of a visit, as its holder reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitItemLine {
+    pub procedure: String,
+    pub when: String,
+}
+
+/// `/visits/appointments/:reference`, for the browser that booked or
+/// proved it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitDetail {
+    pub reference: String,
+    pub status: String,
+    pub status_text: String,
+    pub mode_text: String,
+    pub items: Vec<VisitItemLine>,
+    pub documents: Vec<String>,
+    pub notes: Vec<String>,
+    /// The reference as a QR code (SVG), for the counter's reader.
+    pub qr_svg: String,
+    pub booked: bool,
+    /// Other times of a day to move to (while booked).
+    pub day: Option<VisitDay>,
+    pub flash: Option<String>,
+    pub error: Option<String>,
+}
+
+/// `/visits/find`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitFind {
+    pub reference: String,
+    pub error: Option<String>,
+}

@@ -354,6 +354,21 @@ impl Store {
         self.with_items(row).await.map(Some)
     }
 
+    /// The appointment with this reference (for a browser that proved it).
+    pub async fn appointment_by_reference(
+        &self,
+        reference: &str,
+    ) -> Result<Option<AppointmentRecord>, StoreError> {
+        let row = appointment::Entity::find()
+            .filter(appointment::Column::Reference.eq(reference))
+            .one(&self.db)
+            .await?;
+        match row {
+            Some(row) => self.with_items(row).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// The appointment with this reference, if the e-mail or phone (already
     /// normalised) is the one it was made with; `None` for both "no such
     /// reference" and "wrong contact".
