@@ -100,6 +100,27 @@ impl Actor {
         }
     }
 
+    /// Staff of the town's counters: its admins, and counter staff of the
+    /// listed departments. `None` asks for any department in scope.
+    pub fn counter_staff(
+        &self,
+        department: Option<i64>,
+        municipality: i64,
+    ) -> Result<&Staff, AppError> {
+        let s = self.staff()?;
+        let allowed = s.municipality == municipality
+            && match s.role {
+                Role::Admin => true,
+                Role::CounterStaff => department.is_none_or(|d| s.departments.contains(&d)),
+                Role::FacilityManager => false,
+            };
+        if allowed {
+            Ok(s)
+        } else {
+            Err(AppError::Auth(AuthError::Forbidden))
+        }
+    }
+
     /// A signed-in resident, or 401/403.
     pub fn resident(&self) -> Result<i64, AppError> {
         match self {

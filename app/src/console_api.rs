@@ -81,6 +81,16 @@ mod ssr {
     }
 }
 
+/// Leaves a console outcome for the next page and redirects (see `ssr::done`).
+#[cfg(feature = "ssr")]
+pub async fn flash_and_redirect(
+    c: &crate::session::Ctx,
+    back: &str,
+    outcome: Result<String, AppError>,
+) -> Result<(), AppError> {
+    ssr::done(c, back, outcome).await
+}
+
 /// The sign-in form, with the last attempt's error.
 #[server(prefix = "/sfn")]
 pub async fn get_login_page() -> Result<LoginPage, AppError> {

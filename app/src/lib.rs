@@ -18,6 +18,9 @@ mod components;
 pub mod console;
 pub mod console_api;
 pub mod console_view;
+pub mod counter_api;
+#[cfg(feature = "ssr")]
+pub mod counters;
 pub mod error;
 pub mod i18n;
 #[cfg(feature = "ssr")]
@@ -111,6 +114,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/visits/book") view=pages::VisitFormPage ssr=SsrMode::Async/>
                     <Route path=path!("/visits/find") view=pages::FindVisitPage ssr=SsrMode::Async/>
                     <Route path=path!("/visits/appointments/:reference") view=pages::VisitDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/display/:department") view=pages::WaitingDisplayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/visits") view=pages::CounterDayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/visits/absence") view=pages::AbsencePageView ssr=SsrMode::Async/>
                     <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>

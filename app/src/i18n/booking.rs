@@ -569,6 +569,7 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
         (Lang::En, Conflict::NoCapacity) => {
             "Sorry: no staff member who handles this is free at that time any more (booked or away). Please choose another time.".into()
         }
+        (_, Conflict::AbsenceUndecided) => crate::i18n::visit::texts(lang).absence_undecided.into(),
         (_, Conflict::CancelDeadlinePassed { phone }) => (texts(lang).cancel_closed)(phone),
     }
 }
@@ -605,6 +606,8 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         (Lang::En, Missing::Procedure) => {
             "That procedure does not exist. Please choose one from the list of procedures."
         }
+        (Lang::Ja, Missing::Department) => "その課は見つかりません。",
+        (Lang::En, Missing::Department) => "That division does not exist.",
         (Lang::Ja, Missing::Appointment) => {
             "受付番号と連絡先に一致する来庁予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"
         }

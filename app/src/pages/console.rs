@@ -30,7 +30,7 @@ where
 }
 
 #[component]
-fn FlashView(flash: Option<Flash>) -> impl IntoView {
+pub(super) fn FlashView(flash: Option<Flash>) -> impl IntoView {
     flash.map(|f| {
         if f.ok {
             view! { <p class="notice notice-ok" role="status">{f.text}</p> }.into_any()
@@ -42,13 +42,16 @@ fn FlashView(flash: Option<Flash>) -> impl IntoView {
 
 /// The console's own menu and who is signed in.
 #[component]
-fn ConsoleBar(me: Me) -> impl IntoView {
+pub(super) fn ConsoleBar(me: Me) -> impl IntoView {
     let t = ct();
     let logout = ServerAction::<Logout>::new();
     view! {
         <nav class="console-bar no-print" aria-label=t.console_nav>
             <ul>
                 <li><a href="/console">{t.nav_home}</a></li>
+                {me.counters.then(|| view! {
+                    <li><a href="/console/visits">{crate::i18n::visit::texts(crate::lang::use_lang()).nav_counter}</a></li>
+                })}
                 {me.is_admin.then(|| view! {
                     <li><a href="/console/staff">{t.nav_staff}</a></li>
                     <li><a href="/console/audit">{t.nav_audit}</a></li>

@@ -3,6 +3,7 @@
 mod account;
 mod book;
 mod console;
+mod counters;
 mod day;
 mod facilities;
 mod home;
@@ -16,6 +17,7 @@ pub use console::{
     AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,
     RulesPageView, StaffAdminPage, StaffBookingPage, TimelinePage, UsageReportPage,
 };
+pub use counters::{AbsencePageView, CounterDayPage, WaitingDisplayPage};
 pub use day::FacilityDay;
 pub use facilities::FacilityList;
 pub use home::{Home, NotFound};

@@ -121,6 +121,9 @@ pub enum Conflict {
     /// No qualified staff member is free for some procedure of the visit
     /// then (taken meanwhile, absent, or busy).
     NoCapacity,
+    /// An absence meets an appointment that has no decision (booked while
+    /// the form was open, say): decide again.
+    AbsenceUndecided,
     /// Past the cancellation deadline: the facility must be contacted.
     CancelDeadlinePassed { phone: String },
 }
@@ -132,6 +135,7 @@ impl Conflict {
             Conflict::EquipmentUnavailable => "equipment_unavailable",
             Conflict::AlreadyCancelled => "already_cancelled",
             Conflict::NoCapacity => "no_capacity",
+            Conflict::AbsenceUndecided => "absence_undecided",
             Conflict::CancelDeadlinePassed { .. } => "cancel_deadline_passed",
         }
     }
@@ -149,6 +153,7 @@ pub enum Missing {
     /// The booking form's answers (expired or never started).
     Draft,
     Procedure,
+    Department,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
 }

@@ -64,7 +64,7 @@ impl From<DbErr> for AppointmentError {
 
 /// An item would overlap another of the same member (the database's rule),
 /// or PostgreSQL broke a deadlock between two such inserts.
-fn is_overlap_error(e: &DbErr) -> bool {
+pub(crate) fn is_overlap_error(e: &DbErr) -> bool {
     matches!(
         crate::bookings::sqlstate(e).as_deref(),
         Some("23P01" | "40P01")
@@ -293,6 +293,7 @@ impl Store {
                     status: Set("booked".into()),
                     created_at: Set(now),
                     cancelled_at: Set(None),
+                    needs_contact: Set(false),
                 };
                 appointment::Entity::insert(model)
                     .exec_with_returning(&txn)

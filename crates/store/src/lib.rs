@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod bookings;
 pub mod console;
+pub mod counters;
 pub mod entity;
 pub mod migration;
 mod queries;
@@ -20,6 +21,7 @@ pub mod testing;
 pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, NewAccount};
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
+pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

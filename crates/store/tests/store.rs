@@ -401,6 +401,7 @@ async fn database_refuses_double_assignment(db: &TestDb) {
         status: Set("booked".into()),
         created_at: Set(now()),
         cancelled_at: Set(None),
+        needs_contact: Set(false),
     })
     .exec_with_returning(conn)
     .await

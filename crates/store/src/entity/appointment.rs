@@ -20,6 +20,8 @@ pub struct Model {
     pub status: String,
     pub created_at: DateTimeUtc,
     pub cancelled_at: Option<DateTimeUtc>,
+    /// Staff are to call the visitor (an absence met the appointment).
+    pub needs_contact: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,9 @@
 //! The database rule for visit appointments (来庁予約): one staff member
 //! serves one appointment item at a time.
 //!
+//! `appointment.needs_contact`: staff marked it to call the visitor (an
+//! absence met it and nobody else could take it over).
+//!
 //! `appointment_item` gets `start_s` / `end_s` (Unix seconds, half-open, as
 //! booking holds use) and `active` (false once its appointment is cancelled
 //! or moved away). Active items of one staff member may not overlap:
@@ -39,6 +42,7 @@ enum Appointment {
     Table,
     Email,
     Phone,
+    NeedsContact,
 }
 
 /// The name both databases report when an item would overlap another.
@@ -63,6 +67,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
+        m.alter_table(
+            Table::alter()
+                .table(Appointment::Table)
+                .add_column(boolean(Appointment::NeedsContact).default(false))
+                .take(),
+        )
+        .await?;
         for (name, table, cols) in [
             (
                 "idx_appointment_item_staff_s",
@@ -154,6 +165,8 @@ impl MigrationTrait for Migration {
             db.execute_unprepared(&format!("ALTER TABLE appointment_item DROP COLUMN {col}"))
                 .await?;
         }
+        db.execute_unprepared("ALTER TABLE appointment DROP COLUMN needs_contact")
+            .await?;
         Ok(())
     }
 }
