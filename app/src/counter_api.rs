@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::console_view::{AbsencePage, AbsenceValues, CounterDay, WaitingDisplay};
+use crate::console_view::{AbsencePage, CounterDay, WaitingDisplay};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
@@ -46,13 +46,14 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
 #[server(prefix = "/sfn")]
 pub async fn get_absence_page() -> Result<AbsencePage, AppError> {
     let (c, actor) = ssr::ctx().await?;
-    let values: Option<AbsenceValues> = c.get("absence_draft").await?;
+    let values: Option<crate::console_view::AbsenceValues> = c.get("absence_draft").await?;
     let mut page = match c.state.absence_page(&actor, c.lang, values.clone()).await {
         Ok(page) => page,
         // A draft that no longer reads (a member moved out of scope, say)
         // is dropped; the form starts again.
         Err(AppError::Domain(_)) if values.is_some() => {
-            c.take::<AbsenceValues>("absence_draft").await?;
+            c.take::<crate::console_view::AbsenceValues>("absence_draft")
+                .await?;
             c.state.absence_page(&actor, c.lang, None).await?
         }
         Err(e) => return Err(e),
@@ -71,7 +72,7 @@ pub async fn check_absence(
     reason: String,
 ) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
-    let values = AbsenceValues {
+    let values = crate::console_view::AbsenceValues {
         staff,
         date,
         from,
@@ -89,7 +90,8 @@ pub async fn check_absence(
             Ok(())
         }
         Err(e) => {
-            c.take::<AbsenceValues>("absence_draft").await?;
+            c.take::<crate::console_view::AbsenceValues>("absence_draft")
+                .await?;
             crate::console_api::flash_and_redirect(&c, "/console/visits/absence?retry=1", Err(e))
                 .await
         }
@@ -101,7 +103,10 @@ pub async fn check_absence(
 pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     c.state.counter_access(&actor).await?;
-    let Some(values) = c.get::<AbsenceValues>("absence_draft").await? else {
+    let Some(values) = c
+        .get::<crate::console_view::AbsenceValues>("absence_draft")
+        .await?
+    else {
         leptos_axum::redirect("/console/visits/absence");
         return Ok(());
     };
@@ -111,7 +116,8 @@ pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError
         .await;
     match outcome {
         Ok(()) => {
-            c.take::<AbsenceValues>("absence_draft").await?;
+            c.take::<crate::console_view::AbsenceValues>("absence_draft")
+                .await?;
             let text = crate::i18n::visit::texts(c.lang).absence_saved.to_owned();
             crate::console_api::flash_and_redirect(
                 &c,
