@@ -99,16 +99,18 @@ fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)>
 
 impl AppState {
     pub(crate) async fn town(&self) -> Result<(i64, Tz), AppError> {
-        let id = self.default_municipality().await?;
-        let zone = self
+        // The installation's first town, as for sign-in (`default_municipality`).
+        let town = self
             .store
             .municipalities()
             .await?
             .into_iter()
-            .find(|m| m.id == id)
-            .map(|m| m.time_zone)
-            .unwrap_or_default();
-        Ok((id, zone.parse().unwrap_or(chrono_tz::Asia::Tokyo)))
+            .next()
+            .ok_or(AppError::Unavailable)?;
+        Ok((
+            town.id,
+            town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo),
+        ))
     }
 
     /// Every procedure of the town, by department.
@@ -169,10 +171,7 @@ impl AppState {
         let Some((from, to)) = day_bounds(tz, date) else {
             return Ok((Vec::new(), closed));
         };
-        let staff = self
-            .store
-            .staff_plans(self.store.connection(), town, from, to, except)
-            .await?;
+        let staff = self.store.staff_plans_now(town, from, to, except).await?;
         let now = self.now();
         Ok((
             ap::start_options(tz, procedures, &staff, date, &holidays, now),
@@ -235,10 +234,7 @@ impl AppState {
         let holidays = domain::holidays::holidays_between(date, date);
         let (from, to) =
             day_bounds(tz, date).ok_or(invalid(Field::Start, InvalidReason::NotOffered))?;
-        let mut staff = self
-            .store
-            .staff_plans(self.store.connection(), town, from, to, None)
-            .await?;
+        let mut staff = self.store.staff_plans_now(town, from, to, None).await?;
         // Who is busy is for the write transaction to decide.
         for m in &mut staff {
             m.busy.clear();

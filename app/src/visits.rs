@@ -259,6 +259,7 @@ impl AppState {
         let (town, tz) = self.town().await?;
         let t = vt::texts(lang);
         let all = self.store.procedures(town).await?;
+        let members = self.store.staff_members(town).await?;
         let mut documents: Vec<String> = Vec::new();
         let mut notes: Vec<String> = Vec::new();
         let mut items = Vec::new();
@@ -285,6 +286,11 @@ impl AppState {
             items.push(VisitItemLine {
                 procedure: s.map(|s| s.name).unwrap_or_default(),
                 when: when(lang, tz, i.start_at, i.end_at),
+                staff: members
+                    .iter()
+                    .find(|m| m.id == i.staff_id)
+                    .map(|m| m.display_name.clone())
+                    .unwrap_or_default(),
             });
         }
         let booked = r.row.status == "booked";
@@ -322,6 +328,7 @@ impl AppState {
             notes,
             qr_svg: crate::qr::svg(&r.row.reference).unwrap_or_default(),
             booked,
+            needs_contact: r.row.needs_contact,
             day,
             flash: None,
             error: None,

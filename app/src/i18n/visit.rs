@@ -3,6 +3,8 @@
 use domain::view::Lang;
 
 pub struct VisitTexts {
+    pub contact_note: &'static str,
+    pub staff_label: &'static str,
     pub counter_title: &'static str,
     pub counter_lead: &'static str,
     pub counter_empty: &'static str,
@@ -111,6 +113,8 @@ pub struct VisitTexts {
 }
 
 pub static JA: VisitTexts = VisitTexts {
+    contact_note: "担当職員の都合により、役場からお電話またはメールでご連絡します。",
+    staff_label: "担当職員",
     counter_title: "来庁予約（窓口）",
     counter_lead: "担当の課の予約です。来庁したら「受付」、対応を始めたら「対応開始」、終わったら「完了」を押します。",
     counter_empty: "この日の予約はありません。",
@@ -219,6 +223,8 @@ pub static JA: VisitTexts = VisitTexts {
 };
 
 pub static EN: VisitTexts = VisitTexts {
+    contact_note: "The staff member is no longer available; the town hall will call or e-mail you.",
+    staff_label: "Staff member",
     counter_title: "Visit appointments (counters)",
     counter_lead: "Appointments of your divisions. Press Check in when the visitor arrives, Start when you begin, Done when finished.",
     counter_empty: "No appointments this day.",

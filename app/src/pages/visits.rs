@@ -398,8 +398,12 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
             <dt>{t.reference}</dt><dd><strong class="reference" data-testid="visit-reference">{d.reference.clone()}</strong></dd>
             <dt>{t.status}</dt><dd data-status=d.status.clone()>{d.status_text.clone()}</dd>
             <dt>{t.mode}</dt><dd>{d.mode_text.clone()}</dd>
-            {d.items.iter().map(|i| view! { <dt>{i.procedure.clone()}</dt><dd>{i.when.clone()}</dd> }).collect_view()}
+            {d.items.iter().map(|i| view! {
+                <dt>{i.procedure.clone()}</dt>
+                <dd>{i.when.clone()}" ・ "{t.staff_label}": "<span data-testid="visit-staff">{i.staff.clone()}</span></dd>
+            }).collect_view()}
         </dl>
+        {d.needs_contact.then(|| view! { <p class="notice" role="status">{t.contact_note}</p> })}
         <div class="qr" role="img" aria-label=t.qr_label inner_html=d.qr_svg.clone()></div>
         <h2>{t.documents}</h2>
         <ul>{d.documents.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>

@@ -136,6 +136,8 @@ pub struct VisitForm {
 pub struct VisitItemLine {
     pub procedure: String,
     pub when: String,
+    /// The staff member who will serve it.
+    pub staff: String,
 }
 
 /// `/visits/appointments/:reference`, for the browser that booked or
@@ -152,6 +154,8 @@ pub struct VisitDetail {
     /// The reference as a QR code (SVG), for the counter's reader.
     pub qr_svg: String,
     pub booked: bool,
+    /// Staff will call the visitor (their member became unavailable).
+    pub needs_contact: bool,
     /// Other times of a day to move to (while booked).
     pub day: Option<VisitDay>,
     pub flash: Option<String>,

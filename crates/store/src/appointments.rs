@@ -25,6 +25,43 @@ use crate::entity::{
 use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_OVERLAP};
 use crate::{Store, StoreError};
 
+/// How long availability reads may use staff and procedures read before.
+/// Nothing in the app edits them yet; absences and appointments are always
+/// read fresh, and write transactions read everything fresh.
+const COUNTERS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The slowly changing part of a town's counters.
+#[derive(Clone, Debug)]
+struct StaffStatic {
+    members: Vec<staff::Model>,
+    qualified: Vec<staff_qualification::Model>,
+    duty: Vec<staff_duty_hours::Model>,
+}
+
+type Procedures = Vec<(procedure::Model, department::Model)>;
+
+#[derive(Debug, Default)]
+pub struct CountersCache {
+    staff: std::sync::Mutex<HashMap<i64, (std::time::Instant, StaffStatic)>>,
+    procedures: std::sync::Mutex<HashMap<i64, (std::time::Instant, Procedures)>>,
+}
+
+fn cached<T: Clone>(
+    map: &std::sync::Mutex<HashMap<i64, (std::time::Instant, T)>>,
+    town: i64,
+) -> Option<T> {
+    let map = map.lock().ok()?;
+    map.get(&town)
+        .filter(|(at, _)| at.elapsed() < COUNTERS_TTL)
+        .map(|(_, v)| v.clone())
+}
+
+fn remember<T>(map: &std::sync::Mutex<HashMap<i64, (std::time::Instant, T)>>, town: i64, value: T) {
+    if let Ok(mut map) = map.lock() {
+        map.insert(town, (std::time::Instant::now(), value));
+    }
+}
+
 /// An appointment with its items (in time order).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AppointmentRecord {
@@ -76,11 +113,15 @@ fn minute(v: i32) -> Minute {
 }
 
 impl Store {
-    /// The procedures of a town, by department then name.
+    /// The procedures of a town, by department then id (from a cache at
+    /// most 5 seconds old).
     pub async fn procedures(
         &self,
         municipality: i64,
     ) -> Result<Vec<(procedure::Model, department::Model)>, StoreError> {
+        if let Some(hit) = cached(&self.counters.procedures, municipality) {
+            return Ok(hit);
+        }
         let departments: HashMap<i64, department::Model> = self
             .departments(municipality)
             .await?
@@ -93,10 +134,61 @@ impl Store {
             .order_by_asc(procedure::Column::Id)
             .all(&self.db)
             .await?;
-        Ok(rows
+        let out: Procedures = rows
             .into_iter()
             .filter_map(|p| departments.get(&p.department_id).cloned().map(|d| (p, d)))
-            .collect())
+            .collect();
+        remember(&self.counters.procedures, municipality, out.clone());
+        Ok(out)
+    }
+
+    async fn staff_static(
+        &self,
+        db: &impl ConnectionTrait,
+        municipality: i64,
+    ) -> Result<StaffStatic, StoreError> {
+        let members = staff::Entity::find()
+            .filter(staff::Column::MunicipalityId.eq(municipality))
+            .filter(staff::Column::Active.eq(true))
+            .order_by_asc(staff::Column::Id)
+            .all(db)
+            .await?;
+        let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
+        let qualified = staff_qualification::Entity::find()
+            .filter(staff_qualification::Column::StaffId.is_in(ids.clone()))
+            .all(db)
+            .await?;
+        let duty = staff_duty_hours::Entity::find()
+            .filter(staff_duty_hours::Column::StaffId.is_in(ids))
+            .order_by_asc(staff_duty_hours::Column::StartMinute)
+            .all(db)
+            .await?;
+        Ok(StaffStatic {
+            members,
+            qualified,
+            duty,
+        })
+    }
+
+    /// As [`Store::staff_plans`] for reads outside a transaction: staff,
+    /// qualifications and duty hours may come from a cache at most 5
+    /// seconds old; absences and appointments are read now.
+    pub async fn staff_plans_now(
+        &self,
+        municipality: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        except: Option<i64>,
+    ) -> Result<Vec<StaffPlan>, StoreError> {
+        let fixed = match cached(&self.counters.staff, municipality) {
+            Some(hit) => hit,
+            None => {
+                let fresh = self.staff_static(&self.db, municipality).await?;
+                remember(&self.counters.staff, municipality, fresh.clone());
+                fresh
+            }
+        };
+        self.plans_with(&self.db, fixed, from, to, except).await
     }
 
     /// The staff plans of a town for scheduling within `[from, to)`: who is
@@ -110,22 +202,24 @@ impl Store {
         to: DateTime<Utc>,
         except: Option<i64>,
     ) -> Result<Vec<StaffPlan>, StoreError> {
-        let members = staff::Entity::find()
-            .filter(staff::Column::MunicipalityId.eq(municipality))
-            .filter(staff::Column::Active.eq(true))
-            .order_by_asc(staff::Column::Id)
-            .all(db)
-            .await?;
+        let fixed = self.staff_static(db, municipality).await?;
+        self.plans_with(db, fixed, from, to, except).await
+    }
+
+    async fn plans_with(
+        &self,
+        db: &impl ConnectionTrait,
+        fixed: StaffStatic,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        except: Option<i64>,
+    ) -> Result<Vec<StaffPlan>, StoreError> {
+        let StaffStatic {
+            members,
+            qualified,
+            duty,
+        } = fixed;
         let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
-        let qualified = staff_qualification::Entity::find()
-            .filter(staff_qualification::Column::StaffId.is_in(ids.clone()))
-            .all(db)
-            .await?;
-        let duty = staff_duty_hours::Entity::find()
-            .filter(staff_duty_hours::Column::StaffId.is_in(ids.clone()))
-            .order_by_asc(staff_duty_hours::Column::StartMinute)
-            .all(db)
-            .await?;
         let absences = staff_absence::Entity::find()
             .filter(staff_absence::Column::StaffId.is_in(ids.clone()))
             .filter(staff_absence::Column::StartAt.lt(to))

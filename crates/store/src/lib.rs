@@ -50,6 +50,9 @@ pub struct Store {
     write_queue: std::sync::Arc<tokio::sync::Mutex<()>>,
     /// Recently read facility rules (see `Store::facility`).
     rules: std::sync::Arc<queries::RulesCache>,
+    /// Recently read staff (qualifications, duty hours) and procedures, per
+    /// town, for availability reads (see `appointments`).
+    counters: std::sync::Arc<appointments::CountersCache>,
 }
 
 impl Store {
@@ -84,6 +87,7 @@ impl Store {
             db,
             write_queue: Default::default(),
             rules: Default::default(),
+            counters: Default::default(),
         })
     }
 
