@@ -102,7 +102,7 @@ impl AppState {
         // The installation's first town, as for sign-in (`default_municipality`).
         let town = self
             .store
-            .municipalities()
+            .towns_now()
             .await?
             .into_iter()
             .next()

@@ -144,8 +144,13 @@ impl AppState {
                                 .find(|m| m.id == i.staff_id)
                                 .map(|m| m.display_name.clone())
                                 .unwrap_or_default();
+                            let (open, close) = if lang == Lang::Ja {
+                                ("（", "）")
+                            } else {
+                                (" (", ")")
+                            };
                             format!(
-                                "{}–{} {p}（{who}）",
+                                "{}–{} {p}{open}{who}{close}",
                                 i.start_at.with_timezone(&tz).format("%-H:%M"),
                                 i.end_at.with_timezone(&tz).format("%-H:%M")
                             )

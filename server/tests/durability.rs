@@ -1,6 +1,6 @@
-//! Nothing lost: bookings whose confirmation reached the client survive a
-//! `kill -9` of the real server binary right after, on SQLite (WAL with
-//! `synchronous=FULL`).
+//! Nothing lost: bookings and visit appointments whose confirmation reached
+//! the client survive a `kill -9` of the real server binary right after, on
+//! SQLite (WAL with `synchronous=FULL`).
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -113,6 +113,96 @@ async fn confirmed_bookings_survive_kill_dash_nine() {
         assert_eq!(res.status(), reqwest::StatusCode::OK, "{reference} lost");
         let body: Value = res.json().await.unwrap();
         assert_eq!(body["status"], "confirmed");
+    }
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn confirmed_appointments_survive_kill_dash_nine() {
+    let dir = std::env::temp_dir().join(format!("town_kill_visits_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_url = format!("sqlite://{}/town.db", dir.display());
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut server = start(&db_url, port);
+    wait_ready(&client, &base).await;
+
+    // Free start times of 住民票の写し over the coming weeks (real clock).
+    let procedures: Value = client
+        .get(format!("{base}/api/v1/procedures"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = procedures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "住民票の写し")
+        .and_then(|p| p["id"].as_i64())
+        .unwrap();
+    let today = chrono::Utc::now().date_naive();
+    let mut wanted = Vec::new();
+    for n in 3..30 {
+        let date = today + chrono::Days::new(n);
+        let day: Value = client
+            .get(format!(
+                "{base}/api/v1/procedures/{id}/availability?date={date}"
+            ))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for t in day["times"].as_array().unwrap().iter().step_by(3) {
+            if wanted.len() < 10 {
+                wanted.push(t["start"].as_str().unwrap().to_owned());
+            }
+        }
+    }
+    assert!(wanted.len() >= 10, "enough free times to test with");
+
+    let mut confirmed = Vec::new();
+    for (n, start) in wanted.into_iter().enumerate() {
+        let res = client
+            .post(format!("{base}/api/v1/appointments"))
+            .json(&json!({
+                "procedure_ids": [id], "start": start,
+                "name": "山田 花子", "name_kana": "やまだ はなこ",
+                "phone": format!("090-2222-{n:04}"), "email": format!("visit{n}@example.jp"),
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+        let body: Value = res.json().await.unwrap();
+        confirmed.push((body["reference"].as_str().unwrap().to_owned(), n));
+    }
+    // The last confirmation is in hand: kill -9 at once.
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = start(&db_url, port);
+    wait_ready(&client, &base).await;
+    for (reference, n) in &confirmed {
+        let res = client
+            .get(format!(
+                "{base}/api/v1/appointments/{reference}?email=visit{n}@example.jp"
+            ))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::OK, "{reference} lost");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["status"], "booked");
     }
     server.kill().unwrap();
     server.wait().unwrap();

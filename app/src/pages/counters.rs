@@ -202,7 +202,7 @@ pub fn WaitingDisplayPage() -> impl IntoView {
                 <h2 id="d-next">{t.display_next}</h2>
                 {list(d.next.clone())}
             </section>
-            <p>{t.display_updated}" "{d.updated.clone()}"）"</p>
+            <p>{t.display_updated}" "{d.updated.clone()}</p>
         }
     })
 }

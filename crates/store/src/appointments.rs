@@ -19,8 +19,8 @@ use sea_orm::{
 use std::collections::HashMap;
 
 use crate::entity::{
-    appointment, appointment_item, department, procedure, staff, staff_absence, staff_duty_hours,
-    staff_qualification,
+    appointment, appointment_item, department, municipality, procedure, staff, staff_absence,
+    staff_duty_hours, staff_qualification,
 };
 use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_OVERLAP};
 use crate::{Store, StoreError};
@@ -42,6 +42,7 @@ type Procedures = Vec<(procedure::Model, department::Model)>;
 
 #[derive(Debug, Default)]
 pub struct CountersCache {
+    towns: std::sync::Mutex<HashMap<i64, (std::time::Instant, Vec<municipality::Model>)>>,
     staff: std::sync::Mutex<HashMap<i64, (std::time::Instant, StaffStatic)>>,
     procedures: std::sync::Mutex<HashMap<i64, (std::time::Instant, Procedures)>>,
 }
@@ -113,6 +114,16 @@ fn minute(v: i32) -> Minute {
 }
 
 impl Store {
+    /// The towns of the installation (from a cache at most 5 seconds old).
+    pub async fn towns_now(&self) -> Result<Vec<municipality::Model>, StoreError> {
+        if let Some(hit) = cached(&self.counters.towns, 0) {
+            return Ok(hit);
+        }
+        let towns = self.municipalities().await?;
+        remember(&self.counters.towns, 0, towns.clone());
+        Ok(towns)
+    }
+
     /// The procedures of a town, by department then id (from a cache at
     /// most 5 seconds old).
     pub async fn procedures(
@@ -224,8 +235,7 @@ impl Store {
             .filter(staff_absence::Column::StaffId.is_in(ids.clone()))
             .filter(staff_absence::Column::StartAt.lt(to))
             .filter(staff_absence::Column::EndAt.gt(from))
-            .all(db)
-            .await?;
+            .all(db);
         let mut items = appointment_item::Entity::find()
             .filter(appointment_item::Column::StaffId.is_in(ids))
             .filter(appointment_item::Column::Active.eq(true))
@@ -235,7 +245,9 @@ impl Store {
         if let Some(except) = except {
             items = items.filter(appointment_item::Column::AppointmentId.ne(except));
         }
-        let items = items.all(db).await?;
+        // Both at once: on a pool they run on two connections.
+        let (absences, items) = tokio::join!(absences, items.all(db));
+        let (absences, items) = (absences?, items?);
         Ok(members
             .into_iter()
             .map(|m| {

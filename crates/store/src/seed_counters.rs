@@ -151,8 +151,8 @@ fn procedures() -> Vec<ProcedureSpec> {
                 "Maternal and child health handbook (if you have one)",
             ),
             (
-                "オンライン相談は、予約確定後にメールで届く案内からご参加ください。",
-                "For an online consultation, join from the instructions e-mailed after booking.",
+                "オンライン相談の方には、予約時刻に相談員から登録の電話番号へビデオ通話（LINE または Zoom）の案内をお送りします。受付番号をお手元にご用意ください。",
+                "For an online consultation, a counsellor sends a video-call invitation (LINE or Zoom) to your phone number at the booked time. Please have your reference ready.",
             ),
             true,
             "childcare",
