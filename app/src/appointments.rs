@@ -90,7 +90,7 @@ pub(crate) fn summary(lang: Lang, p: &procedure::Model, d: &department::Model) -
 }
 
 /// The town's midnight-to-midnight of `date`, in UTC.
-fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
+pub(crate) fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
     let at = |d: NaiveDate| {
         domain::availability::to_utc_at_or_after(tz, domain::schedule::local_datetime(d, 0))
     };

@@ -15,7 +15,7 @@ use crate::console_view::*;
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(crate) mod ssr {
     use crate::auth::{self, Actor};
     use crate::console_view::{BlockValues, Flash};
     use crate::error::{AppError, AuthError};
@@ -79,16 +79,6 @@ mod ssr {
             .filter(|(f, _)| *f == facility)
             .map(|(_, v)| v))
     }
-}
-
-/// Leaves a console outcome for the next page and redirects (see `ssr::done`).
-#[cfg(feature = "ssr")]
-pub async fn flash_and_redirect(
-    c: &crate::session::Ctx,
-    back: &str,
-    outcome: Result<String, AppError>,
-) -> Result<(), AppError> {
-    ssr::done(c, back, outcome).await
 }
 
 /// The sign-in form, with the last attempt's error.

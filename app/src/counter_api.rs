@@ -8,17 +8,7 @@ use crate::console_view::{AbsencePage, CounterDay, WaitingDisplay};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use crate::auth::{self, Actor};
-    use crate::error::AppError;
-    use crate::session::{self, Ctx};
-
-    pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
-        let c = session::ctx().await?;
-        let actor = auth::actor(&c).await?;
-        Ok((c, actor))
-    }
-}
+use crate::console_api::ssr;
 
 #[server(prefix = "/sfn")]
 pub async fn get_counter_day(date: Option<String>) -> Result<CounterDay, AppError> {
@@ -39,7 +29,7 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
         .await
         .map(|()| crate::i18n::visit::texts(c.lang).status_changed.to_owned());
     let back = format!("/console/visits?date={}", date.trim());
-    crate::console_api::flash_and_redirect(&c, &back, outcome).await
+    ssr::done(&c, &back, outcome).await
 }
 
 /// The absence form; after a check, the appointments it would meet.
@@ -92,8 +82,7 @@ pub async fn check_absence(
         Err(e) => {
             c.take::<crate::console_view::AbsenceValues>("absence_draft")
                 .await?;
-            crate::console_api::flash_and_redirect(&c, "/console/visits/absence?retry=1", Err(e))
-                .await
+            ssr::done(&c, "/console/visits/absence?retry=1", Err(e)).await
         }
     }
 }
@@ -119,17 +108,14 @@ pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError
             c.take::<crate::console_view::AbsenceValues>("absence_draft")
                 .await?;
             let text = crate::i18n::visit::texts(c.lang).absence_saved.to_owned();
-            crate::console_api::flash_and_redirect(
+            ssr::done(
                 &c,
                 &format!("/console/visits?date={}", values.date.trim()),
                 Ok(text),
             )
             .await
         }
-        Err(e) => {
-            crate::console_api::flash_and_redirect(&c, "/console/visits/absence?retry=1", Err(e))
-                .await
-        }
+        Err(e) => ssr::done(&c, "/console/visits/absence?retry=1", Err(e)).await,
     }
 }
 

@@ -4,13 +4,14 @@
 //! every appointment they meet, and the waiting display (reference codes
 //! only). Changes are audited in their own transaction (`store::counters`).
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::Duration;
 use chrono_tz::Tz;
 use domain::appointment::StaffPlan;
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
 use domain::view::Lang;
 use store::{AbsenceDecision, AbsenceError, AppointmentRecord, NewAbsence};
 
+use crate::appointments::day_bounds;
 use crate::auth::{Actor, Role, Staff};
 use crate::console::{entry, me};
 use crate::console_view::{
@@ -31,13 +32,6 @@ const CHANGES: [(&str, &[&str], &str); 4] = [
 
 fn invalid(field: Field) -> AppError {
     AppError::Domain(DomainError::invalid(field, InvalidReason::Malformed))
-}
-
-fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, DateTime<Utc>)> {
-    let at = |d: NaiveDate| {
-        domain::availability::to_utc_at_or_after(tz, domain::schedule::local_datetime(d, 0))
-    };
-    Some((at(date)?, at(date + Duration::days(1))?))
 }
 
 impl AppState {
