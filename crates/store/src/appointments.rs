@@ -14,7 +14,7 @@ use domain::schedule::Minute;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    QuerySelect, Set,
 };
 use std::collections::HashMap;
 
@@ -245,9 +245,18 @@ impl Store {
         if let Some(except) = except {
             items = items.filter(appointment_item::Column::AppointmentId.ne(except));
         }
+        // Only the member and the Unix seconds: no timestamp text to parse.
+        let items = items
+            .select_only()
+            .column(appointment_item::Column::StaffId)
+            .column(appointment_item::Column::StartS)
+            .column(appointment_item::Column::EndS)
+            .into_tuple::<(i64, i64, i64)>()
+            .all(db);
         // Both at once: on a pool they run on two connections.
-        let (absences, items) = tokio::join!(absences, items.all(db));
+        let (absences, items) = tokio::join!(absences, items);
         let (absences, items) = (absences?, items?);
+        let instant = |s: i64| DateTime::from_timestamp(s, 0).unwrap_or_default();
         Ok(members
             .into_iter()
             .map(|m| {
@@ -266,8 +275,8 @@ impl Store {
                         .chain(
                             items
                                 .iter()
-                                .filter(|i| i.staff_id == m.id)
-                                .map(|i| (i.start_at, i.end_at)),
+                                .filter(|(staff, _, _)| *staff == m.id)
+                                .map(|&(_, start, end)| (instant(start), instant(end))),
                         )
                         .collect(),
                 };
