@@ -20,6 +20,14 @@ if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then
   echo "Port 3000 is in use; stop whatever listens there and run again." >&2
   exit 1
 fi
-e2e_db=$(mktemp -d)/town-e2e.db
+e2e_dir=$(mktemp -d)
+e2e_db="$e2e_dir/town-e2e.db"
+# cargo-leptos exits 0 when its build fails; end2end/run.sh leaves this file
+# only once the browser tests have run and passed.
+export E2E_DONE_FILE="$e2e_dir/passed"
 DATABASE_URL="sqlite://$e2e_db" cargo leptos end-to-end
-rm -f "$e2e_db" "$e2e_db-wal" "$e2e_db-shm"
+if [ ! -f "$E2E_DONE_FILE" ]; then
+  echo "The browser tests did not run to the end (see the build output above)." >&2
+  exit 1
+fi
+rm -rf "$e2e_dir"
