@@ -47,8 +47,7 @@ impl AppState {
         if r.password != r.password_confirm {
             return Err(AppError::Auth(AuthError::PasswordMismatch));
         }
-        self.throttle
-            .attempt(&format!("register:{email}"), address)?;
+        auth::throttle(self, &format!("register:{email}"), address).await?;
         let password = r.password.to_owned();
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
             .await

@@ -8,12 +8,7 @@ use crate::account_view::{AccountForm, MyPageView};
 use crate::error::AppError;
 
 #[cfg(feature = "ssr")]
-async fn address() -> Option<std::net::IpAddr> {
-    leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .await
-        .ok()
-        .map(|c| c.0.ip())
-}
+use crate::limits::client_address as address;
 
 /// The registration form, with the last attempt's error.
 #[server(prefix = "/sfn")]
@@ -38,7 +33,7 @@ pub async fn register(
         password_confirm: &password_confirm,
     };
     match c.state.register_resident(&c, &r, address().await).await {
-        Ok(()) => leptos_axum::redirect("/my?welcome=1"),
+        Ok(()) => crate::session::redirect("/my?welcome=1"),
         Err(e @ (AppError::Auth(_) | AppError::Domain(_))) => {
             let form = AccountForm {
                 email: email.trim().to_owned(),
@@ -46,7 +41,7 @@ pub async fn register(
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
             c.set("register_flash", &form).await?;
-            leptos_axum::redirect("/account/register?retry=1");
+            crate::session::redirect("/account/register?retry=1");
         }
         Err(e) => return Err(e),
     }
@@ -68,9 +63,9 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
     let municipality = c.state.default_municipality().await?;
     let address = address().await;
     match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
-        Ok(PasswordOutcome::NeedsCode) => leptos_axum::redirect("/console/login/code"),
-        Ok(PasswordOutcome::SignedIn { staff: true }) => leptos_axum::redirect("/console"),
-        Ok(PasswordOutcome::SignedIn { staff: false }) => leptos_axum::redirect("/my"),
+        Ok(PasswordOutcome::NeedsCode) => crate::session::redirect("/console/login/code"),
+        Ok(PasswordOutcome::SignedIn { staff: true }) => crate::session::redirect("/console"),
+        Ok(PasswordOutcome::SignedIn { staff: false }) => crate::session::redirect("/my"),
         Err(e @ AppError::Auth(_)) => {
             let form = AccountForm {
                 email: email.trim().to_owned(),
@@ -78,7 +73,7 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
             c.set("resident_login_flash", &form).await?;
-            leptos_axum::redirect("/account/login?retry=1");
+            crate::session::redirect("/account/login?retry=1");
         }
         Err(e) => return Err(e),
     }
@@ -126,7 +121,7 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
         Err(e) => return Err(e),
     };
     c.set("my_flash", &flash).await?;
-    leptos_axum::redirect("/my");
+    crate::session::redirect("/my");
     Ok(())
 }
 
@@ -135,6 +130,6 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
 pub async fn resident_logout() -> Result<(), AppError> {
     let c = crate::session::ctx().await?;
     crate::auth::sign_out(&c).await?;
-    leptos_axum::redirect("/my?signed_out=1");
+    crate::session::redirect("/my?signed_out=1");
     Ok(())
 }

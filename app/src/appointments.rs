@@ -31,6 +31,9 @@ pub struct AppointmentInput {
     /// `in_person` (the default) or `online`.
     #[serde(default)]
     pub mode: String,
+    /// The form's key or the API's `Idempotency-Key` (a request sent twice).
+    #[serde(default)]
+    pub request_key: Option<String>,
 }
 
 fn invalid(field: Field, reason: InvalidReason) -> AppError {
@@ -50,6 +53,9 @@ fn store_error(e: AppointmentError) -> AppError {
         AppointmentError::WrongStatus(_) => {
             AppError::Domain(DomainError::Conflict(Conflict::AlreadyCancelled))
         }
+        AppointmentError::LimitReached { max } => AppError::Domain(DomainError::Rule(
+            domain::booking::RuleViolation::TownLimitReached { max },
+        )),
         AppointmentError::Store(e) => e.into(),
     }
 }
@@ -277,6 +283,7 @@ impl AppState {
             phone: details.phone,
             email: details.email,
             mode: mode.to_owned(),
+            request_key: input.request_key.clone(),
         };
         let record = self
             .store
@@ -333,15 +340,22 @@ impl AppState {
             .chars()
             .filter(|c| !c.is_whitespace() && *c != '-')
             .flat_map(char::to_uppercase)
+            .take(32)
             .collect();
+        // Visit references are on the public waiting display: a few wrong
+        // contacts lock the reference for the hour.
+        self.reference_open(&format!("visit:{reference}")).await?;
         let contact = match Contact::parse(contact) {
             Ok(Contact::Email(e)) | Ok(Contact::Phone(e)) => e,
-            Err(_) => return Err(not_found(Missing::Appointment)),
+            Err(_) => String::new(),
         };
-        self.store
-            .find_appointment(&reference, &contact)
-            .await?
-            .ok_or(not_found(Missing::Appointment))
+        match self.store.find_appointment(&reference, &contact).await? {
+            Some(r) => Ok(r),
+            None => {
+                self.reference_failed(&format!("visit:{reference}")).await?;
+                Err(not_found(Missing::Appointment))
+            }
+        }
     }
 
     pub async fn find_appointment(

@@ -1,18 +1,16 @@
 //! Who is asking, and signing in: passwords (Argon2id), the TOTP second
-//! factor, login throttling (governor), and the session's sign-in state with
+//! factor, login throttling (counted in the database), and the session's sign-in state with
 //! its idle and absolute timeouts. Authorization decisions live in
 //! [`Actor`]'s methods; every console server function calls one of them
 //! before it reads anything.
 
 use std::net::IpAddr;
-use std::num::NonZeroU32;
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::{Deserialize, Serialize};
 use store::AccountRecord;
 
@@ -241,45 +239,24 @@ pub fn totp_step(secret: &str, email: &str, code: &str, now: DateTime<Utc>) -> O
         .and_then(|s| i64::try_from(s).ok())
 }
 
-/// Login throttling, per account (e-mail) and per client address. Both
-/// limits are per process: with N processes an attacker gets N times the
-/// quota, still far too few guesses for a real password.
-pub struct Throttle {
-    account: DefaultKeyedRateLimiter<String>,
-    address: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-impl Default for Throttle {
-    fn default() -> Self {
-        let per = |burst: u32, every: std::time::Duration| {
-            let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
-            Quota::with_period(every)
-                .map(|q| q.allow_burst(burst))
-                .unwrap_or_else(|| Quota::per_minute(burst))
-        };
-        Throttle {
-            // Five tries, then one a minute.
-            account: RateLimiter::keyed(per(5, std::time::Duration::from_secs(60))),
-            // Thirty tries from one address, then one every ten seconds.
-            address: RateLimiter::keyed(per(30, std::time::Duration::from_secs(10))),
-        }
+/// Sign-in throttling, per account and per client address, counted in the
+/// database so that it holds across every server process.
+pub async fn throttle(
+    state: &AppState,
+    account: &str,
+    address: Option<IpAddr>,
+) -> Result<(), AppError> {
+    if let Some(a) = address {
+        state
+            .limit_address(crate::limits::Action::Account, a)
+            .await
+            .map_err(|_| AppError::Auth(AuthError::Throttled))?;
     }
+    state
+        .limit_key(&crate::limits::SIGN_IN, account)
+        .await
+        .map_err(|_| AppError::Auth(AuthError::Throttled))
 }
-
-impl Throttle {
-    /// Takes one attempt for this account and address, or refuses.
-    pub fn attempt(&self, account: &str, address: Option<IpAddr>) -> Result<(), AppError> {
-        let by_address = address.is_none_or(|a| self.address.check_key(&a).is_ok());
-        let by_account = self.account.check_key(&account.to_owned()).is_ok();
-        if by_address && by_account {
-            Ok(())
-        } else {
-            Err(AppError::Auth(AuthError::Throttled))
-        }
-    }
-}
-
-pub type SharedThrottle = Arc<Throttle>;
 
 fn unix(t: DateTime<Utc>) -> i64 {
     t.timestamp()
@@ -381,7 +358,7 @@ pub async fn sign_in_password(
     address: Option<IpAddr>,
 ) -> Result<PasswordOutcome, AppError> {
     let email = email.trim().to_lowercase();
-    state.throttle.attempt(&email, address)?;
+    throttle(state, &email, address).await?;
     let account = state.store.account_by_email(municipality, &email).await?;
     let password = password.to_owned();
     let hash = account
@@ -489,9 +466,7 @@ pub async fn sign_in_code(
         .await?
         .filter(|a| a.row.active && a.row.session_epoch == pending.epoch)
         .ok_or(AppError::Auth(AuthError::SignInRequired))?;
-    state
-        .throttle
-        .attempt(&format!("totp:{}", account.row.id), address)?;
+    throttle(state, &format!("totp:{}", account.row.id), address).await?;
     let secret = account.row.totp_secret.clone().unwrap_or_default();
     let step = totp_step(&secret, &account.row.email, code, now)
         .ok_or(AppError::Auth(AuthError::BadCode))?;
@@ -560,7 +535,7 @@ pub async fn confirm_totp_setup(
     let setup = totp_setup(c, s)
         .await?
         .ok_or(AppError::Auth(AuthError::SetupLapsed))?;
-    state.throttle.attempt(&format!("totp:{}", s.id), address)?;
+    throttle(state, &format!("totp:{}", s.id), address).await?;
     let now = (state.clock)();
     let step =
         totp_step(&setup.secret, &s.email, code, now).ok_or(AppError::Auth(AuthError::BadCode))?;
@@ -635,31 +610,6 @@ mod tests {
                 .unwrap()
                 .starts_with("otpauth://totp/")
         );
-    }
-
-    #[test]
-    fn throttling_stops_guessing_per_account_and_address() {
-        let t = Throttle::default();
-        let a: IpAddr = "192.0.2.1".parse().unwrap();
-        for _ in 0..5 {
-            t.attempt("x@example.jp", Some(a)).unwrap();
-        }
-        assert_eq!(
-            t.attempt("x@example.jp", Some(a)),
-            Err(AppError::Auth(AuthError::Throttled))
-        );
-        // Another account from another address is not held up.
-        t.attempt("y@example.jp", Some("192.0.2.2".parse().unwrap()))
-            .unwrap();
-        // One address trying many accounts is.
-        let b: IpAddr = "192.0.2.3".parse().unwrap();
-        let mut refused = 0;
-        for n in 0..40 {
-            if t.attempt(&format!("u{n}@example.jp"), Some(b)).is_err() {
-                refused += 1;
-            }
-        }
-        assert!(refused >= 9, "{refused}");
     }
 
     #[test]

@@ -129,7 +129,11 @@ pub async fn review_booking(
         // have been planted before.
         c.cycle().await?;
     }
-    let version = previous.map(|d| d.version + 1).unwrap_or(1);
+    let (version, key) = match previous {
+        Some(d) if !d.key.is_empty() => (d.version + 1, d.key),
+        Some(d) => (d.version + 1, store::random_key()?),
+        None => (1, store::random_key()?),
+    };
     let draft = session::Draft {
         input: crate::bookings::BookingInput {
             facility: Some(facility),
@@ -150,9 +154,10 @@ pub async fn review_booking(
         },
         version,
         last_error: None,
+        key,
     };
     c.set("draft", &draft).await?;
-    leptos_axum::redirect(&format!("/book/review?v={version}"));
+    crate::session::redirect(&format!("/book/review?v={version}"));
     Ok(())
 }
 
@@ -184,15 +189,14 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 /// reference (for the confirmation page and the `.ics`).
 #[server(prefix = "/sfn")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
-    use domain::error::{Conflict, DomainError};
     let c = session::ctx().await?;
     let Some(mut draft) = c.draft().await? else {
-        leptos_axum::redirect("/book/review");
+        crate::session::redirect("/book/review");
         return Ok(());
     };
     if version.trim() != draft.version.to_string() {
         // Another tab changed the answers: show them again before booking.
-        leptos_axum::redirect(&format!("/book/review?v={}", draft.version));
+        crate::session::redirect(&format!("/book/review?v={}", draft.version));
         return Ok(());
     }
     // Staff managing this facility book on a resident's behalf (代行予約):
@@ -203,16 +207,12 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
         crate::auth::Actor::Resident { id, .. } => Some(id),
         _ => None,
     };
-    let mut outcome = c
+    // Pressed twice? The key finds what the first press booked.
+    let key = (!draft.key.is_empty()).then(|| format!("draft:{}", draft.key));
+    let outcome = c
         .state
-        .create_booking_as(&draft.input, staff.as_ref(), account)
+        .create_booking_as(&draft.input, staff.as_ref(), account, key)
         .await;
-    if let Err(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken))) = outcome {
-        // Pressed twice? The first press may have booked it for this person.
-        if let Some(record) = c.state.same_request_booked(&draft.input).await? {
-            outcome = Ok(record);
-        }
-    }
     match outcome {
         Ok(record) => {
             let reference = record.row.reference;
@@ -221,13 +221,13 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
             // Forget the answers: the next person at a shared computer must
             // not find them filled in.
             c.take::<session::Draft>("draft").await?;
-            leptos_axum::redirect("/book/done");
+            crate::session::redirect("/book/done");
         }
         Err(AppError::Domain(e)) => {
             draft.version += 1;
             draft.last_error = Some(AppError::Domain(e));
             c.set("draft", &draft).await?;
-            leptos_axum::redirect(&format!("/book/review?v={}", draft.version));
+            crate::session::redirect(&format!("/book/review?v={}", draft.version));
         }
         Err(e) => return Err(e),
     }
@@ -256,12 +256,12 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
         Ok(record) => {
             let reference = record.row.reference;
             c.grant(&reference).await?;
-            leptos_axum::redirect(&format!("/bookings/{reference}"));
+            crate::session::redirect(&format!("/bookings/{reference}"));
         }
         Err(AppError::Domain(e)) => {
             c.set("find_flash", &(reference, AppError::Domain(e)))
                 .await?;
-            leptos_axum::redirect("/bookings?retry=1");
+            crate::session::redirect("/bookings?retry=1");
         }
         Err(e) => return Err(e),
     }
@@ -312,19 +312,19 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
         other => Some(other?),
     };
     let Some(record) = record else {
-        leptos_axum::redirect("/bookings");
+        crate::session::redirect("/bookings");
         return Ok(());
     };
     if !crate::auth::may_see(&c.state, &c.session, &record).await? {
-        leptos_axum::redirect("/bookings");
+        crate::session::redirect("/bookings");
         return Ok(());
     }
     match c.state.cancel(&record).await {
-        Ok(()) => leptos_axum::redirect(&format!("/bookings/{reference}?cancelled=1")),
+        Ok(()) => crate::session::redirect(&format!("/bookings/{reference}?cancelled=1")),
         Err(AppError::Domain(e)) => {
             c.set("booking_flash", &(reference.clone(), AppError::Domain(e)))
                 .await?;
-            leptos_axum::redirect(&format!("/bookings/{reference}?retry=1"));
+            crate::session::redirect(&format!("/bookings/{reference}?retry=1"));
         }
         Err(e) => return Err(e),
     }

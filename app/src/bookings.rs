@@ -364,8 +364,14 @@ impl AppState {
     }
 
     /// Creates the booking; the database has the last word on the time.
-    pub async fn create_booking(&self, input: &BookingInput) -> Result<BookingRecord, AppError> {
-        self.create_booking_as(input, None, None).await
+    /// `request_key` (the API's `Idempotency-Key`) makes a repeated request
+    /// answer with the booking the first one made.
+    pub async fn create_booking(
+        &self,
+        input: &BookingInput,
+        request_key: Option<String>,
+    ) -> Result<BookingRecord, AppError> {
+        self.create_booking_as(input, None, None, request_key).await
     }
 
     /// Creates the booking; `staff` is the member booking on a resident's
@@ -377,6 +383,7 @@ impl AppState {
         input: &BookingInput,
         staff: Option<&crate::auth::Staff>,
         account: Option<i64>,
+        request_key: Option<String>,
     ) -> Result<BookingRecord, AppError> {
         let p = self.prepare(input, staff.is_some()).await?;
         let now = self.now();
@@ -398,6 +405,8 @@ impl AppState {
             created_by_staff: staff.map(|s| s.id),
             override_reason: p.override_reason.clone(),
             account_id: account,
+            municipality_id: p.facility.municipality.0,
+            request_key,
             audit: staff.map(|s| store::AuditEntry {
                 municipality_id: s.municipality,
                 actor: s.audit_name(),
@@ -413,9 +422,17 @@ impl AppState {
                 at: now,
             }),
         };
+        let mail = |row: &store::entity::booking::Model| {
+            let event = if row.status == "pending" {
+                crate::i18n::console::MailEvent::Requested
+            } else {
+                crate::i18n::console::MailEvent::Confirmed
+            };
+            self.mail_for(row, &p.facility, p.unit_index, event)
+        };
         let record = self
             .store
-            .create_booking(&new, now)
+            .create_booking(&new, now, &mail)
             .await
             .map_err(|e| match e {
                 CreateError::Taken => AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)),
@@ -425,6 +442,9 @@ impl AppState {
                 CreateError::LimitReached { max } => {
                     AppError::Domain(DomainError::Rule(RuleViolation::LimitReached { max }))
                 }
+                CreateError::TownLimitReached { max } => {
+                    AppError::Domain(DomainError::Rule(RuleViolation::TownLimitReached { max }))
+                }
                 CreateError::Store(e) => e.into(),
             })?;
         tracing::info!(
@@ -432,29 +452,8 @@ impl AppState {
             unit = new.unit.0,
             "booking created"
         );
-        let event = if record.row.status == "pending" {
-            crate::i18n::console::MailEvent::Requested
-        } else {
-            crate::i18n::console::MailEvent::Confirmed
-        };
-        self.notify(&record.row, &p.facility, p.unit_index, event)
-            .await;
+        self.mailer.wake();
         Ok(record)
-    }
-
-    /// The active booking this very request already made (a form sent twice).
-    pub async fn same_request_booked(
-        &self,
-        input: &BookingInput,
-    ) -> Result<Option<BookingRecord>, AppError> {
-        let Ok(p) = parse(input) else {
-            return Ok(None);
-        };
-        Ok(self
-            .store
-            .active_booking_at(p.unit, p.start, &p.applicant.email, self.now())
-            .await?
-            .filter(|r| r.row.end_at == p.end))
     }
 
     /// The booking with this reference, if `contact` is the one it was made with.
@@ -468,16 +467,21 @@ impl AppState {
         let Some(reference) = normalize_reference(reference) else {
             return Err(not_found);
         };
-        let record = self
-            .store
-            .booking(&reference)
-            .await?
-            .ok_or(not_found.clone())?;
-        let matches = match contact {
-            Contact::Email(e) => record.row.email == e,
-            Contact::Phone(p) => record.row.phone == p,
-        };
-        if matches { Ok(record) } else { Err(not_found) }
+        // A few wrong contacts lock the reference for the hour.
+        let key = format!("booking:{reference}");
+        self.reference_open(&key).await?;
+        let record = self.store.booking(&reference).await?;
+        let found = record.filter(|r| match &contact {
+            Contact::Email(e) => r.row.email == *e,
+            Contact::Phone(p) => r.row.phone == *p,
+        });
+        match found {
+            Some(record) => Ok(record),
+            None => {
+                self.reference_failed(&key).await?;
+                Err(not_found)
+            }
+        }
     }
 
     /// The booking by reference alone: for a browser session that already proved it.
@@ -502,8 +506,11 @@ impl AppState {
                 Conflict::CancelDeadlinePassed { phone: f.phone },
             )));
         }
+        let mail = |row: &store::entity::booking::Model| {
+            self.mail_for(row, &f, i, crate::i18n::console::MailEvent::Cancelled)
+        };
         self.store
-            .cancel_booking(domain::ids::BookingId(record.row.id), now)
+            .cancel_booking(domain::ids::BookingId(record.row.id), now, &mail)
             .await
             .map_err(|e| match e {
                 store::ChangeError::NotFound => {
@@ -515,13 +522,7 @@ impl AppState {
                 store::ChangeError::Store(e) => e.into(),
             })?;
         tracing::info!(booking = record.row.id, "booking cancelled");
-        self.notify(
-            &record.row,
-            &f,
-            i,
-            crate::i18n::console::MailEvent::Cancelled,
-        )
-        .await;
+        self.mailer.wake();
         Ok(())
     }
 
@@ -580,16 +581,27 @@ impl AppState {
         lang: Lang,
     ) -> Result<BookingDetail, AppError> {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        Ok(self.detail_in(&f, i, record, lang))
+    }
+
+    /// The booking as its owner reads it, with its facility at hand.
+    pub(crate) fn detail_in(
+        &self,
+        f: &FacilityRecord,
+        i: usize,
+        record: &BookingRecord,
+        lang: Lang,
+    ) -> BookingDetail {
         let tz = f.plan.tz;
         let r = &record.row;
         let now = self.now();
         let status = record.status(now).to_owned();
         let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
         let local_start = r.start_at.with_timezone(&tz).naive_local();
-        let deadline = deadline_of(&f, i, r);
+        let deadline = deadline_of(f, i, r);
         let can_cancel =
-            matches!(status.as_str(), "pending" | "confirmed") && !deadline_passed(&f, i, r, now);
-        Ok(BookingDetail {
+            matches!(status.as_str(), "pending" | "confirmed") && !deadline_passed(f, i, r, now);
+        BookingDetail {
             reference: r.reference.clone(),
             status_text: bt::status_text(lang, &status).to_owned(),
             pending_until: r
@@ -620,7 +632,7 @@ impl AppState {
             fee: fee_text(lang, Yen(r.fee_total_yen), &lines),
             cancel_deadline: date_time(lang, deadline),
             can_cancel,
-        })
+        }
     }
 
     /// The booking form for a unit from a start time, with the person's
@@ -915,9 +927,21 @@ impl AppState {
         record: &BookingRecord,
         lang: Lang,
     ) -> Result<String, AppError> {
-        let d = self.booking_detail(record, lang).await?;
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        Ok(self.ics_in(&f, i, record, lang))
+    }
+
+    /// The `.ics` file, with the booking's facility at hand.
+    pub(crate) fn ics_in(
+        &self,
+        f: &FacilityRecord,
+        i: usize,
+        record: &BookingRecord,
+        lang: Lang,
+    ) -> String {
+        let d = self.detail_in(f, i, record, lang);
         let r = &record.row;
-        Ok(crate::ics::booking(&crate::ics::IcsBooking {
+        crate::ics::booking(&crate::ics::IcsBooking {
             uid: format!("booking-{}@town-booking", r.reference),
             start: r.start_at,
             end: r.end_at,
@@ -932,7 +956,7 @@ impl AppState {
                 d.status_text
             ),
             cancelled: matches!(d.status.as_str(), "cancelled" | "expired"),
-        }))
+        })
     }
 }
 

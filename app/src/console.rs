@@ -8,7 +8,7 @@ use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::{FacilityId, UnitId};
 use domain::view::Lang;
 use store::entity::booking;
-use store::{AuditEntry, AuditFilter, ChangeError, FacilityRecord, NewAccount};
+use store::{AuditEntry, AuditFilter, ChangeError, FacilityRecord, NewAccount, NewMail};
 
 use crate::auth::{self, Actor, Role, Staff};
 use crate::bookings::when_text;
@@ -16,7 +16,6 @@ use crate::console_view::*;
 use crate::error::{AppError, AuthError};
 use crate::i18n::booking::{date_time, status_text, yen};
 use crate::i18n::console::{self as ct, MailEvent};
-use crate::mail::Mail;
 use crate::service::AppState;
 
 fn not_found() -> AppError {
@@ -403,7 +402,7 @@ impl AppState {
             no_shows: if block {
                 0
             } else {
-                self.store.no_shows(&r.email, &r.phone).await?
+                self.store.no_shows(f.municipality.0, &r.email, &r.phone).await?
             },
             contact,
             can_approve: line.status == "pending" && r.start_at > now,
@@ -426,16 +425,19 @@ impl AppState {
         let now = self.now();
         let mut e = entry(&s, "", format!("booking:{}", r.reference), now);
         e.before = Some(serde_json::json!({ "status": r.status }));
-        let (row, event) = match action {
+        let tell = |event: MailEvent| {
+            let f = &f;
+            move |row: &booking::Model| self.mail_for(row, f, i, event)
+        };
+        match action {
             "approve" => {
                 e.action = "booking.approve".into();
                 e.after = Some(serde_json::json!({ "status": "confirmed" }));
-                let row = self
+                self
                     .store
-                    .staff_approve(id, now, &e)
+                    .staff_approve(id, now, &e, &tell(MailEvent::Approved))
                     .await
                     .map_err(change_error)?;
-                (row, MailEvent::Approved)
             }
             "reject" => {
                 let reason = parse_reason(reason)?;
@@ -443,29 +445,25 @@ impl AppState {
                 e.after = Some(
                     serde_json::json!({ "status": "cancelled", "rejected": true, "reason": reason }),
                 );
-                let row = self
+                self
                     .store
-                    .staff_reject(id, &reason, now, &e)
+                    .staff_reject(id, &reason, now, &e, &tell(MailEvent::Rejected))
                     .await
                     .map_err(change_error)?;
-                (row, MailEvent::Rejected)
             }
             "cancel" => {
                 let reason = parse_reason(reason)?;
                 e.action = "booking.cancel".into();
                 e.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
-                let row = self
+                self
                     .store
-                    .staff_cancel(id, &reason, now, &e)
+                    .staff_cancel(id, &reason, now, &e, &tell(MailEvent::CancelledByStaff))
                     .await
                     .map_err(change_error)?;
-                (row, MailEvent::CancelledByStaff)
             }
             _ => return Err(invalid(Field::Action)),
         };
-        if row.kind == "resident" {
-            self.notify(&row, &f, i, event).await;
-        }
+        self.mailer.wake();
         Ok(())
     }
 
@@ -642,13 +640,10 @@ impl AppState {
         }
         let now = self.now();
         let e = entry(&s, "closure.create", String::new(), now);
-        match self.store.create_closure(&c, now, &e).await {
-            Ok(cancelled) => {
-                for b in &cancelled {
-                    if let Some(i) = f.units.iter().position(|u| u.id.0 == b.unit_id) {
-                        self.notify(b, &f, i, MailEvent::CancelledByStaff).await;
-                    }
-                }
+        let mail = |b: &booking::Model| self.mail_in(b, &f, MailEvent::CancelledByStaff);
+        match self.store.create_closure(&c, now, &e, &mail).await {
+            Ok(_) => {
+                self.mailer.wake();
                 let t = ct::texts(lang);
                 Ok(Ok((t.closure_saved)(
                     &crate::i18n::format_date(lang, c.from),
@@ -806,13 +801,10 @@ impl AppState {
         }
         let now = self.now();
         let e = entry(&s, "block.create", String::new(), now);
-        match self.store.create_block(&b, now, &e).await {
-            Ok((row, cancelled)) => {
-                for c in &cancelled {
-                    if let Some(i) = f.units.iter().position(|u| u.id.0 == c.unit_id) {
-                        self.notify(c, &f, i, MailEvent::CancelledByStaff).await;
-                    }
-                }
+        let mail = |b: &booking::Model| self.mail_in(b, &f, MailEvent::CancelledByStaff);
+        match self.store.create_block(&b, now, &e, &mail).await {
+            Ok((row, _)) => {
+                self.mailer.wake();
                 Ok(Ok((ct::texts(lang).block_saved)(&row.reference)))
             }
             Err(store::console::BlockError::Undecided(rows)) => {
@@ -1292,10 +1284,23 @@ impl AppState {
         Ok(out)
     }
 
-    /// Sends the resident a mail about their booking (Japanese, then English).
-    pub async fn notify(&self, r: &booking::Model, f: &FacilityRecord, i: usize, event: MailEvent) {
-        if r.email.is_empty() {
-            return;
+    /// The mail about a booking of one of the facility's units.
+    fn mail_in(&self, r: &booking::Model, f: &FacilityRecord, event: MailEvent) -> Option<NewMail> {
+        let i = f.units.iter().position(|u| u.id.0 == r.unit_id)?;
+        self.mail_for(r, f, i, event)
+    }
+
+    /// The resident's mail about their booking (Japanese, then English),
+    /// written into the outbox with the change (`None`: no address).
+    pub fn mail_for(
+        &self,
+        r: &booking::Model,
+        f: &FacilityRecord,
+        i: usize,
+        event: MailEvent,
+    ) -> Option<NewMail> {
+        if r.email.is_empty() || r.kind != "resident" {
+            return None;
         }
         let tz = f.plan.tz;
         let record = store::BookingRecord {
@@ -1304,7 +1309,7 @@ impl AppState {
         };
         let ics = match event {
             MailEvent::Confirmed | MailEvent::Approved | MailEvent::Requested => {
-                self.booking_ics(&record, Lang::Ja).await.ok()
+                Some(self.ics_in(f, i, &record, Lang::Ja))
             }
             _ => None,
         };
@@ -1329,16 +1334,13 @@ impl AppState {
             &part(Lang::Ja),
             &part(Lang::En),
         );
-        self.mailer.send_later(
-            &self.store,
-            Mail {
-                municipality_id: f.municipality.0,
-                to: r.email.clone(),
-                subject,
-                body,
-                ics,
-            },
-        );
+        Some(NewMail {
+            municipality_id: f.municipality.0,
+            to: r.email.clone(),
+            subject,
+            body,
+            ics,
+        })
     }
 }
 

@@ -27,12 +27,7 @@ pub(crate) mod ssr {
         Ok((c, actor))
     }
 
-    pub async fn address() -> Option<std::net::IpAddr> {
-        leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .await
-            .ok()
-            .map(|c| c.0.ip())
-    }
+    pub use crate::limits::client_address as address;
 
     pub async fn take_flash(c: &Ctx) -> Result<Option<Flash>, AppError> {
         c.take("console_flash").await
@@ -59,7 +54,7 @@ pub(crate) mod ssr {
             },
         };
         c.set("console_flash", &flash).await?;
-        leptos_axum::redirect(back);
+        crate::session::redirect(back);
         Ok(())
     }
 
@@ -111,9 +106,9 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
     let municipality = c.state.sign_in_town(town.as_deref()).await?;
     let address = ssr::address().await;
     match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
-        Ok(PasswordOutcome::NeedsCode) => leptos_axum::redirect("/console/login/code"),
-        Ok(PasswordOutcome::SignedIn { staff: true }) => leptos_axum::redirect("/console"),
-        Ok(PasswordOutcome::SignedIn { staff: false }) => leptos_axum::redirect("/"),
+        Ok(PasswordOutcome::NeedsCode) => crate::session::redirect("/console/login/code"),
+        Ok(PasswordOutcome::SignedIn { staff: true }) => crate::session::redirect("/console"),
+        Ok(PasswordOutcome::SignedIn { staff: false }) => crate::session::redirect("/"),
         Err(e @ AppError::Auth(_)) => {
             let message = crate::i18n::error_message(c.lang, &e);
             c.set(
@@ -121,7 +116,7 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
                 &(email.trim().to_owned(), message, municipality),
             )
             .await?;
-            leptos_axum::redirect("/console/login?retry=1");
+            crate::session::redirect("/console/login?retry=1");
         }
         Err(e) => return Err(e),
     }
@@ -145,12 +140,12 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
     let c = crate::session::ctx().await?;
     let address = ssr::address().await;
     match crate::auth::sign_in_code(&c.state, &c, &code, address).await {
-        Ok(()) => leptos_axum::redirect("/console"),
-        Err(AppError::Auth(AuthError::SignInRequired)) => leptos_axum::redirect("/console/login"),
+        Ok(()) => crate::session::redirect("/console"),
+        Err(AppError::Auth(AuthError::SignInRequired)) => crate::session::redirect("/console/login"),
         Err(e @ AppError::Auth(_)) => {
             c.set("code_flash", &crate::i18n::error_message(c.lang, &e))
                 .await?;
-            leptos_axum::redirect("/console/login/code?retry=1");
+            crate::session::redirect("/console/login/code?retry=1");
         }
         Err(e) => return Err(e),
     }
@@ -162,7 +157,7 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
 pub async fn logout() -> Result<(), AppError> {
     let c = crate::session::ctx().await?;
     crate::auth::sign_out(&c).await?;
-    leptos_axum::redirect("/console/login?signed_out=1");
+    crate::session::redirect("/console/login?signed_out=1");
     Ok(())
 }
 
@@ -173,7 +168,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     match c.state.change_password(&actor, &current, &new).await {
         Ok(()) => {
             crate::auth::sign_out(&c).await?;
-            leptos_axum::redirect("/console/login?changed=1");
+            crate::session::redirect("/console/login?changed=1");
             Ok(())
         }
         Err(e) => ssr::done(&c, "/console/account", Err(e)).await,
@@ -207,7 +202,7 @@ pub async fn get_account_page() -> Result<AccountData, AppError> {
 pub async fn start_totp() -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     crate::auth::start_totp_setup(&c, &actor).await?;
-    leptos_axum::redirect("/console/account");
+    crate::session::redirect("/console/account");
     Ok(())
 }
 
@@ -277,7 +272,7 @@ pub async fn preview_rules(
         .map(|(_, v, _)| v + 1)
         .unwrap_or(1);
     c.set("rules_draft", &(unit_id.0, version, rules)).await?;
-    leptos_axum::redirect(&format!(
+    crate::session::redirect(&format!(
         "/console/facilities/{}/units/{}/rules?v={version}",
         facility_id.0, unit_id.0
     ));
@@ -301,7 +296,7 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
         .await?
         .filter(|(u, _, _)| *u == unit_id.0)
     else {
-        leptos_axum::redirect(&back);
+        crate::session::redirect(&back);
         return Ok(());
     };
     let outcome = c
@@ -468,7 +463,7 @@ pub async fn check_block(
     match c.state.block_collisions(&actor, id, &values, c.lang).await {
         Ok(list) if list.is_empty() => save(&c, &actor, id, &values, &[]).await,
         Ok(_) => {
-            leptos_axum::redirect(&format!("{back}?decide=1"));
+            crate::session::redirect(&format!("{back}?decide=1"));
             Ok(())
         }
         Err(e) => ssr::done(&c, &back, Err(e)).await,
@@ -501,7 +496,7 @@ async fn save(
         Ok(Err(_)) => {
             let text = crate::i18n::console::texts(c.lang).block_changed.to_owned();
             c.set("console_flash", &Flash { ok: false, text }).await?;
-            leptos_axum::redirect(&format!("{back}?decide=2"));
+            crate::session::redirect(&format!("{back}?decide=2"));
             Ok(())
         }
         Err(e) => ssr::done(c, &back, Err(e)).await,
@@ -517,7 +512,7 @@ pub async fn save_block(facility: String, decisions: Option<Vec<String>>) -> Res
     let id = crate::service::parse_facility_id(&facility)?;
     c.state.require_facility(&actor, id).await?;
     let Some(values) = ssr::block_draft(&c, id.0).await? else {
-        leptos_axum::redirect(&format!("/console/facilities/{}/block", id.0));
+        crate::session::redirect(&format!("/console/facilities/{}/block", id.0));
         return Ok(());
     };
     save(&c, &actor, id, &values, &decisions.unwrap_or_default()).await

@@ -28,7 +28,10 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
         .counter_status(&actor, id, &action)
         .await
         .map(|()| crate::i18n::visit::texts(c.lang).status_changed.to_owned());
-    let back = format!("/console/visits?date={}", date.trim());
+    let back = format!(
+        "/console/visits?date={}",
+        crate::session::encode(date.trim())
+    );
     ssr::done(&c, &back, outcome).await
 }
 
@@ -76,7 +79,7 @@ pub async fn check_absence(
     match outcome {
         Ok(_) => {
             c.set("absence_draft", &values).await?;
-            leptos_axum::redirect("/console/visits/absence?checked=1");
+            crate::session::redirect("/console/visits/absence?checked=1");
             Ok(())
         }
         Err(e) => {
@@ -96,7 +99,7 @@ pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError
         .get::<crate::console_view::AbsenceValues>("absence_draft")
         .await?
     else {
-        leptos_axum::redirect("/console/visits/absence");
+        crate::session::redirect("/console/visits/absence");
         return Ok(());
     };
     let outcome = c

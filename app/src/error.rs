@@ -21,6 +21,11 @@ pub enum AppError {
     /// Signing in, or not allowed.
     #[error("{0:?}")]
     Auth(AuthError),
+    /// Too many requests of this kind from this address, for this
+    /// reference or this contact; nothing was written. Try again after
+    /// this many seconds.
+    #[error("rate limited for {0} s")]
+    RateLimited(u32),
 }
 
 /// Why a request about accounts or the console was refused.
@@ -64,6 +69,7 @@ impl AppError {
             AppError::Domain(DomainError::Conflict(_)) => 409,
             AppError::Unavailable => 503,
             AppError::Transport => 500,
+            AppError::RateLimited(_) => 429,
             AppError::Auth(a) => match a {
                 AuthError::SignInRequired
                 | AuthError::BadCredentials
@@ -88,6 +94,7 @@ impl AppError {
             AppError::Domain(e) => e.code(),
             AppError::Unavailable => "unavailable",
             AppError::Transport => "transport",
+            AppError::RateLimited(_) => "rate_limited",
             AppError::Auth(a) => match a {
                 AuthError::SignInRequired => "sign_in_required",
                 AuthError::Forbidden => "forbidden",
@@ -104,6 +111,24 @@ impl AppError {
                 AuthError::CrossSite => "cross_site_request",
             },
         }
+    }
+}
+
+impl AppError {
+    /// The seconds for a `Retry-After` header, for a refusal that has one.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            AppError::RateLimited(s) => Some(*s),
+            AppError::Auth(AuthError::Throttled) => Some(60),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<store::RetryAfter> for AppError {
+    fn from(r: store::RetryAfter) -> Self {
+        AppError::RateLimited(u32::try_from(r.0.max(1)).unwrap_or(u32::MAX))
     }
 }
 

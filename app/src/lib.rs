@@ -27,6 +27,8 @@ pub mod i18n;
 mod ics;
 pub mod lang;
 #[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
 pub mod mail;
 mod pages;
 #[cfg(feature = "ssr")]

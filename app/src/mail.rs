@@ -1,15 +1,23 @@
-//! Outbound e-mail (lettre over SMTP). Every mail is written to the
-//! `outbox` table: with its send time when the SMTP server took it, or
-//! unsent (with the reason) when no server is configured or it refused.
-//! Admins read the outbox in the console; the log says only that a mail
-//! waits there, never to whom or what.
+//! Outbound e-mail (lettre over SMTP) from the `outbox` table.
 //!
-//! Sending happens after the change is committed, on a background task,
-//! so a slow mail server never holds up a booking.
+//! A mail is written into the outbox in the same transaction as the change
+//! it reports (see `store::outbox`), so nothing committed goes unreported.
+//! One worker per process sends what is due: it claims a mail for a lease,
+//! sends it, and records the outcome; a failure is tried again with backoff
+//! (5 s, 30 s, 2 min, 10 min, then hourly, twelve times in all), across
+//! restarts, since the outbox is in the database. A claim is conditional, so
+//! two processes never send the same mail; a process killed between the
+//! SMTP server's answer and recording it would send that one mail again
+//! after the lease, with the same `Message-ID`, which mail servers use to
+//! drop the copy. Shutdown waits for the send in flight.
+//!
+//! Without an SMTP server (`TOWN_SMTP_HOST` unset) no worker runs: mail
+//! waits in the outbox, which admins read in the console, and goes out once
+//! a server is configured. The log says only that a mail waits or failed,
+//! never to whom or what.
 
 use std::sync::Arc;
 
-use chrono::Utc;
 use lettre::message::header::ContentType;
 use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::authentication::Credentials;
@@ -52,21 +60,12 @@ impl std::fmt::Debug for SmtpConfig {
     }
 }
 
-/// One mail to send.
-#[derive(Clone, Debug)]
-pub struct Mail {
-    pub municipality_id: i64,
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    /// A calendar file to attach (`booking.ics`).
-    pub ics: Option<String>,
-}
-
 #[derive(Clone)]
 pub struct Mailer {
     transport: Option<Arc<AsyncSmtpTransport<Tokio1Executor>>>,
     from: Option<Mailbox>,
+    /// Wakes the worker when a change has committed new mail.
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -79,12 +78,21 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
+/// How long a claimed mail stays with the process sending it (longer than
+/// the SMTP timeout).
+const LEASE_SECONDS: i64 = 120;
+
+/// How often the worker looks for due mail without being woken (retries,
+/// and mail another process wrote).
+const POLL: std::time::Duration = std::time::Duration::from_secs(5);
+
 impl Mailer {
     /// No SMTP server: mails wait in the outbox.
     pub fn outbox_only() -> Mailer {
         Mailer {
             transport: None,
             from: None,
+            wake: Default::default(),
         }
     }
 
@@ -109,46 +117,78 @@ impl Mailer {
         Ok(Mailer {
             transport: Some(Arc::new(builder.build())),
             from: Some(from),
+            wake: Default::default(),
         })
     }
 
-    /// Sends in the background; the outcome lands in the outbox.
-    pub fn send_later(&self, store: &Store, mail: Mail) {
-        let (mailer, store) = (self.clone(), store.clone());
-        tokio::spawn(async move { mailer.send(&store, mail).await });
+    /// Tells the worker that a committed change left mail in the outbox.
+    pub fn wake(&self) {
+        self.wake.notify_one();
     }
 
-    /// Sends now and records the mail in the outbox.
-    pub async fn send(&self, store: &Store, mail: Mail) {
-        let outcome = match (&self.transport, &self.from) {
-            (Some(t), Some(from)) => match build(from, &mail) {
-                Ok(message) => t
-                    .send(message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| smtp_error(&e)),
-                Err(e) => Err(e),
-            },
-            _ => Err("no SMTP server configured".to_owned()),
-        };
-        let row = outbox::Model {
-            id: 0,
-            municipality_id: mail.municipality_id,
-            to_addr: mail.to,
-            subject: mail.subject,
-            body: mail.body,
-            ics: mail.ics,
-            created_at: Utc::now(),
-            sent_at: outcome.is_ok().then(Utc::now),
-            last_error: outcome.as_ref().err().cloned(),
-        };
-        match (store.outbox_insert(&row).await, outcome) {
-            (Ok(_), Ok(())) => {}
-            (Ok(id), Err(why)) => {
-                tracing::warn!(outbox_id = id, reason = %why, "mail kept in the outbox")
+    /// Starts the worker (when an SMTP server is configured). It stops once
+    /// `stop` turns true, after the mail it is sending.
+    pub fn spawn_worker(
+        &self,
+        store: Store,
+        clock: crate::service::Clock,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        let (transport, from) = (self.transport.clone()?, self.from.clone()?);
+        let wake = self.wake.clone();
+        Some(tokio::spawn(async move {
+            loop {
+                loop {
+                    if *stop.borrow() {
+                        return;
+                    }
+                    match store.outbox_claim(clock(), LEASE_SECONDS).await {
+                        Ok(Some(row)) => deliver(&store, &transport, &from, row, &clock).await,
+                        Ok(None) => break,
+                        Err(e) => {
+                            tracing::error!(error = %e, "outbox: could not claim mail");
+                            break;
+                        }
+                    }
+                }
+                tokio::select! {
+                    _ = wake.notified() => {}
+                    _ = tokio::time::sleep(POLL) => {}
+                    changed = stop.changed() => if changed.is_err() {
+                        return;
+                    }
+                }
             }
-            (Err(e), _) => tracing::error!(error = %e, "could not record a mail in the outbox"),
+        }))
+    }
+}
+
+/// Sends one claimed mail and records the outcome.
+async fn deliver(
+    store: &Store,
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &Mailbox,
+    row: outbox::Model,
+    clock: &crate::service::Clock,
+) {
+    let outcome = match build(from, &row) {
+        Ok(message) => transport
+            .send(message)
+            .await
+            .map(|_| ())
+            .map_err(|e| smtp_error(&e)),
+        Err(e) => Err(e),
+    };
+    let now = clock();
+    let recorded = match &outcome {
+        Ok(()) => store.outbox_sent(row.id, now).await,
+        Err(why) => {
+            tracing::warn!(outbox_id = row.id, attempt = row.attempts, reason = %why, "mail not sent; will retry");
+            store.outbox_failed(row.id, why, row.attempts, now).await
         }
+    };
+    if let Err(e) = recorded {
+        tracing::error!(outbox_id = row.id, error = %e, "outbox: could not record a send");
     }
 }
 
@@ -163,17 +203,24 @@ fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
     }
 }
 
-fn build(from: &Mailbox, mail: &Mail) -> Result<Message, String> {
+fn build(from: &Mailbox, mail: &outbox::Model) -> Result<Message, String> {
     let to: Mailbox = mail
-        .to
+        .to_addr
         .parse()
         .map_err(|_| "the recipient address is not valid".to_owned())?;
     let text = SinglePart::builder()
         .header(ContentType::TEXT_PLAIN)
         .body(mail.body.clone());
+    // The same id on every attempt: a copy sent twice is recognisable.
+    let domain = from.email.domain().to_owned();
     let builder = Message::builder()
         .from(from.clone())
         .to(to)
+        .message_id(Some(format!(
+            "<outbox-{}-{}@{domain}>",
+            mail.id,
+            mail.created_at.timestamp()
+        )))
         .subject(mail.subject.clone());
     let message = match &mail.ics {
         Some(ics) => builder.multipart(MultiPart::mixed().singlepart(text).singlepart(

@@ -24,16 +24,36 @@ use crate::i18n::{self, texts};
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// Shared by every request: the Leptos options, the store, the clock,
-/// whether cookies must be `Secure` (served over HTTPS), the login
-/// throttle and the mailer.
+/// whether cookies must be `Secure` (served over HTTPS) and the mailer.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub store: Store,
     pub clock: Clock,
     pub secure_cookies: bool,
-    pub throttle: crate::auth::SharedThrottle,
     pub mailer: crate::mail::Mailer,
+    pub web: WebConfig,
+}
+
+/// How the site is reached from outside.
+#[derive(Clone, Debug, Default)]
+pub struct WebConfig {
+    /// `scheme://host[:port]` residents type (`TOWN_PUBLIC_ORIGIN`): the
+    /// only origin whose state-changing requests are accepted. Unset (tests,
+    /// a development server on loopback): `http://` plus the `Host` header.
+    pub public_origin: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client
+    /// (`TOWN_TRUSTED_PROXIES`); from anyone else the header is ignored.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+}
+
+impl WebConfig {
+    /// Whether residents reach the site over HTTPS (HSTS is sent then).
+    pub fn https(&self) -> bool {
+        self.public_origin
+            .as_deref()
+            .is_some_and(|o| o.starts_with("https://"))
+    }
 }
 
 impl AppState {
@@ -49,9 +69,15 @@ impl AppState {
             store,
             clock,
             secure_cookies,
-            throttle: Default::default(),
             mailer,
+            web: WebConfig::default(),
         }
+    }
+
+    /// The same state, reached from outside as `web` says.
+    pub fn with_web(mut self, web: WebConfig) -> AppState {
+        self.web = web;
+        self
     }
 }
 

@@ -19,6 +19,37 @@ pub struct Draft {
     pub version: u32,
     /// Why the last confirm failed, shown on the review page once.
     pub last_error: Option<AppError>,
+    /// A random key made with the draft and stored with the booking it
+    /// makes: a confirm sent twice finds that booking by this key (never
+    /// by contact data, which anyone may know).
+    #[serde(default)]
+    pub key: String,
+}
+
+/// Goes to a local path after a form post (POST/redirect/GET). A path that
+/// cannot be a header value (a control character that came in with user
+/// input) goes to the home page instead of failing the request.
+pub fn redirect(path: &str) {
+    if http::HeaderValue::from_str(path).is_ok() {
+        leptos_axum::redirect(path);
+    } else {
+        tracing::warn!("a redirect with characters a header cannot hold went home instead");
+        leptos_axum::redirect("/");
+    }
+}
+
+/// Percent-encodes a value for a query string (everything but RFC 3986's
+/// unreserved characters).
+pub fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// How many proved references one browser keeps.

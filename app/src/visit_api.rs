@@ -81,7 +81,7 @@ mod ssr {
             Err(e) => return Err(e),
         };
         c.set("visit_msg", &message).await?;
-        leptos_axum::redirect(&back);
+        crate::session::redirect(&back);
         Ok(())
     }
 }
@@ -112,6 +112,7 @@ pub async fn get_visit_plan(ids: String, date: Option<String>) -> Result<VisitPl
 pub async fn get_visit_form(ids: String, start: String) -> Result<VisitForm, AppError> {
     let c = crate::session::ctx().await?;
     let mut form = c.state.visit_form(c.lang, &ids, &start).await?;
+    form.key = store::random_key()?;
     if let Some(before) = c.take::<VisitForm>("visit_flash").await?
         && before.ids == form.ids
         && before.start == form.start
@@ -133,10 +134,15 @@ pub async fn book_visit(
     phone: String,
     email: String,
     mode: Option<String>,
+    key: Option<String>,
 ) -> Result<(), AppError> {
     use domain::DomainError;
     let c = crate::session::ctx().await?;
-    let back = format!("/visits/book?p={ids}&start={start}&retry=1");
+    let back = format!(
+        "/visits/book?p={}&start={}&retry=1",
+        crate::session::encode(ids.trim()),
+        crate::session::encode(start.trim())
+    );
     let input = crate::appointments::AppointmentInput {
         procedure_ids: crate::visits::parse_ids(&ids).unwrap_or_default(),
         start: c.state.visit_start(&start).await?,
@@ -145,11 +151,15 @@ pub async fn book_visit(
         phone: phone.clone(),
         email: email.clone(),
         mode: mode.clone().unwrap_or_default(),
+        // A form's key is 32 hex digits; anything else is ignored.
+        request_key: key
+            .filter(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|k| format!("form:{k}")),
     };
     match c.state.book_appointment(&input, c.lang).await {
         Ok(body) => {
             ssr::grant(&c, &body.reference).await?;
-            leptos_axum::redirect(&format!("/visits/appointments/{}?new=1", body.reference));
+            crate::session::redirect(&format!("/visits/appointments/{}?new=1", body.reference));
             Ok(())
         }
         Err(e @ AppError::Domain(_)) => {
@@ -182,7 +192,7 @@ pub async fn book_visit(
                 ..VisitForm::default()
             };
             c.set("visit_flash", &form).await?;
-            leptos_axum::redirect(&back);
+            crate::session::redirect(&back);
             Ok(())
         }
         Err(e) => Err(e),
@@ -202,7 +212,7 @@ pub async fn find_visit(reference: String, contact: String) -> Result<(), AppErr
     match c.state.find_appointment(&reference, &contact, c.lang).await {
         Ok(body) => {
             ssr::grant(&c, &body.reference).await?;
-            leptos_axum::redirect(&format!("/visits/appointments/{}", body.reference));
+            crate::session::redirect(&format!("/visits/appointments/{}", body.reference));
         }
         Err(e @ AppError::Domain(_)) => {
             let find = VisitFind {
@@ -210,7 +220,7 @@ pub async fn find_visit(reference: String, contact: String) -> Result<(), AppErr
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
             c.set("visit_find_flash", &find).await?;
-            leptos_axum::redirect("/visits/find?retry=1");
+            crate::session::redirect("/visits/find?retry=1");
         }
         Err(e) => return Err(e),
     }

@@ -112,6 +112,7 @@ async fn prepare(db: &TestDb) -> i64 {
                     created_at: Set(now()),
                     cancelled_at: Set(None),
                     needs_contact: Set(false),
+                    request_key: Set(None),
                 })
                 .exec_with_returning(&txn)
                 .await

@@ -183,6 +183,7 @@ async fn prepare(db: &TestDb) -> FacilityId {
                 rejected: false,
                 override_reason: None,
                 account_id: None,
+                request_key: None,
             };
             rows.push((b, vec![domain::ids::UnitId(unit)]));
         }
@@ -319,7 +320,7 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
     let t = Instant::now();
     for (n, (unit, start, end)) in sequential.iter().enumerate() {
         state
-            .create_booking(&request(*unit, *start, *end, n))
+            .create_booking(&request(*unit, *start, *end, n), None)
             .await
             .unwrap();
     }
@@ -342,7 +343,7 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
         tasks.push(tokio::spawn(async move {
             for (n, (unit, start, end)) in chunk {
                 state
-                    .create_booking(&request(unit, start, end, n))
+                    .create_booking(&request(unit, start, end, n), None)
                     .await
                     .unwrap();
             }
@@ -365,7 +366,7 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
         let state = state.clone();
         tasks.push(tokio::spawn(async move {
             state
-                .create_booking(&request(unit, start, end, 3 * COMMITS + n))
+                .create_booking(&request(unit, start, end, 3 * COMMITS + n), None)
                 .await
                 .is_ok()
         }));

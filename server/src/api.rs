@@ -59,6 +59,11 @@ pub struct FieldError {
 /// An API error, carrying the language to answer in.
 pub struct ApiError(AppError, Lang);
 
+/// The API's answer for an error (also for refusals made before a handler runs).
+pub fn error_response(error: AppError, lang: Lang) -> Response {
+    ApiError(error, lang).into_response()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(error, lang) = self;
@@ -80,7 +85,12 @@ impl IntoResponse for ApiError {
             message: error_message(lang, &error),
             fields,
         };
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Some(s) = error.retry_after() {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, s.into());
+        }
+        res
     }
 }
 
@@ -179,6 +189,31 @@ fn json_body(
     }
 }
 
+/// The `Idempotency-Key` header (16 to 100 visible ASCII characters),
+/// scoped by the contact of the request: repeating the request answers with
+/// what the first one made, and the key alone opens nobody else's booking.
+fn idempotency_key(
+    headers: &HeaderMap,
+    body: &serde_json::Value,
+) -> Result<Option<String>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|k| (16..=100).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or(DomainError::invalid(
+            Field::IdempotencyKey,
+            InvalidReason::Malformed,
+        ))?;
+    let text = |k: &str| body.get(k).and_then(|v| v.as_str()).unwrap_or_default();
+    Ok(Some(format!(
+        "api:{}",
+        store::digest(&[key, text("email").trim(), text("phone").trim()])
+    )))
+}
+
 async fn create_booking(
     State(state): State<AppState>,
     q: Result<Query<LangQuery>, QueryRejection>,
@@ -190,7 +225,8 @@ async fn create_booking(
     let body = json_body(body, lang)?;
     let run = async {
         let input = BookingInput::from_json(&body)?;
-        let record = state.create_booking(&input).await?;
+        let key = idempotency_key(&headers, &body)?;
+        let record = state.create_booking(&input, key).await?;
         state.booking_body(&record, lang).await
     };
     run.await
@@ -352,6 +388,7 @@ fn appointment_input(v: &serde_json::Value) -> Result<AppointmentInput, AppError
         phone: text("phone", BookingField::Phone),
         email: text("email", BookingField::Email),
         mode,
+        request_key: None,
     };
     if problems.is_empty() {
         Ok(input)
@@ -370,7 +407,8 @@ async fn create_appointment(
     let lang = lang(q.lang.as_deref(), &headers);
     let body = json_body(body, lang)?;
     let run = async {
-        let input = appointment_input(&body)?;
+        let mut input = appointment_input(&body)?;
+        input.request_key = idempotency_key(&headers, &body)?;
         state.book_appointment(&input, lang).await
     };
     run.await

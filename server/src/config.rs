@@ -1,7 +1,10 @@
 //! Configuration from the environment. Variables: `DATABASE_URL` (default
 //! SQLite under `./data/`), `TOWN_SEED_DEMO` (`false` to skip the demo town on
-//! first start), `TOWN_SECURE_COOKIES` (`true` behind HTTPS: the session
-//! cookie gets `Secure`), the mail settings `TOWN_SMTP_HOST`,
+//! first start), `TOWN_PUBLIC_ORIGIN` (the `https://…` address residents
+//! use; unset only for plain HTTP on loopback, where the session cookie
+//! cannot be `Secure`), `TOWN_TRUSTED_PROXIES` (comma-separated addresses of
+//! reverse proxies whose `X-Forwarded-For` names the client), the mail
+//! settings `TOWN_SMTP_HOST`,
 //! `TOWN_SMTP_PORT` (default 587), `TOWN_SMTP_TLS` (`starttls`, `tls` or
 //! `none`; default `starttls`), `TOWN_SMTP_USER`, `TOWN_SMTP_PASSWORD` and
 //! `TOWN_MAIL_FROM` (without `TOWN_SMTP_HOST`, mail stays in the outbox),
@@ -14,7 +17,8 @@ use app::mail::{SmtpConfig, TlsMode};
 pub struct Config {
     pub database_url: String,
     pub seed_demo: bool,
-    pub secure_cookies: bool,
+    pub public_origin: Option<String>,
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     pub smtp: Option<SmtpConfig>,
 }
 
@@ -51,9 +55,62 @@ impl Config {
             seed_demo: std::env::var("TOWN_SEED_DEMO")
                 .map(|v| v != "false")
                 .unwrap_or(true),
-            secure_cookies: std::env::var("TOWN_SECURE_COOKIES").is_ok_and(|v| v == "true"),
+            public_origin: var("TOWN_PUBLIC_ORIGIN")
+                .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()),
+            trusted_proxies: var("TOWN_TRUSTED_PROXIES")
+                .map(|v| v.split(',').filter_map(|a| a.trim().parse().ok()).collect())
+                .unwrap_or_default(),
             smtp: smtp_from_env(),
         }
+    }
+}
+
+/// Whether a host (of an origin, or a bind address) is this machine only.
+fn loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[');
+    let host = host.split(']').next().unwrap_or(host);
+    let bare = match host.rsplit_once(':') {
+        Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) && !h.contains(':') => h,
+        _ => host,
+    };
+    bare == "localhost"
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+impl Config {
+    /// How the site is reached, and whether its session cookie is
+    /// `Secure`: always, unless the site is plain HTTP on loopback (the
+    /// demo, development). Plain HTTP anywhere else is refused.
+    pub fn web(&self, site_addr: std::net::SocketAddr) -> Result<(app::service::WebConfig, bool), String> {
+        let secure = match self.public_origin.as_deref() {
+            Some(o) if o.starts_with("https://") => true,
+            Some(o) if o.starts_with("http://") && loopback(&o["http://".len()..]) => false,
+            Some(o) => {
+                return Err(format!(
+                    "TOWN_PUBLIC_ORIGIN={o}: residents must reach the site over https:// (plain http only on loopback)"
+                ));
+            }
+            None if site_addr.ip().is_loopback() => false,
+            None => {
+                return Err(
+                    "set TOWN_PUBLIC_ORIGIN=https://… (the address residents use) when serving beyond loopback"
+                        .into(),
+                );
+            }
+        };
+        Ok((
+            app::service::WebConfig {
+                public_origin: Some(
+                    self.public_origin
+                        .clone()
+                        .unwrap_or_else(|| format!("http://{site_addr}")),
+                ),
+                trusted_proxies: self.trusted_proxies.clone(),
+            },
+            secure,
+        ))
     }
 }
 
@@ -76,7 +133,8 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("database_url", &redact(&self.database_url))
             .field("seed_demo", &self.seed_demo)
-            .field("secure_cookies", &self.secure_cookies)
+            .field("public_origin", &self.public_origin)
+            .field("trusted_proxies", &self.trusted_proxies)
             .field("smtp", &self.smtp)
             .finish()
     }
@@ -84,7 +142,32 @@ impl fmt::Debug for Config {
 
 #[cfg(test)]
 mod tests {
-    use super::redact;
+    use super::{Config, loopback, redact};
+
+    fn config(origin: Option<&str>) -> Config {
+        Config {
+            database_url: String::new(),
+            seed_demo: false,
+            public_origin: origin.map(str::to_owned),
+            trusted_proxies: Vec::new(),
+            smtp: None,
+        }
+    }
+
+    #[test]
+    fn cookies_are_secure_except_for_plain_http_on_loopback() {
+        let local: std::net::SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let open: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let (web, secure) = config(None).web(local).unwrap();
+        assert!(!secure);
+        assert_eq!(web.public_origin.as_deref(), Some("http://127.0.0.1:3000"));
+        assert!(config(None).web(open).is_err(), "beyond loopback needs an origin");
+        let (web, secure) = config(Some("https://yoyaku.town.example")).web(open).unwrap();
+        assert!(secure && web.https());
+        assert!(config(Some("http://yoyaku.town.example")).web(open).is_err());
+        assert!(!config(Some("http://localhost:3000")).web(open).unwrap().1);
+        assert!(loopback("[::1]:3000") && loopback("127.0.0.2") && !loopback("10.0.0.1:80"));
+    }
 
     #[test]
     fn passwords_never_reach_the_log() {

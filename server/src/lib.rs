@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod config;
+pub mod guard;
 pub mod openapi;
 pub mod sessions;
 
@@ -17,7 +18,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
+use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// The router as a service that knows each client's address (for login
 /// throttling).
@@ -39,89 +42,30 @@ pub fn router(state: AppState) -> Router {
         .route("/bookings/{reference}/booking.ics", get(booking_ics))
         .route("/visits/appointments/{reference}/visit.ics", get(visit_ics))
         .route("/console/facilities/{id}/bookings.csv", get(console_csv))
-        .leptos_routes(&state, routes, move || shell(options.clone()))
+        .leptos_routes_with_context(&state, routes, provide_nonce, move || {
+            shell(options.clone())
+        })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
-        .layer(axum::middleware::from_fn(same_origin_only))
-        .layer(axum::middleware::from_fn(security_headers))
+        .layer(from_fn(guard::server_fn_status))
+        .layer(from_fn_with_state(state.clone(), guard::limits))
+        .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
+        .layer(RequestBodyLimitLayer::new(guard::BODY_LIMIT))
+        .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
+        .layer(from_fn_with_state(state.clone(), guard::security_headers))
         .layer(CompressionLayer::new())
         .with_state(state)
 }
 
-/// Headers every response carries.
-async fn security_headers(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    let path = req.uri().path();
-    // Pages and answers that may hold personal data are never cached
-    // (a shared computer's next user must not find them).
-    let personal = [
-        "/book",
-        "/sfn/",
-        "/api/v1/bookings",
-        "/api/v1/appointments",
-        "/console",
-        "/visits/",
-    ]
-    .iter()
-    .any(|p| path.starts_with(p));
-    let mut res = next.run(req).await;
-    let h = res.headers_mut();
-    if personal {
-        h.insert(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("private, no-store"),
-        );
+/// Hands the response's CSP nonce (made by `guard::security_headers`) to
+/// Leptos, which puts it on its hydration scripts.
+fn provide_nonce() {
+    use leptos::prelude::{provide_context, use_context};
+    let nonce = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<guard::CspNonce>().cloned());
+    if let Some(guard::CspNonce(n)) = nonce {
+        provide_context(leptos::nonce::Nonce::from_value(n));
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    res
-}
-
-/// The `scheme://host[:port]` part of an Origin or Referer value.
-fn origin_host(value: &str) -> Option<&str> {
-    let rest = value.split_once("://")?.1;
-    Some(rest.split('/').next().unwrap_or(rest))
-}
-
-/// CSRF defence for every state-changing request (server functions, form
-/// posts, the JSON API), on top of SameSite=Lax cookies: a browser request
-/// must come from this site. Browsers send `Origin` (or at least
-/// `Sec-Fetch-Site` / `Referer`) with cross-site posts; it must name this
-/// host. Requests with none of them come from non-browser clients, which
-/// carry no victim's cookies.
-async fn same_origin_only(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    use axum::http::Method;
-    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
-        return next.run(req).await;
-    }
-    let h = req.headers();
-    let text = |name: header::HeaderName| h.get(name).and_then(|v| v.to_str().ok());
-    let host = text(header::HOST);
-    let cross_fetch = h
-        .get("sec-fetch-site")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| !matches!(v, "same-origin" | "none"));
-    let claimed = text(header::ORIGIN).or_else(|| text(header::REFERER));
-    let foreign = match claimed {
-        Some(o) => origin_host(o).is_none_or(|o| Some(o) != host),
-        None => false,
-    };
-    if cross_fetch || foreign {
-        let lang = app::lang::from_headers(h);
-        let e = app::error::AppError::Auth(app::error::AuthError::CrossSite);
-        return (
-            axum::http::StatusCode::FORBIDDEN,
-            app::i18n::error_message(lang, &e),
-        )
-            .into_response();
-    }
-    next.run(req).await
 }
 
 #[derive(Deserialize)]
@@ -230,7 +174,7 @@ struct Next {
 /// Whether `next` is a path on this site: it starts with one `/` (not `//`
 /// or `/\`) and holds only visible ASCII, so browsers cannot read it as
 /// another host (they drop tabs and newlines, which would turn `/\t/x` into `//x`).
-fn is_local_path(next: &str) -> bool {
+pub(crate) fn is_local_path(next: &str) -> bool {
     let b = next.as_bytes();
     b.first() == Some(&b'/')
         && !matches!(b.get(1), Some(b'/' | b'\\'))

@@ -115,15 +115,12 @@ async fn create_admin(
     app::auth::check_new_password(password)
         .map_err(|_| "the password must be 10 to 128 characters")?;
     let store = Store::connect(&config.database_url).await?;
-    if config.seed_demo {
-        store.seed_demo(chrono::Utc::now()).await?;
-    }
     let municipality = store
         .municipalities()
         .await?
         .first()
         .map(|m| m.id)
-        .ok_or("no municipality yet: run `server seed` or set one up first")?;
+        .ok_or("no town in the database yet: start the server once (it seeds the demo town unless TOWN_SEED_DEMO=false) or run `server seed`")?;
     let secret = app::auth::new_totp_secret();
     let hash = app::auth::hash_password(password).map_err(|_| "could not hash the password")?;
     let now = chrono::Utc::now();
@@ -169,6 +166,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     let conf = get_configuration(None)?;
     let addr = conf.leptos_options.site_addr;
+    let (web, secure_cookies) = config.web(addr)?;
     let mailer = match &config.smtp {
         Some(smtp) => app::mail::Mailer::smtp(smtp)?,
         None => {
@@ -176,18 +174,27 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             app::mail::Mailer::outbox_only()
         }
     };
+    let clock: app::service::Clock = Arc::new(chrono::Utc::now);
     let state = AppState::new(
         conf.leptos_options,
-        store,
-        Arc::new(chrono::Utc::now),
-        config.secure_cookies,
-        mailer,
-    );
+        store.clone(),
+        clock.clone(),
+        secure_cookies,
+        mailer.clone(),
+    )
+    .with_web(web);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = mailer.spawn_worker(store, clock, stopped);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, server::app(state))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // Let a mail being sent finish; the rest waits in the outbox.
+    let _ = stop.send(true);
+    if let Some(w) = worker {
+        let _ = w.await;
+    }
     Ok(())
 }
 

@@ -650,7 +650,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     let row = app.store.booking(&first).await.unwrap().unwrap().row;
     assert!(row.paid_at.is_some());
     assert_eq!(row.usage.as_deref(), Some("no_show"));
-    assert_eq!(app.store.no_shows(&row.email, "").await.unwrap(), 1);
+    assert_eq!(app.store.no_shows(1, &row.email, "").await.unwrap(), 1);
 
     // Looking at contact details is itself logged.
     let page = manager
@@ -1894,7 +1894,7 @@ async fn the_usage_report_shows_occupancy_and_fees_per_month() {
         .unwrap()
         .unwrap();
     app.store
-        .cancel_booking(domain::ids::BookingId(record.row.id), app.now())
+        .cancel_booking(domain::ids::BookingId(record.row.id), app.now(), &store::outbox::no_mail)
         .await
         .unwrap();
 

@@ -2,45 +2,15 @@
 //! the client survive a `kill -9` of the real server binary right after, on
 //! SQLite (WAL with `synchronous=FULL`).
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+mod common;
+
 
 use serde_json::{Value, json};
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
+use common::{free_port, wait_ready};
 
-fn start(db_url: &str, port: u16) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("DATABASE_URL", db_url)
-        .env("LEPTOS_OUTPUT_NAME", "town-booking")
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("LEPTOS_SITE_PKG_DIR", "pkg")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server binary")
-}
-
-async fn wait_ready(client: &reqwest::Client, base: &str) {
-    for _ in 0..300 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("server did not become ready");
+fn start(db_url: &str, port: u16) -> std::process::Child {
+    common::start_binary(db_url, port, &[])
 }
 
 #[tokio::test]

@@ -25,17 +25,13 @@ impl Drop for Smtp {
     }
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// Starts aiosmtpd, or says why not (a failure under CI).
 async fn smtp_server() -> Option<Smtp> {
-    let port = free_port();
+    smtp_server_on(common::free_port()).await
+}
+
+/// Starts aiosmtpd on `port`.
+async fn smtp_server_on(port: u16) -> Option<Smtp> {
     let maildir = std::env::temp_dir().join(format!("town-smtp-{port}"));
     let started = Command::new("python3")
         .args([
@@ -111,36 +107,8 @@ async fn a_booking_mails_the_resident_through_smtp_with_the_ics_attached() {
     })
     .unwrap();
     let app = common::spawn_with(TestDb::sqlite().await, mailer).await;
-    let (_, body) = app
-        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
-        .await;
-    let unit = body["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "会議室1")
-        .unwrap();
-    let slot = unit["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["status"] == "free")
-        .unwrap();
-    let res = app
-        .client
-        .post(format!("{}/api/v1/bookings", app.base))
-        .json(&serde_json::json!({
-            "unit_id": unit["id"], "start": slot["start"], "end": slot["end"],
-            "name": "山田 花子", "name_kana": "やまだ はなこ",
-            "phone": "090-1234-5678", "email": "hanako@example.jp",
-            "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
-        }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
-    let booking: serde_json::Value = res.json().await.unwrap();
-    let reference = booking["reference"].as_str().unwrap();
+    let reference = book(&app.client, &app.base, "2026-12-01", "2026-12-31").await;
+    let reference = reference.as_str();
 
     // Sending happens in the background: wait for it (bounded).
     let mut messages = Vec::new();
@@ -177,9 +145,49 @@ async fn a_booking_mails_the_resident_through_smtp_with_the_ics_attached() {
     app.finish().await;
 }
 
+/// Books the first free period of 会議室1 in December through the API.
+async fn book(client: &reqwest::Client, base: &str, from: &str, to: &str) -> String {
+    let body: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/facilities/1/availability?from={from}&to={to}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let unit = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "会議室1")
+        .unwrap();
+    let slot = unit["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["status"] == "free")
+        .unwrap();
+    let res = client
+        .post(format!("{base}/api/v1/bookings"))
+        .json(&serde_json::json!({
+            "unit_id": unit["id"], "start": slot["start"], "end": slot["end"],
+            "name": "山田 花子", "name_kana": "やまだ はなこ",
+            "phone": "090-1234-5678", "email": "hanako@example.jp",
+            "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    let booking: serde_json::Value = res.json().await.unwrap();
+    booking["reference"].as_str().unwrap().to_owned()
+}
+
 #[tokio::test]
-async fn an_unreachable_smtp_server_leaves_the_mail_in_the_outbox_with_the_error() {
-    let port = free_port();
+async fn an_unreachable_smtp_server_leaves_the_mail_waiting_with_the_error_and_a_retry() {
+    let port = common::free_port();
     let mailer = Mailer::smtp(&SmtpConfig {
         host: "127.0.0.1".into(),
         port,
@@ -189,21 +197,78 @@ async fn an_unreachable_smtp_server_leaves_the_mail_in_the_outbox_with_the_error
         from: "yoyaku@town.example".into(),
     })
     .unwrap();
-    let store = TestDb::sqlite().await;
-    store.store.seed_demo(common::now()).await.unwrap();
-    mailer
-        .send(
-            &store.store,
-            app::mail::Mail {
-                municipality_id: 1,
-                to: "hanako@example.jp".into(),
-                subject: "テスト".into(),
-                body: "本文".into(),
-                ics: None,
-            },
-        )
-        .await;
-    let row = store.store.outbox(1, 10).await.unwrap().remove(0);
+    let app = common::spawn_with(TestDb::sqlite().await, mailer).await;
+    let reference = book(&app.client, &app.base, "2026-12-01", "2026-12-31").await;
+    // The mail was written with the booking; the worker's attempt failed.
+    let mut row = None;
+    for _ in 0..100 {
+        row = app
+            .store
+            .outbox(1, 10)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|r| r.body.contains(&reference));
+        if row.as_ref().is_some_and(|r| r.last_error.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let row = row.expect("the mail is in the outbox with the booking");
     assert_eq!(row.sent_at, None);
-    assert!(row.last_error.is_some());
+    assert_eq!(
+        row.last_error.as_deref(),
+        Some("could not reach the SMTP server")
+    );
+    assert_eq!(row.attempts, 1);
+    assert!(row.next_attempt_s > common::now().timestamp(), "retried later");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_mail_survives_kill_dash_nine_with_the_smtp_server_down_and_arrives_once() {
+    let dir = std::env::temp_dir().join(format!("town_mail_kill_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_url = format!("sqlite://{}/town.db", dir.display());
+    let smtp_port = common::free_port();
+    let env = [
+        ("TOWN_SMTP_HOST", "127.0.0.1".to_owned()),
+        ("TOWN_SMTP_PORT", smtp_port.to_string()),
+        ("TOWN_SMTP_TLS", "none".to_owned()),
+        ("TOWN_MAIL_FROM", "yoyaku@town.example".to_owned()),
+    ];
+    let client = reqwest::Client::new();
+    let port = common::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = common::start_binary(&db_url, port, &env);
+    common::wait_ready(&client, &base).await;
+    let today = chrono::Utc::now().date_naive();
+    let (from, to) = (today + chrono::Days::new(10), today + chrono::Days::new(40));
+    // Nothing listens on the SMTP port yet: the 201 comes, the mail cannot go.
+    let reference = book(&client, &base, &from.to_string(), &to.to_string()).await;
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let Some(smtp) = smtp_server_on(smtp_port).await else {
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    };
+    let port = common::free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = common::start_binary(&db_url, port, &env);
+    common::wait_ready(&client, &base).await;
+    for _ in 0..300 {
+        if !received(&smtp).is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Give a second send every chance to happen before counting.
+    tokio::time::sleep(Duration::from_secs(7)).await;
+    let messages = received(&smtp);
+    let about: Vec<&String> = messages.iter().filter(|m| m.contains(&reference)).collect();
+    assert_eq!(about.len(), 1, "exactly one mail about {reference}: {messages:?}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
 }

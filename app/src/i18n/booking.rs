@@ -540,6 +540,12 @@ pub fn rule_message(lang: Lang, rule: &RuleViolation) -> String {
         (Lang::En, LimitReached { max }) => format!(
             "This e-mail address or phone number already holds the maximum of {max} active bookings here. You can book again once one is used or cancelled."
         ),
+        (Lang::Ja, TownLimitReached { max }) => format!(
+            "同じメールアドレスまたは電話番号でお持ちの予約（施設予約と来庁予約の合計）が、町全体での上限（{max}件）に達しています。利用が終わるか取り消すと、新しく予約できます。"
+        ),
+        (Lang::En, TownLimitReached { max }) => format!(
+            "This e-mail address or phone number already holds the town's maximum of {max} active facility bookings and visit appointments together. You can book again once one is used or cancelled."
+        ),
     }
 }
 

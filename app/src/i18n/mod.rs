@@ -21,6 +21,9 @@ pub mod visit;
 pub struct Texts {
     pub site_name: &'static str,
     pub skip_to_content: &'static str,
+    /// The page shown when a form posted without JavaScript is refused.
+    pub refused_title: &'static str,
+    pub refused_back: &'static str,
     pub nav_label: &'static str,
     pub nav_home: &'static str,
     pub nav_facilities: &'static str,
@@ -87,6 +90,8 @@ pub struct Texts {
 pub static JA: Texts = Texts {
     site_name: "公共施設予約",
     skip_to_content: "本文へ移動",
+    refused_title: "受け付けできませんでした",
+    refused_back: "前のページに戻る",
     nav_label: "メインメニュー",
     nav_home: "ホーム",
     nav_facilities: "施設一覧",
@@ -159,6 +164,8 @@ pub static JA: Texts = Texts {
 pub static EN: Texts = Texts {
     site_name: "Public facility booking",
     skip_to_content: "Skip to main content",
+    refused_title: "Your request was not accepted",
+    refused_back: "Back to the previous page",
     nav_label: "Main menu",
     nav_home: "Home",
     nav_facilities: "Facilities",
@@ -423,6 +430,8 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Field::ProcedureIds) => "the procedures",
         (Lang::En, Field::Start) => "the start time",
         (Lang::En, Field::Mode) => "the way of attending",
+        (Lang::Ja, Field::IdempotencyKey) => "Idempotency-Key ヘッダー",
+        (Lang::En, Field::IdempotencyKey) => "the Idempotency-Key header",
     }
 }
 
@@ -459,6 +468,27 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
             "The connection failed. Please check your signal and try again.".into()
         }
         (_, AppError::Auth(a)) => console::auth_message(lang, *a).into(),
+        (Lang::Ja, AppError::RateLimited(s)) => format!(
+            "短い間に操作が続いたため、受け付けを一時止めています。{}ほどたってから、もう一度お試しください。お急ぎの方は施設や窓口へお電話ください。",
+            wait_text(Lang::Ja, *s)
+        ),
+        (Lang::En, AppError::RateLimited(s)) => format!(
+            "There have been too many attempts in a short time, so we have paused them. Please try again in {}. If it is urgent, please call the facility or the counter.",
+            wait_text(Lang::En, *s)
+        ),
+    }
+}
+
+/// "about 3 minutes" / "約3分" for a wait in seconds.
+fn wait_text(lang: Lang, seconds: u32) -> String {
+    let minutes = seconds.div_ceil(60);
+    match (lang, seconds) {
+        (Lang::Ja, ..=59) => format!("{seconds}秒"),
+        (Lang::Ja, _) => format!("約{minutes}分"),
+        (Lang::En, 1) => "1 second".into(),
+        (Lang::En, ..=59) => format!("{seconds} seconds"),
+        (Lang::En, _) if minutes == 1 => "about a minute".into(),
+        (Lang::En, _) => format!("about {minutes} minutes"),
     }
 }
 
@@ -506,6 +536,13 @@ fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
         }
         (Lang::En, InvalidReason::OutOfSupportedYears) => {
             format!("Please choose {name} between the years 2000 and 2099.")
+        }
+        (Lang::Ja, InvalidReason::Malformed) if field == Field::IdempotencyKey => {
+            "Idempotency-Key ヘッダーは16〜100文字の英数字・記号（空白なし）にしてください。".into()
+        }
+        (Lang::En, InvalidReason::Malformed) if field == Field::IdempotencyKey => {
+            "The Idempotency-Key header must be 16 to 100 visible ASCII characters (no spaces)."
+                .into()
         }
         (Lang::Ja, InvalidReason::Malformed) if field == Field::Body => {
             "送信内容を読み取れませんでした。Content-Type: application/json の JSON オブジェクトで送ってください。".into()

@@ -426,19 +426,22 @@ pub fn BookingSummary(d: BookingDetail) -> impl IntoView {
     }
 }
 
+/// Opens the browser's print dialog (a handler, not inline script: the
+/// Content-Security-Policy allows no inline script).
+pub fn print_page(_: leptos::ev::MouseEvent) {
+    #[cfg(feature = "hydrate")]
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}
+
 /// Print (with JavaScript) or how to print (without), and the `.ics` link.
 #[component]
 pub fn KeepIt(reference: String) -> impl IntoView {
     let t = texts(use_lang());
-    let print = move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     view! {
         <p class="actions no-print">
-            <button type="button" class="button js-only" on:click=print>{t.print_button}</button>
+            <button type="button" class="button js-only" on:click=print_page>{t.print_button}</button>
             <a class="button" href=format!("/bookings/{reference}/booking.ics") rel="external" download="">{t.ics_link}</a>
         </p>
         <p class="hint no-js-only no-print">{t.print_hint}</p>

@@ -270,7 +270,7 @@ pub fn TimelinePage() -> impl IntoView {
                 <a class="button" href=format!("{base}/block")>{t.block_link}</a>
                 <a class="button" href=format!("/facilities/{}", tl.facility_id)>{t.proxy_link}</a>
                 <a class="button" href=format!("{base}/report")>{t.report_link}</a>
-                <button type="button" class="button" onclick="window.print()">{t.print}</button>
+                <button type="button" class="button js-only" on:click=super::book::print_page>{t.print}</button>
             </p>
             <section class="no-print">
                 <h2>{t.rules_units_heading}</h2>

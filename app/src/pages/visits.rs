@@ -263,6 +263,7 @@ pub fn VisitFormPage() -> impl IntoView {
             </dl>
             <ActionForm action=book>
                 <input type="hidden" name="ids" value=form.ids.clone()/>
+                <input type="hidden" name="key" value=form.key.clone()/>
                 <input type="hidden" name="start" value=form.start.clone()/>
                 {field("name", t.name, "text", v.name.clone(), "name")}
                 {field("name_kana", t.name_kana, "text", v.name_kana.clone(), "off")}

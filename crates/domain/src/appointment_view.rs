@@ -129,6 +129,9 @@ pub struct VisitForm {
     pub field_errors: Vec<(String, String)>,
     /// A problem with the visit itself (time taken meanwhile, say).
     pub error: Option<String>,
+    /// A random key sent back with the form: a form sent twice gets the
+    /// appointment the first send made.
+    pub key: String,
 }
 
 /// One procedure of a visit, as its holder reads it.

@@ -147,7 +147,16 @@ pub enum RuleViolation {
     LimitReached {
         max: u32,
     },
+    /// The contact holds `max` active bookings and visits in the whole town.
+    TownLimitReached {
+        max: u32,
+    },
 }
+
+/// Active bookings and visit appointments one e-mail address or phone
+/// number may hold across the whole town at once (on top of each
+/// facility's own limit), so a script cannot fill the halls for a month.
+pub const TOWN_ACTIVE_LIMIT: u32 = 10;
 
 impl RuleViolation {
     pub fn code(&self) -> &'static str {
@@ -161,6 +170,7 @@ impl RuleViolation {
             RuleViolation::WindowClosed { .. } => "window_closed",
             RuleViolation::OverCapacity { .. } => "over_capacity",
             RuleViolation::LimitReached { .. } => "limit_reached",
+            RuleViolation::TownLimitReached { .. } => "town_limit_reached",
         }
     }
 }

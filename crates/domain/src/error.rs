@@ -35,6 +35,8 @@ pub enum Field {
     ProcedureIds,
     Start,
     Mode,
+    /// The API's `Idempotency-Key` header.
+    IdempotencyKey,
 }
 
 impl Field {
@@ -53,6 +55,7 @@ impl Field {
             Field::StartTime => "from",
             Field::EndTime => "to",
             Field::Email => "email",
+            Field::IdempotencyKey => "idempotency-key",
             Field::Name => "name",
             Field::Role => "role",
             Field::Scope => "scope",

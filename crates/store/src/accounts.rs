@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::entity::{
-    account, account_department, account_facility, audit_log, department, municipality, outbox,
+    account, account_department, account_facility, audit_log, department, municipality,
 };
 use crate::{Store, StoreError};
 
@@ -430,31 +430,6 @@ impl Store {
         }
         Ok(q.order_by_desc(C::At)
             .order_by_desc(C::Id)
-            .limit(limit)
-            .all(&self.db)
-            .await?)
-    }
-
-    /// Puts a mail in the outbox (sent or not) and returns its id.
-    pub async fn outbox_insert(&self, m: &outbox::Model) -> Result<i64, StoreError> {
-        let mut row: outbox::ActiveModel = m.clone().into();
-        row.id = NotSet;
-        let _writer = self.writer().await;
-        Ok(outbox::Entity::insert(row)
-            .exec(&self.db)
-            .await?
-            .last_insert_id)
-    }
-
-    /// The newest mails of the municipality.
-    pub async fn outbox(
-        &self,
-        municipality_id: i64,
-        limit: u64,
-    ) -> Result<Vec<outbox::Model>, StoreError> {
-        Ok(outbox::Entity::find()
-            .filter(outbox::Column::MunicipalityId.eq(municipality_id))
-            .order_by_desc(outbox::Column::Id)
             .limit(limit)
             .all(&self.db)
             .await?)

@@ -79,6 +79,9 @@ pub struct Visitor {
     pub email: String,
     /// `in_person` or `online`.
     pub mode: String,
+    /// The random key of the form (a form sent twice gets the first
+    /// appointment back, recognised by this key alone).
+    pub request_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -90,6 +93,9 @@ pub enum AppointmentError {
     NotFound,
     #[error("the appointment is {0}")]
     WrongStatus(String),
+    /// The contact holds the town's maximum of active bookings and visits.
+    #[error("the contact already has {max} active bookings and visits in the town")]
+    LimitReached { max: u32 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -396,6 +402,26 @@ impl Store {
             }
             None => {
                 let v = visitor.ok_or(AppointmentError::NotFound)?;
+                if let Some(key) = &v.request_key {
+                    let earlier = appointment::Entity::find()
+                        .filter(appointment::Column::RequestKey.eq(key.as_str()))
+                        .one(&txn)
+                        .await?;
+                    if let Some(row) = earlier {
+                        drop(txn);
+                        return Ok(self.with_items(row).await?);
+                    }
+                }
+                Self::advisory_lock(&txn, &format!("email:{}", v.email)).await?;
+                Self::advisory_lock(&txn, &format!("phone:{}", v.phone)).await?;
+                let held =
+                    crate::bookings::town_active(&txn, municipality, &v.email, &v.phone, now)
+                        .await?;
+                if held >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
+                    return Err(AppointmentError::LimitReached {
+                        max: domain::booking::TOWN_ACTIVE_LIMIT,
+                    });
+                }
                 let model = appointment::ActiveModel {
                     id: NotSet,
                     municipality_id: Set(municipality),
@@ -409,6 +435,7 @@ impl Store {
                     created_at: Set(now),
                     cancelled_at: Set(None),
                     needs_contact: Set(false),
+                    request_key: Set(v.request_key.clone()),
                 };
                 appointment::Entity::insert(model)
                     .exec_with_returning(&txn)

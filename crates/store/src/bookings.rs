@@ -25,6 +25,7 @@ use std::collections::HashMap;
 
 use crate::entity::{booking, booking_equipment, booking_hold};
 use crate::migration::m20261122_000002_booking_holds::{MAX_HOLD_SECONDS, NO_OVERLAP};
+use crate::outbox::Compose;
 use crate::{Store, StoreError};
 
 /// The hold key of a leaf unit.
@@ -59,6 +60,10 @@ pub struct NewBooking {
     pub override_reason: Option<String>,
     /// The signed-in resident's account.
     pub account_id: Option<i64>,
+    /// The town, for its limit of active bookings and visits per contact.
+    pub municipality_id: i64,
+    /// The random key of the draft (a form sent twice is recognised by it).
+    pub request_key: Option<String>,
     /// For a proxy booking: the audit entry written with it (its target is
     /// filled in with the new booking's id).
     pub audit: Option<crate::AuditEntry>,
@@ -73,6 +78,8 @@ pub enum CreateError {
     EquipmentUnavailable,
     #[error("the contact already has {max} active bookings")]
     LimitReached { max: u32 },
+    #[error("the contact already has {max} active bookings and visits in the town")]
+    TownLimitReached { max: u32 },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -164,6 +171,76 @@ fn lock_key(text: &str) -> i64 {
     h as i64
 }
 
+/// The units of a town's facilities.
+pub(crate) fn town_units(municipality: i64) -> sea_orm::sea_query::SelectStatement {
+    use crate::entity::{facility, unit};
+    use sea_orm::sea_query::Query;
+    Query::select()
+        .column(unit::Column::Id)
+        .from(unit::Entity)
+        .and_where(
+            unit::Column::FacilityId.in_subquery(
+                Query::select()
+                    .column(facility::Column::Id)
+                    .from(facility::Entity)
+                    .and_where(facility::Column::MunicipalityId.eq(municipality))
+                    .to_owned(),
+            ),
+        )
+        .to_owned()
+}
+
+/// Active bookings (anywhere in the town) and booked visits still to come
+/// made with this e-mail or phone. Callers hold the contact's advisory locks.
+pub(crate) async fn town_active(
+    txn: &DatabaseTransaction,
+    municipality: i64,
+    email: &str,
+    phone: &str,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use crate::entity::{appointment, appointment_item};
+    use sea_orm::sea_query::Query;
+    if email.is_empty() && phone.is_empty() {
+        return Ok(0);
+    }
+    fn who(email_col: impl ColumnTrait, phone_col: impl ColumnTrait, email: &str, phone: &str) -> Condition {
+        let mut c = Condition::any();
+        if !email.is_empty() {
+            c = c.add(email_col.eq(email));
+        }
+        if !phone.is_empty() {
+            c = c.add(phone_col.eq(phone));
+        }
+        c
+    }
+    let bookings = booking::Entity::find()
+        .filter(booking::Column::UnitId.in_subquery(town_units(municipality)))
+        .filter(booking::Column::Kind.eq("resident"))
+        .filter(who(booking::Column::Email, booking::Column::Phone, email, phone))
+        .filter(booking::Column::EndAt.gt(now))
+        .filter(holding(now))
+        .count(txn)
+        .await?;
+    let visits = appointment::Entity::find()
+        .filter(appointment::Column::MunicipalityId.eq(municipality))
+        .filter(appointment::Column::Status.eq("booked"))
+        .filter(who(appointment::Column::Email, appointment::Column::Phone, email, phone))
+        .filter(
+            appointment::Column::Id.in_subquery(
+                Query::select()
+                    .column(appointment_item::Column::AppointmentId)
+                    .from(appointment_item::Entity)
+                    .and_where(appointment_item::Column::Active.eq(true))
+                    .and_where(appointment_item::Column::EndAt.gt(now))
+                    .to_owned(),
+            ),
+        )
+        .count(txn)
+        .await?;
+    Ok(bookings + visits)
+}
+
 /// Active = confirmed, or pending and not yet expired at `now`.
 pub(crate) fn holding(now: DateTime<Utc>) -> Condition {
     use booking::Column as C;
@@ -213,7 +290,7 @@ impl Store {
 
     /// Marks pending bookings that expired at `now` and still hold any of
     /// `resources` in the range as `expired`, releasing their holds.
-    async fn release_expired(
+    pub(crate) async fn release_expired(
         txn: &DatabaseTransaction,
         resources: &[String],
         start_s: i64,
@@ -258,15 +335,27 @@ impl Store {
         Ok(())
     }
 
-    /// Creates a booking, or says why not. On a (vanishingly rare) duplicate
-    /// reference the whole transaction is retried with a new one.
+    /// Creates a booking with the mail that reports it (in the same
+    /// transaction), or says why not. A request whose key already made a
+    /// booking gets that booking back, unchanged and without another mail.
+    /// On a (vanishingly rare) duplicate reference the whole transaction is
+    /// retried with a new one.
     pub async fn create_booking(
         &self,
         b: &NewBooking,
         now: DateTime<Utc>,
+        mail: Compose<'_>,
     ) -> Result<BookingRecord, CreateError> {
         for _ in 0..5 {
-            match self.try_create(b, now).await {
+            match self.try_create(b, now, mail).await {
+                Err(CreateError::Store(StoreError::Db(e)))
+                    if is_duplicate_reference(&e) && b.request_key.is_some() =>
+                {
+                    // The same key committed meanwhile (another process).
+                    if let Some(done) = self.booking_by_request_key(b).await? {
+                        return Ok(done);
+                    }
+                }
                 Err(CreateError::Store(StoreError::Db(e))) if is_duplicate_reference(&e) => {}
                 other => return other,
             }
@@ -276,15 +365,47 @@ impl Store {
         )))
     }
 
+    /// The booking an earlier send of this request made, if any.
+    async fn booking_by_request_key(
+        &self,
+        b: &NewBooking,
+    ) -> Result<Option<BookingRecord>, StoreError> {
+        let Some(key) = &b.request_key else {
+            return Ok(None);
+        };
+        let Some(row) = booking::Entity::find()
+            .filter(booking::Column::RequestKey.eq(key.as_str()))
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(None);
+        };
+        Ok(self.booking(&row.reference).await?)
+    }
+
     async fn try_create(
         &self,
         b: &NewBooking,
         now: DateTime<Utc>,
+        mail: Compose<'_>,
     ) -> Result<BookingRecord, CreateError> {
         let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
         let unit_resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        if let Some(key) = &b.request_key {
+            let earlier = booking::Entity::find()
+                .filter(booking::Column::RequestKey.eq(key.as_str()))
+                .one(&txn)
+                .await?;
+            if let Some(row) = earlier {
+                drop(txn);
+                return Ok(self.booking(&row.reference).await?.unwrap_or(BookingRecord {
+                    row,
+                    equipment: Vec::new(),
+                }));
+            }
+        }
         let mut resources = unit_resources.clone();
         for (id, copies) in &b.equipment {
             resources.extend((1..=*copies).map(|c| equipment_resource(*id, c)));
@@ -307,6 +428,12 @@ impl Store {
             .await?;
         if active >= u64::from(b.max_active) {
             return Err(CreateError::LimitReached { max: b.max_active });
+        }
+        let in_town = town_active(&txn, b.municipality_id, &a.email, &a.phone, now).await?;
+        if in_town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
+            return Err(CreateError::TownLimitReached {
+                max: domain::booking::TOWN_ACTIVE_LIMIT,
+            });
         }
 
         let reference = new_reference()?;
@@ -343,6 +470,7 @@ impl Store {
             rejected: false,
             override_reason: b.override_reason.clone(),
             account_id: b.account_id,
+            request_key: b.request_key.clone(),
         };
         let mut row = model.clone().into_active_model();
         row.id = NotSet;
@@ -403,6 +531,7 @@ impl Store {
             entry.target = format!("booking:{id}");
             crate::accounts::append_audit(&txn, &entry).await?;
         }
+        crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&model), now).await?;
         txn.commit().await?;
         Ok(BookingRecord {
             row: model,
@@ -436,7 +565,8 @@ impl Store {
         &self,
         id: BookingId,
         now: DateTime<Utc>,
-    ) -> Result<(), ChangeError> {
+        mail: Compose<'_>,
+    ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
@@ -454,8 +584,13 @@ impl Store {
             .filter(booking_hold::Column::BookingId.eq(id.0))
             .exec(&txn)
             .await?;
+        let row = booking::Entity::find_by_id(id.0)
+            .one(&txn)
+            .await?
+            .ok_or(ChangeError::NotFound)?;
+        crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&row), now).await?;
         txn.commit().await?;
-        Ok(())
+        Ok(row)
     }
 
     /// Approves a pending booking (本予約) that has neither lapsed nor started.
@@ -503,29 +638,6 @@ impl Store {
             Ok(None) => ChangeError::NotFound,
             Err(e) => e.into(),
         }
-    }
-
-    /// The active booking of `unit` starting at `start` made with `email`,
-    /// if any (to recognise a form submitted twice).
-    pub async fn active_booking_at(
-        &self,
-        unit: UnitId,
-        start: DateTime<Utc>,
-        email: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Option<BookingRecord>, StoreError> {
-        use booking::Column as C;
-        Ok(booking::Entity::find()
-            .filter(C::UnitId.eq(unit.0))
-            .filter(C::StartAt.eq(start))
-            .filter(C::Email.eq(email))
-            .filter(holding(now))
-            .one(&self.db)
-            .await?
-            .map(|row| BookingRecord {
-                row,
-                equipment: Vec::new(),
-            }))
     }
 
     /// Inserts many confirmed bookings with their holds in one transaction,

@@ -16,6 +16,7 @@ use crate::accounts::{AuditEntry, append_audit};
 use crate::bookings::{holding, is_overlap_error, new_reference, unit_resource};
 use crate::entity::{booking, booking_hold};
 use crate::migration::m20261122_000002_booking_holds::MAX_HOLD_SECONDS;
+use crate::outbox::Compose;
 use crate::{ChangeError, Store, StoreError};
 
 /// Time the town keeps for itself on a unit (maintenance, 行政優先).
@@ -128,8 +129,15 @@ impl Store {
         Ok(booking::Entity::find_by_id(id).one(&self.db).await?)
     }
 
-    /// How many bookings made with this e-mail or phone were marked 不来場.
-    pub async fn no_shows(&self, email: &str, phone: &str) -> Result<u64, StoreError> {
+    /// How many bookings made with this e-mail or phone at the town's
+    /// facilities were marked 不来場 (another town's records are not ours
+    /// to read).
+    pub async fn no_shows(
+        &self,
+        municipality: i64,
+        email: &str,
+        phone: &str,
+    ) -> Result<u64, StoreError> {
         use booking::Column as C;
         let mut who = Condition::any();
         if !email.is_empty() {
@@ -143,6 +151,7 @@ impl Store {
         }
         Ok(booking::Entity::find()
             .filter(C::Usage.eq("no_show"))
+            .filter(C::UnitId.in_subquery(crate::bookings::town_units(municipality)))
             .filter(who)
             .count(&self.db)
             .await?)
@@ -157,6 +166,7 @@ impl Store {
         release: bool,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<booking::Model, ChangeError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
@@ -175,6 +185,7 @@ impl Store {
             .one(&txn)
             .await?
             .ok_or(ChangeError::NotFound)?;
+        crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&row), now).await?;
         txn.commit().await?;
         Ok(row)
     }
@@ -185,6 +196,7 @@ impl Store {
         id: i64,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
@@ -193,7 +205,7 @@ impl Store {
             .filter(C::Status.eq("pending"))
             .filter(C::ExpiresAt.gt(now))
             .filter(C::StartAt.gt(now));
-        self.staff_update(update, id, false, now, audit).await
+        self.staff_update(update, id, false, now, audit, mail).await
     }
 
     /// Turns down a pending request, with the reason the resident is told.
@@ -203,6 +215,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
@@ -212,7 +225,7 @@ impl Store {
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(C::Status.eq("pending"))
             .filter(C::ExpiresAt.gt(now));
-        self.staff_update(update, id, true, now, audit).await
+        self.staff_update(update, id, true, now, audit, mail).await
     }
 
     /// Cancels an active booking or block at any time, with a reason.
@@ -222,6 +235,7 @@ impl Store {
         reason: &str,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
@@ -229,7 +243,7 @@ impl Store {
             .col_expr(C::StatusReason, Expr::value(reason))
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(holding(now));
-        self.staff_update(update, id, true, now, audit).await
+        self.staff_update(update, id, true, now, audit, mail).await
     }
 
     /// Records use (`used`), a no-show (`no_show`) or clears it, on a
@@ -246,7 +260,7 @@ impl Store {
             .col_expr(C::Usage, Expr::value(usage.map(str::to_owned)))
             .filter(C::Status.eq("confirmed"))
             .filter(C::Kind.eq("resident"));
-        self.staff_update(update, id, false, now, audit).await
+        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail).await
     }
 
     /// Records the fee as received (収納済) at `paid`, or clears it.
@@ -262,7 +276,7 @@ impl Store {
             .col_expr(C::PaidAt, Expr::value(paid))
             .filter(C::Kind.eq("resident"))
             .filter(C::Status.is_in(["confirmed", "pending"]));
-        self.staff_update(update, id, false, now, audit).await
+        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail).await
     }
 
     /// Active bookings holding any of `leaves` during `[start, end)`.
@@ -315,9 +329,15 @@ impl Store {
         b: &NewBlock,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<(booking::Model, Vec<booking::Model>), BlockError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        // Lapsed 仮予約 no longer count as collisions, but their holds stay
+        // until released: release them now, or the block's holds would
+        // meet them with nothing left to decide.
+        let leaves: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
+        Self::release_expired(&txn, &leaves, b.start.timestamp(), b.end.timestamp(), now).await?;
         let colliding = Self::collisions_on(&txn, &b.leaves, b.start, b.end, now).await?;
         let undecided: Vec<booking::Model> = colliding
             .iter()
@@ -359,6 +379,7 @@ impl Store {
             rejected: false,
             override_reason: None,
             account_id: None,
+            request_key: None,
         };
         let mut row = model.clone().into_active_model();
         row.id = NotSet;
@@ -415,6 +436,7 @@ impl Store {
             "kept": colliding.iter().filter(|c| b.keep.contains(&c.id)).map(|c| c.reference.clone()).collect::<Vec<_>>(),
         }));
         append_audit(&txn, &entry).await?;
+        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
         txn.commit().await?;
         Ok((row, cancelled))
     }
@@ -438,6 +460,7 @@ impl Store {
         c: &NewClosure,
         now: DateTime<Utc>,
         audit: &AuditEntry,
+        mail: Compose<'_>,
     ) -> Result<Vec<booking::Model>, BlockError> {
         use crate::entity::closure;
         let _writer = self.writer().await;
@@ -483,6 +506,7 @@ impl Store {
             "kept": c.keep,
         }));
         append_audit(&txn, &entry).await?;
+        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
         txn.commit().await?;
         self.rules.forget(c.facility);
         Ok(cancelled)

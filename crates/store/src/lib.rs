@@ -10,7 +10,9 @@ pub mod bookings;
 pub mod console;
 pub mod counters;
 pub mod entity;
+pub mod limits;
 pub mod migration;
+pub mod outbox;
 mod queries;
 mod rules;
 pub mod seed;
@@ -22,6 +24,8 @@ pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, NewAcco
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
 pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};
+pub use limits::{Limit, RetryAfter};
+pub use outbox::{Compose, NewMail};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
@@ -53,6 +57,8 @@ pub struct Store {
     /// Recently read staff (qualifications, duty hours) and procedures, per
     /// town, for availability reads (see `appointments`).
     counters: std::sync::Arc<appointments::CountersCache>,
+    /// Rate-limit counters (see `limits`).
+    limits: std::sync::Arc<limits::Counters>,
 }
 
 impl Store {
@@ -82,18 +88,57 @@ impl Store {
                 .create_if_missing(true)
         });
         let db = Database::connect(opts).await?;
-        migration::Migrator::up(&db, None).await?;
+        migrate(&db).await?;
+        let limits = std::sync::Arc::new(limits::Counters::open(&db).await?);
         Ok(Store {
             db,
             write_queue: Default::default(),
             rules: Default::default(),
             counters: Default::default(),
+            limits,
         })
     }
 
     pub fn connection(&self) -> &DatabaseConnection {
         &self.db
     }
+}
+
+/// A fresh random key of 128 bits, as 32 hex digits (idempotency keys,
+/// one-time links).
+pub fn random_key() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no random source: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A short SHA-256 of some values (kept apart by NUL), to store a key made
+/// of them without storing them.
+pub fn digest(parts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for p in parts {
+        h.update(p.as_bytes());
+        h.update([0u8]);
+    }
+    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Applies pending migrations. On PostgreSQL a session-wide advisory lock,
+/// held by a transaction on one connection while the migrator works on the
+/// others, makes processes that start together take turns: the second
+/// finds the work done.
+async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        return migration::Migrator::up(db, None).await;
+    }
+    let lock = db.begin().await?;
+    lock.execute_unprepared("SELECT pg_advisory_xact_lock(7346482901)")
+        .await?;
+    let outcome = migration::Migrator::up(db, None).await;
+    lock.commit().await?;
+    outcome
 }
 
 /// The file path of a SQLite URL (`sqlite://data/town.db?mode=rwc` →

@@ -493,6 +493,7 @@ impl Store {
                     rejected: false,
                     override_reason: None,
                     account_id: None,
+                    request_key: None,
                 };
                 (m, leaves)
             })

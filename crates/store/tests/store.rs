@@ -159,6 +159,7 @@ async fn busy_finds_a_booking_that_started_before_the_range() {
         rejected: false,
         override_reason: None,
         account_id: None,
+        request_key: None,
     }
     .into_active_model();
     b.id = NotSet;
@@ -218,10 +219,12 @@ async fn database_refuses_overlaps(db: &TestDb) {
         created_by_staff: None,
         override_reason: None,
         account_id: None,
+        municipality_id: gym.municipality.0,
+        request_key: None,
         audit: None,
     };
     store
-        .create_booking(&new(whole, at(0), at(3), 1), now())
+        .create_booking(&new(whole, at(0), at(3), 1), now(), &store::outbox::no_mail)
         .await
         .unwrap();
     // Any overlap on the whole floor's space is refused, also by a half.
@@ -230,16 +233,16 @@ async fn database_refuses_overlaps(db: &TestDb) {
         (half_a, at(1), at(2)),
         (half_b, at(0), at(3)),
     ] {
-        let r = store.create_booking(&new(unit, s, e, 2), now()).await;
+        let r = store.create_booking(&new(unit, s, e, 2), now(), &store::outbox::no_mail).await;
         assert!(matches!(r, Err(CreateError::Taken)), "{r:?}");
     }
     // Touching is not overlapping (half-open ranges); the halves share nothing.
     store
-        .create_booking(&new(half_a, at(3), at(4), 3), now())
+        .create_booking(&new(half_a, at(3), at(4), 3), now(), &store::outbox::no_mail)
         .await
         .unwrap();
     store
-        .create_booking(&new(half_b, at(3), at(4), 4), now())
+        .create_booking(&new(half_b, at(3), at(4), 4), now(), &store::outbox::no_mail)
         .await
         .unwrap();
     // Racing whole floor against a half, many times: one wins, the other is
@@ -252,8 +255,8 @@ async fn database_refuses_overlaps(db: &TestDb) {
             new(half_b, at(1), at(2), 50 + day),
         );
         let (a, b) = tokio::join!(
-            store.create_booking(&first, now()),
-            store.create_booking(&second, now()),
+            store.create_booking(&first, now(), &store::outbox::no_mail),
+            store.create_booking(&second, now(), &store::outbox::no_mail),
         );
         let wins = [a.is_ok(), b.is_ok()].iter().filter(|w| **w).count();
         assert_eq!(wins, 1, "{a:?} {b:?}");
@@ -289,6 +292,7 @@ async fn database_refuses_overlaps(db: &TestDb) {
         rejected: false,
         override_reason: None,
         account_id: None,
+        request_key: None,
     };
     let clash = store
         .insert_bookings(vec![
@@ -402,6 +406,7 @@ async fn database_refuses_double_assignment(db: &TestDb) {
         created_at: Set(now()),
         cancelled_at: Set(None),
         needs_contact: Set(false),
+        request_key: Set(None),
     })
     .exec_with_returning(conn)
     .await

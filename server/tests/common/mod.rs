@@ -27,6 +27,8 @@ pub struct Running {
     pub clock: ClockOffset,
     /// The test database this server owns (none for a second server on it).
     db: Option<TestDb>,
+    /// Keeps the mail worker running (it stops when this is dropped).
+    _mail: Option<tokio::sync::watch::Sender<bool>>,
 }
 
 pub async fn spawn(db: TestDb) -> Running {
@@ -37,20 +39,21 @@ pub async fn spawn(db: TestDb) -> Running {
 pub async fn spawn_with(db: TestDb, mailer: app::mail::Mailer) -> Running {
     db.store.seed_demo(now()).await.unwrap();
     let clock: ClockOffset = Arc::default();
-    let (base, client) = serve(db.store.clone(), clock.clone(), mailer).await;
+    let (base, client, mail) = serve(db.store.clone(), clock.clone(), mailer).await;
     Running {
         base,
         client,
         store: db.store.clone(),
         clock,
         db: Some(db),
+        _mail: mail,
     }
 }
 
 /// Another server on the same database (a second process, in effect),
 /// sharing the clock.
 pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
-    let (base, client) = serve(
+    let (base, client, mail) = serve(
         store.clone(),
         clock.clone(),
         app::mail::Mailer::outbox_only(),
@@ -62,6 +65,7 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
         store,
         clock,
         db: None,
+        _mail: mail,
     }
 }
 
@@ -69,7 +73,11 @@ async fn serve(
     store: store::Store,
     clock: ClockOffset,
     mailer: app::mail::Mailer,
-) -> (String, reqwest::Client) {
+) -> (
+    String,
+    reqwest::Client,
+    Option<tokio::sync::watch::Sender<bool>>,
+) {
     let state = AppState::new(
         LeptosOptions::builder()
             .output_name("town-booking")
@@ -78,8 +86,10 @@ async fn serve(
         store,
         Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
         false,
-        mailer,
+        mailer.clone(),
     );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = mailer.spawn_worker(state.store.clone(), state.clock.clone(), stopped);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, server::app(state)).await.unwrap() });
@@ -88,7 +98,46 @@ async fn serve(
         .cookie_store(true)
         .build()
         .unwrap();
-    (format!("http://{addr}"), client)
+    (format!("http://{addr}"), client, worker.map(|_| stop))
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// The real server binary on `port` over `db_url`, with more environment.
+pub fn start_binary(db_url: &str, port: u16, env: &[(&str, String)]) -> std::process::Child {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_server"));
+    c.arg("serve")
+        .env("DATABASE_URL", db_url)
+        .env("LEPTOS_OUTPUT_NAME", "town-booking")
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LEPTOS_SITE_PKG_DIR", "pkg")
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.spawn().expect("start the server binary")
+}
+
+/// Waits (bounded) until the server at `base` answers.
+pub async fn wait_ready(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("server did not become ready");
 }
 
 impl Running {

@@ -22,6 +22,8 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     /// Staff are to call the visitor (an absence met the appointment).
     pub needs_contact: bool,
+    /// The random key of the form that made it (a form sent twice).
+    pub request_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

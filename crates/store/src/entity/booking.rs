@@ -40,6 +40,9 @@ pub struct Model {
     pub override_reason: Option<String>,
     /// The resident account that made it, if signed in.
     pub account_id: Option<i64>,
+    /// The random key of the draft that made it: a form sent twice is
+    /// recognised by it (never by contact data).
+    pub request_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

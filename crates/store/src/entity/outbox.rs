@@ -16,6 +16,12 @@ pub struct Model {
     pub sent_at: Option<DateTimeUtc>,
     /// Why the SMTP server did not take it (no personal data).
     pub last_error: Option<String>,
+    /// Sending attempts so far.
+    pub attempts: i32,
+    /// Not to be tried before this Unix second (backoff).
+    pub next_attempt_s: i64,
+    /// A process sending it holds it until this Unix second.
+    pub claimed_until_s: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

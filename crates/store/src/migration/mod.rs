@@ -8,6 +8,7 @@ pub mod m20261122_000002_booking_holds;
 pub mod m20261122_000003_accounts;
 mod m20261201_000004_totp_steps;
 pub mod m20261201_000005_appointment_holds;
+mod m20261203_000006_hardening;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_accounts::Migration),
             Box::new(m20261201_000004_totp_steps::Migration),
             Box::new(m20261201_000005_appointment_holds::Migration),
+            Box::new(m20261203_000006_hardening::Migration),
         ]
     }
 }

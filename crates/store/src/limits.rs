@@ -1,0 +1,254 @@
+//! Rate limits that hold across every server process on one database.
+//!
+//! Fixed windows counted in `rate_limit` rows, keyed by a SHA-256 of the
+//! limit's name and what it limits (a client address, a reference, a
+//! contact), so no address or e-mail is stored in the clear. One statement
+//! (`INSERT … ON CONFLICT DO UPDATE … RETURNING`) counts a hit atomically,
+//! whichever process sends it.
+//!
+//! On PostgreSQL the counters live in the shared database, written with
+//! `synchronous_commit = off` (a counter lost in a crash costs nothing).
+//! SQLite serves one process, so its counters live in a private in-memory
+//! SQLite database: the same SQL, without an fsync per hit on the booking
+//! file. Expired rows are pruned every few hundred hits, so a flood of
+//! random keys cannot grow the table past what one window holds.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    Statement, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{Store, StoreError};
+
+/// A limit: at most `max` hits per `window_s` seconds for one key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    /// Keeps the keys of different limits apart.
+    pub name: &'static str,
+    pub window_s: i64,
+    pub max: u32,
+}
+
+/// Refused: try again after this many seconds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryAfter(pub i64);
+
+/// Hits between two prunes of expired rows.
+const PRUNE_EVERY: u64 = 256;
+
+const TABLE: &str = "CREATE TABLE IF NOT EXISTS rate_limit (key TEXT PRIMARY KEY, \
+     window_start_s INTEGER NOT NULL, hits INTEGER NOT NULL, expires_s INTEGER NOT NULL)";
+
+/// Where the counters live (see the module doc).
+#[derive(Debug)]
+pub(crate) struct Counters {
+    db: DatabaseConnection,
+    hits: AtomicU64,
+}
+
+impl Counters {
+    pub(crate) async fn open(main: &DatabaseConnection) -> Result<Counters, DbErr> {
+        let db = match main.get_database_backend() {
+            DatabaseBackend::Sqlite => {
+                // One connection that never closes: the in-memory database
+                // lives exactly as long as it.
+                let mut o = ConnectOptions::new("sqlite::memory:");
+                o.sqlx_logging(false)
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None::<std::time::Duration>)
+                    .max_lifetime(None::<std::time::Duration>);
+                let db = Database::connect(o).await?;
+                db.execute_unprepared(TABLE).await?;
+                db
+            }
+            _ => main.clone(),
+        };
+        Ok(Counters {
+            db,
+            hits: AtomicU64::new(0),
+        })
+    }
+}
+
+fn hashed(limit: &Limit, key: &str) -> String {
+    let digest = Sha256::digest(format!("{}\u{0}{key}", limit.name).as_bytes());
+    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `$1, $2 …` for PostgreSQL, `?` for SQLite (each placeholder is used once, in order).
+fn sql(backend: DatabaseBackend, text: &str) -> String {
+    if backend == DatabaseBackend::Postgres {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl Store {
+    /// Counts one hit of `key`; refused once the window holds more than
+    /// `limit.max` hits (refused hits count too, so hammering never
+    /// reopens the door early).
+    pub async fn rate_hit(
+        &self,
+        limit: &Limit,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), RetryAfter>, StoreError> {
+        let c = &self.limits;
+        let backend = c.db.get_database_backend();
+        let t = now.timestamp();
+        let window = limit.window_s.max(1);
+        let start = t - t.rem_euclid(window);
+        let stmt = Statement::from_sql_and_values(
+            backend,
+            sql(
+                backend,
+                "INSERT INTO rate_limit (key, window_start_s, hits, expires_s) \
+                 VALUES ($1, $2, 1, $3) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                 hits = CASE WHEN rate_limit.window_start_s = excluded.window_start_s \
+                 THEN rate_limit.hits + 1 ELSE 1 END, \
+                 window_start_s = excluded.window_start_s, expires_s = excluded.expires_s \
+                 RETURNING hits",
+            ),
+            [hashed(limit, key).into(), start.into(), (start + window).into()],
+        );
+        let row = if backend == DatabaseBackend::Postgres {
+            let txn = c.db.begin().await?;
+            txn.execute_unprepared("SET LOCAL synchronous_commit = off")
+                .await?;
+            let row = txn.query_one_raw(stmt).await?;
+            txn.commit().await?;
+            row
+        } else {
+            c.db.query_one_raw(stmt).await?
+        };
+        let hits: i64 = match row {
+            Some(r) => r.try_get_by_index::<i64>(0).or_else(|_| {
+                r.try_get_by_index::<i32>(0).map(i64::from)
+            })?,
+            None => return Err(StoreError::Corrupt("rate_limit returned no row".into())),
+        };
+        if c.hits.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            self.rate_prune(now).await?;
+        }
+        Ok(if hits > i64::from(limit.max) {
+            Err(RetryAfter((start + window - t).max(1)))
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Whether `key` is over `limit` now, without counting a hit (a
+    /// lockout that only failures count towards).
+    pub async fn rate_check(
+        &self,
+        limit: &Limit,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), RetryAfter>, StoreError> {
+        let c = &self.limits;
+        let backend = c.db.get_database_backend();
+        let t = now.timestamp();
+        let window = limit.window_s.max(1);
+        let start = t - t.rem_euclid(window);
+        let row = c
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                sql(
+                    backend,
+                    "SELECT hits FROM rate_limit WHERE key = $1 AND window_start_s = $2",
+                ),
+                [hashed(limit, key).into(), start.into()],
+            ))
+            .await?;
+        let hits: i64 = match row {
+            Some(r) => r
+                .try_get_by_index::<i64>(0)
+                .or_else(|_| r.try_get_by_index::<i32>(0).map(i64::from))?,
+            None => 0,
+        };
+        Ok(if hits >= i64::from(limit.max) {
+            Err(RetryAfter((start + window - t).max(1)))
+        } else {
+            Ok(())
+        })
+    }
+
+    /// Deletes counters whose window has ended; returns how many.
+    pub async fn rate_prune(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        let c = &self.limits;
+        let backend = c.db.get_database_backend();
+        let done = c
+            .db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql(backend, "DELETE FROM rate_limit WHERE expires_s <= $1"),
+                [now.timestamp().into()],
+            ))
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// How many counters are kept (for tests and the bench).
+    pub async fn rate_rows(&self) -> Result<i64, StoreError> {
+        let c = &self.limits;
+        let backend = c.db.get_database_backend();
+        let row = c
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                "SELECT COUNT(*) FROM rate_limit",
+            ))
+            .await?;
+        Ok(match row {
+            Some(r) => r.try_get_by_index::<i64>(0)?,
+            None => 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(
+            sql(DatabaseBackend::Sqlite, "a = $1 AND b = $2 AND c = 'x$'"),
+            "a = ? AND b = ? AND c = 'x$'"
+        );
+        assert_eq!(sql(DatabaseBackend::Postgres, "a = $1"), "a = $1");
+    }
+
+    #[test]
+    fn keys_are_hashed_and_kept_apart_per_limit() {
+        let a = Limit {
+            name: "a",
+            window_s: 60,
+            max: 1,
+        };
+        let b = Limit { name: "b", ..a };
+        let k = hashed(&a, "192.0.2.1");
+        assert_eq!(k.len(), 32);
+        assert!(!k.contains("192"));
+        assert_ne!(k, hashed(&b, "192.0.2.1"));
+        assert_eq!(k, hashed(&a, "192.0.2.1"));
+    }
+}
