@@ -121,6 +121,33 @@ pub async fn review_booking(
     equipment: Option<Vec<String>>,
     override_reason: Option<String>,
 ) -> Result<(), AppError> {
+    use domain::applicant::BookingField as F;
+    let equipment = equipment.unwrap_or_default();
+    let override_reason = override_reason.unwrap_or_default();
+    let resident = resident.unwrap_or_default();
+    let mut too_long = domain::applicant::oversized(&[
+        (F::UnitId, &unit_id),
+        (F::Start, &start),
+        (F::End, &end),
+        (F::Name, &name),
+        (F::NameKana, &name_kana),
+        (F::Phone, &phone),
+        (F::Email, &email),
+        (F::Purpose, &purpose),
+        (F::Attendees, &attendees),
+        (F::Resident, &resident),
+        (F::OverrideReason, &override_reason),
+    ]);
+    if equipment.len() > 50 || equipment.iter().any(|e| e.len() > 20) {
+        too_long.push(domain::applicant::FieldProblem {
+            field: F::Equipment,
+            problem: domain::applicant::Problem::TooLong { max: 50 },
+        });
+    }
+    if !too_long.is_empty() {
+        // Nothing is kept: the answers are not what any form sends.
+        return Err(AppError::Domain(domain::DomainError::Fields(too_long)));
+    }
     let c = session::ctx().await?;
     let facility = crate::service::parse_facility_id(&facility)?;
     let previous = c.draft().await?;
@@ -147,10 +174,10 @@ pub async fn review_booking(
                 email,
                 purpose,
                 attendees,
-                resident: resident.unwrap_or_default(),
+                resident,
             },
-            equipment: equipment.unwrap_or_default(),
-            override_reason: override_reason.unwrap_or_default(),
+            equipment,
+            override_reason,
         },
         version,
         last_error: None,

@@ -25,6 +25,10 @@ pub fn spec() -> Value {
         json!({"name": name, "in": "query", "required": true,
         "description": what, "schema": {"type": "string", "format": "date", "example": "2026-12-07"}})
     };
+    let idempotency = json!({"name": "Idempotency-Key", "in": "header", "required": false,
+        "description": "16 to 100 visible ASCII characters chosen by the client (a UUID, say). Repeating a request with the same key and contact answers with what the first one made, instead of booking twice.",
+        "schema": {"type": "string", "minLength": 16, "maxLength": 100}});
+    let limited = error_response("`rate_limited`: too many requests of this kind from this address (or, for lookups, too many wrong contacts for this reference); nothing was written. `Retry-After` gives the seconds to wait.");
     let reference = json!({"name": "reference", "in": "path", "required": true,
         "description": "The 8-character reference (受付番号)", "schema": {"type": "string", "example": "7KQ2M9XA"}});
     let proof = |name: &str| {
@@ -65,19 +69,21 @@ pub fn spec() -> Value {
             "/api/v1/bookings": {"post": {
                 "summary": "Book a unit for one or more consecutive slots",
                 "description": "Start and end are slot boundaries as the availability API returns them; several consecutive slots are one start and one end. A unit that needs approval gives a `pending` booking that holds the time until `expires_at`. The database refuses any overlap with another active booking of the same space (a whole floor and its halves share space).",
-                "parameters": [lang],
+                "parameters": [lang, idempotency],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
                 "responses": {
+                    "429": limited,
                     "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
                     "400": error_response("The body is not a JSON object"),
                     "409": error_response("`slot_taken`: someone holds (part of) the time; `equipment_unavailable`: all of a chosen equipment is lent out"),
-                    "422": error_response("`invalid_input` (see `fields`), or a rule: `slot_mismatch`, `too_few_slots`, `too_many_slots`, `closed_day`, `slot_in_past`, `window_not_open`, `window_closed`, `over_capacity`, `limit_reached`")
+                    "422": error_response("`invalid_input` (see `fields`), or a rule: `slot_mismatch`, `too_few_slots`, `too_many_slots`, `closed_day`, `slot_in_past`, `window_not_open`, `window_closed`, `over_capacity`, `limit_reached` (the facility's limit per contact), `town_limit_reached` (10 active bookings and visits per contact in the whole town)")
                 }
             }},
             "/api/v1/bookings/{reference}": {"get": {
                 "summary": "A booking, shown to whoever gives its e-mail address or phone number",
                 "parameters": [reference, proof("email"), proof("phone"), lang],
                 "responses": {
+                    "429": limited,
                     "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
                     "404": error_response("`booking_not_found`: no booking with that reference and contact"),
                     "422": error_response("The contact is missing or malformed")
@@ -182,17 +188,15 @@ pub fn spec() -> Value {
             }}
         }}
     });
-    add_appointments(&mut doc, &lang, &reference, &proof);
+    add_appointments(&mut doc, &[&lang, &reference, &idempotency, &limited], &proof);
     doc
 }
 
 /// The visit-appointment (来庁予約) paths and schemas.
-fn add_appointments(
-    doc: &mut Value,
-    lang: &Value,
-    reference: &Value,
-    proof: &dyn Fn(&str) -> Value,
-) {
+/// `common`: the `lang`, `reference` and `Idempotency-Key` parameters and
+/// the 429 answer.
+fn add_appointments(doc: &mut Value, common: &[&Value; 4], proof: &dyn Fn(&str) -> Value) {
+    let [lang, reference, idempotency, limited] = *common;
     let id = json!({"name": "id", "in": "path", "required": true, "description": "The procedure's id", "schema": {"type": "integer", "minimum": 1}});
     let date = json!({"name": "date", "in": "query", "required": true, "description": "Local date", "schema": {"type": "string", "format": "date", "example": "2026-12-07"}});
     let contact_body = json!({"type": "object", "properties": {"email": {"type": "string"}, "phone": {"type": "string"}},
@@ -217,9 +221,10 @@ fn add_appointments(
         "/api/v1/appointments": {"post": {
             "summary": "Book a visit for one or more procedures, back to back from `start`",
             "description": "Each procedure is assigned to a qualified staff member on duty, not absent and not serving anyone else then; the database refuses two overlapping appointments of one member. All or nothing.",
-            "parameters": [lang],
+            "parameters": [lang, idempotency],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AppointmentRequest"}}}},
             "responses": {
+                "429": limited,
                 "201": {"description": "Booked", "content": appointment},
                 "400": error_response("A malformed body, procedure list, start time or mode; `not_offered`: a start time the office does not offer at all"),
                 "404": error_response("A procedure that does not exist"),

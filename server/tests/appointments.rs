@@ -595,6 +595,7 @@ async fn last_times_contention(apps: &[&Running]) {
         tasks.push(tokio::spawn(async move {
             let res = client
                 .post(format!("{base}/api/v1/appointments"))
+                .header("x-forwarded-for", format!("198.51.100.{n}"))
                 .json(&body)
                 .send()
                 .await

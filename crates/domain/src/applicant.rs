@@ -373,6 +373,23 @@ fn parse_resident(raw: &str) -> Result<bool, Problem> {
     }
 }
 
+/// The most characters any one form field may bring before anything is
+/// kept (the fields' own, smaller limits are checked later with the rest).
+pub const FIELD_MAX: u32 = 1_000;
+
+/// The fields longer than [`FIELD_MAX`], as problems to show. Checked before
+/// answers are kept in the session, so a huge value is never stored.
+pub fn oversized(fields: &[(BookingField, &str)]) -> Vec<FieldProblem> {
+    fields
+        .iter()
+        .filter(|(_, v)| v.chars().count() > FIELD_MAX as usize)
+        .map(|(field, _)| FieldProblem {
+            field: *field,
+            problem: Problem::TooLong { max: FIELD_MAX },
+        })
+        .collect()
+}
+
 impl ApplicantInput {
     /// Validates every field, collecting all problems at once so the person
     /// can fix them in one go.

@@ -87,7 +87,16 @@ async fn serve(
         Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
         false,
         mailer.clone(),
-    );
+    )
+    // The tests stand in for a reverse proxy on loopback: a request may say
+    // which resident's address it carries (many residents, one test).
+    .with_web(app::service::WebConfig {
+        public_origin: None,
+        trusted_proxies: vec![
+            std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::Ipv6Addr::LOCALHOST.into(),
+        ],
+    });
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = mailer.spawn_worker(state.store.clone(), state.clock.clone(), stopped);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

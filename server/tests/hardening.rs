@@ -1,0 +1,572 @@
+//! What a hostile visitor could try (issue 14): taking over a booking by
+//! knowing its e-mail, hammering anonymous writes and proofs, guessing a
+//! reference's contact, oversized and malformed input, cross-site posts,
+//! and the headers and status codes every answer must carry. On SQLite and
+//! PostgreSQL where the database is involved.
+
+mod common;
+
+use common::{Running, spawn};
+use leptos::server_fn::ServerFn;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::testing::TestDb;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+/// Posts a form to a server function as a script would.
+async fn call(
+    app: &Running,
+    c: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    let res = c
+        .post(format!("{}{url}", app.base))
+        .form(fields)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, location, res.text().await.unwrap())
+}
+
+/// The first free period of 会議室1 in December 2026.
+async fn free_slot(app: &Running, nth: usize) -> (i64, String, String) {
+    let (_, body) = app
+        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
+        .await;
+    let u = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "会議室1")
+        .unwrap();
+    let s = u["slots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "free")
+        .nth(nth)
+        .unwrap();
+    (
+        u["id"].as_i64().unwrap(),
+        s["start"].as_str().unwrap().to_owned(),
+        s["end"].as_str().unwrap().to_owned(),
+    )
+}
+
+fn form<'a>(unit: &'a str, start: &'a str, end: &'a str, email: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("facility", "1"),
+        ("unit_id", unit),
+        ("start", start),
+        ("end", end),
+        ("name", "山田 花子"),
+        ("name_kana", "やまだ はなこ"),
+        ("phone", "090-1111-2222"),
+        ("email", email),
+        ("purpose", "町内会の会議"),
+        ("attendees", "5"),
+        ("resident", "true"),
+    ]
+}
+
+/// Fills the form and returns the version the review shows.
+async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> String {
+    let (_, location, body) =
+        call(app, c, app::booking_api::ReviewBooking::PATH, fields).await;
+    assert!(location.starts_with("/book/review"), "{location} {body}");
+    let (_, _, body) = call(app, c, app::booking_api::GetReview::PATH, &[]).await;
+    let v: Value = serde_json::from_str(&body).unwrap();
+    v["Review"]["version"].to_string()
+}
+
+async fn bookings(app: &Running) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    store::entity::booking::Entity::find()
+        .count(app.store.connection())
+        .await
+        .unwrap()
+}
+
+/// Pressing 確定 twice books once and shows that booking; someone who
+/// knows the resident's e-mail and sees the booked cell gets nothing.
+async fn double_submit_and_takeover(app: &Running) {
+    let (unit, start, end) = free_slot(app, 0).await;
+    let unit = unit.to_string();
+    let resident = client();
+    let version = review(app, &resident, &form(&unit, &start, &end, "hanako@example.jp")).await;
+    let before = bookings(app).await;
+    let fields = [("version", version.as_str())];
+    let confirm = || call(app, &resident, app::booking_api::ConfirmBooking::PATH, &fields);
+    let (a, b) = tokio::join!(confirm(), confirm());
+    assert_eq!(bookings(app).await, before + 1, "booked once");
+    let done: Vec<_> = [a, b].into_iter().filter(|r| r.1 == "/book/done").collect();
+    assert!(!done.is_empty(), "the first press reaches the done page");
+    let (status, _, body) = call(app, &resident, app::booking_api::GetDone::PATH, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let reference = serde_json::from_str::<Value>(&body).unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // The attacker fills the same slot with the resident's e-mail.
+    let attacker = client();
+    let version = review(app, &attacker, &form(&unit, &start, &end, "hanako@example.jp")).await;
+    let (_, location, _) = call(
+        app,
+        &attacker,
+        app::booking_api::ConfirmBooking::PATH,
+        &[("version", &version)],
+    )
+    .await;
+    assert!(location.starts_with("/book/review"), "told the time is taken: {location}");
+    let (status, _, body) = call(app, &attacker, app::booking_api::GetDone::PATH, &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "no done page: {body}");
+    assert!(!body.contains("090"), "{body}");
+    let (status, _, _) = call(
+        app,
+        &attacker,
+        app::booking_api::GetBookingPage::PATH,
+        &[("reference", &reference)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, location, _) = call(
+        app,
+        &attacker,
+        app::booking_api::CancelMyBooking::PATH,
+        &[("reference", &reference)],
+    )
+    .await;
+    assert_eq!(location, "/bookings");
+    let row = app.store.booking(&reference).await.unwrap().unwrap().row;
+    assert_eq!(row.status, "confirmed", "still the resident's");
+}
+
+#[tokio::test]
+async fn a_double_submit_books_once_and_nobody_takes_it_over_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    double_submit_and_takeover(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_double_submit_books_once_and_nobody_takes_it_over_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    double_submit_and_takeover(&app).await;
+    app.finish().await;
+}
+
+fn booking_body(unit: i64, start: &str, end: &str, n: usize) -> Value {
+    json!({
+        "unit_id": unit, "start": start, "end": end,
+        "name": "山田 花子", "name_kana": "やまだ はなこ",
+        "phone": format!("090-2000-{n:04}"), "email": format!("flood{n}@example.jp"),
+        "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
+    })
+}
+
+/// 1,000 booking attempts from one address in a minute: after the limit
+/// every answer is 429 with `Retry-After` and a translated message, nothing
+/// more is written, and the limiter keeps a handful of counters.
+async fn flood(apps: &[&Running]) {
+    let first = apps[0];
+    let (unit, start, end) = free_slot(first, 0).await;
+    let before = bookings(first).await;
+    let mut statuses = Vec::new();
+    for chunk in 0..50 {
+        let mut tasks = Vec::new();
+        for i in 0..20 {
+            let n = chunk * 20 + i;
+            let app = apps[n % apps.len()];
+            let (c, base) = (app.client.clone(), app.base.clone());
+            let body = booking_body(unit, &start, &end, n);
+            tasks.push(tokio::spawn(async move {
+                let res = c
+                    .post(format!("{base}/api/v1/bookings"))
+                    .header("accept-language", "ja")
+                    .json(&body)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let retry = res.headers().get("retry-after").is_some();
+                let text = res.text().await.unwrap();
+                (status, retry, text)
+            }));
+        }
+        for t in tasks {
+            statuses.push(t.await.unwrap());
+        }
+    }
+    let limited: Vec<_> = statuses
+        .iter()
+        .filter(|(s, _, _)| *s == StatusCode::TOO_MANY_REQUESTS)
+        .collect();
+    assert_eq!(limited.len(), 1_000 - 120, "120 a minute get through");
+    for (_, retry, text) in &limited {
+        assert!(retry, "Retry-After");
+        let v: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(v["code"], "rate_limited");
+        assert!(v["message"].as_str().unwrap().contains("お試しください"), "{v}");
+    }
+    // One slot: the first request booked it; nothing beyond.
+    assert_eq!(bookings(first).await, before + 1);
+    assert!(first.store.rate_rows().await.unwrap() <= 4, "a handful of counters");
+}
+
+#[tokio::test]
+async fn a_flood_from_one_address_is_refused_after_the_limit_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    flood(&[&app]).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_flood_is_limited_across_two_servers_on_one_postgres_database() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let one = spawn(db).await;
+    // The second server has its own pool, as another process would: the
+    // limit holds because the counters are in the database.
+    let own = store::Store::connect(&one.url()).await.unwrap();
+    let two = common::spawn_on(own, one.clock.clone()).await;
+    flood(&[&one, &two]).await;
+    one.finish().await;
+}
+
+/// A reference is locked after five wrong contacts, even for the right one.
+async fn reference_lockout(app: &Running) {
+    let (unit, start, end) = free_slot(app, 1).await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .json(&booking_body(unit, &start, &end, 1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let reference = res.json::<Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lookup = |phone: String| {
+        let (c, url) = (
+            app.client.clone(),
+            format!("{}/api/v1/bookings/{reference}?phone={phone}", app.base),
+        );
+        async move { c.get(url).send().await.unwrap() }
+    };
+    for n in 0..5 {
+        assert_eq!(lookup(format!("0900000{n:04}")).await.status(), StatusCode::NOT_FOUND);
+    }
+    let res = lookup("090-2000-0001".into()).await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "locked");
+    assert!(res.headers().get("retry-after").is_some());
+    // Another reference is not affected.
+    let res = app
+        .client
+        .get(format!("{}/api/v1/bookings/ABCD2345?phone=09000000000", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_reference_locks_after_wrong_contacts_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    reference_lockout(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_reference_locks_after_wrong_contacts_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    reference_lockout(&app).await;
+    app.finish().await;
+}
+
+/// Ten active bookings per contact across the whole town, whatever the
+/// facility; the eleventh is refused with what to do.
+async fn town_cap(app: &Running) {
+    let (_, list) = app.json("/api/v1/facilities").await;
+    let mut made = 0;
+    let mut last = None;
+    'facilities: for f in list.as_array().unwrap() {
+        let id = f["id"].as_i64().unwrap();
+        let (_, avail) = app
+            .json(&format!(
+                "/api/v1/facilities/{id}/availability?from=2026-12-01&to=2026-12-31"
+            ))
+            .await;
+        let mut here = 0;
+        for u in avail["units"].as_array().unwrap() {
+            for s in u["slots"].as_array().unwrap() {
+                if s["status"] != "free" || here == 4 {
+                    continue;
+                }
+                let res = app
+                    .client
+                    .post(format!("{}/api/v1/bookings", app.base))
+                    .json(&json!({
+                        "unit_id": u["id"], "start": s["start"], "end": s["end"],
+                        "name": "山田 花子", "name_kana": "やまだ はなこ",
+                        "phone": "090-3333-4444", "email": "many@example.jp",
+                        "purpose": "会議", "attendees": 1, "resident": true, "equipment": []
+                    }))
+                    .send()
+                    .await
+                    .unwrap();
+                let status = res.status();
+                let body: Value = res.json().await.unwrap();
+                if status == StatusCode::CREATED {
+                    made += 1;
+                    here += 1;
+                } else if body["code"] == "town_limit_reached" {
+                    last = Some(body);
+                    break 'facilities;
+                }
+            }
+        }
+    }
+    assert_eq!(made, domain::booking::TOWN_ACTIVE_LIMIT, "ten, then no more");
+    let body = last.expect("the eleventh is refused for the town's limit");
+    assert!(body["message"].as_str().unwrap().contains("町全体"), "{body}");
+}
+
+#[tokio::test]
+async fn a_contact_holds_at_most_ten_active_bookings_in_the_town_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    town_cap(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_contact_holds_at_most_ten_active_bookings_in_the_town_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    town_cap(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn server_functions_answer_real_status_codes() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let c = client();
+    let (status, _, body) = call(&app, &c, app::console_api::GetStaffPage::PATH, &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+    let e: app::error::AppError = serde_json::from_str(&body).unwrap();
+    assert_eq!(e.status(), 401);
+    let (status, _, _) = call(
+        &app,
+        &c,
+        app::booking_api::GetBookingPage::PATH,
+        &[("reference", "ABCD2345")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // A form posted without JavaScript gets a page that says what happened.
+    let res = c
+        .post(format!("{}{}", app.base, app::console_api::GetStaffPage::PATH))
+        .header("accept", "text/html")
+        .header("accept-language", "en")
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("sign in") || page.contains("Sign in"), "{page}");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn pages_carry_a_nonce_csp_and_personal_pages_are_never_stored() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let res = app.get("/").await;
+    let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert_eq!(res.headers()["cache-control"], "private, no-cache");
+    let html = res.text().await.unwrap();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce in script-src")
+        .to_owned();
+    assert!(nonce.len() >= 32);
+    assert!(html.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries it");
+    let script_src = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert!(!script_src.contains("unsafe-inline"), "{csp}");
+    assert!(!html.contains("onclick="), "no inline handlers");
+    // Each answer has its own nonce.
+    let again = app.get("/").await;
+    assert_ne!(again.headers()["content-security-policy"].to_str().unwrap(), csp);
+    // The booking form (contact fields) and the account page are not kept.
+    let (unit, start, _) = free_slot(&app, 0).await;
+    let date = &start[..10];
+    let time = &start[11..16];
+    for path in [
+        format!("/book?facility=1&unit={unit}&date={date}&time={time}"),
+        "/my".to_owned(),
+        "/bookings".to_owned(),
+        "/api/v1/bookings/ABCD2345?email=a@example.jp".to_owned(),
+    ] {
+        let res = app.get(&path).await;
+        assert_eq!(res.headers()["cache-control"], "private, no-store", "{path}");
+    }
+    let res = app.get("/api/v1/facilities").await;
+    assert_eq!(
+        res.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert!(res.headers().get("strict-transport-security").is_none(), "plain HTTP");
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_origin_check_compares_the_scheme_too() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let host = app.base.trim_start_matches("http://").to_owned();
+    for (origin, allowed) in [
+        (format!("http://{host}"), true),
+        (format!("https://{host}"), false),
+        ("http://evil.example".to_owned(), false),
+    ] {
+        let res = app
+            .client
+            .post(format!("{}/api/v1/bookings", app.base))
+            .header("origin", &origin)
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status() != StatusCode::FORBIDDEN, allowed, "{origin}");
+    }
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let big = "あ".repeat(40_000);
+    let res = app
+        .client
+        .post(format!("{}/api/v1/bookings", app.base))
+        .json(&json!({ "name": big }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let c = client();
+    let res = c
+        .post(format!("{}{}", app.base, app::booking_api::ReviewBooking::PATH))
+        .form(&[("facility", "1"), ("name", big.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Under the body limit but over any field's: refused, nothing kept.
+    let long = "あ".repeat(2_000);
+    let (unit, start, end) = free_slot(&app, 0).await;
+    let unit = unit.to_string();
+    let mut fields = form(&unit, &start, &end, "a@example.jp");
+    fields.push(("purpose", long.as_str()));
+    fields.retain(|(k, v)| *k != "purpose" || v.len() > 100);
+    let (status, _, body) = call(&app, &c, app::booking_api::ReviewBooking::PATH, &fields).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    let (_, _, body) = call(&app, &c, app::booking_api::GetReview::PATH, &[]).await;
+    assert_eq!(body, "\"Missing\"", "no answers were kept");
+    // A newline in a value that goes back into a redirect does not fail the request.
+    let (status, location, _) = call(
+        &app,
+        &c,
+        app::visit_api::BookVisit::PATH,
+        &[
+            ("ids", "1\r\nSet-Cookie: x=y"),
+            ("start", "2026-12-07T09:00\n"),
+            ("name", "山田 花子"),
+            ("name_kana", "やまだ はなこ"),
+            ("phone", "090-1111-2222"),
+            ("email", "a@example.jp"),
+        ],
+    )
+    .await;
+    assert!(status.is_client_error() || status.is_redirection(), "{status}");
+    assert!(!location.contains('\n') && !location.contains("Set-Cookie: x"), "{location}");
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
+    app.finish().await;
+}
+
+/// A visit form sent twice (same key) makes one appointment.
+#[tokio::test]
+async fn a_visit_form_sent_twice_books_once() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let (_, list) = app.json("/api/v1/procedures").await;
+    let id = list[0]["id"].as_i64().unwrap();
+    let mut start = None;
+    for day in 1..20 {
+        let (_, a) = app
+            .json(&format!("/api/v1/procedures/{id}/availability?date=2026-12-{day:02}"))
+            .await;
+        if let Some(s) = a["times"].as_array().and_then(|s| s.first()) {
+            start = s["start"].as_str().map(str::to_owned);
+            break;
+        }
+    }
+    let start = start.expect("a free start in December");
+    let local = start[..16].to_owned();
+    let c = client();
+    let ids = id.to_string();
+    let key = "0123456789abcdef0123456789abcdef";
+    let fields = [
+        ("ids", ids.as_str()),
+        ("start", local.as_str()),
+        ("name", "山田 花子"),
+        ("name_kana", "やまだ はなこ"),
+        ("phone", "090-5555-6666"),
+        ("email", "twice@example.jp"),
+        ("key", key),
+    ];
+    let (_, first, _) = call(&app, &c, app::visit_api::BookVisit::PATH, &fields).await;
+    let (_, second, _) = call(&app, &c, app::visit_api::BookVisit::PATH, &fields).await;
+    assert!(first.starts_with("/visits/appointments/"), "{first}");
+    assert_eq!(first, second, "the same appointment");
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let n = store::entity::appointment::Entity::find()
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    let mine = store::entity::appointment::Entity::find()
+        .all(app.store.connection())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.email == "twice@example.jp")
+        .count();
+    assert!(n >= 1);
+    assert_eq!(mine, 1);
+    app.finish().await;
+}
