@@ -402,7 +402,9 @@ impl AppState {
             no_shows: if block {
                 0
             } else {
-                self.store.no_shows(f.municipality.0, &r.email, &r.phone).await?
+                self.store
+                    .no_shows(f.municipality.0, &r.email, &r.phone)
+                    .await?
             },
             contact,
             can_approve: line.status == "pending" && r.start_at > now,
@@ -433,8 +435,7 @@ impl AppState {
             "approve" => {
                 e.action = "booking.approve".into();
                 e.after = Some(serde_json::json!({ "status": "confirmed" }));
-                self
-                    .store
+                self.store
                     .staff_approve(id, now, &e, &tell(MailEvent::Approved))
                     .await
                     .map_err(change_error)?;
@@ -445,8 +446,7 @@ impl AppState {
                 e.after = Some(
                     serde_json::json!({ "status": "cancelled", "rejected": true, "reason": reason }),
                 );
-                self
-                    .store
+                self.store
                     .staff_reject(id, &reason, now, &e, &tell(MailEvent::Rejected))
                     .await
                     .map_err(change_error)?;
@@ -455,8 +455,7 @@ impl AppState {
                 let reason = parse_reason(reason)?;
                 e.action = "booking.cancel".into();
                 e.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
-                self
-                    .store
+                self.store
                     .staff_cancel(id, &reason, now, &e, &tell(MailEvent::CancelledByStaff))
                     .await
                     .map_err(change_error)?;

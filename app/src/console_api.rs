@@ -141,7 +141,9 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
     let address = ssr::address().await;
     match crate::auth::sign_in_code(&c.state, &c, &code, address).await {
         Ok(()) => crate::session::redirect("/console"),
-        Err(AppError::Auth(AuthError::SignInRequired)) => crate::session::redirect("/console/login"),
+        Err(AppError::Auth(AuthError::SignInRequired)) => {
+            crate::session::redirect("/console/login")
+        }
         Err(e @ AppError::Auth(_)) => {
             c.set("code_flash", &crate::i18n::error_message(c.lang, &e))
                 .await?;

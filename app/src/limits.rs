@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert_eq!(a, "2001:db8:1:2::/64");
-        assert_eq!(address_key("::ffff:192.0.2.7".parse().unwrap()), "192.0.2.7");
+        assert_eq!(
+            address_key("::ffff:192.0.2.7".parse().unwrap()),
+            "192.0.2.7"
+        );
         assert_eq!(address_key("192.0.2.7".parse().unwrap()), "192.0.2.7");
     }
 }

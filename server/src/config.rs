@@ -83,7 +83,10 @@ impl Config {
     /// How the site is reached, and whether its session cookie is
     /// `Secure`: always, unless the site is plain HTTP on loopback (the
     /// demo, development). Plain HTTP anywhere else is refused.
-    pub fn web(&self, site_addr: std::net::SocketAddr) -> Result<(app::service::WebConfig, bool), String> {
+    pub fn web(
+        &self,
+        site_addr: std::net::SocketAddr,
+    ) -> Result<(app::service::WebConfig, bool), String> {
         let secure = match self.public_origin.as_deref() {
             Some(o) if o.starts_with("https://") => true,
             Some(o) if o.starts_with("http://") && loopback(&o["http://".len()..]) => false,
@@ -161,10 +164,19 @@ mod tests {
         let (web, secure) = config(None).web(local).unwrap();
         assert!(!secure);
         assert_eq!(web.public_origin.as_deref(), Some("http://127.0.0.1:3000"));
-        assert!(config(None).web(open).is_err(), "beyond loopback needs an origin");
-        let (web, secure) = config(Some("https://yoyaku.town.example")).web(open).unwrap();
+        assert!(
+            config(None).web(open).is_err(),
+            "beyond loopback needs an origin"
+        );
+        let (web, secure) = config(Some("https://yoyaku.town.example"))
+            .web(open)
+            .unwrap();
         assert!(secure && web.https());
-        assert!(config(Some("http://yoyaku.town.example")).web(open).is_err());
+        assert!(
+            config(Some("http://yoyaku.town.example"))
+                .web(open)
+                .is_err()
+        );
         assert!(!config(Some("http://localhost:3000")).web(open).unwrap().1);
         assert!(loopback("[::1]:3000") && loopback("127.0.0.2") && !loopback("10.0.0.1:80"));
     }

@@ -29,7 +29,11 @@ pub struct CspNonce(pub String);
 
 /// The client's address: the peer, or, when the peer is a configured proxy,
 /// the last address in `X-Forwarded-For` that is not one of them.
-pub fn client_address(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpAddr]) -> Option<IpAddr> {
+pub fn client_address(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpAddr],
+) -> Option<IpAddr> {
     let peer = peer?;
     if !trusted.contains(&peer) {
         return Some(peer);
@@ -158,7 +162,14 @@ fn error_page(status: StatusCode, lang: Lang, e: &AppError, headers: &HeaderMap)
         .and_then(|r| r.split_once("://").map(|(_, rest)| rest))
         .and_then(|rest| rest.find('/').map(|i| &rest[i..]))
         .filter(|p| crate::is_local_path(p))
-        .map(|p| p.split("?__path").next().unwrap_or(p).split("&__path").next().unwrap_or(p))
+        .map(|p| {
+            p.split("?__path")
+                .next()
+                .unwrap_or(p)
+                .split("&__path")
+                .next()
+                .unwrap_or(p)
+        })
         .unwrap_or("/");
     let html = format!(
         "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
@@ -222,9 +233,16 @@ fn public(path: &str) -> bool {
         || path == "/api/openapi.json"
         || path == "/visits"
         || path == "/visits/plan"
-        || ["/pkg/", "/facilities", "/api/v1/facilities", "/api/v1/procedures", "/display/", "/lang/"]
-            .iter()
-            .any(|p| path.starts_with(p))
+        || [
+            "/pkg/",
+            "/facilities",
+            "/api/v1/facilities",
+            "/api/v1/procedures",
+            "/display/",
+            "/lang/",
+        ]
+        .iter()
+        .any(|p| path.starts_with(p))
 }
 
 /// The Content-Security-Policy of pages: scripts only with this response's
@@ -322,7 +340,9 @@ pub async fn same_origin_only(State(state): State<AppState>, req: Request, next:
         .is_some_and(|v| !matches!(v, "same-origin" | "none"));
     let claimed = text(header::ORIGIN).or_else(|| text(header::REFERER));
     let foreign = match claimed {
-        Some(o) => origin_of(o).is_none_or(|o| Some(o.to_ascii_lowercase()) != ours.as_ref().map(|s| s.to_ascii_lowercase())),
+        Some(o) => origin_of(o).is_none_or(|o| {
+            Some(o.to_ascii_lowercase()) != ours.as_ref().map(|s| s.to_ascii_lowercase())
+        }),
         None => false,
     };
     if cross_fetch || foreign {
@@ -342,7 +362,10 @@ mod tests {
         let peer: IpAddr = "192.0.2.1".parse().unwrap();
         let proxy: IpAddr = "10.0.0.5".parse().unwrap();
         let mut h = HeaderMap::new();
-        h.insert("x-forwarded-for", HeaderValue::from_static("203.0.113.9, 198.51.100.7"));
+        h.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, 198.51.100.7"),
+        );
         // Not trusted: the header is anyone's to write.
         assert_eq!(client_address(Some(peer), &h, &[proxy]), Some(peer));
         // From the proxy: the last address it added.
@@ -350,28 +373,55 @@ mod tests {
             client_address(Some(proxy), &h, &[proxy]),
             Some("198.51.100.7".parse().unwrap())
         );
-        assert_eq!(client_address(Some(proxy), &HeaderMap::new(), &[proxy]), Some(proxy));
+        assert_eq!(
+            client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
+            Some(proxy)
+        );
     }
 
     #[test]
     fn origins_keep_their_scheme() {
-        assert_eq!(origin_of("https://a.example/x?y"), Some("https://a.example"));
-        assert_eq!(origin_of("http://127.0.0.1:3000"), Some("http://127.0.0.1:3000"));
+        assert_eq!(
+            origin_of("https://a.example/x?y"),
+            Some("https://a.example")
+        );
+        assert_eq!(
+            origin_of("http://127.0.0.1:3000"),
+            Some("http://127.0.0.1:3000")
+        );
         assert_eq!(origin_of("nonsense"), None);
     }
 
     #[test]
     fn anonymous_writes_and_proofs_are_limited_and_reads_are_not() {
-        assert_eq!(action(&Method::POST, "/api/v1/bookings"), Some(Action::Create));
-        assert_eq!(action(&Method::POST, "/api/v1/appointments"), Some(Action::Create));
-        assert_eq!(action(&Method::GET, "/api/v1/bookings/ABCD2345"), Some(Action::Prove));
+        assert_eq!(
+            action(&Method::POST, "/api/v1/bookings"),
+            Some(Action::Create)
+        );
+        assert_eq!(
+            action(&Method::POST, "/api/v1/appointments"),
+            Some(Action::Create)
+        );
+        assert_eq!(
+            action(&Method::GET, "/api/v1/bookings/ABCD2345"),
+            Some(Action::Prove)
+        );
         assert_eq!(
             action(&Method::POST, "/api/v1/appointments/ABCD2345/reschedule"),
             Some(Action::Prove)
         );
-        assert_eq!(action(&Method::GET, "/api/v1/facilities/1/availability"), None);
-        assert_eq!(action(&Method::POST, app::booking_api::ConfirmBooking::PATH), Some(Action::Create));
-        assert_eq!(action(&Method::POST, app::booking_api::FindBooking::PATH), Some(Action::Prove));
+        assert_eq!(
+            action(&Method::GET, "/api/v1/facilities/1/availability"),
+            None
+        );
+        assert_eq!(
+            action(&Method::POST, app::booking_api::ConfirmBooking::PATH),
+            Some(Action::Create)
+        );
+        assert_eq!(
+            action(&Method::POST, app::booking_api::FindBooking::PATH),
+            Some(Action::Prove)
+        );
         assert_eq!(action(&Method::POST, app::api::GetFacilities::PATH), None);
     }
 }

@@ -14,11 +14,11 @@ use app::{App, shell};
 use axum::Router;
 use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
-use axum::middleware::{from_fn, from_fn_with_state};
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 

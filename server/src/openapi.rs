@@ -28,7 +28,9 @@ pub fn spec() -> Value {
     let idempotency = json!({"name": "Idempotency-Key", "in": "header", "required": false,
         "description": "16 to 100 visible ASCII characters chosen by the client (a UUID, say). Repeating a request with the same key and contact answers with what the first one made, instead of booking twice.",
         "schema": {"type": "string", "minLength": 16, "maxLength": 100}});
-    let limited = error_response("`rate_limited`: too many requests of this kind from this address (or, for lookups, too many wrong contacts for this reference); nothing was written. `Retry-After` gives the seconds to wait.");
+    let limited = error_response(
+        "`rate_limited`: too many requests of this kind from this address (or, for lookups, too many wrong contacts for this reference); nothing was written. `Retry-After` gives the seconds to wait.",
+    );
     let reference = json!({"name": "reference", "in": "path", "required": true,
         "description": "The 8-character reference (受付番号)", "schema": {"type": "string", "example": "7KQ2M9XA"}});
     let proof = |name: &str| {
@@ -188,7 +190,11 @@ pub fn spec() -> Value {
             }}
         }}
     });
-    add_appointments(&mut doc, &[&lang, &reference, &idempotency, &limited], &proof);
+    add_appointments(
+        &mut doc,
+        &[&lang, &reference, &idempotency, &limited],
+        &proof,
+    );
     doc
 }
 

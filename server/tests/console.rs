@@ -1894,7 +1894,11 @@ async fn the_usage_report_shows_occupancy_and_fees_per_month() {
         .unwrap()
         .unwrap();
     app.store
-        .cancel_booking(domain::ids::BookingId(record.row.id), app.now(), &store::outbox::no_mail)
+        .cancel_booking(
+            domain::ids::BookingId(record.row.id),
+            app.now(),
+            &store::outbox::no_mail,
+        )
         .await
         .unwrap();
 

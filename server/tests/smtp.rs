@@ -221,7 +221,10 @@ async fn an_unreachable_smtp_server_leaves_the_mail_waiting_with_the_error_and_a
         Some("could not reach the SMTP server")
     );
     assert_eq!(row.attempts, 1);
-    assert!(row.next_attempt_s > common::now().timestamp(), "retried later");
+    assert!(
+        row.next_attempt_s > common::now().timestamp(),
+        "retried later"
+    );
     app.finish().await;
 }
 
@@ -267,7 +270,11 @@ async fn a_mail_survives_kill_dash_nine_with_the_smtp_server_down_and_arrives_on
     tokio::time::sleep(Duration::from_secs(7)).await;
     let messages = received(&smtp);
     let about: Vec<&String> = messages.iter().filter(|m| m.contains(&reference)).collect();
-    assert_eq!(about.len(), 1, "exactly one mail about {reference}: {messages:?}");
+    assert_eq!(
+        about.len(),
+        1,
+        "exactly one mail about {reference}: {messages:?}"
+    );
     server.kill().unwrap();
     server.wait().unwrap();
     let _ = std::fs::remove_dir_all(&dir);

@@ -204,7 +204,12 @@ pub(crate) async fn town_active(
     if email.is_empty() && phone.is_empty() {
         return Ok(0);
     }
-    fn who(email_col: impl ColumnTrait, phone_col: impl ColumnTrait, email: &str, phone: &str) -> Condition {
+    fn who(
+        email_col: impl ColumnTrait,
+        phone_col: impl ColumnTrait,
+        email: &str,
+        phone: &str,
+    ) -> Condition {
         let mut c = Condition::any();
         if !email.is_empty() {
             c = c.add(email_col.eq(email));
@@ -217,7 +222,12 @@ pub(crate) async fn town_active(
     let bookings = booking::Entity::find()
         .filter(booking::Column::UnitId.in_subquery(town_units(municipality)))
         .filter(booking::Column::Kind.eq("resident"))
-        .filter(who(booking::Column::Email, booking::Column::Phone, email, phone))
+        .filter(who(
+            booking::Column::Email,
+            booking::Column::Phone,
+            email,
+            phone,
+        ))
         .filter(booking::Column::EndAt.gt(now))
         .filter(holding(now))
         .count(txn)
@@ -225,7 +235,12 @@ pub(crate) async fn town_active(
     let visits = appointment::Entity::find()
         .filter(appointment::Column::MunicipalityId.eq(municipality))
         .filter(appointment::Column::Status.eq("booked"))
-        .filter(who(appointment::Column::Email, appointment::Column::Phone, email, phone))
+        .filter(who(
+            appointment::Column::Email,
+            appointment::Column::Phone,
+            email,
+            phone,
+        ))
         .filter(
             appointment::Column::Id.in_subquery(
                 Query::select()
@@ -400,10 +415,13 @@ impl Store {
                 .await?;
             if let Some(row) = earlier {
                 drop(txn);
-                return Ok(self.booking(&row.reference).await?.unwrap_or(BookingRecord {
-                    row,
-                    equipment: Vec::new(),
-                }));
+                return Ok(self
+                    .booking(&row.reference)
+                    .await?
+                    .unwrap_or(BookingRecord {
+                        row,
+                        equipment: Vec::new(),
+                    }));
             }
         }
         let mut resources = unit_resources.clone();

@@ -260,7 +260,8 @@ impl Store {
             .col_expr(C::Usage, Expr::value(usage.map(str::to_owned)))
             .filter(C::Status.eq("confirmed"))
             .filter(C::Kind.eq("resident"));
-        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail).await
+        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
+            .await
     }
 
     /// Records the fee as received (収納済) at `paid`, or clears it.
@@ -276,7 +277,8 @@ impl Store {
             .col_expr(C::PaidAt, Expr::value(paid))
             .filter(C::Kind.eq("resident"))
             .filter(C::Status.is_in(["confirmed", "pending"]));
-        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail).await
+        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
+            .await
     }
 
     /// Active bookings holding any of `leaves` during `[start, end)`.

@@ -108,7 +108,8 @@ impl Store {
 /// one-time links).
 pub fn random_key() -> Result<String, StoreError> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| StoreError::Corrupt(format!("no random source: {e}")))?;
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Corrupt(format!("no random source: {e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -121,7 +122,10 @@ pub fn digest(parts: &[&str]) -> String {
         h.update(p.as_bytes());
         h.update([0u8]);
     }
-    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+    h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Applies pending migrations. On PostgreSQL a session-wide advisory lock,

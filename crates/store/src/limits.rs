@@ -126,7 +126,11 @@ impl Store {
                  window_start_s = excluded.window_start_s, expires_s = excluded.expires_s \
                  RETURNING hits",
             ),
-            [hashed(limit, key).into(), start.into(), (start + window).into()],
+            [
+                hashed(limit, key).into(),
+                start.into(),
+                (start + window).into(),
+            ],
         );
         let row = if backend == DatabaseBackend::Postgres {
             let txn = c.db.begin().await?;
@@ -139,9 +143,9 @@ impl Store {
             c.db.query_one_raw(stmt).await?
         };
         let hits: i64 = match row {
-            Some(r) => r.try_get_by_index::<i64>(0).or_else(|_| {
-                r.try_get_by_index::<i32>(0).map(i64::from)
-            })?,
+            Some(r) => r
+                .try_get_by_index::<i64>(0)
+                .or_else(|_| r.try_get_by_index::<i32>(0).map(i64::from))?,
             None => return Err(StoreError::Corrupt("rate_limit returned no row".into())),
         };
         if c.hits.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
@@ -167,9 +171,8 @@ impl Store {
         let t = now.timestamp();
         let window = limit.window_s.max(1);
         let start = t - t.rem_euclid(window);
-        let row = c
-            .db
-            .query_one_raw(Statement::from_sql_and_values(
+        let row =
+            c.db.query_one_raw(Statement::from_sql_and_values(
                 backend,
                 sql(
                     backend,
@@ -195,9 +198,8 @@ impl Store {
     pub async fn rate_prune(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
         let c = &self.limits;
         let backend = c.db.get_database_backend();
-        let done = c
-            .db
-            .execute_raw(Statement::from_sql_and_values(
+        let done =
+            c.db.execute_raw(Statement::from_sql_and_values(
                 backend,
                 sql(backend, "DELETE FROM rate_limit WHERE expires_s <= $1"),
                 [now.timestamp().into()],
@@ -210,9 +212,8 @@ impl Store {
     pub async fn rate_rows(&self) -> Result<i64, StoreError> {
         let c = &self.limits;
         let backend = c.db.get_database_backend();
-        let row = c
-            .db
-            .query_one_raw(Statement::from_string(
+        let row =
+            c.db.query_one_raw(Statement::from_string(
                 backend,
                 "SELECT COUNT(*) FROM rate_limit",
             ))

@@ -25,10 +25,10 @@ fn mail_for(row: &store::entity::booking::Model) -> Option<NewMail> {
     })
 }
 
-async fn new_booking(store: &Store, hour: u32, n: u32, pending: bool) -> NewBooking {
+async fn new_booking(store: &Store, day: u32, hour: u32, n: u32, pending: bool) -> NewBooking {
     let centre = store.facility(FacilityId(1)).await.unwrap().unwrap();
     let unit = centre.units[1].id;
-    let start = Utc.with_ymd_and_hms(2026, 12, 8, hour, 0, 0).unwrap();
+    let start = Utc.with_ymd_and_hms(2027, 2, day, hour, 0, 0).unwrap();
     NewBooking {
         unit,
         leaves: space_leaves(&centre.plan.units, unit),
@@ -63,34 +63,62 @@ async fn new_booking(store: &Store, hour: u32, n: u32, pending: bool) -> NewBook
 async fn mail_goes_with_its_change(db: &TestDb) {
     let store = &db.store;
     store.seed_demo(now()).await.unwrap();
-    let b = new_booking(store, 1, 1, false).await;
+    let b = new_booking(store, 10, 1, 1, false).await;
     let made = store.create_booking(&b, now(), &mail_for).await.unwrap();
     let outbox = store.outbox(1, 10).await.unwrap();
     assert_eq!(outbox.len(), 1, "written with the booking");
     assert_eq!(outbox[0].body, made.row.reference);
     // A refused booking (the time is taken) writes no mail.
-    let mut again = new_booking(store, 1, 2, false).await;
+    let mut again = new_booking(store, 10, 1, 2, false).await;
     again.applicant.email = "other@example.jp".into();
     let refused = store.create_booking(&again, now(), &mail_for).await;
     assert!(matches!(refused, Err(CreateError::Taken)), "{refused:?}");
-    assert_eq!(store.outbox(1, 10).await.unwrap().len(), 1, "rolled back: no mail");
+    assert_eq!(
+        store.outbox(1, 10).await.unwrap().len(),
+        1,
+        "rolled back: no mail"
+    );
     // The same request key gets the first booking back, with no second mail.
-    let mut keyed = new_booking(store, 3, 3, false).await;
+    let mut keyed = new_booking(store, 10, 3, 3, false).await;
     keyed.request_key = Some("draft:abc".into());
-    let first = store.create_booking(&keyed, now(), &mail_for).await.unwrap();
-    let second = store.create_booking(&keyed, now(), &mail_for).await.unwrap();
+    let first = store
+        .create_booking(&keyed, now(), &mail_for)
+        .await
+        .unwrap();
+    let second = store
+        .create_booking(&keyed, now(), &mail_for)
+        .await
+        .unwrap();
     assert_eq!(first.row.reference, second.row.reference);
     assert_eq!(store.outbox(1, 10).await.unwrap().len(), 2);
 
     // One claim at a time: a second sender finds nothing while it is held.
     let t = now();
     let claimed = store.outbox_claim(t, 60).await.unwrap().expect("due");
-    let other = store.outbox_claim(t, 60).await.unwrap().expect("the other mail");
+    let other = store
+        .outbox_claim(t, 60)
+        .await
+        .unwrap()
+        .expect("the other mail");
     assert_ne!(claimed.id, other.id);
-    assert!(store.outbox_claim(t, 60).await.unwrap().is_none(), "both held");
+    assert!(
+        store.outbox_claim(t, 60).await.unwrap().is_none(),
+        "both held"
+    );
     store.outbox_sent(claimed.id, t).await.unwrap();
-    store.outbox_failed(other.id, "could not reach the SMTP server", other.attempts, t).await.unwrap();
-    assert!(store.outbox_claim(t, 60).await.unwrap().is_none(), "backing off");
+    store
+        .outbox_failed(
+            other.id,
+            "could not reach the SMTP server",
+            other.attempts,
+            t,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store.outbox_claim(t, 60).await.unwrap().is_none(),
+        "backing off"
+    );
     let later = store
         .outbox_claim(t + Duration::seconds(6), 60)
         .await
@@ -100,7 +128,13 @@ async fn mail_goes_with_its_change(db: &TestDb) {
     assert_eq!(later.attempts, 2);
     // A sent mail is never claimed again, even after its lease.
     store.outbox_sent(later.id, t).await.unwrap();
-    assert!(store.outbox_claim(t + Duration::hours(2), 60).await.unwrap().is_none());
+    assert!(
+        store
+            .outbox_claim(t + Duration::hours(2), 60)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[tokio::test]
@@ -129,13 +163,33 @@ async fn counters_count_and_are_pruned(db: &TestDb, other: &Store) {
     let store = &db.store;
     let t = now();
     for _ in 0..3 {
-        store.rate_hit(&LIMIT, "192.0.2.1", t).await.unwrap().unwrap();
+        store
+            .rate_hit(&LIMIT, "192.0.2.1", t)
+            .await
+            .unwrap()
+            .unwrap();
     }
     let refused = store.rate_hit(&LIMIT, "192.0.2.1", t).await.unwrap();
-    assert_eq!(refused, Err(store::RetryAfter(60)), "refused until the window ends");
-    assert!(store.rate_hit(&LIMIT, "192.0.2.2", t).await.unwrap().is_ok());
+    assert_eq!(
+        refused,
+        Err(store::RetryAfter(60)),
+        "refused until the window ends"
+    );
+    assert!(
+        store
+            .rate_hit(&LIMIT, "192.0.2.2", t)
+            .await
+            .unwrap()
+            .is_ok()
+    );
     // The next window starts afresh.
-    assert!(store.rate_hit(&LIMIT, "192.0.2.1", t + Duration::seconds(60)).await.unwrap().is_ok());
+    assert!(
+        store
+            .rate_hit(&LIMIT, "192.0.2.1", t + Duration::seconds(60))
+            .await
+            .unwrap()
+            .is_ok()
+    );
     // rate_check counts nothing.
     assert!(store.rate_check(&LIMIT, "k", t).await.unwrap().is_ok());
     for _ in 0..3 {
@@ -147,11 +201,18 @@ async fn counters_count_and_are_pruned(db: &TestDb, other: &Store) {
     }
     // A flood of random keys: the counters are pruned once their window ends.
     for n in 0..2_000 {
-        let _ = store.rate_hit(&LIMIT, &format!("random-{n}"), t).await.unwrap();
+        let _ = store
+            .rate_hit(&LIMIT, &format!("random-{n}"), t)
+            .await
+            .unwrap();
     }
     assert!(store.rate_rows().await.unwrap() >= 2_000);
     store.rate_prune(t + Duration::seconds(120)).await.unwrap();
-    assert_eq!(store.rate_rows().await.unwrap(), 0, "nothing kept past its window");
+    assert_eq!(
+        store.rate_rows().await.unwrap(),
+        0,
+        "nothing kept past its window"
+    );
 }
 
 #[tokio::test]
@@ -175,8 +236,11 @@ async fn postgres_rate_limit_counters_are_shared_by_processes_and_pruned() {
 async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
     let store = &db.store;
     store.seed_demo(now()).await.unwrap();
-    let b = new_booking(store, 5, 9, true).await;
-    let pending = store.create_booking(&b, now(), &store::outbox::no_mail).await.unwrap();
+    let b = new_booking(store, 17, 2, 9, true).await;
+    let pending = store
+        .create_booking(&b, now(), &store::outbox::no_mail)
+        .await
+        .unwrap();
     assert_eq!(pending.row.status, "pending");
     let later = now() + Duration::hours(2);
     let block = store::console::NewBlock {
@@ -201,7 +265,10 @@ async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
     let saved = store
         .create_block(&block, later, &audit, &store::outbox::no_mail)
         .await;
-    assert!(saved.is_ok(), "the lapsed request is released, not a collision: {saved:?}");
+    assert!(
+        saved.is_ok(),
+        "the lapsed request is released, not a collision: {saved:?}"
+    );
 }
 
 #[tokio::test]
@@ -226,7 +293,10 @@ async fn two_processes_migrating_a_new_postgres_database_take_turns() {
     let admin_url = std::env::var("TEST_DATABASE_URL")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned());
     let Ok(admin) = Database::connect(&admin_url).await else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "PostgreSQL is required in CI");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "PostgreSQL is required in CI"
+        );
         return;
     };
     let name = format!(
@@ -238,9 +308,16 @@ async fn two_processes_migrating_a_new_postgres_database_take_turns() {
         .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
         .await
         .unwrap();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(&admin_url);
     let url = format!("{base}/{name}");
-    let (a, b, c) = tokio::join!(Store::connect(&url), Store::connect(&url), Store::connect(&url));
+    let (a, b, c) = tokio::join!(
+        Store::connect(&url),
+        Store::connect(&url),
+        Store::connect(&url)
+    );
     for s in [a, b, c] {
         let s = s.expect("every process starts");
         let _ = s.connection().clone().close().await;

@@ -233,16 +233,26 @@ async fn database_refuses_overlaps(db: &TestDb) {
         (half_a, at(1), at(2)),
         (half_b, at(0), at(3)),
     ] {
-        let r = store.create_booking(&new(unit, s, e, 2), now(), &store::outbox::no_mail).await;
+        let r = store
+            .create_booking(&new(unit, s, e, 2), now(), &store::outbox::no_mail)
+            .await;
         assert!(matches!(r, Err(CreateError::Taken)), "{r:?}");
     }
     // Touching is not overlapping (half-open ranges); the halves share nothing.
     store
-        .create_booking(&new(half_a, at(3), at(4), 3), now(), &store::outbox::no_mail)
+        .create_booking(
+            &new(half_a, at(3), at(4), 3),
+            now(),
+            &store::outbox::no_mail,
+        )
         .await
         .unwrap();
     store
-        .create_booking(&new(half_b, at(3), at(4), 4), now(), &store::outbox::no_mail)
+        .create_booking(
+            &new(half_b, at(3), at(4), 4),
+            now(),
+            &store::outbox::no_mail,
+        )
         .await
         .unwrap();
     // Racing whole floor against a half, many times: one wins, the other is
