@@ -102,11 +102,11 @@ pub async fn limits(State(state): State<AppState>, mut req: Request, next: Next)
     if let Some(a) = address {
         req.extensions_mut().insert(ClientAddr(a));
     }
-    if let (Some(a), Some(action)) = (address, action(req.method(), req.uri().path())) {
-        if let Err(e) = state.limit_address(action, a).await {
-            let lang = app::lang::from_headers(req.headers());
-            return refusal(req.uri().path(), req.headers(), lang, &e);
-        }
+    if let (Some(a), Some(action)) = (address, action(req.method(), req.uri().path()))
+        && let Err(e) = state.limit_address(action, a).await
+    {
+        let lang = app::lang::from_headers(req.headers());
+        return refusal(req.uri().path(), req.headers(), lang, &e);
     }
     next.run(req).await
 }

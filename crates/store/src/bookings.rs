@@ -395,7 +395,7 @@ impl Store {
         else {
             return Ok(None);
         };
-        Ok(self.booking(&row.reference).await?)
+        self.booking(&row.reference).await
     }
 
     async fn try_create(

@@ -10,9 +10,6 @@
 //! - `rate_limit`: fixed-window counters keyed by a hash of what is limited
 //!   (a client address, a reference, a contact), shared by every process on
 //!   one database.
-//! - `account.enrol_token_hash`, `account.enrol_expires_at`: a one-time
-//!   enrolment link with which a new member sets their own password and
-//!   second factor.
 
 use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
@@ -46,8 +43,6 @@ impl MigrationTrait for Migration {
                  hits INTEGER NOT NULL, expires_s {big} NOT NULL)"
             ),
             "CREATE INDEX idx_rate_limit_expires ON rate_limit (expires_s)".to_owned(),
-            "ALTER TABLE account ADD COLUMN enrol_token_hash TEXT".to_owned(),
-            format!("ALTER TABLE account ADD COLUMN enrol_expires_s {big}"),
         ] {
             db.execute_unprepared(&sql).await?;
         }
@@ -66,8 +61,6 @@ impl MigrationTrait for Migration {
             "ALTER TABLE outbox DROP COLUMN attempts",
             "ALTER TABLE outbox DROP COLUMN next_attempt_s",
             "ALTER TABLE outbox DROP COLUMN claimed_until_s",
-            "ALTER TABLE account DROP COLUMN enrol_token_hash",
-            "ALTER TABLE account DROP COLUMN enrol_expires_s",
         ] {
             db.execute_unprepared(sql).await?;
         }
