@@ -1,4 +1,8 @@
 //! Residents' accounts: registration, and "my bookings" in one place.
+//! Registration proves the address: the account is made only with the
+//! code mailed to it, and the answer is the same whether or not the address
+//! already has an account (its owner gets a mail saying so instead), so the
+//! form reveals nobody's address.
 //! Booking stays possible without an account. A booking is listed in an
 //! account when it was made while signed in, or when its owner adds it with
 //! the reference and the e-mail or phone it was made with (the same proof as
@@ -17,6 +21,36 @@ use crate::session::Ctx;
 
 const NAME_MAX: usize = 100;
 
+/// How long a mailed registration code lasts.
+const CODE_SECONDS: i64 = 30 * 60;
+
+/// Wrong codes before a registration must start again.
+const CODE_TRIES: u32 = 5;
+
+/// A registration waiting for its mailed code, kept in the session.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PendingRegistration {
+    municipality: i64,
+    pub email: String,
+    name: String,
+    password_hash: String,
+    /// SHA-256 of the code and the address; the code itself is only mailed.
+    code_digest: String,
+    expires_s: i64,
+    tries: u32,
+}
+
+const PENDING: &str = "registration";
+
+fn code_digest(code: &str, email: &str) -> String {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    store::digest(&["registration", &code, email])
+}
+
 fn invalid(field: Field) -> AppError {
     AppError::Domain(DomainError::invalid(field, InvalidReason::Malformed))
 }
@@ -30,7 +64,9 @@ pub struct Registration<'a> {
 }
 
 impl AppState {
-    /// Creates a resident account and signs it in (throttled like sign-in).
+    /// Starts a registration (throttled like sign-in): mails a code to the
+    /// address, or, when it already has an account, a note to its owner.
+    /// Either way the browser is asked for the code.
     pub async fn register_resident(
         &self,
         c: &Ctx,
@@ -53,11 +89,86 @@ impl AppState {
             .await
             .map_err(|_| AppError::Unavailable)??;
         let municipality = self.default_municipality().await?;
-        let new = store::NewAccount {
-            municipality_id: municipality,
+        let now = self.now();
+        let exists = self
+            .store
+            .account_by_email(municipality, &email)
+            .await?
+            .is_some();
+        let code = store::random_code()?;
+        let (ja, en) = (
+            crate::i18n::account::texts(Lang::Ja),
+            crate::i18n::account::texts(Lang::En),
+        );
+        let body = if exists {
+            format!("{}\n\n----\n\n{}", ja.mail_exists, en.mail_exists)
+        } else {
+            format!(
+                "{}\n\n----\n\n{}",
+                (ja.mail_code)(&code),
+                (en.mail_code)(&code)
+            )
+        };
+        self.store
+            .outbox_add(
+                store::NewMail {
+                    municipality_id: municipality,
+                    to: email.clone(),
+                    subject: ja.mail_subject.to_owned(),
+                    body,
+                    ics: None,
+                },
+                now,
+            )
+            .await?;
+        self.mailer.wake();
+        let pending = PendingRegistration {
+            municipality,
+            // When the address has an account no code was mailed: a
+            // random digest that no code matches keeps the flow the same.
+            code_digest: if exists {
+                store::random_key()?
+            } else {
+                code_digest(&code, &email)
+            },
             email,
-            display_name: name.to_owned(),
+            name: name.to_owned(),
             password_hash: hash,
+            expires_s: now.timestamp() + CODE_SECONDS,
+            tries: 0,
+        };
+        c.cycle().await?;
+        c.set(PENDING, &pending).await
+    }
+
+    /// The address a registration in this session waits on, if any.
+    pub async fn pending_registration(&self, c: &Ctx) -> Result<Option<String>, AppError> {
+        Ok(c.get::<PendingRegistration>(PENDING)
+            .await?
+            .map(|p| p.email))
+    }
+
+    /// Finishes the registration with the mailed code: creates the account
+    /// and signs it in.
+    pub async fn confirm_registration(&self, c: &Ctx, code: &str) -> Result<(), AppError> {
+        let Some(mut p) = c.get::<PendingRegistration>(PENDING).await? else {
+            return Err(AppError::Auth(AuthError::RegistrationLapsed));
+        };
+        if self.now().timestamp() > p.expires_s || p.tries >= CODE_TRIES {
+            c.take::<PendingRegistration>(PENDING).await?;
+            return Err(AppError::Auth(AuthError::RegistrationLapsed));
+        }
+        if code_digest(code, &p.email) != p.code_digest {
+            p.tries += 1;
+            c.set(PENDING, &p).await?;
+            return Err(AppError::Auth(AuthError::BadCode));
+        }
+        c.take::<PendingRegistration>(PENDING).await?;
+        let new = store::NewAccount {
+            municipality_id: p.municipality,
+            email: p.email,
+            display_name: p.name,
+            password_hash: p.password_hash,
             role: None,
             totp_secret: None,
             facilities: Vec::new(),
@@ -68,7 +179,8 @@ impl AppState {
             .create_account(&new, self.now(), None)
             .await
             .map_err(|e| match e {
-                store::AccountError::EmailTaken => AppError::Auth(AuthError::EmailTaken),
+                // Registered meanwhile (another browser with the same code).
+                store::AccountError::EmailTaken => AppError::Auth(AuthError::RegistrationLapsed),
                 store::AccountError::NotFound => AppError::Auth(AuthError::Forbidden),
                 store::AccountError::Store(e) => e.into(),
             })?;

@@ -33,12 +33,54 @@ pub async fn register(
         password_confirm: &password_confirm,
     };
     match c.state.register_resident(&c, &r, address().await).await {
-        Ok(()) => crate::session::redirect("/my?welcome=1"),
+        Ok(()) => crate::session::redirect("/account/register/confirm"),
         Err(e @ (AppError::Auth(_) | AppError::Domain(_))) => {
             let form = AccountForm {
                 email: email.trim().to_owned(),
                 name: name.trim().to_owned(),
                 error: Some(crate::i18n::error_message(c.lang, &e)),
+            };
+            c.set("register_flash", &form).await?;
+            crate::session::redirect("/account/register?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The code form of a registration in this session (`None`: none waits).
+#[server(prefix = "/sfn")]
+pub async fn get_register_confirm_page() -> Result<Option<AccountForm>, AppError> {
+    let c = crate::session::ctx().await?;
+    let Some(email) = c.state.pending_registration(&c).await? else {
+        return Ok(None);
+    };
+    let error: Option<String> = c.take("register_confirm_flash").await?;
+    Ok(Some(AccountForm {
+        email,
+        name: String::new(),
+        error,
+    }))
+}
+
+/// Checks the mailed code; on success the account exists and is signed in.
+#[server(prefix = "/sfn")]
+pub async fn confirm_registration(code: String) -> Result<(), AppError> {
+    let c = crate::session::ctx().await?;
+    match c.state.confirm_registration(&c, &code).await {
+        Ok(()) => crate::session::redirect("/my?welcome=1"),
+        Err(e @ AppError::Auth(crate::error::AuthError::BadCode)) => {
+            c.set(
+                "register_confirm_flash",
+                &crate::i18n::error_message(c.lang, &e),
+            )
+            .await?;
+            crate::session::redirect("/account/register/confirm?retry=1");
+        }
+        Err(e @ AppError::Auth(crate::error::AuthError::RegistrationLapsed)) => {
+            let form = AccountForm {
+                error: Some(crate::i18n::error_message(c.lang, &e)),
+                ..AccountForm::default()
             };
             c.set("register_flash", &form).await?;
             crate::session::redirect("/account/register?retry=1");

@@ -352,6 +352,24 @@ impl AppState {
 
     /// One booking for staff. With `reveal`, the contact details are
     /// included and the look is written to the audit log.
+    /// Records that the member opens a resident's contact details (the
+    /// page shows them once, on the next load).
+    pub async fn log_contact_view(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let (r, _, _, s) = self.managed_booking(actor, id).await?;
+        if r.kind == "block" {
+            return Ok(());
+        }
+        let mut e = entry(
+            &s,
+            "contact.view",
+            format!("booking:{}", r.reference),
+            self.now(),
+        );
+        e.after = Some(serde_json::json!({ "fields": ["name", "name_kana", "phone", "email"] }));
+        self.store.audit(&e).await?;
+        Ok(())
+    }
+
     pub async fn staff_booking(
         &self,
         actor: &Actor,
@@ -364,10 +382,6 @@ impl AppState {
         let line = self.line(&r, &f, i, lang);
         let block = r.kind == "block";
         let contact = if reveal && !block {
-            let mut e = entry(&s, "contact.view", format!("booking:{}", r.reference), now);
-            e.after =
-                Some(serde_json::json!({ "fields": ["name", "name_kana", "phone", "email"] }));
-            self.store.audit(&e).await?;
             Some(ContactDetails {
                 name: r.name.clone(),
                 name_kana: r.name_kana.clone(),

@@ -351,20 +351,30 @@ pub async fn get_timeline(
     Ok(t)
 }
 
-/// A booking for staff; `contact=1` shows (and logs a look at) the
-/// resident's contact details.
+/// A booking for staff, with the resident's contact details once after
+/// `reveal_contact` logged the look.
 #[server(prefix = "/sfn")]
-pub async fn get_staff_booking(
-    id: String,
-    contact: Option<String>,
-) -> Result<StaffBooking, AppError> {
+pub async fn get_staff_booking(id: String) -> Result<StaffBooking, AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
     let id = ssr::id(&id)?;
-    let reveal = contact.as_deref() == Some("1");
+    let reveal = c.take::<i64>("contact_shown").await? == Some(id);
     let mut b = c.state.staff_booking(&actor, id, reveal, c.lang).await?;
     b.flash = ssr::take_flash(&c).await?;
     Ok(b)
+}
+
+/// Opens a resident's contact details: a post (CSRF-checked) because the
+/// look is written to the audit log; the booking page then shows them once.
+#[server(prefix = "/sfn")]
+pub async fn reveal_contact(id: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let id = ssr::id(&id)?;
+    c.state.log_contact_view(&actor, id).await?;
+    c.set("contact_shown", &id).await?;
+    crate::session::redirect(&format!("/console/bookings/{id}?v=contact"));
+    Ok(())
 }
 
 /// `action`: `approve`, `reject` or `cancel` (the last two need a reason).

@@ -30,7 +30,7 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
         .map(|()| crate::i18n::visit::texts(c.lang).status_changed.to_owned());
     let back = format!(
         "/console/visits?date={}",
-        crate::session::encode(date.trim())
+        crate::lang::encode_next(date.trim())
     );
     ssr::done(&c, &back, outcome).await
 }

@@ -57,6 +57,8 @@ pub enum AuthError {
     WrongCurrentPassword,
     /// A state-changing request from another site (CSRF).
     CrossSite,
+    /// A registration whose mailed code lapsed (or was never started here).
+    RegistrationLapsed,
 }
 
 impl AppError {
@@ -82,6 +84,7 @@ impl AppError {
                 AuthError::WeakPassword
                 | AuthError::PasswordMismatch
                 | AuthError::SetupLapsed
+                | AuthError::RegistrationLapsed
                 | AuthError::AdminNeedsTotp => 422,
                 AuthError::EmailTaken => 409,
             },
@@ -109,6 +112,7 @@ impl AppError {
                 AuthError::PasswordMismatch => "password_mismatch",
                 AuthError::WrongCurrentPassword => "wrong_current_password",
                 AuthError::CrossSite => "cross_site_request",
+                AuthError::RegistrationLapsed => "registration_lapsed",
             },
         }
     }

@@ -110,6 +110,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings/:reference/cancel") view=pages::CancelBookingPage ssr=SsrMode::Async/>
                     <Route path=path!("/my") view=pages::MyBookingsPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view=pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register/confirm") view=pages::RegisterConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/login") view=pages::ResidentLoginPage ssr=SsrMode::Async/>
                     <Route path=path!("/visits") view=pages::VisitListPage ssr=SsrMode::Async/>
                     <Route path=path!("/visits/procedures/:id") view=pages::ProcedurePage ssr=SsrMode::Async/>

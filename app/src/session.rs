@@ -38,20 +38,6 @@ pub fn redirect(path: &str) {
     }
 }
 
-/// Percent-encodes a value for a query string (everything but RFC 3986's
-/// unreserved characters).
-pub fn encode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// How many proved references one browser keeps.
 const MAX_GRANTED: usize = 20;
 

@@ -140,8 +140,8 @@ pub async fn book_visit(
     let c = crate::session::ctx().await?;
     let back = format!(
         "/visits/book?p={}&start={}&retry=1",
-        crate::session::encode(ids.trim()),
-        crate::session::encode(start.trim())
+        crate::lang::encode_next(ids.trim()),
+        crate::lang::encode_next(start.trim())
     );
     let input = crate::appointments::AppointmentInput {
         procedure_ids: crate::visits::parse_ids(&ids).unwrap_or_default(),

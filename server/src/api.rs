@@ -26,11 +26,13 @@ pub fn routes() -> Router<AppState> {
         .route("/facilities/{id}/availability", get(availability))
         .route("/bookings", post(create_booking))
         .route("/bookings/{reference}", get(get_booking))
+        .route("/bookings/{reference}/lookup", post(lookup_booking))
         .route("/bookings/{reference}/cancel", post(cancel_booking))
         .route("/procedures", get(procedures))
         .route("/procedures/{id}/availability", get(procedure_availability))
         .route("/appointments", post(create_appointment))
         .route("/appointments/{reference}", get(get_appointment))
+        .route("/appointments/{reference}/lookup", post(lookup_appointment))
         .route("/appointments/{reference}/cancel", post(cancel_appointment))
         .route(
             "/appointments/{reference}/reschedule",
@@ -266,6 +268,32 @@ async fn get_booking(
     run.await.map(Json).map_err(|e| ApiError(e, lang))
 }
 
+/// `POST …/lookup`: the proof in the JSON body, where it stays out of
+/// access logs and browser history (the GET form is kept, deprecated).
+async fn lookup_booking(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> ApiResult<BookingBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    let contact = body_contact(&body);
+    let run = async {
+        let record = state.find_booking(&reference, &contact).await?;
+        state.booking_body(&record, lang).await
+    };
+    run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+/// The `email` or `phone` of a JSON body.
+fn body_contact(body: &Result<Json<serde_json::Value>, JsonRejection>) -> String {
+    body_text(body, "email")
+        .or_else(|| body_text(body, "phone"))
+        .unwrap_or_default()
+}
+
 async fn cancel_booking(
     State(state): State<AppState>,
     Path(reference): Path<String>,
@@ -276,15 +304,8 @@ async fn cancel_booking(
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     // The proof may come in the JSON body (preferred) or the query string.
-    let from_body = |key: &str| {
-        body.as_ref()
-            .ok()
-            .and_then(|Json(v)| v.get(key))
-            .and_then(|v| v.as_str())
-            .map(str::to_owned)
-    };
-    let contact = from_body("email")
-        .or_else(|| from_body("phone"))
+    let contact = Some(body_contact(&body))
+        .filter(|c| !c.is_empty())
         .unwrap_or_else(|| q.contact());
     let run = async {
         let record = state.find_booking(&reference, &contact).await?;
@@ -416,6 +437,22 @@ async fn create_appointment(
         .map_err(|e| ApiError(e, lang))
 }
 
+async fn lookup_appointment(
+    State(state): State<AppState>,
+    Path(reference): Path<String>,
+    q: Result<Query<LangQuery>, QueryRejection>,
+    headers: HeaderMap,
+    body: Result<Json<serde_json::Value>, JsonRejection>,
+) -> ApiResult<domain::appointment_view::AppointmentBody> {
+    let q = query(q, &headers)?;
+    let lang = lang(q.lang.as_deref(), &headers);
+    state
+        .find_appointment(&reference, &body_contact(&body), lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
+}
+
 async fn get_appointment(
     State(state): State<AppState>,
     Path(reference): Path<String>,
@@ -449,8 +486,8 @@ async fn cancel_appointment(
 ) -> ApiResult<domain::appointment_view::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
-    let contact = body_text(&body, "email")
-        .or_else(|| body_text(&body, "phone"))
+    let contact = Some(body_contact(&body))
+        .filter(|c| !c.is_empty())
         .unwrap_or_else(|| q.contact());
     state
         .cancel_appointment(&reference, &contact, lang)
@@ -468,8 +505,8 @@ async fn reschedule_appointment(
 ) -> ApiResult<domain::appointment_view::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
-    let contact = body_text(&body, "email")
-        .or_else(|| body_text(&body, "phone"))
+    let contact = Some(body_contact(&body))
+        .filter(|c| !c.is_empty())
         .unwrap_or_else(|| q.contact());
     let start = body_text(&body, "start").unwrap_or_default();
     state

@@ -41,7 +41,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/bookings/{reference}/booking.ics", get(booking_ics))
         .route("/visits/appointments/{reference}/visit.ics", get(visit_ics))
-        .route("/console/facilities/{id}/bookings.csv", get(console_csv))
+        .route(
+            "/console/facilities/{id}/bookings.csv",
+            axum::routing::post(console_csv),
+        )
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(options.clone())
         })
@@ -74,16 +77,21 @@ struct Period {
     to: Option<String>,
 }
 
-/// `GET /console/facilities/{id}/bookings.csv?from=…&to=…`: the bookings
-/// of a facility the signed-in member manages, for Excel.
+/// `POST /console/facilities/{id}/bookings.csv` (form fields `from`, `to`):
+/// the bookings of a facility the signed-in member manages, for Excel. A
+/// post, checked like every form, because the export is audited.
 async fn console_csv(
     axum::extract::State(state): axum::extract::State<AppState>,
     Path(id): Path<String>,
-    Query(q): Query<Period>,
     session: tower_sessions::Session,
     headers: axum::http::HeaderMap,
+    form: Result<axum::Form<Period>, axum::extract::rejection::FormRejection>,
 ) -> Response {
     use domain::error::Field;
+    let q = form.map(|axum::Form(q)| q).unwrap_or(Period {
+        from: None,
+        to: None,
+    });
     let lang = app::lang::from_headers(&headers);
     let csv = async {
         let actor = app::auth::actor_of(&state, &session).await?;

@@ -83,7 +83,23 @@ pub fn spec() -> Value {
             }},
             "/api/v1/bookings/{reference}": {"get": {
                 "summary": "A booking, shown to whoever gives its e-mail address or phone number",
+                "description": "Deprecated: the proof travels in the query string, where logs and histories keep it. Use `POST /api/v1/bookings/{reference}/lookup`.",
+                "deprecated": true,
                 "parameters": [reference, proof("email"), proof("phone"), lang],
+                "responses": {
+                    "429": limited,
+                    "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+                    "404": error_response("`booking_not_found`: no booking with that reference and contact"),
+                    "422": error_response("The contact is missing or malformed")
+                }
+            }},
+            "/api/v1/bookings/{reference}/lookup": {"post": {
+                "summary": "A booking, shown to whoever gives its e-mail address or phone number in the body",
+                "description": "Five wrong contacts lock the reference for the rest of the hour (429).",
+                "parameters": [reference, lang],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                    "email": {"type": "string"}, "phone": {"type": "string"}
+                }, "description": "The e-mail address or phone number given when booking"}}}},
                 "responses": {
                     "429": limited,
                     "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
@@ -240,10 +256,24 @@ fn add_appointments(doc: &mut Value, common: &[&Value; 4], proof: &dyn Fn(&str) 
         }},
         "/api/v1/appointments/{reference}": {"get": {
             "summary": "An appointment, shown to whoever gives its e-mail address or phone number",
+            "description": "Deprecated: use `POST /api/v1/appointments/{reference}/lookup`, which keeps the proof out of the URL.",
+            "deprecated": true,
             "parameters": [reference, proof("email"), proof("phone"), lang],
             "responses": {
                 "200": {"description": "The appointment", "content": appointment},
-                "404": error_response("`appointment_not_found`")
+                "404": error_response("`appointment_not_found`"),
+                "429": limited
+            }
+        }},
+        "/api/v1/appointments/{reference}/lookup": {"post": {
+            "summary": "An appointment, shown to whoever gives its e-mail address or phone number in the body",
+            "description": "Five wrong contacts lock the reference for the rest of the hour (429).",
+            "parameters": [reference, lang],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": contact_body}}},
+            "responses": {
+                "200": {"description": "The appointment", "content": appointment},
+                "404": error_response("`appointment_not_found`"),
+                "429": limited
             }
         }},
         "/api/v1/appointments/{reference}/cancel": {"post": {

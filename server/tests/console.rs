@@ -259,6 +259,11 @@ async fn authorization_matrix_covers_every_route() {
             vec![("id", &pending_id)],
         ),
         (
+            path::<c::RevealContact>(),
+            Class::Facility1,
+            vec![("id", &pending_id)],
+        ),
+        (
             path::<c::DecideBooking>(),
             Class::Facility1,
             vec![("id", &pending_id), ("action", "nothing")],
@@ -346,6 +351,8 @@ async fn authorization_matrix_covers_every_route() {
         (path::<b::TakeBookingFlash>(), Class::Public, vec![]),
         (path::<a::GetRegisterPage>(), Class::Public, vec![]),
         (path::<a::Register>(), Class::Public, vec![]),
+        (path::<a::GetRegisterConfirmPage>(), Class::Public, vec![]),
+        (path::<a::ConfirmRegistration>(), Class::Public, vec![]),
         (path::<a::GetResidentLoginPage>(), Class::Public, vec![]),
         (path::<a::ResidentLogin>(), Class::Public, vec![]),
         (path::<a::GetMyPage>(), Class::Public, vec![]),
@@ -414,12 +421,14 @@ async fn authorization_matrix_covers_every_route() {
         "/api/v1/facilities/{id}/availability",
         "/api/v1/bookings",
         "/api/v1/bookings/{reference}",
+        "/api/v1/bookings/{reference}/lookup",
         "/api/v1/bookings/{reference}/cancel",
         // Visit appointments: the same reference-plus-contact proof.
         "/api/v1/procedures",
         "/api/v1/procedures/{id}/availability",
         "/api/v1/appointments",
         "/api/v1/appointments/{reference}",
+        "/api/v1/appointments/{reference}/lookup",
         "/api/v1/appointments/{reference}/cancel",
         "/api/v1/appointments/{reference}/reschedule",
     ];
@@ -486,10 +495,8 @@ async fn authorization_matrix_covers_every_route() {
     for (who, c) in &actors {
         let c = c.clone().unwrap_or_else(client);
         let res = c
-            .get(format!(
-                "{}/console/facilities/1/bookings.csv?from=2026-12-01&to=2026-12-31",
-                app.base
-            ))
+            .post(format!("{}/console/facilities/1/bookings.csv", app.base))
+            .form(&[("from", "2026-12-01"), ("to", "2026-12-31")])
             .send()
             .await
             .unwrap();
@@ -652,7 +659,9 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     assert_eq!(row.usage.as_deref(), Some("no_show"));
     assert_eq!(app.store.no_shows(1, &row.email, "").await.unwrap(), 1);
 
-    // Looking at contact details is itself logged.
+    // Looking at contact details is itself logged: a link cannot do it
+    // (no audit row from a GET), the form's post does.
+    let before = audit_actions(&app).await.len();
     let page = manager
         .get(format!("{}/console/bookings/{id}?contact=1", app.base))
         .send()
@@ -661,7 +670,39 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
         .text()
         .await
         .unwrap();
+    assert!(
+        !page.contains("hanako1@example.jp"),
+        "a GET shows no contact"
+    );
+    assert_eq!(audit_actions(&app).await.len(), before);
+    call(
+        &app,
+        &manager,
+        path::<app::console_api::RevealContact>(),
+        &[("id", &id)],
+    )
+    .await;
+    let page = manager
+        .get(format!("{}/console/bookings/{id}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("hanako1@example.jp"), "{page}");
+    let again = manager
+        .get(format!("{}/console/bookings/{id}", app.base))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !again.contains("hanako1@example.jp"),
+        "shown once per logged look"
+    );
     let actions = audit_actions(&app).await;
     for action in [
         "booking.approve",
@@ -1497,8 +1538,16 @@ async fn idor_other_facilities_stay_out_of_reach() {
     let id = booking_id(&app, &reference).await;
     // Walking ids from the gym manager's session never shows facility 1's data.
     for n in [id, id + 1, id - 1, 999_999] {
+        let n_text = n.to_string();
+        call(
+            &app,
+            &gym_manager,
+            path::<app::console_api::RevealContact>(),
+            &[("id", &n_text)],
+        )
+        .await;
         let page = gym_manager
-            .get(format!("{}/console/bookings/{n}?contact=1", app.base))
+            .get(format!("{}/console/bookings/{n}", app.base))
             .send()
             .await
             .unwrap()
@@ -1700,6 +1749,37 @@ async fn register(
     location
 }
 
+/// The code mailed for a registration of `email` (the newest mail to it).
+async fn mailed_code(app: &Running, email: &str) -> Option<String> {
+    let mail = app
+        .store
+        .outbox(1, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.to_addr == email)?;
+    let code = mail.body.split("確認コード: ").nth(1)?;
+    Some(code.chars().take(8).collect())
+}
+
+/// Registers `email` and confirms it with the mailed code.
+async fn register_confirmed(app: &Running, c: &reqwest::Client, email: &str) -> String {
+    let location = register(app, c, email, PASSWORD, PASSWORD).await;
+    assert_eq!(location, "/account/register/confirm");
+    let code = mailed_code(app, &email.to_lowercase())
+        .await
+        .expect("a code is mailed");
+    let (_, location, body) = call(
+        app,
+        c,
+        path::<app::account_api::ConfirmRegistration>(),
+        &[("code", &code.to_lowercase())],
+    )
+    .await;
+    assert!(!location.is_empty(), "{body}");
+    location
+}
+
 async fn my_page(app: &Running, c: &reqwest::Client) -> Value {
     let (status, _, body) = call(app, c, path::<app::account_api::GetMyPage>(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -1747,7 +1827,26 @@ async fn residents_register_and_see_their_own_bookings_only() {
 
     // Signed out, /my offers the way in.
     assert!(my_page(&app, &hanako).await.get("SignedOut").is_some());
+    // The address is proved with the mailed code; a wrong one says so.
     let location = register(&app, &hanako, "Hanako@Example.jp", PASSWORD, PASSWORD).await;
+    assert_eq!(location, "/account/register/confirm");
+    let (_, location, _) = call(
+        &app,
+        &hanako,
+        path::<app::account_api::ConfirmRegistration>(),
+        &[("code", "WRONG234")],
+    )
+    .await;
+    assert_eq!(location, "/account/register/confirm?retry=1");
+    assert!(my_page(&app, &hanako).await.get("SignedOut").is_some());
+    let code = mailed_code(&app, "hanako@example.jp").await.unwrap();
+    let (_, location, _) = call(
+        &app,
+        &hanako,
+        path::<app::account_api::ConfirmRegistration>(),
+        &[("code", &code)],
+    )
+    .await;
     assert_eq!(location, "/my?welcome=1");
     let page = my_page(&app, &hanako).await;
     assert_eq!(page["Page"]["email"], "hanako@example.jp");
@@ -1804,7 +1903,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     // Someone else, even knowing the contact, cannot take it over, and sees
     // neither booking.
     let taro = client();
-    register(&app, &taro, "taro@example.jp", PASSWORD, PASSWORD).await;
+    register_confirmed(&app, &taro, "taro@example.jp").await;
     call(
         &app,
         &taro,
@@ -1822,9 +1921,29 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (status, _, body) = call(&app, &hanako, get, &[("reference", &signed_in_booking[0])]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
 
-    // One account per address.
-    let location = register(&app, &client(), "hanako@example.jp", PASSWORD, PASSWORD).await;
-    assert_eq!(location, "/account/register?retry=1");
+    // One account per address, and the form does not tell: the answer is
+    // the same as for a new address, the owner is mailed instead, and no
+    // code can finish it.
+    let stranger = client();
+    let mails_before = app.store.outbox(1, 100).await.unwrap().len();
+    let location = register(&app, &stranger, "hanako@example.jp", PASSWORD, PASSWORD).await;
+    assert_eq!(location, "/account/register/confirm");
+    let mails = app.store.outbox(1, 100).await.unwrap();
+    assert_eq!(mails.len(), mails_before + 1);
+    assert!(
+        mails[0].body.contains("すでにあります"),
+        "{}",
+        mails[0].body
+    );
+    assert!(!mails[0].body.contains("確認コード: "));
+    let (_, location, _) = call(
+        &app,
+        &stranger,
+        path::<app::account_api::ConfirmRegistration>(),
+        &[("code", &code)],
+    )
+    .await;
+    assert_eq!(location, "/account/register/confirm?retry=1");
     // Signing out ends it on the server.
     call(
         &app,

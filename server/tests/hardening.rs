@@ -297,13 +297,22 @@ async fn reference_lockout(app: &Running) {
         .as_str()
         .unwrap()
         .to_owned();
+    // The proof travels in the body…
     let lookup = |phone: String| {
         let (c, url) = (
             app.client.clone(),
-            format!("{}/api/v1/bookings/{reference}?phone={phone}", app.base),
+            format!("{}/api/v1/bookings/{reference}/lookup", app.base),
         );
-        async move { c.get(url).send().await.unwrap() }
+        async move {
+            c.post(url)
+                .json(&json!({ "phone": phone }))
+                .send()
+                .await
+                .unwrap()
+        }
     };
+    let res = lookup("090-2000-0001".into()).await;
+    assert_eq!(res.status(), StatusCode::OK, "the right contact opens it");
     for n in 0..5 {
         assert_eq!(
             lookup(format!("0900000{n:04}")).await.status(),
@@ -313,6 +322,17 @@ async fn reference_lockout(app: &Running) {
     let res = lookup("090-2000-0001".into()).await;
     assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS, "locked");
     assert!(res.headers().get("retry-after").is_some());
+    // …and the deprecated query-string form shares the lock.
+    let res = app
+        .client
+        .get(format!(
+            "{}/api/v1/bookings/{reference}?phone=090-2000-0001",
+            app.base
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
     // Another reference is not affected.
     let res = app
         .client
@@ -647,4 +667,59 @@ async fn a_visit_form_sent_twice_books_once() {
     assert!(n >= 1);
     assert_eq!(mine, 1);
     app.finish().await;
+}
+
+/// Actions written to the audit log are posts (checked like every form),
+/// never links a page elsewhere could make a browser follow.
+#[tokio::test]
+async fn audited_exports_are_posts() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let res = app
+        .get("/console/facilities/1/bookings.csv?from=2026-12-01&to=2026-12-31")
+        .await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let res = app
+        .client
+        .post(format!("{}/console/facilities/1/bookings.csv", app.base))
+        .header("origin", "http://evil.example")
+        .form(&[("from", "2026-12-01"), ("to", "2026-12-31")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN, "cross-site");
+    app.finish().await;
+}
+
+/// `create-admin` on an empty database makes no demo town: it says to set
+/// a town up first, and writes nothing.
+#[tokio::test]
+async fn create_admin_does_not_seed_the_demo_town() {
+    use std::io::Write;
+    let dir = std::env::temp_dir().join(format!("town_admin_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db_url = format!("sqlite://{}/town.db", dir.display());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(["create-admin", "admin@town.example"])
+        .env("DATABASE_URL", &db_url)
+        .env("RUST_LOG", "error")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough passphrase\n")
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "no town to add an administrator to");
+    let store = store::Store::connect(&db_url).await.unwrap();
+    assert!(
+        store.facilities().await.unwrap().is_empty(),
+        "nothing seeded"
+    );
+    assert!(store.municipalities().await.unwrap().is_empty());
+    let _ = std::fs::remove_dir_all(&dir);
 }

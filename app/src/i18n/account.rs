@@ -42,6 +42,14 @@ pub struct AccountTexts {
     pub link_button: &'static str,
     pub linked: fn(&str) -> String,
     pub book_link: &'static str,
+    pub confirm_title: &'static str,
+    pub confirm_lead: fn(&str) -> String,
+    pub code: &'static str,
+    pub code_hint: &'static str,
+    pub confirm_button: &'static str,
+    pub mail_subject: &'static str,
+    pub mail_code: fn(&str) -> String,
+    pub mail_exists: &'static str,
 }
 
 static JA: AccountTexts = AccountTexts {
@@ -84,6 +92,22 @@ static JA: AccountTexts = AccountTexts {
     link_button: "一覧に追加する",
     linked: |r| format!("受付番号 {r} の予約を一覧に追加しました。"),
     book_link: "施設を予約する",
+    confirm_title: "メールアドレスの確認",
+    confirm_lead: |e| {
+        format!(
+            "{e} 宛に確認コードを送りました。メールに書かれた8文字のコードを入力すると、アカウントができます（30分有効）。メールが届かないときは、迷惑メールのフォルダもご確認ください。"
+        )
+    },
+    code: "確認コード（8文字）",
+    code_hint: "例: 7KQ2M9XA（大文字・小文字は区別しません）",
+    confirm_button: "確認してアカウントを作成する",
+    mail_subject: "【ひだまり町】アカウント作成の確認 / Confirm your account",
+    mail_code: |c| {
+        format!(
+            "アカウント作成の確認コードです。画面に入力してください（30分有効）。\n確認コード: {c}\n\nお心当たりのない場合は、このメールを破棄してください。"
+        )
+    },
+    mail_exists: "このメールアドレスのアカウントを作成しようとする操作がありましたが、このアドレスのアカウントはすでにあります。ログイン画面からログインしてください。パスワードを忘れた場合は、施設または町役場にお問い合わせください。\n\nお心当たりのない場合は、このメールを破棄してください。",
 };
 
 static EN: AccountTexts = AccountTexts {
@@ -126,6 +150,22 @@ static EN: AccountTexts = AccountTexts {
     link_button: "Add to my list",
     linked: |r| format!("Booking {r} is now listed here."),
     book_link: "Book a facility",
+    confirm_title: "Confirm your e-mail address",
+    confirm_lead: |e| {
+        format!(
+            "We have sent a confirmation code to {e}. Enter the 8-character code from the mail to create the account (it lasts 30 minutes). If no mail arrives, please check your spam folder."
+        )
+    },
+    code: "Confirmation code (8 characters)",
+    code_hint: "For example 7KQ2M9XA (upper or lower case)",
+    confirm_button: "Confirm and create the account",
+    mail_subject: "【ひだまり町】アカウント作成の確認 / Confirm your account",
+    mail_code: |c| {
+        format!(
+            "Here is the code to confirm your new account. Enter it on the page (it lasts 30 minutes).\nConfirmation code: {c}\n\nIf this was not you, please ignore this mail."
+        )
+    },
+    mail_exists: "Someone tried to create an account with this e-mail address, but it already has one. Please sign in on the sign-in page. If you have forgotten the password, please ask the facility or the town hall.\n\nIf this was not you, please ignore this mail.",
 };
 
 pub fn texts(lang: Lang) -> &'static AccountTexts {

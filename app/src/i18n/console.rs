@@ -747,6 +747,12 @@ pub fn auth_message(lang: Lang, e: AuthError) -> &'static str {
         (Lang::En, AuthError::CodeUsed) => {
             "This code has already been used. Please wait for the next code in your authenticator app (it changes every 30 seconds)."
         }
+        (Lang::Ja, AuthError::RegistrationLapsed) => {
+            "確認コードの有効期限（30分）が切れたか、登録の手続きが見つかりません。「アカウントの作成」からやり直してください。"
+        }
+        (Lang::En, AuthError::RegistrationLapsed) => {
+            "The confirmation code has expired (it lasts 30 minutes), or no registration is waiting here. Please start again from \"Create an account\"."
+        }
         (Lang::Ja, AuthError::SetupLapsed) => {
             "2段階認証の設定が中断されました。「2段階認証を設定する」からやり直してください。"
         }

@@ -60,6 +60,49 @@ pub fn RegisterPage() -> impl IntoView {
     })
 }
 
+/// `/account/register/confirm`: the code mailed to the address.
+#[component]
+pub fn RegisterConfirmPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(
+        move || query.read().get("retry"),
+        |_| get_register_confirm_page(),
+    );
+    crate::components::loaded(data, false, |form: Option<AccountForm>| {
+        let t = at();
+        let confirm = ServerAction::<ConfirmRegistration>::new();
+        match form {
+            None => view! {
+                <Title text=t.confirm_title/>
+                <h1>{t.confirm_title}</h1>
+                <p class="lead">{t.signed_out_lead}</p>
+                <p><a class="button" href="/account/register">{t.to_register}</a></p>
+            }
+            .into_any(),
+            Some(form) => {
+                let invalid = form.error.is_some().then_some("true");
+                view! {
+                    <Title text=t.confirm_title/>
+                    <h1>{t.confirm_title}</h1>
+                    {form.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+                    <p class="lead">{(t.confirm_lead)(&form.email)}</p>
+                    <ActionForm action=confirm>
+                        <div class="field">
+                            <label for="r-code">{t.code}</label>
+                            <p id="r-code-hint" class="hint">{t.code_hint}</p>
+                            <input id="r-code" name="code" type="text" autocomplete="one-time-code"
+                                inputmode="text" autocapitalize="characters" spellcheck="false" required
+                                maxlength="20" aria-describedby="r-code-hint" aria-invalid=invalid/>
+                        </div>
+                        <p><button type="submit" class="button button-primary">{t.confirm_button}</button></p>
+                    </ActionForm>
+                }
+                .into_any()
+            }
+        }
+    })
+}
+
 /// `/account/login`.
 #[component]
 pub fn ResidentLoginPage() -> impl IntoView {

@@ -282,7 +282,7 @@ pub fn TimelinePage() -> impl IntoView {
             </section>
             <section class="no-print">
                 <h2>{t.export_heading}</h2>
-                <form method="get" action=format!("{base}/bookings.csv") class="inline-form">
+                <form method="post" action=format!("{base}/bookings.csv") class="inline-form">
                     <label for="ex-from">{t.from}</label>
                     <input id="ex-from" name="from" type="date" value=export_from.clone() required/>
                     <label for="ex-to">{t.to}</label>
@@ -611,17 +611,18 @@ pub fn StaffBookingPage() -> impl IntoView {
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
-                query.read().get("contact"),
                 query.read().get("v"),
             )
         },
-        |(id, contact, _)| get_staff_booking(id, contact),
+        |(id, _)| get_staff_booking(id),
     );
     console_loaded(data, |b: StaffBooking| {
         let t = ct();
         let decide = ServerAction::<DecideBooking>::new();
         let mark = ServerAction::<MarkBooking>::new();
+        let reveal = ServerAction::<RevealContact>::new();
         let id = b.line.id.to_string();
+        let reveal_id = id.clone();
         let l = b.line.clone();
         let title = (t.booking_title)(&l.reference);
         let mark_id = id.clone();
@@ -674,7 +675,10 @@ pub fn StaffBookingPage() -> impl IntoView {
                     </section>
                 }.into_any(),
                 None => view! {
-                    <p class="no-print"><a class="button" href=format!("/console/bookings/{}?contact=1", l.id)>{t.show_contact}</a></p>
+                    <ActionForm action=reveal attr:class="no-print">
+                        <input type="hidden" name="id" value=reveal_id.clone()/>
+                        <button type="submit" class="button">{t.show_contact}</button>
+                    </ActionForm>
                 }.into_any(),
             })}
             {(b.can_approve || b.can_cancel).then(|| view! {

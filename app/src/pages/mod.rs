@@ -11,7 +11,7 @@ mod month;
 mod my_booking;
 mod visits;
 
-pub use account::{MyBookingsPage, RegisterPage, ResidentLoginPage};
+pub use account::{MyBookingsPage, RegisterConfirmPage, RegisterPage, ResidentLoginPage};
 pub use book::{BookDone, BookForm, BookReview};
 pub use console::{
     AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,

@@ -113,6 +113,12 @@ pub fn random_key() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// A fresh 8-character code in the reference alphabet (no 0/O/1/I/L), for
+/// codes a person types from a mail.
+pub fn random_code() -> Result<String, StoreError> {
+    bookings::new_reference()
+}
+
 /// A short SHA-256 of some values (kept apart by NUL), to store a key made
 /// of them without storing them.
 pub fn digest(parts: &[&str]) -> String {

@@ -92,6 +92,14 @@ pub(crate) async fn enqueue_for(
 }
 
 impl Store {
+    /// Puts a mail that reports no stored change in the outbox (a
+    /// registration code, say), due now.
+    pub async fn outbox_add(&self, mail: NewMail, now: DateTime<Utc>) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        enqueue(&self.db, mail, now).await?;
+        Ok(())
+    }
+
     /// Claims the oldest mail that is due and not claimed by anyone, for
     /// `lease_s` seconds; counts the attempt.
     pub async fn outbox_claim(

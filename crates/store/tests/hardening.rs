@@ -326,3 +326,77 @@ async fn two_processes_migrating_a_new_postgres_database_take_turns() {
         .execute_unprepared(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
         .await;
 }
+
+async fn no_shows_stay_in_their_town(db: &TestDb) {
+    use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, Statement};
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let town2 = store::entity::municipality::ActiveModel {
+        id: sea_orm::ActiveValue::NotSet,
+        slug: Set("kozue".into()),
+        name_ja: Set("こずえ村".into()),
+        name_en: Set("Kozue Village".into()),
+        time_zone: Set("Asia/Tokyo".into()),
+        phone: Set("0120-000-000".into()),
+    }
+    .insert(store.connection())
+    .await
+    .unwrap();
+    // The ground becomes the other town's; a no-show there is its record.
+    let backend = store.connection().get_database_backend();
+    store
+        .connection()
+        .execute_raw(Statement::from_string(
+            backend,
+            format!(
+                "UPDATE facility SET municipality_id = {} WHERE id = 3",
+                town2.id
+            ),
+        ))
+        .await
+        .unwrap();
+    let ground = store.facility(FacilityId(3)).await.unwrap().unwrap();
+    let mut b = new_booking(store, 12, 1, 21, false).await;
+    b.unit = ground.units[0].id;
+    b.leaves = space_leaves(&ground.plan.units, b.unit);
+    b.facility_units = ground.units.iter().map(|u| u.id).collect();
+    b.municipality_id = town2.id;
+    let made = store
+        .create_booking(&b, now(), &store::outbox::no_mail)
+        .await
+        .unwrap();
+    store
+        .connection()
+        .execute_raw(Statement::from_string(
+            backend,
+            format!(
+                "UPDATE booking SET usage = 'no_show' WHERE id = {}",
+                made.row.id
+            ),
+        ))
+        .await
+        .unwrap();
+    let email = b.applicant.email.as_str();
+    assert_eq!(store.no_shows(town2.id, email, "").await.unwrap(), 1);
+    assert_eq!(
+        store.no_shows(1, email, "").await.unwrap(),
+        0,
+        "not town 1's to see"
+    );
+}
+
+#[tokio::test]
+async fn sqlite_no_shows_stay_in_their_town() {
+    let db = TestDb::sqlite().await;
+    no_shows_stay_in_their_town(&db).await;
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_no_shows_stay_in_their_town() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    no_shows_stay_in_their_town(&db).await;
+    db.drop_db().await;
+}
