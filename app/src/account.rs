@@ -161,7 +161,7 @@ impl AppState {
         if code_digest(code, &p.email) != p.code_digest {
             p.tries += 1;
             c.set(PENDING, &p).await?;
-            return Err(AppError::Auth(AuthError::BadCode));
+            return Err(AppError::Auth(AuthError::BadMailedCode));
         }
         c.take::<PendingRegistration>(PENDING).await?;
         let new = store::NewAccount {
@@ -173,6 +173,7 @@ impl AppState {
             totp_secret: None,
             facilities: Vec::new(),
             departments: Vec::new(),
+            enrolment: None,
         };
         let account = self
             .store

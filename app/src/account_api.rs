@@ -69,7 +69,7 @@ pub async fn confirm_registration(code: String) -> Result<(), AppError> {
     let c = crate::session::ctx().await?;
     match c.state.confirm_registration(&c, &code).await {
         Ok(()) => crate::session::redirect("/my?welcome=1"),
-        Err(e @ AppError::Auth(crate::error::AuthError::BadCode)) => {
+        Err(e @ AppError::Auth(crate::error::AuthError::BadMailedCode)) => {
             c.set(
                 "register_confirm_flash",
                 &crate::i18n::error_message(c.lang, &e),

@@ -404,6 +404,79 @@ pub async fn sign_in_password(
     })
 }
 
+/// How long a new member's enrolment code lasts.
+pub const ENROL_SECONDS: i64 = 72 * 3600;
+
+/// The stored form of an enrolment code (the code itself is only mailed).
+pub fn enrolment_digest(code: &str, municipality: i64, email: &str) -> String {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    store::digest(&["enrol", &code, &municipality.to_string(), email])
+}
+
+/// What the enrolment form was given.
+pub struct EnrolForm<'a> {
+    pub email: &'a str,
+    pub code: &'a str,
+    pub password: &'a str,
+    pub password_confirm: &'a str,
+}
+
+/// A new member sets their own password with the mailed code (throttled,
+/// one use, audited) and is signed in; the second factor comes next, on
+/// their account page.
+pub async fn enrol(
+    state: &AppState,
+    c: &Ctx,
+    municipality: i64,
+    f: &EnrolForm<'_>,
+    address: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let email = f.email.trim().to_lowercase();
+    throttle(state, &format!("enrol:{email}"), address).await?;
+    check_new_password(f.password)?;
+    if f.password != f.password_confirm {
+        return Err(AppError::Auth(AuthError::PasswordMismatch));
+    }
+    let digest = enrolment_digest(f.code, municipality, &email);
+    let account = state
+        .store
+        .account_by_email(municipality, &email)
+        .await?
+        .filter(|a| a.active && a.enrol_digest.as_deref() == Some(digest.as_str()))
+        .ok_or(AppError::Auth(AuthError::BadMailedCode))?;
+    let password = f.password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|_| AppError::Unavailable)??;
+    let now = (state.clock)();
+    let audit = store::AuditEntry {
+        municipality_id: municipality,
+        actor: format!("account:{} {}", account.id, account.email),
+        action: "account.enrol".into(),
+        target: format!("account:{}", account.id),
+        before: None,
+        after: Some(serde_json::json!({ "password": "set by the member" })),
+        at: now,
+    };
+    if !state
+        .store
+        .complete_enrolment(account.id, &digest, &hash, now, &audit)
+        .await?
+    {
+        return Err(AppError::Auth(AuthError::BadMailedCode));
+    }
+    let record = state
+        .store
+        .account(account.id)
+        .await?
+        .ok_or(AppError::Auth(AuthError::BadMailedCode))?;
+    sign_in_new(state, c, &record).await
+}
+
 /// Whether this browser may see the booking: it proved it owns it (the
 /// session's `granted` list) or the signed-in resident's account lists it.
 pub async fn may_see(

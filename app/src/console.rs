@@ -878,6 +878,7 @@ impl AppState {
                             .map(|r| ct::role_label(lang, r))
                             .unwrap_or_default()
                             .to_owned(),
+                        role_code: a.row.role.clone().unwrap_or_default(),
                         scope: scope.join(crate::i18n::texts(lang).list_separator),
                         active: a.row.active,
                         totp: a.row.totp_secret.is_some(),
@@ -892,26 +893,25 @@ impl AppState {
                 .into_iter()
                 .map(|(id, name)| Choice { id, name })
                 .collect(),
-            created: None,
             editing: None,
             flash: None,
         })
     }
 
-    /// Creates a staff account (admins only). Admins always get a second
-    /// factor; others when `totp` is asked for.
-    #[expect(clippy::too_many_arguments, reason = "one argument per form field")]
+    /// Creates a staff account without a password: the member gets a mail
+    /// with a one-time enrolment code (72 hours) and sets their own password
+    /// at `/console/enrol`, then their own second factor. The admin sees
+    /// neither. An administrator is made by changing the role of a member
+    /// who has set up a second factor.
     pub async fn create_staff(
         &self,
         actor: &Actor,
         email: &str,
         name: &str,
         role: &str,
-        password: &str,
-        totp: bool,
         facilities: &[String],
         departments: &[String],
-    ) -> Result<CreatedAccount, AppError> {
+    ) -> Result<String, AppError> {
         let s = actor.admin()?.clone();
         let email = domain::applicant::normalize_email(email).map_err(|_| invalid(Field::Email))?;
         let name = name.trim();
@@ -921,20 +921,39 @@ impl AppState {
         let (role, facilities, departments) = self
             .checked_scope(&s, role, facilities, departments)
             .await?;
-        auth::check_new_password(password)?;
-        let secret = (totp || role == Role::Admin).then(auth::new_totp_secret);
-        let password = password.to_owned();
-        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        if role == Role::Admin {
+            return Err(AppError::Auth(AuthError::AdminNeedsTotp));
+        }
+        // Nobody knows this password: the account opens with the code only.
+        let unusable = store::random_key()?;
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&unusable))
             .await
             .map_err(|_| AppError::Unavailable)??;
+        let code = store::random_code()?;
         let now = self.now();
         let mut e = entry(&s, "account.create", String::new(), now);
         e.after = Some(serde_json::json!({
             "email": email, "name": name, "role": role.code(),
-            "facilities": facilities, "departments": departments, "totp": secret.is_some(),
+            "facilities": facilities, "departments": departments, "enrolment": "mailed",
         }));
-        let created = self
-            .store
+        let origin = self.web.public_origin.clone().unwrap_or_default();
+        let (ja, en) = (ct::texts(Lang::Ja), ct::texts(Lang::En));
+        let enrolment = store::Enrolment {
+            digest: auth::enrolment_digest(&code, s.municipality, &email),
+            expires_s: now.timestamp() + auth::ENROL_SECONDS,
+            mail: NewMail {
+                municipality_id: s.municipality,
+                to: email.clone(),
+                subject: ja.enrol_mail_subject.to_owned(),
+                body: format!(
+                    "{}\n\n----\n\n{}",
+                    (ja.enrol_mail_body)(name, &origin, &code),
+                    (en.enrol_mail_body)(name, &origin, &code)
+                ),
+                ics: None,
+            },
+        };
+        self.store
             .create_account(
                 &NewAccount {
                     municipality_id: s.municipality,
@@ -942,9 +961,10 @@ impl AppState {
                     display_name: name.to_owned(),
                     password_hash: hash,
                     role: Some(role.code().to_owned()),
-                    totp_secret: secret.clone(),
+                    totp_secret: None,
                     facilities,
                     departments,
+                    enrolment: Some(enrolment),
                 },
                 now,
                 Some(&e),
@@ -955,13 +975,33 @@ impl AppState {
                 store::AccountError::NotFound => AppError::Auth(AuthError::Forbidden),
                 store::AccountError::Store(e) => e.into(),
             })?;
-        Ok(CreatedAccount {
-            totp_url: secret
-                .as_deref()
-                .and_then(|x| auth::totp_url(x, &created.row.email)),
-            totp_secret: secret,
-            email,
-        })
+        self.mailer.wake();
+        Ok(email)
+    }
+
+    /// Clears a member's lost second factor (audited) and ends their
+    /// sessions: they sign in with their password and set up a new one. An
+    /// administrator's is not cleared (administrators always have one):
+    /// change their role first.
+    pub async fn reset_staff_totp(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let s = actor.admin()?.clone();
+        let target = self.own_staff(&s, id).await?;
+        if target.row.id == s.id || target.row.role.as_deref() == Some("admin") {
+            return Err(AppError::Auth(AuthError::AdminNeedsTotp));
+        }
+        if target.row.totp_secret.is_none() {
+            // Nothing to reset; sessions stay as they are.
+            return Ok(());
+        }
+        let mut e = entry(
+            &s,
+            "account.totp_reset",
+            format!("account:{id}"),
+            self.now(),
+        );
+        e.before = Some(serde_json::json!({ "totp": target.row.totp_secret.is_some() }));
+        e.after = Some(serde_json::json!({ "totp": false }));
+        Ok(self.store.reset_totp(id, &e).await?)
     }
 
     /// A role and its scope as the admin's form sent them: facilities and

@@ -537,18 +537,16 @@ pub async fn get_staff_page(edit: Option<String>) -> Result<StaffPage, AppError>
     if let Some(id) = edit {
         page.editing = Some(c.state.staff_edit(&actor, ssr::id(&id)?).await?);
     }
-    page.created = c.take("created_account").await?;
     page.flash = ssr::take_flash(&c).await?;
     Ok(page)
 }
 
+/// Creates a member's account; they are mailed an enrolment code.
 #[server(prefix = "/sfn")]
 pub async fn create_staff_account(
     email: String,
     name: String,
     role: String,
-    password: String,
-    totp: Option<String>,
     facilities: Option<Vec<String>>,
     departments: Option<Vec<String>>,
 ) -> Result<(), AppError> {
@@ -561,21 +559,81 @@ pub async fn create_staff_account(
             &email,
             &name,
             &role,
-            &password,
-            totp.is_some(),
             &facilities.unwrap_or_default(),
             &departments.unwrap_or_default(),
         )
-        .await;
-    let outcome = match outcome {
-        Ok(created) => {
-            let text = (crate::i18n::console::texts(c.lang).account_created)(&created.email);
-            c.set("created_account", &created).await?;
-            Ok(text)
-        }
-        Err(e) => Err(e),
-    };
+        .await
+        .map(|email| (crate::i18n::console::texts(c.lang).account_created)(&email));
     ssr::done(&c, "/console/staff", outcome).await
+}
+
+/// Clears a member's lost second factor (admins; audited).
+#[server(prefix = "/sfn")]
+pub async fn reset_staff_totp(id: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.admin()?;
+    let id = ssr::id(&id)?;
+    let outcome = c.state.reset_staff_totp(&actor, id).await.map(|()| {
+        crate::i18n::console::texts(c.lang)
+            .totp_reset_done
+            .to_owned()
+    });
+    ssr::done(&c, "/console/staff", outcome).await
+}
+
+/// The enrolment form, with the last attempt's error.
+#[server(prefix = "/sfn")]
+pub async fn get_enrol_page() -> Result<LoginPage, AppError> {
+    let c = crate::session::ctx().await?;
+    let flash: Option<(String, String, i64)> = c.take("enrol_flash").await?;
+    let towns = c.state.town_choices(c.lang).await?;
+    Ok(match flash {
+        Some((email, error, town)) => LoginPage {
+            email,
+            error: Some(error),
+            signed_out: false,
+            towns,
+            town: Some(town),
+        },
+        None => LoginPage {
+            towns,
+            ..LoginPage::default()
+        },
+    })
+}
+
+/// A new member sets their password with the mailed code and is signed in;
+/// the account page then sets up their second factor.
+#[server(prefix = "/sfn")]
+pub async fn enrol(
+    email: String,
+    code: String,
+    password: String,
+    password_confirm: String,
+    town: Option<String>,
+) -> Result<(), AppError> {
+    let c = crate::session::ctx().await?;
+    let municipality = c.state.sign_in_town(town.as_deref()).await?;
+    let form = crate::auth::EnrolForm {
+        email: &email,
+        code: &code,
+        password: &password,
+        password_confirm: &password_confirm,
+    };
+    match crate::auth::enrol(&c.state, &c, municipality, &form, ssr::address().await).await {
+        Ok(()) => crate::session::redirect("/console/account"),
+        Err(e @ AppError::Auth(_)) => {
+            let message = crate::i18n::error_message(c.lang, &e);
+            c.set(
+                "enrol_flash",
+                &(email.trim().to_owned(), message, municipality),
+            )
+            .await?;
+            crate::session::redirect("/console/enrol?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
 }
 
 /// Changes a member's role and scope (admins; audited).

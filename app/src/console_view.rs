@@ -178,8 +178,6 @@ pub struct StaffPage {
     pub accounts: Vec<StaffRow>,
     pub facilities: Vec<Choice>,
     pub departments: Vec<Choice>,
-    /// Shown once after creating an account with a second factor.
-    pub created: Option<CreatedAccount>,
     /// The member whose role and scope are being changed (`?edit=ID`).
     pub editing: Option<StaffEdit>,
     pub flash: Option<Flash>,
@@ -205,16 +203,11 @@ pub struct StaffRow {
     pub email: String,
     pub name: String,
     pub role: String,
+    /// `admin`, `facility_manager` or `counter_staff`.
+    pub role_code: String,
     pub scope: String,
     pub active: bool,
     pub totp: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreatedAccount {
-    pub email: String,
-    pub totp_secret: Option<String>,
-    pub totp_url: Option<String>,
 }
 
 /// `/console/audit` (admins).

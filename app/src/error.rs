@@ -59,6 +59,8 @@ pub enum AuthError {
     CrossSite,
     /// A registration whose mailed code lapsed (or was never started here).
     RegistrationLapsed,
+    /// A code from a mail (registration, enrolment) that is wrong or expired.
+    BadMailedCode,
 }
 
 impl AppError {
@@ -76,6 +78,7 @@ impl AppError {
                 AuthError::SignInRequired
                 | AuthError::BadCredentials
                 | AuthError::BadCode
+                | AuthError::BadMailedCode
                 | AuthError::CodeUsed => 401,
                 AuthError::Forbidden | AuthError::WrongCurrentPassword | AuthError::CrossSite => {
                     403
@@ -113,6 +116,7 @@ impl AppError {
                 AuthError::WrongCurrentPassword => "wrong_current_password",
                 AuthError::CrossSite => "cross_site_request",
                 AuthError::RegistrationLapsed => "registration_lapsed",
+                AuthError::BadMailedCode => "bad_mailed_code",
             },
         }
     }

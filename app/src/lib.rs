@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/visits") view=pages::CounterDayPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/visits/absence") view=pages::AbsencePageView ssr=SsrMode::Async/>
                     <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/enrol") view=pages::EnrolPage ssr=SsrMode::Async/>
                     <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
                     <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>
                     <Route path=path!("/console/account") view=pages::AccountPage ssr=SsrMode::Async/>

@@ -1,7 +1,8 @@
 // The managers' console, end to end in Chromium:
 //   1. the first administrator is made by the real `server create-admin`
 //      command and signs in with password + TOTP (codes computed here);
-//   2. the admin creates a facility manager (with a second factor);
+//   2. the admin creates a facility manager, who enrols with the mailed
+//      code (choosing their own password) and sets up a second factor;
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
 //   4. the manager approves the request, then blocks the morning, cancelling
@@ -18,6 +19,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
 import { hotp, freshCode, wrongCode, runServerCommand } from './staff.mjs';
 
 // Unique per run, so the file also passes against a database used before.
@@ -183,6 +185,24 @@ async function residentView({ page, reference, email }) {
   return result;
 }
 
+/**
+ * The enrolment code of the newest mail to `email`, read from the outbox in
+ * the server's SQLite file (the e2e server has no SMTP server; the real SMTP
+ * path is tested in server/tests/smtp.rs).
+ */
+function mailedCode(email) {
+  const url = process.env.DATABASE_URL ?? '';
+  const file = url.replace(/^sqlite:\/\//, '').split('?')[0];
+  const script = [
+    'import sqlite3, sys',
+    'row = sqlite3.connect(sys.argv[1]).execute(',
+    '    "SELECT body FROM outbox WHERE to_addr = ? ORDER BY id DESC LIMIT 1", (sys.argv[2],)).fetchone()',
+    'print(row[0] if row else "")',
+  ].join('\n');
+  const body = execFileSync('python3', ['-c', script, file, email]).toString();
+  return body.split('確認コード: ')[1]?.slice(0, 8);
+}
+
 /** Staff sign-in: password, then the TOTP code (a wrong one first if asked). */
 async function signIn(page, { email, password }, secret, { wrongFirst = false } = {}) {
   await page.goto(`${BASE}/console/login`);
@@ -236,26 +256,47 @@ test('create-admin prints a TOTP secret; the admin signs in with it and creates 
   }
   state.admin = admin;
 
-  // 3. A facility manager for the community centre, with a second factor.
+  // 3. A facility manager for the community centre: the admin chooses no
+  //    password and sees no secret; the member is mailed an enrolment code.
   await bar.getByRole('link', { name: '職員', exact: true }).click();
   await admin.getByRole('heading', { level: 1, name: '職員アカウント' }).waitFor();
   await expectAccessible(admin);
   await admin.getByLabel('メールアドレス', { exact: true }).fill(MANAGER.email);
   await admin.getByLabel('表示名', { exact: true }).fill(MANAGER.name);
   await admin.getByLabel('役割', { exact: true }).selectOption('facility_manager');
-  await admin.getByLabel('初期パスワード').fill(MANAGER.password);
-  await admin.getByRole('checkbox', { name: /^2段階認証を使う/ }).check();
+  assert.equal(await admin.getByLabel('初期パスワード').count(), 0, 'the admin chooses no password');
   await admin.getByRole('group', { name: '担当施設（施設管理者）' }).getByRole('checkbox', { name: CENTRE, exact: true }).check();
   await admin.getByRole('button', { name: '作成する', exact: true }).click();
-  await expectShown(admin, admin.getByRole('status').filter({ hasText: `${MANAGER.email} のアカウントを作成しました。` }), 'the manager account is created');
-  const managerSecret = (await admin.getByTestId('totp-secret').innerText()).trim();
-  assert.match(managerSecret, /^[A-Z2-7]{16,}=*$/, 'the new account\'s TOTP secret is shown once');
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: `${MANAGER.email} のアカウントを作成し、登録用のメールを送りました。` }), 'the manager account is created');
+  assert.equal(await admin.getByTestId('totp-secret').count(), 0, 'no secret is shown to the admin');
   const row = admin.getByRole('row').filter({ hasText: MANAGER.email });
   const rowText = await row.innerText();
-  for (const part of [MANAGER.name, '施設管理者', CENTRE, 'あり', '有効']) {
+  for (const part of [MANAGER.name, '施設管理者', CENTRE, 'なし', '有効']) {
     assert.ok(rowText.includes(part), `the staff list shows the manager with ${part}: ${rowText}`);
   }
   await expectAccessible(admin);
+
+  // The member enrols with the code from the mail and their own password…
+  const code = mailedCode(MANAGER.email);
+  assert.match(code ?? '', /^[2-9A-HJKMNP-Z]{8}$/, 'the enrolment mail carries an 8-character code');
+  const member = await (await context({ js: false })).newPage();
+  await member.goto(`${BASE}/console/enrol`);
+  await member.getByRole('heading', { level: 1, name: '職員の登録' }).waitFor();
+  await expectAccessible(member);
+  await member.getByLabel('メールアドレス', { exact: true }).fill(MANAGER.email);
+  await member.getByLabel('確認コード（8文字）').fill(code.toLowerCase());
+  await member.getByLabel('新しいパスワード', { exact: true }).fill(MANAGER.password);
+  await member.getByLabel('新しいパスワード（確認）').fill(MANAGER.password);
+  await member.getByRole('button', { name: '登録する', exact: true }).click();
+  await expectShown(member, member.getByRole('heading', { level: 1, name: '自分のアカウント' }), 'enrolment signs the member in on their account page');
+  // …and sets up the second factor there.
+  await member.getByRole('button', { name: '2段階認証を設定する' }).click();
+  const managerSecret = (await member.getByTestId('totp-secret').innerText()).trim();
+  assert.match(managerSecret, /^[A-Z2-7]{16,}=*$/, 'the member sees their own TOTP secret');
+  await expectAccessible(member);
+  await member.getByLabel('確認コード（6桁）').fill(await freshCode(managerSecret));
+  await member.getByRole('button', { name: '設定を完了する' }).click();
+  await expectShown(member, member.getByTestId('totp-state').filter({ hasText: '設定済み' }), 'the second factor is on');
   state.managerSecret = managerSecret;
 
   // The change form for the new manager opens filled in (and is accessible).

@@ -144,6 +144,7 @@ async fn create_admin(
                 totp_secret: Some(secret.clone()),
                 facilities: Vec::new(),
                 departments: Vec::new(),
+                enrolment: None,
             },
             now,
             Some(&audit),

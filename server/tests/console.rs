@@ -64,6 +64,7 @@ async fn people(app: &Running) -> People {
                     totp_secret: totp,
                     facilities,
                     departments,
+                    enrolment: None,
                 },
                 common::now(),
                 None,
@@ -315,13 +316,16 @@ async fn authorization_matrix_covers_every_route() {
         (
             path::<c::CreateStaffAccount>(),
             Class::Admin,
-            vec![
-                ("email", "bad"),
-                ("name", ""),
-                ("role", "x"),
-                ("password", ""),
-            ],
+            vec![("email", "bad"), ("name", ""), ("role", "x")],
         ),
+        // manager2 has no second factor: nothing changes for later rows.
+        (
+            path::<c::ResetStaffTotp>(),
+            Class::Admin,
+            vec![("id", &manager2)],
+        ),
+        (path::<c::GetEnrolPage>(), Class::Public, vec![]),
+        (path::<c::Enrol>(), Class::Public, vec![]),
         (
             path::<c::SetStaffActive>(),
             Class::Admin,
@@ -1283,6 +1287,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
                 totp_secret: None,
                 facilities: vec![],
                 departments: vec![],
+                enrolment: None,
             },
             common::now(),
             None,
@@ -2706,5 +2711,172 @@ async fn an_absence_lists_the_visits_it_meets_and_each_is_moved_or_marked() {
     )
     .await;
     assert_eq!(verdict(s2, &body), Verdict::Forbidden, "{body}");
+    app.finish().await;
+}
+
+/// The code an enrolment mail carries (the newest mail to `email`).
+async fn enrolment_code(app: &Running, email: &str) -> String {
+    let mail = app
+        .store
+        .outbox(1, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.to_addr == email)
+        .expect("an enrolment mail");
+    assert!(mail.body.contains("/console/enrol"), "{}", mail.body);
+    let code = mail.body.split("確認コード: ").nth(1).expect("a code");
+    code.chars().take(8).collect()
+}
+
+#[tokio::test]
+async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_factor() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let create = path::<app::console_api::CreateStaffAccount>();
+    // The admin chooses no password and sees no secret.
+    let (_, location, body) = call(
+        &app,
+        &admin,
+        create,
+        &[
+            ("email", "new.member@town.example"),
+            ("name", "新人 花子"),
+            ("role", "facility_manager"),
+            ("facilities[0]", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/console/staff", "{body}");
+    let (_, _, page) = call(&app, &admin, path::<app::console_api::GetStaffPage>(), &[]).await;
+    assert!(page.contains("new.member@town.example"), "{page}");
+    let code = enrolment_code(&app, "new.member@town.example").await;
+    assert!(
+        !page.contains(&code),
+        "the admin's page never shows the code"
+    );
+    // An administrator is never made directly (they need a second factor first).
+    let (_, _, _) = call(
+        &app,
+        &admin,
+        create,
+        &[
+            ("email", "boss@town.example"),
+            ("name", "x"),
+            ("role", "admin"),
+        ],
+    )
+    .await;
+    assert!(
+        app.store
+            .account_by_email(1, "boss@town.example")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Nobody can sign in before enrolling, and a wrong code does nothing.
+    let member = client();
+    let enrol = path::<app::console_api::Enrol>();
+    let form = |code: &str| {
+        [
+            ("email", "new.member@town.example".to_owned()),
+            ("code", code.to_owned()),
+            ("password", "my own passphrase".to_owned()),
+            ("password_confirm", "my own passphrase".to_owned()),
+        ]
+    };
+    let as_fields = |f: &[(&'static str, String); 4]| f.clone().map(|(k, v)| (k, v));
+    let wrong = as_fields(&form("WRONG234"));
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, location, _) = call(&app, &member, enrol, &wrong).await;
+    assert_eq!(location, "/console/enrol?retry=1");
+    let right = as_fields(&form(&code.to_lowercase()));
+    let right: Vec<(&str, &str)> = right.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, location, body) = call(&app, &member, enrol, &right).await;
+    assert_eq!(location, "/console/account", "{body}");
+    // The code works once.
+    let (_, location, _) = call(&app, &client(), enrol, &right).await;
+    assert_eq!(location, "/console/enrol?retry=1");
+    // The member's own password signs in.
+    let (_, location, _) = call(
+        &app,
+        &client(),
+        path::<app::console_api::Login>(),
+        &[
+            ("email", "new.member@town.example"),
+            ("password", "my own passphrase"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/console");
+    let actions = audit_actions(&app).await;
+    assert!(
+        actions.iter().any(|(a, _)| a == "account.enrol"),
+        "{actions:?}"
+    );
+
+    // A lost authenticator: the admin resets it (audited); the member's
+    // sessions end.
+    let id = app
+        .store
+        .account_by_email(1, "new.member@town.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let audit = store::AuditEntry {
+        municipality_id: 1,
+        actor: "test".into(),
+        action: "account.totp".into(),
+        target: format!("account:{id}"),
+        before: None,
+        after: None,
+        at: common::now(),
+    };
+    app.store
+        .set_totp(id, &app::auth::new_totp_secret(), 0, &audit)
+        .await
+        .unwrap();
+    let id_text = id.to_string();
+    let reset = path::<app::console_api::ResetStaffTotp>();
+    call(&app, &admin, reset, &[("id", &id_text)]).await;
+    let row = app.store.account(id).await.unwrap().unwrap().row;
+    assert_eq!(row.totp_secret, None);
+    let actions = audit_actions(&app).await;
+    assert!(
+        actions.iter().any(|(a, _)| a == "account.totp_reset"),
+        "{actions:?}"
+    );
+    let (status, _, _) = call(
+        &app,
+        &member,
+        path::<app::console_api::GetConsoleHome>(),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the member's old session ended"
+    );
+    // An admin's second factor is not reset.
+    let admin_id = app
+        .store
+        .account_by_email(1, "admin@town.example")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    call(&app, &admin, reset, &[("id", &admin_id)]).await;
+    let admin_row = app
+        .store
+        .account_by_email(1, "admin@town.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(admin_row.totp_secret.is_some());
     app.finish().await;
 }

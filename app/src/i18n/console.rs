@@ -176,15 +176,24 @@ pub struct ConsoleTexts {
     pub reactivate: &'static str,
     pub new_account: &'static str,
     pub display_name: &'static str,
-    pub initial_password: &'static str,
     pub password_hint: &'static str,
-    pub require_totp: &'static str,
+    pub new_account_lead: &'static str,
     pub scope_facilities: &'static str,
     pub scope_departments: &'static str,
     pub create_button: &'static str,
     pub account_created: fn(&str) -> String,
-    pub totp_once: &'static str,
     pub totp_secret: &'static str,
+    pub reset_totp: &'static str,
+    pub totp_reset_done: &'static str,
+    pub enrol_title: &'static str,
+    pub enrol_lead: &'static str,
+    pub enrol_code: &'static str,
+    pub enrol_code_hint: &'static str,
+    pub enrol_password: &'static str,
+    pub enrol_password_confirm: &'static str,
+    pub enrol_button: &'static str,
+    pub enrol_mail_subject: &'static str,
+    pub enrol_mail_body: fn(&str, &str, &str) -> String,
     pub whole_town: &'static str,
     pub audit_title: &'static str,
     pub audit_actor: &'static str,
@@ -410,15 +419,28 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     reactivate: "再開する",
     new_account: "職員アカウントの作成",
     display_name: "表示名",
-    initial_password: "初期パスワード",
     password_hint: "10文字以上128文字以内。",
-    require_totp: "2段階認証を使う（管理者は必ず使います）",
+    new_account_lead: "パスワードは本人が決めます。作成すると、本人のメールアドレスに登録用の確認コード（72時間有効）を送ります。本人は「職員の登録」画面でパスワードを決め、続けて2段階認証を設定します。管理者にするには、2段階認証を設定した職員の役割を変更してください。",
     scope_facilities: "担当施設（施設管理者）",
     scope_departments: "担当課（窓口職員）",
     create_button: "作成する",
-    account_created: |e| format!("{e} のアカウントを作成しました。"),
-    totp_once: "この確認コード用の秘密鍵は今だけ表示されます。本人の認証アプリに登録してください。",
+    account_created: |e| format!("{e} のアカウントを作成し、登録用のメールを送りました。"),
     totp_secret: "秘密鍵",
+    reset_totp: "2段階認証をリセット",
+    totp_reset_done: "2段階認証をリセットしました。本人はパスワードでログインし、新しく設定します。",
+    enrol_title: "職員の登録",
+    enrol_lead: "メールで届いた確認コードと、これから使うパスワードを入力してください。登録が終わると、続けて2段階認証の設定に進みます。",
+    enrol_code: "確認コード（8文字）",
+    enrol_code_hint: "登録の案内メールに書かれています（72時間有効）。",
+    enrol_password: "新しいパスワード",
+    enrol_password_confirm: "新しいパスワード（確認）",
+    enrol_button: "登録する",
+    enrol_mail_subject: "【施設予約・来庁予約】職員アカウントの登録 / Staff account enrolment",
+    enrol_mail_body: |name, origin, code| {
+        format!(
+            "{name} 様\n\n職員アカウントが作成されました。次の画面で、確認コードとご自分で決めたパスワードを入力して登録してください（72時間有効）。\n{origin}/console/enrol\n確認コード: {code}\n\nこのメールに心当たりがない場合は、管理者にお知らせください。"
+        )
+    },
     whole_town: "町全体",
     audit_title: "監査ログ",
     audit_actor: "操作した人",
@@ -650,15 +672,28 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     reactivate: "Reactivate",
     new_account: "Create a staff account",
     display_name: "Display name",
-    initial_password: "Initial password",
     password_hint: "10 to 128 characters.",
-    require_totp: "Use a second factor (always on for administrators)",
+    new_account_lead: "The member chooses their own password. On creating the account we mail them an enrolment code (valid 72 hours); on the \"Staff enrolment\" page they set their password and then their second factor. To make an administrator, change the role of a member who has set up a second factor.",
     scope_facilities: "Facilities (facility managers)",
     scope_departments: "Departments (counter staff)",
     create_button: "Create",
-    account_created: |e| format!("Account {e} created."),
-    totp_once: "This authenticator secret is shown only now. Add it to the person's authenticator app.",
+    account_created: |e| format!("Account {e} created; the enrolment mail is on its way."),
     totp_secret: "Secret",
+    reset_totp: "Reset second factor",
+    totp_reset_done: "The second factor was reset. The member signs in with their password and sets up a new one.",
+    enrol_title: "Staff enrolment",
+    enrol_lead: "Enter the code from the enrolment mail and the password you want to use. After that you set up your second factor.",
+    enrol_code: "Enrolment code (8 characters)",
+    enrol_code_hint: "It is in the enrolment mail (valid 72 hours).",
+    enrol_password: "New password",
+    enrol_password_confirm: "New password (again)",
+    enrol_button: "Enrol",
+    enrol_mail_subject: "【施設予約・来庁予約】職員アカウントの登録 / Staff account enrolment",
+    enrol_mail_body: |name, origin, code| {
+        format!(
+            "Dear {name},\n\nA staff account has been created for you. Enrol on this page with the code below and a password you choose (valid 72 hours):\n{origin}/console/enrol\nEnrolment code: {code}\n\nIf you did not expect this mail, please tell the administrator."
+        )
+    },
     whole_town: "Whole town",
     audit_title: "Audit log",
     audit_actor: "Who",
@@ -746,6 +781,12 @@ pub fn auth_message(lang: Lang, e: AuthError) -> &'static str {
         }
         (Lang::En, AuthError::CodeUsed) => {
             "This code has already been used. Please wait for the next code in your authenticator app (it changes every 30 seconds)."
+        }
+        (Lang::Ja, AuthError::BadMailedCode) => {
+            "メールに書かれた確認コードと違うか、期限が切れています。届いたメールのコード（8文字）をそのまま入力してください。"
+        }
+        (Lang::En, AuthError::BadMailedCode) => {
+            "That is not the code in the mail, or it has expired. Please enter the 8-character code exactly as the mail gives it."
         }
         (Lang::Ja, AuthError::RegistrationLapsed) => {
             "確認コードの有効期限（30分）が切れたか、登録の手続きが見つかりません。「アカウントの作成」からやり直してください。"

@@ -111,6 +111,59 @@ pub fn LoginPage() -> impl IntoView {
     })
 }
 
+/// `/console/enrol`: a new member sets their password with the mailed code.
+#[component]
+pub fn EnrolPage() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("retry"), |_| get_enrol_page());
+    crate::components::loaded(data, false, |page: crate::console_view::LoginPage| {
+        let t = ct();
+        let enrol = ServerAction::<Enrol>::new();
+        let invalid = page.error.is_some().then_some("true");
+        view! {
+            <Title text=t.enrol_title/>
+            <h1>{t.enrol_title}</h1>
+            {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+            <p class="lead">{t.enrol_lead}</p>
+            <ActionForm action=enrol>
+                {(!page.towns.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="e-town">{t.town}</label>
+                        <select id="e-town" name="town">
+                            {page.towns.iter().map(|m| view! {
+                                <option value=m.id.to_string() selected=page.town == Some(m.id)>{m.name.clone()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                })}
+                <div class="field">
+                    <label for="e-email">{t.email}</label>
+                    <input id="e-email" name="email" type="email" autocomplete="username" required
+                        value=page.email aria-invalid=invalid/>
+                </div>
+                <div class="field">
+                    <label for="e-code">{t.enrol_code}</label>
+                    <p class="hint" id="e-code-hint">{t.enrol_code_hint}</p>
+                    <input id="e-code" name="code" type="text" autocomplete="one-time-code" autocapitalize="characters"
+                        spellcheck="false" maxlength="20" required aria-describedby="e-code-hint" aria-invalid=invalid/>
+                </div>
+                <div class="field">
+                    <label for="e-password">{t.enrol_password}</label>
+                    <p class="hint" id="e-password-hint">{t.password_hint}</p>
+                    <input id="e-password" name="password" type="password" autocomplete="new-password" required
+                        minlength="10" maxlength="128" aria-describedby="e-password-hint" aria-invalid=invalid/>
+                </div>
+                <div class="field">
+                    <label for="e-password-confirm">{t.enrol_password_confirm}</label>
+                    <input id="e-password-confirm" name="password_confirm" type="password" autocomplete="new-password"
+                        required aria-invalid=invalid/>
+                </div>
+                <p><button type="submit" class="button button-primary">{t.enrol_button}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
 /// `/console/login/code`: the TOTP step.
 #[component]
 pub fn CodePage() -> impl IntoView {
@@ -839,18 +892,12 @@ pub fn StaffAdminPage() -> impl IntoView {
         let t = ct();
         let create = ServerAction::<CreateStaffAccount>::new();
         let toggle = ServerAction::<SetStaffActive>::new();
+        let reset = ServerAction::<ResetStaffTotp>::new();
         view! {
             <Title text=t.staff_title/>
             <ConsoleBar me=p.me.clone()/>
             <h1>{t.staff_title}</h1>
             <FlashView flash=p.flash.clone()/>
-            {p.created.clone().and_then(|c| c.totp_secret.clone().map(|secret| view! {
-                <section class="notice" role="status">
-                    <p>{t.totp_once}</p>
-                    <p>{t.totp_secret}": "<code data-testid="totp-secret">{secret}</code></p>
-                    <p><code>{c.totp_url.clone().unwrap_or_default()}</code></p>
-                </section>
-            }))}
             <h2>{t.staff_list}</h2>
             <div class="table-scroll" role="region" aria-label=t.staff_list tabindex="0">
                 <table class="list">
@@ -875,7 +922,17 @@ pub fn StaffAdminPage() -> impl IntoView {
                                     </a>
                                 </td>
                                 <td>{a.scope.clone()}</td>
-                                <td>{if a.totp { t.yes } else { t.no }}</td>
+                                <td>
+                                    {if a.totp { t.yes } else { t.no }}
+                                    {(a.totp && a.role_code != "admin").then(|| view! {
+                                        <ActionForm action=reset attr:class="inline-form">
+                                            <input type="hidden" name="id" value=a.id.to_string()/>
+                                            <button type="submit" class="button">
+                                                {t.reset_totp}<span class="visually-hidden">"（"{a.name.clone()}"）"</span>
+                                            </button>
+                                        </ActionForm>
+                                    })}
+                                </td>
                                 <td>
                                     {if a.active { t.active } else { t.inactive }}
                                     <ActionForm action=toggle attr:class="inline-form">
@@ -891,6 +948,7 @@ pub fn StaffAdminPage() -> impl IntoView {
             </div>
             {p.editing.clone().map(|e| view! { <StaffEditForm edit=e page=p.clone()/> })}
             <h2>{t.new_account}</h2>
+            <p class="hint">{t.new_account_lead}</p>
             <ActionForm action=create>
                 <div class="field">
                     <label for="s-email">{t.email}</label>
@@ -905,19 +963,8 @@ pub fn StaffAdminPage() -> impl IntoView {
                     <select id="s-role" name="role">
                         <option value="facility_manager">{crate::i18n::console::role_label(use_lang(), Role::FacilityManager)}</option>
                         <option value="counter_staff">{crate::i18n::console::role_label(use_lang(), Role::CounterStaff)}</option>
-                        <option value="admin">{crate::i18n::console::role_label(use_lang(), Role::Admin)}</option>
                     </select>
                 </div>
-                <div class="field">
-                    <label for="s-password">{t.initial_password}</label>
-                    <p class="hint" id="s-password-hint">{t.password_hint}</p>
-                    <input id="s-password" name="password" type="password" required minlength="10" maxlength="128"
-                        autocomplete="new-password" aria-describedby="s-password-hint"/>
-                </div>
-                <p>
-                    <input id="s-totp" name="totp" type="checkbox" value="on"/>
-                    <label for="s-totp">{t.require_totp}</label>
-                </p>
                 <fieldset>
                     <legend>{t.scope_facilities}</legend>
                     {p.facilities.iter().enumerate().map(|(i, f)| {

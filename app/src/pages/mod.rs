@@ -14,8 +14,8 @@ mod visits;
 pub use account::{MyBookingsPage, RegisterConfirmPage, RegisterPage, ResidentLoginPage};
 pub use book::{BookDone, BookForm, BookReview};
 pub use console::{
-    AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, LoginPage, OutboxPageView,
-    RulesPageView, StaffAdminPage, StaffBookingPage, TimelinePage, UsageReportPage,
+    AccountPage, AuditLogPage, BlockPageView, CodePage, ConsoleHomePage, EnrolPage, LoginPage,
+    OutboxPageView, RulesPageView, StaffAdminPage, StaffBookingPage, TimelinePage, UsageReportPage,
 };
 pub use counters::{AbsencePageView, CounterDayPage, WaitingDisplayPage};
 pub use day::FacilityDay;

@@ -39,6 +39,17 @@ pub struct NewAccount {
     pub totp_secret: Option<String>,
     pub facilities: Vec<i64>,
     pub departments: Vec<i64>,
+    /// A new member's enrolment: the code's digest, its expiry and the mail
+    /// that carries the code (written with the account).
+    pub enrolment: Option<Enrolment>,
+}
+
+/// The one-time code with which a new member sets their own password.
+#[derive(Clone, Debug)]
+pub struct Enrolment {
+    pub digest: String,
+    pub expires_s: i64,
+    pub mail: crate::NewMail,
 }
 
 /// One line of the audit log, written in the same transaction as the change.
@@ -155,6 +166,8 @@ impl Store {
             active: Set(true),
             created_at: Set(now),
             password_changed_at: Set(now),
+            enrol_digest: Set(a.enrolment.as_ref().map(|e| e.digest.clone())),
+            enrol_expires_s: Set(a.enrolment.as_ref().map(|e| e.expires_s)),
         })
         .exec_with_returning(&txn)
         .await
@@ -167,6 +180,9 @@ impl Store {
             let mut audit = audit.clone();
             audit.target = format!("account:{}", row.id);
             append_audit(&txn, &audit).await?;
+        }
+        if let Some(e) = &a.enrolment {
+            crate::outbox::enqueue(&txn, e.mail.clone(), now).await?;
         }
         txn.commit().await?;
         Ok(AccountRecord {
@@ -231,6 +247,59 @@ impl Store {
             facilities: facilities.into_iter().map(|f| f.facility_id).collect(),
             departments: departments.into_iter().map(|d| d.department_id).collect(),
         }))
+    }
+
+    /// Sets a new member's own password with their enrolment code (its
+    /// digest, unexpired): the code then stops working, and sessions of the
+    /// account (there should be none) end. `false` when the code does not
+    /// match. Audited in the same transaction.
+    pub async fn complete_enrolment(
+        &self,
+        id: i64,
+        digest: &str,
+        password_hash: &str,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        use account::Column as C;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = account::Entity::update_many()
+            .col_expr(C::PasswordHash, Expr::value(password_hash))
+            .col_expr(C::PasswordChangedAt, Expr::value(now))
+            .col_expr(C::EnrolDigest, Expr::value(Option::<String>::None))
+            .col_expr(C::EnrolExpiresS, Expr::value(Option::<i64>::None))
+            .col_expr(C::SessionEpoch, Expr::col(C::SessionEpoch).add(1))
+            .filter(C::Id.eq(id))
+            .filter(C::Active.eq(true))
+            .filter(C::EnrolDigest.eq(digest))
+            .filter(C::EnrolExpiresS.gte(now.timestamp()))
+            .exec(&txn)
+            .await?;
+        if done.rows_affected != 1 {
+            return Ok(false);
+        }
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Clears a member's second factor (lost authenticator) and ends their
+    /// sessions; they set a new one up after signing in. Audited.
+    pub async fn reset_totp(&self, id: i64, audit: &AuditEntry) -> Result<(), StoreError> {
+        use account::Column as C;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        account::Entity::update_many()
+            .col_expr(C::TotpSecret, Expr::value(Option::<String>::None))
+            .col_expr(C::TotpLastStep, Expr::value(Option::<i64>::None))
+            .col_expr(C::SessionEpoch, Expr::col(C::SessionEpoch).add(1))
+            .filter(C::Id.eq(id))
+            .exec(&txn)
+            .await?;
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The account with this (lower-cased) e-mail in the municipality.

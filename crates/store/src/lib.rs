@@ -20,7 +20,7 @@ mod seed_counters;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
-pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, NewAccount};
+pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, Enrolment, NewAccount};
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
 pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};

@@ -26,6 +26,10 @@ pub struct Model {
     pub active: bool,
     pub created_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
+    /// SHA-256 of a new member's mailed enrolment code, until they use it.
+    pub enrol_digest: Option<String>,
+    /// Unix second after which the enrolment code no longer works.
+    pub enrol_expires_s: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,9 @@
 //! - `rate_limit`: fixed-window counters keyed by a hash of what is limited
 //!   (a client address, a reference, a contact), shared by every process on
 //!   one database.
+//! - `account.enrol_digest`, `account.enrol_expires_s`: a new member's
+//!   one-time enrolment code (only its SHA-256 is kept; the code is mailed
+//!   to the member), with which they set their own password.
 
 use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
@@ -43,6 +46,8 @@ impl MigrationTrait for Migration {
                  hits INTEGER NOT NULL, expires_s {big} NOT NULL)"
             ),
             "CREATE INDEX idx_rate_limit_expires ON rate_limit (expires_s)".to_owned(),
+            "ALTER TABLE account ADD COLUMN enrol_digest TEXT".to_owned(),
+            format!("ALTER TABLE account ADD COLUMN enrol_expires_s {big}"),
         ] {
             db.execute_unprepared(&sql).await?;
         }
@@ -61,6 +66,8 @@ impl MigrationTrait for Migration {
             "ALTER TABLE outbox DROP COLUMN attempts",
             "ALTER TABLE outbox DROP COLUMN next_attempt_s",
             "ALTER TABLE outbox DROP COLUMN claimed_until_s",
+            "ALTER TABLE account DROP COLUMN enrol_digest",
+            "ALTER TABLE account DROP COLUMN enrol_expires_s",
         ] {
             db.execute_unprepared(sql).await?;
         }
