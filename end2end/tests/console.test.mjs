@@ -233,7 +233,7 @@ async function signIn(page, { email, password }, secret, { wrongFirst = false } 
 
 // ------------------------------------------------------------------ steps
 
-test('create-admin prints a TOTP secret; the admin signs in with it and creates a facility manager', async () => {
+test('create-admin prints a TOTP secret; the admin signs in with it and creates a facility manager, who enrols with the mailed code', async () => {
   assert.equal(hotp('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ', 1), '287082', 'TOTP matches the RFC 6238 test vector');
   state.facility = await centreId();
 

@@ -39,8 +39,19 @@ export async function newContext(browser, { js = true } = {}) {
   const context = await browser.newContext({ locale: 'ja-JP', javaScriptEnabled: js });
   context.setDefaultTimeout(15_000);
   if (!js) withoutJs.add(context);
+  // Anything the Content-Security-Policy blocks is reported on the console.
+  context.on('page', (page) => {
+    const seen = [];
+    cspReports.set(page, seen);
+    page.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) seen.push(m.text());
+    });
+  });
   return context;
 }
+
+/** Console reports of what the Content-Security-Policy blocked, per page. */
+const cspReports = new WeakMap();
 
 /**
  * Runs axe-core (WCAG 2.0 A/AA and 2.1 AA) and fails on any violation.
@@ -85,6 +96,8 @@ export function lastDay(yyyyMm) {
 /** With JavaScript, waits until the app has hydrated (it marks <html>). */
 export async function hydrated(page) {
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached' });
+  // Hydration ran under the nonce policy, and the policy blocked nothing.
+  assert.deepEqual(cspReports.get(page) ?? [], [], 'the Content-Security-Policy blocked something');
 }
 
 export async function api(path) {

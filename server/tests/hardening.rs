@@ -209,8 +209,22 @@ fn booking_body(unit: i64, start: &str, end: &str, n: usize) -> Value {
 /// 1,000 booking attempts from one address in a minute: after the limit
 /// every answer is 429 with `Retry-After` and a translated message, nothing
 /// more is written, and the limiter keeps a handful of counters.
+/// This process's resident memory in KiB (the servers run in it).
+fn rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 async fn flood(apps: &[&Running]) {
     let first = apps[0];
+    let memory_before = rss_kib();
     let (unit, start, end) = free_slot(first, 0).await;
     let before = bookings(first).await;
     let mut statuses = Vec::new();
@@ -259,6 +273,9 @@ async fn flood(apps: &[&Running]) {
         first.store.rate_rows().await.unwrap() <= 4,
         "a handful of counters"
     );
+    // Nothing is kept per refused request (a loose bound: allocator noise).
+    let grown = rss_kib().saturating_sub(memory_before);
+    assert!(grown < 64 * 1024, "memory grew by {grown} KiB");
 }
 
 #[tokio::test]
