@@ -17,7 +17,7 @@ use crate::error::AppError;
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
     use crate::auth::{self, Actor};
-    use crate::console_view::{BlockValues, Flash};
+    use crate::console_view::{BlockValues, Flash, LoginPage};
     use crate::error::{AppError, AuthError};
     use crate::session::{self, Ctx};
 
@@ -28,6 +28,26 @@ pub(crate) mod ssr {
     }
 
     pub use crate::limits::client_address as address;
+
+    /// A sign-in-like form (sign-in, enrolment): the towns to choose from
+    /// and the last attempt's address and error, kept under `flash`.
+    pub async fn login_page(c: &Ctx, flash: &str) -> Result<LoginPage, AppError> {
+        let kept: Option<(String, String, i64)> = c.take(flash).await?;
+        let towns = c.state.town_choices(c.lang).await?;
+        Ok(match kept {
+            Some((email, error, town)) => LoginPage {
+                email,
+                error: Some(error),
+                signed_out: false,
+                towns,
+                town: Some(town),
+            },
+            None => LoginPage {
+                towns,
+                ..LoginPage::default()
+            },
+        })
+    }
 
     pub async fn take_flash(c: &Ctx) -> Result<Option<Flash>, AppError> {
         c.take("console_flash").await
@@ -80,21 +100,7 @@ pub(crate) mod ssr {
 #[server(prefix = "/sfn")]
 pub async fn get_login_page() -> Result<LoginPage, AppError> {
     let c = crate::session::ctx().await?;
-    let flash: Option<(String, String, i64)> = c.take("login_flash").await?;
-    let towns = c.state.town_choices(c.lang).await?;
-    Ok(match flash {
-        Some((email, error, town)) => LoginPage {
-            email,
-            error: Some(error),
-            signed_out: false,
-            towns,
-            town: Some(town),
-        },
-        None => LoginPage {
-            towns,
-            ..LoginPage::default()
-        },
-    })
+    ssr::login_page(&c, "login_flash").await
 }
 
 /// Checks e-mail and password; staff with a second factor go on to the code.
@@ -585,21 +591,7 @@ pub async fn reset_staff_totp(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn")]
 pub async fn get_enrol_page() -> Result<LoginPage, AppError> {
     let c = crate::session::ctx().await?;
-    let flash: Option<(String, String, i64)> = c.take("enrol_flash").await?;
-    let towns = c.state.town_choices(c.lang).await?;
-    Ok(match flash {
-        Some((email, error, town)) => LoginPage {
-            email,
-            error: Some(error),
-            signed_out: false,
-            towns,
-            town: Some(town),
-        },
-        None => LoginPage {
-            towns,
-            ..LoginPage::default()
-        },
-    })
+    ssr::login_page(&c, "enrol_flash").await
 }
 
 /// A new member sets their password with the mailed code and is signed in;

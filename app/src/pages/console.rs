@@ -86,16 +86,7 @@ pub fn LoginPage() -> impl IntoView {
             {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert" id="login-error">{e}</p> })}
             <p class="lead">{t.login_lead}</p>
             <ActionForm action=login>
-                {(!page.towns.is_empty()).then(|| view! {
-                    <div class="field">
-                        <label for="l-town">{t.town}</label>
-                        <select id="l-town" name="town">
-                            {page.towns.iter().map(|m| view! {
-                                <option value=m.id.to_string() selected=page.town == Some(m.id)>{m.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                })}
+                <TownField page=page.clone() id="l-town"/>
                 <div class="field">
                     <label for="l-email">{t.email}</label>
                     <input id="l-email" name="email" type="email" autocomplete="username" required
@@ -107,6 +98,24 @@ pub fn LoginPage() -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button button-primary">{t.login_button}</button></p>
             </ActionForm>
+        }
+    })
+}
+
+/// Which town, when the installation serves several (nothing otherwise).
+#[component]
+fn TownField(page: crate::console_view::LoginPage, id: &'static str) -> impl IntoView {
+    let t = ct();
+    (!page.towns.is_empty()).then(|| {
+        view! {
+            <div class="field">
+                <label for=id>{t.town}</label>
+                <select id=id name="town">
+                    {page.towns.iter().map(|m| view! {
+                        <option value=m.id.to_string() selected=page.town == Some(m.id)>{m.name.clone()}</option>
+                    }).collect_view()}
+                </select>
+            </div>
         }
     })
 }
@@ -126,16 +135,7 @@ pub fn EnrolPage() -> impl IntoView {
             {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             <p class="lead">{t.enrol_lead}</p>
             <ActionForm action=enrol>
-                {(!page.towns.is_empty()).then(|| view! {
-                    <div class="field">
-                        <label for="e-town">{t.town}</label>
-                        <select id="e-town" name="town">
-                            {page.towns.iter().map(|m| view! {
-                                <option value=m.id.to_string() selected=page.town == Some(m.id)>{m.name.clone()}</option>
-                            }).collect_view()}
-                        </select>
-                    </div>
-                })}
+                <TownField page=page.clone() id="e-town"/>
                 <div class="field">
                     <label for="e-email">{t.email}</label>
                     <input id="e-email" name="email" type="email" autocomplete="username" required

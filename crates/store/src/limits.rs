@@ -99,6 +99,44 @@ fn sql(backend: DatabaseBackend, text: &str) -> String {
     out
 }
 
+/// The fixed window `now` falls in.
+struct Window {
+    now: i64,
+    start: i64,
+    len: i64,
+}
+
+impl Window {
+    fn of(limit: &Limit, now: DateTime<Utc>) -> Window {
+        let (now, len) = (now.timestamp(), limit.window_s.max(1));
+        Window {
+            now,
+            start: now - now.rem_euclid(len),
+            len,
+        }
+    }
+
+    /// Refused while `hits` is over `allowed`, until the window ends.
+    fn verdict(&self, hits: i64, allowed: i64) -> Result<(), RetryAfter> {
+        if hits > allowed {
+            Err(RetryAfter((self.start + self.len - self.now).max(1)))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// The count in the first column of a row (INTEGER on SQLite, BIGINT or
+/// INT on PostgreSQL), 0 for no row.
+fn count(row: Option<sea_orm::QueryResult>) -> Result<i64, DbErr> {
+    match row {
+        Some(r) => r
+            .try_get_by_index::<i64>(0)
+            .or_else(|_| r.try_get_by_index::<i32>(0).map(i64::from)),
+        None => Ok(0),
+    }
+}
+
 impl Store {
     /// Counts one hit of `key`; refused once the window holds more than
     /// `limit.max` hits (refused hits count too, so hammering never
@@ -111,9 +149,7 @@ impl Store {
     ) -> Result<Result<(), RetryAfter>, StoreError> {
         let c = &self.limits;
         let backend = c.db.get_database_backend();
-        let t = now.timestamp();
-        let window = limit.window_s.max(1);
-        let start = t - t.rem_euclid(window);
+        let w = Window::of(limit, now);
         let stmt = Statement::from_sql_and_values(
             backend,
             sql(
@@ -128,8 +164,8 @@ impl Store {
             ),
             [
                 hashed(limit, key).into(),
-                start.into(),
-                (start + window).into(),
+                w.start.into(),
+                (w.start + w.len).into(),
             ],
         );
         let row = if backend == DatabaseBackend::Postgres {
@@ -142,20 +178,14 @@ impl Store {
         } else {
             c.db.query_one_raw(stmt).await?
         };
-        let hits: i64 = match row {
-            Some(r) => r
-                .try_get_by_index::<i64>(0)
-                .or_else(|_| r.try_get_by_index::<i32>(0).map(i64::from))?,
-            None => return Err(StoreError::Corrupt("rate_limit returned no row".into())),
-        };
+        if row.is_none() {
+            return Err(StoreError::Corrupt("rate_limit returned no row".into()));
+        }
+        let hits = count(row)?;
         if c.hits.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
             self.rate_prune(now).await?;
         }
-        Ok(if hits > i64::from(limit.max) {
-            Err(RetryAfter((start + window - t).max(1)))
-        } else {
-            Ok(())
-        })
+        Ok(w.verdict(hits, i64::from(limit.max)))
     }
 
     /// Whether `key` is over `limit` now, without counting a hit (a
@@ -168,9 +198,7 @@ impl Store {
     ) -> Result<Result<(), RetryAfter>, StoreError> {
         let c = &self.limits;
         let backend = c.db.get_database_backend();
-        let t = now.timestamp();
-        let window = limit.window_s.max(1);
-        let start = t - t.rem_euclid(window);
+        let w = Window::of(limit, now);
         let row =
             c.db.query_one_raw(Statement::from_sql_and_values(
                 backend,
@@ -178,20 +206,11 @@ impl Store {
                     backend,
                     "SELECT hits FROM rate_limit WHERE key = $1 AND window_start_s = $2",
                 ),
-                [hashed(limit, key).into(), start.into()],
+                [hashed(limit, key).into(), w.start.into()],
             ))
             .await?;
-        let hits: i64 = match row {
-            Some(r) => r
-                .try_get_by_index::<i64>(0)
-                .or_else(|_| r.try_get_by_index::<i32>(0).map(i64::from))?,
-            None => 0,
-        };
-        Ok(if hits >= i64::from(limit.max) {
-            Err(RetryAfter((start + window - t).max(1)))
-        } else {
-            Ok(())
-        })
+        // Locked once `max` failures are in: the next one would be over.
+        Ok(w.verdict(count(row)? + 1, i64::from(limit.max)))
     }
 
     /// Deletes counters whose window has ended; returns how many.
@@ -218,10 +237,7 @@ impl Store {
                 "SELECT COUNT(*) FROM rate_limit",
             ))
             .await?;
-        Ok(match row {
-            Some(r) => r.try_get_by_index::<i64>(0)?,
-            None => 0,
-        })
+        Ok(count(row)?)
     }
 }
 
