@@ -228,14 +228,16 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
 /// browser (revalidated each time: availability changes). Everything else
 /// is `no-store`.
 fn public(path: &str) -> bool {
-    path == "/"
+    // The booking form (`/facilities/{id}/book`) holds contact fields.
+    let facility_pages = path.starts_with("/facilities") && !path.ends_with("/book");
+    facility_pages
+        || path == "/"
         || path == "/healthz"
         || path == "/api/openapi.json"
         || path == "/visits"
-        || path == "/visits/plan"
         || [
             "/pkg/",
-            "/facilities",
+            "/visits/procedures/",
             "/api/v1/facilities",
             "/api/v1/procedures",
             "/display/",

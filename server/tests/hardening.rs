@@ -528,15 +528,30 @@ async fn pages_carry_a_nonce_csp_and_personal_pages_are_never_stored() {
     let date = &start[..10];
     let time = &start[11..16];
     for path in [
-        format!("/book?facility=1&unit={unit}&date={date}&time={time}"),
+        format!("/facilities/1/book?unit={unit}&date={date}&time={time}"),
         "/my".to_owned(),
         "/bookings".to_owned(),
+        "/visits/book?p=1&start=2026-12-07T09:00".to_owned(),
+        "/console/enrol".to_owned(),
         "/api/v1/bookings/ABCD2345?email=a@example.jp".to_owned(),
     ] {
         let res = app.get(&path).await;
         assert_eq!(
             res.headers()["cache-control"],
             "private, no-store",
+            "{path}"
+        );
+        assert!(
+            path.starts_with("/api/") || res.status() != StatusCode::NOT_FOUND,
+            "{path} is a real page"
+        );
+    }
+    for path in ["/facilities/1", "/visits", "/api/v1/procedures"] {
+        let res = app.get(path).await;
+        assert_eq!(res.status(), StatusCode::OK, "{path}");
+        assert_eq!(
+            res.headers()["cache-control"],
+            "private, no-cache",
             "{path}"
         );
     }
