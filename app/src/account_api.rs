@@ -36,8 +36,8 @@ pub async fn register(
         Ok(()) => crate::session::redirect("/account/register/confirm"),
         Err(e @ (AppError::Auth(_) | AppError::Domain(_))) => {
             let form = AccountForm {
-                email: email.trim().to_owned(),
-                name: name.trim().to_owned(),
+                email: crate::session::clip(&email),
+                name: crate::session::clip(&name),
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
             c.set("register_flash", &form).await?;
@@ -110,7 +110,7 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
         Ok(PasswordOutcome::SignedIn { staff: false }) => crate::session::redirect("/my"),
         Err(e @ AppError::Auth(_)) => {
             let form = AccountForm {
-                email: email.trim().to_owned(),
+                email: crate::session::clip(&email),
                 name: String::new(),
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
@@ -154,7 +154,8 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
             text: (t.linked)(&r),
         },
         Err(e @ AppError::Domain(_)) => {
-            c.set("my_reference", &reference.trim().to_owned()).await?;
+            c.set("my_reference", &crate::session::clip(&reference))
+                .await?;
             Flash {
                 ok: false,
                 text: crate::i18n::error_message(c.lang, &e),

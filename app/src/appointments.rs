@@ -344,17 +344,18 @@ impl AppState {
             .collect();
         // Visit references are on the public waiting display: a few wrong
         // contacts lock the reference for the hour.
-        self.reference_open(&format!("visit:{reference}")).await?;
+        let key = format!("visit:{reference}");
+        self.reference_attempt(&key).await?;
         let contact = match Contact::parse(contact) {
             Ok(Contact::Email(e)) | Ok(Contact::Phone(e)) => e,
             Err(_) => String::new(),
         };
         match self.store.find_appointment(&reference, &contact).await? {
-            Some(r) => Ok(r),
-            None => {
-                self.reference_failed(&format!("visit:{reference}")).await?;
-                Err(not_found(Missing::Appointment))
+            Some(r) => {
+                self.reference_passed(&key).await?;
+                Ok(r)
             }
+            None => Err(not_found(Missing::Appointment)),
         }
     }
 

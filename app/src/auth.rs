@@ -246,16 +246,20 @@ pub async fn throttle(
     account: &str,
     address: Option<IpAddr>,
 ) -> Result<(), AppError> {
+    let throttled = |e: AppError| match e {
+        AppError::RateLimited(_) => AppError::Auth(AuthError::Throttled),
+        other => other,
+    };
     if let Some(a) = address {
         state
             .limit_address(crate::limits::Action::Account, a)
             .await
-            .map_err(|_| AppError::Auth(AuthError::Throttled))?;
+            .map_err(throttled)?;
     }
     state
         .limit_key(&crate::limits::SIGN_IN, account)
         .await
-        .map_err(|_| AppError::Auth(AuthError::Throttled))
+        .map_err(throttled)
 }
 
 fn unix(t: DateTime<Utc>) -> i64 {

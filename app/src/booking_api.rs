@@ -286,8 +286,11 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
             crate::session::redirect(&format!("/bookings/{reference}"));
         }
         Err(AppError::Domain(e)) => {
-            c.set("find_flash", &(reference, AppError::Domain(e)))
-                .await?;
+            c.set(
+                "find_flash",
+                &(crate::session::clip(&reference), AppError::Domain(e)),
+            )
+            .await?;
             crate::session::redirect("/bookings?retry=1");
         }
         Err(e) => return Err(e),

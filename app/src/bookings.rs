@@ -469,18 +469,18 @@ impl AppState {
         };
         // A few wrong contacts lock the reference for the hour.
         let key = format!("booking:{reference}");
-        self.reference_open(&key).await?;
+        self.reference_attempt(&key).await?;
         let record = self.store.booking(&reference).await?;
         let found = record.filter(|r| match &contact {
             Contact::Email(e) => r.row.email == *e,
             Contact::Phone(p) => r.row.phone == *p,
         });
         match found {
-            Some(record) => Ok(record),
-            None => {
-                self.reference_failed(&key).await?;
-                Err(not_found)
+            Some(record) => {
+                self.reference_passed(&key).await?;
+                Ok(record)
             }
+            None => Err(not_found),
         }
     }
 

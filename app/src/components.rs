@@ -128,3 +128,20 @@ pub fn Loading() -> impl IntoView {
     let t = texts(use_lang());
     view! { <p class="loading" role="status">{t.loading}</p> }
 }
+
+/// Shows a failed server call (only with JavaScript; without it the
+/// browser shows the next page): a refusal such as a rate limit is said in
+/// words next to the form instead of the click doing nothing.
+#[component]
+pub fn ActionError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    move || {
+        action.value().get().and_then(Result::err).map(|e| {
+            view! { <p class="notice notice-error" role="alert">{error_message(lang, &e)}</p> }
+        })
+    }
+}

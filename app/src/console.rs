@@ -350,8 +350,6 @@ impl AppState {
         })
     }
 
-    /// One booking for staff. With `reveal`, the contact details are
-    /// included and the look is written to the audit log.
     /// Records that the member opens a resident's contact details (the
     /// page shows them once, on the next load).
     pub async fn log_contact_view(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
@@ -370,6 +368,9 @@ impl AppState {
         Ok(())
     }
 
+    /// One booking for staff. With `reveal` (set only after
+    /// `log_contact_view` wrote the audit entry), the contact details are
+    /// included.
     pub async fn staff_booking(
         &self,
         actor: &Actor,
@@ -936,7 +937,11 @@ impl AppState {
             "email": email, "name": name, "role": role.code(),
             "facilities": facilities, "departments": departments, "enrolment": "mailed",
         }));
-        let origin = self.web.public_origin.clone().unwrap_or_default();
+        let origin = self
+            .web
+            .public_origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.leptos_options.site_addr));
         let (ja, en) = (ct::texts(Lang::Ja), ct::texts(Lang::En));
         let enrolment = store::Enrolment {
             digest: auth::enrolment_digest(&code, s.municipality, &email),

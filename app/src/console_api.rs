@@ -119,7 +119,7 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
             let message = crate::i18n::error_message(c.lang, &e);
             c.set(
                 "login_flash",
-                &(email.trim().to_owned(), message, municipality),
+                &(crate::session::clip(&email), message, municipality),
             )
             .await?;
             crate::session::redirect("/console/login?retry=1");
@@ -618,7 +618,7 @@ pub async fn enrol(
             let message = crate::i18n::error_message(c.lang, &e);
             c.set(
                 "enrol_flash",
-                &(email.trim().to_owned(), message, municipality),
+                &(crate::session::clip(&email), message, municipality),
             )
             .await?;
             crate::session::redirect("/console/enrol?retry=1");

@@ -127,7 +127,8 @@ impl AppError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             AppError::RateLimited(s) => Some(*s),
-            AppError::Auth(AuthError::Throttled) => Some(60),
+            // The longest of the sign-in windows (`limits::SIGN_IN`).
+            AppError::Auth(AuthError::Throttled) => Some(300),
             _ => None,
         }
     }

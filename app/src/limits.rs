@@ -133,22 +133,21 @@ impl AppState {
         Ok(self.store.rate_hit(limit, key, self.now()).await??)
     }
 
-    /// Refuses a reference locked by too many wrong contacts.
-    pub async fn reference_open(&self, reference: &str) -> Result<(), AppError> {
-        Ok(self
-            .store
-            .rate_check(&REFERENCE_FAILURES, reference, self.now())
-            .await??)
+    /// Counts an attempt to prove `reference`, or refuses it: the reference
+    /// is locked once it has met `REFERENCE_FAILURES.max` wrong contacts
+    /// this hour. Every attempt is counted before it is checked (one atomic
+    /// statement), so parallel guesses cannot slip past the lock; one that
+    /// proves right is given back with [`AppState::reference_passed`].
+    pub async fn reference_attempt(&self, reference: &str) -> Result<(), AppError> {
+        self.limit_key(&REFERENCE_FAILURES, reference).await
     }
 
-    /// Counts a wrong contact for a reference.
-    pub async fn reference_failed(&self, reference: &str) -> Result<(), AppError> {
-        // The lockout is `reference_open`'s to report; this only counts.
-        let _ = self
+    /// The attempt proved right: it does not count towards the lock.
+    pub async fn reference_passed(&self, reference: &str) -> Result<(), AppError> {
+        Ok(self
             .store
-            .rate_hit(&REFERENCE_FAILURES, reference, self.now())
-            .await?;
-        Ok(())
+            .rate_refund(&REFERENCE_FAILURES, reference, self.now())
+            .await?)
     }
 }
 

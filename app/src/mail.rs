@@ -80,7 +80,7 @@ impl std::fmt::Debug for Mailer {
 
 /// How long a claimed mail stays with the process sending it (longer than
 /// the SMTP timeout).
-const LEASE_SECONDS: i64 = 120;
+const LEASE_SECONDS: i64 = 600;
 
 /// How often the worker looks for due mail without being woken (retries,
 /// and mail another process wrote).
@@ -172,19 +172,23 @@ async fn deliver(
     clock: &crate::service::Clock,
 ) {
     let outcome = match build(from, &row) {
-        Ok(message) => transport
-            .send(message)
-            .await
-            .map(|_| ())
-            .map_err(|e| smtp_error(&e)),
-        Err(e) => Err(e),
+        Ok(message) => transport.send(message).await.map(|_| ()).map_err(|e| {
+            // A refusal for good (a bad address, say) is not tried again.
+            let attempts = if e.is_permanent() {
+                store::outbox::MAX_ATTEMPTS
+            } else {
+                row.attempts
+            };
+            (smtp_error(&e), attempts)
+        }),
+        Err(e) => Err((e, store::outbox::MAX_ATTEMPTS)),
     };
     let now = clock();
     let recorded = match &outcome {
         Ok(()) => store.outbox_sent(row.id, now).await,
-        Err(why) => {
-            tracing::warn!(outbox_id = row.id, attempt = row.attempts, reason = %why, "mail not sent; will retry");
-            store.outbox_failed(row.id, why, row.attempts, now).await
+        Err((why, attempts)) => {
+            tracing::warn!(outbox_id = row.id, attempt = row.attempts, reason = %why, "mail not sent");
+            store.outbox_failed(row.id, why, *attempts, now).await
         }
     };
     if let Err(e) = recorded {

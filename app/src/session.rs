@@ -38,6 +38,12 @@ pub fn redirect(path: &str) {
     }
 }
 
+/// A typed value as kept for the next page (to show it again): at most 254
+/// characters, so an oversized post is never stored in the session.
+pub fn clip(value: &str) -> String {
+    value.trim().chars().take(254).collect()
+}
+
 /// How many proved references one browser keeps.
 const MAX_GRANTED: usize = 20;
 

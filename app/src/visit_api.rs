@@ -152,9 +152,10 @@ pub async fn book_visit(
         email: email.clone(),
         mode: mode.clone().unwrap_or_default(),
         // A form's key is 32 hex digits; anything else is ignored.
+        // Bound to the contact too: the key alone opens nobody's visit.
         request_key: key
             .filter(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
-            .map(|k| format!("form:{k}")),
+            .map(|k| format!("form:{}", store::digest(&[&k, email.trim(), phone.trim()]))),
     };
     match c.state.book_appointment(&input, c.lang).await {
         Ok(body) => {
@@ -175,15 +176,16 @@ pub async fn book_visit(
                     .collect(),
                 _ => Vec::new(),
             };
+            use crate::session::clip;
             let form = VisitForm {
-                ids: ids.trim().to_owned(),
-                start: start.trim().to_owned(),
+                ids: clip(&ids),
+                start: clip(&start),
                 values: domain::appointment_view::VisitValues {
-                    name,
-                    name_kana,
-                    phone,
-                    email,
-                    mode: mode.unwrap_or_default(),
+                    name: clip(&name),
+                    name_kana: clip(&name_kana),
+                    phone: clip(&phone),
+                    email: clip(&email),
+                    mode: clip(&mode.unwrap_or_default()),
                 },
                 error: field_errors
                     .is_empty()
@@ -216,7 +218,7 @@ pub async fn find_visit(reference: String, contact: String) -> Result<(), AppErr
         }
         Err(e @ AppError::Domain(_)) => {
             let find = VisitFind {
-                reference: reference.trim().to_owned(),
+                reference: crate::session::clip(&reference),
                 error: Some(crate::i18n::error_message(c.lang, &e)),
             };
             c.set("visit_find_flash", &find).await?;

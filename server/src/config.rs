@@ -83,16 +83,26 @@ impl Config {
     /// How the site is reached, and whether its session cookie is
     /// `Secure`: always, unless the site is plain HTTP on loopback (the
     /// demo, development). Plain HTTP anywhere else is refused.
+    ///
+    /// Unset on loopback, the origin is `http://` and whatever host the
+    /// browser used (`127.0.0.1` or `localhost`); set, it must be a bare
+    /// origin (`scheme://host[:port]`, no path), as browsers send it.
     pub fn web(
         &self,
         site_addr: std::net::SocketAddr,
     ) -> Result<(app::service::WebConfig, bool), String> {
-        let secure = match self.public_origin.as_deref() {
+        let origin = match self.public_origin.as_deref() {
+            Some(o) => Some(bare_origin(o).ok_or(format!(
+                "TOWN_PUBLIC_ORIGIN={o}: give scheme://host[:port] only (no path), as residents type it"
+            ))?),
+            None => None,
+        };
+        let secure = match origin.as_deref() {
             Some(o) if o.starts_with("https://") => true,
-            Some(o) if o.starts_with("http://") && loopback(&o["http://".len()..]) => false,
+            Some(o) if loopback(&o["http://".len()..]) && site_addr.ip().is_loopback() => false,
             Some(o) => {
                 return Err(format!(
-                    "TOWN_PUBLIC_ORIGIN={o}: residents must reach the site over https:// (plain http only on loopback)"
+                    "TOWN_PUBLIC_ORIGIN={o}: residents must reach the site over https:// (plain http only on loopback, served on loopback)"
                 ));
             }
             None if site_addr.ip().is_loopback() => false,
@@ -105,16 +115,29 @@ impl Config {
         };
         Ok((
             app::service::WebConfig {
-                public_origin: Some(
-                    self.public_origin
-                        .clone()
-                        .unwrap_or_else(|| format!("http://{site_addr}")),
-                ),
+                public_origin: origin,
                 trusted_proxies: self.trusted_proxies.clone(),
             },
             secure,
         ))
     }
+}
+
+/// `scheme://host[:port]` as a browser's `Origin` header gives it (the
+/// default port left out), or `None` for anything else.
+fn bare_origin(o: &str) -> Option<String> {
+    let (scheme, rest) = o.split_once("://")?;
+    if !matches!(scheme, "http" | "https")
+        || rest.is_empty()
+        || rest.contains(['/', '?', '#', '@', ' '])
+    {
+        return None;
+    }
+    let default = if scheme == "https" { ":443" } else { ":80" };
+    Some(format!(
+        "{scheme}://{}",
+        rest.strip_suffix(default).unwrap_or(rest)
+    ))
 }
 
 /// Hides a database password if the URL carries one.
@@ -163,7 +186,10 @@ mod tests {
         let open: std::net::SocketAddr = "0.0.0.0:3000".parse().unwrap();
         let (web, secure) = config(None).web(local).unwrap();
         assert!(!secure);
-        assert_eq!(web.public_origin.as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!(
+            web.public_origin, None,
+            "the browser's own host on loopback"
+        );
         assert!(
             config(None).web(open).is_err(),
             "beyond loopback needs an origin"
@@ -177,7 +203,23 @@ mod tests {
                 .web(open)
                 .is_err()
         );
-        assert!(!config(Some("http://localhost:3000")).web(open).unwrap().1);
+        let (web, _) = config(Some("https://yoyaku.town.example:443"))
+            .web(open)
+            .unwrap();
+        assert_eq!(
+            web.public_origin.as_deref(),
+            Some("https://yoyaku.town.example")
+        );
+        assert!(
+            config(Some("https://yoyaku.town.example/booking"))
+                .web(open)
+                .is_err()
+        );
+        assert!(!config(Some("http://localhost:3000")).web(local).unwrap().1);
+        assert!(
+            config(Some("http://localhost:3000")).web(open).is_err(),
+            "plain HTTP served beyond loopback"
+        );
         assert!(loopback("[::1]:3000") && loopback("127.0.0.2") && !loopback("10.0.0.1:80"));
     }
 

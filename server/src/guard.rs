@@ -38,27 +38,33 @@ pub fn client_address(
     if !trusted.contains(&peer) {
         return Some(peer);
     }
-    let forwarded: Vec<IpAddr> = headers
+    // From the right: each proxy appends what it saw. The first entry that
+    // is not one of ours is the client; an entry that does not parse means
+    // a proxy we do not understand, so the peer counts (never an address the
+    // client could have written further left).
+    let entries: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .map(str::trim)
         .collect();
-    Some(
-        forwarded
-            .into_iter()
-            .rev()
-            .find(|a| !trusted.contains(a))
-            .unwrap_or(peer),
-    )
+    for entry in entries.into_iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(a) if trusted.contains(&a) => continue,
+            Ok(a) => return Some(a),
+            Err(_) => return Some(peer),
+        }
+    }
+    Some(peer)
 }
 
 /// The per-address limits a request falls under, if it is one of the
 /// anonymous writes or proofs.
 fn action(method: &Method, path: &str) -> Option<Action> {
-    use app::account_api::LinkMyBooking;
+    use app::account_api::{ConfirmRegistration, LinkMyBooking};
     use app::booking_api::{CancelMyBooking, ConfirmBooking, FindBooking};
+    use app::console_api::Enrol;
     use app::visit_api::{BookVisit, CancelVisit, FindVisit, MoveVisit};
     if path.starts_with("/sfn/") {
         if [ConfirmBooking::PATH, BookVisit::PATH].contains(&path) {
@@ -71,6 +77,8 @@ fn action(method: &Method, path: &str) -> Option<Action> {
             MoveVisit::PATH,
             CancelVisit::PATH,
             LinkMyBooking::PATH,
+            ConfirmRegistration::PATH,
+            Enrol::PATH,
         ];
         return proofs.contains(&path).then_some(Action::Prove);
     }
@@ -215,7 +223,13 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     };
     if wants_html(&headers) {
         let lang = app::lang::from_headers(&headers);
-        return refusal(&path, &headers, lang, &error);
+        let mut page = refusal(&path, &headers, lang, &error);
+        // A session id renewed before the refusal must still reach the browser.
+        for cookie in parts.headers.get_all(header::SET_COOKIE) {
+            page.headers_mut()
+                .append(header::SET_COOKIE, cookie.clone());
+        }
+        return page;
     }
     let mut res = Response::from_parts(parts, Body::from(bytes));
     *res.status_mut() =
@@ -379,6 +393,14 @@ mod tests {
             client_address(Some(proxy), &HeaderMap::new(), &[proxy]),
             Some(proxy)
         );
+        // An entry the proxy wrote that does not parse: the peer, not the
+        // client-written address to its left.
+        let mut odd = HeaderMap::new();
+        odd.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("203.0.113.9, unknown"),
+        );
+        assert_eq!(client_address(Some(proxy), &odd, &[proxy]), Some(proxy));
     }
 
     #[test]

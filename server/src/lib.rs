@@ -48,7 +48,10 @@ pub fn router(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(provide_nonce, shell))
         .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn_with_state(state.clone(), guard::limits))

@@ -361,6 +361,28 @@ async fn reference_lockout(app: &Running) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Twenty guesses at once get no more than five answers.
+    let guesses = (0..20).map(|n| {
+        let (c, url) = (
+            app.client.clone(),
+            format!("{}/api/v1/bookings/HJKM2345/lookup", app.base),
+        );
+        tokio::spawn(async move {
+            c.post(url)
+                .json(&json!({ "phone": format!("0900001{n:04}") }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        })
+    });
+    let mut answered = 0;
+    for g in guesses.collect::<Vec<_>>() {
+        if g.await.unwrap() == StatusCode::NOT_FOUND {
+            answered += 1;
+        }
+    }
+    assert_eq!(answered, 5, "the lock holds under a burst");
 }
 
 #[tokio::test]
@@ -517,6 +539,20 @@ async fn pages_carry_a_nonce_csp_and_personal_pages_are_never_stored() {
         .unwrap();
     assert!(!script_src.contains("unsafe-inline"), "{csp}");
     assert!(!html.contains("onclick="), "no inline handlers");
+    // A page that does not exist hydrates under the policy too.
+    let missing = app.get("/no-such-page").await;
+    let policy = missing.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let page = missing.text().await.unwrap();
+    let n = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .unwrap()
+        .to_owned();
+    assert!(page.contains(&format!("nonce=\"{n}\"")), "{page}");
     // Each answer has its own nonce.
     let again = app.get("/").await;
     assert_ne!(

@@ -44,6 +44,7 @@ pub struct AccountTexts {
     pub book_link: &'static str,
     pub confirm_title: &'static str,
     pub confirm_lead: fn(&str) -> String,
+    pub confirm_none: &'static str,
     pub code: &'static str,
     pub code_hint: &'static str,
     pub confirm_button: &'static str,
@@ -98,10 +99,11 @@ static JA: AccountTexts = AccountTexts {
             "{e} 宛に確認コードを送りました。メールに書かれた8文字のコードを入力すると、アカウントができます（30分有効）。メールが届かないときは、迷惑メールのフォルダもご確認ください。"
         )
     },
+    confirm_none: "確認を待っている登録はありません。もう一度「アカウントの作成」から始めてください。",
     code: "確認コード（8文字）",
     code_hint: "例: 7KQ2M9XA（大文字・小文字は区別しません）",
     confirm_button: "確認してアカウントを作成する",
-    mail_subject: "【ひだまり町】アカウント作成の確認 / Confirm your account",
+    mail_subject: "【施設予約・来庁予約】アカウント作成の確認 / Confirm your account",
     mail_code: |c| {
         format!(
             "アカウント作成の確認コードです。画面に入力してください（30分有効）。\n確認コード: {c}\n\nお心当たりのない場合は、このメールを破棄してください。"
@@ -156,10 +158,11 @@ static EN: AccountTexts = AccountTexts {
             "We have sent a confirmation code to {e}. Enter the 8-character code from the mail to create the account (it lasts 30 minutes). If no mail arrives, please check your spam folder."
         )
     },
+    confirm_none: "No registration is waiting to be confirmed here. Please start again from \"Create an account\".",
     code: "Confirmation code (8 characters)",
     code_hint: "For example 7KQ2M9XA (upper or lower case)",
     confirm_button: "Confirm and create the account",
-    mail_subject: "【ひだまり町】アカウント作成の確認 / Confirm your account",
+    mail_subject: "【施設予約・来庁予約】アカウント作成の確認 / Confirm your account",
     mail_code: |c| {
         format!(
             "Here is the code to confirm your new account. Enter it on the page (it lasts 30 minutes).\nConfirmation code: {c}\n\nIf this was not you, please ignore this mail."

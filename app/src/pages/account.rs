@@ -30,6 +30,7 @@ pub fn RegisterPage() -> impl IntoView {
             <h1>{t.register_title}</h1>
             {form.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             <p class="lead">{t.register_lead}</p>
+            <crate::components::ActionError action=register/>
             <ActionForm action=register>
                 <div class="field">
                     <label for="r-name">{t.name}</label>
@@ -75,7 +76,7 @@ pub fn RegisterConfirmPage() -> impl IntoView {
             None => view! {
                 <Title text=t.confirm_title/>
                 <h1>{t.confirm_title}</h1>
-                <p class="lead">{t.signed_out_lead}</p>
+                <p class="lead">{t.confirm_none}</p>
                 <p><a class="button" href="/account/register">{t.to_register}</a></p>
             }
             .into_any(),
@@ -86,6 +87,7 @@ pub fn RegisterConfirmPage() -> impl IntoView {
                     <h1>{t.confirm_title}</h1>
                     {form.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
                     <p class="lead">{(t.confirm_lead)(&form.email)}</p>
+                    <crate::components::ActionError action=confirm/>
                     <ActionForm action=confirm>
                         <div class="field">
                             <label for="r-code">{t.code}</label>
@@ -120,6 +122,7 @@ pub fn ResidentLoginPage() -> impl IntoView {
             <h1>{t.login_title}</h1>
             {form.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             <p class="lead">{t.login_lead}</p>
+            <crate::components::ActionError action=login/>
             <ActionForm action=login>
                 <div class="field">
                     <label for="a-email">{t.email}</label>
@@ -229,6 +232,7 @@ pub fn MyBookingsPage() -> impl IntoView {
                     <section aria-labelledby="link-heading">
                         <h2 id="link-heading">{t.link_heading}</h2>
                         <p>{t.link_lead}</p>
+                        <crate::components::ActionError action=link/>
                         <ActionForm action=link>
                             <div class="field">
                                 <label for="m-reference">{t.link_reference}</label>

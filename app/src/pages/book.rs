@@ -11,8 +11,8 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::booking_api::{ConfirmBooking, ReviewBooking, get_booking_form, get_done, get_review};
+use crate::components::ActionError;
 use crate::components::{loaded, set_status};
-use crate::error::AppError;
 use crate::i18n::booking::{field_label, texts};
 use crate::lang::use_lang;
 
@@ -305,22 +305,6 @@ fn FormStep(form: BookingForm) -> impl IntoView {
             <h2 id="rules-heading">{t.rules_heading}</h2>
             <ul>{form.rules.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}</ul>
         </section>
-    }
-}
-
-/// Shows a failed server call (only with JavaScript; without it the
-/// browser shows the next page).
-#[component]
-fn ActionError<S>(action: ServerAction<S>) -> impl IntoView
-where
-    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: Clone + Send + Sync + 'static,
-{
-    let lang = use_lang();
-    move || {
-        action.value().get().and_then(Result::err).map(|e| {
-            view! { <p class="notice notice-error" role="alert">{crate::i18n::error_message(lang, &e)}</p> }
-        })
     }
 }
 

@@ -134,6 +134,7 @@ pub fn EnrolPage() -> impl IntoView {
             <h1>{t.enrol_title}</h1>
             {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
             <p class="lead">{t.enrol_lead}</p>
+            <crate::components::ActionError action=enrol/>
             <ActionForm action=enrol>
                 <TownField page=page.clone() id="e-town"/>
                 <div class="field">

@@ -46,6 +46,7 @@ fn FindForm(page: FindPage) -> impl IntoView {
         <h1>{t.find_title}</h1>
         <p class="lead">{t.find_lead}</p>
         {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert" id="find-error">{e}</p> })}
+        <crate::components::ActionError action=find/>
         <ActionForm action=find>
             <div class="field">
                 <label for="f-reference">{field_label(lang, BookingField::Reference)}</label>
@@ -159,6 +160,7 @@ pub fn CancelBookingPage() -> impl IntoView {
             {if can_cancel {
                 view! {
                     <p class="lead">{t.cancel_lead}</p>
+                    <crate::components::ActionError action=cancel/>
                     <ActionForm action=cancel>
                         <input type="hidden" name="reference" value=reference.clone()/>
                         <p class="actions">

@@ -261,6 +261,7 @@ pub fn VisitFormPage() -> impl IntoView {
                     <dd>{t.documents}": "{p.documents.join("、")}</dd>
                 }).collect_view()}
             </dl>
+            <crate::components::ActionError action=book/>
             <ActionForm action=book>
                 <input type="hidden" name="ids" value=form.ids.clone()/>
                 <input type="hidden" name="key" value=form.key.clone()/>
@@ -327,6 +328,7 @@ fn FindVisitForm(page: VisitFind) -> impl IntoView {
         <h1>{t.find_title}</h1>
         <p class="lead">{t.find_lead}</p>
         {page.error.clone().map(|e| view! { <p class="notice notice-error" role="alert">{e}</p> })}
+        <crate::components::ActionError action=find/>
         <ActionForm action=find>
             <div class="field">
                 <label for="vf-reference">{t.reference}</label>
@@ -380,6 +382,7 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
             let action = ServerAction::<MoveVisit>::new();
             let reference = reference.clone();
             view! {
+                <crate::components::ActionError action=action/>
                 <ActionForm action=action attr:class="inline-form">
                     <input type="hidden" name="reference" value=reference/>
                     <input type="hidden" name="start" value=start/>
@@ -414,6 +417,7 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
         {d.booked.then(|| view! {
             <section class="no-print" aria-labelledby="v-cancel">
                 <h2 id="v-cancel">{t.cancel_heading}</h2>
+                <crate::components::ActionError action=cancel/>
                 <ActionForm action=cancel>
                     <input type="hidden" name="reference" value=reference.clone()/>
                     <p><button type="submit" class="button">{t.cancel_button}</button></p>

@@ -134,9 +134,9 @@ pub fn digest(parts: &[&str]) -> String {
         .collect()
 }
 
-/// Applies pending migrations. On PostgreSQL a session-wide advisory lock,
-/// held by a transaction on one connection while the migrator works on the
-/// others, makes processes that start together take turns: the second
+/// Applies pending migrations. On PostgreSQL a transaction-scoped advisory
+/// lock, held by a transaction on one connection while the migrator works on
+/// the others, makes processes that start together take turns: the second
 /// finds the work done.
 async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
     use sea_orm::{ConnectionTrait, DatabaseBackend, TransactionTrait};

@@ -176,7 +176,15 @@ impl Store {
             txn.commit().await?;
             row
         } else {
-            c.db.query_one_raw(stmt).await?
+            match c.db.query_one_raw(stmt.clone()).await {
+                // The in-memory database went with a connection sqlx had to
+                // replace: its counters are gone; start again with a table.
+                Err(e) if e.to_string().contains("no such table") => {
+                    c.db.execute_unprepared(TABLE).await?;
+                    c.db.query_one_raw(stmt).await?
+                }
+                other => other?,
+            }
         };
         if row.is_none() {
             return Err(StoreError::Corrupt("rate_limit returned no row".into()));
@@ -188,29 +196,29 @@ impl Store {
         Ok(w.verdict(hits, i64::from(limit.max)))
     }
 
-    /// Whether `key` is over `limit` now, without counting a hit (a
-    /// lockout that only failures count towards).
-    pub async fn rate_check(
+    /// Takes back one hit of `key` in the current window (an attempt that
+    /// turned out fine: a lockout counts only failures, yet every attempt
+    /// is counted first, atomically, so a burst cannot slip past it).
+    pub async fn rate_refund(
         &self,
         limit: &Limit,
         key: &str,
         now: DateTime<Utc>,
-    ) -> Result<Result<(), RetryAfter>, StoreError> {
+    ) -> Result<(), StoreError> {
         let c = &self.limits;
         let backend = c.db.get_database_backend();
         let w = Window::of(limit, now);
-        let row =
-            c.db.query_one_raw(Statement::from_sql_and_values(
+        c.db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            sql(
                 backend,
-                sql(
-                    backend,
-                    "SELECT hits FROM rate_limit WHERE key = $1 AND window_start_s = $2",
-                ),
-                [hashed(limit, key).into(), w.start.into()],
-            ))
-            .await?;
-        // Locked once `max` failures are in: the next one would be over.
-        Ok(w.verdict(count(row)? + 1, i64::from(limit.max)))
+                "UPDATE rate_limit SET hits = hits - 1 \
+                 WHERE key = $1 AND window_start_s = $2 AND hits > 0",
+            ),
+            [hashed(limit, key).into(), w.start.into()],
+        ))
+        .await?;
+        Ok(())
     }
 
     /// Deletes counters whose window has ended; returns how many.

@@ -156,7 +156,7 @@ impl Store {
     }
 
     /// Records a failed attempt (the reason holds no personal data) and
-    /// when to try again.
+    /// when to try again; `attempts` at [`MAX_ATTEMPTS`] gives up on it.
     pub async fn outbox_failed(
         &self,
         id: i64,
@@ -168,6 +168,7 @@ impl Store {
         let _writer = self.writer().await;
         outbox::Entity::update_many()
             .col_expr(C::LastError, Expr::value(reason))
+            .col_expr(C::Attempts, Expr::value(attempts))
             .col_expr(
                 C::NextAttemptS,
                 Expr::value(now.timestamp() + backoff_seconds(attempts)),

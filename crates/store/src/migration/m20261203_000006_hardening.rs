@@ -9,10 +9,12 @@
 //!   processes from sending one mail.
 //! - `rate_limit`: fixed-window counters keyed by a hash of what is limited
 //!   (a client address, a reference, a contact), shared by every process on
-//!   one database.
+//!   one PostgreSQL database. (On SQLite, one process, the same table lives
+//!   in a private in-memory database instead; see `limits`.)
 //! - `account.enrol_digest`, `account.enrol_expires_s`: a new member's
-//!   one-time enrolment code (only its SHA-256 is kept; the code is mailed
-//!   to the member), with which they set their own password.
+//!   one-time enrolment code (the account keeps only its SHA-256; the code
+//!   itself travels in the mail, whose outbox row admins cannot read in the
+//!   console), with which they set their own password.
 
 use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
