@@ -4,8 +4,10 @@
 //! it reports (see `store::outbox`), so nothing committed goes unreported.
 //! One worker per process sends what is due: it claims a mail for a lease,
 //! sends it, and records the outcome; a failure is tried again with backoff
-//! (5 s, 30 s, 2 min, 10 min, then hourly, twelve times in all), across
-//! restarts, since the outbox is in the database. A claim is conditional, so
+//! (5 s, 30 s, 2 min, 10 min, then hourly, twelve times in all; a refusal
+//! for good is not retried), across restarts, since the outbox is in the
+//! database. A process that dies holding a claim leaves the mail to the
+//! others (or to itself, restarted) once the one-minute lease runs out. A claim is conditional, so
 //! two processes never send the same mail; a process killed between the
 //! SMTP server's answer and recording it would send that one mail again
 //! after the lease, with the same `Message-ID`, which mail servers use to
@@ -78,9 +80,14 @@ impl std::fmt::Debug for Mailer {
     }
 }
 
-/// How long a claimed mail stays with the process sending it (longer than
-/// the SMTP timeout).
-const LEASE_SECONDS: i64 = 600;
+/// How long a claimed mail stays with the process sending it. A send is
+/// cut off well within it (`SEND_TIMEOUT`), so no live process still holds
+/// a mail whose lease ran out; a mail claimed by a process that died waits
+/// this long before another takes it.
+const LEASE_SECONDS: i64 = 60;
+
+/// The whole of one send, every SMTP command included.
+const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(40);
 
 /// How often the worker looks for due mail without being woken (retries,
 /// and mail another process wrote).
@@ -172,15 +179,13 @@ async fn deliver(
     clock: &crate::service::Clock,
 ) {
     let outcome = match build(from, &row) {
-        Ok(message) => transport.send(message).await.map(|_| ()).map_err(|e| {
+        Ok(message) => match tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await {
+            Ok(Ok(_)) => Ok(()),
             // A refusal for good (a bad address, say) is not tried again.
-            let attempts = if e.is_permanent() {
-                store::outbox::MAX_ATTEMPTS
-            } else {
-                row.attempts
-            };
-            (smtp_error(&e), attempts)
-        }),
+            Ok(Err(e)) if e.is_permanent() => Err((smtp_error(&e), store::outbox::MAX_ATTEMPTS)),
+            Ok(Err(e)) => Err((smtp_error(&e), row.attempts)),
+            Err(_) => Err(("the SMTP server took too long".to_owned(), row.attempts)),
+        },
         Err(e) => Err((e, store::outbox::MAX_ATTEMPTS)),
     };
     let now = clock();
