@@ -121,11 +121,11 @@ impl AppState {
     /// Counts one request of `action` from `ip`, or refuses it.
     pub async fn limit_address(&self, action: Action, ip: IpAddr) -> Result<(), AppError> {
         let key = address_key(ip);
-        let now = self.now();
-        for limit in address_limits(action) {
-            self.store.rate_hit(limit, &key, now).await??;
-        }
-        Ok(())
+        let hits: Vec<(&store::Limit, &str)> = address_limits(action)
+            .iter()
+            .map(|l| (l, key.as_str()))
+            .collect();
+        Ok(self.store.rate_hits(&hits, self.now()).await??)
     }
 
     /// Counts one attempt of `limit` for `key`, or refuses it.

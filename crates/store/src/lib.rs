@@ -89,7 +89,7 @@ impl Store {
         });
         let db = Database::connect(opts).await?;
         migrate(&db).await?;
-        let limits = std::sync::Arc::new(limits::Counters::open(&db).await?);
+        let limits = std::sync::Arc::new(limits::Counters::open(url, &db).await?);
         Ok(Store {
             db,
             write_queue: Default::default(),

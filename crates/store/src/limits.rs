@@ -6,8 +6,10 @@
 //! (`INSERT … ON CONFLICT DO UPDATE … RETURNING`) counts a hit atomically,
 //! whichever process sends it.
 //!
-//! On PostgreSQL the counters live in the shared database, written with
-//! `synchronous_commit = off` (a counter lost in a crash costs nothing).
+//! On PostgreSQL the counters live in the shared database, written through
+//! a small pool of their own with `synchronous_commit = off` (a counter
+//! lost in a crash costs nothing), one statement for all the limits of a
+//! request.
 //! SQLite serves one process, so its counters live in a private in-memory
 //! SQLite database: the same SQL, without an fsync per hit on the booking
 //! file. Expired rows are pruned every few hundred hits, so a flood of
@@ -16,7 +18,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
-    Statement, TransactionTrait,
+    Statement,
 };
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,7 +52,7 @@ pub(crate) struct Counters {
 }
 
 impl Counters {
-    pub(crate) async fn open(main: &DatabaseConnection) -> Result<Counters, DbErr> {
+    pub(crate) async fn open(url: &str, main: &DatabaseConnection) -> Result<Counters, DbErr> {
         let db = match main.get_database_backend() {
             DatabaseBackend::Sqlite => {
                 // One connection that never closes: the in-memory database
@@ -65,7 +67,17 @@ impl Counters {
                 db.execute_unprepared(TABLE).await?;
                 db
             }
-            _ => main.clone(),
+            _ => {
+                // A small pool of its own whose sessions do not wait for the
+                // WAL flush (`synchronous_commit=off`): a hit is one
+                // statement, and a counter lost in a crash costs nothing.
+                let mut o = ConnectOptions::new(url.to_owned());
+                o.sqlx_logging(false)
+                    .max_connections(4)
+                    .acquire_timeout(std::time::Duration::from_secs(10));
+                o.map_sqlx_postgres_opts(|p| p.options([("synchronous_commit", "off")]));
+                Database::connect(o).await?
+            }
         };
         Ok(Counters {
             db,
@@ -147,53 +159,83 @@ impl Store {
         key: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<(), RetryAfter>, StoreError> {
+        self.rate_hits(&[(limit, key)], now).await
+    }
+
+    /// Counts one hit for each `(limit, key)` in one statement; refused
+    /// when any of them is over its limit (the longest wait is given).
+    pub async fn rate_hits(
+        &self,
+        hits: &[(&Limit, &str)],
+        now: DateTime<Utc>,
+    ) -> Result<Result<(), RetryAfter>, StoreError> {
+        if hits.is_empty() {
+            return Ok(Ok(()));
+        }
         let c = &self.limits;
         let backend = c.db.get_database_backend();
-        let w = Window::of(limit, now);
+        let mut values = Vec::with_capacity(hits.len() * 3);
+        let mut rows = Vec::with_capacity(hits.len());
+        let mut wanted = Vec::with_capacity(hits.len());
+        for (n, (limit, key)) in hits.iter().enumerate() {
+            let w = Window::of(limit, now);
+            let k = hashed(limit, key);
+            rows.push(format!(
+                "(${}, ${}, 1, ${})",
+                3 * n + 1,
+                3 * n + 2,
+                3 * n + 3
+            ));
+            values.push(k.clone().into());
+            values.push(w.start.into());
+            values.push((w.start + w.len).into());
+            wanted.push((k, w, i64::from(limit.max)));
+        }
         let stmt = Statement::from_sql_and_values(
             backend,
             sql(
                 backend,
-                "INSERT INTO rate_limit (key, window_start_s, hits, expires_s) \
-                 VALUES ($1, $2, 1, $3) \
-                 ON CONFLICT (key) DO UPDATE SET \
-                 hits = CASE WHEN rate_limit.window_start_s = excluded.window_start_s \
-                 THEN rate_limit.hits + 1 ELSE 1 END, \
-                 window_start_s = excluded.window_start_s, expires_s = excluded.expires_s \
-                 RETURNING hits",
+                &format!(
+                    "INSERT INTO rate_limit (key, window_start_s, hits, expires_s) VALUES {} \
+                     ON CONFLICT (key) DO UPDATE SET \
+                     hits = CASE WHEN rate_limit.window_start_s = excluded.window_start_s \
+                     THEN rate_limit.hits + 1 ELSE 1 END, \
+                     window_start_s = excluded.window_start_s, expires_s = excluded.expires_s \
+                     RETURNING key, hits",
+                    rows.join(", ")
+                ),
             ),
-            [
-                hashed(limit, key).into(),
-                w.start.into(),
-                (w.start + w.len).into(),
-            ],
+            values,
         );
-        let row = if backend == DatabaseBackend::Postgres {
-            let txn = c.db.begin().await?;
-            txn.execute_unprepared("SET LOCAL synchronous_commit = off")
-                .await?;
-            let row = txn.query_one_raw(stmt).await?;
-            txn.commit().await?;
-            row
-        } else {
-            match c.db.query_one_raw(stmt.clone()).await {
-                // The in-memory database went with a connection sqlx had to
-                // replace: its counters are gone; start again with a table.
-                Err(e) if e.to_string().contains("no such table") => {
-                    c.db.execute_unprepared(TABLE).await?;
-                    c.db.query_one_raw(stmt).await?
-                }
-                other => other?,
+        let answered = match c.db.query_all_raw(stmt.clone()).await {
+            // SQLite: the in-memory database went with a connection sqlx
+            // had to replace; its counters are gone: start a new table.
+            Err(e) if e.to_string().contains("no such table") => {
+                c.db.execute_unprepared(TABLE).await?;
+                c.db.query_all_raw(stmt).await?
             }
+            other => other?,
         };
-        if row.is_none() {
-            return Err(StoreError::Corrupt("rate_limit returned no row".into()));
+        let mut verdict = Ok(());
+        for (key, w, allowed) in &wanted {
+            let row = answered
+                .iter()
+                .find(|r| r.try_get_by_index::<String>(0).is_ok_and(|k| k == *key))
+                .ok_or_else(|| StoreError::Corrupt("rate_limit returned no row".into()))?;
+            let hits = row
+                .try_get_by_index::<i64>(1)
+                .or_else(|_| row.try_get_by_index::<i32>(1).map(i64::from))?;
+            if let Err(RetryAfter(s)) = w.verdict(hits, *allowed) {
+                verdict = Err(RetryAfter(match verdict {
+                    Err(RetryAfter(t)) => s.max(t),
+                    Ok(()) => s,
+                }));
+            }
         }
-        let hits = count(row)?;
         if c.hits.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
             self.rate_prune(now).await?;
         }
-        Ok(w.verdict(hits, i64::from(limit.max)))
+        Ok(verdict)
     }
 
     /// Takes back one hit of `key` in the current window (an attempt that
