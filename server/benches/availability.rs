@@ -295,12 +295,53 @@ fn request(
 
 const COMMITS: usize = 1000;
 
+/// Books each slot (numbering the applicants from `offset`) from
+/// `clients` tasks at once, each request first counted by the per-address
+/// limits when `with_limits` (as the HTTP middleware does); commits per second.
+async fn commits(
+    state: &AppState,
+    slots: &[(domain::ids::UnitId, DateTime<Utc>, DateTime<Utc>)],
+    clients: usize,
+    with_limits: bool,
+    offset: usize,
+) -> f64 {
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    let numbered: Vec<_> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, slot)| (offset + i, *slot))
+        .collect();
+    for chunk in numbered.chunks(slots.len().div_ceil(clients)) {
+        let state = state.clone();
+        let chunk = chunk.to_vec();
+        tasks.push(tokio::spawn(async move {
+            for (n, (unit, start, end)) in chunk {
+                if with_limits {
+                    let ip =
+                        std::net::IpAddr::from([203, 0, (n / 250 % 250) as u8, (n % 250) as u8]);
+                    let verdict = state.limit_address(app::limits::Action::Create, ip).await;
+                    assert!(verdict.is_ok(), "{verdict:?}");
+                }
+                state
+                    .create_booking(&request(unit, start, end, n), None)
+                    .await
+                    .unwrap();
+            }
+        }));
+    }
+    for task in tasks {
+        task.await.unwrap();
+    }
+    slots.len() as f64 / t.elapsed().as_secs_f64()
+}
+
 async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
     // Distinct free slots from December 2026 on, as the availability API sees them.
     let from = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
     let mut free = Vec::new();
     let mut month_start = from;
-    while free.len() < 2 * COMMITS + 1 {
+    while free.len() < 4 * COMMITS + 1 {
         let range = DateRange::new(month_start, month_start + Days::days(60)).unwrap();
         let a = state.availability(id, range, Lang::Ja).await.unwrap();
         for u in &a.units {
@@ -314,52 +355,28 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
         }
         month_start += Days::days(61);
     }
-    free.truncate(2 * COMMITS + 1);
-    let (sequential, concurrent) = free.split_at(COMMITS);
-
-    let t = Instant::now();
-    for (n, (unit, start, end)) in sequential.iter().enumerate() {
-        state
-            .create_booking(&request(*unit, *start, *end, n), None)
-            .await
-            .unwrap();
+    free.truncate(4 * COMMITS + 1);
+    let (plain, rest) = free.split_at(2 * COMMITS);
+    let (limited, last) = rest.split_at(2 * COMMITS);
+    for (slots, with_limits, offset) in [(plain, false, 0), (limited, true, 4 * COMMITS)] {
+        let what = if with_limits {
+            "booking commits with the per-address limits in front"
+        } else {
+            "booking commits"
+        };
+        for (clients, part) in [(1, &slots[..COMMITS]), (8, &slots[COMMITS..])] {
+            let per_sec = commits(state, part, clients, with_limits, offset).await;
+            let how = if clients == 1 {
+                "one at a time".to_owned()
+            } else {
+                format!("{clients} clients at once")
+            };
+            println!("{label}: {what}, {how}: {per_sec:.0}/s");
+        }
     }
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "{label}: booking commits, one at a time: {COMMITS} in {secs:.2} s = {:.0}/s",
-        COMMITS as f64 / secs
-    );
-
-    let t = Instant::now();
-    let mut tasks = Vec::new();
-    let numbered: Vec<_> = concurrent[..COMMITS]
-        .iter()
-        .enumerate()
-        .map(|(i, slot)| (COMMITS + i, *slot))
-        .collect();
-    for chunk in numbered.chunks(COMMITS / 8) {
-        let state = state.clone();
-        let chunk = chunk.to_vec();
-        tasks.push(tokio::spawn(async move {
-            for (n, (unit, start, end)) in chunk {
-                state
-                    .create_booking(&request(unit, start, end, n), None)
-                    .await
-                    .unwrap();
-            }
-        }));
-    }
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let secs = t.elapsed().as_secs_f64();
-    println!(
-        "{label}: booking commits, 8 clients at once: {COMMITS} in {secs:.2} s = {:.0}/s",
-        COMMITS as f64 / secs
-    );
 
     // 200 people press "confirm" for the same slot at the same moment.
-    let (unit, start, end) = concurrent[COMMITS];
+    let (unit, start, end) = last[0];
     let t = Instant::now();
     let mut tasks = Vec::new();
     for n in 0..200 {

@@ -412,12 +412,15 @@ impl Store {
                         return Ok(self.with_items(row).await?);
                     }
                 }
-                Self::advisory_lock(&txn, &format!("email:{}", v.email)).await?;
-                Self::advisory_lock(&txn, &format!("phone:{}", v.phone)).await?;
+                Self::advisory_locks(
+                    &txn,
+                    &[&format!("email:{}", v.email), &format!("phone:{}", v.phone)],
+                )
+                .await?;
                 let held =
-                    crate::bookings::town_active(&txn, municipality, &v.email, &v.phone, now)
+                    crate::bookings::contact_held(&txn, municipality, &[], &v.email, &v.phone, now)
                         .await?;
-                if held >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
+                if held.town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
                     return Err(AppointmentError::LimitReached {
                         max: domain::booking::TOWN_ACTIVE_LIMIT,
                     });

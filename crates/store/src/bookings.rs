@@ -18,8 +18,8 @@ use domain::reference;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
-    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    Statement, TransactionOptions, TransactionTrait,
+    DatabaseTransaction, DbErr, EntityTrait, IntoActiveModel, QueryFilter, Statement,
+    TransactionOptions, TransactionTrait,
 };
 use std::collections::HashMap;
 
@@ -190,19 +190,30 @@ pub(crate) fn town_units(municipality: i64) -> sea_orm::sea_query::SelectStateme
         .to_owned()
 }
 
-/// Active bookings (anywhere in the town) and booked visits still to come
-/// made with this e-mail or phone. Callers hold the contact's advisory locks.
-pub(crate) async fn town_active(
+/// What a contact holds now, counted in one statement.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Held {
+    /// Active bookings of the facility whose units are given.
+    pub facility: u64,
+    /// Active bookings anywhere in the town plus booked visits still to come.
+    pub town: u64,
+}
+
+/// Counts the active bookings (of `facility_units`, and anywhere in the
+/// town) and the booked visits still to come made with this e-mail or phone,
+/// in one round trip. Callers hold the contact's advisory locks.
+pub(crate) async fn contact_held(
     txn: &DatabaseTransaction,
     municipality: i64,
+    facility_units: &[i64],
     email: &str,
     phone: &str,
     now: DateTime<Utc>,
-) -> Result<u64, DbErr> {
+) -> Result<Held, DbErr> {
     use crate::entity::{appointment, appointment_item};
-    use sea_orm::sea_query::Query;
+    use sea_orm::sea_query::{Func, Query, SelectStatement, SubQueryStatement};
     if email.is_empty() && phone.is_empty() {
-        return Ok(0);
+        return Ok(Held::default());
     }
     fn who(
         email_col: impl ColumnTrait,
@@ -219,41 +230,86 @@ pub(crate) async fn town_active(
         }
         c
     }
-    let bookings = booking::Entity::find()
-        .filter(booking::Column::UnitId.in_subquery(town_units(municipality)))
-        .filter(booking::Column::Kind.eq("resident"))
-        .filter(who(
-            booking::Column::Email,
-            booking::Column::Phone,
-            email,
-            phone,
-        ))
-        .filter(booking::Column::EndAt.gt(now))
-        .filter(holding(now))
-        .count(txn)
-        .await?;
-    let visits = appointment::Entity::find()
-        .filter(appointment::Column::MunicipalityId.eq(municipality))
-        .filter(appointment::Column::Status.eq("booked"))
-        .filter(who(
-            appointment::Column::Email,
-            appointment::Column::Phone,
-            email,
-            phone,
-        ))
-        .filter(
-            appointment::Column::Id.in_subquery(
-                Query::select()
-                    .column(appointment_item::Column::AppointmentId)
-                    .from(appointment_item::Entity)
-                    .and_where(appointment_item::Column::Active.eq(true))
-                    .and_where(appointment_item::Column::EndAt.gt(now))
-                    .to_owned(),
-            ),
+    fn counted(q: SelectStatement) -> Expr {
+        Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(q)))
+    }
+    let star = || Func::count(Expr::col(sea_orm::sea_query::Asterisk));
+    let facility = Query::select()
+        .expr(star())
+        .from(booking::Entity)
+        .cond_where(
+            Condition::all()
+                .add(booking::Column::UnitId.is_in(facility_units.iter().copied()))
+                .add(
+                    Condition::any()
+                        .add(booking::Column::Email.eq(email))
+                        .add(booking::Column::Phone.eq(phone)),
+                )
+                .add(booking::Column::EndAt.gt(now))
+                .add(holding(now)),
         )
-        .count(txn)
-        .await?;
-    Ok(bookings + visits)
+        .to_owned();
+    let bookings = Query::select()
+        .expr(star())
+        .from(booking::Entity)
+        .cond_where(
+            Condition::all()
+                .add(booking::Column::UnitId.in_subquery(town_units(municipality)))
+                .add(booking::Column::Kind.eq("resident"))
+                .add(who(
+                    booking::Column::Email,
+                    booking::Column::Phone,
+                    email,
+                    phone,
+                ))
+                .add(booking::Column::EndAt.gt(now))
+                .add(holding(now)),
+        )
+        .to_owned();
+    let visits = Query::select()
+        .expr(star())
+        .from(appointment::Entity)
+        .cond_where(
+            Condition::all()
+                .add(appointment::Column::MunicipalityId.eq(municipality))
+                .add(appointment::Column::Status.eq("booked"))
+                .add(who(
+                    appointment::Column::Email,
+                    appointment::Column::Phone,
+                    email,
+                    phone,
+                ))
+                .add(
+                    appointment::Column::Id.in_subquery(
+                        Query::select()
+                            .column(appointment_item::Column::AppointmentId)
+                            .from(appointment_item::Entity)
+                            .and_where(appointment_item::Column::Active.eq(true))
+                            .and_where(appointment_item::Column::EndAt.gt(now))
+                            .to_owned(),
+                    ),
+                ),
+        )
+        .to_owned();
+    let all = Query::select()
+        .expr(counted(facility))
+        .expr(counted(bookings))
+        .expr(counted(visits))
+        .to_owned();
+    let row = txn
+        .query_one(&all)
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("contact counts".into()))?;
+    let n = |i: usize| -> Result<u64, DbErr> {
+        let v = row
+            .try_get_by_index::<i64>(i)
+            .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))?;
+        Ok(u64::try_from(v).unwrap_or(0))
+    };
+    Ok(Held {
+        facility: n(0)?,
+        town: n(1)? + n(2)?,
+    })
 }
 
 /// Active = confirmed, or pending and not yet expired at `now`.
@@ -292,14 +348,28 @@ impl Store {
     /// Serialises writers on `key` until the transaction ends (PostgreSQL;
     /// SQLite transactions are already serial).
     pub(crate) async fn advisory_lock(txn: &DatabaseTransaction, key: &str) -> Result<(), DbErr> {
-        if txn.get_database_backend() == DatabaseBackend::Postgres {
-            txn.execute_raw(Statement::from_sql_and_values(
-                DatabaseBackend::Postgres,
-                "SELECT pg_advisory_xact_lock($1)",
-                [lock_key(key).into()],
-            ))
-            .await?;
+        Self::advisory_locks(txn, &[key]).await
+    }
+
+    /// Takes the locks of all `keys`, in the order given, in one round trip.
+    /// Every caller that takes several of them takes them in the same order
+    /// (e-mail before phone), so two writers never wait on each other.
+    pub(crate) async fn advisory_locks(
+        txn: &DatabaseTransaction,
+        keys: &[&str],
+    ) -> Result<(), DbErr> {
+        if txn.get_database_backend() != DatabaseBackend::Postgres || keys.is_empty() {
+            return Ok(());
         }
+        let calls: Vec<String> = (1..=keys.len())
+            .map(|i| format!("pg_advisory_xact_lock(${i})"))
+            .collect();
+        txn.execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            format!("SELECT {}", calls.join(", ")),
+            keys.iter().map(|k| lock_key(k).into()),
+        ))
+        .await?;
         Ok(())
     }
 
@@ -355,23 +425,45 @@ impl Store {
     /// booking gets that booking back, unchanged and without another mail.
     /// On a (vanishingly rare) duplicate reference the whole transaction is
     /// retried with a new one.
+    ///
+    /// The key is not looked up first: a second send of a committed request
+    /// fails inside the transaction, on the unique key, on its own slot or
+    /// on the contact's limits, and only then is the earlier booking read.
+    /// The common first send saves a round trip.
     pub async fn create_booking(
         &self,
         b: &NewBooking,
         now: DateTime<Utc>,
         mail: Compose<'_>,
     ) -> Result<BookingRecord, CreateError> {
+        // The first try leaves lapsed pending holds alone (most times have
+        // none, and looking costs a round trip); a try refused for the time
+        // or the equipment is made once more after releasing them.
+        let mut release = false;
         for _ in 0..5 {
-            match self.try_create(b, now, mail).await {
+            match self.try_create(b, now, mail, release).await {
+                Err(CreateError::Taken | CreateError::EquipmentUnavailable) if !release => {
+                    release = true;
+                }
                 Err(CreateError::Store(StoreError::Db(e)))
                     if is_duplicate_reference(&e) && b.request_key.is_some() =>
                 {
-                    // The same key committed meanwhile (another process).
                     if let Some(done) = self.booking_by_request_key(b).await? {
                         return Ok(done);
                     }
                 }
                 Err(CreateError::Store(StoreError::Db(e))) if is_duplicate_reference(&e) => {}
+                Err(
+                    refused @ (CreateError::Taken
+                    | CreateError::EquipmentUnavailable
+                    | CreateError::LimitReached { .. }
+                    | CreateError::TownLimitReached { .. }),
+                ) => {
+                    return match self.booking_by_request_key(b).await? {
+                        Some(done) => Ok(done),
+                        None => Err(refused),
+                    };
+                }
                 other => return other,
             }
         }
@@ -403,57 +495,11 @@ impl Store {
         b: &NewBooking,
         now: DateTime<Utc>,
         mail: Compose<'_>,
+        release: bool,
     ) -> Result<BookingRecord, CreateError> {
         let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
         let unit_resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
-        let _writer = self.writer().await;
-        let txn = self.begin_write().await?;
-        if let Some(key) = &b.request_key {
-            let earlier = booking::Entity::find()
-                .filter(booking::Column::RequestKey.eq(key.as_str()))
-                .one(&txn)
-                .await?;
-            if let Some(row) = earlier {
-                drop(txn);
-                return Ok(self
-                    .booking(&row.reference)
-                    .await?
-                    .unwrap_or(BookingRecord {
-                        row,
-                        equipment: Vec::new(),
-                    }));
-            }
-        }
-        let mut resources = unit_resources.clone();
-        for (id, copies) in &b.equipment {
-            resources.extend((1..=*copies).map(|c| equipment_resource(*id, c)));
-        }
-        Self::release_expired(&txn, &resources, start_s, end_s, now).await?;
-
         let a = &b.applicant;
-        Self::advisory_lock(&txn, &format!("email:{}", a.email)).await?;
-        Self::advisory_lock(&txn, &format!("phone:{}", a.phone)).await?;
-        let active = booking::Entity::find()
-            .filter(booking::Column::UnitId.is_in(b.facility_units.iter().map(|u| u.0)))
-            .filter(
-                Condition::any()
-                    .add(booking::Column::Email.eq(a.email.as_str()))
-                    .add(booking::Column::Phone.eq(a.phone.as_str())),
-            )
-            .filter(booking::Column::EndAt.gt(now))
-            .filter(holding(now))
-            .count(&txn)
-            .await?;
-        if active >= u64::from(b.max_active) {
-            return Err(CreateError::LimitReached { max: b.max_active });
-        }
-        let in_town = town_active(&txn, b.municipality_id, &a.email, &a.phone, now).await?;
-        if in_town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
-            return Err(CreateError::TownLimitReached {
-                max: domain::booking::TOWN_ACTIVE_LIMIT,
-            });
-        }
-
         let reference = new_reference()?;
         let mut model = booking::Model {
             id: 0,
@@ -490,6 +536,35 @@ impl Store {
             account_id: b.account_id,
             request_key: b.request_key.clone(),
         };
+        // Written before the transaction opens (the row's id is not known
+        // yet), so the writers' queue and the transaction are held shorter.
+        let letter = mail(&model);
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        if release {
+            let mut resources = unit_resources.clone();
+            for (id, copies) in &b.equipment {
+                resources.extend((1..=*copies).map(|c| equipment_resource(*id, c)));
+            }
+            Self::release_expired(&txn, &resources, start_s, end_s, now).await?;
+        }
+
+        Self::advisory_locks(
+            &txn,
+            &[&format!("email:{}", a.email), &format!("phone:{}", a.phone)],
+        )
+        .await?;
+        let units: Vec<i64> = b.facility_units.iter().map(|u| u.0).collect();
+        let held = contact_held(&txn, b.municipality_id, &units, &a.email, &a.phone, now).await?;
+        if held.facility >= u64::from(b.max_active) {
+            return Err(CreateError::LimitReached { max: b.max_active });
+        }
+        if held.town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
+            return Err(CreateError::TownLimitReached {
+                max: domain::booking::TOWN_ACTIVE_LIMIT,
+            });
+        }
+
         let mut row = model.clone().into_active_model();
         row.id = NotSet;
         let id = booking::Entity::insert(row)
@@ -549,7 +624,9 @@ impl Store {
             entry.target = format!("booking:{id}");
             crate::accounts::append_audit(&txn, &entry).await?;
         }
-        crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&model), now).await?;
+        if let Some(letter) = letter {
+            crate::outbox::enqueue(&txn, letter, now).await?;
+        }
         txn.commit().await?;
         Ok(BookingRecord {
             row: model,

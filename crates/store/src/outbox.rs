@@ -28,7 +28,9 @@ pub struct NewMail {
 
 /// Writes the mail that reports a change to a booking (the row as it is
 /// after the change), or `None` when there is nobody to tell. Called inside
-/// the change's transaction.
+/// the change's transaction, except for a new booking: its mail is written
+/// just before the transaction opens, when the row's `id` is still 0 (the
+/// reference and everything else are final).
 pub type Compose<'a> = &'a (dyn Fn(&booking::Model) -> Option<NewMail> + Send + Sync);
 
 /// For changes that tell nobody (seeds, benchmarks, tests).

@@ -135,6 +135,38 @@ async fn mail_goes_with_its_change(db: &TestDb) {
             .unwrap()
             .is_none()
     );
+    // Also when the repeat would be refused for the contact's limit: the
+    // earlier booking is found after the refusal, not before.
+    let mut capped = new_booking(store, 11, 3, 4, false).await;
+    capped.max_active = 1;
+    capped.request_key = Some("draft:capped".into());
+    let made = store
+        .create_booking(&capped, now(), &mail_for)
+        .await
+        .unwrap();
+    let repeat = store
+        .create_booking(&capped, now(), &mail_for)
+        .await
+        .unwrap();
+    assert_eq!(made.row.reference, repeat.row.reference);
+    let mut other_time = new_booking(store, 12, 3, 4, false).await;
+    other_time.max_active = 1;
+    other_time.request_key = Some("draft:capped".into());
+    let replayed = store
+        .create_booking(&other_time, now(), &mail_for)
+        .await
+        .unwrap();
+    assert_eq!(
+        replayed.row.reference, made.row.reference,
+        "the key decides"
+    );
+    other_time.request_key = Some("draft:new".into());
+    let refused = store.create_booking(&other_time, now(), &mail_for).await;
+    assert!(
+        matches!(refused, Err(CreateError::LimitReached { max: 1 })),
+        "{refused:?}"
+    );
+    assert_eq!(store.outbox(1, 10).await.unwrap().len(), 3, "one mail each");
 }
 
 #[tokio::test]
@@ -160,8 +192,25 @@ const LIMIT: Limit = Limit {
 };
 
 async fn counters_count_and_are_pruned(db: &TestDb, other: &Store) {
+    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
     let store = &db.store;
     let t = now();
+    // PostgreSQL keeps the counters in an unlogged table (no WAL per hit);
+    // the SQLite booking file has none (they live in memory).
+    let backend = store.connection().get_database_backend();
+    let probe = if backend == DatabaseBackend::Postgres {
+        "SELECT COUNT(*) FROM pg_class WHERE relname = 'rate_limit' AND relpersistence = 'u'"
+    } else {
+        "SELECT COUNT(*) FROM sqlite_master WHERE name = 'rate_limit'"
+    };
+    let row = store
+        .connection()
+        .query_one_raw(Statement::from_string(backend, probe))
+        .await
+        .unwrap()
+        .unwrap();
+    let found: i64 = row.try_get_by_index(0).unwrap();
+    assert_eq!(found, i64::from(backend == DatabaseBackend::Postgres));
     for _ in 0..3 {
         store
             .rate_hit(&LIMIT, "192.0.2.1", t)
@@ -274,6 +323,52 @@ async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
         saved.is_ok(),
         "the lapsed request is released, not a collision: {saved:?}"
     );
+}
+
+async fn lapsed_holds_do_not_block_a_booking(db: &TestDb) {
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let b = new_booking(store, 18, 2, 10, true).await;
+    let pending = store
+        .create_booking(&b, now(), &store::outbox::no_mail)
+        .await
+        .unwrap();
+    let mut other = new_booking(store, 18, 2, 11, false).await;
+    let refused = store
+        .create_booking(&other, now(), &store::outbox::no_mail)
+        .await;
+    assert!(matches!(refused, Err(CreateError::Taken)), "{refused:?}");
+    // Two hours on, the request has lapsed: the time is free again, and the
+    // lapsed row says so.
+    let later = now() + Duration::hours(2);
+    other.pending_until = None;
+    let made = store
+        .create_booking(&other, later, &store::outbox::no_mail)
+        .await
+        .unwrap();
+    assert_eq!(made.row.status, "confirmed");
+    let old = store
+        .booking(&pending.row.reference)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(old.row.status, "expired");
+}
+
+#[tokio::test]
+async fn sqlite_lapsed_holds_do_not_block_a_booking() {
+    let db = TestDb::sqlite().await;
+    lapsed_holds_do_not_block_a_booking(&db).await;
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_lapsed_holds_do_not_block_a_booking() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    lapsed_holds_do_not_block_a_booking(&db).await;
+    db.drop_db().await;
 }
 
 #[tokio::test]

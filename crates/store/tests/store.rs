@@ -345,7 +345,7 @@ async fn postgres_database_refuses_overlaps() {
 /// same for both.)
 async fn holds_are_backfilled_for_older_bookings(db: &TestDb) {
     use sea_orm::{ColumnTrait, QueryFilter};
-    use sea_orm_migration::MigratorTrait;
+    use sea_orm_migration::{MigrationName, MigratorTrait};
     use store::entity::booking_hold;
 
     let store = &db.store;
@@ -357,9 +357,21 @@ async fn holds_are_backfilled_for_older_bookings(db: &TestDb) {
         before > bookings,
         "the gym's whole-floor bookings hold both halves"
     );
-    store::migration::Migrator::down(conn, Some(1))
+    // Back to just before the holds migration (it and every later one).
+    let all = store::migration::Migrator::migrations();
+    let holds = all
+        .iter()
+        .position(|m| m.name() == "m20261122_000002_booking_holds")
+        .expect("the holds migration");
+    let later = u32::try_from(all.len() - holds).unwrap();
+    store::migration::Migrator::down(conn, Some(later))
         .await
         .unwrap();
+    assert_eq!(
+        booking_hold::Entity::find().count(conn).await.ok(),
+        None,
+        "the holds table is gone"
+    );
     store::migration::Migrator::up(conn, None).await.unwrap();
     assert_eq!(
         booking_hold::Entity::find().count(conn).await.unwrap(),

@@ -9,6 +9,7 @@ pub mod m20261122_000003_accounts;
 mod m20261201_000004_totp_steps;
 pub mod m20261201_000005_appointment_holds;
 mod m20261203_000006_hardening;
+mod m20261204_000007_rate_limit_storage;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_totp_steps::Migration),
             Box::new(m20261201_000005_appointment_holds::Migration),
             Box::new(m20261203_000006_hardening::Migration),
+            Box::new(m20261204_000007_rate_limit_storage::Migration),
         ]
     }
 }
