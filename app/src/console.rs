@@ -447,14 +447,7 @@ impl AppState {
             move |row: &booking::Model| self.mail_for(row, f, i, event)
         };
         match action {
-            "approve" => {
-                e.action = "booking.approve".into();
-                e.after = Some(serde_json::json!({ "status": "confirmed" }));
-                self.store
-                    .staff_approve(id, now, &e, &tell(MailEvent::Approved))
-                    .await
-                    .map_err(change_error)?;
-            }
+            "approve" => return self.approve(&r, &f, i, e).await,
             "reject" => {
                 let reason = parse_reason(reason)?;
                 e.action = "booking.reject".into();
@@ -479,6 +472,45 @@ impl AppState {
         };
         self.mailer.wake();
         Ok(())
+    }
+
+    /// Approves a pending booking (本予約) and tells the resident: the one
+    /// path of the console's approval and `server approve`.
+    async fn approve(
+        &self,
+        r: &booking::Model,
+        f: &FacilityRecord,
+        i: usize,
+        mut e: AuditEntry,
+    ) -> Result<(), AppError> {
+        e.action = "booking.approve".into();
+        e.before = Some(serde_json::json!({ "status": r.status }));
+        e.after = Some(serde_json::json!({ "status": "confirmed" }));
+        let tell = |row: &booking::Model| self.mail_for(row, f, i, MailEvent::Approved);
+        self.store
+            .staff_approve(r.id, e.at, &e, &tell)
+            .await
+            .map_err(change_error)?;
+        self.mailer.wake();
+        Ok(())
+    }
+
+    /// `server approve <REFERENCE>`: the console's approval, recorded as
+    /// made by the command line. The mail waits in the outbox for the
+    /// running server's worker.
+    pub async fn approve_from_cli(&self, reference: &str) -> Result<(), AppError> {
+        let record = self.booking_by_reference(reference).await?;
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        let e = AuditEntry {
+            municipality_id: f.municipality.0,
+            actor: "cli".into(),
+            action: String::new(),
+            target: format!("booking:{}", record.row.reference),
+            before: None,
+            after: None,
+            at: self.now(),
+        };
+        self.approve(&record.row, &f, i, e).await
     }
 
     /// 利用済 / 不来場 / clear, or 収納済 / clear.

@@ -358,13 +358,18 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
     free.truncate(4 * COMMITS + 1);
     let (plain, rest) = free.split_at(2 * COMMITS);
     let (limited, last) = rest.split_at(2 * COMMITS);
-    for (slots, with_limits, offset) in [(plain, false, 0), (limited, true, 4 * COMMITS)] {
+    // Every booking has its own applicant: 0.. for these, 3 * COMMITS.. for
+    // the contention test below, 4 * COMMITS.. with the limits.
+    for (slots, with_limits, first) in [(plain, false, 0), (limited, true, 4 * COMMITS)] {
         let what = if with_limits {
             "booking commits with the per-address limits in front"
         } else {
             "booking commits"
         };
-        for (clients, part) in [(1, &slots[..COMMITS]), (8, &slots[COMMITS..])] {
+        for (clients, part, offset) in [
+            (1, &slots[..COMMITS], first),
+            (8, &slots[COMMITS..], first + COMMITS),
+        ] {
             let per_sec = commits(state, part, clients, with_limits, offset).await;
             let how = if clients == 1 {
                 "one at a time".to_owned()

@@ -69,8 +69,7 @@ pub fn error_response(error: AppError, lang: Lang) -> Response {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(error, lang) = self;
-        let status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = crate::status_of(&error);
         let fields = match &error {
             AppError::Domain(DomainError::Fields(problems)) => problems
                 .iter()

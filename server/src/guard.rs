@@ -123,7 +123,7 @@ pub async fn limits(State(state): State<AppState>, mut req: Request, next: Next)
 /// its caller expects: the API's JSON body, a server function's encoded
 /// error, or a page for a form posted without JavaScript.
 fn refusal(path: &str, headers: &HeaderMap, lang: Lang, e: &AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = crate::status_of(e);
     let mut res = if path.starts_with("/api/") {
         crate::api::error_response(e.clone(), lang)
     } else if wants_html(headers) {
@@ -232,8 +232,7 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         return page;
     }
     let mut res = Response::from_parts(parts, Body::from(bytes));
-    *res.status_mut() =
-        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *res.status_mut() = crate::status_of(&error);
     retry_after(&mut res, &error);
     res
 }

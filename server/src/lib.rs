@@ -74,6 +74,46 @@ fn provide_nonce() {
     }
 }
 
+/// The HTTP status of an error: the one mapping every route uses (the
+/// API, the file routes, server functions and refusals before a handler).
+pub(crate) fn status_of(e: &app::error::AppError) -> axum::http::StatusCode {
+    axum::http::StatusCode::from_u16(e.status())
+        .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A file to download (a calendar, a CSV export), never cached; or, for an
+/// error, its status with the message in the reader's language as text.
+fn attachment(
+    lang: domain::view::Lang,
+    content_type: &'static str,
+    made: Result<(String, String), app::error::AppError>,
+) -> Response {
+    match made {
+        Ok((filename, body)) => (
+            [
+                (header::CONTENT_TYPE, content_type.to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{filename}\""),
+                ),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            body,
+        )
+            .into_response(),
+        Err(e) => {
+            let mut res = (status_of(&e), app::i18n::error_message(lang, &e)).into_response();
+            if let Some(s) = e.retry_after() {
+                res.headers_mut().insert(header::RETRY_AFTER, s.into());
+            }
+            res
+        }
+    }
+}
+
+const CSV: &str = "text/csv; charset=utf-8";
+const CALENDAR: &str = "text/calendar; charset=utf-8";
+
 #[derive(Deserialize)]
 struct Period {
     from: Option<String>,
@@ -103,27 +143,10 @@ async fn console_csv(
         let from =
             domain::calendar::parse_date(Field::From, q.from.as_deref().unwrap_or_default())?;
         let to = domain::calendar::parse_date(Field::To, q.to.as_deref().unwrap_or_default())?;
-        state.export_csv(&actor, facility, from, to, lang).await
+        let body = state.export_csv(&actor, facility, from, to, lang).await?;
+        Ok((format!("bookings-{}.csv", facility.0), body))
     };
-    match csv.await {
-        Ok(body) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"bookings-{}.csv\"", id.trim()),
-                ),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => (
-            axum::http::StatusCode::from_u16(e.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            app::i18n::error_message(lang, &e),
-        )
-            .into_response(),
-    }
+    attachment(lang, CSV, csv.await)
 }
 
 /// `GET /bookings/{reference}/booking.ics`: the booking as a calendar file,
@@ -135,46 +158,21 @@ async fn booking_ics(
     headers: axum::http::HeaderMap,
 ) -> Response {
     let lang = app::lang::from_headers(&headers);
-    let not_found = || {
-        let e = app::error::AppError::Domain(domain::DomainError::NotFound(
+    let missing = || {
+        app::error::AppError::Domain(domain::DomainError::NotFound(
             domain::error::Missing::Booking,
-        ));
-        (
-            axum::http::StatusCode::NOT_FOUND,
-            app::i18n::error_message(lang, &e),
-        )
-            .into_response()
-    };
-    let Some(reference) = app::bookings::normalize_reference(&reference) else {
-        return not_found();
+        ))
     };
     let ics = async {
+        let reference = app::bookings::normalize_reference(&reference).ok_or_else(missing)?;
         let record = state.booking_by_reference(&reference).await?;
         if !app::auth::may_see(&state, &session, &record).await? {
-            return Err(app::error::AppError::Domain(domain::DomainError::NotFound(
-                domain::error::Missing::Booking,
-            )));
+            return Err(missing());
         }
-        state.booking_ics(&record, lang).await
+        let body = state.booking_ics(&record, lang).await?;
+        Ok((format!("booking-{reference}.ics"), body))
     };
-    match ics.await {
-        Ok(body) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "text/calendar; charset=utf-8".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"booking-{reference}.ics\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(_) => not_found(),
-    }
+    attachment(lang, CALENDAR, ics.await)
 }
 
 #[derive(Deserialize)]
@@ -231,31 +229,9 @@ async fn visit_ics(
             )));
         }
         let body = state.visit_ics(lang, &record).await?;
-        Ok::<_, app::error::AppError>((record.row.reference, body))
+        Ok((format!("visit-{}.ics", record.row.reference), body))
     };
-    match ics.await {
-        Ok((reference, body)) => (
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "text/calendar; charset=utf-8".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"visit-{reference}.ics\""),
-                ),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            body,
-        )
-            .into_response(),
-        Err(e) => (
-            axum::http::StatusCode::from_u16(e.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            app::i18n::error_message(lang, &e),
-        )
-            .into_response(),
-    }
+    attachment(lang, CALENDAR, ics.await)
 }
 
 #[cfg(test)]

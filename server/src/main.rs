@@ -1,8 +1,9 @@
 //! Command line: `server` (or `server serve`) runs the web app; `server seed`
 //! seeds the demo town if the database is empty; `server migrate` applies
 //! migrations only; `server approve <REFERENCE>` confirms a pending (仮予約)
-//! booking; `server create-admin <EMAIL>` creates the first administrator
-//! (password from the first line of standard input; prints the TOTP secret).
+//! booking and mails the resident (through the outbox); `server create-admin
+//! <EMAIL>` creates the first administrator (password from the first line of
+//! standard input; prints the TOTP secret).
 
 use std::sync::Arc;
 
@@ -56,32 +57,17 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
                 .and_then(app::bookings::normalize_reference)
                 .ok_or("usage: server approve <REFERENCE> (8 characters)")?;
             let store = Store::connect(&config.database_url).await?;
-            let booking = store
-                .booking(&reference)
-                .await?
-                .ok_or(format!("{reference}: no such booking"))?;
-            let facility = store
-                .unit_facility(domain::ids::UnitId(booking.row.unit_id))
-                .await?
-                .ok_or("the booking's unit has no facility")?;
-            let municipality = store
-                .facility(facility)
-                .await?
-                .ok_or("no such facility")?
-                .municipality
-                .0;
-            let now = chrono::Utc::now();
-            let audit = store::AuditEntry {
-                municipality_id: municipality,
-                actor: "cli".into(),
-                action: "booking.approve".into(),
-                target: format!("booking:{reference}"),
-                before: Some(serde_json::json!({ "status": "pending" })),
-                after: Some(serde_json::json!({ "status": "confirmed" })),
-                at: now,
-            };
-            store
-                .approve_booking(&reference, now, &audit)
+            let state = AppState::new(
+                leptos::prelude::LeptosOptions::builder()
+                    .output_name("town-booking")
+                    .build(),
+                store,
+                Arc::new(chrono::Utc::now),
+                true,
+                app::mail::Mailer::outbox_only(),
+            );
+            state
+                .approve_from_cli(&reference)
                 .await
                 .map_err(|e| format!("{reference}: {e}"))?;
             tracing::info!(reference, "booking approved");

@@ -497,22 +497,35 @@ async fn approval_units_hold_a_pending_booking_until_it_lapses() {
         .post("/api/v1/bookings", request(hall, &start, &end, 3))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    // The approval command turns a pending booking into a confirmed one.
+    // The approval command turns a pending booking into a confirmed one,
+    // and tells the resident as the console's approval does.
     let reference = body["reference"].as_str().unwrap();
-    let at = common::now() + chrono::Duration::minutes(72 * 60 + 2);
-    let audit = store::AuditEntry {
-        municipality_id: 1,
-        actor: "cli".into(),
-        action: "booking.approve".into(),
-        target: format!("booking:{reference}"),
-        before: None,
-        after: None,
-        at,
+    let mails = |to: &'static str| {
+        let store = app.store.clone();
+        async move {
+            store
+                .outbox(1, 100)
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|m| m.to_addr == to)
+                .count()
+        }
     };
-    app.store
-        .approve_booking(reference, at, &audit)
+    let before = mails("hanako3@example.jp").await;
+    app.state.approve_from_cli(reference).await.unwrap();
+    assert_eq!(mails("hanako3@example.jp").await, before + 1, "mailed");
+    let audit = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 10)
         .await
         .unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "booking.approve" && a.actor == "cli"),
+        "audited as the command line"
+    );
     let (_, approved) = app
         .json(&format!(
             "/api/v1/bookings/{reference}?email=hanako3@example.jp"
@@ -866,6 +879,21 @@ mod without_javascript {
         );
         let (_, day) = app.page("/facilities/1/days/2026-12-08").await;
         assert!(day.contains(&link), "free again");
+        // A database that fails is a 503 for the file too, not "not found".
+        sea_orm::ConnectionTrait::execute_unprepared(
+            app.store.connection(),
+            "DROP TABLE booking_equipment",
+        )
+        .await
+        .unwrap();
+        let res = app
+            .client
+            .get(format!("{}/bookings/{reference}/booking.ics", app.base))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert!(res.text().await.unwrap().contains("しばらくしてから"));
         app.finish().await;
     }
 

@@ -202,6 +202,12 @@ pub(crate) struct Held {
 /// Counts the active bookings (of `facility_units`, and anywhere in the
 /// town) and the booked visits still to come made with this e-mail or phone,
 /// in one round trip. Callers hold the contact's advisory locks.
+///
+/// The statement starts from the contact (its e-mail and phone indexes) and
+/// leaves the split by facility and town to Rust: a contact has a handful
+/// of rows, and there is nothing else for the planner to prefer (a filter
+/// on the facility's units once made PostgreSQL walk tens of thousands of
+/// index entries when its statistics were stale).
 pub(crate) async fn contact_held(
     txn: &DatabaseTransaction,
     municipality: i64,
@@ -210,106 +216,63 @@ pub(crate) async fn contact_held(
     phone: &str,
     now: DateTime<Utc>,
 ) -> Result<Held, DbErr> {
-    use crate::entity::{appointment, appointment_item};
-    use sea_orm::sea_query::{Func, Query, SelectStatement, SubQueryStatement};
     if email.is_empty() && phone.is_empty() {
         return Ok(Held::default());
     }
-    fn who(
-        email_col: impl ColumnTrait,
-        phone_col: impl ColumnTrait,
-        email: &str,
-        phone: &str,
-    ) -> Condition {
-        let mut c = Condition::any();
-        if !email.is_empty() {
-            c = c.add(email_col.eq(email));
+    let mut values: Vec<sea_orm::Value> = Vec::new();
+    let who = |table: &str, values: &mut Vec<sea_orm::Value>| {
+        let mut parts = Vec::new();
+        for (column, value) in [("email", email), ("phone", phone)] {
+            if !value.is_empty() {
+                values.push(value.into());
+                parts.push(format!("{table}.{column} = ${}", values.len()));
+            }
         }
-        if !phone.is_empty() {
-            c = c.add(phone_col.eq(phone));
-        }
-        c
-    }
-    fn counted(q: SelectStatement) -> Expr {
-        Expr::SubQuery(None, Box::new(SubQueryStatement::SelectStatement(q)))
-    }
-    let star = || Func::count(Expr::col(sea_orm::sea_query::Asterisk));
-    let facility = Query::select()
-        .expr(star())
-        .from(booking::Entity)
-        .cond_where(
-            Condition::all()
-                .add(booking::Column::UnitId.is_in(facility_units.iter().copied()))
-                .add(
-                    Condition::any()
-                        .add(booking::Column::Email.eq(email))
-                        .add(booking::Column::Phone.eq(phone)),
-                )
-                .add(booking::Column::EndAt.gt(now))
-                .add(holding(now)),
-        )
-        .to_owned();
-    let bookings = Query::select()
-        .expr(star())
-        .from(booking::Entity)
-        .cond_where(
-            Condition::all()
-                .add(booking::Column::UnitId.in_subquery(town_units(municipality)))
-                .add(booking::Column::Kind.eq("resident"))
-                .add(who(
-                    booking::Column::Email,
-                    booking::Column::Phone,
-                    email,
-                    phone,
-                ))
-                .add(booking::Column::EndAt.gt(now))
-                .add(holding(now)),
-        )
-        .to_owned();
-    let visits = Query::select()
-        .expr(star())
-        .from(appointment::Entity)
-        .cond_where(
-            Condition::all()
-                .add(appointment::Column::MunicipalityId.eq(municipality))
-                .add(appointment::Column::Status.eq("booked"))
-                .add(who(
-                    appointment::Column::Email,
-                    appointment::Column::Phone,
-                    email,
-                    phone,
-                ))
-                .add(
-                    appointment::Column::Id.in_subquery(
-                        Query::select()
-                            .column(appointment_item::Column::AppointmentId)
-                            .from(appointment_item::Entity)
-                            .and_where(appointment_item::Column::Active.eq(true))
-                            .and_where(appointment_item::Column::EndAt.gt(now))
-                            .to_owned(),
-                    ),
-                ),
-        )
-        .to_owned();
-    let all = Query::select()
-        .expr(counted(facility))
-        .expr(counted(bookings))
-        .expr(counted(visits))
-        .to_owned();
-    let row = txn
-        .query_one(&all)
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("contact counts".into()))?;
-    let n = |i: usize| -> Result<u64, DbErr> {
-        let v = row
-            .try_get_by_index::<i64>(i)
-            .or_else(|_| row.try_get_by_index::<i32>(i).map(i64::from))?;
-        Ok(u64::try_from(v).unwrap_or(0))
+        format!("({})", parts.join(" OR "))
     };
-    Ok(Held {
-        facility: n(0)?,
-        town: n(1)? + n(2)?,
-    })
+    let at = |values: &mut Vec<sea_orm::Value>| {
+        values.push(now.into());
+        format!("${}", values.len())
+    };
+    let booking_who = who("b", &mut values);
+    let (end, expires) = (at(&mut values), at(&mut values));
+    let visit_who = who("a", &mut values);
+    let item_end = at(&mut values);
+    values.push(true.into());
+    let active = format!("${}", values.len());
+    let text = format!(
+        "SELECT b.unit_id, b.kind, f.municipality_id FROM booking b \
+         JOIN unit u ON u.id = b.unit_id JOIN facility f ON f.id = u.facility_id \
+         WHERE {booking_who} AND b.end_at > {end} \
+         AND (b.status = 'confirmed' OR (b.status = 'pending' AND b.expires_at > {expires})) \
+         UNION ALL \
+         SELECT 0, 'visit', a.municipality_id FROM appointment a \
+         WHERE {visit_who} AND a.status = 'booked' AND EXISTS (SELECT 1 FROM appointment_item i \
+         WHERE i.appointment_id = a.id AND i.end_at > {item_end} AND i.active = {active})"
+    );
+    let backend = txn.get_database_backend();
+    let rows = txn
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            crate::placeholders(backend, &text),
+            values,
+        ))
+        .await?;
+    let int = |r: &sea_orm::QueryResult, i: usize| -> Result<i64, DbErr> {
+        r.try_get_by_index::<i64>(i)
+            .or_else(|_| r.try_get_by_index::<i32>(i).map(i64::from))
+    };
+    let mut held = Held::default();
+    for r in &rows {
+        let (unit, kind, town) = (int(r, 0)?, r.try_get_by_index::<String>(1)?, int(r, 2)?);
+        if kind != "visit" && facility_units.contains(&unit) {
+            held.facility += 1;
+        }
+        if town == municipality && (kind == "resident" || kind == "visit") {
+            held.town += 1;
+        }
+    }
+    Ok(held)
 }
 
 /// Active = confirmed, or pending and not yet expired at `now`.
@@ -686,34 +649,6 @@ impl Store {
         crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&row), now).await?;
         txn.commit().await?;
         Ok(row)
-    }
-
-    /// Approves a pending booking (本予約) that has neither lapsed nor started.
-    pub async fn approve_booking(
-        &self,
-        reference: &str,
-        now: DateTime<Utc>,
-        audit: &crate::AuditEntry,
-    ) -> Result<(), ChangeError> {
-        use booking::Column as C;
-        let _writer = self.writer().await;
-        let txn = self.begin_write().await?;
-        let done = booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("confirmed"))
-            .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(C::Reference.eq(reference))
-            .filter(C::Status.eq("pending"))
-            .filter(C::ExpiresAt.gt(now))
-            .filter(C::StartAt.gt(now))
-            .exec(&txn)
-            .await?;
-        if done.rows_affected != 1 {
-            let find = booking::Entity::find().filter(C::Reference.eq(reference));
-            return Err(Self::why_not(&txn, find, now).await);
-        }
-        crate::accounts::append_audit(&txn, audit).await?;
-        txn.commit().await?;
-        Ok(())
     }
 
     /// Why a conditional update matched nothing.

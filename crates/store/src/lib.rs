@@ -161,9 +161,44 @@ pub fn sqlite_path(url: &str) -> Option<&str> {
     (!path.is_empty() && path != ":memory:").then_some(path)
 }
 
+/// `$1, $2 …` for PostgreSQL, `?` for SQLite (each placeholder is used once, in order).
+pub(crate) fn placeholders(backend: sea_orm::DatabaseBackend, text: &str) -> String {
+    if backend == sea_orm::DatabaseBackend::Postgres {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            while chars.peek().is_some_and(char::is_ascii_digit) {
+                chars.next();
+            }
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::sqlite_path;
+    use super::{placeholders, sqlite_path};
+
+    #[test]
+    fn placeholders_follow_the_backend() {
+        assert_eq!(
+            placeholders(
+                sea_orm::DatabaseBackend::Sqlite,
+                "a = $1 AND b = $2 AND c = 'x$'"
+            ),
+            "a = ? AND b = ? AND c = 'x$'"
+        );
+        assert_eq!(
+            placeholders(sea_orm::DatabaseBackend::Postgres, "a = $1"),
+            "a = $1"
+        );
+    }
 
     #[test]
     fn sqlite_paths() {

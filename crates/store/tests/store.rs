@@ -345,7 +345,7 @@ async fn postgres_database_refuses_overlaps() {
 /// same for both.)
 async fn holds_are_backfilled_for_older_bookings(db: &TestDb) {
     use sea_orm::{ColumnTrait, QueryFilter};
-    use sea_orm_migration::{MigrationName, MigratorTrait};
+    use sea_orm_migration::MigratorTrait;
     use store::entity::booking_hold;
 
     let store = &db.store;

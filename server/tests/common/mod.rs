@@ -24,6 +24,8 @@ pub struct Running {
     pub base: String,
     pub client: reqwest::Client,
     pub store: store::Store,
+    /// The server's state, for what the command line does with it.
+    pub state: AppState,
     pub clock: ClockOffset,
     /// The test database this server owns (none for a second server on it).
     db: Option<TestDb>,
@@ -39,11 +41,12 @@ pub async fn spawn(db: TestDb) -> Running {
 pub async fn spawn_with(db: TestDb, mailer: app::mail::Mailer) -> Running {
     db.store.seed_demo(now()).await.unwrap();
     let clock: ClockOffset = Arc::default();
-    let (base, client, mail) = serve(db.store.clone(), clock.clone(), mailer).await;
+    let (base, client, mail, state) = serve(db.store.clone(), clock.clone(), mailer).await;
     Running {
         base,
         client,
         store: db.store.clone(),
+        state,
         clock,
         db: Some(db),
         _mail: mail,
@@ -53,7 +56,7 @@ pub async fn spawn_with(db: TestDb, mailer: app::mail::Mailer) -> Running {
 /// Another server on the same database (a second process, in effect),
 /// sharing the clock.
 pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
-    let (base, client, mail) = serve(
+    let (base, client, mail, state) = serve(
         store.clone(),
         clock.clone(),
         app::mail::Mailer::outbox_only(),
@@ -63,6 +66,7 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
         base,
         client,
         store,
+        state,
         clock,
         db: None,
         _mail: mail,
@@ -77,6 +81,7 @@ async fn serve(
     String,
     reqwest::Client,
     Option<tokio::sync::watch::Sender<bool>>,
+    AppState,
 ) {
     let state = AppState::new(
         LeptosOptions::builder()
@@ -101,13 +106,19 @@ async fn serve(
     let worker = mailer.spawn_worker(state.store.clone(), state.clock.clone(), stopped);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, server::app(state)).await.unwrap() });
+    let served = state.clone();
+    tokio::spawn(async move { axum::serve(listener, server::app(served)).await.unwrap() });
     let client = reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .cookie_store(true)
         .build()
         .unwrap();
-    (format!("http://{addr}"), client, worker.map(|_| stop))
+    (
+        format!("http://{addr}"),
+        client,
+        worker.map(|_| stop),
+        state,
+    )
 }
 
 pub fn free_port() -> u16 {
