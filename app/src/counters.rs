@@ -306,23 +306,14 @@ impl AppState {
             return Ok(page);
         };
         let (a, _, _) = self.absence_input(&s, &values).await?;
-        let met = self
-            .store
-            .items_met(self.store.connection(), a.staff, a.start, a.end)
-            .await?;
+        let met = self.store.items_met_now(a.staff, a.start, a.end).await?;
         let procedures = self.procedure_departments(town).await?;
         let mut collisions = Vec::new();
         for item in met {
             let r = self.store.appointment(item.appointment_id).await?;
             let plans = self
                 .store
-                .staff_plans(
-                    self.store.connection(),
-                    town,
-                    item.start_at,
-                    item.end_at,
-                    None,
-                )
+                .staff_plans_fresh(town, item.start_at, item.end_at, None)
                 .await?;
             collisions.push(AbsenceCollision {
                 item: item.id,
@@ -379,10 +370,7 @@ impl AppState {
             parsed.push((item, decision));
         }
         // A member to move to must really be able to serve it then.
-        let met = self
-            .store
-            .items_met(self.store.connection(), a.staff, a.start, a.end)
-            .await?;
+        let met = self.store.items_met_now(a.staff, a.start, a.end).await?;
         for (item, decision) in &parsed {
             if let AbsenceDecision::MoveTo(to) = decision {
                 let i = met
@@ -391,7 +379,7 @@ impl AppState {
                     .ok_or(invalid(Field::Action))?;
                 let plans = self
                     .store
-                    .staff_plans(self.store.connection(), town, i.start_at, i.end_at, None)
+                    .staff_plans_fresh(town, i.start_at, i.end_at, None)
                     .await?;
                 if !candidates(tz, &plans, &members, a.staff, i)
                     .iter()

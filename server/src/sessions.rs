@@ -4,10 +4,8 @@
 //! this browser has proved it owns) stays on the server.
 
 use async_trait::async_trait;
-use sea_orm::sea_query::OnConflict;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use store::Store;
-use store::entity::web_session;
+use store::sessions::StoredSession;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
@@ -41,68 +39,47 @@ impl DbSessionStore {
     }
 }
 
+fn encoded(record: &Record) -> session_store::Result<StoredSession> {
+    Ok(StoredSession {
+        data: serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?,
+        expires_s: record.expiry_date.unix_timestamp(),
+    })
+}
+
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let db = self.store.connection();
         // Expired sessions go whenever a new one starts.
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        web_session::Entity::delete_many()
-            .filter(web_session::Column::ExpiresS.lt(now))
-            .exec(db)
-            .await
-            .map_err(backend)?;
+        let stored = encoded(record)?;
         // A colliding random id is practically impossible; draw again if so.
         for _ in 0..3 {
-            let row = web_session::ActiveModel {
-                id: Set(record.id.to_string()),
-                data: Set(serde_json::to_string(&record.data)
-                    .map_err(|e| session_store::Error::Encode(e.to_string()))?),
-                expires_s: Set(record.expiry_date.unix_timestamp()),
-            };
-            match web_session::Entity::insert(row)
-                .exec_without_returning(db)
+            if self
+                .store
+                .session_insert(&record.id.to_string(), &stored, now)
                 .await
+                .map_err(backend)?
             {
-                Ok(_) => return Ok(()),
-                Err(e)
-                    if matches!(
-                        e.sql_err(),
-                        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-                    ) =>
-                {
-                    record.id = Id::default();
-                }
-                Err(e) => return Err(backend(e)),
+                return Ok(());
             }
+            record.id = Id::default();
         }
         Err(backend("could not draw a unique session id"))
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let row = web_session::ActiveModel {
-            id: Set(record.id.to_string()),
-            data: Set(serde_json::to_string(&record.data)
-                .map_err(|e| session_store::Error::Encode(e.to_string()))?),
-            expires_s: Set(record.expiry_date.unix_timestamp()),
-        };
-        web_session::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(web_session::Column::Id)
-                    .update_columns([web_session::Column::Data, web_session::Column::ExpiresS])
-                    .to_owned(),
-            )
-            .exec_without_returning(self.store.connection())
+        self.store
+            .session_save(&record.id.to_string(), &encoded(record)?)
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
-        let Some(row) = web_session::Entity::find_by_id(id.to_string())
-            .filter(web_session::Column::ExpiresS.gt(now))
-            .one(self.store.connection())
+        let Some(row) = self
+            .store
+            .session_load(&id.to_string(), now)
             .await
             .map_err(backend)?
         else {
@@ -120,10 +97,9 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        web_session::Entity::delete_by_id(id.to_string())
-            .exec(self.store.connection())
+        self.store
+            .session_delete(&id.to_string())
             .await
-            .map_err(backend)?;
-        Ok(())
+            .map_err(backend)
     }
 }

@@ -2583,7 +2583,7 @@ async fn an_absence_lists_the_visits_it_meets_and_each_is_moved_or_marked() {
     );
     assert_eq!(
         app.store
-            .staff_plans(app.store.connection(), 1, item.start_at, item.end_at, None)
+            .staff_plans_fresh(1, item.start_at, item.end_at, None)
             .await
             .unwrap()
             .iter()

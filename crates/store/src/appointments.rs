@@ -208,10 +208,23 @@ impl Store {
         self.plans_with(&self.db, fixed, from, to, except).await
     }
 
+    /// The staff plans of a town within `[from, to)` as they are now in the
+    /// database (not from the cache), for staff deciding about absences.
+    pub async fn staff_plans_fresh(
+        &self,
+        municipality: i64,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        except: Option<i64>,
+    ) -> Result<Vec<StaffPlan>, StoreError> {
+        self.staff_plans(&self.db, municipality, from, to, except)
+            .await
+    }
+
     /// The staff plans of a town for scheduling within `[from, to)`: who is
     /// qualified for what, weekly duty, and absences and active items then
     /// (the items of `except`, an appointment being moved, left out).
-    pub async fn staff_plans(
+    pub(crate) async fn staff_plans(
         &self,
         db: &impl ConnectionTrait,
         municipality: i64,

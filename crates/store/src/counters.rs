@@ -106,8 +106,19 @@ impl Store {
         Ok(())
     }
 
+    /// The active appointment items of `staff` that `[start, end)` meets,
+    /// as they are now.
+    pub async fn items_met_now(
+        &self,
+        staff: i64,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<appointment_item::Model>, StoreError> {
+        self.items_met(&self.db, staff, start, end).await
+    }
+
     /// The active appointment items of `staff` that `[start, end)` meets.
-    pub async fn items_met(
+    pub(crate) async fn items_met(
         &self,
         db: &impl sea_orm::ConnectionTrait,
         staff: i64,

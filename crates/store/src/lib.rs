@@ -17,6 +17,7 @@ mod queries;
 mod rules;
 pub mod seed;
 mod seed_counters;
+pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 
