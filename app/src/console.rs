@@ -1246,24 +1246,38 @@ impl AppState {
             })
     }
 
-    pub async fn audit_page(
-        &self,
-        actor: &Actor,
-        filter: &AuditFilter,
-        lang: Lang,
-    ) -> Result<AuditPage, AppError> {
-        let s = actor.admin()?;
-        let tz: chrono_tz::Tz = self
+    /// The town's time zone (Asia/Tokyo if its name cannot be read).
+    pub(crate) async fn town_zone(&self, municipality: i64) -> Result<chrono_tz::Tz, AppError> {
+        Ok(self
             .store
             .municipalities()
             .await?
             .iter()
-            .find(|m| m.id == s.municipality)
+            .find(|m| m.id == municipality)
             .and_then(|m| m.time_zone.parse().ok())
-            .unwrap_or(chrono_tz::Asia::Tokyo);
+            .unwrap_or(chrono_tz::Asia::Tokyo))
+    }
+
+    /// The audit log, filtered; `days` are the first and last local dates
+    /// to show, in the town's zone.
+    pub async fn audit_page(
+        &self,
+        actor: &Actor,
+        filter: &AuditFilter,
+        days: (Option<NaiveDate>, Option<NaiveDate>),
+        lang: Lang,
+    ) -> Result<AuditPage, AppError> {
+        let s = actor.admin()?;
+        let tz = self.town_zone(s.municipality).await?;
+        let midnight = |d: NaiveDate| crate::bookings::local_instant(tz, d, "00:00");
+        let filter = AuditFilter {
+            from: days.0.and_then(midnight),
+            to: days.1.and_then(|d| midnight(d.succ_opt()?)),
+            ..filter.clone()
+        };
         let entries = self
             .store
-            .audit_entries(s.municipality, filter, 500)
+            .audit_entries(s.municipality, &filter, 500)
             .await?;
         Ok(AuditPage {
             me: me(s, lang),
@@ -1287,12 +1301,9 @@ impl AppState {
 
     pub async fn outbox_page(&self, actor: &Actor, lang: Lang) -> Result<OutboxPage, AppError> {
         let s = actor.admin()?;
+        let tz = self.town_zone(s.municipality).await?;
         let mails = self.store.outbox(s.municipality, 200).await?;
-        let fmt = |t: DateTime<Utc>| {
-            t.with_timezone(&chrono_tz::Asia::Tokyo)
-                .format("%Y-%m-%d %H:%M")
-                .to_string()
-        };
+        let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
         Ok(OutboxPage {
             me: me(s, lang),
             mails: mails

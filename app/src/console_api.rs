@@ -675,28 +675,23 @@ pub async fn get_audit_page(
     let (c, actor) = ssr::ctx().await?;
     actor.admin()?;
     let nonempty = |s: Option<String>| s.map(|x| x.trim().to_owned()).filter(|x| !x.is_empty());
-    let date =
-        |s: Option<String>, field| -> Result<Option<chrono::DateTime<chrono::Utc>>, AppError> {
-            match nonempty(s) {
-                Some(d) => {
-                    let d = domain::calendar::parse_date(field, &d)?;
-                    Ok(crate::bookings::local_instant(
-                        chrono_tz::Asia::Tokyo,
-                        d,
-                        "00:00",
-                    ))
-                }
-                None => Ok(None),
-            }
-        };
+    let date = |s: Option<String>, field| -> Result<Option<chrono::NaiveDate>, AppError> {
+        nonempty(s)
+            .map(|d| domain::calendar::parse_date(field, &d).map_err(AppError::from))
+            .transpose()
+    };
+    let days = (
+        date(from, domain::error::Field::From)?,
+        date(to, domain::error::Field::To)?,
+    );
     let filter = store::AuditFilter {
         actor: nonempty(actor_filter),
         action: nonempty(action),
         target: nonempty(target),
-        from: date(from, domain::error::Field::From)?,
-        to: date(to, domain::error::Field::To)?.map(|t| t + chrono::Duration::days(1)),
+        from: None,
+        to: None,
     };
-    c.state.audit_page(&actor, &filter, c.lang).await
+    c.state.audit_page(&actor, &filter, days, c.lang).await
 }
 
 #[server(prefix = "/sfn")]

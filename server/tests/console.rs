@@ -2880,3 +2880,70 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     assert!(admin_row.totp_secret.is_some());
     app.finish().await;
 }
+
+/// The audit filter's dates and the times on the audit and outbox pages are
+/// the town's own, not Tokyo's: here the town is in Honolulu (UTC−10).
+#[tokio::test]
+async fn audit_and_outbox_times_are_in_the_towns_zone() {
+    use app::console_api as c;
+    use sea_orm::ConnectionTrait;
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    app.store
+        .connection()
+        .execute_unprepared("UPDATE municipality SET time_zone = 'Pacific/Honolulu' WHERE id = 1")
+        .await
+        .unwrap();
+    let at =
+        |h: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 22, h, 0, 0).unwrap();
+    // 05:00 UTC is 21 November 19:00 in Honolulu (14:00 on the 22nd in
+    // Tokyo); 12:00 UTC is 22 November 02:00 there (21:00 in Tokyo).
+    for (h, action) in [(5, "test.evening"), (12, "test.night")] {
+        app.store
+            .audit(&store::AuditEntry {
+                municipality_id: 1,
+                actor: "cli".into(),
+                action: action.into(),
+                target: "x".into(),
+                before: None,
+                after: None,
+                at: at(h),
+            })
+            .await
+            .unwrap();
+    }
+    app.store
+        .outbox_add(
+            store::NewMail {
+                municipality_id: 1,
+                to: "resident@example.jp".into(),
+                subject: "件名".into(),
+                body: "本文".into(),
+                ics: None,
+            },
+            at(12),
+        )
+        .await
+        .unwrap();
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let (status, _, body) = call(
+        &app,
+        &admin,
+        path::<c::GetAuditPage>(),
+        &[
+            ("action", "test."),
+            ("from", "2026-11-22"),
+            ("to", "2026-11-22"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("test.night"), "{body}");
+    assert!(!body.contains("test.evening"), "the 21st there: {body}");
+    assert!(body.contains("2026-11-22 02:00:00"), "{body}");
+    let (status, _, body) = call(&app, &admin, path::<c::GetOutboxPage>(), &[]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("2026-11-22 02:00"), "{body}");
+    assert!(!body.contains("2026-11-22 21:00"), "{body}");
+    app.finish().await;
+}
