@@ -402,9 +402,30 @@ async fn a_reference_locks_after_wrong_contacts_on_postgres() {
     app.finish().await;
 }
 
-/// Ten active bookings per contact across the whole town, whatever the
-/// facility; the eleventh is refused with what to do.
+/// Ten active bookings and visits per contact across the whole town,
+/// whatever the facility; the eleventh is refused with what to do.
 async fn town_cap(app: &Running) {
+    // A visit still to come counts as one of the ten.
+    let (_, procedures) = app.json("/api/v1/procedures").await;
+    let card = procedures
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "マイナンバーカード受取")
+        .and_then(|p| p["id"].as_i64())
+        .unwrap();
+    let visit = |start: &str| {
+        app.client
+            .post(format!("{}/api/v1/appointments", app.base))
+            .json(&json!({
+                "procedure_ids": [card], "start": start,
+                "name": "山田 花子", "name_kana": "やまだ はなこ",
+                "phone": "090-3333-4444", "email": "many@example.jp", "mode": "in_person"
+            }))
+            .send()
+    };
+    let res = visit("2026-11-25T09:00:00+09:00").await.unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
     let (_, list) = app.json("/api/v1/facilities").await;
     let mut made = 0;
     let mut last = None;
@@ -446,15 +467,20 @@ async fn town_cap(app: &Running) {
         }
     }
     assert_eq!(
-        made,
+        made + 1,
         domain::booking::TOWN_ACTIVE_LIMIT,
-        "ten, then no more"
+        "the visit and nine bookings, then no more"
     );
     let body = last.expect("the eleventh is refused for the town's limit");
     assert!(
         body["message"].as_str().unwrap().contains("町全体"),
         "{body}"
     );
+    // Nor another visit.
+    let res = visit("2026-11-25T10:00:00+09:00").await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "town_limit_reached", "{body}");
 }
 
 #[tokio::test]
