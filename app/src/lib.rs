@@ -1,46 +1,12 @@
 //! Leptos routes, pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
-#[cfg(feature = "ssr")]
 pub mod account;
-pub mod account_api;
-pub mod account_view;
-pub mod api;
-#[cfg(feature = "ssr")]
-pub mod appointments;
-#[cfg(feature = "ssr")]
-pub mod auth;
-pub mod booking_api;
-#[cfg(feature = "ssr")]
-pub mod bookings;
-mod components;
-#[cfg(feature = "ssr")]
+pub mod booking;
+pub mod browse;
 pub mod console;
-pub mod console_api;
-pub mod console_view;
-pub mod counter_api;
-#[cfg(feature = "ssr")]
+pub mod core;
 pub mod counters;
-pub mod error;
-pub mod i18n;
-#[cfg(feature = "ssr")]
-mod ics;
-pub mod lang;
-#[cfg(feature = "ssr")]
-pub mod limits;
-#[cfg(feature = "ssr")]
-pub mod mail;
-mod pages;
-#[cfg(feature = "ssr")]
-mod qr;
-#[cfg(feature = "ssr")]
-pub mod rules;
-#[cfg(feature = "ssr")]
-pub mod service;
-#[cfg(feature = "ssr")]
-pub mod session;
-pub mod visit_api;
-#[cfg(feature = "ssr")]
 pub mod visits;
 
 use leptos::prelude::*;
@@ -48,8 +14,9 @@ use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-use crate::components::Layout;
-use crate::i18n::texts;
+use crate::core::components::Layout;
+use crate::core::i18n::texts;
+use crate::core::lang;
 
 /// The HTML document around the app (server side only).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -97,42 +64,42 @@ pub fn App() -> impl IntoView {
         <Title formatter=move |page: String| if page.is_empty() { t.site_name.to_owned() } else { format!("{page} | {}", t.site_name) }/>
         <Router>
             <Layout>
-                <Routes fallback=pages::NotFound>
-                    <Route path=path!("/") view=pages::Home ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities") view=pages::FacilityList ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities/:id") view=pages::FacilityMonth ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities/:id/days/:date") view=pages::FacilityDay ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities/:id/book") view=pages::BookForm ssr=SsrMode::Async/>
-                    <Route path=path!("/book/review") view=pages::BookReview ssr=SsrMode::Async/>
-                    <Route path=path!("/book/done") view=pages::BookDone ssr=SsrMode::Async/>
-                    <Route path=path!("/bookings") view=pages::FindBookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/bookings/:reference") view=pages::MyBookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/bookings/:reference/cancel") view=pages::CancelBookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/my") view=pages::MyBookingsPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register") view=pages::RegisterPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/register/confirm") view=pages::RegisterConfirmPage ssr=SsrMode::Async/>
-                    <Route path=path!("/account/login") view=pages::ResidentLoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/visits") view=pages::VisitListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/visits/procedures/:id") view=pages::ProcedurePage ssr=SsrMode::Async/>
-                    <Route path=path!("/visits/book") view=pages::VisitFormPage ssr=SsrMode::Async/>
-                    <Route path=path!("/visits/find") view=pages::FindVisitPage ssr=SsrMode::Async/>
-                    <Route path=path!("/visits/appointments/:reference") view=pages::VisitDetailPage ssr=SsrMode::Async/>
-                    <Route path=path!("/display/:department") view=pages::WaitingDisplayPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/visits") view=pages::CounterDayPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/visits/absence") view=pages::AbsencePageView ssr=SsrMode::Async/>
-                    <Route path=path!("/console/login") view=pages::LoginPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/enrol") view=pages::EnrolPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/login/code") view=pages::CodePage ssr=SsrMode::Async/>
-                    <Route path=path!("/console") view=pages::ConsoleHomePage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/account") view=pages::AccountPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/facilities/:id") view=pages::TimelinePage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/facilities/:id/block") view=pages::BlockPageView ssr=SsrMode::Async/>
-                    <Route path=path!("/console/facilities/:id/report") view=pages::UsageReportPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/facilities/:id/units/:unit/rules") view=pages::RulesPageView ssr=SsrMode::Async/>
-                    <Route path=path!("/console/bookings/:id") view=pages::StaffBookingPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/staff") view=pages::StaffAdminPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/audit") view=pages::AuditLogPage ssr=SsrMode::Async/>
-                    <Route path=path!("/console/outbox") view=pages::OutboxPageView ssr=SsrMode::Async/>
+                <Routes fallback=browse::pages::home::NotFound>
+                    <Route path=path!("/") view=browse::pages::home::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities") view=browse::pages::facilities::FacilityList ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id") view=browse::pages::month::FacilityMonth ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id/days/:date") view=browse::pages::day::FacilityDay ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id/book") view=booking::pages::BookForm ssr=SsrMode::Async/>
+                    <Route path=path!("/book/review") view=booking::pages::BookReview ssr=SsrMode::Async/>
+                    <Route path=path!("/book/done") view=booking::pages::BookDone ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings") view=booking::pages::FindBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:reference") view=booking::pages::MyBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/bookings/:reference/cancel") view=booking::pages::CancelBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/my") view=account::pages::MyBookingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register") view=account::pages::RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/register/confirm") view=account::pages::RegisterConfirmPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/login") view=account::pages::ResidentLoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits") view=visits::pages::VisitListPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/procedures/:id") view=visits::pages::ProcedurePage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/book") view=visits::pages::VisitFormPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/find") view=visits::pages::FindVisitPage ssr=SsrMode::Async/>
+                    <Route path=path!("/visits/appointments/:reference") view=visits::pages::VisitDetailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/display/:department") view=counters::pages::WaitingDisplayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/visits") view=counters::pages::CounterDayPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/visits/absence") view=counters::pages::AbsencePageView ssr=SsrMode::Async/>
+                    <Route path=path!("/console/login") view=console::pages::LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/enrol") view=console::pages::EnrolPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/login/code") view=console::pages::CodePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console") view=console::pages::ConsoleHomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/account") view=console::pages::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id") view=console::pages::TimelinePage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/block") view=console::pages::BlockPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/report") view=console::pages::UsageReportPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/units/:unit/rules") view=console::pages::RulesPageView ssr=SsrMode::Async/>
+                    <Route path=path!("/console/bookings/:id") view=console::pages::StaffBookingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/staff") view=console::pages::StaffAdminPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/audit") view=console::pages::AuditLogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/console/outbox") view=console::pages::OutboxPageView ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

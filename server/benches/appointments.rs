@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::service::AppState;
+use app::core::state::AppState;
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use leptos::prelude::LeptosOptions;
 use sea_orm::{
@@ -176,7 +176,7 @@ async fn bench(label: &str, db: TestDb) {
         db.store.clone(),
         Arc::new(now),
         false,
-        app::mail::Mailer::outbox_only(),
+        app::core::mail::Mailer::outbox_only(),
     );
     let first = state
         .procedure_availability(card, "2026-11-25")

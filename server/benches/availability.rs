@@ -12,8 +12,8 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::bookings::BookingInput;
-use app::service::AppState;
+use app::booking::service::BookingInput;
+use app::core::state::AppState;
 use chrono::{DateTime, Duration as Days, NaiveDate, TimeZone, Utc};
 use domain::applicant::ApplicantInput;
 use domain::calendar::{DateRange, YearMonth};
@@ -217,7 +217,7 @@ async fn bench_availability(label: &str, db: TestDb) {
         db.store.clone(),
         Arc::new(now),
         false,
-        app::mail::Mailer::outbox_only(),
+        app::core::mail::Mailer::outbox_only(),
     );
     let month = DateRange::month(YearMonth {
         year: 2026,
@@ -320,7 +320,9 @@ async fn commits(
                 if with_limits {
                     let ip =
                         std::net::IpAddr::from([203, 0, (n / 250 % 250) as u8, (n % 250) as u8]);
-                    let verdict = state.limit_address(app::limits::Action::Create, ip).await;
+                    let verdict = state
+                        .limit_address(app::core::limits::Action::Create, ip)
+                        .await;
                     assert!(verdict.is_ok(), "{verdict:?}");
                 }
                 state
@@ -410,7 +412,9 @@ async fn bench_commits(label: &str, state: &AppState, id: FacilityId) {
     let t = Instant::now();
     for n in 0..HITS {
         let ip = std::net::IpAddr::from([198, 51, (n / 250) as u8, (n % 250) as u8]);
-        let _ = state.limit_address(app::limits::Action::Create, ip).await;
+        let _ = state
+            .limit_address(app::core::limits::Action::Create, ip)
+            .await;
     }
     println!(
         "{label}: per-address limits of one booking request: {:.3} ms each",

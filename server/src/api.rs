@@ -1,11 +1,11 @@
 //! The JSON API under `/api/v1`. Handlers parse with the domain types, call
 //! the same services as the server functions, and map errors once.
 
-use app::appointments::AppointmentInput;
-use app::bookings::BookingInput;
-use app::error::AppError;
-use app::i18n::error_message;
-use app::service::{AppState, parse_facility_id};
+use app::booking::service::BookingInput;
+use app::core::error::AppError;
+use app::core::messages::error_message;
+use app::core::state::{AppState, parse_facility_id};
+use app::visits::service::AppointmentInput;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -76,7 +76,7 @@ impl IntoResponse for ApiError {
                 .map(|p| FieldError {
                     field: p.field.as_str().to_owned(),
                     code: p.problem.code().to_owned(),
-                    message: app::i18n::booking::problem_message(lang, p.field, p.problem),
+                    message: app::core::messages::problem_message(lang, p.field, p.problem),
                 })
                 .collect(),
             _ => Vec::new(),
@@ -104,7 +104,7 @@ pub struct LangQuery {
 fn lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
     query
         .and_then(Lang::from_code)
-        .unwrap_or_else(|| app::lang::from_headers(headers))
+        .unwrap_or_else(|| app::core::lang::from_headers(headers))
 }
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -123,7 +123,7 @@ fn facility_id(
 fn query<T>(q: Result<Query<T>, QueryRejection>, headers: &HeaderMap) -> Result<T, ApiError> {
     q.map(|Query(q)| q).map_err(|_| {
         let error = DomainError::invalid(Field::Query, InvalidReason::Malformed);
-        ApiError(error.into(), app::lang::from_headers(headers))
+        ApiError(error.into(), app::core::lang::from_headers(headers))
     })
 }
 

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use app::mail::{SmtpConfig, TlsMode};
+use app::core::mail::{SmtpConfig, TlsMode};
 
 pub struct Config {
     pub database_url: String,
@@ -90,7 +90,7 @@ impl Config {
     pub fn web(
         &self,
         site_addr: std::net::SocketAddr,
-    ) -> Result<(app::service::WebConfig, bool), String> {
+    ) -> Result<(app::core::state::WebConfig, bool), String> {
         let origin = match self.public_origin.as_deref() {
             Some(o) => Some(bare_origin(o).ok_or(format!(
                 "TOWN_PUBLIC_ORIGIN={o}: give scheme://host[:port] only (no path), as residents type it"
@@ -114,7 +114,7 @@ impl Config {
             }
         };
         Ok((
-            app::service::WebConfig {
+            app::core::state::WebConfig {
                 public_origin: origin,
                 trusted_proxies: self.trusted_proxies.clone(),
             },

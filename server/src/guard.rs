@@ -5,9 +5,9 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use app::error::AppError;
-use app::limits::{Action, ClientAddr};
-use app::service::AppState;
+use app::core::error::AppError;
+use app::core::limits::{Action, ClientAddr};
+use app::core::state::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -62,10 +62,10 @@ pub fn client_address(
 /// The per-address limits a request falls under, if it is one of the
 /// anonymous writes or proofs.
 fn action(method: &Method, path: &str) -> Option<Action> {
-    use app::account_api::{ConfirmRegistration, LinkMyBooking};
-    use app::booking_api::{CancelMyBooking, ConfirmBooking, FindBooking};
-    use app::console_api::Enrol;
-    use app::visit_api::{BookVisit, CancelVisit, FindVisit, MoveVisit};
+    use app::account::api::{ConfirmRegistration, LinkMyBooking};
+    use app::booking::api::{CancelMyBooking, ConfirmBooking, FindBooking};
+    use app::console::api::Enrol;
+    use app::visits::api::{BookVisit, CancelVisit, FindVisit, MoveVisit};
     if path.starts_with("/sfn/") {
         if [ConfirmBooking::PATH, BookVisit::PATH].contains(&path) {
             return Some(Action::Create);
@@ -113,7 +113,7 @@ pub async fn limits(State(state): State<AppState>, mut req: Request, next: Next)
     if let (Some(a), Some(action)) = (address, action(req.method(), req.uri().path()))
         && let Err(e) = state.limit_address(action, a).await
     {
-        let lang = app::lang::from_headers(req.headers());
+        let lang = app::core::lang::from_headers(req.headers());
         return refusal(req.uri().path(), req.headers(), lang, &e);
     }
     next.run(req).await
@@ -162,7 +162,7 @@ fn escape(text: &str) -> String {
 /// A plain page with the message and a way back, for forms posted without
 /// JavaScript whose server function refused.
 fn error_page(status: StatusCode, lang: Lang, e: &AppError, headers: &HeaderMap) -> Response {
-    let t = app::i18n::texts(lang);
+    let t = app::core::i18n::texts(lang);
     // Back to the page the form was on, if it was one of ours.
     let back = headers
         .get(header::REFERER)
@@ -188,7 +188,7 @@ fn error_page(status: StatusCode, lang: Lang, e: &AppError, headers: &HeaderMap)
          <p><a href=\"{back}\">{back_text}</a></p></main></body></html>",
         lang = lang.code(),
         title = escape(t.refused_title),
-        message = escape(&app::i18n::error_message(lang, e)),
+        message = escape(&app::core::messages::error_message(lang, e)),
         back = escape(back),
         back_text = escape(t.refused_back),
     );
@@ -222,7 +222,7 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::from(bytes));
     };
     if wants_html(&headers) {
-        let lang = app::lang::from_headers(&headers);
+        let lang = app::core::lang::from_headers(&headers);
         let mut page = refusal(&path, &headers, lang, &error);
         // A session id renewed before the refusal must still reach the browser.
         for cookie in parts.headers.get_all(header::SET_COOKIE) {
@@ -361,9 +361,13 @@ pub async fn same_origin_only(State(state): State<AppState>, req: Request, next:
         None => false,
     };
     if cross_fetch || foreign {
-        let lang = app::lang::from_headers(h);
-        let e = AppError::Auth(app::error::AuthError::CrossSite);
-        return (StatusCode::FORBIDDEN, app::i18n::error_message(lang, &e)).into_response();
+        let lang = app::core::lang::from_headers(h);
+        let e = AppError::Auth(app::core::error::AuthError::CrossSite);
+        return (
+            StatusCode::FORBIDDEN,
+            app::core::messages::error_message(lang, &e),
+        )
+            .into_response();
     }
     next.run(req).await
 }
@@ -438,13 +442,16 @@ mod tests {
             None
         );
         assert_eq!(
-            action(&Method::POST, app::booking_api::ConfirmBooking::PATH),
+            action(&Method::POST, app::booking::api::ConfirmBooking::PATH),
             Some(Action::Create)
         );
         assert_eq!(
-            action(&Method::POST, app::booking_api::FindBooking::PATH),
+            action(&Method::POST, app::booking::api::FindBooking::PATH),
             Some(Action::Prove)
         );
-        assert_eq!(action(&Method::POST, app::api::GetFacilities::PATH), None);
+        assert_eq!(
+            action(&Method::POST, app::browse::api::GetFacilities::PATH),
+            None
+        );
     }
 }

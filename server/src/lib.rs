@@ -9,7 +9,7 @@ pub mod guard;
 pub mod openapi;
 pub mod sessions;
 
-use app::service::AppState;
+use app::core::state::AppState;
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{Path, Query};
@@ -76,7 +76,7 @@ fn provide_nonce() {
 
 /// The HTTP status of an error: the one mapping every route uses (the
 /// API, the file routes, server functions and refusals before a handler).
-pub(crate) fn status_of(e: &app::error::AppError) -> axum::http::StatusCode {
+pub(crate) fn status_of(e: &app::core::error::AppError) -> axum::http::StatusCode {
     axum::http::StatusCode::from_u16(e.status())
         .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
 }
@@ -86,7 +86,7 @@ pub(crate) fn status_of(e: &app::error::AppError) -> axum::http::StatusCode {
 fn attachment(
     lang: domain::view::Lang,
     content_type: &'static str,
-    made: Result<(String, String), app::error::AppError>,
+    made: Result<(String, String), app::core::error::AppError>,
 ) -> Response {
     match made {
         Ok((filename, body)) => (
@@ -102,7 +102,8 @@ fn attachment(
         )
             .into_response(),
         Err(e) => {
-            let mut res = (status_of(&e), app::i18n::error_message(lang, &e)).into_response();
+            let mut res =
+                (status_of(&e), app::core::messages::error_message(lang, &e)).into_response();
             if let Some(s) = e.retry_after() {
                 res.headers_mut().insert(header::RETRY_AFTER, s.into());
             }
@@ -135,11 +136,11 @@ async fn console_csv(
         from: None,
         to: None,
     });
-    let lang = app::lang::from_headers(&headers);
+    let lang = app::core::lang::from_headers(&headers);
     let csv = async {
-        let actor = app::auth::actor_of(&state, &session).await?;
+        let actor = app::core::auth::actor_of(&state, &session).await?;
         actor.staff()?;
-        let facility = app::service::parse_facility_id(&id)?;
+        let facility = app::core::state::parse_facility_id(&id)?;
         let from =
             domain::calendar::parse_date(Field::From, q.from.as_deref().unwrap_or_default())?;
         let to = domain::calendar::parse_date(Field::To, q.to.as_deref().unwrap_or_default())?;
@@ -157,16 +158,17 @@ async fn booking_ics(
     session: tower_sessions::Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let lang = app::lang::from_headers(&headers);
+    let lang = app::core::lang::from_headers(&headers);
     let missing = || {
-        app::error::AppError::Domain(domain::DomainError::NotFound(
+        app::core::error::AppError::Domain(domain::DomainError::NotFound(
             domain::error::Missing::Booking,
         ))
     };
     let ics = async {
-        let reference = app::bookings::normalize_reference(&reference).ok_or_else(missing)?;
+        let reference =
+            app::booking::service::normalize_reference(&reference).ok_or_else(missing)?;
         let record = state.booking_by_reference(&reference).await?;
-        if !app::auth::may_see(&state, &session, &record).await? {
+        if !app::core::auth::may_see(&state, &session, &record).await? {
             return Err(missing());
         }
         let body = state.booking_ics(&record, lang).await?;
@@ -202,7 +204,7 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
     if let Some(lang) = domain::view::Lang::from_code(&code) {
         let cookie = format!(
             "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
-            app::lang::COOKIE,
+            app::core::lang::COOKIE,
             lang.code()
         );
         if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -220,13 +222,13 @@ async fn visit_ics(
     session: tower_sessions::Session,
     headers: axum::http::HeaderMap,
 ) -> Response {
-    let lang = app::lang::from_headers(&headers);
+    let lang = app::core::lang::from_headers(&headers);
     let ics = async {
         let record = state.visit_by_reference(&reference).await?;
-        if !app::visit_api::granted_in(&session, &record.row.reference).await? {
-            return Err(app::error::AppError::Domain(domain::DomainError::NotFound(
-                domain::error::Missing::Appointment,
-            )));
+        if !app::visits::api::granted_in(&session, &record.row.reference).await? {
+            return Err(app::core::error::AppError::Domain(
+                domain::DomainError::NotFound(domain::error::Missing::Appointment),
+            ));
         }
         let body = state.visit_ics(lang, &record).await?;
         Ok((format!("visit-{}.ics", record.row.reference), body))

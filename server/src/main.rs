@@ -7,7 +7,7 @@
 
 use std::sync::Arc;
 
-use app::service::AppState;
+use app::core::state::AppState;
 use leptos::prelude::get_configuration;
 use server::config::Config;
 use store::Store;
@@ -54,7 +54,7 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
         "approve" => {
             let reference = arg
                 .as_deref()
-                .and_then(app::bookings::normalize_reference)
+                .and_then(app::booking::service::normalize_reference)
                 .ok_or("usage: server approve <REFERENCE> (8 characters)")?;
             let store = Store::connect(&config.database_url).await?;
             let state = AppState::new(
@@ -64,7 +64,7 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
                 store,
                 Arc::new(chrono::Utc::now),
                 true,
-                app::mail::Mailer::outbox_only(),
+                app::core::mail::Mailer::outbox_only(),
             );
             state
                 .approve_from_cli(&reference)
@@ -98,7 +98,7 @@ async fn create_admin(
     let mut password = String::new();
     std::io::stdin().read_line(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
-    app::auth::check_new_password(password)
+    app::core::auth::check_new_password(password)
         .map_err(|_| "the password must be 10 to 128 characters")?;
     let store = Store::connect(&config.database_url).await?;
     let municipality = store
@@ -107,8 +107,9 @@ async fn create_admin(
         .first()
         .map(|m| m.id)
         .ok_or("no town in the database yet: start the server once (it seeds the demo town unless TOWN_SEED_DEMO=false) or run `server seed`")?;
-    let secret = app::auth::new_totp_secret();
-    let hash = app::auth::hash_password(password).map_err(|_| "could not hash the password")?;
+    let secret = app::core::auth::new_totp_secret();
+    let hash =
+        app::core::auth::hash_password(password).map_err(|_| "could not hash the password")?;
     let now = chrono::Utc::now();
     let audit = store::AuditEntry {
         municipality_id: municipality,
@@ -139,7 +140,7 @@ async fn create_admin(
         .map_err(|e| format!("{email}: {e}"))?;
     println!("administrator {email} created");
     println!("TOTP secret (add it to an authenticator app now; it is not shown again): {secret}");
-    if let Some(url) = app::auth::totp_url(&secret, &email) {
+    if let Some(url) = app::core::auth::totp_url(&secret, &email) {
         println!("{url}");
     }
     Ok(())
@@ -155,13 +156,13 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let addr = conf.leptos_options.site_addr;
     let (web, secure_cookies) = config.web(addr)?;
     let mailer = match &config.smtp {
-        Some(smtp) => app::mail::Mailer::smtp(smtp)?,
+        Some(smtp) => app::core::mail::Mailer::smtp(smtp)?,
         None => {
             tracing::warn!("no SMTP server configured (TOWN_SMTP_HOST): mail stays in the outbox");
-            app::mail::Mailer::outbox_only()
+            app::core::mail::Mailer::outbox_only()
         }
     };
-    let clock: app::service::Clock = Arc::new(chrono::Utc::now);
+    let clock: app::core::state::Clock = Arc::new(chrono::Utc::now);
     let state = AppState::new(
         conf.leptos_options,
         store.clone(),

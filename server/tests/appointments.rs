@@ -671,7 +671,7 @@ async fn page(app: &Running, c: &reqwest::Client, path: &str) -> String {
 
 #[tokio::test]
 async fn the_visit_pages_work_without_javascript() {
-    use app::visit_api as v;
+    use app::visits::api as v;
     use leptos::server_fn::ServerFn;
     let app = spawn(TestDb::sqlite().await).await;
     let c = browser();

@@ -17,8 +17,8 @@ struct People {
 }
 
 async fn people(app: &Running) -> People {
-    let hash = app::auth::hash_password(PASSWORD).unwrap();
-    let admin_secret = app::auth::new_totp_secret();
+    let hash = app::core::auth::hash_password(PASSWORD).unwrap();
+    let admin_secret = app::core::auth::new_totp_secret();
     let departments = app.store.departments(1).await.unwrap();
     type Row<'a> = (&'a str, Option<&'a str>, Option<String>, Vec<i64>, Vec<i64>);
     let accounts: [Row; 5] = [
@@ -134,7 +134,7 @@ async fn signed_in(app: &Running, email: &str, p: &People) -> reqwest::Client {
     let (_, location, body) = call(
         app,
         &c,
-        path::<app::console_api::Login>(),
+        path::<app::console::api::Login>(),
         &[("email", email), ("password", PASSWORD)],
     )
     .await;
@@ -143,7 +143,7 @@ async fn signed_in(app: &Running, email: &str, p: &People) -> reqwest::Client {
         let (_, location, body) = call(
             app,
             &c,
-            path::<app::console_api::LoginCode>(),
+            path::<app::console::api::LoginCode>(),
             &[("code", &code)],
         )
         .await;
@@ -195,11 +195,11 @@ enum Class {
 
 #[tokio::test]
 async fn authorization_matrix_covers_every_route() {
-    use app::account_api as a;
-    use app::booking_api as b;
-    use app::console_api as c;
-    use app::counter_api as k;
-    use app::visit_api as v;
+    use app::account::api as a;
+    use app::booking::api as b;
+    use app::console::api as c;
+    use app::counters::api as k;
+    use app::visits::api as v;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let (_, hall) = unit(&app, "大ホール").await;
@@ -404,9 +404,21 @@ async fn authorization_matrix_covers_every_route() {
         (path::<v::GetVisitDetail>(), Class::Public, vec![]),
         (path::<v::MoveVisit>(), Class::Public, vec![]),
         (path::<v::CancelVisit>(), Class::Public, vec![]),
-        (path::<app::api::GetFacilities>(), Class::Public, vec![]),
-        (path::<app::api::GetMonthCalendar>(), Class::Public, vec![]),
-        (path::<app::api::GetDaySchedule>(), Class::Public, vec![]),
+        (
+            path::<app::browse::api::GetFacilities>(),
+            Class::Public,
+            vec![],
+        ),
+        (
+            path::<app::browse::api::GetMonthCalendar>(),
+            Class::Public,
+            vec![],
+        ),
+        (
+            path::<app::browse::api::GetDaySchedule>(),
+            Class::Public,
+            vec![],
+        ),
     ];
     // No server function is left out of the table.
     for (registered, _) in leptos::server_fn::axum::server_fn_paths() {
@@ -607,7 +619,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     let (_, hall) = unit(&app, "大ホール").await;
     let first = pending_booking(&app, hall, 1).await;
     let second = pending_booking(&app, hall, 2).await;
-    let decide = path::<app::console_api::DecideBooking>();
+    let decide = path::<app::console::api::DecideBooking>();
 
     let id = booking_id(&app, &first).await.to_string();
     let (_, location, _) = call(
@@ -655,7 +667,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     assert_eq!(again["status"], "pending");
 
     // Marks: used and paid, then a no-show counted for the resident.
-    let mark = path::<app::console_api::MarkBooking>();
+    let mark = path::<app::console::api::MarkBooking>();
     call(&app, &manager, mark, &[("id", &id), ("what", "paid")]).await;
     call(&app, &manager, mark, &[("id", &id), ("what", "no_show")]).await;
     let row = app.store.booking(&first).await.unwrap().unwrap().row;
@@ -682,7 +694,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     call(
         &app,
         &manager,
-        path::<app::console_api::RevealContact>(),
+        path::<app::console::api::RevealContact>(),
         &[("id", &id)],
     )
     .await;
@@ -764,7 +776,7 @@ async fn blocks_list_collisions_and_need_a_decision_for_each() {
             .to_owned();
         let date = &start[..10];
         assert_eq!(date, &start2[..10], "two periods of one day");
-        let check = path::<app::console_api::CheckBlock>();
+        let check = path::<app::console::api::CheckBlock>();
         let fields = [
             ("facility", "1"),
             ("unit", &room.to_string()),
@@ -787,7 +799,7 @@ async fn blocks_list_collisions_and_need_a_decision_for_each() {
             .await
             .unwrap();
         assert!(page.contains(&kept) && page.contains(&cancelled), "{page}");
-        let save = path::<app::console_api::SaveBlock>();
+        let save = path::<app::console::api::SaveBlock>();
         let kept_id = booking_id(&app, &kept).await;
         let cancelled_id = booking_id(&app, &cancelled).await;
         // A decision missing for one booking: nothing is saved.
@@ -853,8 +865,8 @@ async fn sessions_are_renewed_at_sign_in_and_really_end() {
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let c = client();
-    let login = path::<app::console_api::Login>();
-    let home = path::<app::console_api::GetConsoleHome>();
+    let login = path::<app::console::api::Login>();
+    let home = path::<app::console::api::GetConsoleHome>();
     let cookie = |res: &reqwest::Response| {
         res.headers()
             .get_all("set-cookie")
@@ -909,7 +921,7 @@ async fn sessions_are_renewed_at_sign_in_and_really_end() {
         verdict(res.status(), &res.text().await.unwrap()),
         Verdict::Allowed
     );
-    call(&app, &c, path::<app::console_api::Logout>(), &[]).await;
+    call(&app, &c, path::<app::console::api::Logout>(), &[]).await;
     let res = as_fresh().send().await.unwrap();
     assert_eq!(
         verdict(res.status(), &res.text().await.unwrap()),
@@ -936,7 +948,7 @@ async fn sessions_are_renewed_at_sign_in_and_really_end() {
     call(
         &app,
         &a,
-        path::<app::console_api::ChangePassword>(),
+        path::<app::console::api::ChangePassword>(),
         &[("current", PASSWORD), ("new", "a brand new passphrase")],
     )
     .await;
@@ -958,14 +970,14 @@ async fn page(app: &Running, c: &reqwest::Client, url: &str) -> String {
 
 /// The password step of a staff sign-in; returns where it leads.
 async fn password_step(app: &Running, c: &reqwest::Client, email: &str) -> String {
-    let login = path::<app::console_api::Login>();
+    let login = path::<app::console::api::Login>();
     let (_, location, _) = call(app, c, login, &[("email", email), ("password", PASSWORD)]).await;
     location
 }
 
 #[tokio::test]
 async fn a_totp_code_signs_in_once_and_staff_set_up_their_own_second_factor() {
-    use app::console_api as c;
+    use app::console::api as c;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let code_step = path::<c::LoginCode>();
@@ -1104,7 +1116,7 @@ async fn a_totp_code_signs_in_once_and_staff_set_up_their_own_second_factor() {
 
 #[tokio::test]
 async fn admins_change_roles_and_scopes_with_an_audit_entry() {
-    use app::console_api as c;
+    use app::console::api as c;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let admin = signed_in(&app, "admin@town.example", &p).await;
@@ -1282,7 +1294,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
                 municipality_id: town2.id,
                 email: email.into(),
                 display_name: "こずえ 職員".into(),
-                password_hash: app::auth::hash_password(other_password).unwrap(),
+                password_hash: app::core::auth::hash_password(other_password).unwrap(),
                 role: Some("facility_manager".into()),
                 totp_secret: None,
                 facilities: vec![],
@@ -1300,8 +1312,8 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
         "{html}"
     );
 
-    let login = path::<app::console_api::Login>();
-    let home = path::<app::console_api::GetConsoleHome>();
+    let login = path::<app::console::api::Login>();
+    let home = path::<app::console::api::GetConsoleHome>();
     let town = town2.id.to_string();
     let attempt = |password: &'static str, town: &str| {
         let fields = [
@@ -1338,7 +1350,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
 async fn sign_in_is_generic_throttled_and_needs_the_second_factor_for_admins() {
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
-    let login = path::<app::console_api::Login>();
+    let login = path::<app::console::api::Login>();
     let base = app.base.clone();
     let message = |c: reqwest::Client| {
         let base = base.clone();
@@ -1391,7 +1403,7 @@ async fn sign_in_is_generic_throttled_and_needs_the_second_factor_for_admins() {
     let (s, _, body) = call(
         &app,
         &admin,
-        path::<app::console_api::GetConsoleHome>(),
+        path::<app::console::api::GetConsoleHome>(),
         &[],
     )
     .await;
@@ -1399,7 +1411,7 @@ async fn sign_in_is_generic_throttled_and_needs_the_second_factor_for_admins() {
     let (_, location, _) = call(
         &app,
         &admin,
-        path::<app::console_api::LoginCode>(),
+        path::<app::console::api::LoginCode>(),
         &[("code", "000000")],
     )
     .await;
@@ -1408,7 +1420,7 @@ async fn sign_in_is_generic_throttled_and_needs_the_second_factor_for_admins() {
     let (_, location, _) = call(
         &app,
         &admin,
-        path::<app::console_api::LoginCode>(),
+        path::<app::console::api::LoginCode>(),
         &[("code", &code)],
     )
     .await;
@@ -1472,7 +1484,11 @@ async fn cross_site_posts_are_refused_everywhere() {
         );
         let res = app
             .client
-            .post(format!("{}{}", app.base, path::<app::console_api::Login>()))
+            .post(format!(
+                "{}{}",
+                app.base,
+                path::<app::console::api::Login>()
+            ))
             .header(name, value)
             .form(&[("email", "manager1@town.example"), ("password", PASSWORD)])
             .send()
@@ -1547,7 +1563,7 @@ async fn idor_other_facilities_stay_out_of_reach() {
         call(
             &app,
             &gym_manager,
-            path::<app::console_api::RevealContact>(),
+            path::<app::console::api::RevealContact>(),
             &[("id", &n_text)],
         )
         .await;
@@ -1567,7 +1583,7 @@ async fn idor_other_facilities_stay_out_of_reach() {
     let (s, _, body) = call(
         &app,
         &gym_manager,
-        path::<app::console_api::DecideBooking>(),
+        path::<app::console::api::DecideBooking>(),
         &[
             ("id", &id.to_string()),
             ("action", "cancel"),
@@ -1612,9 +1628,10 @@ fn form_fields<'a>(
 
 /// Fills the form, then reads what the review page would show.
 async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> Value {
-    let (_, location, body) = call(app, c, path::<app::booking_api::ReviewBooking>(), fields).await;
+    let (_, location, body) =
+        call(app, c, path::<app::booking::api::ReviewBooking>(), fields).await;
     assert!(location.starts_with("/book/review"), "{location} {body}");
-    let (status, _, body) = call(app, c, path::<app::booking_api::GetReview>(), &[]).await;
+    let (status, _, body) = call(app, c, path::<app::booking::api::GetReview>(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_str(&body).unwrap()
 }
@@ -1687,12 +1704,12 @@ async fn proxy_bookings_leave_the_window_only_with_a_written_reason() {
     let (_, location, body) = call(
         &app,
         &manager,
-        path::<app::booking_api::ConfirmBooking>(),
+        path::<app::booking::api::ConfirmBooking>(),
         &[("version", &version)],
     )
     .await;
     assert_eq!(location, "/book/done", "{body}");
-    let (_, _, done) = call(&app, &manager, path::<app::booking_api::GetDone>(), &[]).await;
+    let (_, _, done) = call(&app, &manager, path::<app::booking::api::GetDone>(), &[]).await;
     let done: Value = serde_json::from_str(&done).unwrap();
     let reference = done["reference"].as_str().unwrap();
     let row = app.store.booking(reference).await.unwrap().unwrap().row;
@@ -1741,7 +1758,7 @@ async fn register(
     let (_, location, body) = call(
         app,
         c,
-        path::<app::account_api::Register>(),
+        path::<app::account::api::Register>(),
         &[
             ("name", "山田 花子"),
             ("email", email),
@@ -1777,7 +1794,7 @@ async fn register_confirmed(app: &Running, c: &reqwest::Client, email: &str) -> 
     let (_, location, body) = call(
         app,
         c,
-        path::<app::account_api::ConfirmRegistration>(),
+        path::<app::account::api::ConfirmRegistration>(),
         &[("code", &code.to_lowercase())],
     )
     .await;
@@ -1786,7 +1803,7 @@ async fn register_confirmed(app: &Running, c: &reqwest::Client, email: &str) -> 
 }
 
 async fn my_page(app: &Running, c: &reqwest::Client) -> Value {
-    let (status, _, body) = call(app, c, path::<app::account_api::GetMyPage>(), &[]).await;
+    let (status, _, body) = call(app, c, path::<app::account::api::GetMyPage>(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_str(&body).unwrap()
 }
@@ -1817,7 +1834,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (_, _, body) = call(
         &app,
         &hanako,
-        path::<app::account_api::GetRegisterPage>(),
+        path::<app::account::api::GetRegisterPage>(),
         &[],
     )
     .await;
@@ -1838,7 +1855,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (_, location, _) = call(
         &app,
         &hanako,
-        path::<app::account_api::ConfirmRegistration>(),
+        path::<app::account::api::ConfirmRegistration>(),
         &[("code", "WRONG234")],
     )
     .await;
@@ -1848,7 +1865,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (_, location, _) = call(
         &app,
         &hanako,
-        path::<app::account_api::ConfirmRegistration>(),
+        path::<app::account::api::ConfirmRegistration>(),
         &[("code", &code)],
     )
     .await;
@@ -1871,7 +1888,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (_, location, body) = call(
         &app,
         &hanako,
-        path::<app::booking_api::ConfirmBooking>(),
+        path::<app::booking::api::ConfirmBooking>(),
         &[("version", &version)],
     )
     .await;
@@ -1883,7 +1900,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (start, end) = free_slot(&app, 1, unit, 1).await;
     let b = book(&app, unit, &start, &end, 7).await;
     let reference = b["reference"].as_str().unwrap();
-    let link = path::<app::account_api::LinkMyBooking>();
+    let link = path::<app::account::api::LinkMyBooking>();
     call(
         &app,
         &hanako,
@@ -1919,7 +1936,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let page = my_page(&app, &taro).await;
     assert_eq!(page["Page"]["flash"]["ok"], false, "{page}");
     assert!(references(&page).is_empty());
-    let get = path::<app::booking_api::GetBookingPage>();
+    let get = path::<app::booking::api::GetBookingPage>();
     let (status, _, _) = call(&app, &taro, get, &[("reference", &signed_in_booking[0])]).await;
     assert_ne!(status, StatusCode::OK);
     // The owner opens it from the list without proving anything again.
@@ -1944,7 +1961,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     let (_, location, _) = call(
         &app,
         &stranger,
-        path::<app::account_api::ConfirmRegistration>(),
+        path::<app::account::api::ConfirmRegistration>(),
         &[("code", &code)],
     )
     .await;
@@ -1953,7 +1970,7 @@ async fn residents_register_and_see_their_own_bookings_only() {
     call(
         &app,
         &hanako,
-        path::<app::account_api::ResidentLogout>(),
+        path::<app::account::api::ResidentLogout>(),
         &[],
     )
     .await;
@@ -1966,7 +1983,7 @@ async fn december(app: &Running, c: &reqwest::Client, unit: &str) -> (f64, i64, 
     let (status, _, body) = call(
         app,
         c,
-        path::<app::console_api::GetUsageReport>(),
+        path::<app::console::api::GetUsageReport>(),
         &[("facility", "1"), ("month", "2026-12")],
     )
     .await;
@@ -2043,7 +2060,7 @@ async fn the_usage_report_shows_occupancy_and_fees_per_month() {
     call(
         &app,
         &manager,
-        path::<app::console_api::MarkBooking>(),
+        path::<app::console::api::MarkBooking>(),
         &[("id", &id), ("what", "paid")],
     )
     .await;
@@ -2053,7 +2070,7 @@ async fn the_usage_report_shows_occupancy_and_fees_per_month() {
     let (status, _, body) = call(
         &app,
         &manager,
-        path::<app::console_api::GetUsageReport>(),
+        path::<app::console::api::GetUsageReport>(),
         &[("facility", "1"), ("month", "2026-13")],
     )
     .await;
@@ -2092,7 +2109,7 @@ async fn rules_page(app: &Running, c: &reqwest::Client, v: Option<&str>) -> Valu
     if let Some(v) = v {
         args.push(("v", v));
     }
-    let (status, _, body) = call(app, c, path::<app::console_api::GetRulesPage>(), &args).await;
+    let (status, _, body) = call(app, c, path::<app::console::api::GetRulesPage>(), &args).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     serde_json::from_str(&body).unwrap()
 }
@@ -2106,7 +2123,7 @@ async fn preview(app: &Running, c: &reqwest::Client, values: &Value) -> String {
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
     let (_, location, body) =
-        call(app, c, path::<app::console_api::PreviewRules>(), &borrowed).await;
+        call(app, c, path::<app::console::api::PreviewRules>(), &borrowed).await;
     assert!(location.contains("/units/2/rules?v="), "{location} {body}");
     location.split("v=").nth(1).unwrap().to_owned()
 }
@@ -2196,7 +2213,7 @@ async fn unit_rules_are_validated_previewed_saved_and_audited() {
     let (_, location, body) = call(
         &app,
         &manager,
-        path::<app::console_api::SaveRules>(),
+        path::<app::console::api::SaveRules>(),
         &[("facility", "1"), ("unit", "2")],
     )
     .await;
@@ -2295,7 +2312,7 @@ async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
             .as_str()
             .unwrap()
             .to_owned();
-        let check = path::<app::console_api::CheckBlock>();
+        let check = path::<app::console::api::CheckBlock>();
         // The last day before the first: says what to fix.
         let (_, location, _) = call(
             &app,
@@ -2330,7 +2347,7 @@ async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
         let (_, _, body) = call(
             &app,
             &manager,
-            path::<app::console_api::GetBlockPage>(),
+            path::<app::console::api::GetBlockPage>(),
             &[("facility", "1")],
         )
         .await;
@@ -2350,7 +2367,7 @@ async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
             })
             .collect();
         assert!(decisions.len() >= 2);
-        let save = path::<app::console_api::SaveBlock>();
+        let save = path::<app::console::api::SaveBlock>();
         let send = |n: usize| {
             let mut fields = vec![("facility", "1")];
             fields.extend(decisions[..n].iter().map(|(k, v)| (k.as_str(), v.as_str())));
@@ -2437,7 +2454,7 @@ async fn book_visit(app: &Running, procedure: &str, start: &str, n: u32) -> (Str
 
 #[tokio::test]
 async fn counter_staff_run_their_day_and_the_waiting_display() {
-    use app::counter_api as k;
+    use app::counters::api as k;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     // The morning of the visits (7:00 JST), so the display shows that day.
@@ -2526,7 +2543,7 @@ async fn counter_staff_run_their_day_and_the_waiting_display() {
 
 #[tokio::test]
 async fn an_absence_lists_the_visits_it_meets_and_each_is_moved_or_marked() {
-    use app::counter_api as k;
+    use app::counters::api as k;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     // My Number cards: 高橋 (the specialist) gets 10:00; 鈴木 is free then.
@@ -2734,7 +2751,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
     let admin = signed_in(&app, "admin@town.example", &p).await;
-    let create = path::<app::console_api::CreateStaffAccount>();
+    let create = path::<app::console::api::CreateStaffAccount>();
     // The admin chooses no password and sees no secret.
     let (_, location, body) = call(
         &app,
@@ -2749,7 +2766,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     )
     .await;
     assert_eq!(location, "/console/staff", "{body}");
-    let (_, _, page) = call(&app, &admin, path::<app::console_api::GetStaffPage>(), &[]).await;
+    let (_, _, page) = call(&app, &admin, path::<app::console::api::GetStaffPage>(), &[]).await;
     assert!(page.contains("new.member@town.example"), "{page}");
     let code = enrolment_code(&app, "new.member@town.example").await;
     assert!(
@@ -2778,7 +2795,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
 
     // Nobody can sign in before enrolling, and a wrong code does nothing.
     let member = client();
-    let enrol = path::<app::console_api::Enrol>();
+    let enrol = path::<app::console::api::Enrol>();
     let form = |code: &str| {
         [
             ("email", "new.member@town.example".to_owned()),
@@ -2803,7 +2820,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     let (_, location, _) = call(
         &app,
         &client(),
-        path::<app::console_api::Login>(),
+        path::<app::console::api::Login>(),
         &[
             ("email", "new.member@town.example"),
             ("password", "my own passphrase"),
@@ -2836,11 +2853,11 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
         at: common::now(),
     };
     app.store
-        .set_totp(id, &app::auth::new_totp_secret(), 0, &audit)
+        .set_totp(id, &app::core::auth::new_totp_secret(), 0, &audit)
         .await
         .unwrap();
     let id_text = id.to_string();
-    let reset = path::<app::console_api::ResetStaffTotp>();
+    let reset = path::<app::console::api::ResetStaffTotp>();
     call(&app, &admin, reset, &[("id", &id_text)]).await;
     let row = app.store.account(id).await.unwrap().unwrap().row;
     assert_eq!(row.totp_secret, None);
@@ -2852,7 +2869,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     let (status, _, _) = call(
         &app,
         &member,
-        path::<app::console_api::GetConsoleHome>(),
+        path::<app::console::api::GetConsoleHome>(),
         &[],
     )
     .await;
@@ -2885,7 +2902,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
 /// the town's own, not Tokyo's: here the town is in Honolulu (UTC−10).
 #[tokio::test]
 async fn audit_and_outbox_times_are_in_the_towns_zone() {
-    use app::console_api as c;
+    use app::console::api as c;
     use sea_orm::ConnectionTrait;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;

@@ -90,9 +90,9 @@ fn form<'a>(
 
 /// Fills the form and returns the version the review shows.
 async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> String {
-    let (_, location, body) = call(app, c, app::booking_api::ReviewBooking::PATH, fields).await;
+    let (_, location, body) = call(app, c, app::booking::api::ReviewBooking::PATH, fields).await;
     assert!(location.starts_with("/book/review"), "{location} {body}");
-    let (_, _, body) = call(app, c, app::booking_api::GetReview::PATH, &[]).await;
+    let (_, _, body) = call(app, c, app::booking::api::GetReview::PATH, &[]).await;
     let v: Value = serde_json::from_str(&body).unwrap();
     v["Review"]["version"].to_string()
 }
@@ -123,7 +123,7 @@ async fn double_submit_and_takeover(app: &Running) {
         call(
             app,
             &resident,
-            app::booking_api::ConfirmBooking::PATH,
+            app::booking::api::ConfirmBooking::PATH,
             &fields,
         )
     };
@@ -131,7 +131,7 @@ async fn double_submit_and_takeover(app: &Running) {
     assert_eq!(bookings(app).await, before + 1, "booked once");
     let done: Vec<_> = [a, b].into_iter().filter(|r| r.1 == "/book/done").collect();
     assert!(!done.is_empty(), "the first press reaches the done page");
-    let (status, _, body) = call(app, &resident, app::booking_api::GetDone::PATH, &[]).await;
+    let (status, _, body) = call(app, &resident, app::booking::api::GetDone::PATH, &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     let reference = serde_json::from_str::<Value>(&body).unwrap()["reference"]
         .as_str()
@@ -149,7 +149,7 @@ async fn double_submit_and_takeover(app: &Running) {
     let (_, location, _) = call(
         app,
         &attacker,
-        app::booking_api::ConfirmBooking::PATH,
+        app::booking::api::ConfirmBooking::PATH,
         &[("version", &version)],
     )
     .await;
@@ -157,13 +157,13 @@ async fn double_submit_and_takeover(app: &Running) {
         location.starts_with("/book/review"),
         "told the time is taken: {location}"
     );
-    let (status, _, body) = call(app, &attacker, app::booking_api::GetDone::PATH, &[]).await;
+    let (status, _, body) = call(app, &attacker, app::booking::api::GetDone::PATH, &[]).await;
     assert_eq!(status, StatusCode::NOT_FOUND, "no done page: {body}");
     assert!(!body.contains("090"), "{body}");
     let (status, _, _) = call(
         app,
         &attacker,
-        app::booking_api::GetBookingPage::PATH,
+        app::booking::api::GetBookingPage::PATH,
         &[("reference", &reference)],
     )
     .await;
@@ -171,7 +171,7 @@ async fn double_submit_and_takeover(app: &Running) {
     let (_, location, _) = call(
         app,
         &attacker,
-        app::booking_api::CancelMyBooking::PATH,
+        app::booking::api::CancelMyBooking::PATH,
         &[("reference", &reference)],
     )
     .await;
@@ -504,14 +504,14 @@ async fn a_contact_holds_at_most_ten_active_bookings_in_the_town_on_postgres() {
 async fn server_functions_answer_real_status_codes() {
     let app = spawn(TestDb::sqlite().await).await;
     let c = client();
-    let (status, _, body) = call(&app, &c, app::console_api::GetStaffPage::PATH, &[]).await;
+    let (status, _, body) = call(&app, &c, app::console::api::GetStaffPage::PATH, &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
-    let e: app::error::AppError = serde_json::from_str(&body).unwrap();
+    let e: app::core::error::AppError = serde_json::from_str(&body).unwrap();
     assert_eq!(e.status(), 401);
     let (status, _, _) = call(
         &app,
         &c,
-        app::booking_api::GetBookingPage::PATH,
+        app::booking::api::GetBookingPage::PATH,
         &[("reference", "ABCD2345")],
     )
     .await;
@@ -521,7 +521,7 @@ async fn server_functions_answer_real_status_codes() {
         .post(format!(
             "{}{}",
             app.base,
-            app::console_api::GetStaffPage::PATH
+            app::console::api::GetStaffPage::PATH
         ))
         .header("accept", "text/html")
         .header("accept-language", "en")
@@ -668,7 +668,7 @@ async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
         .post(format!(
             "{}{}",
             app.base,
-            app::booking_api::ReviewBooking::PATH
+            app::booking::api::ReviewBooking::PATH
         ))
         .form(&[("facility", "1"), ("name", big.as_str())])
         .send()
@@ -682,15 +682,15 @@ async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
     let mut fields = form(&unit, &start, &end, "a@example.jp");
     fields.push(("purpose", long.as_str()));
     fields.retain(|(k, v)| *k != "purpose" || v.len() > 100);
-    let (status, _, body) = call(&app, &c, app::booking_api::ReviewBooking::PATH, &fields).await;
+    let (status, _, body) = call(&app, &c, app::booking::api::ReviewBooking::PATH, &fields).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let (_, _, body) = call(&app, &c, app::booking_api::GetReview::PATH, &[]).await;
+    let (_, _, body) = call(&app, &c, app::booking::api::GetReview::PATH, &[]).await;
     assert_eq!(body, "\"Missing\"", "no answers were kept");
     // A newline in a value that goes back into a redirect does not fail the request.
     let (status, location, _) = call(
         &app,
         &c,
-        app::visit_api::BookVisit::PATH,
+        app::visits::api::BookVisit::PATH,
         &[
             ("ids", "1\r\nSet-Cookie: x=y"),
             ("start", "2026-12-07T09:00\n"),
@@ -742,8 +742,8 @@ async fn a_visit_form_sent_twice_books_once() {
         ("email", "twice@example.jp"),
         ("key", key),
     ];
-    let (_, first, _) = call(&app, &c, app::visit_api::BookVisit::PATH, &fields).await;
-    let (_, second, _) = call(&app, &c, app::visit_api::BookVisit::PATH, &fields).await;
+    let (_, first, _) = call(&app, &c, app::visits::api::BookVisit::PATH, &fields).await;
+    let (_, second, _) = call(&app, &c, app::visits::api::BookVisit::PATH, &fields).await;
     assert!(first.starts_with("/visits/appointments/"), "{first}");
     assert_eq!(first, second, "the same appointment");
     use sea_orm::{EntityTrait, PaginatorTrait};

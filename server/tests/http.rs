@@ -330,7 +330,10 @@ async fn language_link_sets_cookie_and_stays_local() {
         "/\r\nx",
     ] {
         let res = app
-            .get(&format!("/lang/ja?next={}", app::lang::encode_next(evil)))
+            .get(&format!(
+                "/lang/ja?next={}",
+                app::core::lang::encode_next(evil)
+            ))
             .await;
         assert_eq!(res.headers()["location"], "/", "{evil}");
     }

@@ -7,7 +7,7 @@ mod common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use app::mail::{Mailer, SmtpConfig, TlsMode};
+use app::core::mail::{Mailer, SmtpConfig, TlsMode};
 use store::testing::TestDb;
 
 /// The SMTP server process, stopped when dropped.

@@ -6,7 +6,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
-use app::service::AppState;
+use app::core::state::AppState;
 use chrono::{DateTime, TimeZone, Utc};
 use leptos::prelude::LeptosOptions;
 use reqwest::{StatusCode, redirect};
@@ -34,11 +34,11 @@ pub struct Running {
 }
 
 pub async fn spawn(db: TestDb) -> Running {
-    spawn_with(db, app::mail::Mailer::outbox_only()).await
+    spawn_with(db, app::core::mail::Mailer::outbox_only()).await
 }
 
 /// As `spawn`, sending mail with `mailer`.
-pub async fn spawn_with(db: TestDb, mailer: app::mail::Mailer) -> Running {
+pub async fn spawn_with(db: TestDb, mailer: app::core::mail::Mailer) -> Running {
     db.store.seed_demo(now()).await.unwrap();
     let clock: ClockOffset = Arc::default();
     let (base, client, mail, state) = serve(db.store.clone(), clock.clone(), mailer).await;
@@ -59,7 +59,7 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
     let (base, client, mail, state) = serve(
         store.clone(),
         clock.clone(),
-        app::mail::Mailer::outbox_only(),
+        app::core::mail::Mailer::outbox_only(),
     )
     .await;
     Running {
@@ -76,7 +76,7 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
 async fn serve(
     store: store::Store,
     clock: ClockOffset,
-    mailer: app::mail::Mailer,
+    mailer: app::core::mail::Mailer,
 ) -> (
     String,
     reqwest::Client,
@@ -95,7 +95,7 @@ async fn serve(
     )
     // The tests stand in for a reverse proxy on loopback: a request may say
     // which resident's address it carries (many residents, one test).
-    .with_web(app::service::WebConfig {
+    .with_web(app::core::state::WebConfig {
         public_origin: None,
         trusted_proxies: vec![
             std::net::Ipv4Addr::LOCALHOST.into(),

@@ -1,0 +1,270 @@
+//! Residents' accounts: registration, and "my bookings" in one place.
+//! Registration proves the address: the account is made only with the
+//! code mailed to it, and the answer is the same whether or not the address
+//! already has an account (its owner gets a mail saying so instead), so the
+//! form reveals nobody's address.
+//! Booking stays possible without an account. A booking is listed in an
+//! account when it was made while signed in, or when its owner adds it with
+//! the reference and the e-mail or phone it was made with (the same proof as
+//! the booking lookup). Nothing is matched by e-mail alone: addresses are
+//! not verified, so that would show strangers' bookings.
+
+use domain::error::{DomainError, Field, InvalidReason};
+use domain::view::Lang;
+
+use crate::account::types::{MyBookingLine, MyPage};
+use crate::console::types::Flash;
+use crate::core::auth::{self, Actor};
+use crate::core::error::{AppError, AuthError};
+use crate::core::session::Ctx;
+use crate::core::state::AppState;
+
+const NAME_MAX: usize = 100;
+
+/// How long a mailed registration code lasts.
+const CODE_SECONDS: i64 = 30 * 60;
+
+/// Wrong codes before a registration must start again.
+const CODE_TRIES: u32 = 5;
+
+/// A registration waiting for its mailed code, kept in the session.
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct PendingRegistration {
+    municipality: i64,
+    pub email: String,
+    name: String,
+    password_hash: String,
+    /// SHA-256 of the code and the address; the code itself is only mailed.
+    code_digest: String,
+    expires_s: i64,
+    tries: u32,
+}
+
+const PENDING: &str = "registration";
+
+fn code_digest(code: &str, email: &str) -> String {
+    let code: String = code
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect();
+    store::digest(&["registration", &code, email])
+}
+
+fn invalid(field: Field) -> AppError {
+    AppError::Domain(DomainError::invalid(field, InvalidReason::Malformed))
+}
+
+/// What registration was given.
+pub struct Registration<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password: &'a str,
+    pub password_confirm: &'a str,
+}
+
+impl AppState {
+    /// Starts a registration (throttled like sign-in): mails a code to the
+    /// address, or, when it already has an account, a note to its owner.
+    /// Either way the browser is asked for the code.
+    pub async fn register_resident(
+        &self,
+        c: &Ctx,
+        r: &Registration<'_>,
+        address: Option<std::net::IpAddr>,
+    ) -> Result<(), AppError> {
+        let name = r.name.trim();
+        if name.is_empty() || name.chars().count() > NAME_MAX {
+            return Err(invalid(Field::Name));
+        }
+        let email =
+            domain::applicant::normalize_email(r.email).map_err(|_| invalid(Field::Email))?;
+        auth::check_new_password(r.password)?;
+        if r.password != r.password_confirm {
+            return Err(AppError::Auth(AuthError::PasswordMismatch));
+        }
+        auth::throttle(self, &format!("register:{email}"), address).await?;
+        let password = r.password.to_owned();
+        let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+            .await
+            .map_err(|_| AppError::Unavailable)??;
+        let municipality = self.default_municipality().await?;
+        let now = self.now();
+        let exists = self
+            .store
+            .account_by_email(municipality, &email)
+            .await?
+            .is_some();
+        let code = store::random_code()?;
+        let (ja, en) = (
+            crate::account::texts::texts(Lang::Ja),
+            crate::account::texts::texts(Lang::En),
+        );
+        let body = if exists {
+            format!("{}\n\n----\n\n{}", ja.mail_exists, en.mail_exists)
+        } else {
+            format!(
+                "{}\n\n----\n\n{}",
+                (ja.mail_code)(&code),
+                (en.mail_code)(&code)
+            )
+        };
+        self.store
+            .outbox_add(
+                store::NewMail {
+                    municipality_id: municipality,
+                    to: email.clone(),
+                    subject: ja.mail_subject.to_owned(),
+                    body,
+                    ics: None,
+                },
+                now,
+            )
+            .await?;
+        self.mailer.wake();
+        let pending = PendingRegistration {
+            municipality,
+            // When the address has an account no code was mailed: a
+            // random digest that no code matches keeps the flow the same.
+            code_digest: if exists {
+                store::random_key()?
+            } else {
+                code_digest(&code, &email)
+            },
+            email,
+            name: name.to_owned(),
+            password_hash: hash,
+            expires_s: now.timestamp() + CODE_SECONDS,
+            tries: 0,
+        };
+        c.cycle().await?;
+        c.set(PENDING, &pending).await
+    }
+
+    /// The address a registration in this session waits on, if any.
+    pub async fn pending_registration(&self, c: &Ctx) -> Result<Option<String>, AppError> {
+        Ok(c.get::<PendingRegistration>(PENDING)
+            .await?
+            .map(|p| p.email))
+    }
+
+    /// Finishes the registration with the mailed code: creates the account
+    /// and signs it in.
+    pub async fn confirm_registration(&self, c: &Ctx, code: &str) -> Result<(), AppError> {
+        let Some(mut p) = c.get::<PendingRegistration>(PENDING).await? else {
+            return Err(AppError::Auth(AuthError::RegistrationLapsed));
+        };
+        if self.now().timestamp() > p.expires_s || p.tries >= CODE_TRIES {
+            c.take::<PendingRegistration>(PENDING).await?;
+            return Err(AppError::Auth(AuthError::RegistrationLapsed));
+        }
+        if code_digest(code, &p.email) != p.code_digest {
+            p.tries += 1;
+            c.set(PENDING, &p).await?;
+            return Err(AppError::Auth(AuthError::BadMailedCode));
+        }
+        c.take::<PendingRegistration>(PENDING).await?;
+        let new = store::NewAccount {
+            municipality_id: p.municipality,
+            email: p.email,
+            display_name: p.name,
+            password_hash: p.password_hash,
+            role: None,
+            totp_secret: None,
+            facilities: Vec::new(),
+            departments: Vec::new(),
+            enrolment: None,
+        };
+        let account = self
+            .store
+            .create_account(&new, self.now(), None)
+            .await
+            .map_err(|e| match e {
+                // Registered meanwhile (another browser with the same code).
+                store::AccountError::EmailTaken => AppError::Auth(AuthError::RegistrationLapsed),
+                store::AccountError::NotFound => AppError::Auth(AuthError::Forbidden),
+                store::AccountError::Store(e) => e.into(),
+            })?;
+        tracing::info!(account = account.row.id, "resident registered");
+        auth::sign_in_new(self, c, &account).await
+    }
+
+    /// The signed-in resident's bookings, upcoming and past.
+    pub async fn my_page(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        flash: Option<Flash>,
+        reference: String,
+    ) -> Result<MyPage, AppError> {
+        let id = actor.resident()?;
+        let Actor::Resident { name, email, .. } = actor else {
+            return Err(AppError::Auth(AuthError::Forbidden));
+        };
+        let now = self.now();
+        let mut upcoming = Vec::new();
+        let mut past = Vec::new();
+        for row in self.store.account_bookings(id).await? {
+            let Some(fid) = self
+                .store
+                .unit_facility(domain::ids::UnitId(row.unit_id))
+                .await?
+            else {
+                continue;
+            };
+            let Some(f) = self.store.facility(fid).await? else {
+                continue;
+            };
+            let Some(i) = f.units.iter().position(|u| u.id.0 == row.unit_id) else {
+                continue;
+            };
+            let l = self.line(&row, &f, i, lang);
+            let line = MyBookingLine {
+                href: format!("/bookings/{}", l.reference),
+                reference: l.reference,
+                facility: l.facility,
+                unit: l.unit,
+                when: l.when,
+                status_label: l.status_label,
+            };
+            if row.end_at > now {
+                upcoming.push(line);
+            } else {
+                past.push(line);
+            }
+        }
+        past.reverse();
+        Ok(MyPage {
+            name: name.clone(),
+            email: email.clone(),
+            upcoming,
+            past,
+            flash,
+            reference,
+        })
+    }
+
+    /// Adds a booking to the signed-in resident's account, given the proof
+    /// the booking lookup asks for.
+    pub async fn link_my_booking(
+        &self,
+        actor: &Actor,
+        reference: &str,
+        contact: &str,
+    ) -> Result<String, AppError> {
+        let id = actor.resident()?;
+        let record = self.find_booking(reference, contact).await?;
+        if !self.store.link_booking(record.row.id, id).await? {
+            // Another account has it: say no more than for a wrong reference.
+            return Err(AppError::Domain(DomainError::NotFound(
+                domain::error::Missing::Booking,
+            )));
+        }
+        Ok(record.row.reference)
+    }
+
+    /// Whether the signed-in resident's account lists this booking.
+    pub fn owns(actor: &Actor, account_id: Option<i64>) -> bool {
+        matches!(actor, Actor::Resident { id, .. } if Some(*id) == account_id)
+    }
+}

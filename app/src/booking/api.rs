@@ -1,0 +1,380 @@
+//! Server functions of the booking flow. The forms post to them with or
+//! without JavaScript: each one stores its outcome in the browser's
+//! server-side session and redirects (POST/redirect/GET), and the page it
+//! redirects to loads what to show. Personal data never goes in a URL.
+//!
+//! Session keys: `draft` (the answers being filled in, forgotten once
+//! booked), `done` (the last booking confirmed here), `granted` (references
+//! this browser has proved it owns), `find_flash` and `booking_flash` (a
+//! message for the next find or booking page).
+
+// The macro's generated client and server functions take one argument per
+// form field; the attribute cannot reach them one by one.
+#![allow(
+    clippy::too_many_arguments,
+    reason = "one server-function argument per form field"
+)]
+
+use domain::booking_view::{BookingDetail, BookingForm, FindPage, ReviewPage};
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::core::session;
+
+/// The signed-in staff member managing the facility of this unit, who
+/// books on a resident's behalf (代行予約); `None` for everyone else.
+#[cfg(feature = "ssr")]
+async fn proxy_staff(
+    c: &session::Ctx,
+    unit: &str,
+) -> Result<Option<crate::core::auth::Staff>, AppError> {
+    let actor = crate::core::auth::actor(c).await?;
+    let (crate::core::auth::Actor::Staff(_), Ok(unit)) = (&actor, unit.trim().parse::<i64>())
+    else {
+        return Ok(None);
+    };
+    let Some(facility) = c
+        .state
+        .store
+        .unit_facility(domain::ids::UnitId(unit))
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(f) = c.state.store.facility(facility).await? else {
+        return Ok(None);
+    };
+    Ok(actor.facility_staff(f.id.0, f.municipality.0).ok().cloned())
+}
+
+/// The empty or pre-filled form for a unit from a start time.
+#[server(prefix = "/sfn")]
+pub async fn get_booking_form(
+    facility: String,
+    unit: String,
+    date: String,
+    time: String,
+    until: Option<String>,
+) -> Result<BookingForm, AppError> {
+    use domain::error::{DomainError, Field, InvalidReason, Missing};
+    let c = session::ctx().await?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let unit = unit
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|u| *u > 0)
+        .map(domain::ids::UnitId)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?;
+    let date = domain::calendar::parse_date(Field::Date, &date)?;
+    let tz = c
+        .state
+        .store
+        .facility(facility)
+        .await?
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?
+        .plan
+        .tz;
+    let start = crate::booking::service::local_instant(tz, date, &time).ok_or(AppError::Domain(
+        DomainError::invalid(Field::Query, InvalidReason::Malformed),
+    ))?;
+    let end = until
+        .as_deref()
+        .filter(|u| !u.trim().is_empty())
+        .and_then(|u| crate::booking::service::local_instant(tz, date, u));
+    // Earlier answers save typing: all of them when coming back to change
+    // this same request, the person's details when booking another time.
+    let draft = c.draft().await?.unwrap_or_default();
+    let same = draft.input.unit_id == unit.0.to_string()
+        && chrono::DateTime::parse_from_rfc3339(&draft.input.start)
+            .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
+    let staff = proxy_staff(&c, &unit.0.to_string()).await?.is_some();
+    let (equipment, override_reason) = if same {
+        (draft.input.equipment, draft.input.override_reason)
+    } else {
+        (Vec::new(), String::new())
+    };
+    let req = crate::booking::service::FormFor {
+        facility,
+        unit,
+        start,
+        end,
+        values: draft.input.applicant,
+        equipment,
+        override_reason: staff.then_some(override_reason),
+    };
+    c.state.booking_form(req, c.lang).await
+}
+
+/// Keeps the answers and goes to the review (which shows what to fix, if anything).
+#[server(prefix = "/sfn")]
+pub async fn review_booking(
+    facility: String,
+    unit_id: String,
+    start: String,
+    end: String,
+    name: String,
+    name_kana: String,
+    phone: String,
+    email: String,
+    purpose: String,
+    attendees: String,
+    resident: Option<String>,
+    equipment: Option<Vec<String>>,
+    override_reason: Option<String>,
+) -> Result<(), AppError> {
+    use domain::applicant::BookingField as F;
+    let equipment = equipment.unwrap_or_default();
+    let override_reason = override_reason.unwrap_or_default();
+    let resident = resident.unwrap_or_default();
+    let mut too_long = domain::applicant::oversized(&[
+        (F::UnitId, &unit_id),
+        (F::Start, &start),
+        (F::End, &end),
+        (F::Name, &name),
+        (F::NameKana, &name_kana),
+        (F::Phone, &phone),
+        (F::Email, &email),
+        (F::Purpose, &purpose),
+        (F::Attendees, &attendees),
+        (F::Resident, &resident),
+        (F::OverrideReason, &override_reason),
+    ]);
+    if equipment.len() > 50 || equipment.iter().any(|e| e.len() > 20) {
+        too_long.push(domain::applicant::FieldProblem {
+            field: F::Equipment,
+            problem: domain::applicant::Problem::TooLong { max: 50 },
+        });
+    }
+    if !too_long.is_empty() {
+        // Nothing is kept: the answers are not what any form sends.
+        return Err(AppError::Domain(domain::DomainError::Fields(too_long)));
+    }
+    let c = session::ctx().await?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let previous = c.draft().await?;
+    if previous.is_none() {
+        // Personal data is about to be kept: never under an id that could
+        // have been planted before.
+        c.cycle().await?;
+    }
+    let (version, key) = match previous {
+        Some(d) if !d.key.is_empty() => (d.version + 1, d.key),
+        Some(d) => (d.version + 1, store::random_key()?),
+        None => (1, store::random_key()?),
+    };
+    let draft = session::Draft {
+        input: crate::booking::service::BookingInput {
+            facility: Some(facility),
+            unit_id,
+            start,
+            end,
+            applicant: domain::applicant::ApplicantInput {
+                name,
+                name_kana,
+                phone,
+                email,
+                purpose,
+                attendees,
+                resident,
+            },
+            equipment,
+            override_reason,
+        },
+        version,
+        last_error: None,
+        key,
+    };
+    c.set("draft", &draft).await?;
+    crate::core::session::redirect(&format!("/book/review?v={version}"));
+    Ok(())
+}
+
+/// What the review page shows for the answers in this session.
+#[server(prefix = "/sfn")]
+pub async fn get_review() -> Result<ReviewPage, AppError> {
+    let c = session::ctx().await?;
+    let Some(mut draft) = c.draft().await? else {
+        return Ok(ReviewPage::Missing);
+    };
+    let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
+    let page = c
+        .state
+        .review(
+            &draft.input,
+            draft.version,
+            draft.last_error.as_ref(),
+            c.lang,
+            staff,
+        )
+        .await?;
+    if draft.last_error.take().is_some() {
+        c.set("draft", &draft).await?;
+    }
+    Ok(page)
+}
+
+/// Books what the review showed. On success the session remembers the
+/// reference (for the confirmation page and the `.ics`).
+#[server(prefix = "/sfn")]
+pub async fn confirm_booking(version: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let Some(mut draft) = c.draft().await? else {
+        crate::core::session::redirect("/book/review");
+        return Ok(());
+    };
+    if version.trim() != draft.version.to_string() {
+        // Another tab changed the answers: show them again before booking.
+        crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
+        return Ok(());
+    }
+    // Staff managing this facility book on a resident's behalf (代行予約):
+    // the same flow and rules, with the member recorded on the booking.
+    let staff = proxy_staff(&c, &draft.input.unit_id).await?;
+    // A signed-in resident finds it in their account.
+    let account = match crate::core::auth::actor(&c).await? {
+        crate::core::auth::Actor::Resident { id, .. } => Some(id),
+        _ => None,
+    };
+    // Pressed twice? The key finds what the first press booked.
+    let key = (!draft.key.is_empty()).then(|| format!("draft:{}", draft.key));
+    let outcome = c
+        .state
+        .create_booking_as(&draft.input, staff.as_ref(), account, key)
+        .await;
+    match outcome {
+        Ok(record) => {
+            let reference = record.row.reference;
+            c.grant(&reference).await?;
+            c.set("done", &reference).await?;
+            // Forget the answers: the next person at a shared computer must
+            // not find them filled in.
+            c.take::<session::Draft>("draft").await?;
+            crate::core::session::redirect("/book/done");
+        }
+        Err(AppError::Domain(e)) => {
+            draft.version += 1;
+            draft.last_error = Some(AppError::Domain(e));
+            c.set("draft", &draft).await?;
+            crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The booking just confirmed in this session.
+#[server(prefix = "/sfn")]
+pub async fn get_done() -> Result<BookingDetail, AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference: String = c
+        .get("done")
+        .await?
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    let record = c.state.booking_by_reference(&reference).await?;
+    c.state.booking_detail(&record, c.lang).await
+}
+
+/// Looks a booking up by reference and e-mail or phone; on success this
+/// browser may see it.
+#[server(prefix = "/sfn")]
+pub async fn find_booking(reference: String, contact: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    match c.state.find_booking(&reference, &contact).await {
+        Ok(record) => {
+            let reference = record.row.reference;
+            c.grant(&reference).await?;
+            crate::core::session::redirect(&format!("/bookings/{reference}"));
+        }
+        Err(AppError::Domain(e)) => {
+            c.set(
+                "find_flash",
+                &(crate::core::session::clip(&reference), AppError::Domain(e)),
+            )
+            .await?;
+            crate::core::session::redirect("/bookings?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The find page, with the last lookup's error if it failed.
+#[server(prefix = "/sfn")]
+pub async fn get_find_page() -> Result<FindPage, AppError> {
+    let c = session::ctx().await?;
+    let flash: Option<(String, AppError)> = c.take("find_flash").await?;
+    Ok(match flash {
+        Some((reference, error)) => FindPage {
+            reference,
+            error: Some(crate::core::messages::error_message(c.lang, &error)),
+        },
+        None => FindPage::default(),
+    })
+}
+
+/// A booking this browser has proved it owns.
+#[server(prefix = "/sfn")]
+pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference = crate::booking::service::normalize_reference(&reference)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
+    let record = match c.state.booking_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => return Err(not_found),
+        other => other?,
+    };
+    if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
+        return Err(not_found);
+    }
+    c.state.booking_detail(&record, c.lang).await
+}
+
+/// Cancels a booking this browser has proved it owns.
+#[server(prefix = "/sfn")]
+pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference = crate::booking::service::normalize_reference(&reference)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    let record = match c.state.booking_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => None,
+        other => Some(other?),
+    };
+    let Some(record) = record else {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    };
+    if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    }
+    match c.state.cancel(&record).await {
+        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?cancelled=1")),
+        Err(AppError::Domain(e)) => {
+            c.set("booking_flash", &(reference.clone(), AppError::Domain(e)))
+                .await?;
+            crate::core::session::redirect(&format!("/bookings/{reference}?retry=1"));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// A message left for this booking's page (e.g. why a cancel failed).
+#[server(prefix = "/sfn")]
+pub async fn take_booking_flash(reference: String) -> Result<Option<String>, AppError> {
+    let c = session::ctx().await?;
+    let flash: Option<(String, AppError)> = c.get("booking_flash").await?;
+    match flash {
+        Some((r, e)) if r == reference => {
+            c.take::<(String, AppError)>("booking_flash").await?;
+            Ok(Some(crate::core::messages::error_message(c.lang, &e)))
+        }
+        _ => Ok(None),
+    }
+}

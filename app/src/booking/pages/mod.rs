@@ -1,0 +1,7 @@
+//! The booking pages.
+
+mod book;
+mod my_booking;
+
+pub use book::{BookDone, BookForm, BookReview, FeeTable, print_page};
+pub use my_booking::{CancelBookingPage, FindBookingPage, MyBookingPage};

@@ -1,0 +1,43 @@
+//! Server functions: one line each on top of `service::AppState`. Arguments
+//! arrive as raw strings and are parsed by the domain types, so bad input gets
+//! the same translated message as in the JSON API.
+
+use domain::view::{DaySchedule, FacilitySummary, MonthCalendar};
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+
+#[cfg(feature = "ssr")]
+fn context() -> Result<(crate::core::state::AppState, domain::view::Lang), AppError> {
+    let state = use_context::<crate::core::state::AppState>().ok_or(AppError::Unavailable)?;
+    Ok((state, crate::core::lang::detect()))
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_facilities() -> Result<Vec<FacilitySummary>, AppError> {
+    let (state, lang) = context()?;
+    state.facilities(lang).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_month_calendar(
+    facility: String,
+    month: Option<String>,
+) -> Result<MonthCalendar, AppError> {
+    let (state, lang) = context()?;
+    let id = crate::core::state::parse_facility_id(&facility)?;
+    let month = month
+        .filter(|m| !m.trim().is_empty())
+        .map(|m| domain::calendar::YearMonth::parse(&m))
+        .transpose()?;
+    state.month(id, month, lang).await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_day_schedule(facility: String, date: String) -> Result<DaySchedule, AppError> {
+    let (state, lang) = context()?;
+    let id = crate::core::state::parse_facility_id(&facility)?;
+    let date = domain::calendar::parse_date(domain::error::Field::Date, &date)?;
+    let actor = crate::core::auth::actor(&crate::core::session::ctx().await?).await?;
+    state.day(id, date, lang, &actor).await
+}

@@ -1,0 +1,5 @@
+//! Browsing: the home page, the facility list, a facility's month calendar
+//! and a day's slots.
+
+pub mod api;
+pub mod pages;

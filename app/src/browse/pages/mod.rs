@@ -1,0 +1,6 @@
+//! The browsing pages.
+
+pub mod day;
+pub mod facilities;
+pub mod home;
+pub mod month;

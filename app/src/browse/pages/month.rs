@@ -1,0 +1,160 @@
+use chrono::{Datelike, Weekday};
+use domain::availability::DayStatus;
+use domain::view::{DayCell, MonthCalendar};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::browse::api::get_month_calendar;
+use crate::browse::pages::facilities::FacilityFacts;
+use crate::core::components::loaded;
+use crate::core::i18n::{self, texts};
+use crate::core::lang::use_lang;
+
+/// A facility with its month calendar (空き / 残りわずか / 満 / 休館 per day).
+#[component]
+pub fn FacilityMonth() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("month"),
+            )
+        },
+        |(id, month)| get_month_calendar(id, month),
+    );
+    loaded(data, false, |m| view! { <MonthView m/> })
+}
+
+const WEEK: [Weekday; 7] = [
+    Weekday::Sun,
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+];
+
+fn status_class(status: DayStatus) -> &'static str {
+    match status {
+        DayStatus::Available => "st-free",
+        DayStatus::Few => "st-few",
+        DayStatus::Full => "st-full",
+        DayStatus::Closed => "st-closed",
+        _ => "st-none",
+    }
+}
+
+#[component]
+fn MonthView(m: MonthCalendar) -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let f = m.facility;
+    let title = (t.month_title)(m.month.year, m.month.month);
+    let base = format!("/facilities/{}", f.id);
+    let month_link =
+        |ym: domain::calendar::YearMonth| ym.is_supported().then(|| format!("{base}?month={ym}"));
+    let prev = month_link(m.month.prev());
+    let next = month_link(m.month.next());
+    let lead = m
+        .days
+        .first()
+        .map(|d| d.date.weekday().num_days_from_sunday() as usize)
+        .unwrap_or(0);
+    let mut cells: Vec<Option<DayCell>> = std::iter::repeat_n(None, lead)
+        .chain(m.days.into_iter().map(Some))
+        .collect();
+    while !cells.len().is_multiple_of(7) {
+        cells.push(None);
+    }
+    let weeks: Vec<Vec<Option<DayCell>>> = cells.chunks(7).map(|w| w.to_vec()).collect();
+    let today = m.today;
+    let caption = format!("{} {}", f.name, title);
+    view! {
+        <Title text=format!("{} {}", f.name, title)/>
+        <h1>{f.name.clone()}</h1>
+        <p>{f.description}</p>
+        <section aria-labelledby="calendar-heading">
+            <h2 id="calendar-heading">{t.calendar_heading}": "{title.clone()}</h2>
+            <nav class="pager" aria-label=t.month_nav_label>
+                {prev.map(|href| view! { <a class="button" href=href rel="prev"><span aria-hidden="true">"← "</span>{t.prev_month}</a> })}
+                <a class="button" href=base.clone()>{t.this_month}</a>
+                {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_month}<span aria-hidden="true">" →"</span></a> })}
+            </nav>
+            <p>{t.calendar_hint}</p>
+            <table class="calendar">
+                <caption>{caption}</caption>
+                <thead>
+                    <tr>
+                        {WEEK.iter().map(|d| view! {
+                            <th scope="col" abbr=i18n::weekday_long(lang, *d)>{i18n::weekday_short(lang, *d)}</th>
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {weeks.into_iter().map(|week| view! {
+                        <tr>
+                            {week.into_iter().map(|cell| match cell {
+                                None => view! { <td class="empty"></td> }.into_any(),
+                                Some(day) => {
+                                    let (word, symbol) = i18n::day_status(lang, day.status);
+                                    let href = format!("{base}/days/{}", day.date);
+                                    let is_today = day.date == today;
+                                    let weekend = match day.date.weekday() {
+                                        Weekday::Sun => " sun",
+                                        Weekday::Sat => " sat",
+                                        _ => "",
+                                    };
+                                    let holiday_class = if day.holiday.is_some() { " holiday" } else { "" };
+                                    let class = format!("day {}{weekend}{holiday_class}{}", status_class(day.status), if is_today { " today" } else { "" });
+                                    view! {
+                                        <td class=class data-date=day.date.to_string() data-status=format!("{:?}", day.status).to_lowercase()>
+                                            <a href=href aria-current=is_today.then_some("date")>
+                                                <span class="vh">{i18n::format_date(lang, day.date)}</span>
+                                                <span class="day-num" aria-hidden="true">{day.date.day()}</span>
+                                                {is_today.then(|| view! { <span class="today-mark">{t.today}</span> })}
+                                                <span class="day-status"><span aria-hidden="true">{symbol}" "</span>{word}</span>
+                                                {day.holiday.map(|h| view! { <span class="day-holiday">{h}</span> })}
+                                                {day.closure.map(|c| view! { <span class="day-reason">{c}</span> })}
+                                            </a>
+                                        </td>
+                                    }.into_any()
+                                }
+                            }).collect_view()}
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <Legend/>
+        </section>
+        <FacilityFacts address=f.address phone=f.phone hours=f.hours accessibility=f.accessibility/>
+    }
+}
+
+#[component]
+fn Legend() -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let shown = [
+        DayStatus::Available,
+        DayStatus::Few,
+        DayStatus::Full,
+        DayStatus::Closed,
+        DayStatus::NotYetOpen,
+        DayStatus::BookingClosed,
+        DayStatus::Past,
+        DayStatus::NoSlots,
+    ];
+    view! {
+        <h3>{t.legend_heading}</h3>
+        <ul class="legend">
+            {shown.into_iter().map(|s| {
+                let (word, symbol) = i18n::day_status(lang, s);
+                view! { <li class=format!("day {}", status_class(s))><span aria-hidden="true">{symbol}" "</span>{word}</li> }
+            }).collect_view()}
+        </ul>
+    }
+}

@@ -1,0 +1,300 @@
+//! Editing a unit's rules in the console: the form filled with the current
+//! rules, validation, a preview of next month's availability under the new
+//! rules, and the audited save.
+
+use chrono::Duration;
+use domain::availability::{self, SlotStatus};
+use domain::calendar::{DateRange, YearMonth};
+use domain::error::{DomainError, Field, InvalidReason};
+use domain::ids::{FacilityId, UnitId};
+use domain::rules_edit::{
+    CheckedRules, HoursInput, RulesField, RulesInput, TemplateInput, check_rules_input, format_time,
+};
+use domain::schedule::SlotPlan;
+use domain::view::Lang;
+use store::FacilityRecord;
+
+use crate::console::texts as ct;
+use crate::console::types::{Choice, PreviewDay, RulesMessage, RulesPage, RulesPreview};
+use crate::core::auth::Actor;
+use crate::core::error::AppError;
+use crate::core::state::AppState;
+
+/// The form's name for a field (also the id suffix of its input).
+pub fn rules_key(field: RulesField) -> String {
+    match field {
+        RulesField::Template(i) => format!("template-{i}"),
+        RulesField::Hours(i) => format!("hours-{i}"),
+        other => serde_json::to_value(other)
+            .ok()
+            .and_then(|v| v["field"].as_str().map(str::to_owned))
+            .unwrap_or_default(),
+    }
+}
+
+fn yen(y: domain::booking::Yen) -> String {
+    y.0.to_string()
+}
+
+/// The unit's current rules, as the form shows them.
+pub fn current_input(f: &FacilityRecord, i: usize) -> RulesInput {
+    let unit = &f.units[i];
+    let plan = &f.plan.units[i];
+    let r = &unit.rules;
+    let w = &plan.window;
+    let templates = match &plan.slots {
+        SlotPlan::Fixed(ts) => ts
+            .iter()
+            .zip(r.fees.iter())
+            .map(|(t, fee)| TemplateInput {
+                label_ja: t.label.ja.clone(),
+                label_en: t.label.en.clone(),
+                start: format_time(t.start),
+                end: format_time(t.end),
+                fee_resident: yen(fee.resident),
+                fee_nonresident: yen(fee.nonresident),
+                holiday_resident: fee.holiday_resident.map(yen).unwrap_or_default(),
+                holiday_nonresident: fee.holiday_nonresident.map(yen).unwrap_or_default(),
+            })
+            .collect(),
+        SlotPlan::Grid { .. } => Vec::new(),
+    };
+    let (grid_step, grid_fee_resident, grid_fee_nonresident) = match &plan.slots {
+        SlotPlan::Grid { step } => (
+            step.to_string(),
+            r.fees.first().map(|f| yen(f.resident)).unwrap_or_default(),
+            r.fees
+                .first()
+                .map(|f| yen(f.nonresident))
+                .unwrap_or_default(),
+        ),
+        SlotPlan::Fixed(_) => Default::default(),
+    };
+    RulesInput {
+        capacity: r.capacity.to_string(),
+        min_slots: r.min_slots.to_string(),
+        max_slots: r.max_slots.to_string(),
+        requires_approval: r.requires_approval,
+        pending_hold_hours: r.pending_hold_hours.to_string(),
+        open_months_before: w.open_months_before.to_string(),
+        open_months_before_nonresident: r.open_months_before_nonresident.to_string(),
+        open_day: w.open_day.to_string(),
+        open_time: format_time(w.open_minute),
+        close_days_before: w.close_days_before.to_string(),
+        close_time: format_time(w.close_minute),
+        cancel_days_before: r.cancel_days_before.to_string(),
+        cancel_time: format_time(r.cancel_minute),
+        grid_step,
+        grid_fee_resident,
+        grid_fee_nonresident,
+        templates,
+        hours: f
+            .plan
+            .hours
+            .0
+            .iter()
+            .map(|h| match h {
+                Some((a, b)) => HoursInput {
+                    opens: format_time(*a),
+                    closes: format_time(*b),
+                },
+                None => HoursInput::default(),
+            })
+            .collect(),
+    }
+}
+
+/// The form always offers one blank period row to add, and seven weekdays.
+fn with_blank_rows(mut v: RulesInput, grid: bool) -> RulesInput {
+    if !grid && v.templates.last().is_none_or(|t| !t.label_ja.is_empty()) {
+        v.templates.push(TemplateInput::default());
+    }
+    v.hours.resize(7, HoursInput::default());
+    v
+}
+
+impl AppState {
+    async fn rules_target(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        unit: UnitId,
+    ) -> Result<(FacilityRecord, usize, crate::core::auth::Staff), AppError> {
+        let (f, s) = self.managed(actor, facility).await?;
+        let i = f
+            .units
+            .iter()
+            .position(|u| u.id == unit)
+            .ok_or(AppError::Domain(DomainError::NotFound(
+                domain::error::Missing::Unit,
+            )))?;
+        Ok((f, i, s))
+    }
+
+    /// The rules page: the draft being edited (with what to fix, or the
+    /// preview of its effect) or else the current rules.
+    pub async fn rules_page(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        unit: UnitId,
+        draft: Option<RulesInput>,
+        lang: Lang,
+    ) -> Result<RulesPage, AppError> {
+        let (f, i, s) = self.rules_target(actor, facility, unit).await?;
+        let grid = f.units[i].grid;
+        let t = ct::texts(lang);
+        let (values, errors, preview) = match draft {
+            None => (current_input(&f, i), Vec::new(), None),
+            Some(d) => match check_rules_input(&d, grid) {
+                Ok(c) => {
+                    let p = self.rules_preview(&f, i, &c, lang).await?;
+                    (d, Vec::new(), Some(p))
+                }
+                Err(issues) => {
+                    let errors = issues
+                        .iter()
+                        .map(|x| RulesMessage {
+                            key: rules_key(x.field),
+                            message: ct::rules_problem(lang, x.field, x.problem),
+                        })
+                        .collect();
+                    (d, errors, None)
+                }
+            },
+        };
+        Ok(RulesPage {
+            me: crate::console::service::me(&s, lang),
+            facility_id: f.id.0,
+            unit_id: unit.0,
+            title: (t.rules_title)(f.name.get(lang), f.units[i].name.get(lang)),
+            grid,
+            values: with_blank_rows(values, grid),
+            errors,
+            preview,
+            weekdays: (0..7u8)
+                .map(|d| {
+                    let day = chrono::Weekday::try_from(d).unwrap_or(chrono::Weekday::Mon);
+                    crate::core::i18n::weekday_long(lang, day).to_owned()
+                })
+                .collect(),
+            units: f
+                .units
+                .iter()
+                .map(|u| Choice {
+                    id: u.id.0,
+                    name: u.name.get(lang).to_owned(),
+                })
+                .collect(),
+            flash: None,
+        })
+    }
+
+    /// How next month's availability of unit `i` changes under `c`.
+    async fn rules_preview(
+        &self,
+        f: &FacilityRecord,
+        i: usize,
+        c: &CheckedRules,
+        lang: Lang,
+    ) -> Result<RulesPreview, AppError> {
+        let tz = f.plan.tz;
+        let now = self.now();
+        let month = YearMonth::of(now.with_timezone(&tz).date_naive()).next();
+        let range = DateRange {
+            from: month.first_day(),
+            to: month.last_day(),
+        };
+        let bad_month =
+            || AppError::Domain(DomainError::invalid(Field::Month, InvalidReason::Malformed));
+        let from = crate::booking::service::local_instant(tz, range.from, "00:00")
+            .ok_or_else(bad_month)?;
+        let to = crate::booking::service::local_instant(tz, range.to, "00:00")
+            .ok_or_else(bad_month)?
+            + Duration::days(1);
+        let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
+        let busy = self.store.busy(&ids, from, to, now).await?;
+        let mut after_plan = f.plan.clone();
+        after_plan.hours = c.hours.clone();
+        after_plan.units[i].slots = c.slots.clone();
+        after_plan.units[i].window = c.window;
+        let before = availability::compute(&f.plan, range, &busy, now);
+        let after = availability::compute(&after_plan, range, &busy, now);
+        let offered = |a: &availability::Availability, d| {
+            let n = a.units[i]
+                .slots
+                .iter()
+                .filter(|s| s.date == d)
+                .filter(|s| matches!(s.status, SlotStatus::Free | SlotStatus::NotYetOpen))
+                .count();
+            u32::try_from(n).unwrap_or(u32::MAX)
+        };
+        let mut days = Vec::new();
+        let (mut before_total, mut after_total) = (0, 0);
+        for d in range.from.iter_days().take_while(|d| *d <= range.to) {
+            let (b, a) = (offered(&before, d), offered(&after, d));
+            before_total += b;
+            after_total += a;
+            if a != b {
+                days.push(PreviewDay {
+                    date: crate::core::i18n::format_date(lang, d),
+                    before: b,
+                    after: a,
+                });
+            }
+        }
+        // Bookings already made keep their times; say which no longer fit.
+        let unit = f.units[i].id;
+        let slots = &after.units[i].slots;
+        let rows = self.store.bookings_between(&[unit.0], from, to).await?;
+        let misfits = rows
+            .iter()
+            .filter(|r| matches!(r.status.as_str(), "confirmed" | "pending"))
+            .filter(|r| {
+                !(slots.iter().any(|s| s.start == r.start_at)
+                    && slots.iter().any(|s| s.end == r.end_at))
+            })
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.reference,
+                    crate::booking::service::when_text(lang, r.start_at, r.end_at, tz)
+                )
+            })
+            .collect();
+        let opens = |w: &domain::schedule::BookingWindow| {
+            crate::core::i18n::date_time(lang, w.opens_at(range.from))
+        };
+        Ok(RulesPreview {
+            month: (crate::core::i18n::texts(lang).month_title)(month.year, month.month),
+            before_total,
+            after_total,
+            days,
+            opens_before: opens(&f.plan.units[i].window),
+            opens_after: opens(&c.window),
+            misfits,
+        })
+    }
+
+    /// Saves the checked draft with an audit entry (before and after).
+    pub async fn save_rules(
+        &self,
+        actor: &Actor,
+        facility: FacilityId,
+        unit: UnitId,
+        draft: &RulesInput,
+    ) -> Result<(), AppError> {
+        let (f, i, s) = self.rules_target(actor, facility, unit).await?;
+        let checked = check_rules_input(draft, f.units[i].grid).map_err(|_| {
+            AppError::Domain(DomainError::invalid(Field::Query, InvalidReason::Malformed))
+        })?;
+        let now = self.now();
+        let mut e =
+            crate::console::service::entry(&s, "unit.rules", format!("unit:{}", unit.0), now);
+        e.before = serde_json::to_value(current_input(&f, i)).ok();
+        e.after = serde_json::to_value(draft).ok();
+        self.store.save_unit_rules(f.id, unit, &checked, &e).await?;
+        tracing::info!(unit = unit.0, "unit rules changed");
+        Ok(())
+    }
+}

@@ -1,0 +1,148 @@
+//! Page frame and small shared pieces.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_location;
+
+use crate::core::error::AppError;
+use crate::core::i18n::texts;
+use crate::core::lang::{encode_next, use_lang};
+use crate::core::messages::error_message;
+
+/// Header with skip link, site name, menu and language switch; footer.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let other = match lang {
+        domain::view::Lang::Ja => "en",
+        domain::view::Lang::En => "ja",
+    };
+    let location = use_location();
+    // The language link is a plain server route (it sets a cookie), so it
+    // works without JavaScript and is never handled by the client router.
+    let switch_href = move || {
+        let path = location.pathname.get();
+        let search = location.search.get();
+        let here = if search.is_empty() {
+            path
+        } else {
+            format!("{path}?{search}")
+        };
+        format!("/lang/{other}?next={}", encode_next(&here))
+    };
+    view! {
+        <a class="skip-link" href="#main">{t.skip_to_content}</a>
+        <header class="site-header">
+            <div class="wrap header-row">
+                <a class="site-name" href="/">{t.site_name}</a>
+                <a class="lang-switch" href=switch_href rel="external" hreflang=other lang=other title=t.switch_language_hint>
+                    {t.switch_language}
+                </a>
+            </div>
+            <nav class="wrap site-nav" aria-label=t.nav_label>
+                <ul>
+                    <li><a href="/">{t.nav_home}</a></li>
+                    <li><a href="/facilities">{t.nav_facilities}</a></li>
+                    <li><a href="/visits">{crate::visits::texts::texts(lang).nav_visits}</a></li>
+                    <li><a href="/bookings">{crate::booking::texts::texts(lang).nav_my_booking}</a></li>
+                    <li><a href="/my">{crate::account::texts::texts(lang).nav_my}</a></li>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" class="wrap" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <div class="wrap"><p>{t.footer_fictional}</p></div>
+        </footer>
+    }
+}
+
+/// Sets the HTTP status of a server-rendered page (no-op in the browser).
+pub fn set_status(code: u16) {
+    #[cfg(feature = "ssr")]
+    if let (Some(response), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(code),
+    ) {
+        response.set_status(status);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = code;
+}
+
+/// A translated error with a way back. `nested` when the page already has
+/// its own `<h1>`.
+#[component]
+pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoView {
+    set_status(error.status());
+    let lang = use_lang();
+    let t = texts(lang);
+    // A missing or lapsed sign-in offers the way back in.
+    let sign_in = matches!(
+        error,
+        AppError::Auth(crate::core::error::AuthError::SignInRequired)
+    )
+    .then(|| view! {
+        <p><a class="button button-primary" href="/console/login">{crate::console::texts::texts(lang).sign_in_link}</a></p>
+    });
+    view! {
+        <Title text=t.error_title/>
+        <section class="notice notice-error" role="alert">
+            {if nested { view! { <h2>{t.error_title}</h2> }.into_any() } else { view! { <h1>{t.error_title}</h1> }.into_any() }}
+            <p>{error_message(lang, &error)}</p>
+            {sign_in}
+            <p><a href="/facilities">{t.back_to_facilities}</a></p>
+        </section>
+    }
+}
+
+/// Waits for `data` (server-side before any HTML is sent, see `SsrMode::Async`),
+/// then shows `render` of the value or the translated error. `nested` when
+/// the page already has its own `<h1>`.
+pub fn loaded<T, V>(
+    data: Resource<Result<T, AppError>>,
+    nested: bool,
+    render: impl Fn(T) -> V + Clone + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let render = render.clone();
+                Suspend::new(async move {
+                    match data.await {
+                        Ok(value) => render(value).into_any(),
+                        Err(error) => view! { <ErrorView error nested/> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The loading line shown while data arrives in the browser.
+#[component]
+pub fn Loading() -> impl IntoView {
+    let t = texts(use_lang());
+    view! { <p class="loading" role="status">{t.loading}</p> }
+}
+
+/// Shows a failed server call (only with JavaScript; without it the
+/// browser shows the next page): a refusal such as a rate limit is said in
+/// words next to the form instead of the click doing nothing.
+#[component]
+pub fn ActionError<S>(action: ServerAction<S>) -> impl IntoView
+where
+    S: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    let lang = use_lang();
+    move || {
+        action.value().get().and_then(Result::err).map(|e| {
+            view! { <p class="notice notice-error" role="alert">{error_message(lang, &e)}</p> }
+        })
+    }
+}

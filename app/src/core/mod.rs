@@ -1,0 +1,24 @@
+//! What every feature uses and that uses no feature: the language, the
+//! error, the translated site-wide texts and shared components, and on the
+//! server the application state, the browser session, access control,
+//! sign-in, rate limits, mail, QR codes and calendar files.
+
+#[cfg(feature = "ssr")]
+pub mod auth;
+pub mod components;
+pub mod error;
+pub mod i18n;
+#[cfg(feature = "ssr")]
+pub mod ics;
+pub mod lang;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod mail;
+pub mod messages;
+#[cfg(feature = "ssr")]
+pub mod qr;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod state;

@@ -1,0 +1,278 @@
+//! Server functions of the residents' visit pages (来庁予約). Forms post
+//! here with or without JavaScript, leave their outcome in the session and
+//! redirect (POST/redirect/GET). A browser sees an appointment once it
+//! booked or proved it (reference plus e-mail or phone); addresses never
+//! carry contact details.
+
+#![allow(
+    clippy::too_many_arguments,
+    reason = "one server-function argument per form field"
+)]
+
+use domain::appointment_view::{VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan};
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+
+/// Whether this browser's session booked or proved the appointment (for
+/// the `.ics` route too).
+#[cfg(feature = "ssr")]
+pub async fn granted_in(
+    session: &tower_sessions::Session,
+    reference: &str,
+) -> Result<bool, AppError> {
+    let list: Vec<String> = session
+        .get("granted_visits")
+        .await
+        .map_err(|_| AppError::Unavailable)?
+        .unwrap_or_default();
+    Ok(list.iter().any(|r| r == reference))
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use super::granted_in;
+    use crate::core::error::AppError;
+    use crate::core::session::Ctx;
+
+    const GRANTED: &str = "granted_visits";
+
+    pub async fn granted(c: &Ctx, reference: &str) -> Result<bool, AppError> {
+        granted_in(&c.session, reference).await
+    }
+
+    /// This browser may see the appointment from now on (a fresh session
+    /// id first, as for bookings).
+    pub async fn grant(c: &Ctx, reference: &str) -> Result<(), AppError> {
+        let mut list: Vec<String> = c.get(GRANTED).await?.unwrap_or_default();
+        c.cycle().await?;
+        list.retain(|r| r != reference);
+        list.push(reference.to_owned());
+        if list.len() > 20 {
+            list.remove(0);
+        }
+        c.set(GRANTED, &list).await
+    }
+
+    /// The granted appointment of the path, or "not found".
+    pub async fn own(c: &Ctx, reference: &str) -> Result<store::AppointmentRecord, AppError> {
+        let r = c.state.visit_by_reference(reference).await?;
+        if granted(c, &r.row.reference).await? {
+            Ok(r)
+        } else {
+            Err(AppError::Domain(domain::DomainError::NotFound(
+                domain::error::Missing::Appointment,
+            )))
+        }
+    }
+
+    /// Runs a change on the granted appointment, leaves its outcome for the
+    /// appointment page and goes back there.
+    pub async fn visit_outcome(
+        reference: String,
+        change: impl AsyncFnOnce(&Ctx, store::AppointmentRecord) -> Result<&'static str, AppError>,
+    ) -> Result<(), AppError> {
+        let c = crate::core::session::ctx().await?;
+        let r = own(&c, &reference).await?;
+        let back = format!("/visits/appointments/{}", r.row.reference);
+        let message = match change(&c, r).await {
+            Ok(text) => (true, text.to_owned()),
+            Err(e @ AppError::Domain(_)) => {
+                (false, crate::core::messages::error_message(c.lang, &e))
+            }
+            Err(e) => return Err(e),
+        };
+        c.set("visit_msg", &message).await?;
+        crate::core::session::redirect(&back);
+        Ok(())
+    }
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_visit_list(
+    q: Option<String>,
+    event: Option<String>,
+) -> Result<VisitList, AppError> {
+    let c = crate::core::session::ctx().await?;
+    c.state
+        .visit_list(
+            c.lang,
+            q.as_deref().unwrap_or(""),
+            event.as_deref().unwrap_or(""),
+        )
+        .await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_visit_plan(ids: String, date: Option<String>) -> Result<VisitPlan, AppError> {
+    let c = crate::core::session::ctx().await?;
+    c.state.visit_plan(c.lang, &ids, date.as_deref()).await
+}
+
+/// The contact form, with the answers and problems of a refused attempt.
+#[server(prefix = "/sfn")]
+pub async fn get_visit_form(ids: String, start: String) -> Result<VisitForm, AppError> {
+    let c = crate::core::session::ctx().await?;
+    let mut form = c.state.visit_form(c.lang, &ids, &start).await?;
+    form.key = store::random_key()?;
+    if let Some(before) = c.take::<VisitForm>("visit_flash").await?
+        && before.ids == form.ids
+        && before.start == form.start
+    {
+        form.values = before.values;
+        form.field_errors = before.field_errors;
+        form.error = before.error;
+    }
+    Ok(form)
+}
+
+/// Books the visit; on success this browser is shown its appointment.
+#[server(prefix = "/sfn")]
+pub async fn book_visit(
+    ids: String,
+    start: String,
+    name: String,
+    name_kana: String,
+    phone: String,
+    email: String,
+    mode: Option<String>,
+    key: Option<String>,
+) -> Result<(), AppError> {
+    use domain::DomainError;
+    let c = crate::core::session::ctx().await?;
+    let back = format!(
+        "/visits/book?p={}&start={}&retry=1",
+        crate::core::lang::encode_next(ids.trim()),
+        crate::core::lang::encode_next(start.trim())
+    );
+    let input = crate::visits::service::AppointmentInput {
+        procedure_ids: crate::visits::present::parse_ids(&ids).unwrap_or_default(),
+        start: c.state.visit_start(&start).await?,
+        name: name.clone(),
+        name_kana: name_kana.clone(),
+        phone: phone.clone(),
+        email: email.clone(),
+        mode: mode.clone().unwrap_or_default(),
+        // A form's key is 32 hex digits; anything else is ignored.
+        // Bound to the contact too: the key alone opens nobody's visit.
+        request_key: key
+            .filter(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|k| format!("form:{}", store::digest(&[&k, email.trim(), phone.trim()]))),
+    };
+    match c.state.book_appointment(&input, c.lang).await {
+        Ok(body) => {
+            ssr::grant(&c, &body.reference).await?;
+            crate::core::session::redirect(&format!(
+                "/visits/appointments/{}?new=1",
+                body.reference
+            ));
+            Ok(())
+        }
+        Err(e @ AppError::Domain(_)) => {
+            let field_errors = match &e {
+                AppError::Domain(DomainError::Fields(problems)) => problems
+                    .iter()
+                    .map(|p| {
+                        (
+                            p.field.as_str().to_owned(),
+                            crate::core::messages::problem_message(c.lang, p.field, p.problem),
+                        )
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            use crate::core::session::clip;
+            let form = VisitForm {
+                ids: clip(&ids),
+                start: clip(&start),
+                values: domain::appointment_view::VisitValues {
+                    name: clip(&name),
+                    name_kana: clip(&name_kana),
+                    phone: clip(&phone),
+                    email: clip(&email),
+                    mode: clip(&mode.unwrap_or_default()),
+                },
+                error: field_errors
+                    .is_empty()
+                    .then(|| crate::core::messages::error_message(c.lang, &e)),
+                field_errors,
+                ..VisitForm::default()
+            };
+            c.set("visit_flash", &form).await?;
+            crate::core::session::redirect(&back);
+            Ok(())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[server(prefix = "/sfn")]
+pub async fn get_visit_find() -> Result<VisitFind, AppError> {
+    let c = crate::core::session::ctx().await?;
+    Ok(c.take("visit_find_flash").await?.unwrap_or_default())
+}
+
+/// Reference plus e-mail or phone: this browser may then see it.
+#[server(prefix = "/sfn")]
+pub async fn find_visit(reference: String, contact: String) -> Result<(), AppError> {
+    let c = crate::core::session::ctx().await?;
+    match c.state.find_appointment(&reference, &contact, c.lang).await {
+        Ok(body) => {
+            ssr::grant(&c, &body.reference).await?;
+            crate::core::session::redirect(&format!("/visits/appointments/{}", body.reference));
+        }
+        Err(e @ AppError::Domain(_)) => {
+            let find = VisitFind {
+                reference: crate::core::session::clip(&reference),
+                error: Some(crate::core::messages::error_message(c.lang, &e)),
+            };
+            c.set("visit_find_flash", &find).await?;
+            crate::core::session::redirect("/visits/find?retry=1");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// The appointment, if this browser booked or proved it (`None`: show the
+/// find form instead).
+#[server(prefix = "/sfn")]
+pub async fn get_visit_detail(
+    reference: String,
+    date: Option<String>,
+) -> Result<Option<VisitDetail>, AppError> {
+    let c = crate::core::session::ctx().await?;
+    let r = match ssr::own(&c, &reference).await {
+        Ok(r) => r,
+        Err(AppError::Domain(_)) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let mut detail = c.state.visit_detail(c.lang, &r, date.as_deref()).await?;
+    if let Some((ok, text)) = c.take::<(bool, String)>("visit_msg").await? {
+        if ok {
+            detail.flash = Some(text);
+        } else {
+            detail.error = Some(text);
+        }
+    }
+    Ok(Some(detail))
+}
+
+/// Moves the visit to another free start time.
+#[server(prefix = "/sfn")]
+pub async fn move_visit(reference: String, start: String) -> Result<(), AppError> {
+    ssr::visit_outcome(reference, async move |c, r| {
+        c.state.move_visit(&r, &start).await?;
+        Ok(crate::visits::texts::texts(c.lang).moved)
+    })
+    .await
+}
+
+#[server(prefix = "/sfn")]
+pub async fn cancel_visit(reference: String) -> Result<(), AppError> {
+    ssr::visit_outcome(reference, async move |c, r| {
+        c.state.cancel_visit(&r).await?;
+        Ok(crate::visits::texts::texts(c.lang).cancelled)
+    })
+    .await
+}
