@@ -18,7 +18,7 @@ use chrono::{DateTime, Duration as Days, NaiveDate, TimeZone, Utc};
 use domain::applicant::ApplicantInput;
 use domain::calendar::{DateRange, YearMonth};
 use domain::ids::FacilityId;
-use domain::view::Lang;
+use domain::text::Lang;
 use leptos::prelude::LeptosOptions;
 use sea_orm::{ActiveValue::NotSet, EntityTrait, IntoActiveModel, TransactionTrait};
 use store::entity::{booking, facility, opening_hours, slot_template, unit};

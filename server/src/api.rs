@@ -2,6 +2,7 @@
 //! the same services as the server functions, and map errors once.
 
 use app::booking::service::BookingInput;
+use app::booking::types::BookingBody;
 use app::core::error::AppError;
 use app::core::messages::error_message;
 use app::core::state::{AppState, parse_facility_id};
@@ -13,10 +14,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use domain::applicant::{BookingField, FieldProblem, Problem};
-use domain::booking_view::BookingBody;
 use domain::calendar::DateRange;
 use domain::error::{DomainError, Field, InvalidReason};
-use domain::view::Lang;
+use domain::text::Lang;
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
@@ -321,7 +321,7 @@ async fn procedures(
     State(state): State<AppState>,
     q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
-) -> ApiResult<Vec<domain::appointment_view::ProcedureSummary>> {
+) -> ApiResult<Vec<app::visits::types::ProcedureSummary>> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     state
@@ -342,7 +342,7 @@ async fn procedure_availability(
     id: Result<Path<String>, PathRejection>,
     q: Result<Query<DateQuery>, QueryRejection>,
     headers: HeaderMap,
-) -> ApiResult<domain::appointment_view::ProcedureAvailability> {
+) -> ApiResult<app::visits::types::ProcedureAvailability> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     let run = async {
@@ -422,7 +422,7 @@ async fn create_appointment(
     q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> Result<(StatusCode, Json<domain::appointment_view::AppointmentBody>), ApiError> {
+) -> Result<(StatusCode, Json<app::visits::types::AppointmentBody>), ApiError> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     let body = json_body(body, lang)?;
@@ -442,7 +442,7 @@ async fn lookup_appointment(
     q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> ApiResult<domain::appointment_view::AppointmentBody> {
+) -> ApiResult<app::visits::types::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     state
@@ -457,7 +457,7 @@ async fn get_appointment(
     Path(reference): Path<String>,
     q: Result<Query<ProofQuery>, QueryRejection>,
     headers: HeaderMap,
-) -> ApiResult<domain::appointment_view::AppointmentBody> {
+) -> ApiResult<app::visits::types::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     state
@@ -482,7 +482,7 @@ async fn cancel_appointment(
     q: Result<Query<ProofQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> ApiResult<domain::appointment_view::AppointmentBody> {
+) -> ApiResult<app::visits::types::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     let contact = Some(body_contact(&body))
@@ -501,7 +501,7 @@ async fn reschedule_appointment(
     q: Result<Query<ProofQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
-) -> ApiResult<domain::appointment_view::AppointmentBody> {
+) -> ApiResult<app::visits::types::AppointmentBody> {
     let q = query(q, &headers)?;
     let lang = lang(q.lang.as_deref(), &headers);
     let contact = Some(body_contact(&body))

@@ -13,7 +13,7 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use domain::view::Lang;
+use domain::text::Lang;
 use leptos::server_fn::ServerFn;
 
 /// A server function's error answer carries this header (set by server_fn).

@@ -84,7 +84,7 @@ pub(crate) fn status_of(e: &app::core::error::AppError) -> axum::http::StatusCod
 /// A file to download (a calendar, a CSV export), never cached; or, for an
 /// error, its status with the message in the reader's language as text.
 fn attachment(
-    lang: domain::view::Lang,
+    lang: domain::text::Lang,
     content_type: &'static str,
     made: Result<(String, String), app::core::error::AppError>,
 ) -> Response {
@@ -165,8 +165,7 @@ async fn booking_ics(
         ))
     };
     let ics = async {
-        let reference =
-            app::booking::service::normalize_reference(&reference).ok_or_else(missing)?;
+        let reference = domain::reference::normalize(&reference).ok_or_else(missing)?;
         let record = state.booking_by_reference(&reference).await?;
         if !app::core::auth::may_see(&state, &session, &record).await? {
             return Err(missing());
@@ -201,7 +200,7 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
         .filter(|n| is_local_path(n))
         .unwrap_or_else(|| "/".to_owned());
     let mut res = Redirect::to(&next).into_response();
-    if let Some(lang) = domain::view::Lang::from_code(&code) {
+    if let Some(lang) = domain::text::Lang::from_code(&code) {
         let cookie = format!(
             "{}={}; Path=/; Max-Age=31536000; SameSite=Lax",
             app::core::lang::COOKIE,

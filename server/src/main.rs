@@ -54,7 +54,7 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
         "approve" => {
             let reference = arg
                 .as_deref()
-                .and_then(app::booking::service::normalize_reference)
+                .and_then(domain::reference::normalize)
                 .ok_or("usage: server approve <REFERENCE> (8 characters)")?;
             let store = Store::connect(&config.database_url).await?;
             let state = AppState::new(
@@ -162,7 +162,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             app::core::mail::Mailer::outbox_only()
         }
     };
-    let clock: app::core::state::Clock = Arc::new(chrono::Utc::now);
+    let clock: app::core::time::Clock = Arc::new(chrono::Utc::now);
     let state = AppState::new(
         conf.leptos_options,
         store.clone(),

@@ -8,13 +8,31 @@ use crate::account::types::{AccountForm, MyPageView};
 use crate::core::error::AppError;
 
 #[cfg(feature = "ssr")]
+use crate::core::session::Key;
+/// The registration form as last sent, with its error.
+#[cfg(feature = "ssr")]
+const REGISTER_FLASH: Key<AccountForm> = Key::new("register_flash");
+/// Why the mailed code was refused.
+#[cfg(feature = "ssr")]
+const REGISTER_CONFIRM_FLASH: Key<String> = Key::new("register_confirm_flash");
+/// The residents' sign-in form as last sent, with its error.
+#[cfg(feature = "ssr")]
+const RESIDENT_LOGIN_FLASH: Key<AccountForm> = Key::new("resident_login_flash");
+/// The outcome of adding a booking to "my bookings".
+#[cfg(feature = "ssr")]
+const MY_FLASH: Key<crate::core::types::Flash> = Key::new("my_flash");
+/// The reference typed when adding a booking failed.
+#[cfg(feature = "ssr")]
+const MY_REFERENCE: Key<String> = Key::new("my_reference");
+
+#[cfg(feature = "ssr")]
 use crate::core::limits::client_address as address;
 
 /// The registration form, with the last attempt's error.
 #[server(prefix = "/sfn")]
 pub async fn get_register_page() -> Result<AccountForm, AppError> {
     let c = crate::core::session::ctx().await?;
-    Ok(c.take("register_flash").await?.unwrap_or_default())
+    Ok(c.take(REGISTER_FLASH).await?.unwrap_or_default())
 }
 
 /// Creates a resident account and signs it in.
@@ -40,7 +58,7 @@ pub async fn register(
                 name: crate::core::session::clip(&name),
                 error: Some(crate::core::messages::error_message(c.lang, &e)),
             };
-            c.set("register_flash", &form).await?;
+            c.set(REGISTER_FLASH, &form).await?;
             crate::core::session::redirect("/account/register?retry=1");
         }
         Err(e) => return Err(e),
@@ -55,7 +73,7 @@ pub async fn get_register_confirm_page() -> Result<Option<AccountForm>, AppError
     let Some(email) = c.state.pending_registration(&c).await? else {
         return Ok(None);
     };
-    let error: Option<String> = c.take("register_confirm_flash").await?;
+    let error: Option<String> = c.take(REGISTER_CONFIRM_FLASH).await?;
     Ok(Some(AccountForm {
         email,
         name: String::new(),
@@ -71,7 +89,7 @@ pub async fn confirm_registration(code: String) -> Result<(), AppError> {
         Ok(()) => crate::core::session::redirect("/my?welcome=1"),
         Err(e @ AppError::Auth(crate::core::error::AuthError::BadMailedCode)) => {
             c.set(
-                "register_confirm_flash",
+                REGISTER_CONFIRM_FLASH,
                 &crate::core::messages::error_message(c.lang, &e),
             )
             .await?;
@@ -82,7 +100,7 @@ pub async fn confirm_registration(code: String) -> Result<(), AppError> {
                 error: Some(crate::core::messages::error_message(c.lang, &e)),
                 ..AccountForm::default()
             };
-            c.set("register_flash", &form).await?;
+            c.set(REGISTER_FLASH, &form).await?;
             crate::core::session::redirect("/account/register?retry=1");
         }
         Err(e) => return Err(e),
@@ -94,7 +112,7 @@ pub async fn confirm_registration(code: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn")]
 pub async fn get_resident_login_page() -> Result<AccountForm, AppError> {
     let c = crate::core::session::ctx().await?;
-    Ok(c.take("resident_login_flash").await?.unwrap_or_default())
+    Ok(c.take(RESIDENT_LOGIN_FLASH).await?.unwrap_or_default())
 }
 
 /// Signs a resident in (staff who sign in here go on to the console).
@@ -114,7 +132,7 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
                 name: String::new(),
                 error: Some(crate::core::messages::error_message(c.lang, &e)),
             };
-            c.set("resident_login_flash", &form).await?;
+            c.set(RESIDENT_LOGIN_FLASH, &form).await?;
             crate::core::session::redirect("/account/login?retry=1");
         }
         Err(e) => return Err(e),
@@ -132,8 +150,8 @@ pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppEr
             signed_out: signed_out.is_some(),
         });
     }
-    let flash = c.take("my_flash").await?;
-    let reference: Option<String> = c.take("my_reference").await?;
+    let flash = c.take(MY_FLASH).await?;
+    let reference: Option<String> = c.take(MY_REFERENCE).await?;
     let page = c
         .state
         .my_page(&actor, c.lang, flash, reference.unwrap_or_default())
@@ -144,7 +162,7 @@ pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppEr
 /// Adds a booking made without signing in, proved by reference and contact.
 #[server(prefix = "/sfn")]
 pub async fn link_my_booking(reference: String, contact: String) -> Result<(), AppError> {
-    use crate::console::types::Flash;
+    use crate::core::types::Flash;
     let c = crate::core::session::ctx().await?;
     let actor = crate::core::auth::actor(&c).await?;
     let t = crate::account::texts::texts(c.lang);
@@ -154,7 +172,7 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
             text: (t.linked)(&r),
         },
         Err(e @ AppError::Domain(_)) => {
-            c.set("my_reference", &crate::core::session::clip(&reference))
+            c.set(MY_REFERENCE, &crate::core::session::clip(&reference))
                 .await?;
             Flash {
                 ok: false,
@@ -163,7 +181,7 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
         }
         Err(e) => return Err(e),
     };
-    c.set("my_flash", &flash).await?;
+    c.set(MY_FLASH, &flash).await?;
     crate::core::session::redirect("/my");
     Ok(())
 }

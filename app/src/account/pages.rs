@@ -9,8 +9,8 @@ use leptos_router::hooks::use_query_map;
 use crate::account::api::*;
 use crate::account::texts::texts;
 use crate::account::types::{AccountForm, MyBookingLine, MyPageView};
-use crate::console::types::Flash;
 use crate::core::lang::use_lang;
+use crate::core::types::Flash;
 
 fn at() -> &'static crate::account::texts::AccountTexts {
     texts(use_lang())

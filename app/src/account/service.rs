@@ -10,14 +10,14 @@
 //! not verified, so that would show strangers' bookings.
 
 use domain::error::{DomainError, Field, InvalidReason};
-use domain::view::Lang;
+use domain::text::Lang;
 
 use crate::account::types::{MyBookingLine, MyPage};
-use crate::console::types::Flash;
 use crate::core::auth::{self, Actor};
 use crate::core::error::{AppError, AuthError};
 use crate::core::session::Ctx;
 use crate::core::state::AppState;
+use crate::core::types::Flash;
 
 const NAME_MAX: usize = 100;
 
@@ -40,7 +40,9 @@ pub struct PendingRegistration {
     tries: u32,
 }
 
-const PENDING: &str = "registration";
+use crate::core::session::Key;
+
+const PENDING: Key<PendingRegistration> = Key::new("registration");
 
 fn code_digest(code: &str, email: &str) -> String {
     let code: String = code
@@ -143,19 +145,17 @@ impl AppState {
 
     /// The address a registration in this session waits on, if any.
     pub async fn pending_registration(&self, c: &Ctx) -> Result<Option<String>, AppError> {
-        Ok(c.get::<PendingRegistration>(PENDING)
-            .await?
-            .map(|p| p.email))
+        Ok(c.get(PENDING).await?.map(|p| p.email))
     }
 
     /// Finishes the registration with the mailed code: creates the account
     /// and signs it in.
     pub async fn confirm_registration(&self, c: &Ctx, code: &str) -> Result<(), AppError> {
-        let Some(mut p) = c.get::<PendingRegistration>(PENDING).await? else {
+        let Some(mut p) = c.get(PENDING).await? else {
             return Err(AppError::Auth(AuthError::RegistrationLapsed));
         };
         if self.now().timestamp() > p.expires_s || p.tries >= CODE_TRIES {
-            c.take::<PendingRegistration>(PENDING).await?;
+            c.take(PENDING).await?;
             return Err(AppError::Auth(AuthError::RegistrationLapsed));
         }
         if code_digest(code, &p.email) != p.code_digest {
@@ -163,7 +163,7 @@ impl AppState {
             c.set(PENDING, &p).await?;
             return Err(AppError::Auth(AuthError::BadMailedCode));
         }
-        c.take::<PendingRegistration>(PENDING).await?;
+        c.take(PENDING).await?;
         let new = store::NewAccount {
             municipality_id: p.municipality,
             email: p.email,

@@ -1,9 +1,8 @@
 //! Strings of residents' accounts (registration, sign-in, my bookings).
 
-use domain::view::Lang;
+use domain::text::Lang;
 
 pub struct AccountTexts {
-    pub nav_my: &'static str,
     pub my_title: &'static str,
     pub my_lead: &'static str,
     pub signed_out_lead: &'static str,
@@ -54,7 +53,6 @@ pub struct AccountTexts {
 }
 
 static JA: AccountTexts = AccountTexts {
-    nav_my: "マイページ",
     my_title: "マイページ（予約の一覧）",
     my_lead: "このアカウントでの予約を、まとめて確認できます。詳細・取消しは各予約のページから行えます。",
     signed_out_lead: "アカウントを作ると、ご自分の予約をまとめて確認できます。アカウントがなくても予約はできます。",
@@ -113,7 +111,6 @@ static JA: AccountTexts = AccountTexts {
 };
 
 static EN: AccountTexts = AccountTexts {
-    nav_my: "My page",
     my_title: "My bookings",
     my_lead: "All bookings of this account in one place. Open a booking for its details or to cancel it.",
     signed_out_lead: "With an account you see all your bookings in one place. You can book without one too.",

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::console::types::Flash;
+use crate::core::types::Flash;
 
 /// The registration or sign-in form, with the last attempt's answers
 /// (never the password) and what to fix.

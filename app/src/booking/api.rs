@@ -15,13 +15,25 @@
     reason = "one server-function argument per form field"
 )]
 
-use domain::booking_view::{BookingDetail, BookingForm, FindPage, ReviewPage};
+use crate::booking::types::{BookingDetail, BookingForm, FindPage, ReviewPage};
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
 
 #[cfg(feature = "ssr")]
 use crate::core::session;
+
+#[cfg(feature = "ssr")]
+use crate::core::session::Key;
+/// The reference just booked, for the done page.
+#[cfg(feature = "ssr")]
+const DONE: Key<String> = Key::new("done");
+/// The last failed lookup (reference typed, why it failed).
+#[cfg(feature = "ssr")]
+const FIND_FLASH: Key<(String, AppError)> = Key::new("find_flash");
+/// The last failed cancel of a booking.
+#[cfg(feature = "ssr")]
+const BOOKING_FLASH: Key<(String, AppError)> = Key::new("booking_flash");
 
 /// The signed-in staff member managing the facility of this unit, who
 /// books on a resident's behalf (代行予約); `None` for everyone else.
@@ -77,16 +89,19 @@ pub async fn get_booking_form(
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?
         .plan
         .tz;
-    let start = crate::booking::service::local_instant(tz, date, &time).ok_or(AppError::Domain(
+    let start = crate::core::time::local_instant(tz, date, &time).ok_or(AppError::Domain(
         DomainError::invalid(Field::Query, InvalidReason::Malformed),
     ))?;
     let end = until
         .as_deref()
         .filter(|u| !u.trim().is_empty())
-        .and_then(|u| crate::booking::service::local_instant(tz, date, u));
+        .and_then(|u| crate::core::time::local_instant(tz, date, u));
     // Earlier answers save typing: all of them when coming back to change
     // this same request, the person's details when booking another time.
-    let draft = c.draft().await?.unwrap_or_default();
+    let draft = c
+        .get(crate::booking::service::DRAFT)
+        .await?
+        .unwrap_or_default();
     let same = draft.input.unit_id == unit.0.to_string()
         && chrono::DateTime::parse_from_rfc3339(&draft.input.start)
             .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
@@ -154,7 +169,7 @@ pub async fn review_booking(
     }
     let c = session::ctx().await?;
     let facility = crate::core::state::parse_facility_id(&facility)?;
-    let previous = c.draft().await?;
+    let previous = c.get(crate::booking::service::DRAFT).await?;
     if previous.is_none() {
         // Personal data is about to be kept: never under an id that could
         // have been planted before.
@@ -165,7 +180,7 @@ pub async fn review_booking(
         Some(d) => (d.version + 1, store::random_key()?),
         None => (1, store::random_key()?),
     };
-    let draft = session::Draft {
+    let draft = crate::booking::service::Draft {
         input: crate::booking::service::BookingInput {
             facility: Some(facility),
             unit_id,
@@ -187,7 +202,7 @@ pub async fn review_booking(
         last_error: None,
         key,
     };
-    c.set("draft", &draft).await?;
+    c.set(crate::booking::service::DRAFT, &draft).await?;
     crate::core::session::redirect(&format!("/book/review?v={version}"));
     Ok(())
 }
@@ -196,7 +211,7 @@ pub async fn review_booking(
 #[server(prefix = "/sfn")]
 pub async fn get_review() -> Result<ReviewPage, AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.draft().await? else {
+    let Some(mut draft) = c.get(crate::booking::service::DRAFT).await? else {
         return Ok(ReviewPage::Missing);
     };
     let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
@@ -211,7 +226,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
         )
         .await?;
     if draft.last_error.take().is_some() {
-        c.set("draft", &draft).await?;
+        c.set(crate::booking::service::DRAFT, &draft).await?;
     }
     Ok(page)
 }
@@ -221,7 +236,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 #[server(prefix = "/sfn")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.draft().await? else {
+    let Some(mut draft) = c.get(crate::booking::service::DRAFT).await? else {
         crate::core::session::redirect("/book/review");
         return Ok(());
     };
@@ -248,16 +263,16 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
         Ok(record) => {
             let reference = record.row.reference;
             c.grant(&reference).await?;
-            c.set("done", &reference).await?;
+            c.set(DONE, &reference).await?;
             // Forget the answers: the next person at a shared computer must
             // not find them filled in.
-            c.take::<session::Draft>("draft").await?;
+            c.take(crate::booking::service::DRAFT).await?;
             crate::core::session::redirect("/book/done");
         }
         Err(AppError::Domain(e)) => {
             draft.version += 1;
             draft.last_error = Some(AppError::Domain(e));
-            c.set("draft", &draft).await?;
+            c.set(crate::booking::service::DRAFT, &draft).await?;
             crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
         }
         Err(e) => return Err(e),
@@ -271,7 +286,7 @@ pub async fn get_done() -> Result<BookingDetail, AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
     let reference: String = c
-        .get("done")
+        .get(DONE)
         .await?
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
     let record = c.state.booking_by_reference(&reference).await?;
@@ -291,7 +306,7 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
         }
         Err(AppError::Domain(e)) => {
             c.set(
-                "find_flash",
+                FIND_FLASH,
                 &(crate::core::session::clip(&reference), AppError::Domain(e)),
             )
             .await?;
@@ -306,7 +321,7 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
 #[server(prefix = "/sfn")]
 pub async fn get_find_page() -> Result<FindPage, AppError> {
     let c = session::ctx().await?;
-    let flash: Option<(String, AppError)> = c.take("find_flash").await?;
+    let flash: Option<(String, AppError)> = c.take(FIND_FLASH).await?;
     Ok(match flash {
         Some((reference, error)) => FindPage {
             reference,
@@ -321,7 +336,7 @@ pub async fn get_find_page() -> Result<FindPage, AppError> {
 pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
-    let reference = crate::booking::service::normalize_reference(&reference)
+    let reference = domain::reference::normalize(&reference)
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
     let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
     let record = match c.state.booking_by_reference(&reference).await {
@@ -339,7 +354,7 @@ pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppErr
 pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
-    let reference = crate::booking::service::normalize_reference(&reference)
+    let reference = domain::reference::normalize(&reference)
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
     let record = match c.state.booking_by_reference(&reference).await {
         Err(AppError::Domain(_)) => None,
@@ -356,7 +371,7 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     match c.state.cancel(&record).await {
         Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?cancelled=1")),
         Err(AppError::Domain(e)) => {
-            c.set("booking_flash", &(reference.clone(), AppError::Domain(e)))
+            c.set(BOOKING_FLASH, &(reference.clone(), AppError::Domain(e)))
                 .await?;
             crate::core::session::redirect(&format!("/bookings/{reference}?retry=1"));
         }
@@ -369,10 +384,10 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn")]
 pub async fn take_booking_flash(reference: String) -> Result<Option<String>, AppError> {
     let c = session::ctx().await?;
-    let flash: Option<(String, AppError)> = c.get("booking_flash").await?;
+    let flash: Option<(String, AppError)> = c.get(BOOKING_FLASH).await?;
     match flash {
         Some((r, e)) if r == reference => {
-            c.take::<(String, AppError)>("booking_flash").await?;
+            c.take(BOOKING_FLASH).await?;
             Ok(Some(crate::core::messages::error_message(c.lang, &e)))
         }
         _ => Ok(None),

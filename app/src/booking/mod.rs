@@ -2,7 +2,10 @@
 //! cancelling a booking.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;
+pub mod types;

@@ -3,21 +3,20 @@
 //! create, find and cancel. Rules live in `domain::booking`; the database
 //! settles races (`store::bookings`).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
-use domain::applicant::{Applicant, ApplicantInput, BookingField, Contact, FieldProblem, Problem};
-use domain::availability::{self, Availability, SlotReason, SlotStatus};
-use domain::booking::{
-    self, Equipment, Fee, Refusal, RuleViolation, Selection, UnitRules, Yen, cancel_deadline,
-};
-use domain::booking_view::{
+use crate::booking::types::{
     AlternativeChoice, BookingBody, BookingDetail, BookingForm, BookingReview, EndChoice,
     EquipmentChoice, FeeBody, FeeLineBody, FeeLineText, FeeText, FieldMessage, ReviewPage,
 };
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::applicant::{Applicant, ApplicantInput, BookingField, Contact, FieldProblem, Problem};
+use domain::availability::{self, Availability, SlotReason, SlotStatus};
+use domain::booking::{self, Equipment, Fee, Refusal, Selection, UnitRules, Yen, cancel_deadline};
 use domain::calendar::{DateRange, FIRST_YEAR, LAST_YEAR};
+use domain::error::RuleViolation;
 use domain::error::{Conflict, DomainError, Missing};
 use domain::ids::{EquipmentId, FacilityId, UnitId};
 use domain::schedule::local_datetime;
-use domain::view::Lang;
+use domain::text::Lang;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use store::{BookingRecord, CreateError, FacilityRecord, NewBooking};
@@ -26,7 +25,9 @@ use crate::booking::texts::{self as bt, rate_name, resident_text};
 use crate::core::error::AppError;
 use crate::core::i18n::{self, format_date};
 use crate::core::i18n::{date_time, yen};
+use crate::core::session::Key;
 use crate::core::state::AppState;
+use crate::core::time::when_text;
 
 /// A booking request as text, the way the form posts it (and the API's JSON
 /// becomes after type checks). Kept in the session between form and review.
@@ -44,6 +45,25 @@ pub struct BookingInput {
     #[serde(default)]
     pub override_reason: String,
 }
+
+/// The answers being filled in, kept between the form and the review.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Draft {
+    pub input: BookingInput,
+    /// Bumped on every change so pages refetch and a stale tab cannot
+    /// confirm answers it has not shown.
+    pub version: u32,
+    /// Why the last confirm failed, shown on the review page once.
+    pub last_error: Option<AppError>,
+    /// A random key made with the draft and stored with the booking it
+    /// makes: a confirm sent twice finds that booking by this key (never
+    /// by contact data, which anyone may know).
+    #[serde(default)]
+    pub key: String,
+}
+
+/// The answers being filled in (forgotten once booked).
+pub const DRAFT: Key<Draft> = Key::new("draft");
 
 impl BookingInput {
     /// Reads the API's JSON body, reporting each field of the wrong type.
@@ -425,9 +445,9 @@ impl AppState {
         };
         let mail = |row: &store::entity::booking::Model| {
             let event = if row.status == "pending" {
-                crate::console::texts::MailEvent::Requested
+                crate::booking::mail::MailEvent::Requested
             } else {
-                crate::console::texts::MailEvent::Confirmed
+                crate::booking::mail::MailEvent::Confirmed
             };
             self.mail_for(row, &p.facility, p.unit_index, event)
         };
@@ -465,7 +485,7 @@ impl AppState {
     ) -> Result<BookingRecord, AppError> {
         let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
         let contact = Contact::parse(contact).map_err(|p| field_error(BookingField::Contact, p))?;
-        let Some(reference) = normalize_reference(reference) else {
+        let Some(reference) = domain::reference::normalize(reference) else {
             return Err(not_found);
         };
         // A few wrong contacts lock the reference for the hour.
@@ -488,7 +508,7 @@ impl AppState {
     /// The booking by reference alone: for a browser session that already proved it.
     pub async fn booking_by_reference(&self, reference: &str) -> Result<BookingRecord, AppError> {
         let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
-        let reference = normalize_reference(reference).ok_or(not_found.clone())?;
+        let reference = domain::reference::normalize(reference).ok_or(not_found.clone())?;
         self.store.booking(&reference).await?.ok_or(not_found)
     }
 
@@ -508,7 +528,7 @@ impl AppState {
             )));
         }
         let mail = |row: &store::entity::booking::Model| {
-            self.mail_for(row, &f, i, crate::console::texts::MailEvent::Cancelled)
+            self.mail_for(row, &f, i, crate::booking::mail::MailEvent::Cancelled)
         };
         self.store
             .cancel_booking(domain::ids::BookingId(record.row.id), now, &mail)
@@ -1005,22 +1025,6 @@ fn deadline_passed(
     now.with_timezone(&f.plan.tz).naive_local() > deadline_of(f, unit, row)
 }
 
-/// `2026年12月8日(火) 13:00–17:00`.
-pub fn when_text(
-    lang: Lang,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    tz: chrono_tz::Tz,
-) -> String {
-    let (s, e) = (start.with_timezone(&tz), end.with_timezone(&tz));
-    format!(
-        "{} {}–{}",
-        format_date(lang, s.date_naive()),
-        s.format("%-H:%M"),
-        e.format("%-H:%M")
-    )
-}
-
 fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> FeeText {
     FeeText {
         total: yen(lang, total),
@@ -1040,37 +1044,9 @@ fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> FeeText {
     }
 }
 
-/// A reference as typed (lower case, spaces, hyphens) in canonical form, or
-/// `None` if it cannot be one.
-pub fn normalize_reference(raw: &str) -> Option<String> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    (s.len() == domain::reference::LENGTH
-        && s.bytes().all(|b| domain::reference::ALPHABET.contains(&b)))
-    .then_some(s)
-}
-
-/// A local date and `HH:MM` as an instant in the facility's zone.
-pub fn local_instant(tz: chrono_tz::Tz, date: NaiveDate, time: &str) -> Option<DateTime<Utc>> {
-    let t = NaiveTime::parse_from_str(time.trim(), "%H:%M").ok()?;
-    availability::to_utc(tz, date.and_time(t))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn references_are_read_forgivingly() {
-        assert_eq!(normalize_reference("7kq2-m9xa"), Some("7KQ2M9XA".into()));
-        assert_eq!(normalize_reference("7KQ2 M9XA"), Some("7KQ2M9XA".into()));
-        assert_eq!(normalize_reference("7KQ2M9X0"), None); // 0 is not in the alphabet
-        assert_eq!(normalize_reference("SHORT"), None);
-        assert_eq!(normalize_reference("' OR 1=1 --"), None);
-    }
 
     #[test]
     fn json_fields_of_the_wrong_type_are_named() {

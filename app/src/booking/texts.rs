@@ -3,10 +3,9 @@
 //! typed table per language, so a missing English string does not compile.
 
 use domain::booking::Rate;
-use domain::view::Lang;
+use domain::text::Lang;
 
 pub struct BookingTexts {
-    pub nav_my_booking: &'static str,
     pub book_cell: &'static str,
     pub book_cell_label: fn(&str, &str) -> String,
 
@@ -96,7 +95,6 @@ pub struct BookingTexts {
 }
 
 pub static JA: BookingTexts = BookingTexts {
-    nav_my_booking: "予約の確認・取消",
     book_cell: "予約する",
     book_cell_label: |unit, period| format!("{unit} {period} を予約する"),
 
@@ -196,7 +194,6 @@ pub static JA: BookingTexts = BookingTexts {
 };
 
 pub static EN: BookingTexts = BookingTexts {
-    nav_my_booking: "Find or cancel a booking",
     book_cell: "Book",
     book_cell_label: |unit, period| format!("Book {unit}, {period}"),
 

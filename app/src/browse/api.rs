@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::core::error::AppError;
 
 #[cfg(feature = "ssr")]
-fn context() -> Result<(crate::core::state::AppState, domain::view::Lang), AppError> {
+fn context() -> Result<(crate::core::state::AppState, domain::text::Lang), AppError> {
     let state = use_context::<crate::core::state::AppState>().ok_or(AppError::Unavailable)?;
     Ok((state, crate::core::lang::detect()))
 }

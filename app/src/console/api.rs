@@ -13,13 +13,32 @@ use leptos::prelude::*;
 
 use crate::console::types::*;
 use crate::core::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::core::types::{Choice, Flash};
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::console::types::{BlockValues, Flash, LoginPage};
+    use crate::core::session::Key;
+
+    /// The outcome of the last console form (shown once).
+    pub const CONSOLE_FLASH: Key<Flash> = Key::new("console_flash");
+    /// A sign-in-like form as last sent: e-mail, error, town.
+    pub const LOGIN_FLASH: Key<(String, String, i64)> = Key::new("login_flash");
+    pub const ENROL_FLASH: Key<(String, String, i64)> = Key::new("enrol_flash");
+    /// Why the second-factor code was refused.
+    pub const CODE_FLASH: Key<String> = Key::new("code_flash");
+    /// A rules form being previewed: unit, version, answers.
+    pub const RULES_DRAFT: Key<(i64, u32, domain::rules_edit::RulesInput)> =
+        Key::new("rules_draft");
+    /// The booking whose contact details were just opened (audited).
+    pub const CONTACT_SHOWN: Key<i64> = Key::new("contact_shown");
+    /// A block being decided: facility, values.
+    pub const BLOCK_DRAFT: Key<(i64, BlockValues)> = Key::new("block_draft");
+    use crate::console::types::{BlockValues, LoginPage};
     use crate::core::auth::{self, Actor};
     use crate::core::error::{AppError, AuthError};
     use crate::core::session::{self, Ctx};
+    use crate::core::types::Flash;
 
     pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
         let c = session::ctx().await?;
@@ -31,7 +50,10 @@ pub(crate) mod ssr {
 
     /// A sign-in-like form (sign-in, enrolment): the towns to choose from
     /// and the last attempt's address and error, kept under `flash`.
-    pub async fn login_page(c: &Ctx, flash: &str) -> Result<LoginPage, AppError> {
+    pub async fn login_page(
+        c: &Ctx,
+        flash: Key<(String, String, i64)>,
+    ) -> Result<LoginPage, AppError> {
         let kept: Option<(String, String, i64)> = c.take(flash).await?;
         let towns = c.state.town_choices(c.lang).await?;
         Ok(match kept {
@@ -50,7 +72,7 @@ pub(crate) mod ssr {
     }
 
     pub async fn take_flash(c: &Ctx) -> Result<Option<Flash>, AppError> {
-        c.take("console_flash").await
+        c.take(CONSOLE_FLASH).await
     }
 
     /// Leaves the outcome for the next page and goes to `back`. Errors the
@@ -73,7 +95,7 @@ pub(crate) mod ssr {
                 text: crate::core::messages::error_message(c.lang, &e),
             },
         };
-        c.set("console_flash", &flash).await?;
+        c.set(CONSOLE_FLASH, &flash).await?;
         crate::core::session::redirect(back);
         Ok(())
     }
@@ -89,7 +111,7 @@ pub(crate) mod ssr {
     }
 
     pub async fn block_draft(c: &Ctx, facility: i64) -> Result<Option<BlockValues>, AppError> {
-        Ok(c.get::<(i64, BlockValues)>("block_draft")
+        Ok(c.get(BLOCK_DRAFT)
             .await?
             .filter(|(f, _)| *f == facility)
             .map(|(_, v)| v))
@@ -100,7 +122,7 @@ pub(crate) mod ssr {
 #[server(prefix = "/sfn")]
 pub async fn get_login_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
-    ssr::login_page(&c, "login_flash").await
+    ssr::login_page(&c, ssr::LOGIN_FLASH).await
 }
 
 /// Checks e-mail and password; staff with a second factor go on to the code.
@@ -118,7 +140,7 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
         Err(e @ AppError::Auth(_)) => {
             let message = crate::core::messages::error_message(c.lang, &e);
             c.set(
-                "login_flash",
+                ssr::LOGIN_FLASH,
                 &(crate::core::session::clip(&email), message, municipality),
             )
             .await?;
@@ -133,7 +155,7 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
 #[server(prefix = "/sfn")]
 pub async fn get_code_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
-    let error: Option<String> = c.take("code_flash").await?;
+    let error: Option<String> = c.take(ssr::CODE_FLASH).await?;
     Ok(LoginPage {
         error,
         ..LoginPage::default()
@@ -152,7 +174,7 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
         }
         Err(e @ AppError::Auth(_)) => {
             c.set(
-                "code_flash",
+                ssr::CODE_FLASH,
                 &crate::core::messages::error_message(c.lang, &e),
             )
             .await?;
@@ -250,7 +272,7 @@ pub async fn get_rules_page(
     let unit = domain::ids::UnitId(ssr::id(&unit)?);
     let draft = match v {
         Some(_) => c
-            .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+            .get(ssr::RULES_DRAFT)
             .await?
             .filter(|(u, _, _)| *u == unit.0)
             .map(|(_, _, d)| d),
@@ -278,11 +300,12 @@ pub async fn preview_rules(
     // Scope first: nothing is kept for a facility this member may not manage.
     c.state.require_facility(&actor, facility_id).await?;
     let version = c
-        .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+        .get(ssr::RULES_DRAFT)
         .await?
         .map(|(_, v, _)| v + 1)
         .unwrap_or(1);
-    c.set("rules_draft", &(unit_id.0, version, rules)).await?;
+    c.set(ssr::RULES_DRAFT, &(unit_id.0, version, rules))
+        .await?;
     crate::core::session::redirect(&format!(
         "/console/facilities/{}/units/{}/rules?v={version}",
         facility_id.0, unit_id.0
@@ -303,7 +326,7 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
         facility_id.0, unit_id.0
     );
     let Some((_, _, draft)) = c
-        .get::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
+        .get(ssr::RULES_DRAFT)
         .await?
         .filter(|(u, _, _)| *u == unit_id.0)
     else {
@@ -316,8 +339,7 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
         .await
         .map(|()| crate::console::texts::texts(c.lang).rules_saved.to_owned());
     if outcome.is_ok() {
-        c.take::<(i64, u32, domain::rules_edit::RulesInput)>("rules_draft")
-            .await?;
+        c.take(ssr::RULES_DRAFT).await?;
     }
     ssr::done(&c, &back, outcome).await
 }
@@ -367,7 +389,7 @@ pub async fn get_staff_booking(id: String) -> Result<StaffBooking, AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
     let id = ssr::id(&id)?;
-    let reveal = c.take::<i64>("contact_shown").await? == Some(id);
+    let reveal = c.take(ssr::CONTACT_SHOWN).await? == Some(id);
     let mut b = c.state.staff_booking(&actor, id, reveal, c.lang).await?;
     b.flash = ssr::take_flash(&c).await?;
     Ok(b)
@@ -381,7 +403,7 @@ pub async fn reveal_contact(id: String) -> Result<(), AppError> {
     actor.staff()?;
     let id = ssr::id(&id)?;
     c.state.log_contact_view(&actor, id).await?;
-    c.set("contact_shown", &id).await?;
+    c.set(ssr::CONTACT_SHOWN, &id).await?;
     crate::core::session::redirect(&format!("/console/bookings/{id}?v=contact"));
     Ok(())
 }
@@ -480,7 +502,7 @@ pub async fn check_block(
         to: to.unwrap_or_default(),
         reason,
     };
-    c.set("block_draft", &(id.0, values.clone())).await?;
+    c.set(ssr::BLOCK_DRAFT, &(id.0, values.clone())).await?;
     match c.state.block_collisions(&actor, id, &values, c.lang).await {
         Ok(list) if list.is_empty() => save(&c, &actor, id, &values, &[]).await,
         Ok(_) => {
@@ -506,7 +528,7 @@ async fn save(
         .await
     {
         Ok(Ok(text)) => {
-            c.take::<(i64, BlockValues)>("block_draft").await?;
+            c.take(ssr::BLOCK_DRAFT).await?;
             ssr::done(
                 c,
                 &format!("/console/facilities/{}?date={}", id.0, values.date.trim()),
@@ -518,7 +540,8 @@ async fn save(
             let text = crate::console::texts::texts(c.lang)
                 .block_changed
                 .to_owned();
-            c.set("console_flash", &Flash { ok: false, text }).await?;
+            c.set(ssr::CONSOLE_FLASH, &Flash { ok: false, text })
+                .await?;
             crate::core::session::redirect(&format!("{back}?decide=2"));
             Ok(())
         }
@@ -596,7 +619,7 @@ pub async fn reset_staff_totp(id: String) -> Result<(), AppError> {
 #[server(prefix = "/sfn")]
 pub async fn get_enrol_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
-    ssr::login_page(&c, "enrol_flash").await
+    ssr::login_page(&c, ssr::ENROL_FLASH).await
 }
 
 /// A new member sets their password with the mailed code and is signed in;
@@ -622,7 +645,7 @@ pub async fn enrol(
         Err(e @ AppError::Auth(_)) => {
             let message = crate::core::messages::error_message(c.lang, &e);
             c.set(
-                "enrol_flash",
+                ssr::ENROL_FLASH,
                 &(crate::core::session::clip(&email), message, municipality),
             )
             .await?;

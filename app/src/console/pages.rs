@@ -11,6 +11,7 @@ use crate::console::texts::{ConsoleTexts, texts};
 use crate::console::types::*;
 use crate::core::error::AppError;
 use crate::core::lang::use_lang;
+use crate::core::types::{Flash, Role};
 
 fn ct() -> &'static ConsoleTexts {
     texts(use_lang())

@@ -11,14 +11,15 @@ use domain::rules_edit::{
     CheckedRules, HoursInput, RulesField, RulesInput, TemplateInput, check_rules_input, format_time,
 };
 use domain::schedule::SlotPlan;
-use domain::view::Lang;
+use domain::text::Lang;
 use store::FacilityRecord;
 
 use crate::console::texts as ct;
-use crate::console::types::{Choice, PreviewDay, RulesMessage, RulesPage, RulesPreview};
+use crate::console::types::{PreviewDay, RulesMessage, RulesPage, RulesPreview};
 use crate::core::auth::Actor;
 use crate::core::error::AppError;
 use crate::core::state::AppState;
+use crate::core::types::Choice;
 
 /// The form's name for a field (also the id suffix of its input).
 pub fn rules_key(field: RulesField) -> String {
@@ -207,10 +208,9 @@ impl AppState {
         };
         let bad_month =
             || AppError::Domain(DomainError::invalid(Field::Month, InvalidReason::Malformed));
-        let from = crate::booking::service::local_instant(tz, range.from, "00:00")
-            .ok_or_else(bad_month)?;
-        let to = crate::booking::service::local_instant(tz, range.to, "00:00")
-            .ok_or_else(bad_month)?
+        let from =
+            crate::core::time::local_instant(tz, range.from, "00:00").ok_or_else(bad_month)?;
+        let to = crate::core::time::local_instant(tz, range.to, "00:00").ok_or_else(bad_month)?
             + Duration::days(1);
         let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
         let busy = self.store.busy(&ids, from, to, now).await?;
@@ -258,7 +258,7 @@ impl AppState {
                 format!(
                     "{} {}",
                     r.reference,
-                    crate::booking::service::when_text(lang, r.start_at, r.end_at, tz)
+                    crate::core::time::when_text(lang, r.start_at, r.end_at, tz)
                 )
             })
             .collect();
@@ -289,8 +289,7 @@ impl AppState {
             AppError::Domain(DomainError::invalid(Field::Query, InvalidReason::Malformed))
         })?;
         let now = self.now();
-        let mut e =
-            crate::console::service::entry(&s, "unit.rules", format!("unit:{}", unit.0), now);
+        let mut e = crate::core::auth::entry(&s, "unit.rules", format!("unit:{}", unit.0), now);
         e.before = serde_json::to_value(current_input(&f, i)).ok();
         e.after = serde_json::to_value(draft).ok();
         self.store.save_unit_rules(f.id, unit, &checked, &e).await?;

@@ -6,18 +6,19 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::{FacilityId, UnitId};
-use domain::view::Lang;
+use domain::text::Lang;
 use store::entity::booking;
 use store::{AuditEntry, AuditFilter, ChangeError, FacilityRecord, NewAccount, NewMail};
 
-use crate::booking::service::when_text;
-use crate::booking::texts::status_text;
-use crate::console::texts::{self as ct, MailEvent};
+use crate::booking::mail::MailEvent;
+use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{self, Actor, Role, Staff};
+use crate::core::auth::{self, Actor, Role, Staff, entry};
 use crate::core::error::{AppError, AuthError};
 use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;
+use crate::core::time::when_text;
+use crate::core::types::Choice;
 
 fn not_found() -> AppError {
     AppError::Domain(DomainError::NotFound(Missing::Booking))
@@ -60,18 +61,6 @@ pub fn me(s: &Staff, lang: Lang) -> Me {
         role: ct::role_label(lang, s.role).to_owned(),
         is_admin: s.role == Role::Admin,
         counters: matches!(s.role, Role::Admin | Role::CounterStaff),
-    }
-}
-
-pub(crate) fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
-    AuditEntry {
-        municipality_id: s.municipality,
-        actor: s.audit_name(),
-        action: action.to_owned(),
-        target,
-        before: None,
-        after: None,
-        at: now,
     }
 }
 
@@ -214,9 +203,9 @@ impl AppState {
         let (Some(first), Some(last)) = (days.first(), days.last()) else {
             return Err(invalid(Field::Date));
         };
-        let from = crate::booking::service::local_instant(tz, *first, "00:00")
-            .ok_or(invalid(Field::Date))?;
-        let to = crate::booking::service::local_instant(tz, *last, "00:00")
+        let from =
+            crate::core::time::local_instant(tz, *first, "00:00").ok_or(invalid(Field::Date))?;
+        let to = crate::core::time::local_instant(tz, *last, "00:00")
             .ok_or(invalid(Field::Date))?
             + Duration::days(1);
         let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
@@ -300,11 +289,8 @@ impl AppState {
                 } else {
                     HOURS
                         .map(|h| {
-                            let at = crate::booking::service::local_instant(
-                                tz,
-                                date,
-                                &format!("{h:02}:00"),
-                            );
+                            let at =
+                                crate::core::time::local_instant(tz, date, &format!("{h:02}:00"));
                             let Some(at) = at else { return Vec::new() };
                             let end = at + Duration::hours(1);
                             let mut c: Vec<TimelineEntry> = mine
@@ -561,12 +547,12 @@ impl AppState {
             .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?;
         let date = domain::calendar::parse_date(Field::Date, &v.date)?;
         let tz = f.plan.tz;
-        let start = crate::booking::service::local_instant(tz, date, &v.from)
-            .ok_or(invalid(Field::StartTime))?;
+        let start =
+            crate::core::time::local_instant(tz, date, &v.from).ok_or(invalid(Field::StartTime))?;
         let end = if v.to.trim() == "24:00" {
-            crate::booking::service::local_instant(tz, date, "00:00").map(|t| t + Duration::days(1))
+            crate::core::time::local_instant(tz, date, "00:00").map(|t| t + Duration::days(1))
         } else {
-            crate::booking::service::local_instant(tz, date, &v.to)
+            crate::core::time::local_instant(tz, date, &v.to)
         }
         .filter(|e| *e > start)
         .ok_or(invalid(Field::EndTime))?;
@@ -620,10 +606,9 @@ impl AppState {
             )));
         }
         let tz = f.plan.tz;
-        let start = crate::booking::service::local_instant(tz, from, "00:00")
-            .ok_or(invalid(Field::Date))?;
-        let end = crate::booking::service::local_instant(tz, to, "00:00")
-            .ok_or(invalid(Field::To))?
+        let start =
+            crate::core::time::local_instant(tz, from, "00:00").ok_or(invalid(Field::Date))?;
+        let end = crate::core::time::local_instant(tz, to, "00:00").ok_or(invalid(Field::To))?
             + Duration::days(1);
         let leaves = match unit {
             Some(u) => domain::booking::space_leaves(&f.plan.units, u),
@@ -736,8 +721,7 @@ impl AppState {
         let last =
             last.unwrap_or_else(|| YearMonth::of(self.now().with_timezone(&tz).date_naive()));
         let first = last.add_months(1 - MONTHS);
-        let edge =
-            |m: YearMonth| crate::booking::service::local_instant(tz, m.first_day(), "00:00");
+        let edge = |m: YearMonth| crate::core::time::local_instant(tz, m.first_day(), "00:00");
         let (Some(from), Some(to)) = (edge(first), edge(last.next())) else {
             return Err(invalid(Field::Month));
         };
@@ -1276,7 +1260,7 @@ impl AppState {
     ) -> Result<AuditPage, AppError> {
         let s = actor.admin()?;
         let tz = self.town_zone(s.municipality).await?;
-        let midnight = |d: NaiveDate| crate::booking::service::local_instant(tz, d, "00:00");
+        let midnight = |d: NaiveDate| crate::core::time::local_instant(tz, d, "00:00");
         let filter = AuditFilter {
             from: days.0.and_then(midnight),
             to: days.1.and_then(|d| midnight(d.succ_opt()?)),
@@ -1342,10 +1326,9 @@ impl AppState {
             return Err(invalid(Field::To));
         }
         let tz = f.plan.tz;
-        let start = crate::booking::service::local_instant(tz, from, "00:00")
-            .ok_or(invalid(Field::From))?;
-        let end = crate::booking::service::local_instant(tz, to, "00:00")
-            .ok_or(invalid(Field::To))?
+        let start =
+            crate::core::time::local_instant(tz, from, "00:00").ok_or(invalid(Field::From))?;
+        let end = crate::core::time::local_instant(tz, to, "00:00").ok_or(invalid(Field::To))?
             + Duration::days(1);
         let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
         let rows = self.store.bookings_between(&ids, start, end).await?;
@@ -1391,65 +1374,6 @@ impl AppState {
             out.push_str("\r\n");
         }
         Ok(out)
-    }
-
-    /// The mail about a booking of one of the facility's units.
-    fn mail_in(&self, r: &booking::Model, f: &FacilityRecord, event: MailEvent) -> Option<NewMail> {
-        let i = f.units.iter().position(|u| u.id.0 == r.unit_id)?;
-        self.mail_for(r, f, i, event)
-    }
-
-    /// The resident's mail about their booking (Japanese, then English),
-    /// written into the outbox with the change (`None`: no address).
-    pub fn mail_for(
-        &self,
-        r: &booking::Model,
-        f: &FacilityRecord,
-        i: usize,
-        event: MailEvent,
-    ) -> Option<NewMail> {
-        if r.email.is_empty() || r.kind != "resident" {
-            return None;
-        }
-        let tz = f.plan.tz;
-        let record = store::BookingRecord {
-            row: r.clone(),
-            equipment: Vec::new(),
-        };
-        let ics = match event {
-            MailEvent::Confirmed | MailEvent::Approved | MailEvent::Requested => {
-                Some(self.ics_in(f, i, &record, Lang::Ja))
-            }
-            _ => None,
-        };
-        let part = |lang: Lang| ct::MailPart {
-            facility: f.name.get(lang).to_owned(),
-            unit: f.units[i].name.get(lang).to_owned(),
-            when: when_text(lang, r.start_at, r.end_at, tz),
-            status: match event {
-                MailEvent::Cancelled | MailEvent::CancelledByStaff | MailEvent::Rejected => {
-                    status_text(lang, "cancelled")
-                }
-                _ => status_text(lang, record.status(self.now())),
-            }
-            .to_owned(),
-            phone: f.phone.clone(),
-        };
-        let (subject, body) = ct::mail(
-            event,
-            &r.reference,
-            &r.name,
-            r.status_reason.as_deref(),
-            &part(Lang::Ja),
-            &part(Lang::En),
-        );
-        Some(NewMail {
-            municipality_id: f.municipality.0,
-            to: r.email.clone(),
-            subject,
-            body,
-            ics,
-        })
     }
 }
 

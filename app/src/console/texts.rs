@@ -1,9 +1,9 @@
 //! Strings of sign-in, the managers' console and the e-mails to residents.
 //! One typed table per language, as everywhere in `i18n`.
 
-use domain::view::Lang;
+use domain::text::Lang;
 
-use crate::console::types::Role;
+use crate::core::types::Role;
 
 pub struct ConsoleTexts {
     pub nav_console: &'static str,
@@ -21,7 +21,6 @@ pub struct ConsoleTexts {
     pub code_lead: &'static str,
     pub code_label: &'static str,
     pub code_button: &'static str,
-    pub sign_in_link: &'static str,
     pub facilities_heading: &'static str,
     pub pending_heading: &'static str,
     pub no_pending: &'static str,
@@ -258,7 +257,6 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     code_lead: "認証アプリに表示されている6桁の確認コードを入力してください。",
     code_label: "確認コード（6桁）",
     code_button: "確認",
-    sign_in_link: "ログイン画面へ",
     facilities_heading: "担当施設",
     pending_heading: "承認待ちの仮予約",
     no_pending: "承認待ちの仮予約はありません。",
@@ -505,7 +503,6 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     code_lead: "Enter the 6-digit code shown in your authenticator app.",
     code_label: "Code (6 digits)",
     code_button: "Confirm",
-    sign_in_link: "Go to sign-in",
     facilities_heading: "Your facilities",
     pending_heading: "Requests waiting for approval",
     no_pending: "No requests are waiting.",
@@ -826,111 +823,6 @@ pub fn csv_header(lang: Lang) -> [&'static str; 16] {
     }
 }
 
-/// Why a resident gets a mail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MailEvent {
-    Confirmed,
-    Requested,
-    Approved,
-    Rejected,
-    CancelledByStaff,
-    Cancelled,
-}
-
-/// The booking as a mail describes it, in one language.
-pub struct MailPart {
-    pub facility: String,
-    pub unit: String,
-    pub when: String,
-    pub status: String,
-    pub phone: String,
-}
-
-fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
-    match (lang, e) {
-        (Lang::Ja, MailEvent::Confirmed) => ("予約を受け付けました", "次の予約を受け付けました。"),
-        (Lang::Ja, MailEvent::Requested) => (
-            "仮予約を受け付けました",
-            "次の仮予約を受け付けました。施設の承認をお待ちください。",
-        ),
-        (Lang::Ja, MailEvent::Approved) => (
-            "予約が承認されました",
-            "次の仮予約が承認され、本予約になりました。",
-        ),
-        (Lang::Ja, MailEvent::Rejected) => (
-            "仮予約は承認されませんでした",
-            "申し訳ありません。次の仮予約は承認されませんでした。",
-        ),
-        (Lang::Ja, MailEvent::CancelledByStaff) => (
-            "予約を取り消しました（施設より）",
-            "施設の都合により、次の予約を取り消しました。",
-        ),
-        (Lang::Ja, MailEvent::Cancelled) => {
-            ("予約を取り消しました", "次の予約の取消を受け付けました。")
-        }
-        (Lang::En, MailEvent::Confirmed) => {
-            ("Booking confirmed", "Your booking below is confirmed.")
-        }
-        (Lang::En, MailEvent::Requested) => (
-            "Request received",
-            "We received your request below. The facility will approve it or not.",
-        ),
-        (Lang::En, MailEvent::Approved) => (
-            "Booking approved",
-            "Your request below was approved and is now a confirmed booking.",
-        ),
-        (Lang::En, MailEvent::Rejected) => (
-            "Request not approved",
-            "We are sorry: your request below was not approved.",
-        ),
-        (Lang::En, MailEvent::CancelledByStaff) => (
-            "Booking cancelled by the facility",
-            "The facility had to cancel your booking below.",
-        ),
-        (Lang::En, MailEvent::Cancelled) => (
-            "Booking cancelled",
-            "Your booking below is cancelled as you asked.",
-        ),
-    }
-}
-
-/// Subject and body: Japanese first, then English.
-pub fn mail(
-    event: MailEvent,
-    reference: &str,
-    name: &str,
-    reason: Option<&str>,
-    ja: &MailPart,
-    en: &MailPart,
-) -> (String, String) {
-    let (ja_subject, ja_lead) = event_text(Lang::Ja, event);
-    let (en_subject, en_lead) = event_text(Lang::En, event);
-    let subject = format!("{ja_subject} / {en_subject} ({reference})");
-    let show_reason = matches!(event, MailEvent::Rejected | MailEvent::CancelledByStaff);
-    let reason_ja = reason
-        .filter(|_| show_reason)
-        .map(|r| format!("理由：{r}\n"))
-        .unwrap_or_default();
-    let reason_en = reason
-        .filter(|_| show_reason)
-        .map(|r| format!("Reason: {r}\n"))
-        .unwrap_or_default();
-    let body = format!(
-        "{name} 様\n\n{ja_lead}\n\n受付番号：{reference}\n施設：{}\n部屋・区画：{}\n日時：{}\n状態：{}\n{reason_ja}\n予約の確認・取消は「予約の確認」から、受付番号とメールアドレスで行えます。\nお問い合わせ：{}\n\n----- English -----\n\nDear {name},\n\n{en_lead}\n\nReference: {reference}\nFacility: {}\nRoom or area: {}\nDate and time: {}\nStatus: {}\n{reason_en}\nYou can see or cancel it under \"My booking\" with the reference and your e-mail address.\nQuestions: {}\n",
-        ja.facility,
-        ja.unit,
-        ja.when,
-        ja.status,
-        ja.phone,
-        en.facility,
-        en.unit,
-        en.when,
-        en.status,
-        en.phone,
-    );
-    (subject, body)
-}
-
 /// The label of a rules field, for its message.
 fn rules_field_label(lang: Lang, field: domain::rules_edit::RulesField) -> String {
     use domain::rules_edit::RulesField as F;
@@ -1003,47 +895,5 @@ pub fn rules_problem(
         (Lang::En, P::TooLong { max }) => {
             format!("{label}: period names may have up to {max} characters.")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn mails_are_japanese_first_then_english() {
-        let part = |f: &str| MailPart {
-            facility: f.into(),
-            unit: "会議室1".into(),
-            when: "12月7日 13:00–17:00".into(),
-            status: "予約".into(),
-            phone: "0123-45-6789".into(),
-        };
-        let (subject, body) = mail(
-            MailEvent::Rejected,
-            "K7MQ2XAB",
-            "山田 花子",
-            Some("点検のため"),
-            &part("町民センター"),
-            &part("Community Centre"),
-        );
-        assert_eq!(
-            subject,
-            "仮予約は承認されませんでした / Request not approved (K7MQ2XAB)"
-        );
-        let ja = body.find("受付番号：K7MQ2XAB").unwrap();
-        let en = body.find("Reference: K7MQ2XAB").unwrap();
-        assert!(ja < en);
-        assert!(body.contains("理由：点検のため") && body.contains("Reason: 点検のため"));
-        // Reasons are only for refusals and cancellations by the facility.
-        let (_, body) = mail(
-            MailEvent::Approved,
-            "K7MQ2XAB",
-            "山田 花子",
-            Some("x"),
-            &part("a"),
-            &part("b"),
-        );
-        assert!(!body.contains("理由"));
     }
 }

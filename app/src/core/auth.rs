@@ -13,9 +13,17 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use store::AccountRecord;
+use store::AuditEntry;
 
 use crate::core::error::{AppError, AuthError};
-use crate::core::session::Ctx;
+use crate::core::session::{self, Ctx, Key};
+
+/// The signed-in account.
+const AUTH: Key<SignedIn> = Key::new("auth");
+/// A password accepted, waiting for the second factor.
+const AUTH_PENDING: Key<PasswordChecked> = Key::new("auth_pending");
+/// A new second-factor secret, until a code made from it is typed.
+const TOTP_SETUP: Key<TotpSetup> = Key::new("totp_setup");
 use crate::core::state::AppState;
 
 /// Staff sessions end after this long without a request.
@@ -33,7 +41,7 @@ const SECOND_STEP: Duration = Duration::minutes(5);
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
 
-pub use crate::console::types::Role;
+pub use crate::core::types::Role;
 
 /// A signed-in staff member, with the scope of their role.
 #[derive(Clone, Debug)]
@@ -273,21 +281,12 @@ pub async fn actor(c: &Ctx) -> Result<Actor, AppError> {
     actor_of(&c.state, &c.session).await
 }
 
-fn session_failed(e: tower_sessions::session::Error) -> AppError {
-    tracing::error!(error = %e, "session store");
-    AppError::Unavailable
-}
-
 /// As [`actor`], for plain axum handlers.
 pub async fn actor_of(
     state: &AppState,
     session: &tower_sessions::Session,
 ) -> Result<Actor, AppError> {
-    let Some(mut signed) = session
-        .get::<SignedIn>("auth")
-        .await
-        .map_err(session_failed)?
-    else {
+    let Some(mut signed) = session::read(session, AUTH).await? else {
         return Ok(Actor::Anonymous);
     };
     let now = (state.clock)();
@@ -305,19 +304,13 @@ pub async fn actor_of(
             && unix(now) - signed.since <= absolute.num_seconds()
     });
     let Some(record) = valid else {
-        session
-            .remove::<SignedIn>("auth")
-            .await
-            .map_err(session_failed)?;
+        session::forget(session, AUTH).await?;
         return Ok(Actor::Anonymous);
     };
     // Note the activity, at most once a minute (a session write each time).
     if unix(now) - signed.seen >= 60 {
         signed.seen = unix(now);
-        session
-            .insert("auth", &signed)
-            .await
-            .map_err(session_failed)?;
+        session::write(session, AUTH, &signed).await?;
     }
     Ok(to_actor(record))
 }
@@ -380,10 +373,10 @@ pub async fn sign_in_password(
     // A fresh session id before anything about the sign-in is kept, so an
     // id planted in the browser beforehand is worthless (session fixation).
     c.cycle().await?;
-    c.take::<SignedIn>("auth").await?;
+    c.take(AUTH).await?;
     if account.totp_secret.is_some() {
         c.set(
-            "auth_pending",
+            AUTH_PENDING,
             &PasswordChecked {
                 account: account.id,
                 epoch: account.session_epoch,
@@ -394,7 +387,7 @@ pub async fn sign_in_password(
         return Ok(PasswordOutcome::NeedsCode);
     }
     c.set(
-        "auth",
+        AUTH,
         &SignedIn {
             account: account.id,
             epoch: account.session_epoch,
@@ -488,10 +481,8 @@ pub async fn may_see(
     session: &tower_sessions::Session,
     record: &store::BookingRecord,
 ) -> Result<bool, AppError> {
-    let granted: Vec<String> = session
-        .get("granted")
-        .await
-        .map_err(session_failed)?
+    let granted = session::read(session, session::GRANTED)
+        .await?
         .unwrap_or_default();
     if granted.contains(&record.row.reference) {
         return Ok(true);
@@ -511,7 +502,7 @@ pub async fn sign_in_new(
     let now = unix((state.clock)());
     c.cycle().await?;
     c.set(
-        "auth",
+        AUTH,
         &SignedIn {
             account: account.row.id,
             epoch: account.row.session_epoch,
@@ -531,7 +522,7 @@ pub async fn sign_in_code(
 ) -> Result<(), AppError> {
     let now = (state.clock)();
     let Some(pending) = c
-        .get::<PasswordChecked>("auth_pending")
+        .get(AUTH_PENDING)
         .await?
         .filter(|p| unix(now) - p.at <= SECOND_STEP.num_seconds())
     else {
@@ -552,9 +543,9 @@ pub async fn sign_in_code(
         return Err(AppError::Auth(AuthError::CodeUsed));
     }
     c.cycle().await?;
-    c.take::<PasswordChecked>("auth_pending").await?;
+    c.take(AUTH_PENDING).await?;
     c.set(
-        "auth",
+        AUTH,
         &SignedIn {
             account: account.row.id,
             epoch: account.row.session_epoch,
@@ -576,7 +567,7 @@ pub struct TotpSetup {
 
 /// What the account page shows about the second factor.
 pub async fn totp_setup(c: &Ctx, s: &Staff) -> Result<Option<TotpSetup>, AppError> {
-    Ok(c.get::<TotpSetup>("totp_setup")
+    Ok(c.get(TOTP_SETUP)
         .await?
         .filter(|x| x.account == s.id && !s.has_totp))
 }
@@ -590,7 +581,7 @@ pub async fn start_totp_setup(c: &Ctx, actor: &Actor) -> Result<(), AppError> {
             account: s.id,
             secret: new_totp_secret(),
         };
-        c.set("totp_setup", &setup).await?;
+        c.set(TOTP_SETUP, &setup).await?;
     }
     Ok(())
 }
@@ -616,8 +607,7 @@ pub async fn confirm_totp_setup(
     let now = (state.clock)();
     let step =
         totp_step(&setup.secret, &s.email, code, now).ok_or(AppError::Auth(AuthError::BadCode))?;
-    let mut e =
-        crate::console::service::entry(s, "account.totp_enable", format!("account:{}", s.id), now);
+    let mut e = entry(s, "account.totp_enable", format!("account:{}", s.id), now);
     e.before = Some(serde_json::json!({ "totp": false }));
     e.after = Some(serde_json::json!({ "totp": true }));
     match state.store.set_totp(s.id, &setup.secret, step, &e).await {
@@ -626,7 +616,7 @@ pub async fn confirm_totp_setup(
         Err(store::AccountError::Store(e)) => return Err(e.into()),
         Err(store::AccountError::EmailTaken) => return Err(AppError::Unavailable),
     }
-    c.take::<TotpSetup>("totp_setup").await?;
+    c.take(TOTP_SETUP).await?;
     Ok(())
 }
 
@@ -636,6 +626,19 @@ pub async fn sign_out(c: &Ctx) -> Result<(), AppError> {
         tracing::error!(error = %e, "session store");
         AppError::Unavailable
     })
+}
+
+/// An audit entry by this member, at `now`; the caller fills in before/after.
+pub fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
+    AuditEntry {
+        municipality_id: s.municipality,
+        actor: s.audit_name(),
+        action: action.to_owned(),
+        target,
+        before: None,
+        after: None,
+        at: now,
+    }
 }
 
 #[cfg(test)]

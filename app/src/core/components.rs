@@ -15,8 +15,8 @@ pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
     let t = texts(lang);
     let other = match lang {
-        domain::view::Lang::Ja => "en",
-        domain::view::Lang::En => "ja",
+        domain::text::Lang::Ja => "en",
+        domain::text::Lang::En => "ja",
     };
     let location = use_location();
     // The language link is a plain server route (it sets a cookie), so it
@@ -44,9 +44,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
                     <li><a href="/facilities">{t.nav_facilities}</a></li>
-                    <li><a href="/visits">{crate::visits::texts::texts(lang).nav_visits}</a></li>
-                    <li><a href="/bookings">{crate::booking::texts::texts(lang).nav_my_booking}</a></li>
-                    <li><a href="/my">{crate::account::texts::texts(lang).nav_my}</a></li>
+                    <li><a href="/visits">{t.nav_visits}</a></li>
+                    <li><a href="/bookings">{t.nav_my_booking}</a></li>
+                    <li><a href="/my">{t.nav_my}</a></li>
                 </ul>
             </nav>
         </header>
@@ -83,7 +83,7 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
         AppError::Auth(crate::core::error::AuthError::SignInRequired)
     )
     .then(|| view! {
-        <p><a class="button button-primary" href="/console/login">{crate::console::texts::texts(lang).sign_in_link}</a></p>
+        <p><a class="button button-primary" href="/console/login">{texts(lang).sign_in_link}</a></p>
     });
     view! {
         <Title text=t.error_title/>

@@ -9,7 +9,7 @@ use domain::availability::{DayStatus, SlotReason, SlotStatus};
 use domain::booking::Yen;
 use domain::closure::ClosureReason;
 use domain::holidays::Holiday;
-use domain::view::Lang;
+use domain::text::Lang;
 
 pub struct Texts {
     pub site_name: &'static str,
@@ -78,6 +78,10 @@ pub struct Texts {
     pub not_found_body: &'static str,
     pub error_title: &'static str,
     pub back_to_facilities: &'static str,
+    pub nav_visits: &'static str,
+    pub nav_my_booking: &'static str,
+    pub nav_my: &'static str,
+    pub sign_in_link: &'static str,
 }
 
 pub static JA: Texts = Texts {
@@ -152,6 +156,10 @@ pub static JA: Texts = Texts {
     not_found_body: "アドレスが変わったか、ページが削除された可能性があります。",
     error_title: "表示できませんでした",
     back_to_facilities: "施設一覧に戻る",
+    nav_visits: "来庁予約",
+    nav_my_booking: "予約の確認・取消",
+    nav_my: "マイページ",
+    sign_in_link: "ログイン画面へ",
 };
 
 pub static EN: Texts = Texts {
@@ -226,6 +234,10 @@ pub static EN: Texts = Texts {
     not_found_body: "The address may have changed or the page may have been removed.",
     error_title: "This could not be shown",
     back_to_facilities: "Back to the facilities",
+    nav_visits: "Town hall visits",
+    nav_my_booking: "Find or cancel a booking",
+    nav_my: "My page",
+    sign_in_link: "Go to sign-in",
 };
 
 const MONTHS_EN: [&str; 12] = [

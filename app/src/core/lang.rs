@@ -3,7 +3,7 @@
 //! `<html lang>`; the browser reads it back from there when it hydrates, so
 //! both render the same text.
 
-use domain::view::Lang;
+use domain::text::Lang;
 use leptos::prelude::*;
 
 /// The name of the cookie that remembers the chosen language.

@@ -138,7 +138,7 @@ impl Mailer {
     pub fn spawn_worker(
         &self,
         store: Store,
-        clock: crate::core::state::Clock,
+        clock: crate::core::time::Clock,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) -> Option<tokio::task::JoinHandle<()>> {
         let (transport, from) = (self.transport.clone()?, self.from.clone()?);
@@ -176,7 +176,7 @@ async fn deliver(
     transport: &AsyncSmtpTransport<Tokio1Executor>,
     from: &Mailbox,
     row: outbox::Model,
-    clock: &crate::core::state::Clock,
+    clock: &crate::core::time::Clock,
 ) {
     let outcome = match build(from, &row) {
         Ok(message) => match tokio::time::timeout(SEND_TIMEOUT, transport.send(message)).await {

@@ -3,9 +3,9 @@
 //! found), sign-in refusals and the service's own failures.
 
 use domain::applicant::{BookingField, FieldProblem, Problem};
-use domain::booking::RuleViolation;
+use domain::error::RuleViolation;
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
-use domain::view::Lang;
+use domain::text::Lang;
 
 use crate::core::error::{AppError, AuthError};
 use crate::core::i18n::date_time;

@@ -22,3 +22,6 @@ pub mod qr;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod time;
+pub mod types;

@@ -1,29 +1,69 @@
 //! The browser's server-side session (tower-sessions) as server functions
-//! use it: typed get/set/take, the booking draft, and proved references.
+//! use it: values under typed keys, and the references a browser proved.
 
-use domain::view::Lang;
+use domain::text::Lang;
 use leptos::prelude::use_context;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::marker::PhantomData;
 use tower_sessions::Session;
 
-use crate::booking::service::BookingInput;
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 
-/// The answers being filled in, kept between the form and the review.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Draft {
-    pub input: BookingInput,
-    /// Bumped on every change so pages refetch and a stale tab cannot
-    /// confirm answers it has not shown.
-    pub version: u32,
-    /// Why the last confirm failed, shown on the review page once.
-    pub last_error: Option<AppError>,
-    /// A random key made with the draft and stored with the booking it
-    /// makes: a confirm sent twice finds that booking by this key (never
-    /// by contact data, which anyone may know).
-    #[serde(default)]
-    pub key: String,
+/// A value kept in the browser's session: the name it is stored under and
+/// the one type stored there, so a page cannot read a value as another
+/// type. Each feature declares its own keys next to the code that uses them.
+pub struct Key<T> {
+    name: &'static str,
+    value: PhantomData<fn() -> T>,
+}
+
+impl<T> Key<T> {
+    pub const fn new(name: &'static str) -> Self {
+        Key {
+            name,
+            value: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for Key<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Key<T> {}
+
+/// The references this browser proved (reference + contact) or booked.
+pub const GRANTED: Key<Vec<String>> = Key::new("granted");
+
+/// Reads a value from a session outside a server function (plain axum
+/// handlers such as the file routes).
+pub async fn read<T: DeserializeOwned>(
+    session: &Session,
+    key: Key<T>,
+) -> Result<Option<T>, AppError> {
+    session.get(key.name).await.map_err(failed)
+}
+
+/// Keeps a value in a session outside a server function.
+pub async fn write<T: Serialize>(
+    session: &Session,
+    key: Key<T>,
+    value: &T,
+) -> Result<(), AppError> {
+    session.insert(key.name, value).await.map_err(failed)
+}
+
+/// Forgets a value of a session outside a server function.
+pub async fn forget<T: DeserializeOwned>(session: &Session, key: Key<T>) -> Result<(), AppError> {
+    session
+        .remove::<T>(key.name)
+        .await
+        .map_err(failed)
+        .map(drop)
 }
 
 /// Goes to a local path after a form post (POST/redirect/GET). A path that
@@ -72,30 +112,20 @@ fn failed(e: tower_sessions::session::Error) -> AppError {
 }
 
 impl Ctx {
-    pub async fn get<T: serde::de::DeserializeOwned>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, AppError> {
-        self.session.get(key).await.map_err(failed)
+    pub async fn get<T: DeserializeOwned>(&self, key: Key<T>) -> Result<Option<T>, AppError> {
+        self.session.get(key.name).await.map_err(failed)
     }
 
-    pub async fn set<T: Serialize>(&self, key: &str, value: &T) -> Result<(), AppError> {
-        self.session.insert(key, value).await.map_err(failed)
+    pub async fn set<T: Serialize>(&self, key: Key<T>, value: &T) -> Result<(), AppError> {
+        self.session.insert(key.name, value).await.map_err(failed)
     }
 
-    pub async fn take<T: serde::de::DeserializeOwned>(
-        &self,
-        key: &str,
-    ) -> Result<Option<T>, AppError> {
-        self.session.remove(key).await.map_err(failed)
-    }
-
-    pub async fn draft(&self) -> Result<Option<Draft>, AppError> {
-        self.get("draft").await
+    pub async fn take<T: DeserializeOwned>(&self, key: Key<T>) -> Result<Option<T>, AppError> {
+        self.session.remove(key.name).await.map_err(failed)
     }
 
     pub async fn granted(&self) -> Result<Vec<String>, AppError> {
-        Ok(self.get("granted").await?.unwrap_or_default())
+        Ok(self.get(GRANTED).await?.unwrap_or_default())
     }
 
     pub async fn grant(&self, reference: &str) -> Result<(), AppError> {
@@ -108,7 +138,7 @@ impl Ctx {
         // A fresh session id whenever the browser gains access to a
         // booking, so an id seen before cannot be used to read it.
         self.cycle().await?;
-        self.set("granted", &granted).await
+        self.set(GRANTED, &granted).await
     }
 
     pub async fn cycle(&self) -> Result<(), AppError> {

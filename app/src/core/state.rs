@@ -2,26 +2,23 @@
 //! load from the store, compute with the domain rules, present in the
 //! reader's language. Handlers stay one line on top of these.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::availability::{self, Availability, SlotReason, SlotStatus, day_status};
 use domain::calendar::{DateRange, YearMonth};
 use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::FacilityId;
 use domain::schedule::local_datetime;
+use domain::text::Lang;
 use domain::view::{
     DayCell, DayCellSlot, DayColumn, DayRow, DaySchedule, FacilityAvailability, FacilitySummary,
-    Lang, MonthCalendar, SlotView, UnitAvailability, UnitSummary,
+    MonthCalendar, SlotView, UnitAvailability, UnitSummary,
 };
 use leptos::prelude::LeptosOptions;
 use store::{FacilityRecord, Store};
 
 use crate::core::error::AppError;
 use crate::core::i18n::{self, texts};
-
-/// Where "now" comes from; tests pin it.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+use crate::core::time::Clock;
 
 /// Shared by every request: the Leptos options, the store, the clock,
 /// whether cookies must be `Secure` (served over HTTPS) and the mailer.
@@ -419,14 +416,14 @@ impl AppState {
     pub async fn town_choices(
         &self,
         lang: Lang,
-    ) -> Result<Vec<crate::console::types::Choice>, AppError> {
+    ) -> Result<Vec<crate::core::types::Choice>, AppError> {
         let towns = self.store.municipalities().await?;
         if towns.len() < 2 {
             return Ok(vec![]);
         }
         Ok(towns
             .into_iter()
-            .map(|m| crate::console::types::Choice {
+            .map(|m| crate::core::types::Choice {
                 id: m.id,
                 name: if lang == Lang::Ja {
                     m.name_ja

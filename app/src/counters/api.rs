@@ -4,8 +4,14 @@
 
 use leptos::prelude::*;
 
-use crate::console::types::{AbsencePage, CounterDay, WaitingDisplay};
 use crate::core::error::AppError;
+use crate::counters::types::{AbsencePage, CounterDay, WaitingDisplay};
+
+#[cfg(feature = "ssr")]
+use crate::core::session::Key;
+/// An absence being decided, between the check and the save.
+#[cfg(feature = "ssr")]
+const ABSENCE_DRAFT: Key<crate::counters::types::AbsenceValues> = Key::new("absence_draft");
 
 #[cfg(feature = "ssr")]
 use crate::console::api::ssr;
@@ -14,7 +20,7 @@ use crate::console::api::ssr;
 pub async fn get_counter_day(date: Option<String>) -> Result<CounterDay, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let mut day = c.state.counter_day(&actor, c.lang, date.as_deref()).await?;
-    day.flash = c.take("console_flash").await?;
+    day.flash = c.take(crate::console::api::ssr::CONSOLE_FLASH).await?;
     Ok(day)
 }
 
@@ -39,19 +45,18 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
 #[server(prefix = "/sfn")]
 pub async fn get_absence_page() -> Result<AbsencePage, AppError> {
     let (c, actor) = ssr::ctx().await?;
-    let values: Option<crate::console::types::AbsenceValues> = c.get("absence_draft").await?;
+    let values: Option<crate::counters::types::AbsenceValues> = c.get(ABSENCE_DRAFT).await?;
     let mut page = match c.state.absence_page(&actor, c.lang, values.clone()).await {
         Ok(page) => page,
         // A draft that no longer reads (a member moved out of scope, say)
         // is dropped; the form starts again.
         Err(AppError::Domain(_)) if values.is_some() => {
-            c.take::<crate::console::types::AbsenceValues>("absence_draft")
-                .await?;
+            c.take(ABSENCE_DRAFT).await?;
             c.state.absence_page(&actor, c.lang, None).await?
         }
         Err(e) => return Err(e),
     };
-    page.flash = c.take("console_flash").await?;
+    page.flash = c.take(crate::console::api::ssr::CONSOLE_FLASH).await?;
     Ok(page)
 }
 
@@ -65,7 +70,7 @@ pub async fn check_absence(
     reason: String,
 ) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
-    let values = crate::console::types::AbsenceValues {
+    let values = crate::counters::types::AbsenceValues {
         staff,
         date,
         from,
@@ -78,13 +83,12 @@ pub async fn check_absence(
         .await;
     match outcome {
         Ok(_) => {
-            c.set("absence_draft", &values).await?;
+            c.set(ABSENCE_DRAFT, &values).await?;
             crate::core::session::redirect("/console/visits/absence?checked=1");
             Ok(())
         }
         Err(e) => {
-            c.take::<crate::console::types::AbsenceValues>("absence_draft")
-                .await?;
+            c.take(ABSENCE_DRAFT).await?;
             ssr::done(&c, "/console/visits/absence?retry=1", Err(e)).await
         }
     }
@@ -95,10 +99,7 @@ pub async fn check_absence(
 pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     c.state.counter_access(&actor).await?;
-    let Some(values) = c
-        .get::<crate::console::types::AbsenceValues>("absence_draft")
-        .await?
-    else {
+    let Some(values) = c.get(ABSENCE_DRAFT).await? else {
         crate::core::session::redirect("/console/visits/absence");
         return Ok(());
     };
@@ -108,8 +109,7 @@ pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError
         .await;
     match outcome {
         Ok(()) => {
-            c.take::<crate::console::types::AbsenceValues>("absence_draft")
-                .await?;
+            c.take(ABSENCE_DRAFT).await?;
             let text = crate::visits::texts::texts(c.lang).absence_saved.to_owned();
             ssr::done(
                 &c,

@@ -8,13 +8,13 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::console::pages::{ConsoleBar, FlashView};
-use crate::console::types::{AbsencePage, CounterDay, WaitingDisplay};
 use crate::core::components::loaded;
 use crate::core::lang::use_lang;
 use crate::counters::api::{
     CheckAbsence, SaveAbsence, SetVisitStatus, get_absence_page, get_counter_day,
     get_waiting_display,
 };
+use crate::counters::types::{AbsencePage, CounterDay, WaitingDisplay};
 use crate::visits::texts::{VisitTexts, texts};
 
 fn vt() -> &'static VisitTexts {

@@ -8,18 +8,20 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use domain::appointment::StaffPlan;
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
-use domain::view::Lang;
+use domain::text::Lang;
 use store::{AbsenceDecision, AbsenceError, AppointmentRecord, NewAbsence};
 
-use crate::console::service::{entry, me};
-use crate::console::types::{
-    AbsenceCollision, AbsencePage, AbsenceValues, Choice, CounterDay, CounterLine, WaitingDisplay,
-};
+use crate::console::service::me;
+use crate::core::auth::entry;
 use crate::core::auth::{Actor, Role, Staff};
 use crate::core::error::{AppError, AuthError};
 use crate::core::i18n::date_time;
 use crate::core::i18n::format_date;
 use crate::core::state::AppState;
+use crate::core::types::Choice;
+use crate::counters::types::{
+    AbsenceCollision, AbsencePage, AbsenceValues, CounterDay, CounterLine, WaitingDisplay,
+};
 use crate::visits::service::day_bounds;
 use crate::visits::texts::{action_text, status_text};
 
@@ -250,10 +252,10 @@ impl AppState {
             return Err(AppError::Auth(AuthError::Forbidden));
         }
         let date = domain::calendar::parse_date(Field::Date, &v.date)?;
-        let start = crate::booking::service::local_instant(tz, date, &v.from)
-            .ok_or(invalid(Field::StartTime))?;
-        let end = crate::booking::service::local_instant(tz, date, &v.to)
-            .ok_or(invalid(Field::EndTime))?;
+        let start =
+            crate::core::time::local_instant(tz, date, &v.from).ok_or(invalid(Field::StartTime))?;
+        let end =
+            crate::core::time::local_instant(tz, date, &v.to).ok_or(invalid(Field::EndTime))?;
         if end <= start {
             return Err(AppError::Domain(DomainError::invalid(
                 Field::EndTime,

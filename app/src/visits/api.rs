@@ -9,10 +9,25 @@
     reason = "one server-function argument per form field"
 )]
 
-use domain::appointment_view::{VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan};
+use crate::visits::types::{VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan};
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
+
+#[cfg(feature = "ssr")]
+use crate::core::session::Key;
+/// The outcome of a move or cancel (ok, text).
+#[cfg(feature = "ssr")]
+const VISIT_MSG: Key<(bool, String)> = Key::new("visit_msg");
+/// The visit form as last sent, with its problems.
+#[cfg(feature = "ssr")]
+const VISIT_FLASH: Key<VisitForm> = Key::new("visit_flash");
+/// The find form as last sent, with its error.
+#[cfg(feature = "ssr")]
+const VISIT_FIND_FLASH: Key<VisitFind> = Key::new("visit_find_flash");
+/// The appointments this browser booked or proved.
+#[cfg(feature = "ssr")]
+const GRANTED_VISITS: Key<Vec<String>> = Key::new("granted_visits");
 
 /// Whether this browser's session booked or proved the appointment (for
 /// the `.ics` route too).
@@ -21,21 +36,17 @@ pub async fn granted_in(
     session: &tower_sessions::Session,
     reference: &str,
 ) -> Result<bool, AppError> {
-    let list: Vec<String> = session
-        .get("granted_visits")
-        .await
-        .map_err(|_| AppError::Unavailable)?
+    let list = crate::core::session::read(session, GRANTED_VISITS)
+        .await?
         .unwrap_or_default();
     Ok(list.iter().any(|r| r == reference))
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::granted_in;
+    use super::{GRANTED_VISITS as GRANTED, VISIT_MSG, granted_in};
     use crate::core::error::AppError;
     use crate::core::session::Ctx;
-
-    const GRANTED: &str = "granted_visits";
 
     pub async fn granted(c: &Ctx, reference: &str) -> Result<bool, AppError> {
         granted_in(&c.session, reference).await
@@ -82,7 +93,7 @@ mod ssr {
             }
             Err(e) => return Err(e),
         };
-        c.set("visit_msg", &message).await?;
+        c.set(VISIT_MSG, &message).await?;
         crate::core::session::redirect(&back);
         Ok(())
     }
@@ -115,7 +126,7 @@ pub async fn get_visit_form(ids: String, start: String) -> Result<VisitForm, App
     let c = crate::core::session::ctx().await?;
     let mut form = c.state.visit_form(c.lang, &ids, &start).await?;
     form.key = store::random_key()?;
-    if let Some(before) = c.take::<VisitForm>("visit_flash").await?
+    if let Some(before) = c.take(VISIT_FLASH).await?
         && before.ids == form.ids
         && before.start == form.start
     {
@@ -185,7 +196,7 @@ pub async fn book_visit(
             let form = VisitForm {
                 ids: clip(&ids),
                 start: clip(&start),
-                values: domain::appointment_view::VisitValues {
+                values: crate::visits::types::VisitValues {
                     name: clip(&name),
                     name_kana: clip(&name_kana),
                     phone: clip(&phone),
@@ -198,7 +209,7 @@ pub async fn book_visit(
                 field_errors,
                 ..VisitForm::default()
             };
-            c.set("visit_flash", &form).await?;
+            c.set(VISIT_FLASH, &form).await?;
             crate::core::session::redirect(&back);
             Ok(())
         }
@@ -209,7 +220,7 @@ pub async fn book_visit(
 #[server(prefix = "/sfn")]
 pub async fn get_visit_find() -> Result<VisitFind, AppError> {
     let c = crate::core::session::ctx().await?;
-    Ok(c.take("visit_find_flash").await?.unwrap_or_default())
+    Ok(c.take(VISIT_FIND_FLASH).await?.unwrap_or_default())
 }
 
 /// Reference plus e-mail or phone: this browser may then see it.
@@ -226,7 +237,7 @@ pub async fn find_visit(reference: String, contact: String) -> Result<(), AppErr
                 reference: crate::core::session::clip(&reference),
                 error: Some(crate::core::messages::error_message(c.lang, &e)),
             };
-            c.set("visit_find_flash", &find).await?;
+            c.set(VISIT_FIND_FLASH, &find).await?;
             crate::core::session::redirect("/visits/find?retry=1");
         }
         Err(e) => return Err(e),
@@ -248,7 +259,7 @@ pub async fn get_visit_detail(
         Err(e) => return Err(e),
     };
     let mut detail = c.state.visit_detail(c.lang, &r, date.as_deref()).await?;
-    if let Some((ok, text)) = c.take::<(bool, String)>("visit_msg").await? {
+    if let Some((ok, text)) = c.take(VISIT_MSG).await? {
         if ok {
             detail.flash = Some(text);
         } else {

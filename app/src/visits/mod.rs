@@ -8,3 +8,4 @@ pub mod present;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;
+pub mod types;

@@ -5,7 +5,7 @@
 //! again by reference plus e-mail or phone, to move or cancel. Every step
 //! is a server-rendered page with plain forms, so no JavaScript is needed.
 
-use domain::appointment_view::{
+use crate::visits::types::{
     ProcedureSummary, VisitDay, VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan,
 };
 use leptos::form::ActionForm;

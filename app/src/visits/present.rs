@@ -3,15 +3,15 @@
 //! and an appointment with its QR code. Booking, moving and cancelling go
 //! through the same services as the API (`appointments.rs`).
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
-use domain::appointment::ProcedurePlan;
-use domain::appointment_view::{
+use crate::visits::types::{
     ProcedureSummary, TimeChoice, VisitDay, VisitDetail, VisitForm, VisitItemLine, VisitList,
     VisitPlan,
 };
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use domain::appointment::ProcedurePlan;
 use domain::error::{DomainError, Missing};
-use domain::view::Lang;
+use domain::text::Lang;
 use store::AppointmentRecord;
 
 use crate::core::error::AppError;
@@ -239,9 +239,9 @@ impl AppState {
 
     /// An appointment by reference alone, for a browser already granted it.
     pub async fn visit_by_reference(&self, reference: &str) -> Result<AppointmentRecord, AppError> {
-        let reference = crate::booking::service::normalize_reference(reference).ok_or(
-            AppError::Domain(DomainError::NotFound(Missing::Appointment)),
-        )?;
+        let reference = domain::reference::normalize(reference).ok_or(AppError::Domain(
+            DomainError::NotFound(Missing::Appointment),
+        ))?;
         self.store
             .appointment_by_reference(&reference)
             .await?
@@ -367,7 +367,7 @@ impl AppState {
             stamp: r.row.created_at,
             summary: format!(
                 "{}: {}",
-                t.nav_visits,
+                crate::core::i18n::texts(lang).nav_visits,
                 d.items
                     .iter()
                     .map(|i| i.procedure.clone())

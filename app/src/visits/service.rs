@@ -4,15 +4,15 @@
 //! in `domain::appointment`; the store assigns staff inside its write
 //! transaction and the database refuses double assignment.
 
+use crate::visits::types::{
+    AppointmentBody, AppointmentItemBody, ProcedureAvailability, ProcedureSummary, TimeOption,
+};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
 use domain::applicant::{Contact, VisitorDetails};
 use domain::appointment::{self as ap, ClosedDay, ProcedurePlan};
-use domain::appointment_view::{
-    AppointmentBody, AppointmentItemBody, ProcedureAvailability, ProcedureSummary, TimeOption,
-};
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
-use domain::view::Lang;
+use domain::text::Lang;
 use store::entity::{department, procedure};
 use store::{AppointmentError, AppointmentRecord, Visitor};
 
@@ -54,7 +54,7 @@ fn store_error(e: AppointmentError) -> AppError {
             AppError::Domain(DomainError::Conflict(Conflict::AlreadyCancelled))
         }
         AppointmentError::LimitReached { max } => AppError::Domain(DomainError::Rule(
-            domain::booking::RuleViolation::TownLimitReached { max },
+            domain::error::RuleViolation::TownLimitReached { max },
         )),
         AppointmentError::Store(e) => e.into(),
     }

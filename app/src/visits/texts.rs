@@ -1,6 +1,6 @@
 //! Strings of town-hall visit appointments (来庁予約).
 
-use domain::view::Lang;
+use domain::text::Lang;
 
 pub struct VisitTexts {
     pub contact_note: &'static str,
@@ -37,7 +37,6 @@ pub struct VisitTexts {
     pub display_link: &'static str,
     pub display_updated: &'static str,
     pub nav_counter: &'static str,
-    pub nav_visits: &'static str,
     pub list_title: &'static str,
     pub list_lead: &'static str,
     pub search_label: &'static str,
@@ -142,7 +141,6 @@ pub static JA: VisitTexts = VisitTexts {
     display_link: "呼出し表示",
     display_updated: "自動で更新します。最終更新：",
     nav_counter: "来庁予約",
-    nav_visits: "来庁予約",
     list_title: "来庁予約：手続きを選ぶ",
     list_lead: "担当の職員がいる時間だけ予約できます。予約すると、窓口で待たずに手続きできます。",
     search_label: "手続きを探す（ひらがな・カタカナ・漢字）",
@@ -247,7 +245,6 @@ pub static EN: VisitTexts = VisitTexts {
     display_link: "Waiting display",
     display_updated: "Updates by itself. Last update:",
     nav_counter: "Visits",
-    nav_visits: "Town hall visits",
     list_title: "Town hall visits: choose a procedure",
     list_lead: "You can only book times when a staff member who handles the procedure is on duty, so you will not wait or come twice.",
     search_label: "Search for a procedure (any script)",

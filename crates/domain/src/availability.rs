@@ -329,7 +329,7 @@ pub fn day_status<'a>(slots: impl IntoIterator<Item = &'a Slot>, closed: bool) -
 mod tests {
     use super::*;
     use crate::schedule::SlotTemplate;
-    use crate::view::Text;
+    use crate::text::Text;
     use chrono::Weekday;
 
     const TOKYO: Tz = chrono_tz::Asia::Tokyo;

@@ -11,11 +11,11 @@ use crate::availability::{
     Availability, Busy, FacilityPlan, Slot, SlotReason, SlotStatus, UnitPlan, compute,
 };
 use crate::calendar::DateRange;
-use crate::closure::ClosureReason;
+use crate::error::RuleViolation;
 use crate::holidays::Holiday;
 use crate::ids::{EquipmentId, UnitId};
 use crate::schedule::{BookingWindow, Minute, SlotPlan, local_datetime};
-use crate::view::Text;
+use crate::text::Text;
 
 /// An amount in yen. Fees are whole yen; there are no floats anywhere.
 #[derive(
@@ -117,63 +117,10 @@ pub struct Fee {
     pub lines: Vec<FeeLine>,
 }
 
-/// Why the rules refuse a request (HTTP 422; each has a stable code).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum RuleViolation {
-    /// Start and end do not match this unit's slots on one day.
-    SlotMismatch,
-    TooFewSlots {
-        min: u32,
-    },
-    TooManySlots {
-        max: u32,
-    },
-    ClosedDay {
-        reason: ClosureReason,
-    },
-    InPast,
-    /// Booking opens at this local time (町外 windows are shorter).
-    WindowNotOpen {
-        opens: NaiveDateTime,
-        nonresident: bool,
-    },
-    WindowClosed {
-        closed: NaiveDateTime,
-    },
-    OverCapacity {
-        capacity: u32,
-    },
-    LimitReached {
-        max: u32,
-    },
-    /// The contact holds `max` active bookings and visits in the whole town.
-    TownLimitReached {
-        max: u32,
-    },
-}
-
 /// Active bookings and visit appointments one e-mail address or phone
 /// number may hold across the whole town at once (on top of each
 /// facility's own limit), so a script cannot fill the halls for a month.
 pub const TOWN_ACTIVE_LIMIT: u32 = 10;
-
-impl RuleViolation {
-    pub fn code(&self) -> &'static str {
-        match self {
-            RuleViolation::SlotMismatch => "slot_mismatch",
-            RuleViolation::TooFewSlots { .. } => "too_few_slots",
-            RuleViolation::TooManySlots { .. } => "too_many_slots",
-            RuleViolation::ClosedDay { .. } => "closed_day",
-            RuleViolation::InPast => "slot_in_past",
-            RuleViolation::WindowNotOpen { .. } => "window_not_open",
-            RuleViolation::WindowClosed { .. } => "window_closed",
-            RuleViolation::OverCapacity { .. } => "over_capacity",
-            RuleViolation::LimitReached { .. } => "limit_reached",
-            RuleViolation::TownLimitReached { .. } => "town_limit_reached",
-        }
-    }
-}
 
 /// The slots a request covers, found on the unit's day.
 #[derive(Clone, Debug, PartialEq, Eq)]

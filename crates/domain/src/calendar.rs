@@ -3,7 +3,7 @@
 //! municipality's zone.
 
 use crate::error::{DomainError, Field, InvalidReason};
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{Datelike, Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -161,11 +161,6 @@ impl DateRange {
     pub fn days(self) -> impl Iterator<Item = NaiveDate> {
         self.from.iter_days().take_while(move |d| *d <= self.to)
     }
-}
-
-/// The `n`th (1-based) given weekday of a month, e.g. the second Monday.
-pub fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
-    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).expect("n is 1..=4")
 }
 
 #[cfg(test)]

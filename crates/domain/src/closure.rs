@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 use crate::holidays::Holiday;
-use crate::view::Text;
+use crate::text::Text;
 
 /// A dated closure, e.g. maintenance (施設点検), inclusive local dates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,10 +4,11 @@
 //! message built from the variant (see `app::i18n`), never the `Display` text of
 //! a database error; the log gets the cause.
 
+use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
 use crate::applicant::FieldProblem;
-use crate::booking::RuleViolation;
+use crate::closure::ClosureReason;
 
 /// Which input field an `Invalid` error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,6 +183,59 @@ impl DomainError {
                 InvalidReason::NotOffered => "not_offered",
                 _ => "invalid_parameter",
             },
+        }
+    }
+}
+
+/// Why the rules refuse a request (HTTP 422; each has a stable code).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RuleViolation {
+    /// Start and end do not match this unit's slots on one day.
+    SlotMismatch,
+    TooFewSlots {
+        min: u32,
+    },
+    TooManySlots {
+        max: u32,
+    },
+    ClosedDay {
+        reason: ClosureReason,
+    },
+    InPast,
+    /// Booking opens at this local time (町外 windows are shorter).
+    WindowNotOpen {
+        opens: NaiveDateTime,
+        nonresident: bool,
+    },
+    WindowClosed {
+        closed: NaiveDateTime,
+    },
+    OverCapacity {
+        capacity: u32,
+    },
+    LimitReached {
+        max: u32,
+    },
+    /// The contact holds `max` active bookings and visits in the whole town.
+    TownLimitReached {
+        max: u32,
+    },
+}
+
+impl RuleViolation {
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuleViolation::SlotMismatch => "slot_mismatch",
+            RuleViolation::TooFewSlots { .. } => "too_few_slots",
+            RuleViolation::TooManySlots { .. } => "too_many_slots",
+            RuleViolation::ClosedDay { .. } => "closed_day",
+            RuleViolation::InPast => "slot_in_past",
+            RuleViolation::WindowNotOpen { .. } => "window_not_open",
+            RuleViolation::WindowClosed { .. } => "window_closed",
+            RuleViolation::OverCapacity { .. } => "over_capacity",
+            RuleViolation::LimitReached { .. } => "limit_reached",
+            RuleViolation::TownLimitReached { .. } => "town_limit_reached",
         }
     }
 }

@@ -12,8 +12,6 @@ use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-use crate::calendar::nth_weekday;
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Holiday {
@@ -215,6 +213,11 @@ pub fn holidays_between(from: NaiveDate, to: NaiveDate) -> BTreeMap<NaiveDate, H
         .flat_map(holidays_in_year)
         .filter(|(d, _)| (from..=to).contains(d))
         .collect()
+}
+
+/// The `n`th (1-based) given weekday of a month, e.g. the second Monday.
+pub fn nth_weekday(year: i32, month: u32, weekday: Weekday, n: u8) -> NaiveDate {
+    NaiveDate::from_weekday_of_month_opt(year, month, weekday, n).expect("n is 1..=4")
 }
 
 #[cfg(test)]

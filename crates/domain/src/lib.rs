@@ -8,10 +8,8 @@
 
 pub mod applicant;
 pub mod appointment;
-pub mod appointment_view;
 pub mod availability;
 pub mod booking;
-pub mod booking_view;
 pub mod calendar;
 pub mod closure;
 pub mod error;
@@ -21,6 +19,7 @@ pub mod reference;
 pub mod report;
 pub mod rules_edit;
 pub mod schedule;
+pub mod text;
 pub mod view;
 
 pub use error::DomainError;

@@ -18,6 +18,17 @@ pub fn encode(mut n: u64) -> String {
         .collect()
 }
 
+/// A reference as typed (lower case, spaces, hyphens) in canonical form, or
+/// `None` if it cannot be one.
+pub fn normalize(raw: &str) -> Option<String> {
+    let s: String = raw
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '\u{3000}'))
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (s.len() == LENGTH && s.bytes().all(|b| ALPHABET.contains(&b))).then_some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -31,5 +42,14 @@ mod tests {
             assert!(code.bytes().all(|b| ALPHABET.contains(&b)));
         }
         assert_ne!(encode(1), encode(2));
+    }
+
+    #[test]
+    fn references_are_read_forgivingly() {
+        assert_eq!(normalize("7kq2-m9xa"), Some("7KQ2M9XA".into()));
+        assert_eq!(normalize("7KQ2 M9XA"), Some("7KQ2M9XA".into()));
+        assert_eq!(normalize("7KQ2M9X0"), None); // 0 is not in the alphabet
+        assert_eq!(normalize("SHORT"), None);
+        assert_eq!(normalize("' OR 1=1 --"), None);
     }
 }

@@ -79,7 +79,7 @@ mod tests {
     use crate::availability::UnitPlan;
     use crate::closure::ClosureRules;
     use crate::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
-    use crate::view::Text;
+    use crate::text::Text;
     use chrono::{TimeZone, Weekday};
     use chrono_tz::Asia::Tokyo;
 

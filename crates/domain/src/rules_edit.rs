@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::booking::{SlotFee, UnitRules, Yen};
 use crate::schedule::{BookingWindow, Minute, OpeningHours, SlotPlan, SlotTemplate};
-use crate::view::Text;
+use crate::text::Text;
 
 /// One fixed period (時間区分) as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::YearMonth;
-use crate::view::Text;
+use crate::text::Text;
 
 /// Minutes after local midnight (0..=1440).
 pub type Minute = u32;

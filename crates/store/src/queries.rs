@@ -8,7 +8,7 @@ use domain::booking::{Equipment, SlotFee, UnitRules, Yen};
 use domain::closure::{ClosureRules, DatedClosure};
 use domain::ids::{EquipmentId, FacilityId, MunicipalityId, UnitId};
 use domain::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
-use domain::view::Text;
+use domain::text::Text;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::HashMap;

@@ -3,8 +3,8 @@
 //! next page (POST/redirect/GET), so it works without JavaScript; with it,
 //! the same forms run as an SPA without page loads.
 
+use crate::booking::types::{BookingDetail, BookingForm, BookingReview, FeeText, ReviewPage};
 use domain::applicant::BookingField;
-use domain::booking_view::{BookingDetail, BookingForm, BookingReview, FeeText, ReviewPage};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -456,7 +456,7 @@ fn DoneStep(d: BookingDetail) -> impl IntoView {
         <KeepIt reference=reference.clone()/>
         <BookingSummary d/>
         <p class="actions no-print">
-            <a class="button" href=format!("/bookings/{reference}")>{t.nav_my_booking}</a>
+            <a class="button" href=format!("/bookings/{reference}")>{crate::core::i18n::texts(use_lang()).nav_my_booking}</a>
             <a class="button" href=day>{t.see_day}</a>
         </p>
     }

@@ -2,8 +2,8 @@
 //! cancelling it before the deadline. Once the browser has proved it owns a
 //! booking, its session may show it; the address never carries the proof.
 
+use crate::booking::types::{BookingDetail, FindPage};
 use domain::applicant::BookingField;
-use domain::booking_view::{BookingDetail, FindPage};
 use domain::error::{DomainError, Missing};
 use leptos::form::ActionForm;
 use leptos::prelude::*;

@@ -4,9 +4,9 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::applicant::{ApplicantInput, BookingField};
-use crate::booking::Rate;
-use crate::ids::{EquipmentId, FacilityId, UnitId};
+use domain::applicant::{ApplicantInput, BookingField};
+use domain::booking::Rate;
+use domain::ids::{EquipmentId, FacilityId, UnitId};
 
 /// A time the booking may end at (the form's select).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
