@@ -99,7 +99,7 @@ pub async fn get_booking_form(
     // Earlier answers save typing: all of them when coming back to change
     // this same request, the person's details when booking another time.
     let draft = c
-        .get(crate::booking::service::DRAFT)
+        .get(crate::booking::input::DRAFT)
         .await?
         .unwrap_or_default();
     let same = draft.input.unit_id == unit.0.to_string()
@@ -111,7 +111,7 @@ pub async fn get_booking_form(
     } else {
         (Vec::new(), String::new())
     };
-    let req = crate::booking::service::FormFor {
+    let req = crate::booking::input::FormFor {
         facility,
         unit,
         start,
@@ -169,7 +169,7 @@ pub async fn review_booking(
     }
     let c = session::ctx().await?;
     let facility = crate::core::state::parse_facility_id(&facility)?;
-    let previous = c.get(crate::booking::service::DRAFT).await?;
+    let previous = c.get(crate::booking::input::DRAFT).await?;
     if previous.is_none() {
         // Personal data is about to be kept: never under an id that could
         // have been planted before.
@@ -180,8 +180,8 @@ pub async fn review_booking(
         Some(d) => (d.version + 1, store::random_key()?),
         None => (1, store::random_key()?),
     };
-    let draft = crate::booking::service::Draft {
-        input: crate::booking::service::BookingInput {
+    let draft = crate::booking::input::Draft {
+        input: crate::booking::input::BookingInput {
             facility: Some(facility),
             unit_id,
             start,
@@ -202,7 +202,7 @@ pub async fn review_booking(
         last_error: None,
         key,
     };
-    c.set(crate::booking::service::DRAFT, &draft).await?;
+    c.set(crate::booking::input::DRAFT, &draft).await?;
     crate::core::session::redirect(&format!("/book/review?v={version}"));
     Ok(())
 }
@@ -211,7 +211,7 @@ pub async fn review_booking(
 #[server(prefix = "/sfn")]
 pub async fn get_review() -> Result<ReviewPage, AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.get(crate::booking::service::DRAFT).await? else {
+    let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
         return Ok(ReviewPage::Missing);
     };
     let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
@@ -226,7 +226,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
         )
         .await?;
     if draft.last_error.take().is_some() {
-        c.set(crate::booking::service::DRAFT, &draft).await?;
+        c.set(crate::booking::input::DRAFT, &draft).await?;
     }
     Ok(page)
 }
@@ -236,7 +236,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 #[server(prefix = "/sfn")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.get(crate::booking::service::DRAFT).await? else {
+    let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
         crate::core::session::redirect("/book/review");
         return Ok(());
     };
@@ -266,13 +266,13 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
             c.set(DONE, &reference).await?;
             // Forget the answers: the next person at a shared computer must
             // not find them filled in.
-            c.take(crate::booking::service::DRAFT).await?;
+            c.take(crate::booking::input::DRAFT).await?;
             crate::core::session::redirect("/book/done");
         }
         Err(AppError::Domain(e)) => {
             draft.version += 1;
             draft.last_error = Some(AppError::Domain(e));
-            c.set(crate::booking::service::DRAFT, &draft).await?;
+            c.set(crate::booking::input::DRAFT, &draft).await?;
             crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
         }
         Err(e) => return Err(e),

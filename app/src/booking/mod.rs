@@ -3,8 +3,12 @@
 
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod input;
+#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod present;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;

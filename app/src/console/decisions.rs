@@ -1,0 +1,206 @@
+//! One booking as staff see it: contact details (audited), approve, reject, cancel, marks.
+
+use domain::error::Field;
+use domain::ids::UnitId;
+use domain::text::Lang;
+use store::entity::booking;
+use store::{AuditEntry, FacilityRecord};
+
+use super::service::*;
+use crate::booking::mail::MailEvent;
+use crate::console::texts as ct;
+use crate::console::types::*;
+use crate::core::auth::{Actor, entry};
+use crate::core::error::AppError;
+use crate::core::i18n::{date_time, yen};
+use crate::core::state::AppState;
+
+impl AppState {
+    /// Records that the member opens a resident's contact details (the
+    /// page shows them once, on the next load).
+    pub async fn log_contact_view(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
+        let (r, _, _, s) = self.managed_booking(actor, id).await?;
+        if r.kind == "block" {
+            return Ok(());
+        }
+        let mut e = entry(
+            &s,
+            "contact.view",
+            format!("booking:{}", r.reference),
+            self.now(),
+        );
+        e.after = Some(serde_json::json!({ "fields": ["name", "name_kana", "phone", "email"] }));
+        self.store.audit(&e).await?;
+        Ok(())
+    }
+
+    /// One booking for staff. With `reveal` (set only after
+    /// `log_contact_view` wrote the audit entry), the contact details are
+    /// included.
+    pub async fn staff_booking(
+        &self,
+        actor: &Actor,
+        id: i64,
+        reveal: bool,
+        lang: Lang,
+    ) -> Result<StaffBooking, AppError> {
+        let (r, f, i, s) = self.managed_booking(actor, id).await?;
+        let now = self.now();
+        let line = self.line(&r, &f, i, lang);
+        let block = r.kind == "block";
+        let contact = if reveal && !block {
+            Some(ContactDetails {
+                name: r.name.clone(),
+                name_kana: r.name_kana.clone(),
+                phone: r.phone.clone(),
+                email: r.email.clone(),
+            })
+        } else {
+            None
+        };
+        let tz = f.plan.tz;
+        let proxy_by = match r.created_by_staff_id {
+            Some(staff) => self.store.account(staff).await?.map(|a| a.row.display_name),
+            None => None,
+        };
+        let active = matches!(line.status.as_str(), "pending" | "confirmed" | "block");
+        Ok(StaffBooking {
+            me: me(&s, lang),
+            facility_id: f.id.0,
+            block,
+            resident_label: crate::booking::texts::resident_text(lang, r.resident).to_owned(),
+            fee: yen(lang, domain::booking::Yen(r.fee_total_yen)),
+            paid: r
+                .paid_at
+                .map(|t| date_time(lang, t.with_timezone(&tz).naive_local())),
+            usage: r
+                .usage
+                .as_deref()
+                .map(|u| ct::status_label(lang, u).to_owned()),
+            proxy_by,
+            override_reason: r.override_reason.clone(),
+            status_reason: r.status_reason.clone().filter(|_| !block),
+            no_shows: if block {
+                0
+            } else {
+                self.store
+                    .no_shows(f.municipality.0, &r.email, &r.phone)
+                    .await?
+            },
+            contact,
+            can_approve: line.status == "pending" && r.start_at > now,
+            can_cancel: active,
+            can_mark: line.status == "confirmed",
+            line,
+            flash: None,
+        })
+    }
+
+    /// Approve (本予約), reject or cancel, then tell the resident.
+    pub async fn decide(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: &str,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let (r, f, i, s) = self.managed_booking(actor, id).await?;
+        let now = self.now();
+        let mut e = entry(&s, "", format!("booking:{}", r.reference), now);
+        e.before = Some(serde_json::json!({ "status": r.status }));
+        let tell = |event: MailEvent| {
+            let f = &f;
+            move |row: &booking::Model| self.mail_for(row, f, i, event)
+        };
+        match action {
+            "approve" => return self.approve(&r, &f, i, e).await,
+            "reject" => {
+                let reason = parse_reason(reason)?;
+                e.action = "booking.reject".into();
+                e.after = Some(
+                    serde_json::json!({ "status": "cancelled", "rejected": true, "reason": reason }),
+                );
+                self.store
+                    .staff_reject(id, &reason, now, &e, &tell(MailEvent::Rejected))
+                    .await
+                    .map_err(change_error)?;
+            }
+            "cancel" => {
+                let reason = parse_reason(reason)?;
+                e.action = "booking.cancel".into();
+                e.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
+                self.store
+                    .staff_cancel(id, &reason, now, &e, &tell(MailEvent::CancelledByStaff))
+                    .await
+                    .map_err(change_error)?;
+            }
+            _ => return Err(invalid(Field::Action)),
+        };
+        self.mailer.wake();
+        Ok(())
+    }
+
+    /// Approves a pending booking (本予約) and tells the resident: the one
+    /// path of the console's approval and `server approve`.
+    async fn approve(
+        &self,
+        r: &booking::Model,
+        f: &FacilityRecord,
+        i: usize,
+        mut e: AuditEntry,
+    ) -> Result<(), AppError> {
+        e.action = "booking.approve".into();
+        e.before = Some(serde_json::json!({ "status": r.status }));
+        e.after = Some(serde_json::json!({ "status": "confirmed" }));
+        let tell = |row: &booking::Model| self.mail_for(row, f, i, MailEvent::Approved);
+        self.store
+            .staff_approve(r.id, e.at, &e, &tell)
+            .await
+            .map_err(change_error)?;
+        self.mailer.wake();
+        Ok(())
+    }
+
+    /// `server approve <REFERENCE>`: the console's approval, recorded as
+    /// made by the command line. The mail waits in the outbox for the
+    /// running server's worker.
+    pub async fn approve_from_cli(&self, reference: &str) -> Result<(), AppError> {
+        let record = self.booking_by_reference(reference).await?;
+        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        let e = AuditEntry {
+            municipality_id: f.municipality.0,
+            actor: "cli".into(),
+            action: String::new(),
+            target: format!("booking:{}", record.row.reference),
+            before: None,
+            after: None,
+            at: self.now(),
+        };
+        self.approve(&record.row, &f, i, e).await
+    }
+
+    /// 利用済 / 不来場 / clear, or 収納済 / clear.
+    pub async fn mark(&self, actor: &Actor, id: i64, what: &str) -> Result<(), AppError> {
+        let (r, _, _, s) = self.managed_booking(actor, id).await?;
+        let now = self.now();
+        let mut e = entry(&s, "", format!("booking:{}", r.reference), now);
+        let result = match what {
+            "used" | "no_show" | "usage_clear" => {
+                let usage = (what != "usage_clear").then_some(what);
+                e.action = "booking.usage".into();
+                e.before = Some(serde_json::json!({ "usage": r.usage }));
+                e.after = Some(serde_json::json!({ "usage": usage }));
+                self.store.set_usage(id, usage, now, &e).await
+            }
+            "paid" | "paid_clear" => {
+                let paid = (what == "paid").then_some(now);
+                e.action = "booking.paid".into();
+                e.before = Some(serde_json::json!({ "paid_at": r.paid_at }));
+                e.after = Some(serde_json::json!({ "paid_at": paid }));
+                self.store.set_paid(id, paid, now, &e).await
+            }
+            _ => return Err(invalid(Field::Action)),
+        };
+        result.map(|_| ()).map_err(change_error)
+    }
+}
