@@ -12,7 +12,7 @@ use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use app::booking::service::BookingInput;
+use app::booking::input::BookingInput;
 use app::core::state::AppState;
 use chrono::{DateTime, Duration as Days, NaiveDate, TimeZone, Utc};
 use domain::applicant::ApplicantInput;

@@ -1,7 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers parse with the domain types, call
 //! the same services as the server functions, and map errors once.
 
-use app::booking::service::BookingInput;
+use app::booking::input::BookingInput;
 use app::booking::types::BookingBody;
 use app::core::error::AppError;
 use app::core::messages::error_message;

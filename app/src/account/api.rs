@@ -145,7 +145,7 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
 pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppError> {
     let c = crate::core::session::ctx().await?;
     let actor = crate::core::auth::actor(&c).await?;
-    if matches!(actor, crate::core::auth::Actor::Anonymous) {
+    if matches!(actor, crate::core::access::Actor::Anonymous) {
         return Ok(MyPageView::SignedOut {
             signed_out: signed_out.is_some(),
         });

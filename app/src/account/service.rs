@@ -13,7 +13,8 @@ use domain::error::{DomainError, Field, InvalidReason};
 use domain::text::Lang;
 
 use crate::account::types::{MyBookingLine, MyPage};
-use crate::core::auth::{self, Actor};
+use crate::core::access::Actor;
+use crate::core::auth;
 use crate::core::error::{AppError, AuthError};
 use crate::core::session::Ctx;
 use crate::core::state::AppState;
@@ -204,7 +205,7 @@ impl AppState {
         let now = self.now();
         let mut upcoming = Vec::new();
         let mut past = Vec::new();
-        for row in self.store.account_bookings(id).await? {
+        for row in self.store.account_bookings(id.account()).await? {
             let Some(fid) = self
                 .store
                 .unit_facility(domain::ids::UnitId(row.unit_id))
@@ -254,7 +255,7 @@ impl AppState {
     ) -> Result<String, AppError> {
         let id = actor.resident()?;
         let record = self.find_booking(reference, contact).await?;
-        if !self.store.link_booking(record.row.id, id).await? {
+        if !self.store.link_booking(record.row.id, id.account()).await? {
             // Another account has it: say no more than for a wrong reference.
             return Err(AppError::Domain(DomainError::NotFound(
                 domain::error::Missing::Booking,

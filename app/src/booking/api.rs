@@ -41,9 +41,9 @@ const BOOKING_FLASH: Key<(String, AppError)> = Key::new("booking_flash");
 async fn proxy_staff(
     c: &session::Ctx,
     unit: &str,
-) -> Result<Option<crate::core::auth::Staff>, AppError> {
+) -> Result<Option<crate::core::access::Staff>, AppError> {
     let actor = crate::core::auth::actor(c).await?;
-    let (crate::core::auth::Actor::Staff(_), Ok(unit)) = (&actor, unit.trim().parse::<i64>())
+    let (crate::core::access::Actor::Staff(_), Ok(unit)) = (&actor, unit.trim().parse::<i64>())
     else {
         return Ok(None);
     };
@@ -58,7 +58,10 @@ async fn proxy_staff(
     let Some(f) = c.state.store.facility(facility).await? else {
         return Ok(None);
     };
-    Ok(actor.facility_staff(f.id.0, f.municipality.0).ok().cloned())
+    Ok(actor
+        .facility_staff(f.id.0, f.municipality.0)
+        .ok()
+        .map(|g| (*g).clone()))
 }
 
 /// The empty or pre-filled form for a unit from a start time.
@@ -250,7 +253,7 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     let staff = proxy_staff(&c, &draft.input.unit_id).await?;
     // A signed-in resident finds it in their account.
     let account = match crate::core::auth::actor(&c).await? {
-        crate::core::auth::Actor::Resident { id, .. } => Some(id),
+        crate::core::access::Actor::Resident { id, .. } => Some(id),
         _ => None,
     };
     // Pressed twice? The key finds what the first press booked.

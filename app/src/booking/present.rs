@@ -3,11 +3,11 @@
 
 use crate::booking::types::{
     AlternativeChoice, BookingBody, BookingDetail, BookingForm, BookingReview, EndChoice,
-    EquipmentChoice, FeeBody, FeeLineBody, FeeLineText, FeeText, FieldMessage, ReviewPage,
+    EquipmentChoice, FeeBody, FeeLineBody, FieldMessage, ReviewPage,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::availability::{self, Availability, SlotReason, SlotStatus};
-use domain::booking::{self, Selection, Yen, cancel_deadline};
+use domain::booking::{self, Selection, cancel_deadline};
 use domain::calendar::DateRange;
 use domain::error::RuleViolation;
 use domain::error::{Conflict, DomainError, Missing};
@@ -19,7 +19,7 @@ use store::{BookingRecord, FacilityRecord};
 
 use crate::booking::input::*;
 use crate::booking::service::*;
-use crate::booking::texts::{self as bt, rate_name, resident_text};
+use crate::booking::texts::{self as bt, resident_text};
 use crate::core::error::AppError;
 use crate::core::i18n::{self, format_date};
 use crate::core::i18n::{date_time, yen};
@@ -394,23 +394,4 @@ pub fn form_href(
         href.push_str(&format!("&until={}", e.with_timezone(&tz).format("%H:%M")));
     }
     href
-}
-
-pub(super) fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> FeeText {
-    FeeText {
-        total: yen(lang, total),
-        lines: lines
-            .iter()
-            .map(|l| FeeLineText {
-                label: l.label.get(lang).to_owned(),
-                detail: format!(
-                    "{} {} × {}",
-                    rate_name(lang, l.rate),
-                    yen(lang, l.unit_yen),
-                    l.quantity
-                ),
-                amount: yen(lang, l.amount_yen),
-            })
-            .collect(),
-    }
 }

@@ -3,7 +3,7 @@
 //! create, find and cancel. Rules live in `domain::booking`; the database
 //! settles races (`store::bookings`).
 
-use crate::booking::types::BookingDetail;
+use crate::booking::types::{BookingDetail, FeeLineText, FeeText};
 use chrono::{DateTime, Duration, Utc};
 use domain::applicant::{Applicant, BookingField, Contact, Problem};
 use domain::booking::{self, Equipment, Fee, Refusal, Selection, UnitRules, Yen, cancel_deadline};
@@ -14,10 +14,9 @@ use domain::text::Lang;
 use store::{BookingRecord, CreateError, FacilityRecord, NewBooking};
 
 use crate::booking::input::*;
-use crate::booking::present::fee_text;
-use crate::booking::texts::{self as bt, resident_text};
+use crate::booking::texts::{self as bt, rate_name, resident_text};
 use crate::core::error::AppError;
-use crate::core::i18n::date_time;
+use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;
 use crate::core::time::when_text;
 
@@ -154,7 +153,7 @@ impl AppState {
     pub async fn create_booking_as(
         &self,
         input: &BookingInput,
-        staff: Option<&crate::core::auth::Staff>,
+        staff: Option<&crate::core::access::Staff>,
         account: Option<i64>,
         request_key: Option<String>,
     ) -> Result<BookingRecord, AppError> {
@@ -410,4 +409,23 @@ pub(super) fn deadline_passed(
     now: DateTime<Utc>,
 ) -> bool {
     now.with_timezone(&f.plan.tz).naive_local() > deadline_of(f, unit, row)
+}
+
+pub(super) fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> FeeText {
+    FeeText {
+        total: yen(lang, total),
+        lines: lines
+            .iter()
+            .map(|l| FeeLineText {
+                label: l.label.get(lang).to_owned(),
+                detail: format!(
+                    "{} {} × {}",
+                    rate_name(lang, l.rate),
+                    yen(lang, l.unit_yen),
+                    l.quantity
+                ),
+                amount: yen(lang, l.amount_yen),
+            })
+            .collect(),
+    }
 }

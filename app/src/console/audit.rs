@@ -6,7 +6,7 @@ use store::AuditFilter;
 
 use super::service::*;
 use crate::console::types::*;
-use crate::core::auth::Actor;
+use crate::core::access::Actor;
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 
@@ -33,7 +33,7 @@ impl AppState {
             .audit_entries(s.municipality, &filter, 500)
             .await?;
         Ok(AuditPage {
-            me: me(s, lang),
+            me: me(&s, lang),
             entries: entries
                 .into_iter()
                 .map(|e| AuditLine {
@@ -58,7 +58,7 @@ impl AppState {
         let mails = self.store.outbox(s.municipality, 200).await?;
         let fmt = |t: DateTime<Utc>| t.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string();
         Ok(OutboxPage {
-            me: me(s, lang),
+            me: me(&s, lang),
             mails: mails
                 .into_iter()
                 .map(|m| OutboxLine {

@@ -11,18 +11,18 @@ use super::service::*;
 use crate::booking::mail::MailEvent;
 use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{Actor, Staff, entry};
+use crate::core::access::{Actor, FacilityGrant, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 
 impl AppState {
     /// Parses the block form; the facility must be the actor's.
-    async fn block_request(
+    async fn block_request<'a>(
         &self,
-        actor: &Actor,
+        actor: &'a Actor,
         facility: FacilityId,
         v: &BlockValues,
-    ) -> Result<(FacilityRecord, Staff, store::console::NewBlock), AppError> {
+    ) -> Result<(FacilityRecord, FacilityGrant<'a>, store::console::NewBlock), AppError> {
         let (f, s) = self.managed(actor, facility).await?;
         let unit = v
             .unit
@@ -60,12 +60,19 @@ impl AppState {
 
     /// A closure (休館) from the form: whole days, of one unit or of the
     /// whole facility.
-    async fn closure_request(
+    async fn closure_request<'a>(
         &self,
-        actor: &Actor,
+        actor: &'a Actor,
         facility: FacilityId,
         v: &BlockValues,
-    ) -> Result<(FacilityRecord, Staff, store::console::NewClosure), AppError> {
+    ) -> Result<
+        (
+            FacilityRecord,
+            FacilityGrant<'a>,
+            store::console::NewClosure,
+        ),
+        AppError,
+    > {
         const MAX_DAYS: i64 = 366;
         let (f, s) = self.managed(actor, facility).await?;
         let unit = match v.unit.trim() {

@@ -10,7 +10,7 @@ use super::service::*;
 use crate::booking::mail::MailEvent;
 use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{Actor, entry};
+use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;

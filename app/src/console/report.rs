@@ -9,7 +9,7 @@ use store::entity::booking;
 use super::service::*;
 use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{Actor, entry};
+use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 

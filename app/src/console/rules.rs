@@ -16,7 +16,7 @@ use store::FacilityRecord;
 
 use crate::console::texts as ct;
 use crate::console::types::{PreviewDay, RulesMessage, RulesPage, RulesPreview};
-use crate::core::auth::Actor;
+use crate::core::access::Actor;
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::core::types::Choice;
@@ -115,12 +115,19 @@ fn with_blank_rows(mut v: RulesInput, grid: bool) -> RulesInput {
 }
 
 impl AppState {
-    async fn rules_target(
+    async fn rules_target<'a>(
         &self,
-        actor: &Actor,
+        actor: &'a Actor,
         facility: FacilityId,
         unit: UnitId,
-    ) -> Result<(FacilityRecord, usize, crate::core::auth::Staff), AppError> {
+    ) -> Result<
+        (
+            FacilityRecord,
+            usize,
+            crate::core::access::FacilityGrant<'a>,
+        ),
+        AppError,
+    > {
         let (f, s) = self.managed(actor, facility).await?;
         let i = f
             .units
@@ -289,7 +296,7 @@ impl AppState {
             AppError::Domain(DomainError::invalid(Field::Query, InvalidReason::Malformed))
         })?;
         let now = self.now();
-        let mut e = crate::core::auth::entry(&s, "unit.rules", format!("unit:{}", unit.0), now);
+        let mut e = crate::core::access::entry(&s, "unit.rules", format!("unit:{}", unit.0), now);
         e.before = serde_json::to_value(current_input(&f, i)).ok();
         e.after = serde_json::to_value(draft).ok();
         self.store.save_unit_rules(f.id, unit, &checked, &e).await?;

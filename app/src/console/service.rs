@@ -11,12 +11,13 @@ use store::{ChangeError, FacilityRecord};
 
 use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{Actor, Role, Staff};
+use crate::core::access::{Actor, FacilityGrant, Member, Staff};
 use crate::core::error::{AppError, AuthError};
 use crate::core::i18n::date_time;
 use crate::core::state::AppState;
 use crate::core::time::when_text;
 use crate::core::types::Choice;
+use crate::core::types::Role;
 
 pub(super) fn not_found() -> AppError {
     AppError::Domain(DomainError::NotFound(Missing::Booking))
@@ -64,35 +65,37 @@ pub fn me(s: &Staff, lang: Lang) -> Me {
 
 impl AppState {
     /// The facility, if this actor may manage it.
-    pub(crate) async fn managed(
+    pub(crate) async fn managed<'a>(
         &self,
-        actor: &Actor,
+        actor: &'a Actor,
         id: FacilityId,
-    ) -> Result<(FacilityRecord, Staff), AppError> {
-        let staff = actor.staff()?;
+    ) -> Result<(FacilityRecord, FacilityGrant<'a>), AppError> {
+        actor.staff()?;
         let f = self.store.facility(id).await?;
         // A facility outside the scope looks the same as a missing one
         // would, to anyone but its own staff: 403 either way.
         let Some(f) = f else {
             return Err(AppError::Auth(AuthError::Forbidden));
         };
-        let staff = actor
-            .facility_staff(f.id.0, f.municipality.0)
-            .map(|_| staff.clone())?;
-        Ok((f, staff))
+        let grant = actor.facility_staff(f.id.0, f.municipality.0)?;
+        Ok((f, grant))
     }
 
     /// Refuses unless this actor may manage the facility.
-    pub async fn require_facility(&self, actor: &Actor, id: FacilityId) -> Result<(), AppError> {
-        self.managed(actor, id).await.map(|_| ())
+    pub async fn require_facility<'a>(
+        &self,
+        actor: &'a Actor,
+        id: FacilityId,
+    ) -> Result<FacilityGrant<'a>, AppError> {
+        self.managed(actor, id).await.map(|(_, grant)| grant)
     }
 
     /// A booking row and its facility, if this actor may manage it.
-    pub(super) async fn managed_booking(
+    pub(super) async fn managed_booking<'a>(
         &self,
-        actor: &Actor,
+        actor: &'a Actor,
         id: i64,
-    ) -> Result<(booking::Model, FacilityRecord, usize, Staff), AppError> {
+    ) -> Result<(booking::Model, FacilityRecord, usize, FacilityGrant<'a>), AppError> {
         actor.staff()?;
         let row = self
             .store
@@ -100,12 +103,15 @@ impl AppState {
             .await?
             .ok_or(AppError::Auth(AuthError::Forbidden))?;
         let (f, i) = self.unit_facility(UnitId(row.unit_id)).await?;
-        let staff = actor.facility_staff(f.id.0, f.municipality.0)?.clone();
-        Ok((row, f, i, staff))
+        let grant = actor.facility_staff(f.id.0, f.municipality.0)?;
+        Ok((row, f, i, grant))
     }
 
     /// Facilities this member may manage.
-    pub(super) async fn facilities_of(&self, s: &Staff) -> Result<Vec<FacilityRecord>, AppError> {
+    pub(super) async fn facilities_of(
+        &self,
+        s: Member<'_>,
+    ) -> Result<Vec<FacilityRecord>, AppError> {
         Ok(self
             .store
             .facilities()
@@ -165,7 +171,7 @@ impl AppState {
             .flat_map(|f| self.lines(&rows, f, lang))
             .collect();
         Ok(ConsoleHome {
-            me: me(s, lang),
+            me: me(&s, lang),
             facilities: facilities
                 .iter()
                 .map(|f| Choice {

@@ -7,16 +7,18 @@ use store::{AuditEntry, NewAccount, NewMail};
 use super::service::*;
 use crate::console::texts as ct;
 use crate::console::types::*;
-use crate::core::auth::{self, Actor, Role, Staff, entry};
+use crate::core::access::{Actor, Admin, Staff, entry};
+use crate::core::auth;
 use crate::core::error::{AppError, AuthError};
 use crate::core::state::AppState;
 use crate::core::types::Choice;
+use crate::core::types::Role;
 
 impl AppState {
     pub async fn staff_page(&self, actor: &Actor, lang: Lang) -> Result<StaffPage, AppError> {
         let s = actor.admin()?;
         let accounts = self.store.staff_accounts(s.municipality).await?;
-        let facilities = self.facilities_of(s).await?;
+        let facilities = self.facilities_of(s.into()).await?;
         let departments = self.store.departments(s.municipality).await?;
         let name_of = |list: &[(i64, String)], id: i64| {
             list.iter()
@@ -42,7 +44,7 @@ impl AppState {
             })
             .collect();
         Ok(StaffPage {
-            me: me(s, lang),
+            me: me(&s, lang),
             accounts: accounts
                 .iter()
                 .map(|a| {
@@ -98,15 +100,14 @@ impl AppState {
         facilities: &[String],
         departments: &[String],
     ) -> Result<String, AppError> {
-        let s = actor.admin()?.clone();
+        let s = actor.admin()?;
         let email = domain::applicant::normalize_email(email).map_err(|_| invalid(Field::Email))?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(invalid(Field::Name));
         }
-        let (role, facilities, departments) = self
-            .checked_scope(&s, role, facilities, departments)
-            .await?;
+        let (role, facilities, departments) =
+            self.checked_scope(s, role, facilities, departments).await?;
         if role == Role::Admin {
             return Err(AppError::Auth(AuthError::AdminNeedsTotp));
         }
@@ -174,7 +175,7 @@ impl AppState {
     /// administrator's is not cleared (administrators always have one):
     /// change their role first.
     pub async fn reset_staff_totp(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
-        let s = actor.admin()?.clone();
+        let s = actor.admin()?;
         let target = self.own_staff(&s, id).await?;
         if target.row.id == s.id || target.row.role.as_deref() == Some("admin") {
             return Err(AppError::Auth(AuthError::AdminNeedsTotp));
@@ -199,7 +200,7 @@ impl AppState {
     /// uses (an admin's scope is the whole town).
     async fn checked_scope(
         &self,
-        s: &Staff,
+        s: Admin<'_>,
         role: &str,
         facilities: &[String],
         departments: &[String],
@@ -216,7 +217,7 @@ impl AppState {
         departments.sort_unstable();
         departments.dedup();
         let own: Vec<i64> = self
-            .facilities_of(s)
+            .facilities_of(s.into())
             .await?
             .iter()
             .map(|f| f.id.0)
@@ -264,14 +265,13 @@ impl AppState {
         facilities: &[String],
         departments: &[String],
     ) -> Result<(), AppError> {
-        let s = actor.admin()?.clone();
+        let s = actor.admin()?;
         let target = self.own_staff(&s, id).await?;
         if target.row.id == s.id {
             return Err(AppError::Auth(AuthError::Forbidden));
         }
-        let (role, facilities, departments) = self
-            .checked_scope(&s, role, facilities, departments)
-            .await?;
+        let (role, facilities, departments) =
+            self.checked_scope(s, role, facilities, departments).await?;
         if role == Role::Admin && target.row.totp_secret.is_none() {
             return Err(AppError::Auth(AuthError::AdminNeedsTotp));
         }
@@ -301,7 +301,7 @@ impl AppState {
     /// The form to change one member's role and scope, filled in.
     pub async fn staff_edit(&self, actor: &Actor, id: i64) -> Result<StaffEdit, AppError> {
         let s = actor.admin()?;
-        let target = self.own_staff(s, id).await?;
+        let target = self.own_staff(&s, id).await?;
         Ok(StaffEdit {
             id,
             email: target.row.email.clone(),
@@ -320,7 +320,7 @@ impl AppState {
         id: i64,
         active: bool,
     ) -> Result<(), AppError> {
-        let s = actor.admin()?.clone();
+        let s = actor.admin()?;
         let target = self.own_staff(&s, id).await?;
         if target.row.id == s.id {
             // An admin cannot lock themselves out.

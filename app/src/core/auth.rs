@@ -13,10 +13,11 @@ use argon2::{Algorithm, Argon2, Params, Version};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use store::AccountRecord;
-use store::AuditEntry;
 
+use crate::core::access::{Actor, Staff, entry};
 use crate::core::error::{AppError, AuthError};
 use crate::core::session::{self, Ctx, Key};
+use crate::core::types::Role;
 
 /// The signed-in account.
 const AUTH: Key<SignedIn> = Key::new("auth");
@@ -40,109 +41,6 @@ const SECOND_STEP: Duration = Duration::minutes(5);
 /// upper bound keeps hashing time bounded.
 pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
-
-pub use crate::core::types::Role;
-
-/// A signed-in staff member, with the scope of their role.
-#[derive(Clone, Debug)]
-pub struct Staff {
-    pub id: i64,
-    pub municipality: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub facilities: Vec<i64>,
-    pub departments: Vec<i64>,
-    pub has_totp: bool,
-}
-
-/// Who sent the request.
-#[derive(Clone, Debug)]
-pub enum Actor {
-    Anonymous,
-    Resident {
-        id: i64,
-        municipality: i64,
-        email: String,
-        name: String,
-    },
-    Staff(Staff),
-}
-
-impl Actor {
-    /// Any staff member, or 401/403.
-    pub fn staff(&self) -> Result<&Staff, AppError> {
-        match self {
-            Actor::Staff(s) => Ok(s),
-            Actor::Anonymous => Err(AppError::Auth(AuthError::SignInRequired)),
-            Actor::Resident { .. } => Err(AppError::Auth(AuthError::Forbidden)),
-        }
-    }
-
-    /// An administrator, or 401/403.
-    pub fn admin(&self) -> Result<&Staff, AppError> {
-        let s = self.staff()?;
-        if s.role == Role::Admin {
-            Ok(s)
-        } else {
-            Err(AppError::Auth(AuthError::Forbidden))
-        }
-    }
-
-    /// Staff who may manage this facility of this municipality: its
-    /// municipality's admins and the managers it is listed for.
-    pub fn facility_staff(&self, facility: i64, municipality: i64) -> Result<&Staff, AppError> {
-        let s = self.staff()?;
-        let allowed = s.municipality == municipality
-            && match s.role {
-                Role::Admin => true,
-                Role::FacilityManager => s.facilities.contains(&facility),
-                Role::CounterStaff => false,
-            };
-        if allowed {
-            Ok(s)
-        } else {
-            Err(AppError::Auth(AuthError::Forbidden))
-        }
-    }
-
-    /// Staff of the town's counters: its admins, and counter staff of the
-    /// listed departments. `None` asks for any department in scope.
-    pub fn counter_staff(
-        &self,
-        department: Option<i64>,
-        municipality: i64,
-    ) -> Result<&Staff, AppError> {
-        let s = self.staff()?;
-        let allowed = s.municipality == municipality
-            && match s.role {
-                Role::Admin => true,
-                Role::CounterStaff => department.is_none_or(|d| s.departments.contains(&d)),
-                Role::FacilityManager => false,
-            };
-        if allowed {
-            Ok(s)
-        } else {
-            Err(AppError::Auth(AuthError::Forbidden))
-        }
-    }
-
-    /// A signed-in resident, or 401/403.
-    pub fn resident(&self) -> Result<i64, AppError> {
-        match self {
-            Actor::Resident { id, .. } => Ok(*id),
-            Actor::Anonymous => Err(AppError::Auth(AuthError::SignInRequired)),
-            Actor::Staff(_) => Err(AppError::Auth(AuthError::Forbidden)),
-        }
-    }
-}
-
-impl Staff {
-    /// How this member appears in the audit log.
-    pub fn audit_name(&self) -> String {
-        format!("account:{} {}", self.id, self.email)
-    }
-}
 
 /// The sign-in kept in the session (`auth`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -576,7 +474,7 @@ pub async fn totp_setup(c: &Ctx, s: &Staff) -> Result<Option<TotpSetup>, AppErro
 /// who has one keeps it).
 pub async fn start_totp_setup(c: &Ctx, actor: &Actor) -> Result<(), AppError> {
     let s = actor.staff()?;
-    if !s.has_totp && totp_setup(c, s).await?.is_none() {
+    if !s.has_totp && totp_setup(c, &s).await?.is_none() {
         let setup = TotpSetup {
             account: s.id,
             secret: new_totp_secret(),
@@ -600,14 +498,14 @@ pub async fn confirm_totp_setup(
         // Finished already (in another tab, say): nothing to change.
         return Ok(());
     }
-    let setup = totp_setup(c, s)
+    let setup = totp_setup(c, &s)
         .await?
         .ok_or(AppError::Auth(AuthError::SetupLapsed))?;
     throttle(state, &format!("totp:{}", s.id), address).await?;
     let now = (state.clock)();
     let step =
         totp_step(&setup.secret, &s.email, code, now).ok_or(AppError::Auth(AuthError::BadCode))?;
-    let mut e = entry(s, "account.totp_enable", format!("account:{}", s.id), now);
+    let mut e = entry(&s, "account.totp_enable", format!("account:{}", s.id), now);
     e.before = Some(serde_json::json!({ "totp": false }));
     e.after = Some(serde_json::json!({ "totp": true }));
     match state.store.set_totp(s.id, &setup.secret, step, &e).await {
@@ -626,19 +524,6 @@ pub async fn sign_out(c: &Ctx) -> Result<(), AppError> {
         tracing::error!(error = %e, "session store");
         AppError::Unavailable
     })
-}
-
-/// An audit entry by this member, at `now`; the caller fills in before/after.
-pub fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
-    AuditEntry {
-        municipality_id: s.municipality,
-        actor: s.audit_name(),
-        action: action.to_owned(),
-        target,
-        before: None,
-        after: None,
-        at: now,
-    }
 }
 
 #[cfg(test)]

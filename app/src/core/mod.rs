@@ -4,6 +4,8 @@
 //! sign-in, rate limits, mail, QR codes and calendar files.
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod auth;
 pub mod components;
 pub mod error;

@@ -311,7 +311,7 @@ impl AppState {
         id: FacilityId,
         date: NaiveDate,
         lang: Lang,
-        actor: &crate::core::auth::Actor,
+        actor: &crate::core::access::Actor,
     ) -> Result<DaySchedule, AppError> {
         let f = self.record(id).await?;
         let proxy = actor.facility_staff(f.id.0, f.municipality.0).is_ok();

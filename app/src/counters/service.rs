@@ -12,13 +12,14 @@ use domain::text::Lang;
 use store::{AbsenceDecision, AbsenceError, AppointmentRecord, NewAbsence};
 
 use crate::console::service::me;
-use crate::core::auth::entry;
-use crate::core::auth::{Actor, Role, Staff};
+use crate::core::access::entry;
+use crate::core::access::{Actor, Staff};
 use crate::core::error::{AppError, AuthError};
 use crate::core::i18n::date_time;
 use crate::core::i18n::format_date;
 use crate::core::state::AppState;
 use crate::core::types::Choice;
+use crate::core::types::Role;
 use crate::counters::types::{
     AbsenceCollision, AbsencePage, AbsenceValues, CounterDay, CounterLine, WaitingDisplay,
 };
@@ -103,7 +104,7 @@ impl AppState {
             Some(d) => domain::calendar::parse_date(Field::Date, d)?,
             None => self.now().with_timezone(&tz).date_naive(),
         };
-        let departments = self.counter_departments(s, lang).await?;
+        let departments = self.counter_departments(&s, lang).await?;
         let scope: Vec<i64> = departments.iter().map(|d| d.id).collect();
         let procedures = self.procedure_departments(town).await?;
         let staff = self.store.staff_members(town).await?;
@@ -165,7 +166,7 @@ impl AppState {
             })
             .collect();
         Ok(CounterDay {
-            me: Some(me(s, lang)),
+            me: Some(me(&s, lang)),
             date: date.to_string(),
             date_text: format_date(lang, date),
             prev: (date - Duration::days(1)).to_string(),
@@ -185,7 +186,7 @@ impl AppState {
         action: &str,
     ) -> Result<(), AppError> {
         let (town, _) = self.town().await?;
-        let s = actor.counter_staff(None, town)?.clone();
+        let s = actor.counter_staff(None, town)?;
         let (_, from, to) = CHANGES
             .iter()
             .find(|(a, _, _)| *a == action)
@@ -287,7 +288,7 @@ impl AppState {
         values: Option<AbsenceValues>,
     ) -> Result<AbsencePage, AppError> {
         let (town, tz) = self.town().await?;
-        let s = actor.counter_staff(None, town)?.clone();
+        let s = actor.counter_staff(None, town)?;
         let members = self.store.staff_members(town).await?;
         let staff: Vec<Choice> = members
             .iter()
@@ -354,7 +355,7 @@ impl AppState {
         decisions: &[String],
     ) -> Result<(), AppError> {
         let (town, tz) = self.town().await?;
-        let s = actor.counter_staff(None, town)?.clone();
+        let s = actor.counter_staff(None, town)?;
         let (a, _, _) = self.absence_input(&s, values).await?;
         let members = self.store.staff_members(town).await?;
         let mut parsed = Vec::new();
