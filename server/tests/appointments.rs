@@ -10,6 +10,7 @@
 
 mod common;
 
+use common::browser::{browser, ok_page, redirect_from};
 use common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -21,33 +22,6 @@ const CHILD_ALLOWANCE: &str = "児童手当";
 const INSURANCE: &str = "国民健康保険 加入・脱退";
 
 impl Running {
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    async fn procedure(&self, name: &str) -> i64 {
-        let (status, list) = self.json("/api/v1/procedures").await;
-        assert_eq!(status, StatusCode::OK);
-        list.as_array()
-            .unwrap()
-            .iter()
-            .find(|p| p["name"] == name)
-            .and_then(|p| p["id"].as_i64())
-            .unwrap_or_else(|| panic!("no procedure {name}: {list}"))
-    }
-
     /// `start` → `remaining` for a procedure on a day.
     async fn times(&self, procedure: i64, date: &str) -> Vec<(String, u64)> {
         let (status, body) = self
@@ -637,38 +611,6 @@ async fn a_hundred_requests_for_the_last_times_on_postgres_across_two_servers() 
     app.finish().await;
 }
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-/// Posts a form as a browser without JavaScript does; returns `Location`.
-async fn form(app: &Running, c: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> String {
-    let res = c
-        .post(format!("{}{path}", app.base))
-        .header("referer", format!("{}/visits", app.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    res.headers()
-        .get("location")
-        .unwrap_or_else(|| panic!("{path}: {status} without a redirect"))
-        .to_str()
-        .unwrap()
-        .to_owned()
-}
-
-async fn page(app: &Running, c: &reqwest::Client, path: &str) -> String {
-    let res = c.get(format!("{}{path}", app.base)).send().await.unwrap();
-    assert_eq!(res.status(), StatusCode::OK, "{path}");
-    res.text().await.unwrap()
-}
-
 #[tokio::test]
 async fn the_visit_pages_work_without_javascript() {
     use app::visits::api as v;
@@ -676,22 +618,22 @@ async fn the_visit_pages_work_without_javascript() {
     let app = spawn(TestDb::sqlite().await).await;
     let c = browser();
     // Search in katakana finds the hiragana reading; life events filter.
-    let html = page(&app, &c, "/visits?q=%E3%83%92%E3%83%83%E3%82%B3%E3%82%B7").await; // ヒッコシ
+    let html = ok_page(&app, &c, "/visits?q=%E3%83%92%E3%83%83%E3%82%B3%E3%82%B7").await; // ヒッコシ
     assert!(
         html.contains(MOVING_IN) && !html.contains("納税相談"),
         "search by reading"
     );
-    let html = page(&app, &c, "/visits?event=tax").await;
+    let html = ok_page(&app, &c, "/visits?event=tax").await;
     assert!(
         html.contains("納税相談") && !html.contains(MOVING_IN),
         "life event"
     );
-    let html = page(&app, &c, "/visits?q=zzzz").await;
+    let html = ok_page(&app, &c, "/visits?q=zzzz").await;
     assert!(html.contains("見つかりませんでした"));
 
     // The procedure with what to bring, and the day's free times as links.
     let card = app.procedure(MYNUMBER).await;
-    let html = page(
+    let html = ok_page(
         &app,
         &c,
         &format!("/visits/procedures/{card}?date=2026-11-25"),
@@ -702,7 +644,7 @@ async fn the_visit_pages_work_without_javascript() {
         html.contains(&format!("/visits/book?p={card}&amp;start=2026-11-25T09:00")),
         "{html}"
     );
-    let html = page(
+    let html = ok_page(
         &app,
         &c,
         &format!("/visits/procedures/{card}?date=2026-11-23"),
@@ -722,22 +664,22 @@ async fn the_visit_pages_work_without_javascript() {
         ("phone", "12"),
         ("email", "hanako@example.jp"),
     ];
-    let back = form(&app, &c, book, &fields).await;
+    let back = redirect_from(&app, &c, "/visits", book, &fields).await;
     assert!(back.starts_with("/visits/book?"), "{back}");
-    let html = page(&app, &c, &back).await;
+    let html = ok_page(&app, &c, &back).await;
     assert!(
         html.contains("aria-invalid=\"true\"") && html.contains("山田 花子"),
         "{html}"
     );
     assert_eq!(app.appointment_count().await, (0, 0));
     fields[4] = ("phone", "090-1234-5678");
-    let done = form(&app, &c, book, &fields).await;
+    let done = redirect_from(&app, &c, "/visits", book, &fields).await;
     let reference = done
         .strip_prefix("/visits/appointments/")
         .and_then(|r| r.strip_suffix("?new=1"))
         .unwrap_or_else(|| panic!("{done}"))
         .to_owned();
-    let html = page(&app, &c, &done).await;
+    let html = ok_page(&app, &c, &done).await;
     assert!(
         html.contains(&reference) && html.contains("<svg"),
         "reference and its QR code"
@@ -764,7 +706,7 @@ async fn the_visit_pages_work_without_javascript() {
 
     // Another browser sees only the find form, and no calendar file.
     let other = browser();
-    let html = page(&app, &other, &format!("/visits/appointments/{reference}")).await;
+    let html = ok_page(&app, &other, &format!("/visits/appointments/{reference}")).await;
     assert!(
         !html.contains("交付通知書") && html.contains("受付番号"),
         "find form only"
@@ -780,17 +722,23 @@ async fn the_visit_pages_work_without_javascript() {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // A wrong contact is refused; the right one opens it.
     let find = <v::FindVisit as ServerFn>::PATH;
-    let back = form(
+    let back = redirect_from(
         &app,
         &other,
+        "/visits",
         find,
         &[("reference", &reference), ("contact", "x@example.jp")],
     )
     .await;
-    assert!(page(&app, &other, &back).await.contains("見つかりません"));
-    let there = form(
+    assert!(
+        ok_page(&app, &other, &back)
+            .await
+            .contains("見つかりません")
+    );
+    let there = redirect_from(
         &app,
         &other,
+        "/visits",
         find,
         &[
             ("reference", &reference.to_lowercase()),
@@ -801,27 +749,29 @@ async fn the_visit_pages_work_without_javascript() {
     assert_eq!(there, format!("/visits/appointments/{reference}"));
 
     // Move to 10:00, then cancel, from that browser.
-    let moved = form(
+    let moved = redirect_from(
         &app,
         &other,
+        "/visits",
         <v::MoveVisit as ServerFn>::PATH,
         &[("reference", &reference), ("start", "2026-11-25T10:00")],
     )
     .await;
-    let html = page(&app, &other, &moved).await;
+    let html = ok_page(&app, &other, &moved).await;
     assert!(
         html.contains("日時を変更しました") && html.contains("10:00–10:30"),
         "{html}"
     );
     assert_eq!(app.remaining(card, "2026-11-25T09:00:00+09:00").await, 2);
-    form(
+    redirect_from(
         &app,
         &other,
+        "/visits",
         <v::CancelVisit as ServerFn>::PATH,
         &[("reference", &reference)],
     )
     .await;
-    let html = page(&app, &other, &moved).await;
+    let html = ok_page(&app, &other, &moved).await;
     assert!(html.contains("予約を取り消しました") && html.contains("取消済"));
     assert_eq!(app.remaining(card, "2026-11-25T10:00:00+09:00").await, 2);
     // The first browser cannot move someone else's (or a cancelled) visit.

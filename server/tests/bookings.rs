@@ -12,81 +12,11 @@ use serde_json::{Value, json};
 use store::testing::TestDb;
 
 impl Running {
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        let res = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
-        let status = res.status();
-        let text = res.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
-    }
-
-    /// The id of the unit called `name`.
-    async fn unit(&self, name: &str) -> (i64, i64) {
-        let (_, list) = self.json("/api/v1/facilities").await;
-        for f in list.as_array().unwrap() {
-            for u in f["units"].as_array().unwrap() {
-                if u["name"] == name {
-                    return (f["id"].as_i64().unwrap(), u["id"].as_i64().unwrap());
-                }
-            }
-        }
-        panic!("no unit {name}");
-    }
-
-    /// The slots of a unit between two dates, in time order, as the API gives them.
-    async fn slots(&self, name: &str, from: &str, to: &str) -> Vec<Value> {
-        let (facility, unit) = self.unit(name).await;
-        let (status, body) = self
-            .json(&format!(
-                "/api/v1/facilities/{facility}/availability?from={from}&to={to}"
-            ))
-            .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        let unit = body["units"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|u| u["id"] == unit)
-            .unwrap();
-        unit["slots"].as_array().unwrap().clone()
-    }
-
-    /// The free slots of a unit between two dates: (start, end).
-    async fn free_slots(&self, name: &str, from: &str, to: &str) -> Vec<(String, String)> {
-        self.slots(name, from, to)
-            .await
-            .iter()
-            .filter(|s| s["status"] == "free")
-            .map(|s| {
-                (
-                    s["start"].as_str().unwrap().to_owned(),
-                    s["end"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
-    }
-
     async fn slot_status(&self, name: &str, start: &str) -> String {
         let date = &start[..10];
         let slots = self.slots(name, date, date).await;
         let slot = slots.iter().find(|s| s["start"] == start).unwrap();
         slot["status"].as_str().unwrap().to_owned()
-    }
-
-    async fn booking_count(&self) -> u64 {
-        use sea_orm::{EntityTrait, PaginatorTrait};
-        store::entity::booking::Entity::find()
-            .count(self.store.connection())
-            .await
-            .unwrap()
     }
 }
 
@@ -714,44 +644,6 @@ mod without_javascript {
         let at = html.find(&format!("href=\"{prefix}")).expect(prefix) + 6;
         let end = html[at..].find('"').unwrap() + at;
         &html[at..end]
-    }
-
-    impl Running {
-        async fn page(&self, path: &str) -> (StatusCode, String) {
-            let res = self
-                .client
-                .get(format!("{}{}", self.base, path.replace("&amp;", "&")))
-                .header("accept", "text/html")
-                .send()
-                .await
-                .unwrap();
-            (res.status(), res.text().await.unwrap())
-        }
-
-        /// Posts a form as a browser does; returns where it redirects.
-        async fn submit(&self, action: &str, fields: &[(&str, &str)]) -> String {
-            let res = self
-                .client
-                .post(format!("{}{action}", self.base))
-                .header("accept", "text/html")
-                .header("referer", format!("{}/", self.base))
-                .form(fields)
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(
-                res.status(),
-                StatusCode::FOUND,
-                "{}",
-                res.text().await.unwrap()
-            );
-            let location = res.headers()["location"].to_str().unwrap().to_owned();
-            assert!(
-                location.starts_with('/'),
-                "{action} redirected to {location}"
-            );
-            location
-        }
     }
 
     fn hidden<'a>(html: &'a str, name: &str) -> &'a str {

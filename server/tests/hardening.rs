@@ -6,103 +6,24 @@
 
 mod common;
 
+use common::browser::{browser, call, review};
+use common::fixtures::booking_form;
 use common::{Running, spawn};
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;
 
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap()
-}
-
-/// Posts a form to a server function as a script would.
-async fn call(
-    app: &Running,
-    c: &reqwest::Client,
-    url: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, String, String) {
-    let res = c
-        .post(format!("{}{url}", app.base))
-        .form(fields)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, res.text().await.unwrap())
-}
-
-/// The first free period of 会議室1 in December 2026.
+/// The `nth` free period of 会議室1 in December 2026.
 async fn free_slot(app: &Running, nth: usize) -> (i64, String, String) {
-    let (_, body) = app
-        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
-        .await;
-    let u = body["units"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "会議室1")
-        .unwrap();
-    let s = u["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["status"] == "free")
-        .nth(nth)
-        .unwrap();
-    (
-        u["id"].as_i64().unwrap(),
-        s["start"].as_str().unwrap().to_owned(),
-        s["end"].as_str().unwrap().to_owned(),
-    )
-}
-
-fn form<'a>(
-    unit: &'a str,
-    start: &'a str,
-    end: &'a str,
-    email: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    vec![
-        ("facility", "1"),
-        ("unit_id", unit),
-        ("start", start),
-        ("end", end),
-        ("name", "山田 花子"),
-        ("name_kana", "やまだ はなこ"),
-        ("phone", "090-1111-2222"),
-        ("email", email),
-        ("purpose", "町内会の会議"),
-        ("attendees", "5"),
-        ("resident", "true"),
-    ]
+    let (facility, unit) = app.unit("会議室1").await;
+    let (start, end) = app.free_slot(facility, unit, nth).await;
+    (unit, start, end)
 }
 
 /// Fills the form and returns the version the review shows.
-async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> String {
-    let (_, location, body) = call(app, c, app::booking::api::ReviewBooking::PATH, fields).await;
-    assert!(location.starts_with("/book/review"), "{location} {body}");
-    let (_, _, body) = call(app, c, app::booking::api::GetReview::PATH, &[]).await;
-    let v: Value = serde_json::from_str(&body).unwrap();
-    v["Review"]["version"].to_string()
-}
-
-async fn bookings(app: &Running) -> u64 {
-    use sea_orm::{EntityTrait, PaginatorTrait};
-    store::entity::booking::Entity::find()
-        .count(app.store.connection())
-        .await
-        .unwrap()
+async fn review_version(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> String {
+    review(app, c, fields).await["Review"]["version"].to_string()
 }
 
 /// Pressing 確定 twice books once and shows that booking; someone who
@@ -110,14 +31,14 @@ async fn bookings(app: &Running) -> u64 {
 async fn double_submit_and_takeover(app: &Running) {
     let (unit, start, end) = free_slot(app, 0).await;
     let unit = unit.to_string();
-    let resident = client();
-    let version = review(
+    let resident = browser();
+    let version = review_version(
         app,
         &resident,
-        &form(&unit, &start, &end, "hanako@example.jp"),
+        &booking_form(&unit, &start, &end, "hanako@example.jp"),
     )
     .await;
-    let before = bookings(app).await;
+    let before = app.booking_count().await;
     let fields = [("version", version.as_str())];
     let confirm = || {
         call(
@@ -128,7 +49,7 @@ async fn double_submit_and_takeover(app: &Running) {
         )
     };
     let (a, b) = tokio::join!(confirm(), confirm());
-    assert_eq!(bookings(app).await, before + 1, "booked once");
+    assert_eq!(app.booking_count().await, before + 1, "booked once");
     let done: Vec<_> = [a, b].into_iter().filter(|r| r.1 == "/book/done").collect();
     assert!(!done.is_empty(), "the first press reaches the done page");
     let (status, _, body) = call(app, &resident, app::booking::api::GetDone::PATH, &[]).await;
@@ -139,11 +60,11 @@ async fn double_submit_and_takeover(app: &Running) {
         .to_owned();
 
     // The attacker fills the same slot with the resident's e-mail.
-    let attacker = client();
-    let version = review(
+    let attacker = browser();
+    let version = review_version(
         app,
         &attacker,
-        &form(&unit, &start, &end, "hanako@example.jp"),
+        &booking_form(&unit, &start, &end, "hanako@example.jp"),
     )
     .await;
     let (_, location, _) = call(
@@ -226,7 +147,7 @@ async fn flood(apps: &[&Running]) {
     let first = apps[0];
     let memory_before = rss_kib();
     let (unit, start, end) = free_slot(first, 0).await;
-    let before = bookings(first).await;
+    let before = first.booking_count().await;
     let mut statuses = Vec::new();
     for chunk in 0..50 {
         let mut tasks = Vec::new();
@@ -268,7 +189,7 @@ async fn flood(apps: &[&Running]) {
         );
     }
     // One slot: the first request booked it; nothing beyond.
-    assert_eq!(bookings(first).await, before + 1);
+    assert_eq!(first.booking_count().await, before + 1);
     assert!(
         first.store.rate_rows().await.unwrap() <= 4,
         "a handful of counters"
@@ -406,14 +327,7 @@ async fn a_reference_locks_after_wrong_contacts_on_postgres() {
 /// whatever the facility; the eleventh is refused with what to do.
 async fn town_cap(app: &Running) {
     // A visit still to come counts as one of the ten.
-    let (_, procedures) = app.json("/api/v1/procedures").await;
-    let card = procedures
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|p| p["name"] == "マイナンバーカード受取")
-        .and_then(|p| p["id"].as_i64())
-        .unwrap();
+    let card = app.procedure("マイナンバーカード受取").await;
     let visit = |start: &str| {
         app.client
             .post(format!("{}/api/v1/appointments", app.base))
@@ -503,7 +417,7 @@ async fn a_contact_holds_at_most_ten_active_bookings_in_the_town_on_postgres() {
 #[tokio::test]
 async fn server_functions_answer_real_status_codes() {
     let app = spawn(TestDb::sqlite().await).await;
-    let c = client();
+    let c = browser();
     let (status, _, body) = call(&app, &c, app::console::api::GetStaffPage::PATH, &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let e: app::core::error::AppError = serde_json::from_str(&body).unwrap();
@@ -663,7 +577,7 @@ async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    let c = client();
+    let c = browser();
     let res = c
         .post(format!(
             "{}{}",
@@ -679,7 +593,7 @@ async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
     let long = "あ".repeat(2_000);
     let (unit, start, end) = free_slot(&app, 0).await;
     let unit = unit.to_string();
-    let mut fields = form(&unit, &start, &end, "a@example.jp");
+    let mut fields = booking_form(&unit, &start, &end, "a@example.jp");
     fields.push(("purpose", long.as_str()));
     fields.retain(|(k, v)| *k != "purpose" || v.len() > 100);
     let (status, _, body) = call(&app, &c, app::booking::api::ReviewBooking::PATH, &fields).await;
@@ -730,7 +644,7 @@ async fn a_visit_form_sent_twice_books_once() {
     }
     let start = start.expect("a free start in December");
     let local = start[..16].to_owned();
-    let c = client();
+    let c = browser();
     let ids = id.to_string();
     let key = "0123456789abcdef0123456789abcdef";
     let fields = [

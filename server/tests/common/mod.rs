@@ -1,7 +1,20 @@
 //! Shared by the HTTP test files: the real router on 127.0.0.1:0 over a real
 //! database, with a clock the test controls (2026-11-22 10:00 JST plus an
 //! offset it may move).
+//!
+//! - this module: starting a server (in process, or the real binary) and
+//!   plain reads from it;
+//! - [`api`]: the JSON API as a client uses it (posts, units, free slots,
+//!   procedures, counts);
+//! - [`browser`]: a browser without JavaScript (cookies, no redirects
+//!   followed): form posts to server functions and pages;
+//! - [`fixtures`]: staff and resident accounts, signing in, bookings made
+//!   for a test, the audit log.
 #![allow(dead_code, reason = "each test file uses a different part")]
+
+pub mod api;
+pub mod browser;
+pub mod fixtures;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -9,7 +22,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use app::core::state::AppState;
 use chrono::{DateTime, TimeZone, Utc};
 use leptos::prelude::LeptosOptions;
-use reqwest::{StatusCode, redirect};
+use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;
 
@@ -108,11 +121,7 @@ async fn serve(
     let addr = listener.local_addr().unwrap();
     let served = state.clone();
     tokio::spawn(async move { axum::serve(listener, server::app(served)).await.unwrap() });
-    let client = reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .unwrap();
+    let client = browser::browser();
     (
         format!("http://{addr}"),
         client,

@@ -1,0 +1,455 @@
+//! What a facility offers, changed in the console over HTTP against the
+//! real router and a real database: blocks and closures (a decision for
+//! each booking they collide with) and a unit's rules (validated,
+//! previewed, saved and audited).
+
+mod common;
+
+use common::browser::{call, path};
+use common::fixtures::{audit_actions, book, booking_id, people, signed_in, status_of};
+use common::{Running, spawn};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use store::testing::TestDb;
+
+#[tokio::test]
+async fn blocks_list_collisions_and_need_a_decision_for_each() {
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        let p = people(&app).await;
+        let manager = signed_in(&app, "manager1@town.example", &p).await;
+        let (_, room) = app.unit("会議室1").await;
+        let (start, end) = app.free_slot(1, room, 0).await;
+        let (start2, end2) = app.free_slot(1, room, 1).await;
+        let kept = book(&app, room, &start, &end, 1).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let cancelled = book(&app, room, &start2, &end2, 2).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let date = &start[..10];
+        assert_eq!(date, &start2[..10], "two periods of one day");
+        let check = path::<app::console::api::CheckBlock>();
+        let fields = [
+            ("facility", "1"),
+            ("unit", &room.to_string()),
+            ("date", date),
+            ("from", "08:00"),
+            ("to", "22:00"),
+            ("reason", "空調の点検"),
+        ];
+        let (_, location, _) = call(&app, &manager, check, &fields).await;
+        assert_eq!(
+            location, "/console/facilities/1/block?decide=1",
+            "collisions need decisions"
+        );
+        let page = manager
+            .get(format!("{}/console/facilities/1/block?decide=1", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&kept) && page.contains(&cancelled), "{page}");
+        let save = path::<app::console::api::SaveBlock>();
+        let kept_id = booking_id(&app, &kept).await;
+        let cancelled_id = booking_id(&app, &cancelled).await;
+        // A decision missing for one booking: nothing is saved.
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            save,
+            &[
+                ("facility", "1"),
+                ("decisions[0]", &format!("{kept_id}:keep")),
+            ],
+        )
+        .await;
+        assert!(location.ends_with("decide=2"), "{location}");
+        assert_eq!(status_of(&app, &cancelled).await, "confirmed");
+        let (_, location, body) = call(
+            &app,
+            &manager,
+            save,
+            &[
+                ("facility", "1"),
+                ("decisions[0]", &format!("{kept_id}:keep")),
+                ("decisions[1]", &format!("{cancelled_id}:cancel")),
+            ],
+        )
+        .await;
+        assert!(
+            location.starts_with("/console/facilities/1?date="),
+            "{location} {body}"
+        );
+        assert_eq!(status_of(&app, &kept).await, "confirmed");
+        let c = app.store.booking(&cancelled).await.unwrap().unwrap().row;
+        assert_eq!(c.status, "cancelled");
+        assert_eq!(c.status_reason.as_deref(), Some("空調の点検"));
+        // The block holds the rest of the day: the freed period cannot be
+        // booked, and the kept one still stands.
+        let res = app
+            .client
+            .post(format!("{}/api/v1/bookings", app.base))
+            .json(&json!({
+                "unit_id": room, "start": start2, "end": end2,
+                "name": "佐藤 一郎", "name_kana": "さとう いちろう",
+                "phone": "090-1111-2222", "email": "ichiro@example.jp",
+                "purpose": "会議", "attendees": 5, "resident": true, "equipment": []
+            }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CONFLICT);
+        let actions = audit_actions(&app).await;
+        assert!(actions.iter().any(|(a, _)| a == "block.create"));
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "booking.cancel" && t == &format!("booking:{cancelled}"))
+        );
+        app.finish().await;
+    }
+}
+
+/// The rules form's fields as the browser posts them.
+fn rules_fields(values: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (k, v) in values.as_object().unwrap() {
+        match v {
+            Value::String(s) => out.push((format!("rules[{k}]"), s.clone())),
+            Value::Bool(true) => out.push((format!("rules[{k}]"), "true".into())),
+            Value::Array(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    for (name, x) in row.as_object().unwrap() {
+                        out.push((
+                            format!("rules[{k}][{i}][{name}]"),
+                            x.as_str().unwrap().to_owned(),
+                        ));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+async fn rules_page(app: &Running, c: &reqwest::Client, v: Option<&str>) -> Value {
+    let mut args = vec![("facility", "1"), ("unit", "2")];
+    if let Some(v) = v {
+        args.push(("v", v));
+    }
+    let (status, _, body) = call(app, c, path::<app::console::api::GetRulesPage>(), &args).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+async fn preview(app: &Running, c: &reqwest::Client, values: &Value) -> String {
+    let mut fields = rules_fields(values);
+    fields.push(("facility".into(), "1".into()));
+    fields.push(("unit".into(), "2".into()));
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let (_, location, body) =
+        call(app, c, path::<app::console::api::PreviewRules>(), &borrowed).await;
+    assert!(location.contains("/units/2/rules?v="), "{location} {body}");
+    location.split("v=").nth(1).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn unit_rules_are_validated_previewed_saved_and_audited() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let page = rules_page(&app, &manager, None).await;
+    assert_eq!(page["grid"], false);
+    let current = page["values"].clone();
+    assert_eq!(current["capacity"], "30", "{current}");
+    // Three periods and one blank row to add another.
+    assert_eq!(current["templates"].as_array().unwrap().len(), 4);
+
+    // Mistakes are named, field by field, and nothing is saved.
+    let mut bad = current.clone();
+    bad["capacity"] = json!("たくさん");
+    bad["templates"][1]["start"] = json!("11:00");
+    let v = preview(&app, &manager, &bad).await;
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    let errors: Vec<(String, String)> = page["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["key"].as_str().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|(k, m)| k == "capacity" && m.contains("定員")),
+        "{errors:?}"
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(k, m)| k == "template-1" && m.contains("重なって")),
+        "{errors:?}"
+    );
+    assert!(page["preview"].is_null());
+    assert_eq!(page["values"]["capacity"], "たくさん", "answers are kept");
+
+    // Without the evening period, fewer slots next month: the preview says so.
+    let mut good = current.clone();
+    good["capacity"] = json!("25");
+    for f in [
+        "label_ja",
+        "label_en",
+        "start",
+        "end",
+        "fee_resident",
+        "fee_nonresident",
+        "holiday_resident",
+        "holiday_nonresident",
+    ] {
+        good["templates"][2][f] = json!("");
+    }
+    let v = preview(&app, &manager, &good).await;
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    assert_eq!(page["errors"], json!([]), "{page}");
+    let pv = &page["preview"];
+    let (before, after) = (
+        pv["before_total"].as_i64().unwrap(),
+        pv["after_total"].as_i64().unwrap(),
+    );
+    assert!(after < before, "{pv}");
+    assert_eq!(
+        pv["days"].as_array().unwrap().len() as i64,
+        before - after,
+        "one period fewer on each open day: {pv}"
+    );
+    // Nothing changed yet.
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 30);
+
+    let (_, location, body) = call(
+        &app,
+        &manager,
+        path::<app::console::api::SaveRules>(),
+        &[("facility", "1"), ("unit", "2")],
+    )
+    .await;
+    assert_eq!(location, "/console/facilities/1/units/2/rules", "{body}");
+    let page = rules_page(&app, &manager, None).await;
+    assert_eq!(page["flash"]["ok"], true, "{page}");
+    assert_eq!(page["values"]["capacity"], "25");
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 25);
+    assert_eq!(f.units[1].rules.fees.len(), 2);
+    // Residents see it at once in this process.
+    let (_, body) = app
+        .json("/api/v1/facilities/1/availability?from=2026-12-01&to=2026-12-31")
+        .await;
+    let unit = body["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["id"] == 2)
+        .unwrap();
+    assert!(
+        unit["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["label"] != "夜間"),
+        "{unit}"
+    );
+    let audit = audit_actions(&app).await;
+    assert!(
+        audit
+            .iter()
+            .any(|(a, t)| a == "unit.rules" && t == "unit:2"),
+        "{audit:?}"
+    );
+    let entry = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "unit.rules")
+        .unwrap();
+    assert!(entry.before.unwrap().contains("\"30\""));
+    assert!(entry.after.unwrap().contains("\"25\""));
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        let p = people(&app).await;
+        let manager = signed_in(&app, "manager1@town.example", &p).await;
+        let (_, room) = app.unit("会議室2").await;
+        let (_, tatami) = app.unit("和室").await;
+        let (start, end) = app.free_slot(1, room, 0).await;
+        let date = start[..10].to_owned();
+        // Another unit's booking the same day collides with a closure of
+        // the whole facility.
+        let (_, body) = app
+            .json(&format!(
+                "/api/v1/facilities/1/availability?from={date}&to={date}"
+            ))
+            .await;
+        let other = body["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == tatami)
+            .unwrap()["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["status"] == "free")
+            .unwrap()
+            .clone();
+        let cancelled = book(&app, room, &start, &end, 1).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let kept = book(
+            &app,
+            tatami,
+            other["start"].as_str().unwrap(),
+            other["end"].as_str().unwrap(),
+            2,
+        )
+        .await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let check = path::<app::console::api::CheckBlock>();
+        // The last day before the first: says what to fix.
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            check,
+            &[
+                ("facility", "1"),
+                ("kind", "closure"),
+                ("unit", ""),
+                ("date", &date),
+                ("until", "2026-11-01"),
+                ("reason", "設備工事のため休館"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/console/facilities/1/block");
+        let (_, location, _) = call(
+            &app,
+            &manager,
+            check,
+            &[
+                ("facility", "1"),
+                ("kind", "closure"),
+                ("unit", ""),
+                ("date", &date),
+                ("until", &date),
+                ("reason", "設備工事のため休館"),
+            ],
+        )
+        .await;
+        assert_eq!(location, "/console/facilities/1/block?decide=1");
+        let (_, _, body) = call(
+            &app,
+            &manager,
+            path::<app::console::api::GetBlockPage>(),
+            &[("facility", "1")],
+        )
+        .await;
+        assert!(body.contains(&kept) && body.contains(&cancelled), "{body}");
+        // (The demo town's own bookings that day are listed too: keep them.)
+        let page: Value = serde_json::from_str(&body).unwrap();
+        let cancelled_id = booking_id(&app, &cancelled).await;
+        let decisions: Vec<(String, String)> = page["collisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let id = c["id"].as_i64().unwrap();
+                let what = if id == cancelled_id { "cancel" } else { "keep" };
+                (format!("decisions[{i}]"), format!("{id}:{what}"))
+            })
+            .collect();
+        assert!(decisions.len() >= 2);
+        let save = path::<app::console::api::SaveBlock>();
+        let send = |n: usize| {
+            let mut fields = vec![("facility", "1")];
+            fields.extend(decisions[..n].iter().map(|(k, v)| (k.as_str(), v.as_str())));
+            fields
+        };
+        // Nothing is dropped silently: one decision missing saves nothing.
+        let (_, location, _) = call(&app, &manager, save, &send(decisions.len() - 1)).await;
+        assert!(location.ends_with("decide=2"), "{location}");
+        assert_eq!(status_of(&app, &cancelled).await, "confirmed");
+        let (_, location, body) = call(&app, &manager, save, &send(decisions.len())).await;
+        assert!(
+            location.starts_with("/console/facilities/1?date="),
+            "{location} {body}"
+        );
+        assert_eq!(status_of(&app, &cancelled).await, "cancelled");
+        assert_eq!(status_of(&app, &kept).await, "confirmed");
+        // The day is closed for everyone at once, with the reason.
+        let (_, body) = app
+            .json(&format!(
+                "/api/v1/facilities/1/availability?from={date}&to={date}"
+            ))
+            .await;
+        for u in body["units"].as_array().unwrap() {
+            for s in u["slots"].as_array().unwrap() {
+                assert!(s["status"] == "closed" || s["status"] == "booked", "{s}");
+            }
+        }
+        assert!(body.to_string().contains("設備工事のため休館"), "{body}");
+        let actions = audit_actions(&app).await;
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "closure.create" && t.starts_with("closure:"))
+        );
+        assert!(
+            actions
+                .iter()
+                .any(|(a, t)| a == "booking.cancel" && t == &format!("booking:{cancelled}"))
+        );
+        // The resident is told.
+        let outbox = app.store.outbox(1, 100).await.unwrap();
+        assert!(
+            outbox
+                .iter()
+                .any(|m| m.to_addr == "hanako1@example.jp" && m.body.contains(&cancelled)),
+            "{outbox:?}"
+        );
+        app.finish().await;
+    }
+}
