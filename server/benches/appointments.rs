@@ -108,7 +108,7 @@ async fn prepare(db: &TestDb) -> i64 {
                     phone: Set(format!("090{n:08}")),
                     email: Set(format!("bench{n}@example.invalid")),
                     mode: Set("in_person".into()),
-                    status: Set("booked".into()),
+                    status: Set(domain::status::AppointmentStatus::Booked),
                     created_at: Set(now()),
                     cancelled_at: Set(None),
                     needs_contact: Set(false),

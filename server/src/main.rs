@@ -127,7 +127,7 @@ async fn create_admin(
                 email: email.clone(),
                 display_name: "Administrator".into(),
                 password_hash: hash,
-                role: Some("admin".into()),
+                role: Some(domain::status::Role::Admin),
                 totp_secret: Some(secret.clone()),
                 facilities: Vec::new(),
                 departments: Vec::new(),

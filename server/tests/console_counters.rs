@@ -109,7 +109,7 @@ async fn counter_staff_run_their_day_and_the_waiting_display() {
     let (s, _, body) = step(card_id, "check_in").await;
     assert_eq!(verdict(s, &body), Verdict::Forbidden);
     let r = app.store.appointment(card_id).await.unwrap().unwrap();
-    assert_eq!(r.row.status, "booked");
+    assert_eq!(r.row.status.code(), "booked");
     let audit = app
         .store
         .audit_entries(1, &store::AuditFilter::default(), 100)
@@ -203,7 +203,7 @@ async fn an_absence_lists_the_visits_it_meets_and_each_is_moved_or_marked() {
         (
             moved.items[0].staff_id,
             moved.items[0].start_at,
-            moved.row.status.as_str()
+            moved.row.status.code()
         ),
         (suzuki, item.start_at, "booked")
     );
@@ -266,7 +266,7 @@ async fn an_absence_lists_the_visits_it_meets_and_each_is_moved_or_marked() {
     let contact = format!("{}:contact", item2.id);
     call(&app, &admin, save, &[("decisions[0]", &contact)]).await;
     let r = app.store.appointment(second_id).await.unwrap().unwrap();
-    assert!(r.row.needs_contact && r.row.status == "booked");
+    assert!(r.row.needs_contact && r.row.status.code() == "booked");
     assert!(
         page(&app, &admin, "/console/visits?date=2026-11-25")
             .await

@@ -88,7 +88,7 @@ async fn blocks_list_collisions_and_need_a_decision_for_each() {
         );
         assert_eq!(status_of(&app, &kept).await, "confirmed");
         let c = app.store.booking(&cancelled).await.unwrap().unwrap().row;
-        assert_eq!(c.status, "cancelled");
+        assert_eq!(c.status.code(), "cancelled");
         assert_eq!(c.status_reason.as_deref(), Some("空調の点検"));
         // The block holds the rest of the day: the freed period cannot be
         // booked, and the kept one still stands.

@@ -108,7 +108,7 @@ async fn admins_change_roles_and_scopes_with_an_audit_entry() {
     );
     let stored = app.store.account(counter).await.unwrap().unwrap();
     assert_eq!(
-        stored.row.role.as_deref(),
+        stored.row.role.map(|r| r.code()),
         Some("counter_staff"),
         "unchanged"
     );
@@ -142,11 +142,11 @@ async fn admins_change_roles_and_scopes_with_an_audit_entry() {
     }
     let stored = app.store.account(m2).await.unwrap().unwrap();
     assert_eq!(
-        (stored.row.role.as_deref(), stored.facilities.clone()),
+        (stored.row.role.map(|r| r.code()), stored.facilities.clone()),
         (Some("facility_manager"), vec![1])
     );
     let stored = app.store.account(me).await.unwrap().unwrap();
-    assert_eq!(stored.row.role.as_deref(), Some("admin"));
+    assert_eq!(stored.row.role.map(|r| r.code()), Some("admin"));
     let changes = app
         .store
         .audit_entries(1, &store::AuditFilter::default(), 100)
@@ -192,7 +192,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
                 email: email.into(),
                 display_name: "こずえ 職員".into(),
                 password_hash: app::core::auth::hash_password(other_password).unwrap(),
-                role: Some("facility_manager".into()),
+                role: Some(domain::status::Role::FacilityManager),
                 totp_secret: None,
                 facilities: vec![],
                 departments: vec![],

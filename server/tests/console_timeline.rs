@@ -56,7 +56,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     )
     .await;
     let rejected = app.store.booking(&second).await.unwrap().unwrap().row;
-    assert_eq!(rejected.status, "cancelled");
+    assert_eq!(rejected.status.code(), "cancelled");
     assert!(rejected.rejected);
     // The time is free again.
     let again = book(
@@ -75,7 +75,7 @@ async fn managers_approve_reject_block_and_mark_with_audit_and_mail() {
     call(&app, &manager, mark, &[("id", &id), ("what", "no_show")]).await;
     let row = app.store.booking(&first).await.unwrap().unwrap().row;
     assert!(row.paid_at.is_some());
-    assert_eq!(row.usage.as_deref(), Some("no_show"));
+    assert_eq!(row.usage.map(|u| u.code()), Some("no_show"));
     assert_eq!(app.store.no_shows(1, &row.email, "").await.unwrap(), 1);
 
     // Looking at contact details is itself logged: a link cannot do it

@@ -98,7 +98,7 @@ async fn double_submit_and_takeover(app: &Running) {
     .await;
     assert_eq!(location, "/bookings");
     let row = app.store.booking(&reference).await.unwrap().unwrap().row;
-    assert_eq!(row.status, "confirmed", "still the resident's");
+    assert_eq!(row.status.code(), "confirmed", "still the resident's");
 }
 
 #[tokio::test]

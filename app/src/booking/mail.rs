@@ -136,7 +136,7 @@ impl AppState {
         i: usize,
         event: MailEvent,
     ) -> Option<NewMail> {
-        if r.email.is_empty() || r.kind != "resident" {
+        if r.email.is_empty() || r.kind != domain::status::BookingKind::Resident {
             return None;
         }
         let tz = f.plan.tz;
@@ -156,7 +156,7 @@ impl AppState {
             when: when_text(lang, r.start_at, r.end_at, tz),
             status: match event {
                 MailEvent::Cancelled | MailEvent::CancelledByStaff | MailEvent::Rejected => {
-                    status_text(lang, "cancelled")
+                    status_text(lang, domain::status::BookingStatus::Cancelled)
                 }
                 _ => status_text(lang, record.status(self.now())),
             }

@@ -41,7 +41,7 @@ impl AppState {
         let offset = |t: DateTime<Utc>| t.with_timezone(&tz).fixed_offset();
         Ok(BookingBody {
             reference: r.reference.clone(),
-            status: record.status(self.now()).to_owned(),
+            status: record.status(self.now()).code().to_owned(),
             facility_id: f.id,
             unit_id: UnitId(r.unit_id),
             unit_name: f.units[i].name.get(lang).to_owned(),
@@ -71,7 +71,10 @@ impl AppState {
             cancel_deadline: availability::to_utc(tz, deadline)
                 .map(offset)
                 .unwrap_or_else(|| offset(r.start_at)),
-            expires_at: r.expires_at.filter(|_| r.status == "pending").map(offset),
+            expires_at: r
+                .expires_at
+                .filter(|_| r.status == domain::status::BookingStatus::Pending)
+                .map(offset),
         })
     }
 

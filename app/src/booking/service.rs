@@ -10,6 +10,7 @@ use domain::booking::{self, Equipment, Fee, Refusal, Selection, UnitRules, Yen, 
 use domain::error::RuleViolation;
 use domain::error::{Conflict, DomainError, Missing};
 use domain::ids::UnitId;
+use domain::status::BookingStatus;
 use domain::text::Lang;
 use store::{BookingRecord, CreateError, FacilityRecord, NewBooking};
 
@@ -195,7 +196,7 @@ impl AppState {
             }),
         };
         let mail = |row: &store::entity::booking::Model| {
-            let event = if row.status == "pending" {
+            let event = if row.status == BookingStatus::Pending {
                 crate::booking::mail::MailEvent::Requested
             } else {
                 crate::booking::mail::MailEvent::Confirmed
@@ -268,7 +269,7 @@ impl AppState {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
         let now = self.now();
         let status = record.status(now);
-        if !matches!(status, "pending" | "confirmed") {
+        if !status.is_active() {
             return Err(AppError::Domain(DomainError::Conflict(
                 Conflict::AlreadyCancelled,
             )));
@@ -309,20 +310,19 @@ impl AppState {
         let tz = f.plan.tz;
         let r = &record.row;
         let now = self.now();
-        let status = record.status(now).to_owned();
+        let status = record.status(now);
         let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
         let local_start = r.start_at.with_timezone(&tz).naive_local();
         let deadline = deadline_of(f, i, r);
-        let can_cancel =
-            matches!(status.as_str(), "pending" | "confirmed") && !deadline_passed(f, i, r, now);
+        let can_cancel = status.is_active() && !deadline_passed(f, i, r, now);
         BookingDetail {
             reference: r.reference.clone(),
-            status_text: bt::status_text(lang, &status).to_owned(),
+            status_text: bt::status_text(lang, status).to_owned(),
             pending_until: r
                 .expires_at
-                .filter(|_| status == "pending")
+                .filter(|_| status == BookingStatus::Pending)
                 .map(|t| date_time(lang, t.with_timezone(&tz).naive_local())),
-            status,
+            status: status.code().to_owned(),
             facility_id: f.id,
             facility_name: f.name.get(lang).to_owned(),
             facility_phone: f.phone.clone(),

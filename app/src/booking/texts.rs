@@ -3,6 +3,7 @@
 //! typed table per language, so a missing English string does not compile.
 
 use domain::booking::Rate;
+use domain::status::BookingStatus;
 use domain::text::Lang;
 
 pub struct BookingTexts {
@@ -327,8 +328,8 @@ pub fn rate_name(lang: Lang, rate: Rate) -> &'static str {
 }
 
 /// The status of a booking in words (never by colour alone).
-pub fn status_text(lang: Lang, status: &str) -> &'static str {
-    match (lang, status) {
+pub fn status_text(lang: Lang, status: BookingStatus) -> &'static str {
+    match (lang, status.code()) {
         (Lang::Ja, "pending") => "仮予約（施設の承認待ち）",
         (Lang::Ja, "confirmed") => "予約確定",
         (Lang::Ja, "cancelled") => "取消済",

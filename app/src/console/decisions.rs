@@ -20,7 +20,7 @@ impl AppState {
     /// page shows them once, on the next load).
     pub async fn log_contact_view(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         let (r, _, _, s) = self.managed_booking(actor, id).await?;
-        if r.kind == "block" {
+        if r.kind == domain::status::BookingKind::Block {
             return Ok(());
         }
         let mut e = entry(
@@ -47,7 +47,7 @@ impl AppState {
         let (r, f, i, s) = self.managed_booking(actor, id).await?;
         let now = self.now();
         let line = self.line(&r, &f, i, lang);
-        let block = r.kind == "block";
+        let block = r.kind == domain::status::BookingKind::Block;
         let contact = if reveal && !block {
             Some(ContactDetails {
                 name: r.name.clone(),
@@ -73,10 +73,7 @@ impl AppState {
             paid: r
                 .paid_at
                 .map(|t| date_time(lang, t.with_timezone(&tz).naive_local())),
-            usage: r
-                .usage
-                .as_deref()
-                .map(|u| ct::status_label(lang, u).to_owned()),
+            usage: r.usage.map(|u| ct::status_label(lang, u.code()).to_owned()),
             proxy_by,
             override_reason: r.override_reason.clone(),
             status_reason: r.status_reason.clone().filter(|_| !block),

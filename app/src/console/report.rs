@@ -40,7 +40,10 @@ impl AppState {
         let rows = self.store.bookings_between(&ids, from, to).await?;
         let counted: Vec<&booking::Model> = rows
             .iter()
-            .filter(|r| r.kind == "resident" && r.status == "confirmed")
+            .filter(|r| {
+                r.kind == domain::status::BookingKind::Resident
+                    && r.status == domain::status::BookingStatus::Confirmed
+            })
             .collect();
         let busy: Vec<domain::availability::Busy> = counted
             .iter()
@@ -167,8 +170,7 @@ impl AppState {
                 r.fee_total_yen.to_string(),
                 r.paid_at.map(local).unwrap_or_default(),
                 r.usage
-                    .as_deref()
-                    .map(|u| ct::status_label(lang, u).to_owned())
+                    .map(|u| ct::status_label(lang, u.code()).to_owned())
                     .unwrap_or_default(),
                 r.created_by_staff_id
                     .map(|_| "✓".to_owned())

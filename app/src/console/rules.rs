@@ -256,7 +256,7 @@ impl AppState {
         let rows = self.store.bookings_between(&[unit.0], from, to).await?;
         let misfits = rows
             .iter()
-            .filter(|r| matches!(r.status.as_str(), "confirmed" | "pending"))
+            .filter(|r| r.status.is_active())
             .filter(|r| {
                 !(slots.iter().any(|s| s.start == r.start_at)
                     && slots.iter().any(|s| s.end == r.end_at))

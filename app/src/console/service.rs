@@ -5,6 +5,7 @@
 
 use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::{FacilityId, UnitId};
+use domain::status::{BookingKind, BookingStatus};
 use domain::text::Lang;
 use store::entity::booking;
 use store::{ChangeError, FacilityRecord};
@@ -17,7 +18,7 @@ use crate::core::i18n::date_time;
 use crate::core::state::AppState;
 use crate::core::time::when_text;
 use crate::core::types::Choice;
-use crate::core::types::Role;
+use domain::status::Role;
 
 pub(super) fn not_found() -> AppError {
     AppError::Domain(DomainError::NotFound(Missing::Booking))
@@ -133,11 +134,12 @@ impl AppState {
     ) -> BookingLine {
         let tz = f.plan.tz;
         let now = self.now();
-        let status = match (r.status.as_str(), r.expires_at) {
-            ("pending", Some(at)) if at <= now => "expired",
-            ("confirmed", _) if r.kind == "block" => "block",
-            ("cancelled", _) if r.rejected => "rejected",
-            (s, _) => s,
+        // What the line shows: the booking's status as it stands now, with
+        // blocks and rejected requests named as such.
+        let status = match r.status.at(r.expires_at, now) {
+            BookingStatus::Confirmed if r.kind == BookingKind::Block => "block",
+            BookingStatus::Cancelled if r.rejected => "rejected",
+            s => s.code(),
         };
         BookingLine {
             id: r.id,

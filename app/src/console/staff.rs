@@ -12,7 +12,7 @@ use crate::core::auth;
 use crate::core::error::{AppError, AuthError};
 use crate::core::state::AppState;
 use crate::core::types::Choice;
-use crate::core::types::Role;
+use domain::status::Role;
 
 impl AppState {
     pub async fn staff_page(&self, actor: &Actor, lang: Lang) -> Result<StaffPage, AppError> {
@@ -48,7 +48,7 @@ impl AppState {
             accounts: accounts
                 .iter()
                 .map(|a| {
-                    let role = a.row.role.as_deref().and_then(Role::parse);
+                    let role = a.row.role;
                     let scope: Vec<String> = match role {
                         Some(Role::FacilityManager) => {
                             a.facilities.iter().map(|f| name_of(&fnames, *f)).collect()
@@ -66,7 +66,7 @@ impl AppState {
                             .map(|r| ct::role_label(lang, r))
                             .unwrap_or_default()
                             .to_owned(),
-                        role_code: a.row.role.clone().unwrap_or_default(),
+                        role_code: a.row.role.map(|r| r.code().to_owned()).unwrap_or_default(),
                         scope: scope.join(crate::core::i18n::texts(lang).list_separator),
                         active: a.row.active,
                         totp: a.row.totp_secret.is_some(),
@@ -151,7 +151,7 @@ impl AppState {
                     email: email.clone(),
                     display_name: name.to_owned(),
                     password_hash: hash,
-                    role: Some(role.code().to_owned()),
+                    role: Some(role),
                     totp_secret: None,
                     facilities,
                     departments,
@@ -177,7 +177,7 @@ impl AppState {
     pub async fn reset_staff_totp(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
         let s = actor.admin()?;
         let target = self.own_staff(&s, id).await?;
-        if target.row.id == s.id || target.row.role.as_deref() == Some("admin") {
+        if target.row.id == s.id || target.row.role == Some(Role::Admin) {
             return Err(AppError::Auth(AuthError::AdminNeedsTotp));
         }
         if target.row.totp_secret.is_none() {
@@ -205,7 +205,7 @@ impl AppState {
         facilities: &[String],
         departments: &[String],
     ) -> Result<(Role, Vec<i64>, Vec<i64>), AppError> {
-        let role = Role::parse(role).ok_or(invalid(Field::Role))?;
+        let role: Role = role.parse().map_err(|_| invalid(Field::Role))?;
         let ids = |raw: &[String]| -> Result<Vec<i64>, AppError> {
             raw.iter()
                 .map(|x| x.trim().parse::<i64>().map_err(|_| invalid(Field::Scope)))
@@ -250,7 +250,10 @@ impl AppState {
         self.store
             .account(id)
             .await?
-            .filter(|a| a.row.municipality_id == s.municipality && a.row.kind == "staff")
+            .filter(|a| {
+                a.row.municipality_id == s.municipality
+                    && a.row.kind == domain::status::AccountKind::Staff
+            })
             .ok_or(AppError::Auth(AuthError::Forbidden))
     }
 
@@ -306,7 +309,11 @@ impl AppState {
             id,
             email: target.row.email.clone(),
             name: target.row.display_name.clone(),
-            role: target.row.role.clone().unwrap_or_default(),
+            role: target
+                .row
+                .role
+                .map(|r| r.code().to_owned())
+                .unwrap_or_default(),
             facilities: target.facilities.clone(),
             departments: target.departments.clone(),
             is_self: target.row.id == s.id,
@@ -332,7 +339,7 @@ impl AppState {
         self.store
             .update_staff(
                 id,
-                target.row.role.as_deref().unwrap_or("counter_staff"),
+                target.row.role.unwrap_or(Role::CounterStaff).code(),
                 active,
                 &target.facilities,
                 &target.departments,

@@ -3,7 +3,7 @@
 
 use domain::text::Lang;
 
-use crate::core::types::Role;
+use domain::status::Role;
 
 pub struct ConsoleTexts {
     pub nav_console: &'static str,

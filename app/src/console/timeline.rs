@@ -45,10 +45,7 @@ impl AppState {
             + Duration::days(1);
         let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
         let rows = self.store.bookings_between(&ids, from, to).await?;
-        let active = |r: &&booking::Model| {
-            r.status == "confirmed"
-                || (r.status == "pending" && r.expires_at.is_some_and(|e| e > now))
-        };
+        let active = |r: &&booking::Model| r.status.at(r.expires_at, now).is_active();
         const HOURS: std::ops::Range<u32> = 6..23;
         let columns: Vec<String> = if week {
             days.iter()
@@ -82,10 +79,10 @@ impl AppState {
                 })
         };
         let entry_of = |r: &booking::Model| {
-            let kind = if r.kind == "block" {
+            let kind = if r.kind == domain::status::BookingKind::Block {
                 "block"
             } else {
-                r.status.as_str()
+                r.status.code()
             };
             let time = when_text(lang, r.start_at, r.end_at, tz);
             TimelineEntry {

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use store::AuditEntry;
 
 use crate::core::error::{AppError, AuthError};
-use crate::core::types::Role;
+use domain::status::Role;
 
 /// Proof that a staff member signed in (any role, any scope).
 #[derive(Clone, Copy, Debug)]

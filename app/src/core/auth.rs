@@ -17,7 +17,6 @@ use store::AccountRecord;
 use crate::core::access::{Actor, Staff, entry};
 use crate::core::error::{AppError, AuthError};
 use crate::core::session::{self, Ctx, Key};
-use crate::core::types::Role;
 
 /// The signed-in account.
 const AUTH: Key<SignedIn> = Key::new("auth");
@@ -190,7 +189,7 @@ pub async fn actor_of(
     let now = (state.clock)();
     let record = state.store.account(signed.account).await?;
     let valid = record.as_ref().filter(|r| {
-        let staff = r.row.kind == "staff";
+        let staff = r.row.kind == domain::status::AccountKind::Staff;
         let (idle, absolute) = if staff {
             (STAFF_IDLE, STAFF_ABSOLUTE)
         } else {
@@ -214,7 +213,7 @@ pub async fn actor_of(
 }
 
 fn to_actor(r: &AccountRecord) -> Actor {
-    match r.row.role.as_deref().and_then(Role::parse) {
+    match r.row.role {
         Some(role) => Actor::Staff(Staff {
             id: r.row.id,
             municipality: r.row.municipality_id,
@@ -295,7 +294,7 @@ pub async fn sign_in_password(
     )
     .await?;
     Ok(PasswordOutcome::SignedIn {
-        staff: account.kind == "staff",
+        staff: account.kind == domain::status::AccountKind::Staff,
     })
 }
 

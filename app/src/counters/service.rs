@@ -8,6 +8,7 @@ use chrono::Duration;
 use chrono_tz::Tz;
 use domain::appointment::StaffPlan;
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
+use domain::status::AppointmentStatus;
 use domain::text::Lang;
 use store::{AbsenceDecision, AbsenceError, AppointmentRecord, NewAbsence};
 
@@ -19,19 +20,35 @@ use crate::core::i18n::date_time;
 use crate::core::i18n::format_date;
 use crate::core::state::AppState;
 use crate::core::types::Choice;
-use crate::core::types::Role;
 use crate::counters::types::{
     AbsenceCollision, AbsencePage, AbsenceValues, CounterDay, CounterLine, WaitingDisplay,
 };
 use crate::visits::service::day_bounds;
 use crate::visits::texts::{action_text, status_text};
+use domain::status::Role;
 
 /// The status changes offered from each status: (action, from, to).
-const CHANGES: [(&str, &[&str], &str); 4] = [
-    ("check_in", &["booked"], "checked_in"),
-    ("serve", &["checked_in"], "serving"),
-    ("done", &["checked_in", "serving"], "done"),
-    ("no_show", &["booked"], "no_show"),
+const CHANGES: [(&str, &[AppointmentStatus], AppointmentStatus); 4] = [
+    (
+        "check_in",
+        &[AppointmentStatus::Booked],
+        AppointmentStatus::CheckedIn,
+    ),
+    (
+        "serve",
+        &[AppointmentStatus::CheckedIn],
+        AppointmentStatus::Serving,
+    ),
+    (
+        "done",
+        &[AppointmentStatus::CheckedIn, AppointmentStatus::Serving],
+        AppointmentStatus::Done,
+    ),
+    (
+        "no_show",
+        &[AppointmentStatus::Booked],
+        AppointmentStatus::NoShow,
+    ),
 ];
 
 fn invalid(field: Field) -> AppError {
@@ -154,12 +171,12 @@ impl AppState {
                             )
                         })
                         .collect(),
-                    status: r.row.status.clone(),
-                    status_text: status_text(lang, &r.row.status).to_owned(),
+                    status: r.row.status.code().to_owned(),
+                    status_text: status_text(lang, r.row.status).to_owned(),
                     needs_contact: r.row.needs_contact,
                     actions: CHANGES
                         .iter()
-                        .filter(|(_, from, _)| from.contains(&r.row.status.as_str()))
+                        .filter(|(_, from, _)| from.contains(&r.row.status))
                         .map(|(a, _, _)| ((*a).to_owned(), action_text(lang, a).to_owned()))
                         .collect(),
                 }
@@ -214,10 +231,10 @@ impl AppState {
             format!("appointment:{}", r.row.reference),
             self.now(),
         );
-        e.before = Some(serde_json::json!({ "status": r.row.status }));
-        e.after = Some(serde_json::json!({ "status": to }));
+        e.before = Some(serde_json::json!({ "status": r.row.status.code() }));
+        e.after = Some(serde_json::json!({ "status": to.code() }));
         self.store
-            .set_appointment_status(id, from, to, &e)
+            .set_appointment_status(id, from, *to, &e)
             .await
             .map_err(|e| match e {
                 store::AppointmentError::Store(e) => e.into(),
@@ -441,7 +458,7 @@ impl AppState {
             .into_iter()
             .filter(|r| Self::touches(r, &procedures, &[department]))
             .collect();
-        let of = |status: &str| -> Vec<String> {
+        let of = |status: AppointmentStatus| -> Vec<String> {
             records
                 .iter()
                 .filter(|r| r.row.status == status)
@@ -454,8 +471,8 @@ impl AppState {
             } else {
                 d.name_en
             },
-            serving: of("serving"),
-            next: of("checked_in"),
+            serving: of(AppointmentStatus::Serving),
+            next: of(AppointmentStatus::CheckedIn),
             updated: self.now().with_timezone(&tz).format("%-H:%M").to_string(),
         })
     }

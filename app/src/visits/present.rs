@@ -294,7 +294,7 @@ impl AppState {
                     .unwrap_or_default(),
             });
         }
-        let booked = r.row.status == "booked";
+        let booked = r.row.status == domain::status::AppointmentStatus::Booked;
         let day = if booked {
             let first = r
                 .items
@@ -316,8 +316,8 @@ impl AppState {
         };
         Ok(VisitDetail {
             reference: r.row.reference.clone(),
-            status: r.row.status.clone(),
-            status_text: status_text(lang, &r.row.status).to_owned(),
+            status: r.row.status.code().to_owned(),
+            status_text: status_text(lang, r.row.status).to_owned(),
             mode_text: if r.row.mode == "online" {
                 t.mode_online
             } else {
@@ -382,7 +382,7 @@ impl AppState {
                 t.documents,
                 d.documents.join(" / ")
             ),
-            cancelled: r.row.status == "cancelled",
+            cancelled: r.row.status == domain::status::AppointmentStatus::Cancelled,
         }))
     }
 

@@ -50,7 +50,7 @@ fn store_error(e: AppointmentError) -> AppError {
             AppError::Domain(DomainError::Conflict(Conflict::NoCapacity))
         }
         AppointmentError::NotFound => not_found(Missing::Appointment),
-        AppointmentError::WrongStatus(_) => {
+        AppointmentError::WrongStatus => {
             AppError::Domain(DomainError::Conflict(Conflict::AlreadyCancelled))
         }
         AppointmentError::LimitReached { max } => AppError::Domain(DomainError::Rule(
@@ -321,7 +321,7 @@ impl AppState {
         }
         Ok(AppointmentBody {
             reference: r.row.reference.clone(),
-            status: r.row.status.clone(),
+            status: r.row.status.code().to_owned(),
             mode: r.row.mode.clone(),
             items,
             documents,

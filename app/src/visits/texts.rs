@@ -1,5 +1,6 @@
 //! Strings of town-hall visit appointments (来庁予約).
 
+use domain::status::AppointmentStatus;
 use domain::text::Lang;
 
 pub struct VisitTexts {
@@ -322,15 +323,15 @@ pub fn texts(lang: Lang) -> &'static VisitTexts {
 }
 
 /// An appointment's status in words.
-pub fn status_text(lang: Lang, status: &str) -> &'static str {
+pub fn status_text(lang: Lang, status: AppointmentStatus) -> &'static str {
     let t = texts(lang);
     match status {
-        "booked" => t.st_booked,
-        "checked_in" => t.st_checked_in,
-        "serving" => t.st_serving,
-        "done" => t.st_done,
-        "no_show" => t.st_no_show,
-        _ => t.st_cancelled,
+        AppointmentStatus::Booked => t.st_booked,
+        AppointmentStatus::CheckedIn => t.st_checked_in,
+        AppointmentStatus::Serving => t.st_serving,
+        AppointmentStatus::Done => t.st_done,
+        AppointmentStatus::NoShow => t.st_no_show,
+        AppointmentStatus::Cancelled => t.st_cancelled,
     }
 }
 

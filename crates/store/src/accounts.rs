@@ -3,6 +3,7 @@
 //! nothing in this module sees a plain password or a TOTP code.
 
 use chrono::{DateTime, Utc};
+use domain::status::{AccountKind, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -13,9 +14,6 @@ use crate::entity::{
     account, account_department, account_facility, audit_log, department, municipality,
 };
 use crate::{Store, StoreError};
-
-/// Staff roles, as stored.
-pub const ROLES: [&str; 3] = ["admin", "facility_manager", "counter_staff"];
 
 /// An account with its scope.
 #[derive(Clone, Debug)]
@@ -35,7 +33,7 @@ pub struct NewAccount {
     pub display_name: String,
     pub password_hash: String,
     /// `None` for a resident.
-    pub role: Option<String>,
+    pub role: Option<Role>,
     pub totp_secret: Option<String>,
     pub facilities: Vec<i64>,
     pub departments: Vec<i64>,
@@ -154,12 +152,11 @@ impl Store {
             display_name: Set(a.display_name.clone()),
             password_hash: Set(a.password_hash.clone()),
             kind: Set(if a.role.is_some() {
-                "staff"
+                AccountKind::Staff
             } else {
-                "resident"
-            }
-            .into()),
-            role: Set(a.role.clone()),
+                AccountKind::Resident
+            }),
+            role: Set(a.role),
             totp_secret: Set(a.totp_secret.clone()),
             totp_last_step: Set(None),
             session_epoch: Set(0),
@@ -322,7 +319,7 @@ impl Store {
     ) -> Result<Vec<AccountRecord>, StoreError> {
         let rows = account::Entity::find()
             .filter(account::Column::MunicipalityId.eq(municipality_id))
-            .filter(account::Column::Kind.eq("staff"))
+            .filter(account::Column::Kind.eq(AccountKind::Staff))
             .order_by_asc(account::Column::Id)
             .all(&self.db)
             .await?;
@@ -374,7 +371,7 @@ impl Store {
                 Expr::col(account::Column::SessionEpoch).add(i32::from(!active)),
             )
             .filter(account::Column::Id.eq(id))
-            .filter(account::Column::Kind.eq("staff"))
+            .filter(account::Column::Kind.eq(AccountKind::Staff))
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {

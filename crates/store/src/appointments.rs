@@ -11,6 +11,7 @@
 use chrono::{DateTime, Duration, Utc};
 use domain::appointment::{Assigned, ProcedurePlan, StaffPlan, assign};
 use domain::schedule::Minute;
+use domain::status::AppointmentStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
@@ -91,8 +92,10 @@ pub enum AppointmentError {
     NoCapacity,
     #[error("no such appointment")]
     NotFound,
-    #[error("the appointment is {0}")]
-    WrongStatus(String),
+    /// It is no longer booked (cancelled, served …), or not in the status
+    /// the change starts from.
+    #[error("the appointment's status does not allow this")]
+    WrongStatus,
     /// The contact holds the town's maximum of active bookings and visits.
     #[error("the contact already has {max} active bookings and visits in the town")]
     LimitReached { max: u32 },
@@ -359,8 +362,8 @@ impl Store {
             .appointment(id)
             .await?
             .ok_or(AppointmentError::NotFound)?;
-        if current.row.status != "booked" {
-            return Err(AppointmentError::WrongStatus(current.row.status));
+        if current.row.status != AppointmentStatus::Booked {
+            return Err(AppointmentError::WrongStatus);
         }
         let mut plans = Vec::new();
         for item in &current.items {
@@ -408,8 +411,8 @@ impl Store {
                     .one(&txn)
                     .await?
                     .ok_or(AppointmentError::NotFound)?;
-                if fresh.status != "booked" {
-                    return Err(AppointmentError::WrongStatus(fresh.status));
+                if fresh.status != AppointmentStatus::Booked {
+                    return Err(AppointmentError::WrongStatus);
                 }
                 fresh
             }
@@ -447,7 +450,7 @@ impl Store {
                     phone: Set(v.phone.clone()),
                     email: Set(v.email.clone()),
                     mode: Set(v.mode.clone()),
-                    status: Set("booked".into()),
+                    status: Set(AppointmentStatus::Booked),
                     created_at: Set(now),
                     cancelled_at: Set(None),
                     needs_contact: Set(false),
@@ -567,14 +570,17 @@ impl Store {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let done = appointment::Entity::update_many()
-            .col_expr(appointment::Column::Status, Expr::value("cancelled"))
+            .col_expr(
+                appointment::Column::Status,
+                Expr::value(AppointmentStatus::Cancelled),
+            )
             .col_expr(appointment::Column::CancelledAt, Expr::value(now))
             .filter(appointment::Column::Id.eq(id))
-            .filter(appointment::Column::Status.eq("booked"))
+            .filter(appointment::Column::Status.eq(AppointmentStatus::Booked))
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {
-            return Err(AppointmentError::WrongStatus("not booked".into()));
+            return Err(AppointmentError::WrongStatus);
         }
         appointment_item::Entity::update_many()
             .col_expr(appointment_item::Column::Active, Expr::value(false))

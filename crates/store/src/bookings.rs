@@ -15,6 +15,7 @@ use domain::applicant::Applicant;
 use domain::booking::Fee;
 use domain::ids::{BookingId, EquipmentId, UnitId};
 use domain::reference;
+use domain::status::{BookingKind, BookingStatus};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend,
@@ -100,11 +101,8 @@ pub struct BookingRecord {
 impl BookingRecord {
     /// The status now: a pending booking past its expiry is `expired`
     /// even before anything has written that down.
-    pub fn status(&self, now: DateTime<Utc>) -> &str {
-        match (self.row.status.as_str(), self.row.expires_at) {
-            ("pending", Some(at)) if at <= now => "expired",
-            (s, _) => s,
-        }
+    pub fn status(&self, now: DateTime<Utc>) -> BookingStatus {
+        self.row.status.at(self.row.expires_at, now)
     }
 }
 
@@ -113,8 +111,8 @@ impl BookingRecord {
 pub enum ChangeError {
     #[error("no such booking")]
     NotFound,
-    #[error("the booking is {0}")]
-    WrongStatus(String),
+    #[error("the booking is {0:?}")]
+    WrongStatus(BookingStatus),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -268,7 +266,7 @@ pub(crate) async fn contact_held(
         if kind != "visit" && facility_units.contains(&unit) {
             held.facility += 1;
         }
-        if town == municipality && (kind == "resident" || kind == "visit") {
+        if town == municipality && (kind == BookingKind::Resident.code() || kind == "visit") {
             held.town += 1;
         }
     }
@@ -278,11 +276,13 @@ pub(crate) async fn contact_held(
 /// Active = confirmed, or pending and not yet expired at `now`.
 pub(crate) fn holding(now: DateTime<Utc>) -> Condition {
     use booking::Column as C;
-    Condition::any().add(C::Status.eq("confirmed")).add(
-        Condition::all()
-            .add(C::Status.eq("pending"))
-            .add(C::ExpiresAt.gt(now)),
-    )
+    Condition::any()
+        .add(C::Status.eq(BookingStatus::Confirmed))
+        .add(
+            Condition::all()
+                .add(C::Status.eq(BookingStatus::Pending))
+                .add(C::ExpiresAt.gt(now)),
+        )
 }
 
 impl Store {
@@ -361,7 +361,7 @@ impl Store {
         }
         let expired: Vec<i64> = booking::Entity::find()
             .filter(booking::Column::Id.is_in(holders))
-            .filter(booking::Column::Status.eq("pending"))
+            .filter(booking::Column::Status.eq(BookingStatus::Pending))
             .filter(booking::Column::ExpiresAt.lte(now))
             .all(txn)
             .await?
@@ -372,7 +372,7 @@ impl Store {
             return Ok(());
         }
         booking::Entity::update_many()
-            .col_expr(booking::Column::Status, Expr::value("expired"))
+            .col_expr(booking::Column::Status, Expr::value(BookingStatus::Expired))
             .filter(booking::Column::Id.is_in(expired.clone()))
             .exec(txn)
             .await?;
@@ -471,11 +471,10 @@ impl Store {
             start_at: b.start,
             end_at: b.end,
             status: if b.pending_until.is_some() {
-                "pending"
+                BookingStatus::Pending
             } else {
-                "confirmed"
-            }
-            .into(),
+                BookingStatus::Confirmed
+            },
             name: a.name.clone(),
             name_kana: a.name_kana.clone(),
             phone: a.phone.clone(),
@@ -490,7 +489,7 @@ impl Store {
             expires_at: b.pending_until,
             cancelled_at: None,
             created_by_staff_id: b.created_by_staff,
-            kind: "resident".into(),
+            kind: BookingKind::Resident,
             usage: None,
             paid_at: None,
             status_reason: None,
@@ -629,7 +628,7 @@ impl Store {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let done = booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::Status, Expr::value(BookingStatus::Cancelled))
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(C::Id.eq(id.0))
             .filter(holding(now))
@@ -663,7 +662,7 @@ impl Store {
                     row,
                     equipment: Vec::new(),
                 };
-                ChangeError::WrongStatus(record.status(now).to_owned())
+                ChangeError::WrongStatus(record.status(now))
             }
             Ok(None) => ChangeError::NotFound,
             Err(e) => e.into(),
@@ -736,7 +735,7 @@ impl Store {
         let updated = booking::Entity::update_many()
             .col_expr(booking::Column::AccountId, Expr::value(account))
             .filter(booking::Column::Id.eq(booking))
-            .filter(booking::Column::Kind.eq("resident"))
+            .filter(booking::Column::Kind.eq(BookingKind::Resident))
             .filter(
                 Condition::any()
                     .add(booking::Column::AccountId.is_null())

@@ -6,6 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::UnitId;
+use domain::status::{BookingKind, BookingStatus, Usage};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
@@ -118,7 +119,7 @@ impl Store {
         use booking::Column as C;
         Ok(booking::Entity::find()
             .filter(C::UnitId.is_in(units.iter().copied()))
-            .filter(C::Status.eq("pending"))
+            .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now))
             .order_by_asc(C::ExpiresAt)
             .all(&self.db)
@@ -150,7 +151,7 @@ impl Store {
             return Ok(0);
         }
         Ok(booking::Entity::find()
-            .filter(C::Usage.eq("no_show"))
+            .filter(C::Usage.eq(Usage::NoShow))
             .filter(C::UnitId.in_subquery(crate::bookings::town_units(municipality)))
             .filter(who)
             .count(&self.db)
@@ -200,9 +201,9 @@ impl Store {
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("confirmed"))
+            .col_expr(C::Status, Expr::value(BookingStatus::Confirmed))
             .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
-            .filter(C::Status.eq("pending"))
+            .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now))
             .filter(C::StartAt.gt(now));
         self.staff_update(update, id, false, now, audit, mail).await
@@ -219,11 +220,11 @@ impl Store {
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::Status, Expr::value(BookingStatus::Cancelled))
             .col_expr(C::Rejected, Expr::value(true))
             .col_expr(C::StatusReason, Expr::value(reason))
             .col_expr(C::CancelledAt, Expr::value(now))
-            .filter(C::Status.eq("pending"))
+            .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now));
         self.staff_update(update, id, true, now, audit, mail).await
     }
@@ -239,7 +240,7 @@ impl Store {
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
         let update = booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::Status, Expr::value(BookingStatus::Cancelled))
             .col_expr(C::StatusReason, Expr::value(reason))
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(holding(now));
@@ -258,8 +259,8 @@ impl Store {
         use booking::Column as C;
         let update = booking::Entity::update_many()
             .col_expr(C::Usage, Expr::value(usage.map(str::to_owned)))
-            .filter(C::Status.eq("confirmed"))
-            .filter(C::Kind.eq("resident"));
+            .filter(C::Status.eq(BookingStatus::Confirmed))
+            .filter(C::Kind.eq(BookingKind::Resident));
         self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
             .await
     }
@@ -275,8 +276,8 @@ impl Store {
         use booking::Column as C;
         let update = booking::Entity::update_many()
             .col_expr(C::PaidAt, Expr::value(paid))
-            .filter(C::Kind.eq("resident"))
-            .filter(C::Status.is_in(["confirmed", "pending"]));
+            .filter(C::Kind.eq(BookingKind::Resident))
+            .filter(C::Status.is_in([BookingStatus::Confirmed, BookingStatus::Pending]));
         self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
             .await
     }
@@ -360,7 +361,7 @@ impl Store {
             reference: reference.clone(),
             start_at: b.start,
             end_at: b.end,
-            status: "confirmed".into(),
+            status: BookingStatus::Confirmed,
             name: String::new(),
             name_kana: String::new(),
             phone: String::new(),
@@ -374,7 +375,7 @@ impl Store {
             expires_at: None,
             cancelled_at: None,
             created_by_staff_id: Some(b.staff_account),
-            kind: "block".into(),
+            kind: BookingKind::Block,
             usage: None,
             paid_at: None,
             status_reason: Some(b.reason.clone()),
@@ -450,7 +451,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<booking::Model>, StoreError> {
         let rows = Self::collisions_on(&self.db, &c.leaves, c.start, c.end, now).await?;
-        Ok(rows.into_iter().filter(|b| b.kind == "resident").collect())
+        Ok(rows
+            .into_iter()
+            .filter(|b| b.kind == BookingKind::Resident)
+            .collect())
     }
 
     /// Saves a closure. As with blocks, every resident's booking it
@@ -471,7 +475,7 @@ impl Store {
             Self::collisions_on(&txn, &c.leaves, c.start, c.end, now)
                 .await?
                 .into_iter()
-                .filter(|b| b.kind == "resident")
+                .filter(|b| b.kind == BookingKind::Resident)
                 .collect();
         let undecided: Vec<booking::Model> = colliding
             .iter()
@@ -523,7 +527,7 @@ impl Store {
     ) -> Result<booking::Model, sea_orm::DbErr> {
         use booking::Column as C;
         booking::Entity::update_many()
-            .col_expr(C::Status, Expr::value("cancelled"))
+            .col_expr(C::Status, Expr::value(BookingStatus::Cancelled))
             .col_expr(C::StatusReason, Expr::value(reason))
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(C::Id.eq(c.id))
@@ -537,10 +541,12 @@ impl Store {
         entry.action = "booking.cancel".into();
         entry.target = format!("booking:{}", c.reference);
         entry.before = Some(serde_json::json!({ "status": c.status }));
-        entry.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
+        entry.after = Some(
+            serde_json::json!({ "status": BookingStatus::Cancelled.code(), "reason": reason }),
+        );
         append_audit(txn, &entry).await?;
         let mut row = c.clone();
-        row.status = "cancelled".into();
+        row.status = BookingStatus::Cancelled;
         row.status_reason = Some(reason.to_owned());
         row.cancelled_at = Some(now);
         Ok(row)

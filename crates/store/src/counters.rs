@@ -3,6 +3,7 @@
 //! is written with its audit entry in one transaction.
 
 use chrono::{DateTime, Utc};
+use domain::status::AppointmentStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
@@ -86,8 +87,8 @@ impl Store {
     pub async fn set_appointment_status(
         &self,
         id: i64,
-        from: &[&str],
-        to: &str,
+        from: &[AppointmentStatus],
+        to: AppointmentStatus,
         audit: &AuditEntry,
     ) -> Result<(), AppointmentError> {
         let _writer = self.writer().await;
@@ -99,7 +100,7 @@ impl Store {
             .exec(&txn)
             .await?;
         if done.rows_affected != 1 {
-            return Err(AppointmentError::WrongStatus(to.to_owned()));
+            return Err(AppointmentError::WrongStatus);
         }
         append_audit(&txn, audit).await?;
         txn.commit().await?;

@@ -8,6 +8,7 @@ use domain::booking::{Equipment, SlotFee, UnitRules, Yen};
 use domain::closure::{ClosureRules, DatedClosure};
 use domain::ids::{EquipmentId, FacilityId, MunicipalityId, UnitId};
 use domain::schedule::{BookingWindow, OpeningHours, SlotPlan, SlotTemplate};
+use domain::status::BookingStatus;
 use domain::text::Text;
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -399,13 +400,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<Busy>, StoreError> {
         use booking::Column as C;
-        let holding = Condition::any().add(C::Status.eq("confirmed")).add(
-            Condition::all().add(C::Status.eq("pending")).add(
-                Condition::any()
-                    .add(C::ExpiresAt.is_null())
-                    .add(C::ExpiresAt.gt(now)),
-            ),
-        );
+        let holding = Condition::any()
+            .add(C::Status.eq(BookingStatus::Confirmed))
+            .add(
+                Condition::all()
+                    .add(C::Status.eq(BookingStatus::Pending))
+                    .add(
+                        Condition::any()
+                            .add(C::ExpiresAt.is_null())
+                            .add(C::ExpiresAt.gt(now)),
+                    ),
+            );
         let rows: Vec<(i64, DateTime<Utc>, DateTime<Utc>)> = booking::Entity::find()
             .select_only()
             .columns([C::UnitId, C::StartAt, C::EndAt])

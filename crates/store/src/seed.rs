@@ -8,6 +8,7 @@ use domain::booking::space_leaves;
 use domain::calendar::DateRange;
 use domain::ids::FacilityId;
 use domain::reference;
+use domain::status::{BookingKind, BookingStatus};
 use sea_orm::{
     ActiveModelTrait, EntityTrait, IntoActiveModel, Iterable, PaginatorTrait, PrimaryKeyToColumn,
     TransactionTrait,
@@ -472,7 +473,7 @@ impl Store {
                     ),
                     start_at: start,
                     end_at: end,
-                    status: "confirmed".into(),
+                    status: BookingStatus::Confirmed,
                     name: format!("デモ利用者{}", n + 1),
                     name_kana: "でもりようしゃ".into(),
                     phone: "00000000000".into(),
@@ -486,7 +487,7 @@ impl Store {
                     expires_at: None,
                     cancelled_at: None,
                     created_by_staff_id: None,
-                    kind: "resident".into(),
+                    kind: BookingKind::Resident,
                     usage: None,
                     paid_at: None,
                     status_reason: None,

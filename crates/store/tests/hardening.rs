@@ -295,7 +295,7 @@ async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
         .create_booking(&b, now(), &store::outbox::no_mail)
         .await
         .unwrap();
-    assert_eq!(pending.row.status, "pending");
+    assert_eq!(pending.row.status, domain::status::BookingStatus::Pending);
     let later = now() + Duration::hours(2);
     let block = store::console::NewBlock {
         unit: b.unit,
@@ -346,13 +346,13 @@ async fn lapsed_holds_do_not_block_a_booking(db: &TestDb) {
         .create_booking(&other, later, &store::outbox::no_mail)
         .await
         .unwrap();
-    assert_eq!(made.row.status, "confirmed");
+    assert_eq!(made.row.status, domain::status::BookingStatus::Confirmed);
     let old = store
         .booking(&pending.row.reference)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(old.row.status, "expired");
+    assert_eq!(old.row.status, domain::status::BookingStatus::Expired);
 }
 
 #[tokio::test]

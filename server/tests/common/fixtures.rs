@@ -63,7 +63,7 @@ pub async fn people(app: &Running) -> People {
                     email: email.into(),
                     display_name: email.split('@').next().unwrap().into(),
                     password_hash: hash.clone(),
-                    role: role.map(str::to_owned),
+                    role: role.map(|r| r.parse().expect("a role code")),
                     totp_secret: totp,
                     facilities,
                     departments,
@@ -183,6 +183,8 @@ pub async fn status_of(app: &Running, reference: &str) -> String {
         .unwrap()
         .row
         .status
+        .code()
+        .to_owned()
 }
 
 /// Town 1's audit log: (action, target) of each entry.

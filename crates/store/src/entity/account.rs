@@ -1,3 +1,4 @@
+use domain::status::{AccountKind, Role};
 use sea_orm::entity::prelude::*;
 
 /// A person who signs in: staff (with a role) or a resident.
@@ -13,9 +14,9 @@ pub struct Model {
     /// Argon2id, PHC string format.
     pub password_hash: String,
     /// `staff` or `resident`.
-    pub kind: String,
+    pub kind: AccountKind,
     /// `admin`, `facility_manager` or `counter_staff` (staff only).
-    pub role: Option<String>,
+    pub role: Option<Role>,
     /// Base32 TOTP secret once a second factor is set up.
     pub totp_secret: Option<String>,
     /// The TOTP step (unix time / 30 s) of the last code used to sign in;

@@ -1,3 +1,4 @@
+use domain::status::AppointmentStatus;
 use sea_orm::entity::prelude::*;
 
 /// A visit appointment (来庁予約): who comes, how, and its state.
@@ -17,7 +18,7 @@ pub struct Model {
     /// `in_person` or `online`.
     pub mode: String,
     /// `booked`, `checked_in`, `serving`, `done`, `no_show` or `cancelled`.
-    pub status: String,
+    pub status: AppointmentStatus,
     pub created_at: DateTimeUtc,
     pub cancelled_at: Option<DateTimeUtc>,
     /// Staff are to call the visitor (an absence met the appointment).

@@ -1,3 +1,4 @@
+use domain::status::{BookingKind, BookingStatus, Usage};
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -9,8 +10,7 @@ pub struct Model {
     pub reference: String,
     pub start_at: DateTimeUtc,
     pub end_at: DateTimeUtc,
-    /// `pending`, `confirmed`, `cancelled` or `expired`.
-    pub status: String,
+    pub status: BookingStatus,
     pub name: String,
     pub name_kana: String,
     pub phone: String,
@@ -26,10 +26,9 @@ pub struct Model {
     pub cancelled_at: Option<DateTimeUtc>,
     /// The staff account (`account.id`) that made a proxy booking (代行予約).
     pub created_by_staff_id: Option<i64>,
-    /// `resident`, or `block`: time the town keeps (maintenance, 行政優先).
-    pub kind: String,
+    pub kind: BookingKind,
     /// `used` (利用済) or `no_show` (不来場), once staff mark it.
-    pub usage: Option<String>,
+    pub usage: Option<Usage>,
     /// When staff recorded the fee as received (収納済).
     pub paid_at: Option<DateTimeUtc>,
     /// Why staff rejected or cancelled it, or why a block was made.
