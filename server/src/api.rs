@@ -8,7 +8,8 @@ use app::core::messages::error_message;
 use app::core::state::{AppState, parse_facility_id};
 use app::visits::service::AppointmentInput;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -97,14 +98,58 @@ impl IntoResponse for ApiError {
 
 /// Query parameters common to every route: `lang=ja|en` overrides the headers.
 #[derive(Deserialize)]
-pub struct LangQuery {
+struct LangQuery {
     lang: Option<String>,
 }
 
-fn lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
-    query
-        .and_then(Lang::from_code)
-        .unwrap_or_else(|| app::core::lang::from_headers(headers))
+/// The language to answer in: `?lang=ja|en`, else `Accept-Language` (and
+/// the `lang` cookie), else Japanese. A malformed query string is refused
+/// with the usual JSON error.
+pub struct ReqLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for ReqLang {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let q = Query::<LangQuery>::from_request_parts(parts, state).await;
+        let q = query(q, &parts.headers)?;
+        Ok(ReqLang(
+            q.lang
+                .as_deref()
+                .and_then(Lang::from_code)
+                .unwrap_or_else(|| app::core::lang::from_headers(&parts.headers)),
+        ))
+    }
+}
+
+/// The proof that goes with a booking or appointment reference: `email`
+/// or `phone` from the JSON body (preferred: it stays out of logs and
+/// history), else from the query string (the deprecated GET form).
+pub struct Proof(pub String);
+
+impl<S: Send + Sync> FromRequest<S> for Proof {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let (mut parts, body) = req.into_parts();
+        let q = Query::<ProofQuery>::from_request_parts(&mut parts, state).await;
+        let q = query(q, &parts.headers)?;
+        let body =
+            Json::<serde_json::Value>::from_request(Request::from_parts(parts, body), state).await;
+        let text = |key: &str| {
+            body.as_ref()
+                .ok()
+                .and_then(|Json(v)| v.get(key))
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        };
+        Ok(Proof(
+            text("email")
+                .or_else(|| text("phone"))
+                .filter(|c| !c.is_empty())
+                .unwrap_or_else(|| q.contact()),
+        ))
+    }
 }
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
@@ -129,11 +174,8 @@ fn query<T>(q: Result<Query<T>, QueryRejection>, headers: &HeaderMap) -> Result<
 
 async fn facilities(
     State(state): State<AppState>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
 ) -> ApiResult<Vec<domain::view::FacilitySummary>> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     state
         .facilities(lang)
         .await
@@ -144,11 +186,8 @@ async fn facilities(
 async fn facility(
     State(state): State<AppState>,
     id: Result<Path<String>, PathRejection>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
 ) -> ApiResult<domain::view::FacilitySummary> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let run = async { state.facility(facility_id(id)?, lang).await };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
 }
@@ -157,17 +196,16 @@ async fn facility(
 pub struct RangeQuery {
     from: Option<String>,
     to: Option<String>,
-    lang: Option<String>,
 }
 
 async fn availability(
     State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     q: Result<Query<RangeQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult<domain::view::FacilityAvailability> {
     let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let run = async {
         let id = facility_id(id)?;
         let range = DateRange::parse(q.from.as_deref(), q.to.as_deref())?;
@@ -217,12 +255,10 @@ fn idempotency_key(
 
 async fn create_booking(
     State(state): State<AppState>,
-    q: Result<Query<LangQuery>, QueryRejection>,
+    ReqLang(lang): ReqLang,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<BookingBody>), ApiError> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let body = json_body(body, lang)?;
     let run = async {
         let input = BookingInput::from_json(&body)?;
@@ -235,12 +271,11 @@ async fn create_booking(
         .map_err(|e| ApiError(e, lang))
 }
 
-/// The proof of a booking: `email` or `phone`, in the query or the body.
+/// The proof in the query string (the deprecated GET form).
 #[derive(Deserialize, Default)]
-pub struct ProofQuery {
+struct ProofQuery {
     email: Option<String>,
     phone: Option<String>,
-    lang: Option<String>,
 }
 
 impl ProofQuery {
@@ -255,13 +290,11 @@ impl ProofQuery {
 async fn get_booking(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<ProofQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<BookingBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let run = async {
-        let record = state.find_booking(&reference, &q.contact()).await?;
+        let record = state.find_booking(&reference, &contact).await?;
         state.booking_body(&record, lang).await
     };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
@@ -272,13 +305,9 @@ async fn get_booking(
 async fn lookup_booking(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<BookingBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
-    let contact = body_contact(&body);
     let run = async {
         let record = state.find_booking(&reference, &contact).await?;
         state.booking_body(&record, lang).await
@@ -296,16 +325,9 @@ fn body_contact(body: &Result<Json<serde_json::Value>, JsonRejection>) -> String
 async fn cancel_booking(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<ProofQuery>, QueryRejection>,
-    headers: HeaderMap,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<BookingBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
-    // The proof may come in the JSON body (preferred) or the query string.
-    let contact = Some(body_contact(&body))
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| q.contact());
     let run = async {
         let record = state.find_booking(&reference, &contact).await?;
         state.cancel(&record).await?;
@@ -319,11 +341,8 @@ async fn cancel_booking(
 
 async fn procedures(
     State(state): State<AppState>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
 ) -> ApiResult<Vec<app::visits::types::ProcedureSummary>> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     state
         .procedures(lang)
         .await
@@ -334,17 +353,16 @@ async fn procedures(
 #[derive(Deserialize)]
 pub struct DateQuery {
     date: Option<String>,
-    lang: Option<String>,
 }
 
 async fn procedure_availability(
     State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     q: Result<Query<DateQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> ApiResult<app::visits::types::ProcedureAvailability> {
     let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let run = async {
         let id = procedure_id(id)?;
         let date = q
@@ -359,11 +377,9 @@ async fn procedure_availability(
 fn procedure_id(id: Result<Path<String>, PathRejection>) -> Result<i64, AppError> {
     let bad = || DomainError::NotFound(domain::error::Missing::Procedure);
     let Path(id) = id.map_err(|_| bad())?;
-    id.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or_else(|| bad().into())
+    id.parse::<domain::ids::ProcedureId>()
+        .map(|id| id.0)
+        .map_err(|_| bad().into())
 }
 
 /// Reads the visit request, saying which field has the wrong JSON type.
@@ -419,12 +435,10 @@ fn appointment_input(v: &serde_json::Value) -> Result<AppointmentInput, AppError
 
 async fn create_appointment(
     State(state): State<AppState>,
-    q: Result<Query<LangQuery>, QueryRejection>,
+    ReqLang(lang): ReqLang,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> Result<(StatusCode, Json<app::visits::types::AppointmentBody>), ApiError> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let body = json_body(body, lang)?;
     let run = async {
         let mut input = appointment_input(&body)?;
@@ -439,14 +453,11 @@ async fn create_appointment(
 async fn lookup_appointment(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<app::visits::types::AppointmentBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     state
-        .find_appointment(&reference, &body_contact(&body), lang)
+        .find_appointment(&reference, &contact, lang)
         .await
         .map(Json)
         .map_err(|e| ApiError(e, lang))
@@ -455,13 +466,11 @@ async fn lookup_appointment(
 async fn get_appointment(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<ProofQuery>, QueryRejection>,
-    headers: HeaderMap,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<app::visits::types::AppointmentBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     state
-        .find_appointment(&reference, &q.contact(), lang)
+        .find_appointment(&reference, &contact, lang)
         .await
         .map(Json)
         .map_err(|e| ApiError(e, lang))
@@ -479,15 +488,9 @@ fn body_text(body: &Result<Json<serde_json::Value>, JsonRejection>, key: &str) -
 async fn cancel_appointment(
     State(state): State<AppState>,
     Path(reference): Path<String>,
-    q: Result<Query<ProofQuery>, QueryRejection>,
-    headers: HeaderMap,
-    body: Result<Json<serde_json::Value>, JsonRejection>,
+    ReqLang(lang): ReqLang,
+    Proof(contact): Proof,
 ) -> ApiResult<app::visits::types::AppointmentBody> {
-    let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
-    let contact = Some(body_contact(&body))
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| q.contact());
     state
         .cancel_appointment(&reference, &contact, lang)
         .await
@@ -497,13 +500,13 @@ async fn cancel_appointment(
 
 async fn reschedule_appointment(
     State(state): State<AppState>,
+    ReqLang(lang): ReqLang,
     Path(reference): Path<String>,
     q: Result<Query<ProofQuery>, QueryRejection>,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
 ) -> ApiResult<app::visits::types::AppointmentBody> {
     let q = query(q, &headers)?;
-    let lang = lang(q.lang.as_deref(), &headers);
     let contact = Some(body_contact(&body))
         .filter(|c| !c.is_empty())
         .unwrap_or_else(|| q.contact());

@@ -180,10 +180,9 @@ pub(super) fn parse_id(raw: &str) -> Result<i64, Problem> {
     if raw.is_empty() {
         return Err(Problem::Required);
     }
-    raw.parse::<i64>()
-        .ok()
-        .filter(|i| *i > 0)
-        .ok_or(Problem::NotANumber)
+    raw.parse::<UnitId>()
+        .map(|id| id.0)
+        .map_err(|_| Problem::NotANumber)
 }
 
 /// The request with every field typed, before the rules.

@@ -80,15 +80,12 @@ impl AppState {
 
 /// Parses a facility id from a path segment.
 pub fn parse_facility_id(raw: &str) -> Result<FacilityId, AppError> {
-    raw.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|id| *id > 0)
-        .map(FacilityId)
-        .ok_or(AppError::Domain(DomainError::invalid(
+    raw.parse::<FacilityId>().map_err(|_| {
+        AppError::Domain(DomainError::invalid(
             Field::FacilityId,
             InvalidReason::IdFormat,
-        )))
+        ))
+    })
 }
 
 fn minutes(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {

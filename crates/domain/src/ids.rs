@@ -16,8 +16,26 @@ macro_rules! id_type {
                 self.0.fmt(f)
             }
         }
+
+        /// The one way ids are read from text (paths, forms, queries):
+        /// a whole number of 1 or more, surrounding spaces ignored.
+        impl std::str::FromStr for $name {
+            type Err = BadId;
+            fn from_str(raw: &str) -> Result<Self, BadId> {
+                raw.trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| *id > 0)
+                    .map($name)
+                    .ok_or(BadId)
+            }
+        }
     )*};
 }
+
+/// Text that is no id: not a whole number of 1 or more.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BadId;
 
 id_type!(
     /// A municipality (自治体).
@@ -30,4 +48,19 @@ id_type!(
     EquipmentId,
     /// A booking (予約).
     BookingId,
+    /// A procedure at the town hall's counters (手続き).
+    ProcedureId,
 );
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_positive_whole_numbers() {
+        assert_eq!(" 12 ".parse::<UnitId>(), Ok(UnitId(12)));
+        for bad in ["", "0", "-3", "1.5", "abc", "9999999999999999999"] {
+            assert_eq!(bad.parse::<FacilityId>(), Err(BadId), "{bad}");
+        }
+    }
+}
