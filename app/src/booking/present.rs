@@ -126,7 +126,7 @@ impl AppState {
                 if count < rules.min_slots {
                     continue;
                 }
-                let label = crate::core::state::slot_label(&f.plan.units[i], s.template, lang);
+                let label = crate::browse::service::slot_label(&f.plan.units[i], s.template, lang);
                 let time = s.end.with_timezone(&tz).format("%-H:%M").to_string();
                 ends.push(EndChoice {
                     value: s.end.with_timezone(&tz).to_rfc3339(),

@@ -7,8 +7,6 @@ use domain::status::BookingStatus;
 use domain::text::Lang;
 
 pub struct BookingTexts {
-    pub book_cell: &'static str,
-    pub book_cell_label: fn(&str, &str) -> String,
 
     pub form_title: &'static str,
     pub steps_label: &'static str,
@@ -96,8 +94,6 @@ pub struct BookingTexts {
 }
 
 pub static JA: BookingTexts = BookingTexts {
-    book_cell: "予約する",
-    book_cell_label: |unit, period| format!("{unit} {period} を予約する"),
 
     form_title: "予約の申込み",
     steps_label: "申込みの手順",
@@ -195,8 +191,6 @@ pub static JA: BookingTexts = BookingTexts {
 };
 
 pub static EN: BookingTexts = BookingTexts {
-    book_cell: "Book",
-    book_cell_label: |unit, period| format!("Book {unit}, {period}"),
 
     form_title: "Booking request",
     steps_label: "Steps of the request",

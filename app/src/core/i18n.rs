@@ -82,6 +82,8 @@ pub struct Texts {
     pub nav_my_booking: &'static str,
     pub nav_my: &'static str,
     pub sign_in_link: &'static str,
+    pub book_cell: &'static str,
+    pub book_cell_label: fn(&str, &str) -> String,
 }
 
 pub static JA: Texts = Texts {
@@ -160,6 +162,8 @@ pub static JA: Texts = Texts {
     nav_my_booking: "予約の確認・取消",
     nav_my: "マイページ",
     sign_in_link: "ログイン画面へ",
+    book_cell: "予約する",
+    book_cell_label: |unit, period| format!("{unit} {period} を予約する"),
 };
 
 pub static EN: Texts = Texts {
@@ -238,6 +242,8 @@ pub static EN: Texts = Texts {
     nav_my_booking: "Find or cancel a booking",
     nav_my: "My page",
     sign_in_link: "Go to sign-in",
+    book_cell: "Book",
+    book_cell_label: |unit, period| format!("Book {unit}, {period}"),
 };
 
 const MONTHS_EN: [&str; 12] = [

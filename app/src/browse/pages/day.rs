@@ -56,7 +56,7 @@ fn DayView(d: DaySchedule) -> impl IntoView {
     let title = (t.day_title)(&date_text);
     let closure_note = d.closure.clone().map(|c| (t.closed_all_day)(&c));
     let empty = d.columns.is_empty();
-    let bt = crate::booking::texts::texts(lang);
+    let bt = texts(lang);
     // Each column's name for the booking links' accessible names (午後 13:00–17:00).
     let column_names: Vec<String> = d
         .columns
