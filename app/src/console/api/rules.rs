@@ -1,0 +1,94 @@
+//! A unit's rules: the form, the preview and saving.
+
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use super::ssr;
+use crate::console::types::*;
+use crate::core::error::AppError;
+
+/// A unit's rules form: the draft being edited when `v` is given (with
+/// what to fix or the preview), else the rules in force.
+#[server(prefix = "/sfn")]
+pub async fn get_rules_page(
+    facility: String,
+    unit: String,
+    v: Option<String>,
+) -> Result<RulesPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let unit = domain::ids::UnitId(ssr::id(&unit)?);
+    let draft = match v {
+        Some(_) => c
+            .get(ssr::RULES_DRAFT)
+            .await?
+            .filter(|(u, _, _)| *u == unit.0)
+            .map(|(_, _, d)| d),
+        None => None,
+    };
+    let mut page = c
+        .state
+        .rules_page(&actor, facility, unit, draft, c.lang)
+        .await?;
+    page.flash = ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Keeps the edited rules and shows them checked, with their effect.
+#[server(prefix = "/sfn")]
+pub async fn preview_rules(
+    facility: String,
+    unit: String,
+    rules: domain::rules_edit::RulesInput,
+) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility_id = crate::core::state::parse_facility_id(&facility)?;
+    let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
+    // Scope first: nothing is kept for a facility this member may not manage.
+    c.state.require_facility(&actor, facility_id).await?;
+    let version = c
+        .get(ssr::RULES_DRAFT)
+        .await?
+        .map(|(_, v, _)| v + 1)
+        .unwrap_or(1);
+    c.set(ssr::RULES_DRAFT, &(unit_id.0, version, rules))
+        .await?;
+    crate::core::session::redirect(&format!(
+        "/console/facilities/{}/units/{}/rules?v={version}",
+        facility_id.0, unit_id.0
+    ));
+    Ok(())
+}
+
+/// Saves the previewed rules.
+#[server(prefix = "/sfn")]
+pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    actor.staff()?;
+    let facility_id = crate::core::state::parse_facility_id(&facility)?;
+    let unit_id = domain::ids::UnitId(ssr::id(&unit)?);
+    c.state.require_facility(&actor, facility_id).await?;
+    let back = format!(
+        "/console/facilities/{}/units/{}/rules",
+        facility_id.0, unit_id.0
+    );
+    let Some((_, _, draft)) = c
+        .get(ssr::RULES_DRAFT)
+        .await?
+        .filter(|(u, _, _)| *u == unit_id.0)
+    else {
+        crate::core::session::redirect(&back);
+        return Ok(());
+    };
+    let outcome = c
+        .state
+        .save_rules(&actor, facility_id, unit_id, &draft)
+        .await
+        .map(|()| crate::console::texts::texts(c.lang).rules_saved.to_owned());
+    if outcome.is_ok() {
+        c.take(ssr::RULES_DRAFT).await?;
+    }
+    ssr::done(&c, &back, outcome).await
+}

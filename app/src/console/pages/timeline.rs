@@ -1,0 +1,103 @@
+//! A facility's timeline by day or week, with its links and the export.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{ConsoleBar, FlashView, console_loaded, ct};
+use crate::console::api::*;
+use crate::console::types::*;
+
+/// `/console/facilities/{id}?date=…&view=week`.
+#[component]
+pub fn TimelinePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("date"),
+                query.read().get("view"),
+            )
+        },
+        |(id, date, view)| get_timeline(id, date, view),
+    );
+    console_loaded(data, |tl: Timeline| {
+        let t = ct();
+        let base = format!("/console/facilities/{}", tl.facility_id);
+        let view_q = if tl.week { "&view=week" } else { "" };
+        let export_from = tl.date.clone();
+        view! {
+            <Title text=tl.title.clone()/>
+            <ConsoleBar me=tl.me.clone()/>
+            <h1>{tl.title.clone()}</h1>
+            <FlashView flash=tl.flash.clone()/>
+            <p class="actions no-print">
+                <a class="button" href=format!("{base}?date={}{view_q}", tl.prev)>{t.previous}</a>
+                <a class="button" href=format!("{base}?date={}{view_q}", tl.next)>{t.next}</a>
+                <a class="button" href=format!("{base}?date={}", tl.date) aria-current=(!tl.week).then_some("page")>{t.day_view}</a>
+                <a class="button" href=format!("{base}?date={}&view=week", tl.date) aria-current=tl.week.then_some("page")>{t.week_view}</a>
+            </p>
+            <form method="get" action=base.clone() class="inline-form no-print">
+                <label for="tl-date">{t.date}</label>
+                <input id="tl-date" name="date" type="date" value=tl.date.clone()/>
+                {tl.week.then(|| view! { <input type="hidden" name="view" value="week"/> })}
+                <button type="submit" class="button">{t.go}</button>
+            </form>
+            <div class="table-scroll" role="region" aria-label=t.timeline_caption tabindex="0">
+                <table class="timeline">
+                    <caption>{t.timeline_caption}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{t.unit}</th>
+                            {tl.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {tl.rows.iter().map(|r| view! {
+                            <tr>
+                                <th scope="row">{r.unit.clone()}</th>
+                                {r.cells.iter().map(|cell| view! {
+                                    <td>
+                                        {cell.iter().map(|e| {
+                                            let class = format!("tag tag-{}", e.kind);
+                                            match e.href.clone() {
+                                                Some(href) => view! { <a class=class href=href>{e.label.clone()}</a> }.into_any(),
+                                                None => view! { <span class=class>{e.label.clone()}</span> }.into_any(),
+                                            }
+                                        }).collect_view()}
+                                    </td>
+                                }).collect_view()}
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+            <p class="actions no-print">
+                <a class="button" href=format!("{base}/block")>{t.block_link}</a>
+                <a class="button" href=format!("/facilities/{}", tl.facility_id)>{t.proxy_link}</a>
+                <a class="button" href=format!("{base}/report")>{t.report_link}</a>
+                <button type="button" class="button js-only" on:click=crate::booking::pages::print_page>{t.print}</button>
+            </p>
+            <section class="no-print">
+                <h2>{t.rules_units_heading}</h2>
+                <ul>
+                    {tl.rows.iter().map(|r| view! {
+                        <li><a href=format!("{base}/units/{}/rules", r.unit_id)>{format!("{} — {}", r.unit, t.rules_link)}</a></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+            <section class="no-print">
+                <h2>{t.export_heading}</h2>
+                <form method="post" action=format!("{base}/bookings.csv") class="inline-form">
+                    <label for="ex-from">{t.from}</label>
+                    <input id="ex-from" name="from" type="date" value=export_from.clone() required/>
+                    <label for="ex-to">{t.to}</label>
+                    <input id="ex-to" name="to" type="date" value=export_from required/>
+                    <button type="submit" class="button">{t.export_button}</button>
+                </form>
+            </section>
+        }
+    })
+}
