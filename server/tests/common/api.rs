@@ -1,5 +1,6 @@
 //! The JSON API as a client uses it: posts, and the reads the tests build
-//! on (units by name, free slots, procedures by name, what was written).
+//! on (units by name, free slots and a slot's status, procedures by name
+//! and the visit times left, what was written).
 
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -93,6 +94,14 @@ impl Running {
         )
     }
 
+    /// The status of the slot of the unit called `name` starting at `start`.
+    pub async fn slot_status(&self, name: &str, start: &str) -> String {
+        let date = &start[..10];
+        let slots = self.slots(name, date, date).await;
+        let slot = slots.iter().find(|s| s["start"] == start).unwrap();
+        slot["status"].as_str().unwrap().to_owned()
+    }
+
     /// The id of the procedure called `name`.
     pub async fn procedure(&self, name: &str) -> i64 {
         let (status, list) = self.json("/api/v1/procedures").await;
@@ -103,6 +112,55 @@ impl Running {
             .find(|p| p["name"] == name)
             .and_then(|p| p["id"].as_i64())
             .unwrap_or_else(|| panic!("no procedure {name}: {list}"))
+    }
+
+    /// `start` → `remaining` for a procedure on a day.
+    pub async fn times(&self, procedure: i64, date: &str) -> Vec<(String, u64)> {
+        let (status, body) = self
+            .json(&format!(
+                "/api/v1/procedures/{procedure}/availability?date={date}"
+            ))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["times"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["start"].as_str().unwrap().to_owned(),
+                    t["remaining"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    /// How many more visits a procedure takes at `start` (0 when the time
+    /// is not offered).
+    pub async fn remaining(&self, procedure: i64, start: &str) -> u64 {
+        let date = &start[..10];
+        self.times(procedure, date)
+            .await
+            .into_iter()
+            .find(|(s, _)| s == start)
+            .map(|(_, r)| r)
+            .unwrap_or(0)
+    }
+
+    /// How many appointments and appointment items the database holds.
+    pub async fn appointment_count(&self) -> (u64, u64) {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let db = self.store.connection();
+        (
+            store::entity::appointment::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+            store::entity::appointment_item::Entity::find()
+                .count(db)
+                .await
+                .unwrap(),
+        )
     }
 
     /// How many bookings the database holds (any status).

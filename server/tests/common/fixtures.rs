@@ -1,6 +1,6 @@
 //! The people and things a test starts from: staff and resident accounts,
-//! signing them in, bookings made over the API, and what the audit log
-//! says.
+//! signing them in, the request bodies of bookings and visits, bookings
+//! made over the API, and what the audit log says.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -142,6 +142,51 @@ pub fn verdict(status: StatusCode, body: &str) -> Verdict {
     } else {
         Verdict::Allowed
     }
+}
+
+/// The `nth` free period of 会議室1 in December 2026: its unit, start and end.
+pub async fn free_slot(app: &Running, nth: usize) -> (i64, String, String) {
+    let (facility, unit) = app.unit("会議室1").await;
+    let (start, end) = app.free_slot(facility, unit, nth).await;
+    (unit, start, end)
+}
+
+/// The JSON body of a booking request for resident `n`
+/// (hanako`n`@example.jp), twelve people at a 町内会 meeting.
+pub fn request(unit: i64, start: &str, end: &str, n: usize) -> Value {
+    json!({
+        "unit_id": unit,
+        "start": start,
+        "end": end,
+        "name": "山田 花子",
+        "name_kana": "やまだ はなこ",
+        "phone": format!("090-{:04}-{:04}", n / 10000, n % 10000),
+        "email": format!("hanako{n}@example.jp"),
+        "purpose": "町内会の会議",
+        "attendees": 12,
+        "resident": true,
+        "equipment": []
+    })
+}
+
+/// Procedures of the demo town's counters, by name.
+pub const MYNUMBER: &str = "マイナンバーカード受取";
+pub const MOVING_IN: &str = "転入届";
+pub const CHILD_ALLOWANCE: &str = "児童手当";
+pub const INSURANCE: &str = "国民健康保険 加入・脱退";
+
+/// The JSON body of a visit for `ids` at `start`, in person, for visitor
+/// `n` (visitor`n`@example.jp).
+pub fn visit(ids: &[i64], start: &str, n: usize) -> Value {
+    json!({
+        "procedure_ids": ids,
+        "start": start,
+        "name": "山田 花子",
+        "name_kana": "やまだ はなこ",
+        "phone": format!("090{:08}", n),
+        "email": format!("visitor{n}@example.jp"),
+        "mode": "in_person",
+    })
 }
 
 /// Books a slot over the API for resident `n` (hanako`n`@example.jp, phone 090-0000-`n`).

@@ -9,7 +9,10 @@
 //! - [`browser`]: a browser without JavaScript (cookies, no redirects
 //!   followed): form posts to server functions and pages;
 //! - [`fixtures`]: staff and resident accounts, signing in, bookings made
-//!   for a test, the audit log.
+//!   for a test, the request bodies of bookings and visits, the audit log.
+//!
+//! [`services`] builds the same state without a server, for tests that
+//! state a rule against the services themselves.
 #![allow(dead_code, reason = "each test file uses a different part")]
 
 pub mod api;
@@ -86,6 +89,75 @@ pub async fn spawn_on(store: store::Store, clock: ClockOffset) -> Running {
     }
 }
 
+/// The app's state over `store`: the services every server shares, with
+/// the test's clock ([`now`] plus `clock` minutes).
+fn state_on(store: store::Store, clock: ClockOffset, mailer: app::core::mail::Mailer) -> AppState {
+    AppState::new(
+        LeptosOptions::builder()
+            .output_name("town-booking")
+            .site_root("target/site")
+            .build(),
+        store,
+        Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
+        false,
+        mailer,
+    )
+    // The tests stand in for a reverse proxy on loopback: a request may say
+    // which resident's address it carries (many residents, one test).
+    .with_web(app::core::state::WebConfig {
+        public_origin: None,
+        trusted_proxies: vec![
+            std::net::Ipv4Addr::LOCALHOST.into(),
+            std::net::Ipv6Addr::LOCALHOST.into(),
+        ],
+    })
+}
+
+/// The services alone, with no server in front: the demo town seeded in
+/// `db`, mail kept in the outbox, the clock at [`now`] until the test
+/// moves it.
+pub struct Services {
+    pub state: AppState,
+    pub store: store::Store,
+    pub clock: ClockOffset,
+    db: TestDb,
+}
+
+/// The state [`spawn`] would serve, for tests that call its services
+/// directly.
+pub async fn services(db: TestDb) -> Services {
+    db.store.seed_demo(now()).await.unwrap();
+    let clock: ClockOffset = Arc::default();
+    let state = state_on(
+        db.store.clone(),
+        clock.clone(),
+        app::core::mail::Mailer::outbox_only(),
+    );
+    Services {
+        state,
+        store: db.store.clone(),
+        clock,
+        db,
+    }
+}
+
+impl Services {
+    /// The time the services see.
+    pub fn now(&self) -> DateTime<Utc> {
+        now() + chrono::Duration::minutes(self.clock.load(Ordering::SeqCst))
+    }
+
+    /// Sets the clock to [`now`] plus `minutes` (back as well as forward).
+    pub fn set_minutes(&self, minutes: i64) {
+        self.clock.store(minutes, Ordering::SeqCst);
+    }
+
+    /// Removes the test database.
+    pub async fn finish(self) {
+        self.db.drop_db().await;
+    }
+}
+
 async fn serve(
     store: store::Store,
     clock: ClockOffset,
@@ -96,25 +168,7 @@ async fn serve(
     Option<tokio::sync::watch::Sender<bool>>,
     AppState,
 ) {
-    let state = AppState::new(
-        LeptosOptions::builder()
-            .output_name("town-booking")
-            .site_root("target/site")
-            .build(),
-        store,
-        Arc::new(move || now() + chrono::Duration::minutes(clock.load(Ordering::SeqCst))),
-        false,
-        mailer.clone(),
-    )
-    // The tests stand in for a reverse proxy on loopback: a request may say
-    // which resident's address it carries (many residents, one test).
-    .with_web(app::core::state::WebConfig {
-        public_origin: None,
-        trusted_proxies: vec![
-            std::net::Ipv4Addr::LOCALHOST.into(),
-            std::net::Ipv6Addr::LOCALHOST.into(),
-        ],
-    });
+    let state = state_on(store, clock, mailer.clone());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = mailer.spawn_worker(state.store.clone(), state.clock.clone(), stopped);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
