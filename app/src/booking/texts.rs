@@ -7,7 +7,6 @@ use domain::status::BookingStatus;
 use domain::text::Lang;
 
 pub struct BookingTexts {
-
     pub form_title: &'static str,
     pub steps_label: &'static str,
     pub steps: [&'static str; 3],
@@ -94,7 +93,6 @@ pub struct BookingTexts {
 }
 
 pub static JA: BookingTexts = BookingTexts {
-
     form_title: "予約の申込み",
     steps_label: "申込みの手順",
     steps: ["1. 入力", "2. 確認", "3. 完了"],
@@ -191,7 +189,6 @@ pub static JA: BookingTexts = BookingTexts {
 };
 
 pub static EN: BookingTexts = BookingTexts {
-
     form_title: "Booking request",
     steps_label: "Steps of the request",
     steps: ["1. Details", "2. Check", "3. Done"],

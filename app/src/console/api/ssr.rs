@@ -1,8 +1,8 @@
 //! Helpers shared by the console's server functions (and the counters').
 
 use crate::console::types::{BlockValues, LoginPage};
-use crate::core::auth;
 use crate::core::access::Actor;
+use crate::core::auth;
 use crate::core::error::{AppError, AuthError};
 use crate::core::session::{self, Ctx, Key};
 use crate::core::types::Flash;
