@@ -114,7 +114,7 @@ async fn create_admin(
     let audit = store::AuditEntry {
         municipality_id: municipality,
         actor: "cli".into(),
-        action: "account.create".into(),
+        action: domain::status::AuditAction::AccountCreate,
         target: String::new(),
         before: None,
         after: Some(serde_json::json!({ "email": email, "role": "admin", "totp": true })),

@@ -439,7 +439,7 @@ async fn the_audit_log_is_append_only() {
             .audit(&store::AuditEntry {
                 municipality_id: 1,
                 actor: "cli".into(),
-                action: "test".into(),
+                action: domain::status::AuditAction::UnitRules,
                 target: "x".into(),
                 before: None,
                 after: None,

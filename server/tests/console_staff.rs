@@ -358,7 +358,7 @@ async fn new_staff_enrol_with_a_mailed_code_and_admins_reset_a_lost_second_facto
     let audit = store::AuditEntry {
         municipality_id: 1,
         actor: "test".into(),
-        action: "account.totp".into(),
+        action: domain::status::AuditAction::AccountTotpReset,
         target: format!("account:{id}"),
         before: None,
         after: None,
@@ -427,13 +427,13 @@ async fn audit_and_outbox_times_are_in_the_towns_zone() {
         |h: u32| chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2026, 11, 22, h, 0, 0).unwrap();
     // 05:00 UTC is 21 November 19:00 in Honolulu (14:00 on the 22nd in
     // Tokyo); 12:00 UTC is 22 November 02:00 there (21:00 in Tokyo).
-    for (h, action) in [(5, "test.evening"), (12, "test.night")] {
+    for (h, target) in [(5, "test.evening"), (12, "test.night")] {
         app.store
             .audit(&store::AuditEntry {
                 municipality_id: 1,
                 actor: "cli".into(),
-                action: action.into(),
-                target: "x".into(),
+                action: domain::status::AuditAction::UnitRules,
+                target: target.into(),
                 before: None,
                 after: None,
                 at: at(h),

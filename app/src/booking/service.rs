@@ -183,7 +183,7 @@ impl AppState {
             audit: staff.map(|s| store::AuditEntry {
                 municipality_id: s.municipality,
                 actor: s.audit_name(),
-                action: "booking.proxy".into(),
+                action: domain::status::AuditAction::BookingProxy,
                 target: String::new(),
                 before: None,
                 after: Some(serde_json::json!({

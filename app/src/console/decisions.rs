@@ -15,6 +15,41 @@ use crate::core::error::AppError;
 use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;
 
+/// What staff decide about a pending or confirmed booking (the console
+/// form's `action`), read in one place.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decision {
+    /// 本予約: a pending request approved.
+    Approve,
+    /// A pending request turned down.
+    Reject,
+    /// A booking cancelled by the facility.
+    Cancel,
+}
+
+impl std::str::FromStr for Decision {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s {
+            "approve" => Ok(Decision::Approve),
+            "reject" => Ok(Decision::Reject),
+            "cancel" => Ok(Decision::Cancel),
+            _ => Err(()),
+        }
+    }
+}
+
+impl Decision {
+    fn audit(self) -> domain::status::AuditAction {
+        use domain::status::AuditAction::*;
+        match self {
+            Decision::Approve => BookingApprove,
+            Decision::Reject => BookingReject,
+            Decision::Cancel => BookingCancel,
+        }
+    }
+}
+
 impl AppState {
     /// Records that the member opens a resident's contact details (the
     /// page shows them once, on the next load).
@@ -25,7 +60,7 @@ impl AppState {
         }
         let mut e = entry(
             &s,
-            "contact.view",
+            domain::status::AuditAction::ContactView,
             format!("booking:{}", r.reference),
             self.now(),
         );
@@ -103,17 +138,17 @@ impl AppState {
     ) -> Result<(), AppError> {
         let (r, f, i, s) = self.managed_booking(actor, id).await?;
         let now = self.now();
-        let mut e = entry(&s, "", format!("booking:{}", r.reference), now);
+        let decision: Decision = action.parse().map_err(|_| invalid(Field::Action))?;
+        let mut e = entry(&s, decision.audit(), format!("booking:{}", r.reference), now);
         e.before = Some(serde_json::json!({ "status": r.status }));
         let tell = |event: MailEvent| {
             let f = &f;
             move |row: &booking::Model| self.mail_for(row, f, i, event)
         };
-        match action {
-            "approve" => return self.approve(&r, &f, i, e).await,
-            "reject" => {
+        match decision {
+            Decision::Approve => return self.approve(&r, &f, i, e).await,
+            Decision::Reject => {
                 let reason = parse_reason(reason)?;
-                e.action = "booking.reject".into();
                 e.after = Some(
                     serde_json::json!({ "status": "cancelled", "rejected": true, "reason": reason }),
                 );
@@ -122,16 +157,14 @@ impl AppState {
                     .await
                     .map_err(change_error)?;
             }
-            "cancel" => {
+            Decision::Cancel => {
                 let reason = parse_reason(reason)?;
-                e.action = "booking.cancel".into();
                 e.after = Some(serde_json::json!({ "status": "cancelled", "reason": reason }));
                 self.store
                     .staff_cancel(id, &reason, now, &e, &tell(MailEvent::CancelledByStaff))
                     .await
                     .map_err(change_error)?;
             }
-            _ => return Err(invalid(Field::Action)),
         };
         self.mailer.wake();
         Ok(())
@@ -146,7 +179,7 @@ impl AppState {
         i: usize,
         mut e: AuditEntry,
     ) -> Result<(), AppError> {
-        e.action = "booking.approve".into();
+        e.action = domain::status::AuditAction::BookingApprove;
         e.before = Some(serde_json::json!({ "status": r.status }));
         e.after = Some(serde_json::json!({ "status": "confirmed" }));
         let tell = |row: &booking::Model| self.mail_for(row, f, i, MailEvent::Approved);
@@ -180,18 +213,21 @@ impl AppState {
     pub async fn mark(&self, actor: &Actor, id: i64, what: &str) -> Result<(), AppError> {
         let (r, _, _, s) = self.managed_booking(actor, id).await?;
         let now = self.now();
-        let mut e = entry(&s, "", format!("booking:{}", r.reference), now);
+        let action = match what {
+            "used" | "no_show" | "usage_clear" => domain::status::AuditAction::BookingUsage,
+            "paid" | "paid_clear" => domain::status::AuditAction::BookingPaid,
+            _ => return Err(invalid(Field::Action)),
+        };
+        let mut e = entry(&s, action, format!("booking:{}", r.reference), now);
         let result = match what {
             "used" | "no_show" | "usage_clear" => {
                 let usage = (what != "usage_clear").then_some(what);
-                e.action = "booking.usage".into();
                 e.before = Some(serde_json::json!({ "usage": r.usage }));
                 e.after = Some(serde_json::json!({ "usage": usage }));
                 self.store.set_usage(id, usage, now, &e).await
             }
             "paid" | "paid_clear" => {
                 let paid = (what == "paid").then_some(now);
-                e.action = "booking.paid".into();
                 e.before = Some(serde_json::json!({ "paid_at": r.paid_at }));
                 e.after = Some(serde_json::json!({ "paid_at": paid }));
                 self.store.set_paid(id, paid, now, &e).await

@@ -9,6 +9,7 @@
 use std::ops::Deref;
 
 use chrono::{DateTime, Utc};
+use domain::status::AuditAction;
 use store::AuditEntry;
 
 use crate::core::error::{AppError, AuthError};
@@ -192,11 +193,16 @@ impl Staff {
 }
 
 /// An audit entry by this member, at `now`; the caller fills in before/after.
-pub fn entry(s: &Staff, action: &str, target: String, now: DateTime<Utc>) -> AuditEntry {
+pub fn entry(
+    s: &Staff,
+    action: AuditAction,
+    target: String,
+    now: DateTime<Utc>,
+) -> AuditEntry {
     AuditEntry {
         municipality_id: s.municipality,
         actor: s.audit_name(),
-        action: action.to_owned(),
+        action,
         target,
         before: None,
         after: None,

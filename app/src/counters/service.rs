@@ -227,7 +227,7 @@ impl AppState {
         }
         let mut e = entry(
             &s,
-            "appointment.status",
+            domain::status::AuditAction::AppointmentStatus,
             format!("appointment:{}", r.row.reference),
             self.now(),
         );
@@ -413,7 +413,7 @@ impl AppState {
                 }
             }
         }
-        let mut e = entry(&s, "staff_absence.create", String::new(), self.now());
+        let mut e = entry(&s, domain::status::AuditAction::StaffAbsenceCreate, String::new(), self.now());
         e.after = Some(serde_json::json!({
             "staff": a.staff, "start": a.start, "end": a.end, "reason": a.reason,
             "decisions": decisions,

@@ -128,6 +128,32 @@ stored_enum! {
     }
 }
 
+stored_enum! {
+    /// What a staff member did, as the audit log records it.
+    AuditAction {
+        AccountCreate = "account.create",
+        AccountEnrol = "account.enrol",
+        AccountPassword = "account.password",
+        AccountRole = "account.role",
+        AccountTotpEnable = "account.totp_enable",
+        AccountTotpReset = "account.totp_reset",
+        AccountUpdate = "account.update",
+        AppointmentStatus = "appointment.status",
+        BlockCreate = "block.create",
+        BookingApprove = "booking.approve",
+        BookingCancel = "booking.cancel",
+        BookingExport = "booking.export",
+        BookingPaid = "booking.paid",
+        BookingProxy = "booking.proxy",
+        BookingReject = "booking.reject",
+        BookingUsage = "booking.usage",
+        ClosureCreate = "closure.create",
+        ContactView = "contact.view",
+        StaffAbsenceCreate = "staff_absence.create",
+        UnitRules = "unit.rules",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,7 @@
 //! nothing in this module sees a plain password or a TOTP code.
 
 use chrono::{DateTime, Utc};
-use domain::status::{AccountKind, Role};
+use domain::status::{AccountKind, AuditAction, Role};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
@@ -56,7 +56,7 @@ pub struct AuditEntry {
     pub municipality_id: i64,
     /// `account:<id> <email>` (or `cli` for the command line).
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub target: String,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
@@ -95,7 +95,7 @@ pub async fn append_audit(db: &impl ConnectionTrait, e: &AuditEntry) -> Result<(
         id: NotSet,
         municipality_id: Set(e.municipality_id),
         actor: Set(e.actor.clone()),
-        action: Set(e.action.clone()),
+        action: Set(e.action.code().to_owned()),
         target: Set(e.target.clone()),
         before: Set(e.before.as_ref().map(|v| v.to_string())),
         after: Set(e.after.as_ref().map(|v| v.to_string())),

@@ -538,7 +538,7 @@ impl Store {
             .exec(txn)
             .await?;
         let mut entry = audit.clone();
-        entry.action = "booking.cancel".into();
+        entry.action = domain::status::AuditAction::BookingCancel;
         entry.target = format!("booking:{}", c.reference);
         entry.before = Some(serde_json::json!({ "status": c.status }));
         entry.after = Some(

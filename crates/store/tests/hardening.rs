@@ -310,7 +310,7 @@ async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
     let audit = store::AuditEntry {
         municipality_id: 1,
         actor: "test".into(),
-        action: "block.create".into(),
+        action: domain::status::AuditAction::BlockCreate,
         target: String::new(),
         before: None,
         after: None,
