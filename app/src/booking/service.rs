@@ -158,7 +158,19 @@ impl AppState {
         account: Option<i64>,
         request_key: Option<String>,
     ) -> Result<BookingRecord, AppError> {
-        let p = self.prepare(input, staff.is_some()).await?;
+        let p = match self.prepare(input, staff.is_some()).await {
+            Ok(p) => p,
+            // A request sent twice whose first send has booked meanwhile
+            // finds its slot taken before it reaches the database: it gets
+            // that booking, as a repeat refused by the database does.
+            Err(refused @ AppError::Domain(_)) => {
+                return match request_key.as_deref() {
+                    Some(key) => self.store.booking_by_key(key).await?.ok_or(refused),
+                    None => Err(refused),
+                };
+            }
+            Err(e) => return Err(e),
+        };
         let now = self.now();
         let rules = p.rules();
         let new = NewBooking {

@@ -439,11 +439,16 @@ impl Store {
         &self,
         b: &NewBooking,
     ) -> Result<Option<BookingRecord>, StoreError> {
-        let Some(key) = &b.request_key else {
-            return Ok(None);
-        };
+        match &b.request_key {
+            Some(key) => self.booking_by_key(key).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The booking a request with this key made, if any.
+    pub async fn booking_by_key(&self, key: &str) -> Result<Option<BookingRecord>, StoreError> {
         let Some(row) = booking::Entity::find()
-            .filter(booking::Column::RequestKey.eq(key.as_str()))
+            .filter(booking::Column::RequestKey.eq(key))
             .one(&self.db)
             .await?
         else {
