@@ -170,7 +170,12 @@ impl AppState {
             }
         }
         let now = self.now();
-        let e = entry(&s, domain::status::AuditAction::ClosureCreate, String::new(), now);
+        let e = entry(
+            &s,
+            domain::status::AuditAction::ClosureCreate,
+            String::new(),
+            now,
+        );
         let mail = |b: &booking::Model| self.mail_in(b, &f, MailEvent::CancelledByStaff);
         match self.store.create_closure(&c, now, &e, &mail).await {
             Ok(_) => {
@@ -235,7 +240,12 @@ impl AppState {
             }
         }
         let now = self.now();
-        let e = entry(&s, domain::status::AuditAction::BlockCreate, String::new(), now);
+        let e = entry(
+            &s,
+            domain::status::AuditAction::BlockCreate,
+            String::new(),
+            now,
+        );
         let mail = |b: &booking::Model| self.mail_in(b, &f, MailEvent::CancelledByStaff);
         match self.store.create_block(&b, now, &e, &mail).await {
             Ok((row, _)) => {

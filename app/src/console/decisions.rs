@@ -139,7 +139,12 @@ impl AppState {
         let (r, f, i, s) = self.managed_booking(actor, id).await?;
         let now = self.now();
         let decision: Decision = action.parse().map_err(|_| invalid(Field::Action))?;
-        let mut e = entry(&s, decision.audit(), format!("booking:{}", r.reference), now);
+        let mut e = entry(
+            &s,
+            decision.audit(),
+            format!("booking:{}", r.reference),
+            now,
+        );
         e.before = Some(serde_json::json!({ "status": r.status }));
         let tell = |event: MailEvent| {
             let f = &f;
@@ -200,7 +205,7 @@ impl AppState {
         let e = AuditEntry {
             municipality_id: f.municipality.0,
             actor: "cli".into(),
-            action: String::new(),
+            action: domain::status::AuditAction::BookingApprove,
             target: format!("booking:{}", record.row.reference),
             before: None,
             after: None,

@@ -141,7 +141,12 @@ impl AppState {
         let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
         let rows = self.store.bookings_between(&ids, start, end).await?;
         let now = self.now();
-        let mut e = entry(&s, domain::status::AuditAction::BookingExport, format!("facility:{}", f.id.0), now);
+        let mut e = entry(
+            &s,
+            domain::status::AuditAction::BookingExport,
+            format!("facility:{}", f.id.0),
+            now,
+        );
         e.after = Some(serde_json::json!({ "from": from, "to": to, "rows": rows.len() }));
         self.store.audit(&e).await?;
         let mut out = String::from("\u{feff}");

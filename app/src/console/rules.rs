@@ -296,7 +296,12 @@ impl AppState {
             AppError::Domain(DomainError::invalid(Field::Query, InvalidReason::Malformed))
         })?;
         let now = self.now();
-        let mut e = crate::core::access::entry(&s, domain::status::AuditAction::UnitRules, format!("unit:{}", unit.0), now);
+        let mut e = crate::core::access::entry(
+            &s,
+            domain::status::AuditAction::UnitRules,
+            format!("unit:{}", unit.0),
+            now,
+        );
         e.before = serde_json::to_value(current_input(&f, i)).ok();
         e.after = serde_json::to_value(draft).ok();
         self.store.save_unit_rules(f.id, unit, &checked, &e).await?;

@@ -118,7 +118,12 @@ impl AppState {
             .map_err(|_| AppError::Unavailable)??;
         let code = store::random_code()?;
         let now = self.now();
-        let mut e = entry(&s, domain::status::AuditAction::AccountCreate, String::new(), now);
+        let mut e = entry(
+            &s,
+            domain::status::AuditAction::AccountCreate,
+            String::new(),
+            now,
+        );
         e.after = Some(serde_json::json!({
             "email": email, "name": name, "role": role.code(),
             "facilities": facilities, "departments": departments, "enrolment": "mailed",
@@ -278,7 +283,12 @@ impl AppState {
         if role == Role::Admin && target.row.totp_secret.is_none() {
             return Err(AppError::Auth(AuthError::AdminNeedsTotp));
         }
-        let mut e = entry(&s, domain::status::AuditAction::AccountRole, format!("account:{id}"), self.now());
+        let mut e = entry(
+            &s,
+            domain::status::AuditAction::AccountRole,
+            format!("account:{id}"),
+            self.now(),
+        );
         e.before = Some(serde_json::json!({
             "role": target.row.role, "facilities": target.facilities, "departments": target.departments,
         }));
@@ -333,7 +343,12 @@ impl AppState {
             // An admin cannot lock themselves out.
             return Err(AppError::Auth(AuthError::Forbidden));
         }
-        let mut e = entry(&s, domain::status::AuditAction::AccountUpdate, format!("account:{id}"), self.now());
+        let mut e = entry(
+            &s,
+            domain::status::AuditAction::AccountUpdate,
+            format!("account:{id}"),
+            self.now(),
+        );
         e.before = Some(serde_json::json!({ "active": target.row.active }));
         e.after = Some(serde_json::json!({ "active": active }));
         self.store

@@ -193,12 +193,7 @@ impl Staff {
 }
 
 /// An audit entry by this member, at `now`; the caller fills in before/after.
-pub fn entry(
-    s: &Staff,
-    action: AuditAction,
-    target: String,
-    now: DateTime<Utc>,
-) -> AuditEntry {
+pub fn entry(s: &Staff, action: AuditAction, target: String, now: DateTime<Utc>) -> AuditEntry {
     AuditEntry {
         municipality_id: s.municipality,
         actor: s.audit_name(),

@@ -504,7 +504,12 @@ pub async fn confirm_totp_setup(
     let now = (state.clock)();
     let step =
         totp_step(&setup.secret, &s.email, code, now).ok_or(AppError::Auth(AuthError::BadCode))?;
-    let mut e = entry(&s, domain::status::AuditAction::AccountTotpEnable, format!("account:{}", s.id), now);
+    let mut e = entry(
+        &s,
+        domain::status::AuditAction::AccountTotpEnable,
+        format!("account:{}", s.id),
+        now,
+    );
     e.before = Some(serde_json::json!({ "totp": false }));
     e.after = Some(serde_json::json!({ "totp": true }));
     match state.store.set_totp(s.id, &setup.secret, step, &e).await {

@@ -413,7 +413,12 @@ impl AppState {
                 }
             }
         }
-        let mut e = entry(&s, domain::status::AuditAction::StaffAbsenceCreate, String::new(), self.now());
+        let mut e = entry(
+            &s,
+            domain::status::AuditAction::StaffAbsenceCreate,
+            String::new(),
+            self.now(),
+        );
         e.after = Some(serde_json::json!({
             "staff": a.staff, "start": a.start, "end": a.end, "reason": a.reason,
             "decisions": decisions,
