@@ -460,7 +460,7 @@ async fn audit_and_outbox_times_are_in_the_towns_zone() {
         &admin,
         path::<c::GetAuditPage>(),
         &[
-            ("action", "test."),
+            ("target", "test."),
             ("from", "2026-11-22"),
             ("to", "2026-11-22"),
         ],
