@@ -29,14 +29,14 @@ const MY_REFERENCE: Key<String> = Key::new("my_reference");
 use crate::core::limits::client_address as address;
 
 /// The registration form, with the last attempt's error.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_register_page")]
 pub async fn get_register_page() -> Result<AccountForm, AppError> {
     let c = crate::core::session::ctx().await?;
     Ok(c.take(REGISTER_FLASH).await?.unwrap_or_default())
 }
 
 /// Creates a resident account and signs it in.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "register")]
 pub async fn register(
     name: String,
     email: String,
@@ -67,7 +67,7 @@ pub async fn register(
 }
 
 /// The code form of a registration in this session (`None`: none waits).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_register_confirm_page")]
 pub async fn get_register_confirm_page() -> Result<Option<AccountForm>, AppError> {
     let c = crate::core::session::ctx().await?;
     let Some(email) = c.state.pending_registration(&c).await? else {
@@ -82,7 +82,7 @@ pub async fn get_register_confirm_page() -> Result<Option<AccountForm>, AppError
 }
 
 /// Checks the mailed code; on success the account exists and is signed in.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "confirm_registration")]
 pub async fn confirm_registration(code: String) -> Result<(), AppError> {
     let c = crate::core::session::ctx().await?;
     match c.state.confirm_registration(&c, &code).await {
@@ -109,14 +109,14 @@ pub async fn confirm_registration(code: String) -> Result<(), AppError> {
 }
 
 /// The residents' sign-in form, with the last attempt's error.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_resident_login_page")]
 pub async fn get_resident_login_page() -> Result<AccountForm, AppError> {
     let c = crate::core::session::ctx().await?;
     Ok(c.take(RESIDENT_LOGIN_FLASH).await?.unwrap_or_default())
 }
 
 /// Signs a resident in (staff who sign in here go on to the console).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "resident_login")]
 pub async fn resident_login(email: String, password: String) -> Result<(), AppError> {
     use crate::core::auth::{PasswordOutcome, sign_in_password};
     let c = crate::core::session::ctx().await?;
@@ -141,7 +141,7 @@ pub async fn resident_login(email: String, password: String) -> Result<(), AppEr
 }
 
 /// The signed-in resident's bookings, or the way to sign in.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_my_page")]
 pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppError> {
     let c = crate::core::session::ctx().await?;
     let actor = crate::core::auth::actor(&c).await?;
@@ -160,7 +160,7 @@ pub async fn get_my_page(signed_out: Option<String>) -> Result<MyPageView, AppEr
 }
 
 /// Adds a booking made without signing in, proved by reference and contact.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "link_my_booking")]
 pub async fn link_my_booking(reference: String, contact: String) -> Result<(), AppError> {
     use crate::core::types::Flash;
     let c = crate::core::session::ctx().await?;
@@ -187,7 +187,7 @@ pub async fn link_my_booking(reference: String, contact: String) -> Result<(), A
 }
 
 /// Ends the resident's session on the server.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "resident_logout")]
 pub async fn resident_logout() -> Result<(), AppError> {
     let c = crate::core::session::ctx().await?;
     crate::core::auth::sign_out(&c).await?;

@@ -65,7 +65,7 @@ async fn proxy_staff(
 }
 
 /// The empty or pre-filled form for a unit from a start time.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_booking_form")]
 pub async fn get_booking_form(
     facility: String,
     unit: String,
@@ -127,7 +127,7 @@ pub async fn get_booking_form(
 }
 
 /// Keeps the answers and goes to the review (which shows what to fix, if anything).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "review_booking")]
 pub async fn review_booking(
     facility: String,
     unit_id: String,
@@ -211,7 +211,7 @@ pub async fn review_booking(
 }
 
 /// What the review page shows for the answers in this session.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_review")]
 pub async fn get_review() -> Result<ReviewPage, AppError> {
     let c = session::ctx().await?;
     let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
@@ -236,7 +236,7 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 
 /// Books what the review showed. On success the session remembers the
 /// reference (for the confirmation page and the `.ics`).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "confirm_booking")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
     let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
@@ -284,7 +284,7 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
 }
 
 /// The booking just confirmed in this session.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_done")]
 pub async fn get_done() -> Result<BookingDetail, AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
@@ -298,7 +298,7 @@ pub async fn get_done() -> Result<BookingDetail, AppError> {
 
 /// Looks a booking up by reference and e-mail or phone; on success this
 /// browser may see it.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "find_booking")]
 pub async fn find_booking(reference: String, contact: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
     match c.state.find_booking(&reference, &contact).await {
@@ -321,7 +321,7 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
 }
 
 /// The find page, with the last lookup's error if it failed.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_find_page")]
 pub async fn get_find_page() -> Result<FindPage, AppError> {
     let c = session::ctx().await?;
     let flash: Option<(String, AppError)> = c.take(FIND_FLASH).await?;
@@ -335,7 +335,7 @@ pub async fn get_find_page() -> Result<FindPage, AppError> {
 }
 
 /// A booking this browser has proved it owns.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_booking_page")]
 pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
@@ -353,7 +353,7 @@ pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppErr
 }
 
 /// Cancels a booking this browser has proved it owns.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "cancel_my_booking")]
 pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
@@ -384,7 +384,7 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
 }
 
 /// A message left for this booking's page (e.g. why a cancel failed).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "take_booking_flash")]
 pub async fn take_booking_flash(reference: String) -> Result<Option<String>, AppError> {
     let c = session::ctx().await?;
     let flash: Option<(String, AppError)> = c.get(BOOKING_FLASH).await?;

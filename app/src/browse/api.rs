@@ -13,13 +13,13 @@ fn context() -> Result<(crate::core::state::AppState, domain::text::Lang), AppEr
     Ok((state, crate::core::lang::detect()))
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_facilities")]
 pub async fn get_facilities() -> Result<Vec<FacilitySummary>, AppError> {
     let (state, lang) = context()?;
     state.facilities(lang).await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_month_calendar")]
 pub async fn get_month_calendar(
     facility: String,
     month: Option<String>,
@@ -33,7 +33,7 @@ pub async fn get_month_calendar(
     state.month(id, month, lang).await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_day_schedule")]
 pub async fn get_day_schedule(facility: String, date: String) -> Result<DaySchedule, AppError> {
     let (state, lang) = context()?;
     let id = crate::core::state::parse_facility_id(&facility)?;

@@ -16,7 +16,7 @@ const ABSENCE_DRAFT: Key<crate::counters::types::AbsenceValues> = Key::new("abse
 #[cfg(feature = "ssr")]
 use crate::console::api::ssr;
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_counter_day")]
 pub async fn get_counter_day(date: Option<String>) -> Result<CounterDay, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let mut day = c.state.counter_day(&actor, c.lang, date.as_deref()).await?;
@@ -25,7 +25,7 @@ pub async fn get_counter_day(date: Option<String>) -> Result<CounterDay, AppErro
 }
 
 /// 受付 / 対応開始 / 完了 / 不在 for one appointment.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "set_visit_status")]
 pub async fn set_visit_status(id: String, action: String, date: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     let id = id.trim().parse::<i64>().unwrap_or(0);
@@ -42,7 +42,7 @@ pub async fn set_visit_status(id: String, action: String, date: String) -> Resul
 }
 
 /// The absence form; after a check, the appointments it would meet.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_absence_page")]
 pub async fn get_absence_page() -> Result<AbsencePage, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let values: Option<crate::counters::types::AbsenceValues> = c.get(ABSENCE_DRAFT).await?;
@@ -61,7 +61,7 @@ pub async fn get_absence_page() -> Result<AbsencePage, AppError> {
 }
 
 /// Checks an absence: keeps the answers and shows what it meets.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "check_absence")]
 pub async fn check_absence(
     staff: String,
     date: String,
@@ -95,7 +95,7 @@ pub async fn check_absence(
 }
 
 /// Records the checked absence with a decision per appointment it meets.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "save_absence")]
 pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     c.state.counter_access(&actor).await?;
@@ -123,7 +123,7 @@ pub async fn save_absence(decisions: Option<Vec<String>>) -> Result<(), AppError
 }
 
 /// The waiting display of a department (reference codes only; public).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_waiting_display")]
 pub async fn get_waiting_display(department: String) -> Result<WaitingDisplay, AppError> {
     let c = crate::core::session::ctx().await?;
     let id = department.trim().parse::<i64>().unwrap_or(0);

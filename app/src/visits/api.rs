@@ -99,7 +99,7 @@ mod ssr {
     }
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_visit_list")]
 pub async fn get_visit_list(
     q: Option<String>,
     event: Option<String>,
@@ -114,14 +114,14 @@ pub async fn get_visit_list(
         .await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_visit_plan")]
 pub async fn get_visit_plan(ids: String, date: Option<String>) -> Result<VisitPlan, AppError> {
     let c = crate::core::session::ctx().await?;
     c.state.visit_plan(c.lang, &ids, date.as_deref()).await
 }
 
 /// The contact form, with the answers and problems of a refused attempt.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_visit_form")]
 pub async fn get_visit_form(ids: String, start: String) -> Result<VisitForm, AppError> {
     let c = crate::core::session::ctx().await?;
     let mut form = c.state.visit_form(c.lang, &ids, &start).await?;
@@ -138,7 +138,7 @@ pub async fn get_visit_form(ids: String, start: String) -> Result<VisitForm, App
 }
 
 /// Books the visit; on success this browser is shown its appointment.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "book_visit")]
 pub async fn book_visit(
     ids: String,
     start: String,
@@ -217,14 +217,14 @@ pub async fn book_visit(
     }
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_visit_find")]
 pub async fn get_visit_find() -> Result<VisitFind, AppError> {
     let c = crate::core::session::ctx().await?;
     Ok(c.take(VISIT_FIND_FLASH).await?.unwrap_or_default())
 }
 
 /// Reference plus e-mail or phone: this browser may then see it.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "find_visit")]
 pub async fn find_visit(reference: String, contact: String) -> Result<(), AppError> {
     let c = crate::core::session::ctx().await?;
     match c.state.find_appointment(&reference, &contact, c.lang).await {
@@ -247,7 +247,7 @@ pub async fn find_visit(reference: String, contact: String) -> Result<(), AppErr
 
 /// The appointment, if this browser booked or proved it (`None`: show the
 /// find form instead).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_visit_detail")]
 pub async fn get_visit_detail(
     reference: String,
     date: Option<String>,
@@ -270,7 +270,7 @@ pub async fn get_visit_detail(
 }
 
 /// Moves the visit to another free start time.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "move_visit")]
 pub async fn move_visit(reference: String, start: String) -> Result<(), AppError> {
     ssr::visit_outcome(reference, async move |c, r| {
         c.state.move_visit(&r, &start).await?;
@@ -279,7 +279,7 @@ pub async fn move_visit(reference: String, start: String) -> Result<(), AppError
     .await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "cancel_visit")]
 pub async fn cancel_visit(reference: String) -> Result<(), AppError> {
     ssr::visit_outcome(reference, async move |c, r| {
         c.state.cancel_visit(&r).await?;

@@ -8,7 +8,7 @@ use crate::console::types::*;
 use crate::core::error::AppError;
 
 /// Changes one's own password; every session of the account ends.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "change_password")]
 pub async fn change_password(current: String, new: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     match c.state.change_password(&actor, &current, &new).await {
@@ -21,7 +21,7 @@ pub async fn change_password(current: String, new: String) -> Result<(), AppErro
     }
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_account_page")]
 pub async fn get_account_page() -> Result<AccountData, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let s = actor.staff()?;
@@ -44,7 +44,7 @@ pub async fn get_account_page() -> Result<AccountData, AppError> {
 }
 
 /// Starts setting up a second factor (the account page then shows it).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "start_totp")]
 pub async fn start_totp() -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     crate::core::auth::start_totp_setup(&c, &actor).await?;
@@ -53,7 +53,7 @@ pub async fn start_totp() -> Result<(), AppError> {
 }
 
 /// Finishes the second factor's set-up with a code from the app.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "confirm_totp")]
 pub async fn confirm_totp(code: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     let address = ssr::address().await;

@@ -7,7 +7,7 @@ use super::ssr;
 use crate::console::types::*;
 use crate::core::error::AppError;
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_audit_page")]
 pub async fn get_audit_page(
     actor_filter: Option<String>,
     action: Option<String>,
@@ -37,7 +37,7 @@ pub async fn get_audit_page(
     c.state.audit_page(&actor, &filter, days, c.lang).await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_outbox_page")]
 pub async fn get_outbox_page() -> Result<OutboxPage, AppError> {
     let (c, actor) = ssr::ctx().await?;
     c.state.outbox_page(&actor, c.lang).await

@@ -14,7 +14,7 @@ use crate::core::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::core::types::{Choice, Flash};
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_block_page")]
 pub async fn get_block_page(facility: String) -> Result<BlockPage, AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
@@ -52,7 +52,7 @@ pub async fn get_block_page(facility: String) -> Result<BlockPage, AppError> {
 
 /// Checks a block: with no collisions it is saved at once, else the page
 /// asks for a decision on each colliding booking.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "check_block")]
 pub async fn check_block(
     facility: String,
     kind: Option<String>,
@@ -125,7 +125,7 @@ async fn save(
 
 /// Saves the block in the session with a decision per colliding booking
 /// (`decisions[i]` = `<id>:cancel` or `<id>:keep`).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "save_block")]
 pub async fn save_block(facility: String, decisions: Option<Vec<String>>) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;

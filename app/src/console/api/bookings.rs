@@ -9,7 +9,7 @@ use crate::core::error::AppError;
 
 /// A booking for staff, with the resident's contact details once after
 /// `reveal_contact` logged the look.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_staff_booking")]
 pub async fn get_staff_booking(id: String) -> Result<StaffBooking, AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
@@ -22,7 +22,7 @@ pub async fn get_staff_booking(id: String) -> Result<StaffBooking, AppError> {
 
 /// Opens a resident's contact details: a post (CSRF-checked) because the
 /// look is written to the audit log; the booking page then shows them once.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "reveal_contact")]
 pub async fn reveal_contact(id: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
@@ -34,7 +34,7 @@ pub async fn reveal_contact(id: String) -> Result<(), AppError> {
 }
 
 /// `action`: `approve`, `reject` or `cancel` (the last two need a reason).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "decide_booking")]
 pub async fn decide_booking(
     id: String,
     action: String,
@@ -52,7 +52,7 @@ pub async fn decide_booking(
 }
 
 /// `what`: `used`, `no_show`, `usage_clear`, `paid` or `paid_clear`.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "mark_booking")]
 pub async fn mark_booking(id: String, what: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;

@@ -9,7 +9,7 @@ use crate::core::error::AppError;
 
 /// A unit's rules form: the draft being edited when `v` is given (with
 /// what to fix or the preview), else the rules in force.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_rules_page")]
 pub async fn get_rules_page(
     facility: String,
     unit: String,
@@ -36,7 +36,7 @@ pub async fn get_rules_page(
 }
 
 /// Keeps the edited rules and shows them checked, with their effect.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "preview_rules")]
 pub async fn preview_rules(
     facility: String,
     unit: String,
@@ -63,7 +63,7 @@ pub async fn preview_rules(
 }
 
 /// Saves the previewed rules.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "save_rules")]
 pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;

@@ -8,7 +8,7 @@ use crate::console::types::*;
 use crate::core::error::AppError;
 
 /// The sign-in form, with the last attempt's error.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_login_page")]
 pub async fn get_login_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
     ssr::login_page(&c, ssr::LOGIN_FLASH).await
@@ -16,7 +16,7 @@ pub async fn get_login_page() -> Result<LoginPage, AppError> {
 
 /// Checks e-mail and password; staff with a second factor go on to the code.
 /// `town` is asked only when the installation serves several towns.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "login")]
 pub async fn login(email: String, password: String, town: Option<String>) -> Result<(), AppError> {
     use crate::core::auth::{PasswordOutcome, sign_in_password};
     let c = crate::core::session::ctx().await?;
@@ -41,7 +41,7 @@ pub async fn login(email: String, password: String, town: Option<String>) -> Res
 }
 
 /// The TOTP form, with the last attempt's error.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_code_page")]
 pub async fn get_code_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
     let error: Option<String> = c.take(ssr::CODE_FLASH).await?;
@@ -51,7 +51,7 @@ pub async fn get_code_page() -> Result<LoginPage, AppError> {
     })
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "login_code")]
 pub async fn login_code(code: String) -> Result<(), AppError> {
     use crate::core::error::AuthError;
     let c = crate::core::session::ctx().await?;
@@ -75,7 +75,7 @@ pub async fn login_code(code: String) -> Result<(), AppError> {
 }
 
 /// Ends the session on the server.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     let c = crate::core::session::ctx().await?;
     crate::core::auth::sign_out(&c).await?;
@@ -84,7 +84,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 /// The enrolment form, with the last attempt's error.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_enrol_page")]
 pub async fn get_enrol_page() -> Result<LoginPage, AppError> {
     let c = crate::core::session::ctx().await?;
     ssr::login_page(&c, ssr::ENROL_FLASH).await
@@ -92,7 +92,7 @@ pub async fn get_enrol_page() -> Result<LoginPage, AppError> {
 
 /// A new member sets their password with the mailed code and is signed in;
 /// the account page then sets up their second factor.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "enrol")]
 pub async fn enrol(
     email: String,
     code: String,

@@ -7,7 +7,7 @@ use super::ssr;
 use crate::console::types::*;
 use crate::core::error::AppError;
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_staff_page")]
 pub async fn get_staff_page(edit: Option<String>) -> Result<StaffPage, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let mut page = c.state.staff_page(&actor, c.lang).await?;
@@ -19,7 +19,7 @@ pub async fn get_staff_page(edit: Option<String>) -> Result<StaffPage, AppError>
 }
 
 /// Creates a member's account; they are mailed an enrolment code.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "create_staff_account")]
 pub async fn create_staff_account(
     email: String,
     name: String,
@@ -45,7 +45,7 @@ pub async fn create_staff_account(
 }
 
 /// Clears a member's lost second factor (admins; audited).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "reset_staff_totp")]
 pub async fn reset_staff_totp(id: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.admin()?;
@@ -59,7 +59,7 @@ pub async fn reset_staff_totp(id: String) -> Result<(), AppError> {
 }
 
 /// Changes a member's role and scope (admins; audited).
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "update_staff_role")]
 pub async fn update_staff_role(
     id: String,
     role: String,
@@ -85,7 +85,7 @@ pub async fn update_staff_role(
     ssr::done(&c, "/console/staff", outcome).await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "set_staff_active")]
 pub async fn set_staff_active(id: String, active: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.admin()?;

@@ -7,7 +7,7 @@ use super::ssr;
 use crate::console::types::*;
 use crate::core::error::AppError;
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_console_home")]
 pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
     let (c, actor) = ssr::ctx().await?;
     let mut home = c.state.console_home(&actor, c.lang).await?;
@@ -16,7 +16,7 @@ pub async fn get_console_home() -> Result<ConsoleHome, AppError> {
 }
 
 /// The usage report of a facility: six months ending with `month`.
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_usage_report")]
 pub async fn get_usage_report(
     facility: String,
     month: Option<String>,
@@ -31,7 +31,7 @@ pub async fn get_usage_report(
     c.state.usage_report(&actor, facility, month, c.lang).await
 }
 
-#[server(prefix = "/sfn")]
+#[server(prefix = "/sfn", endpoint = "get_timeline")]
 pub async fn get_timeline(
     facility: String,
     date: Option<String>,
