@@ -2,8 +2,9 @@
 //! and either refuses (401 without a sign-in, 403 outside the role or scope)
 //! or returns a capability: a value that proves what was checked ("this
 //! member manages facility F of town T"). Capabilities have private fields,
-//! so only these checks make them, and the services that read or change
-//! scoped data take one as a parameter: they cannot be called unchecked.
+//! so only these checks make them; the console's helpers that read scoped
+//! data (a member's facilities, a managed facility or booking, a staff
+//! scope) take one as a parameter, so they cannot be called unchecked.
 //! This module uses nothing of the app but the error and the role.
 
 use std::ops::Deref;
@@ -26,10 +27,7 @@ pub struct Admin<'a>(&'a Staff);
 /// Proof that a staff member manages this facility: an administrator of its
 /// town, or a facility manager it is listed for.
 #[derive(Clone, Copy, Debug)]
-pub struct FacilityGrant<'a> {
-    staff: &'a Staff,
-    facility: i64,
-}
+pub struct FacilityGrant<'a>(&'a Staff);
 
 /// Proof that a staff member serves the town's counters (an administrator,
 /// or counter staff of the department asked for).
@@ -44,13 +42,6 @@ impl<'a> From<Admin<'a>> for Member<'a> {
     /// An administrator is a member.
     fn from(a: Admin<'a>) -> Self {
         Member(a.0)
-    }
-}
-
-impl FacilityGrant<'_> {
-    /// The facility this grant was checked for.
-    pub fn facility(&self) -> i64 {
-        self.facility
     }
 }
 
@@ -77,7 +68,7 @@ impl Deref for Admin<'_> {
 impl Deref for FacilityGrant<'_> {
     type Target = Staff;
     fn deref(&self) -> &Staff {
-        self.staff
+        self.0
     }
 }
 
@@ -87,6 +78,7 @@ impl Deref for CounterGrant<'_> {
         self.0
     }
 }
+
 /// A signed-in staff member, with the scope of their role.
 #[derive(Clone, Debug)]
 pub struct Staff {
@@ -148,7 +140,7 @@ impl Actor {
                 Role::CounterStaff => false,
             };
         if allowed {
-            Ok(FacilityGrant { staff: s, facility })
+            Ok(FacilityGrant(s))
         } else {
             Err(AppError::Auth(AuthError::Forbidden))
         }
