@@ -27,8 +27,9 @@ use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_
 use crate::{Store, StoreError};
 
 /// How long availability reads may use staff and procedures read before.
-/// Nothing in the app edits them yet; absences and appointments are always
-/// read fresh, and write transactions read everything fresh.
+/// A change to them empties the town's entry in every process as soon as
+/// its change event arrives (see `changes`); absences and appointments are
+/// always read fresh, and write transactions read everything fresh.
 const COUNTERS_TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The slowly changing part of a town's counters.
@@ -46,6 +47,19 @@ pub struct CountersCache {
     towns: std::sync::Mutex<HashMap<i64, (std::time::Instant, Vec<municipality::Model>)>>,
     staff: std::sync::Mutex<HashMap<i64, (std::time::Instant, StaffStatic)>>,
     procedures: std::sync::Mutex<HashMap<i64, (std::time::Instant, Procedures)>>,
+}
+
+impl CountersCache {
+    /// Drops a town's staff and procedures after a change to them (see
+    /// `changes`), so the next read is fresh in every process.
+    pub(crate) fn forget(&self, town: i64) {
+        if let Ok(mut m) = self.staff.lock() {
+            m.remove(&town);
+        }
+        if let Ok(mut m) = self.procedures.lock() {
+            m.remove(&town);
+        }
+    }
 }
 
 fn cached<T: Clone>(

@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod appointments;
 pub mod booking_records;
 pub mod bookings;
+pub mod changes;
 pub mod console;
 pub mod counters;
 pub mod entity;
@@ -25,6 +26,7 @@ pub mod testing;
 pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, Enrolment, NewAccount};
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};
 pub use bookings::{BookingRecord, ChangeError, CreateError, NewBooking};
+pub use changes::{Change, ChangeKind};
 pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};
 pub use limits::{Limit, RetryAfter};
 pub use outbox::{Compose, NewMail};
@@ -61,6 +63,8 @@ pub struct Store {
     counters: std::sync::Arc<appointments::CountersCache>,
     /// Rate-limit counters (see `limits`).
     limits: std::sync::Arc<limits::Counters>,
+    /// Committed changes, delivered to this process (see `changes`).
+    feed: std::sync::Arc<changes::Feed>,
 }
 
 impl Store {
@@ -98,6 +102,7 @@ impl Store {
             rules: Default::default(),
             counters: Default::default(),
             limits,
+            feed: Default::default(),
         })
     }
 

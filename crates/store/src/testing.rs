@@ -6,7 +6,12 @@
 use sea_orm::{ConnectionTrait, Database};
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use crate::Store;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::applicant::Applicant;
+use domain::booking::{Fee, Yen, space_leaves};
+use domain::ids::FacilityId;
+
+use crate::{NewBooking, Store};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
@@ -100,5 +105,54 @@ impl TestDb {
                 }
             }
         }
+    }
+}
+
+/// A booking of the demo centre's second unit (会議室1) on day `day` of
+/// February 2027 at `hour` UTC for one hour, by contact number `n`; pending
+/// for an hour after `now` if `pending`.
+pub async fn sample_booking(
+    store: &Store,
+    now: DateTime<Utc>,
+    day: u32,
+    hour: u32,
+    n: u32,
+    pending: bool,
+) -> NewBooking {
+    let centre = store
+        .facility(FacilityId(1))
+        .await
+        .unwrap()
+        .expect("the demo centre");
+    let unit = centre.units[1].id;
+    let start = Utc.with_ymd_and_hms(2027, 2, day, hour, 0, 0).unwrap();
+    NewBooking {
+        unit,
+        leaves: space_leaves(&centre.plan.units, unit),
+        start,
+        end: start + Duration::hours(1),
+        pending_until: pending.then(|| now + Duration::hours(1)),
+        applicant: Applicant {
+            name: "山田 花子".into(),
+            name_kana: "やまだ はなこ".into(),
+            phone: format!("0900000{n:04}"),
+            email: format!("t{n}@example.jp"),
+            purpose: "test".into(),
+            attendees: 1,
+            resident: true,
+        },
+        fee: Fee {
+            total_yen: Yen(0),
+            lines: vec![],
+        },
+        equipment: vec![],
+        facility_units: centre.units.iter().map(|u| u.id).collect(),
+        max_active: 100,
+        created_by_staff: None,
+        override_reason: None,
+        account_id: None,
+        municipality_id: centre.municipality.0,
+        request_key: None,
+        audit: None,
     }
 }

@@ -5,11 +5,10 @@
 //! staff block.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::applicant::Applicant;
-use domain::booking::{Fee, Yen, space_leaves};
+use domain::booking::space_leaves;
 use domain::ids::FacilityId;
-use store::testing::TestDb;
-use store::{CreateError, Limit, NewBooking, NewMail, Store};
+use store::testing::{TestDb, sample_booking};
+use store::{CreateError, Limit, NewMail, Store};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 22, 1, 0, 0).unwrap()
@@ -25,51 +24,16 @@ fn mail_for(row: &store::entity::booking::Model) -> Option<NewMail> {
     })
 }
 
-async fn new_booking(store: &Store, day: u32, hour: u32, n: u32, pending: bool) -> NewBooking {
-    let centre = store.facility(FacilityId(1)).await.unwrap().unwrap();
-    let unit = centre.units[1].id;
-    let start = Utc.with_ymd_and_hms(2027, 2, day, hour, 0, 0).unwrap();
-    NewBooking {
-        unit,
-        leaves: space_leaves(&centre.plan.units, unit),
-        start,
-        end: start + Duration::hours(1),
-        pending_until: pending.then(|| now() + Duration::hours(1)),
-        applicant: Applicant {
-            name: "山田 花子".into(),
-            name_kana: "やまだ はなこ".into(),
-            phone: format!("0900000{n:04}"),
-            email: format!("t{n}@example.jp"),
-            purpose: "test".into(),
-            attendees: 1,
-            resident: true,
-        },
-        fee: Fee {
-            total_yen: Yen(0),
-            lines: vec![],
-        },
-        equipment: vec![],
-        facility_units: centre.units.iter().map(|u| u.id).collect(),
-        max_active: 100,
-        created_by_staff: None,
-        override_reason: None,
-        account_id: None,
-        municipality_id: centre.municipality.0,
-        request_key: None,
-        audit: None,
-    }
-}
-
 async fn mail_goes_with_its_change(db: &TestDb) {
     let store = &db.store;
     store.seed_demo(now()).await.unwrap();
-    let b = new_booking(store, 10, 1, 1, false).await;
+    let b = sample_booking(store, now(), 10, 1, 1, false).await;
     let made = store.create_booking(&b, now(), &mail_for).await.unwrap();
     let outbox = store.outbox(1, 10).await.unwrap();
     assert_eq!(outbox.len(), 1, "written with the booking");
     assert_eq!(outbox[0].body, made.row.reference);
     // A refused booking (the time is taken) writes no mail.
-    let mut again = new_booking(store, 10, 1, 2, false).await;
+    let mut again = sample_booking(store, now(), 10, 1, 2, false).await;
     again.applicant.email = "other@example.jp".into();
     let refused = store.create_booking(&again, now(), &mail_for).await;
     assert!(matches!(refused, Err(CreateError::Taken)), "{refused:?}");
@@ -79,7 +43,7 @@ async fn mail_goes_with_its_change(db: &TestDb) {
         "rolled back: no mail"
     );
     // The same request key gets the first booking back, with no second mail.
-    let mut keyed = new_booking(store, 10, 3, 3, false).await;
+    let mut keyed = sample_booking(store, now(), 10, 3, 3, false).await;
     keyed.request_key = Some("draft:abc".into());
     let first = store
         .create_booking(&keyed, now(), &mail_for)
@@ -137,7 +101,7 @@ async fn mail_goes_with_its_change(db: &TestDb) {
     );
     // Also when the repeat would be refused for the contact's limit: the
     // earlier booking is found after the refusal, not before.
-    let mut capped = new_booking(store, 11, 3, 4, false).await;
+    let mut capped = sample_booking(store, now(), 11, 3, 4, false).await;
     capped.max_active = 1;
     capped.request_key = Some("draft:capped".into());
     let made = store
@@ -149,7 +113,7 @@ async fn mail_goes_with_its_change(db: &TestDb) {
         .await
         .unwrap();
     assert_eq!(made.row.reference, repeat.row.reference);
-    let mut other_time = new_booking(store, 12, 3, 4, false).await;
+    let mut other_time = sample_booking(store, now(), 12, 3, 4, false).await;
     other_time.max_active = 1;
     other_time.request_key = Some("draft:capped".into());
     let replayed = store
@@ -290,7 +254,7 @@ async fn postgres_rate_limit_counters_are_shared_by_processes_and_pruned() {
 async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
     let store = &db.store;
     store.seed_demo(now()).await.unwrap();
-    let b = new_booking(store, 17, 2, 9, true).await;
+    let b = sample_booking(store, now(), 17, 2, 9, true).await;
     let pending = store
         .create_booking(&b, now(), &store::outbox::no_mail)
         .await
@@ -328,12 +292,12 @@ async fn lapsed_holds_do_not_block_a_block(db: &TestDb) {
 async fn lapsed_holds_do_not_block_a_booking(db: &TestDb) {
     let store = &db.store;
     store.seed_demo(now()).await.unwrap();
-    let b = new_booking(store, 18, 2, 10, true).await;
+    let b = sample_booking(store, now(), 18, 2, 10, true).await;
     let pending = store
         .create_booking(&b, now(), &store::outbox::no_mail)
         .await
         .unwrap();
-    let mut other = new_booking(store, 18, 2, 11, false).await;
+    let mut other = sample_booking(store, now(), 18, 2, 11, false).await;
     let refused = store
         .create_booking(&other, now(), &store::outbox::no_mail)
         .await;
@@ -456,7 +420,7 @@ async fn no_shows_stay_in_their_town(db: &TestDb) {
         .await
         .unwrap();
     let ground = store.facility(FacilityId(3)).await.unwrap().unwrap();
-    let mut b = new_booking(store, 12, 1, 21, false).await;
+    let mut b = sample_booking(store, now(), 12, 1, 21, false).await;
     b.unit = ground.units[0].id;
     b.leaves = space_leaves(&ground.plan.units, b.unit);
     b.facility_units = ground.units.iter().map(|u| u.id).collect();

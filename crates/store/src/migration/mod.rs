@@ -10,6 +10,7 @@ mod m20261201_000004_totp_steps;
 pub mod m20261201_000005_appointment_holds;
 mod m20261203_000006_hardening;
 mod m20261204_000007_rate_limit_storage;
+pub mod m20261206_000008_change_events;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000005_appointment_holds::Migration),
             Box::new(m20261203_000006_hardening::Migration),
             Box::new(m20261204_000007_rate_limit_storage::Migration),
+            Box::new(m20261206_000008_change_events::Migration),
         ]
     }
 }
