@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod guard;
+pub mod live;
 pub mod openapi;
 pub mod sessions;
 
@@ -34,8 +35,12 @@ pub fn app(
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
+    // Live pages read committed changes from the store's feed; the feed
+    // also empties the rules and staff caches when they change elsewhere.
+    state.store.start_changes();
     Router::new()
         .nest("/api/v1", api::routes())
+        .merge(live::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/lang/{code}", get(switch_language))
         .route("/healthz", get(|| async { "ok" }))
@@ -60,6 +65,10 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), guard::security_headers))
         .layer(CompressionLayer::new())
+        .layer(axum::Extension(live::Streams::new(
+            live::MAX_PER_ADDRESS,
+            live::MAX_STREAMS,
+        )))
         .with_state(state)
 }
 

@@ -113,6 +113,8 @@ impl AppState {
         month: Option<YearMonth>,
         lang: Lang,
     ) -> Result<MonthCalendar, AppError> {
+        // Read before the data: a change in between is replayed, not lost.
+        let version = self.store.latest_change_id().await?;
         let f = self.record(id).await?;
         let today = self.now().with_timezone(&f.plan.tz).date_naive();
         let month = month.unwrap_or_else(|| YearMonth::of(today));
@@ -141,6 +143,7 @@ impl AppState {
             month,
             today,
             days,
+            version,
         })
     }
 
@@ -154,6 +157,7 @@ impl AppState {
         lang: Lang,
         actor: &crate::core::access::Actor,
     ) -> Result<DaySchedule, AppError> {
+        let version = self.store.latest_change_id().await?;
         let f = self.record(id).await?;
         let proxy = actor.facility_staff(f.id.0, f.municipality.0).is_ok();
         let tz = f.plan.tz;
@@ -233,6 +237,7 @@ impl AppState {
                 })
                 .collect(),
             rows,
+            version,
         })
     }
 }

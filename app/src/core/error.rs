@@ -26,6 +26,10 @@ pub enum AppError {
     /// this many seconds.
     #[error("rate limited for {0} s")]
     RateLimited(u32),
+    /// The server holds as many live streams as it may (from this address,
+    /// or in all); try again after this many seconds.
+    #[error("busy for {0} s")]
+    Busy(u32),
 }
 
 /// Why a request about accounts or the console was refused.
@@ -74,6 +78,7 @@ impl AppError {
             AppError::Unavailable => 503,
             AppError::Transport => 500,
             AppError::RateLimited(_) => 429,
+            AppError::Busy(_) => 503,
             AppError::Auth(a) => match a {
                 AuthError::SignInRequired
                 | AuthError::BadCredentials
@@ -101,6 +106,7 @@ impl AppError {
             AppError::Unavailable => "unavailable",
             AppError::Transport => "transport",
             AppError::RateLimited(_) => "rate_limited",
+            AppError::Busy(_) => "busy",
             AppError::Auth(a) => match a {
                 AuthError::SignInRequired => "sign_in_required",
                 AuthError::Forbidden => "forbidden",
@@ -126,7 +132,7 @@ impl AppError {
     /// The seconds for a `Retry-After` header, for a refusal that has one.
     pub fn retry_after(&self) -> Option<u32> {
         match self {
-            AppError::RateLimited(s) => Some(*s),
+            AppError::RateLimited(s) | AppError::Busy(s) => Some(*s),
             // The longest of the sign-in windows (`limits::SIGN_IN`).
             AppError::Auth(AuthError::Throttled) => Some(300),
             _ => None,

@@ -84,6 +84,13 @@ pub struct Texts {
     pub sign_in_link: &'static str,
     pub book_cell: &'static str,
     pub book_cell_label: fn(&str, &str) -> String,
+
+    /// Said (politely) after a live update changed `n` places on the page.
+    pub live_changed: fn(usize) -> String,
+    /// Shown when updates come by polling (no live stream): the time of the last.
+    pub live_polled: fn(&str) -> String,
+    /// The booking form, when the chosen time was taken by someone else.
+    pub live_taken: &'static str,
 }
 
 pub static JA: Texts = Texts {
@@ -144,6 +151,9 @@ pub static JA: Texts = Texts {
     today: "今日",
     calendar_hint: "日付を選ぶと、その日の部屋・区画ごとの空き状況が見られます。",
 
+    live_changed: |n| format!("空き状況が変わりました（{n}か所）。"),
+    live_polled: |t| format!("{t} 時点の空き状況です（自動で更新します）。"),
+    live_taken: "お選びの時間は、たった今ほかの方の予約が入りました。申し込むことはできません。別の時間を選んでください。",
     day_title: |date| format!("{date}の空き状況"),
     day_table_caption: |date| format!("{date} 部屋・区画ごとの空き状況"),
     unit_column: "部屋・区画",
@@ -224,6 +234,9 @@ pub static EN: Texts = Texts {
     today: "Today",
     calendar_hint: "Choose a date to see each room or area for that day.",
 
+    live_changed: |n| format!("Availability changed in {n} place(s)."),
+    live_polled: |t| format!("Availability as of {t} (updates automatically)."),
+    live_taken: "Someone else has just booked the time you chose, so it can no longer be booked. Please choose another time.",
     day_title: |date| format!("Availability on {date}"),
     day_table_caption: |date| format!("{date}: availability by room or area"),
     unit_column: "Room or area",

@@ -61,6 +61,14 @@ pub fn error_message(lang: Lang, error: &AppError) -> String {
             "There have been too many attempts in a short time, so we have paused them. Please try again in {}. If it is urgent, please call the facility or the counter.",
             wait_text(Lang::En, *s)
         ),
+        (Lang::Ja, AppError::Busy(s)) => format!(
+            "ただいま混み合っているため、自動更新を止めています。{}ほどたってから、ページを読み込み直してください。",
+            wait_text(Lang::Ja, *s)
+        ),
+        (Lang::En, AppError::Busy(s)) => format!(
+            "We are busy right now, so automatic updates are paused. Please reload the page in {}.",
+            wait_text(Lang::En, *s)
+        ),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod ics;
 pub mod lang;
 #[cfg(feature = "ssr")]
 pub mod limits;
+pub mod live;
 #[cfg(feature = "ssr")]
 pub mod mail;
 pub mod messages;

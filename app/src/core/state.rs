@@ -81,7 +81,8 @@ pub fn parse_facility_id(raw: &str) -> Result<FacilityId, AppError> {
 }
 
 impl AppState {
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    /// The clock's time (fixed in tests).
+    pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
     }
 }

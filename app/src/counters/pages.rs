@@ -4,12 +4,13 @@
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::console::pages::{ConsoleBar, FlashView};
 use crate::core::components::loaded;
 use crate::core::lang::use_lang;
+use crate::core::live::{Live, LiveNote, keep_live};
 use crate::counters::api::{
     CheckAbsence, SaveAbsence, SetVisitStatus, get_absence_page, get_counter_day,
     get_waiting_display,
@@ -33,6 +34,25 @@ pub fn CounterDayPage() -> impl IntoView {
         let t = vt();
         let status = ServerAction::<SetVisitStatus>::new();
         let date = day.date.clone();
+        // The list as last loaded; a visit's change reloads it and redraws
+        // the rows that differ.
+        let lines = RwSignal::new(day.lines.clone());
+        let live = Live::new();
+        let url = format!("/live/counters?date={date}&after={}", day.version);
+        let day_date = date.clone();
+        keep_live(live, url, move || {
+            let day_date = day_date.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(new) = get_counter_day(Some(day_date)).await {
+                    let n = lines.with_untracked(|old| {
+                        new.lines.iter().filter(|l| !old.contains(l)).count()
+                            + old.iter().filter(|l| !new.lines.contains(l)).count()
+                    });
+                    lines.set(new.lines);
+                    live.changed(n);
+                }
+            });
+        });
         view! {
             <Title text=t.counter_title/>
             {day.me.clone().map(|me| view! { <ConsoleBar me/> })}
@@ -49,9 +69,10 @@ pub fn CounterDayPage() -> impl IntoView {
                     <li><a href=format!("/display/{}", d.id)>{t.display_link}": "{d.name.clone()}</a></li>
                 }).collect_view()}
             </ul>
-            {if day.lines.is_empty() {
-                view! { <p role="status">{t.counter_empty}</p> }.into_any()
-            } else {
+            <LiveNote live/>
+            {move || lines.with(Vec::is_empty).then(|| view! { <p role="status">{t.counter_empty}</p> })}
+            {move || (!lines.with(Vec::is_empty)).then(|| {
+                let date = date.clone();
                 view! {
                     <div class="table-scroll" role="region" aria-label=t.counter_title tabindex="0">
                         <table class="list">
@@ -63,7 +84,7 @@ pub fn CounterDayPage() -> impl IntoView {
                                 <th scope="col">{t.status}</th>
                             </tr></thead>
                             <tbody>
-                                {day.lines.into_iter().map(|l| {
+                                <For each=move || lines.get() key=|l| l.clone() children=move |l| {
                                     let date = date.clone();
                                     view! {
                                         <tr>
@@ -88,12 +109,12 @@ pub fn CounterDayPage() -> impl IntoView {
                                             </td>
                                         </tr>
                                     }
-                                }).collect_view()}
+                                }/>
                             </tbody>
                         </table>
                     </div>
-                }.into_any()
-            }}
+                }
+            })}
         }
     })
 }
@@ -172,8 +193,9 @@ pub fn AbsencePageView() -> impl IntoView {
     })
 }
 
-/// `/display/:department`: a screen by the counter. It reloads itself
-/// every 15 seconds (a meta refresh, so no JavaScript is needed).
+/// `/display/:department`: a screen by the counter. With JavaScript it
+/// follows changes as they happen; without, it reloads itself every 15
+/// seconds (a meta refresh inside `<noscript>`).
 #[component]
 pub fn WaitingDisplayPage() -> impl IntoView {
     let params = use_params_map();
@@ -181,7 +203,7 @@ pub fn WaitingDisplayPage() -> impl IntoView {
         move || params.read().get("department").unwrap_or_default(),
         get_waiting_display,
     );
-    loaded(data, false, |d: WaitingDisplay| {
+    loaded(data, false, move |d: WaitingDisplay| {
         let t = vt();
         let list = move |codes: Vec<String>| {
             if codes.is_empty() {
@@ -190,19 +212,35 @@ pub fn WaitingDisplayPage() -> impl IntoView {
                 view! { <ul class="display-codes">{codes.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul> }.into_any()
             }
         };
+        // With JavaScript the screen follows the counters' changes as they
+        // happen; without it, the refresh inside <noscript> reloads it.
+        let shown = RwSignal::new(d.clone());
+        let live = Live::new();
+        let department = params
+            .read_untracked()
+            .get("department")
+            .unwrap_or_default();
+        keep_live(live, format!("/live/display/{department}"), move || {
+            let department = department.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(new) = get_waiting_display(department).await {
+                    shown.set(new);
+                }
+            });
+        });
         view! {
             <Title text=format!("{} {}", t.display_title, d.department)/>
-            <Meta http_equiv="refresh" content="15"/>
+            <noscript inner_html=r#"<meta http-equiv="refresh" content="15">"#></noscript>
             <h1>{t.display_title}": "{d.department.clone()}</h1>
             <section aria-labelledby="d-serving" aria-live="polite">
                 <h2 id="d-serving">{t.display_serving}</h2>
-                {list(d.serving.clone())}
+                {move || list(shown.with(|s| s.serving.clone()))}
             </section>
             <section aria-labelledby="d-next">
                 <h2 id="d-next">{t.display_next}</h2>
-                {list(d.next.clone())}
+                {move || list(shown.with(|s| s.next.clone()))}
             </section>
-            <p>{t.display_updated}" "{d.updated.clone()}</p>
+            <p>{t.display_updated}" "{move || shown.with(|s| s.updated.clone())}</p>
         }
     })
 }

@@ -126,6 +126,8 @@ impl AppState {
         let procedures = self.procedure_departments(town).await?;
         let staff = self.store.staff_members(town).await?;
         let (from, to) = day_bounds(tz, date).ok_or(invalid(Field::Date))?;
+        // Read before the list: a change in between is replayed, not lost.
+        let version = self.store.latest_change_id().await?;
         let records = self.store.appointments_between(town, from, to).await?;
         let lines = records
             .iter()
@@ -191,6 +193,7 @@ impl AppState {
             lines,
             departments,
             flash: None,
+            version,
         })
     }
 

@@ -17,10 +17,13 @@ pub struct CounterDay {
     /// The departments in scope, for their waiting displays.
     pub departments: Vec<Choice>,
     pub flash: Option<Flash>,
+    /// The newest change the list includes (the live stream resumes after it).
+    pub version: i64,
 }
 
-/// One appointment on the counter list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One appointment on the counter list (keyed by all of it: a row is
+/// drawn again when anything in it changed).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct CounterLine {
     pub id: i64,
     pub reference: String,

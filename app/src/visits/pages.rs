@@ -6,7 +6,7 @@
 //! is a server-rendered page with plain forms, so no JavaScript is needed.
 
 use crate::visits::types::{
-    ProcedureSummary, VisitDay, VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan,
+    ProcedureSummary, TimeChoice, VisitDay, VisitDetail, VisitFind, VisitForm, VisitList, VisitPlan,
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -15,6 +15,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::core::components::loaded;
 use crate::core::lang::use_lang;
+use crate::core::live::{Live, LiveNote, keep_live};
 use crate::visits::api::{
     BookVisit, CancelVisit, FindVisit, MoveVisit, get_visit_detail, get_visit_find, get_visit_form,
     get_visit_list, get_visit_plan,
@@ -117,6 +118,11 @@ fn DayTimes(
     base: String,
     heading: &'static str,
     pick: Callback<String, AnyView>,
+    /// The times as last loaded (a live page reloads them).
+    times: RwSignal<Vec<TimeChoice>>,
+    /// Set on a live page: its status line.
+    #[prop(optional)]
+    live: Option<Live>,
 ) -> impl IntoView {
     let t = vt();
     let sep = if base.contains('?') { '&' } else { '?' };
@@ -138,15 +144,17 @@ fn DayTimes(
             </p>
             <h3>{t.times_heading}": "{day.date_text.clone()}</h3>
             {day.closed.clone().map(|c| view! { <p role="status">{c}</p> })}
-            {if day.times.is_empty() {
-                (day.closed.is_none()).then(|| view! { <p role="status">{t.no_times}</p> }).into_any()
-            } else {
-                view! {
-                    <ul class="time-list">
-                        {day.times.into_iter().map(|c| view! { <li>{pick.run(c.start.clone() + "|" + &c.label)}</li> }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
+            {live.map(|live| view! { <LiveNote live/> })}
+            {move || times.with(Vec::is_empty).then(|| {
+                (day.closed.is_none()).then(|| view! { <p role="status">{t.no_times}</p> })
+            })}
+            <ul class="time-list">
+                <For
+                    each=move || times.get()
+                    key=|c| (c.start.clone(), c.label.clone())
+                    children=move |c| view! { <li>{pick.run(c.start.clone() + "|" + &c.label)}</li> }
+                />
+            </ul>
         </section>
     }
 }
@@ -184,6 +192,29 @@ pub fn ProcedurePage() -> impl IntoView {
         let names: Vec<String> = plan.procedures.iter().map(|p| p.name.clone()).collect();
         let title = names.join(" + ");
         let ids = plan.ids.clone();
+        // The day's times as last loaded; a visit or staff change anywhere
+        // in the town reloads them (any of them can free or fill a time).
+        let times = RwSignal::new(plan.day.times.clone());
+        let live = Live::new();
+        let url = format!(
+            "/live/visits?date={}&after={}",
+            plan.day.date, plan.day.version
+        );
+        let (plan_ids, date) = (plan.ids.clone(), plan.day.date.clone());
+        keep_live(live, url, move || {
+            let (plan_ids, date) = (plan_ids.clone(), date.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(new) = get_visit_plan(plan_ids, Some(date)).await {
+                    let n = times.with_untracked(|old| {
+                        let gone = old.iter().filter(|c| !new.day.times.contains(c)).count();
+                        let came = new.day.times.iter().filter(|c| !old.contains(c)).count();
+                        gone + came
+                    });
+                    times.set(new.day.times);
+                    live.changed(n);
+                }
+            });
+        });
         let pick = Callback::new(move |choice: String| {
             let (start, label) = split_choice(&choice);
             view! { <a class="button" href=format!("/visits/book?p={ids}&start={start}")>{label}</a> }.into_any()
@@ -211,7 +242,7 @@ pub fn ProcedurePage() -> impl IntoView {
                     <p><button type="submit" class="button">{t.add_button}</button></p>
                 </form>
             </section>
-            <DayTimes day=plan.day base heading=t.day_heading pick/>
+            <DayTimes day=plan.day base heading=t.day_heading pick times live/>
         }
     })
 }
@@ -413,7 +444,10 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
         <ul>{d.documents.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
         {d.notes.iter().map(|n| view! { <p>{n.clone()}</p> }).collect_view()}
         <p class="no-print"><a href=format!("{base}/visit.ics")>{t.ics}</a></p>
-        {d.day.clone().map(|day| view! { <div class="no-print"><DayTimes day base=base.clone() heading=t.move_heading pick/></div> })}
+        {d.day.clone().map(|day| {
+            let times = RwSignal::new(day.times.clone());
+            view! { <div class="no-print"><DayTimes day base=base.clone() heading=t.move_heading pick times/></div> }
+        })}
         {d.booked.then(|| view! {
             <section class="no-print" aria-labelledby="v-cancel">
                 <h2 id="v-cancel">{t.cancel_heading}</h2>

@@ -107,9 +107,12 @@ impl AppState {
         except: Option<i64>,
     ) -> Result<VisitDay, AppError> {
         let t = vt::texts(lang);
+        // Read before the times: a change in between is replayed, not lost.
+        let version = self.store.latest_change_id().await?;
         let (options, closed) = self.options(town, tz, plans, date, except).await?;
         let today = self.now().with_timezone(&tz).date_naive();
         Ok(VisitDay {
+            version,
             date: date.to_string(),
             date_text: format_date(lang, date),
             prev: (date > today).then(|| (date - Duration::days(1)).to_string()),

@@ -104,7 +104,8 @@ pub(crate) fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, Date
 }
 
 impl AppState {
-    pub(crate) async fn town(&self) -> Result<(i64, Tz), AppError> {
+    /// The town and its zone (the installation's first town, as for sign-in).
+    pub async fn town(&self) -> Result<(i64, Tz), AppError> {
         // The installation's first town, as for sign-in (`default_municipality`).
         let town = self
             .store

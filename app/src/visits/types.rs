@@ -92,6 +92,8 @@ pub struct VisitDay {
     pub times: Vec<TimeChoice>,
     /// Why nothing can be booked that day, in words.
     pub closed: Option<String>,
+    /// The newest change the times include (the live stream resumes after it).
+    pub version: i64,
 }
 
 /// `/visits/procedures/:id`: the chosen procedures, others to add, a day.

@@ -87,6 +87,9 @@ pub struct MonthCalendar {
     pub month: YearMonth,
     pub today: NaiveDate,
     pub days: Vec<DayCell>,
+    /// The newest change the data includes: a live page's stream resumes
+    /// after it (`/live/facilities/{id}?after=`).
+    pub version: i64,
 }
 
 /// A column of the day table: one period of the day.
@@ -127,6 +130,8 @@ pub struct DaySchedule {
     pub closure: Option<String>,
     pub columns: Vec<DayColumn>,
     pub rows: Vec<DayRow>,
+    /// The newest change the data includes (see [`MonthCalendar::version`]).
+    pub version: i64,
 }
 
 #[cfg(test)]

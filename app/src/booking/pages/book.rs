@@ -175,6 +175,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
         <p class="breadcrumb"><a href=form.day_href.clone()><span aria-hidden="true">"← "</span>{t.back_to_day}</a></p>
         <h1>{t.form_title}</h1>
         <Steps current=1/>
+        <TakenWatch form=form.clone()/>
         {has_errors.then(|| view! {
             <div class="notice notice-error" role="alert" id="errors">
                 <h2>{(t.errors_heading)(form.errors.len())}</h2>
@@ -459,5 +460,51 @@ fn DoneStep(d: BookingDetail) -> impl IntoView {
             <a class="button" href=format!("/bookings/{reference}")>{crate::core::i18n::texts(use_lang()).nav_my_booking}</a>
             <a class="button" href=day>{t.see_day}</a>
         </p>
+    }
+}
+
+/// Watches the chosen time while the form is open: when someone else books
+/// it, says so (an alert) before the resident submits.
+#[component]
+fn TakenWatch(form: BookingForm) -> impl IntoView {
+    let lang = use_lang();
+    let live = crate::core::live::Live::new();
+    let taken = RwSignal::new(false);
+    let local = |rfc: &str| {
+        chrono::DateTime::parse_from_rfc3339(rfc)
+            .ok()
+            .map(|t| t.naive_local().time())
+    };
+    let (start, end) = (local(&form.start), local(&form.end));
+    let (facility, unit, date) = (form.facility_id.to_string(), form.unit_id, form.date);
+    let url = format!("/live/facilities/{facility}?from={date}");
+    crate::core::live::keep_live(live, url, move || {
+        let facility = facility.clone();
+        leptos::task::spawn_local(async move {
+            let Ok(day) = crate::browse::api::get_day_schedule(facility, date.to_string()).await
+            else {
+                return;
+            };
+            let (Some(start), Some(end)) = (start, end) else {
+                return;
+            };
+            let at = |hm: &str| chrono::NaiveTime::parse_from_str(hm, "%H:%M").ok();
+            let booked = day.rows.iter().filter(|r| r.unit.id == unit).any(|r| {
+                day.columns.iter().zip(&r.cells).any(|(c, cell)| {
+                    let overlaps = matches!((at(&c.start), at(&c.end)), (Some(a), Some(b)) if a < end && b > start);
+                    overlaps
+                        && cell
+                            .as_ref()
+                            .is_some_and(|x| x.status == domain::availability::SlotStatus::Booked)
+                })
+            });
+            taken.set(booked);
+        });
+    });
+    let t = crate::core::i18n::texts(lang);
+    move || {
+        taken
+            .get()
+            .then(|| view! { <p class="notice notice-error" role="alert">{t.live_taken}</p> })
     }
 }

@@ -1,0 +1,580 @@
+//! Live pages: Server-Sent Events, one stream per open page, scoped to what
+//! the page shows.
+//!
+//! - `GET /live/facilities/{id}?from=&to=` a facility's dates (month and
+//!   day views, the booking form): bookings, closures, rules.
+//! - `GET /live/visits?date=` a town's visits on a date (the time picker):
+//!   visits and staff changes (any of them can change which times fit).
+//! - `GET /live/display/{department}` the waiting display: visits of a
+//!   division today.
+//! - `GET /live/counters?date=` (counter staff only) the counters' day, with
+//!   the appointment each change is about.
+//!
+//! Events (`event: change`) carry the change's id (also the SSE `id`, so a
+//! browser that reconnects sends `Last-Event-ID` and gets what it missed),
+//! what it is about (unit or procedure, time range, dates) and a status;
+//! never a name, e-mail or phone. A page that missed too much, or read too
+//! slowly, gets `event: resync` (its id is the newest change) and reloads its
+//! data. Comments every 15 s keep idle proxies from cutting the stream.
+//! Streams are capped per client address and in total (503 + Retry-After).
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use app::core::error::AppError;
+use app::core::limits::ClientAddr;
+use app::core::state::AppState;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::error::{DomainError, Field, InvalidReason, Missing};
+use serde::Deserialize;
+use store::{Change, ChangeKind};
+use tokio::sync::broadcast;
+
+/// How many streams one client address may hold (shared addresses: a
+/// carrier's NAT, the town hall's public PCs).
+pub const MAX_PER_ADDRESS: usize = 64;
+/// How many streams one process holds at most.
+pub const MAX_STREAMS: usize = 4096;
+/// The longest range of dates one stream may watch.
+const MAX_DAYS: i64 = 62;
+/// More missed changes than this and the page reloads instead.
+const MAX_REPLAY: u64 = 500;
+/// What a browser waits before reconnecting.
+const RETRY: Duration = Duration::from_secs(3);
+/// Comments that keep the connection alive through proxies.
+const HEARTBEAT: Duration = Duration::from_secs(15);
+
+/// The open streams, per client address and in total.
+#[derive(Debug)]
+pub struct Streams {
+    open: Mutex<(usize, HashMap<IpAddr, usize>)>,
+    per_address: usize,
+    total: usize,
+}
+
+impl Streams {
+    pub fn new(per_address: usize, total: usize) -> Arc<Streams> {
+        Arc::new(Streams {
+            open: Mutex::new((0, HashMap::new())),
+            per_address,
+            total,
+        })
+    }
+
+    /// A place for one more stream, or `None` when full.
+    fn enter(self: &Arc<Self>, addr: Option<IpAddr>) -> Option<Ticket> {
+        let mut open = self.open.lock().ok()?;
+        if open.0 >= self.total {
+            return None;
+        }
+        if let Some(a) = addr {
+            let n = open.1.entry(a).or_insert(0);
+            if *n >= self.per_address {
+                return None;
+            }
+            *n += 1;
+        }
+        open.0 += 1;
+        Some(Ticket {
+            streams: self.clone(),
+            addr,
+        })
+    }
+
+    /// How many streams are open (for the benchmark and tests).
+    pub fn count(&self) -> usize {
+        self.open.lock().map(|o| o.0).unwrap_or(0)
+    }
+}
+
+/// One open stream's place; given back when the stream ends.
+#[derive(Debug)]
+struct Ticket {
+    streams: Arc<Streams>,
+    addr: Option<IpAddr>,
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Ok(mut open) = self.streams.open.lock() {
+            open.0 = open.0.saturating_sub(1);
+            if let Some(a) = self.addr
+                && let Some(n) = open.1.get_mut(&a)
+            {
+                *n -= 1;
+                if *n == 0 {
+                    open.1.remove(&a);
+                }
+            }
+        }
+    }
+}
+
+/// The live routes (the caps come from the router as an extension).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/live/facilities/{id}", get(facility))
+        .route("/live/visits", get(visits))
+        .route("/live/display/{department}", get(display))
+        .route("/live/counters", get(counters))
+}
+
+/// What one stream shows.
+#[derive(Clone, Debug)]
+enum Scope {
+    /// A facility's dates: `[from, to)` in UTC and the same dates as days.
+    Facility {
+        id: i64,
+        from: i64,
+        to: i64,
+        days: (NaiveDate, NaiveDate),
+    },
+    /// A town's visits and staff changes in `[from, to)`; with a division,
+    /// only that division's visits.
+    Visits {
+        town: i64,
+        department: Option<i64>,
+        from: i64,
+        to: i64,
+    },
+}
+
+impl Scope {
+    fn matches(&self, c: &Change) -> bool {
+        let overlaps = |from: i64, to: i64| match (c.start_s, c.end_s) {
+            (Some(s), Some(e)) => s < to && e > from,
+            _ => true,
+        };
+        match (self, c.kind()) {
+            (Scope::Facility { id, from, to, days }, Some(kind)) => {
+                c.facility_id == Some(*id)
+                    && match kind {
+                        ChangeKind::Booking => overlaps(*from, *to),
+                        ChangeKind::Closure => {
+                            let day = |d: &Option<String>| {
+                                d.as_deref().and_then(|d| d.parse::<NaiveDate>().ok())
+                            };
+                            match (day(&c.from_day), day(&c.to_day)) {
+                                (Some(a), Some(b)) => a <= days.1 && b >= days.0,
+                                _ => true,
+                            }
+                        }
+                        ChangeKind::Rules => true,
+                        ChangeKind::Visit | ChangeKind::Staff => false,
+                    }
+            }
+            (
+                Scope::Visits {
+                    town,
+                    department,
+                    from,
+                    to,
+                },
+                Some(kind @ (ChangeKind::Visit | ChangeKind::Staff)),
+            ) => {
+                c.municipality_id == Some(*town)
+                    && overlaps(*from, *to)
+                    && (kind == ChangeKind::Staff
+                        || department.is_none()
+                        || c.department_id == *department)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A change as a stream sends it: no personal data; the appointment or
+/// booking it is about only on staff streams.
+fn event(c: &Change, staff: bool) -> Event {
+    let time = |s: Option<i64>| s.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0));
+    let status = if staff {
+        c.status.as_str()
+    } else {
+        match c.status.as_str() {
+            "pending" | "confirmed" | "booked" | "arrived" | "called" | "serving" => "taken",
+            "cancelled" | "expired" | "deleted" | "moved" | "no_show" | "done" => "freed",
+            "closed" => "closed",
+            "open" => "open",
+            _ => "changed",
+        }
+    };
+    let mut data = serde_json::json!({
+        "id": c.id,
+        "kind": c.kind,
+        "facility": c.facility_id,
+        "unit": c.unit_id,
+        "department": c.department_id,
+        "procedure": c.procedure_id,
+        "start": time(c.start_s),
+        "end": time(c.end_s),
+        "from": c.from_day,
+        "to": c.to_day,
+        "status": status,
+    });
+    if staff {
+        data["subject"] = c.subject_id.into();
+        data["staff"] = c.staff_id.into();
+    }
+    Event::default()
+        .event("change")
+        .id(c.id.to_string())
+        .data(data.to_string())
+}
+
+fn resync(latest: i64) -> Event {
+    Event::default()
+        .event("resync")
+        .id(latest.to_string())
+        .data("{}")
+}
+
+/// Where a stream starts: the browser's `Last-Event-ID` (a reconnect), else
+/// the page's version (`after`, the newest change when its data was read).
+fn resume_from(headers: &HeaderMap, after: Option<&str>) -> Option<i64> {
+    headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(after)
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|v| *v >= 0)
+}
+
+/// A refusal before the stream starts, in the reader's language.
+fn refuse(headers: &HeaderMap, e: AppError) -> Response {
+    let lang = app::core::lang::from_headers(headers);
+    let mut res = (
+        crate::status_of(&e),
+        app::core::messages::error_message(lang, &e),
+    )
+        .into_response();
+    if let Some(s) = e.retry_after() {
+        res.headers_mut().insert(header::RETRY_AFTER, s.into());
+    }
+    res
+}
+
+/// Opens a stream: takes a place, subscribes, replays what the page missed.
+async fn open(
+    state: &AppState,
+    streams: &Arc<Streams>,
+    addr: Option<IpAddr>,
+    headers: &HeaderMap,
+    after: Option<&str>,
+    scope: Scope,
+    staff: bool,
+) -> Response {
+    let Some(ticket) = streams.enter(addr) else {
+        return refuse(headers, AppError::Busy(30));
+    };
+    // Subscribe before reading the log, so nothing falls between the two.
+    let rx = state.store.subscribe_changes();
+    let mut first = VecDeque::new();
+    let mut replayed = HashSet::new();
+    let mut closing = false;
+    if let Some(after) = resume_from(headers, after) {
+        let read = async {
+            let latest = state.store.latest_change_id().await?;
+            let oldest = state.store.oldest_change_id().await?;
+            let missed = state.store.changes_after(after, MAX_REPLAY).await?;
+            Ok::<_, store::StoreError>((latest, oldest, missed))
+        };
+        match read.await {
+            Ok((latest, oldest, missed)) => {
+                let gap = oldest.is_some_and(|o| o > after + 1) || after > latest;
+                if gap || missed.len() as u64 >= MAX_REPLAY {
+                    first.push_back(resync(latest));
+                    closing = true;
+                } else {
+                    for c in missed.iter().filter(|c| scope.matches(c)) {
+                        first.push_back(event(c, staff));
+                    }
+                    replayed.extend(missed.iter().map(|c| c.id));
+                }
+            }
+            Err(e) => return refuse(headers, AppError::from(e)),
+        }
+    }
+    let live = Live {
+        rx,
+        first,
+        replayed,
+        scope,
+        staff,
+        closing,
+        store: state.store.clone(),
+        _ticket: ticket,
+    };
+    let stream = futures_util::stream::unfold(live, |mut live| async move {
+        live.next()
+            .await
+            .map(|e| (Ok::<_, std::convert::Infallible>(e), live))
+    });
+    let retry = futures_util::stream::once(async {
+        Ok::<_, std::convert::Infallible>(Event::default().retry(RETRY).comment("live"))
+    });
+    use futures_util::StreamExt;
+    let mut res = Sse::new(retry.chain(stream))
+        .keep_alive(KeepAlive::new().interval(HEARTBEAT))
+        .into_response();
+    let h = res.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies such as nginx would buffer the stream otherwise.
+    h.insert("x-accel-buffering", HeaderValue::from_static("no"));
+    res
+}
+
+/// One stream's state.
+struct Live {
+    rx: broadcast::Receiver<Arc<Change>>,
+    first: VecDeque<Event>,
+    replayed: HashSet<i64>,
+    scope: Scope,
+    staff: bool,
+    closing: bool,
+    store: store::Store,
+    _ticket: Ticket,
+}
+
+impl Live {
+    async fn next(&mut self) -> Option<Event> {
+        if let Some(e) = self.first.pop_front() {
+            return Some(e);
+        }
+        if self.closing {
+            return None;
+        }
+        loop {
+            match self.rx.recv().await {
+                Ok(c) => {
+                    if self.replayed.remove(&c.id) || !self.scope.matches(&c) {
+                        continue;
+                    }
+                    return Some(event(&c, self.staff));
+                }
+                // Too slow to keep up: tell the page to reload, and end
+                // (nothing is buffered beyond the channel's capacity).
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    self.closing = true;
+                    let latest = self.store.latest_change_id().await.unwrap_or(0);
+                    return Some(resync(latest));
+                }
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Dates {
+    from: Option<String>,
+    to: Option<String>,
+    date: Option<String>,
+    after: Option<String>,
+}
+
+fn date(field: Field, raw: Option<&str>) -> Result<NaiveDate, AppError> {
+    Ok(domain::calendar::parse_date(
+        field,
+        raw.unwrap_or_default(),
+    )?)
+}
+
+/// `[from, to]` as UTC seconds in a zone: from the start of `from` to the
+/// start of the day after `to`.
+fn bounds(tz: chrono_tz::Tz, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64), AppError> {
+    let start = |d: NaiveDate| {
+        domain::availability::to_utc_at_or_after(tz, d.and_hms_opt(0, 0, 0)?).map(|t| t.timestamp())
+    };
+    let invalid = |reason| AppError::Domain(DomainError::invalid(Field::To, reason));
+    if to < from {
+        return Err(invalid(InvalidReason::EndBeforeStart));
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(invalid(InvalidReason::RangeTooLong {
+            max_days: MAX_DAYS as u32,
+        }));
+    }
+    let invalid = || invalid(InvalidReason::OutOfSupportedYears);
+    let next = to.succ_opt().ok_or_else(invalid)?;
+    Ok((
+        start(from).ok_or_else(invalid)?,
+        start(next).ok_or_else(invalid)?,
+    ))
+}
+
+type Caps = axum::Extension<Arc<Streams>>;
+
+async fn facility(
+    State(state): State<AppState>,
+    axum::Extension(streams): Caps,
+    addr: Option<axum::Extension<ClientAddr>>,
+    Path(id): Path<String>,
+    Query(q): Query<Dates>,
+    headers: HeaderMap,
+) -> Response {
+    let scope = async {
+        let id = app::core::state::parse_facility_id(&id)?;
+        let f = state
+            .store
+            .facility(id)
+            .await?
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+        let from = date(Field::From, q.from.as_deref())?;
+        let to = match q.to.as_deref() {
+            Some(_) => date(Field::To, q.to.as_deref())?,
+            None => from,
+        };
+        let (a, b) = bounds(f.plan.tz, from, to)?;
+        Ok::<_, AppError>(Scope::Facility {
+            id: id.0,
+            from: a,
+            to: b,
+            days: (from, to),
+        })
+    };
+    match scope.await {
+        Ok(scope) => {
+            let addr = addr.map(|a| a.0.0);
+            open(
+                &state,
+                &streams,
+                addr,
+                &headers,
+                q.after.as_deref(),
+                scope,
+                false,
+            )
+            .await
+        }
+        Err(e) => refuse(&headers, e),
+    }
+}
+
+async fn visits(
+    State(state): State<AppState>,
+    axum::Extension(streams): Caps,
+    addr: Option<axum::Extension<ClientAddr>>,
+    Query(q): Query<Dates>,
+    headers: HeaderMap,
+) -> Response {
+    let scope = async {
+        let (town, tz) = state.town().await?;
+        let day = date(Field::Date, q.date.as_deref())?;
+        let (from, to) = bounds(tz, day, day)?;
+        Ok::<_, AppError>(Scope::Visits {
+            town,
+            department: None,
+            from,
+            to,
+        })
+    };
+    match scope.await {
+        Ok(scope) => {
+            let addr = addr.map(|a| a.0.0);
+            open(
+                &state,
+                &streams,
+                addr,
+                &headers,
+                q.after.as_deref(),
+                scope,
+                false,
+            )
+            .await
+        }
+        Err(e) => refuse(&headers, e),
+    }
+}
+
+async fn display(
+    State(state): State<AppState>,
+    axum::Extension(streams): Caps,
+    addr: Option<axum::Extension<ClientAddr>>,
+    Path(department): Path<String>,
+    Query(q): Query<Dates>,
+    headers: HeaderMap,
+) -> Response {
+    let scope = async {
+        let (town, tz) = state.town().await?;
+        let department = department
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|d| *d > 0)
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Department)))?;
+        let today = state.now().with_timezone(&tz).date_naive();
+        let (from, to) = bounds(tz, today, today)?;
+        Ok::<_, AppError>(Scope::Visits {
+            town,
+            department: Some(department),
+            from,
+            to,
+        })
+    };
+    match scope.await {
+        Ok(scope) => {
+            let addr = addr.map(|a| a.0.0);
+            open(
+                &state,
+                &streams,
+                addr,
+                &headers,
+                q.after.as_deref(),
+                scope,
+                false,
+            )
+            .await
+        }
+        Err(e) => refuse(&headers, e),
+    }
+}
+
+async fn counters(
+    State(state): State<AppState>,
+    axum::Extension(streams): Caps,
+    addr: Option<axum::Extension<ClientAddr>>,
+    session: tower_sessions::Session,
+    Query(q): Query<Dates>,
+    headers: HeaderMap,
+) -> Response {
+    let scope = async {
+        let actor = app::core::auth::actor_of(&state, &session).await?;
+        state.counter_access(&actor).await?;
+        let (town, tz) = state.town().await?;
+        let day = match q.date.as_deref() {
+            Some(d) => date(Field::Date, Some(d))?,
+            None => state.now().with_timezone(&tz).date_naive(),
+        };
+        let (from, to) = bounds(tz, day, day)?;
+        Ok::<_, AppError>(Scope::Visits {
+            town,
+            department: None,
+            from,
+            to,
+        })
+    };
+    match scope.await {
+        Ok(scope) => {
+            let addr = addr.map(|a| a.0.0);
+            open(
+                &state,
+                &streams,
+                addr,
+                &headers,
+                q.after.as_deref(),
+                scope,
+                true,
+            )
+            .await
+        }
+        Err(e) => refuse(&headers, e),
+    }
+}
