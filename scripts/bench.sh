@@ -7,3 +7,4 @@ export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 cargo leptos build --release --precompress
 cargo bench -p server --bench availability
 cargo bench -p server --bench appointments
+cargo bench -p server --bench live

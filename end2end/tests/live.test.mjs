@@ -5,6 +5,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { serverBinary } from './staff.mjs';
+import { execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 let browser;
 
@@ -24,13 +27,34 @@ function addDays(date, n) {
 }
 
 /** The date of a free morning of 会議室2, three weeks ahead or later. */
-async function freeMorning() {
+async function freeMorning(base = BASE) {
   const from = addDays(tokyoToday(), 21);
-  const body = await api(`/api/v1/facilities/1/availability?from=${from}&to=${addDays(from, 30)}`);
+  const res = await fetch(`${base}/api/v1/facilities/1/availability?from=${from}&to=${addDays(from, 30)}`);
+  assert.equal(res.status, 200);
+  const body = await res.json();
   const unit = body.units.find((u) => u.name === '会議室2');
   const slot = unit.slots.find((s) => s.label === '午前' && s.status === 'free');
   assert.ok(slot, 'a free morning of 会議室2');
   return slot.start.slice(0, 10);
+}
+
+/** A resident books 会議室2's morning of `date` through the form at `base`. */
+async function bookMorning(page, base, date, email) {
+  await page.goto(`${base}/facilities/1/days/${date}`);
+  await hydrated(page);
+  await page.getByRole('link', { name: /^会議室2 午前/ }).click();
+  await page.getByRole('heading', { level: 1, name: '予約の申込み' }).waitFor();
+  await page.getByLabel('氏名').fill('山田 花子');
+  await page.getByLabel('ふりがな').fill('やまだ はなこ');
+  await page.getByLabel('電話番号').fill('090-5555-0101');
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('利用目的').fill('町内会の会議');
+  await page.getByLabel('利用人数').fill('8');
+  await page.getByRole('radio', { name: /^町内/ }).check();
+  await page.getByRole('button', { name: '入力内容を確認する' }).click();
+  await page.getByRole('heading', { level: 1, name: '内容の確認' }).waitFor();
+  await page.getByRole('button', { name: '予約を確定する' }).click();
+  await page.getByRole('heading', { level: 1, name: /受け付けました/ }).waitFor();
 }
 
 test('a booking shows on every open page within a second, without reload', async () => {
@@ -56,21 +80,7 @@ test('a booking shows on every open page within a second, without reload', async
   // A books it through the form.
   const booker = await newContext(browser);
   const a = await booker.newPage();
-  await a.goto(dayUrl);
-  await hydrated(a);
-  await a.getByRole('link', bookLink).click();
-  await a.getByRole('heading', { level: 1, name: '予約の申込み' }).waitFor();
-  await a.getByLabel('氏名').fill('山田 花子');
-  await a.getByLabel('ふりがな').fill('やまだ はなこ');
-  await a.getByLabel('電話番号').fill('090-5555-0101');
-  await a.getByLabel('メールアドレス').fill('live@example.jp');
-  await a.getByLabel('利用目的').fill('町内会の会議');
-  await a.getByLabel('利用人数').fill('8');
-  await a.getByRole('radio', { name: /^町内/ }).check();
-  await a.getByRole('button', { name: '入力内容を確認する' }).click();
-  await a.getByRole('heading', { level: 1, name: '内容の確認' }).waitFor();
-  await a.getByRole('button', { name: '予約を確定する' }).click();
-  await a.getByRole('heading', { level: 1, name: /受け付けました/ }).waitFor();
+  await bookMorning(a, BASE, date, 'live@example.jp');
 
   // Within a second of the confirmation page (the commit came before it).
   await b.getByRole('link', bookLink).waitFor({ state: 'detached', timeout: 1_000 });
@@ -83,4 +93,85 @@ test('a booking shows on every open page within a second, without reload', async
   await booker.close();
   await watcher.close();
   await other.close();
+});
+
+/** Two server processes on one new PostgreSQL database, or null without PostgreSQL (outside CI). */
+async function twoProcessesOnPostgres() {
+  const name = `e2e_live_${process.pid}_${Date.now() % 100000}`;
+  try {
+    execFileSync('createdb', ['-h', '127.0.0.1', '-U', 'postgres', name], { stdio: 'pipe' });
+  } catch (e) {
+    if (process.env.CI === 'true') throw e;
+    return null;
+  }
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const root = fileURLToPath(new URL('../../', import.meta.url));
+  const ports = [3101, 3102];
+  const children = [];
+  // One after the other: the first migrates and seeds the demo town.
+  for (const port of ports) {
+    const child = spawn(serverBinary(), ['serve'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        LEPTOS_OUTPUT_NAME: 'town-booking',
+        LEPTOS_SITE_ROOT: 'target/site',
+        LEPTOS_SITE_PKG_DIR: 'pkg',
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        RUST_LOG: 'warn',
+      },
+      stdio: 'ignore',
+    });
+    children.push(child);
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${base}/healthz`)).ok) break;
+      } catch {
+        // not up yet
+      }
+      assert.ok(i < 600, `server on ${port} did not start`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    bases: ports.map((p) => `http://127.0.0.1:${p}`),
+    stop() {
+      for (const c of children) c.kill();
+      execFileSync('dropdb', ['-h', '127.0.0.1', '-U', 'postgres', '--force', name], { stdio: 'pipe' });
+    },
+  };
+}
+
+test('on PostgreSQL, a booking through one server process shows on a page served by another', async (t) => {
+  const pair = await twoProcessesOnPostgres();
+  if (!pair) {
+    t.skip('PostgreSQL is not reachable');
+    return;
+  }
+  const [first, second] = pair.bases;
+  try {
+    const date = await freeMorning(first);
+    const watcher = await newContext(browser);
+    const b = await watcher.newPage();
+    await b.goto(`${second}/facilities/1/days/${date}`);
+    await hydrated(b);
+    await b.evaluate(() => { window.__sameDocument = true; });
+    const link = b.getByRole('link', { name: /^会議室2 午前/ });
+    assert.equal(await link.count(), 1);
+
+    const booker = await newContext(browser);
+    const a = await booker.newPage();
+    await bookMorning(a, first, date, 'live-pg@example.jp');
+
+    await link.waitFor({ state: 'detached', timeout: 1_000 });
+    await b.getByRole('status').filter({ hasText: '空き状況が変わりました' }).waitFor({ timeout: 1_000 });
+    assert.equal(await b.evaluate(() => window.__sameDocument), true, 'no reload');
+    await expectAccessible(b);
+    await booker.close();
+    await watcher.close();
+  } finally {
+    pair.stop();
+  }
 });

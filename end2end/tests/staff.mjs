@@ -76,7 +76,7 @@ export function wrongCode(secret) {
 
 // ------------------------------------------------------- the CLI binary
 
-function serverBinary() {
+export function serverBinary() {
   if (process.env.SERVER_BIN) return process.env.SERVER_BIN;
   const targets = [path.join(ROOT, 'target')];
   if (process.env.CARGO_TARGET_DIR) targets.unshift(path.resolve(ROOT, process.env.CARGO_TARGET_DIR));

@@ -9,6 +9,8 @@
 //!   division today.
 //! - `GET /live/counters?date=` (counter staff only) the counters' day, with
 //!   the appointment each change is about.
+//! - `GET /live/console/facilities/{id}?from=&to=` (the facility's managers
+//!   only) the timeline, with the booking each change is about.
 //!
 //! Events (`event: change`) carry the change's id (also the SSE `id`, so a
 //! browser that reconnects sends `Last-Event-ID` and gets what it missed),
@@ -125,6 +127,7 @@ pub fn routes() -> Router<AppState> {
         .route("/live/visits", get(visits))
         .route("/live/display/{department}", get(display))
         .route("/live/counters", get(counters))
+        .route("/live/console/facilities/{id}", get(console_facility))
 }
 
 /// What one stream shows.
@@ -412,6 +415,28 @@ fn bounds(tz: chrono_tz::Tz, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64
 
 type Caps = axum::Extension<Arc<Streams>>;
 
+/// A facility's dates as a scope, checked like the pages that show them.
+async fn facility_scope(state: &AppState, id: &str, q: &Dates) -> Result<Scope, AppError> {
+    let id = app::core::state::parse_facility_id(id)?;
+    let f = state
+        .store
+        .facility(id)
+        .await?
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+    let from = date(Field::From, q.from.as_deref())?;
+    let to = match q.to.as_deref() {
+        Some(_) => date(Field::To, q.to.as_deref())?,
+        None => from,
+    };
+    let (a, b) = bounds(f.plan.tz, from, to)?;
+    Ok(Scope::Facility {
+        id: id.0,
+        from: a,
+        to: b,
+        days: (from, to),
+    })
+}
+
 async fn facility(
     State(state): State<AppState>,
     axum::Extension(streams): Caps,
@@ -420,25 +445,39 @@ async fn facility(
     Query(q): Query<Dates>,
     headers: HeaderMap,
 ) -> Response {
+    match facility_scope(&state, &id, &q).await {
+        Ok(scope) => {
+            let addr = addr.map(|a| a.0.0);
+            open(
+                &state,
+                &streams,
+                addr,
+                &headers,
+                q.after.as_deref(),
+                scope,
+                false,
+            )
+            .await
+        }
+        Err(e) => refuse(&headers, e),
+    }
+}
+
+async fn console_facility(
+    State(state): State<AppState>,
+    axum::Extension(streams): Caps,
+    addr: Option<axum::Extension<ClientAddr>>,
+    session: tower_sessions::Session,
+    Path(id): Path<String>,
+    Query(q): Query<Dates>,
+    headers: HeaderMap,
+) -> Response {
     let scope = async {
-        let id = app::core::state::parse_facility_id(&id)?;
-        let f = state
-            .store
-            .facility(id)
-            .await?
-            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
-        let from = date(Field::From, q.from.as_deref())?;
-        let to = match q.to.as_deref() {
-            Some(_) => date(Field::To, q.to.as_deref())?,
-            None => from,
-        };
-        let (a, b) = bounds(f.plan.tz, from, to)?;
-        Ok::<_, AppError>(Scope::Facility {
-            id: id.0,
-            from: a,
-            to: b,
-            days: (from, to),
-        })
+        let actor = app::core::auth::actor_of(&state, &session).await?;
+        state
+            .may_manage(&actor, app::core::state::parse_facility_id(&id)?)
+            .await?;
+        facility_scope(&state, &id, &q).await
     };
     match scope.await {
         Ok(scope) => {
@@ -450,7 +489,7 @@ async fn facility(
                 &headers,
                 q.after.as_deref(),
                 scope,
-                false,
+                true,
             )
             .await
         }

@@ -256,6 +256,39 @@ async fn staff_streams_need_a_staff_sign_in() {
         res.headers()["content-type"].to_str().unwrap(),
         "text/event-stream"
     );
+
+    // The timeline's stream: only the facility's managers, and only they
+    // see which booking a change is about.
+    let (unit, start, end) = free_slot(&app, 0).await;
+    let path = format!("/live/console/facilities/1?from={}", date_of(&start));
+    assert_eq!(app.get(&path).await.status(), StatusCode::UNAUTHORIZED);
+    let other = signed_in(&app, "manager2@town.example", &p).await;
+    let res = other
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "another facility's manager"
+    );
+    let res = manager
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut s = Stream {
+        res,
+        buf: String::new(),
+        raw: String::new(),
+    };
+    let made = book(&app, unit, &start, &end, 1).await;
+    let e = s.change().await;
+    assert_eq!(e["status"], "confirmed");
+    let id = common::fixtures::booking_id(&app, made["reference"].as_str().unwrap()).await;
+    assert_eq!(e["subject"], id);
     app.finish().await;
 }
 

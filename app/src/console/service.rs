@@ -65,6 +65,12 @@ pub fn me(s: &Staff, lang: Lang) -> Me {
 }
 
 impl AppState {
+    /// Whether this actor may watch a facility's timeline (its live stream):
+    /// the same check as the timeline page.
+    pub async fn may_manage(&self, actor: &Actor, id: FacilityId) -> Result<(), AppError> {
+        self.managed(actor, id).await.map(drop)
+    }
+
     /// The facility, if this actor may manage it.
     pub(crate) async fn managed<'a>(
         &self,

@@ -25,6 +25,8 @@ impl AppState {
         lang: Lang,
     ) -> Result<Timeline, AppError> {
         let (f, s) = self.managed(actor, facility).await?;
+        // Read before the data: a change in between is replayed, not lost.
+        let version = self.store.latest_change_id().await?;
         let tz = f.plan.tz;
         let now = self.now();
         let date = date.unwrap_or_else(|| now.with_timezone(&tz).date_naive());
@@ -170,6 +172,8 @@ impl AppState {
             columns,
             rows: table,
             flash: None,
+            last: last.to_string(),
+            version,
         })
     }
 }

@@ -75,6 +75,10 @@ pub struct Timeline {
     pub columns: Vec<String>,
     pub rows: Vec<TimelineRow>,
     pub flash: Option<Flash>,
+    /// The last date shown (the week's seventh day, or `date`).
+    pub last: String,
+    /// The newest change the data includes (the live stream resumes after it).
+    pub version: i64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

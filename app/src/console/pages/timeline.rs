@@ -7,6 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{ConsoleBar, FlashView, console_loaded, ct};
 use crate::console::api::*;
 use crate::console::types::*;
+use crate::core::live::{Live, LiveNote, keep_live};
 
 /// `/console/facilities/{id}?date=…&view=week`.
 #[component]
@@ -28,6 +29,76 @@ pub fn TimelinePage() -> impl IntoView {
         let base = format!("/console/facilities/{}", tl.facility_id);
         let view_q = if tl.week { "&view=week" } else { "" };
         let export_from = tl.date.clone();
+        // The table as last loaded; a change to the facility in the days
+        // shown reloads it, and only the cells that differ are drawn again.
+        let live = Live::new();
+        let url = format!(
+            "/live/console/facilities/{}?from={}&to={}&after={}",
+            tl.facility_id, tl.date, tl.last, tl.version
+        );
+        let shown = RwSignal::new(tl.clone());
+        let (id, date, view) = (
+            tl.facility_id.to_string(),
+            tl.date.clone(),
+            tl.week.then(|| "week".to_owned()),
+        );
+        keep_live(live, url, move || {
+            let (id, date, view) = (id.clone(), date.clone(), view.clone());
+            leptos::task::spawn_local(async move {
+                if let Ok(new) = get_timeline(id, Some(date), view).await {
+                    let n = shown.with_untracked(|old| changed_cells(old, &new));
+                    shown.set(new);
+                    live.changed(n);
+                }
+            });
+        });
+        let shape = Memo::new(move |_| {
+            shown.with(|s| {
+                (
+                    s.columns.clone(),
+                    s.rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+                )
+            })
+        });
+        let table = move || {
+            let (columns, units) = shape.get();
+            view! {
+                <div class="table-scroll" role="region" aria-label=t.timeline_caption tabindex="0">
+                    <table class="timeline">
+                        <caption>{t.timeline_caption}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{t.unit}</th>
+                                {columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {units.into_iter().enumerate().map(|(r, unit)| view! {
+                                <tr>
+                                    <th scope="row">{unit}</th>
+                                    {(0..columns.len()).map(|i| {
+                                        let cell = Memo::new(move |_| {
+                                            shown.with(|s| s.rows.get(r).and_then(|row| row.cells.get(i).cloned()).unwrap_or_default())
+                                        });
+                                        move || view! {
+                                            <td>
+                                                {cell.get().into_iter().map(|e| {
+                                                    let class = format!("tag tag-{}", e.kind);
+                                                    match e.href {
+                                                        Some(href) => view! { <a class=class href=href>{e.label}</a> }.into_any(),
+                                                        None => view! { <span class=class>{e.label}</span> }.into_any(),
+                                                    }
+                                                }).collect_view()}
+                                            </td>
+                                        }
+                                    }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+        };
         view! {
             <Title text=tl.title.clone()/>
             <ConsoleBar me=tl.me.clone()/>
@@ -45,35 +116,8 @@ pub fn TimelinePage() -> impl IntoView {
                 {tl.week.then(|| view! { <input type="hidden" name="view" value="week"/> })}
                 <button type="submit" class="button">{t.go}</button>
             </form>
-            <div class="table-scroll" role="region" aria-label=t.timeline_caption tabindex="0">
-                <table class="timeline">
-                    <caption>{t.timeline_caption}</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{t.unit}</th>
-                            {tl.columns.iter().map(|c| view! { <th scope="col">{c.clone()}</th> }).collect_view()}
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {tl.rows.iter().map(|r| view! {
-                            <tr>
-                                <th scope="row">{r.unit.clone()}</th>
-                                {r.cells.iter().map(|cell| view! {
-                                    <td>
-                                        {cell.iter().map(|e| {
-                                            let class = format!("tag tag-{}", e.kind);
-                                            match e.href.clone() {
-                                                Some(href) => view! { <a class=class href=href>{e.label.clone()}</a> }.into_any(),
-                                                None => view! { <span class=class>{e.label.clone()}</span> }.into_any(),
-                                            }
-                                        }).collect_view()}
-                                    </td>
-                                }).collect_view()}
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </div>
+            <LiveNote live/>
+            {table}
             <p class="actions no-print">
                 <a class="button" href=format!("{base}/block")>{t.block_link}</a>
                 <a class="button" href=format!("/facilities/{}", tl.facility_id)>{t.proxy_link}</a>
@@ -100,4 +144,18 @@ pub fn TimelinePage() -> impl IntoView {
             </section>
         }
     })
+}
+
+/// How many cells differ between two loads of the same timeline (all of
+/// the new ones when its shape changed).
+fn changed_cells(old: &Timeline, new: &Timeline) -> usize {
+    let count = |t: &Timeline| t.rows.iter().map(|r| r.cells.len()).sum();
+    if old.columns != new.columns || old.rows.len() != new.rows.len() {
+        return count(new);
+    }
+    old.rows
+        .iter()
+        .zip(&new.rows)
+        .map(|(a, b)| a.cells.iter().zip(&b.cells).filter(|(x, y)| x != y).count())
+        .sum()
 }
