@@ -1,6 +1,10 @@
 //! Leptos routes, pages, components and server functions, shared by the
 //! server (feature `ssr`) and the browser (feature `hydrate`).
 
+// The views' types nest deeply; the release hydrate build needs more room
+// than the default 128 to compute their layout.
+#![recursion_limit = "256"]
+
 pub mod account;
 pub mod booking;
 pub mod browse;

@@ -95,6 +95,69 @@ test('a booking shows on every open page within a second, without reload', async
   await other.close();
 });
 
+test('a visit booked elsewhere takes its time off an open time picker within a second', async () => {
+  const procedures = await api('/api/v1/procedures');
+  const card = procedures.find((p) => p.name === 'マイナンバーカード受取');
+  let date;
+  let time;
+  for (let n = 5; n < 40 && !time; n += 1) {
+    date = addDays(tokyoToday(), n);
+    const body = await api(`/api/v1/procedures/${card.id}/availability?date=${date}`);
+    time = body.times.filter((t) => t.remaining > 0).sort((a, b) => a.remaining - b.remaining)[0];
+  }
+  assert.ok(time, 'a free visit time in the coming weeks');
+  const local = time.start.slice(0, 16);
+
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/visits/procedures/${card.id}?date=${date}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+  const pick = page.locator(`a[href*="start=${local}"]`);
+  assert.equal(await pick.count(), 1);
+
+  // Others take every member free at that time (over the API).
+  for (let i = 0; i < time.remaining; i += 1) {
+    const res = await fetch(`${BASE}/api/v1/appointments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        procedure_ids: [card.id], start: time.start, mode: 'in_person',
+        name: '佐藤 次郎', name_kana: 'さとう じろう',
+        phone: `080-3${String(i).padStart(3, '0')}-${String(Date.now() % 10_000).padStart(4, '0')}`,
+        email: `live-visit-${i}-${Date.now()}@example.jp`,
+      }),
+    });
+    assert.equal(res.status, 201, await res.text());
+  }
+  await pick.waitFor({ state: 'detached', timeout: 1_000 });
+  await page.getByRole('status').filter({ hasText: '空き状況が変わりました' }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+  await expectAccessible(page);
+  await context.close();
+});
+
+test('when a proxy cuts the stream, the page polls and says when it last read', async () => {
+  const date = await freeMorning();
+  const context = await newContext(browser);
+  // A proxy that refuses event streams.
+  await context.route('**/live/**', (route) => route.fulfill({ status: 502, body: 'Bad Gateway' }));
+  const page = await context.newPage();
+  await page.goto(`${BASE}/facilities/1/days/${date}`);
+  await hydrated(page);
+  await page.getByText(/時点の空き状況です/).waitFor({ timeout: 5_000 });
+  const link = page.getByRole('link', { name: /^会議室2 午前/ });
+  assert.equal(await link.count(), 1);
+
+  const booker = await newContext(browser);
+  await bookMorning(await booker.newPage(), BASE, date, 'live-poll@example.jp');
+  // The next poll (every 30 s) shows it.
+  await link.waitFor({ state: 'detached', timeout: 35_000 });
+  await expectAccessible(page);
+  await booker.close();
+  await context.close();
+});
+
 /** Two server processes on one new PostgreSQL database, or null without PostgreSQL (outside CI). */
 async function twoProcessesOnPostgres() {
   const name = `e2e_live_${process.pid}_${Date.now() % 100000}`;

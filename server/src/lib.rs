@@ -65,7 +65,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), guard::security_headers))
         .layer(CompressionLayer::new())
-        .layer(axum::Extension(live::Streams::new(
+        .layer(axum::Extension(live::Streams::start(
+            &state.store,
             live::MAX_PER_ADDRESS,
             live::MAX_STREAMS,
         )))

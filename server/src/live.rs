@@ -54,20 +54,56 @@ const RETRY: Duration = Duration::from_secs(3);
 /// Comments that keep the connection alive through proxies.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 
-/// The open streams, per client address and in total.
+/// A change with its two encodings, made once for all streams.
+#[derive(Debug)]
+struct Encoded {
+    change: Change,
+    public: String,
+    staff: String,
+}
+
+/// The open streams (per client address and in total) and the process's
+/// changes, each encoded once for every stream.
 #[derive(Debug)]
 pub struct Streams {
     open: Mutex<(usize, HashMap<IpAddr, usize>)>,
     per_address: usize,
     total: usize,
+    hub: broadcast::Sender<Arc<Encoded>>,
 }
 
 impl Streams {
-    pub fn new(per_address: usize, total: usize) -> Arc<Streams> {
+    /// Starts encoding the store's changes for the streams (needs a Tokio
+    /// runtime; the store's feed must be started, see `Store::start_changes`).
+    pub fn start(store: &store::Store, per_address: usize, total: usize) -> Arc<Streams> {
+        let hub = broadcast::channel(store::changes::FEED_CAPACITY).0;
+        let mut feed = store.subscribe_changes();
+        let tx = hub.clone();
+        tokio::spawn(async move {
+            loop {
+                match feed.recv().await {
+                    Ok(c) => {
+                        let e = Encoded {
+                            public: encode(&c, false),
+                            staff: encode(&c, true),
+                            change: (*c).clone(),
+                        };
+                        // No stream open is not an error.
+                        let _ = tx.send(Arc::new(e));
+                    }
+                    // Streams that needed those changes lag too and resync.
+                    Err(broadcast::error::RecvError::Lagged(n)) => {
+                        tracing::warn!(missed = n, "live streams fell behind the change feed");
+                    }
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        });
         Arc::new(Streams {
             open: Mutex::new((0, HashMap::new())),
             per_address,
             total,
+            hub,
         })
     }
 
@@ -194,9 +230,9 @@ impl Scope {
     }
 }
 
-/// A change as a stream sends it: no personal data; the appointment or
-/// booking it is about only on staff streams.
-fn event(c: &Change, staff: bool) -> Event {
+/// A change as a stream sends it (JSON): no personal data; the appointment
+/// or booking it is about only on staff streams.
+fn encode(c: &Change, staff: bool) -> String {
     let time = |s: Option<i64>| s.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0));
     let status = if staff {
         c.status.as_str()
@@ -226,10 +262,14 @@ fn event(c: &Change, staff: bool) -> Event {
         data["subject"] = c.subject_id.into();
         data["staff"] = c.staff_id.into();
     }
+    data.to_string()
+}
+
+fn event(id: i64, data: &str) -> Event {
     Event::default()
         .event("change")
-        .id(c.id.to_string())
-        .data(data.to_string())
+        .id(id.to_string())
+        .data(data)
 }
 
 fn resync(latest: i64) -> Event {
@@ -278,7 +318,7 @@ async fn open(
         return refuse(headers, AppError::Busy(30));
     };
     // Subscribe before reading the log, so nothing falls between the two.
-    let rx = state.store.subscribe_changes();
+    let rx = streams.hub.subscribe();
     let mut first = VecDeque::new();
     let mut replayed = HashSet::new();
     let mut closing = false;
@@ -297,7 +337,7 @@ async fn open(
                     closing = true;
                 } else {
                     for c in missed.iter().filter(|c| scope.matches(c)) {
-                        first.push_back(event(c, staff));
+                        first.push_back(event(c.id, &encode(c, staff)));
                     }
                     replayed.extend(missed.iter().map(|c| c.id));
                 }
@@ -336,7 +376,7 @@ async fn open(
 
 /// One stream's state.
 struct Live {
-    rx: broadcast::Receiver<Arc<Change>>,
+    rx: broadcast::Receiver<Arc<Encoded>>,
     first: VecDeque<Event>,
     replayed: HashSet<i64>,
     scope: Scope,
@@ -356,11 +396,13 @@ impl Live {
         }
         loop {
             match self.rx.recv().await {
-                Ok(c) => {
-                    if self.replayed.remove(&c.id) || !self.scope.matches(&c) {
+                Ok(e) => {
+                    let c = &e.change;
+                    if self.replayed.remove(&c.id) || !self.scope.matches(c) {
                         continue;
                     }
-                    return Some(event(&c, self.staff));
+                    let data = if self.staff { &e.staff } else { &e.public };
+                    return Some(event(c.id, data));
                 }
                 // Too slow to keep up: tell the page to reload, and end
                 // (nothing is buffered beyond the channel's capacity).

@@ -60,16 +60,16 @@ impl Default for Live {
 }
 
 /// The page's one status region (`role="status"`, polite): a summary of
-/// the last update, and the polling note. Present from the first render so
-/// screen readers watch it.
+/// the last update; present from the first render so screen readers watch
+/// it. Below it, when polling, when the data was last read.
 #[component]
 pub fn LiveNote(live: Live) -> impl IntoView {
     let t = texts(live.lang);
+    // The polling note changes every 30 s; it stays out of the status
+    // region so screen readers are not told each time.
     view! {
-        <p class="live-note" role="status">
-            {move || live.said.get()}
-            {move || live.polled.get().map(|at| format!(" {}", (t.live_polled)(&at)))}
-        </p>
+        <p class="live-note" role="status">{move || live.said.get()}</p>
+        {move || live.polled.get().map(|at| view! { <p class="live-note">{(t.live_polled)(&at)}</p> })}
     }
 }
 

@@ -6,7 +6,8 @@
 //!   sends it, which the database does only after commit, to every process.
 //!   After the listener reconnects it reads what it missed from the table.
 //! - SQLite (one process): new rows are read in id order every
-//!   [`POLL`]; SQLite commits one writer at a time, so ids commit in order.
+//!   [`POLL`] (a read of the primary key's end, a few microseconds); SQLite
+//!   commits one writer at a time, so ids commit in order.
 //!
 //! Rows older than [`KEEP_SECONDS`] are pruned; a page that was away longer
 //! than that reloads its data instead of replaying.
@@ -26,7 +27,7 @@ use crate::{Store, StoreError};
 pub use crate::entity::change_event::Model as Change;
 
 /// How often SQLite's log is read for new rows.
-pub const POLL: Duration = Duration::from_millis(100);
+pub const POLL: Duration = Duration::from_millis(25);
 /// How long rows are kept for pages that reconnect.
 pub const KEEP_SECONDS: i64 = 24 * 60 * 60;
 /// Changes buffered per subscriber; one that falls further behind is told
