@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
-import { serverBinary } from './staff.mjs';
+import { serverBinary, runServerCommand, freshCode } from './staff.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -84,7 +84,7 @@ test('a booking shows on every open page within a second, without reload', async
 
   // Within a second of the confirmation page (the commit came before it).
   await b.getByRole('link', bookLink).waitFor({ state: 'detached', timeout: 1_000 });
-  await b.getByRole('status').filter({ hasText: '空き状況が変わりました' }).waitFor({ timeout: 1_000 });
+  await b.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
   await c.getByRole('alert').filter({ hasText: 'ほかの方の予約が入りました' }).waitFor({ timeout: 1_000 });
   assert.equal(await b.evaluate(() => window.__sameDocument), true, 'no reload');
   await expectAccessible(b);
@@ -131,7 +131,65 @@ test('a visit booked elsewhere takes its time off an open time picker within a s
     assert.equal(res.status, 201, await res.text());
   }
   await pick.waitFor({ state: 'detached', timeout: 1_000 });
-  await page.getByRole('status').filter({ hasText: '空き状況が変わりました' }).waitFor({ timeout: 1_000 });
+  await page.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
+  assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
+  await expectAccessible(page);
+  await context.close();
+});
+
+/** A free time of マイナンバーカード受取 in the coming weeks: the procedure, its date and the time (API). */
+async function freeVisitTime(skip = 0) {
+  const procedures = await api('/api/v1/procedures');
+  const card = procedures.find((p) => p.name === 'マイナンバーカード受取');
+  for (let n = 5 + skip; n < 40; n += 1) {
+    const date = addDays(tokyoToday(), n);
+    const body = await api(`/api/v1/procedures/${card.id}/availability?date=${date}`);
+    const time = body.times.find((t) => t.remaining > 0);
+    if (time) return { card, date, time };
+  }
+  assert.fail('a free visit time in the coming weeks');
+}
+
+async function bookVisit(card, time, n) {
+  const res = await fetch(`${BASE}/api/v1/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      procedure_ids: [card.id], start: time.start, mode: 'in_person',
+      name: '佐藤 次郎', name_kana: 'さとう じろう',
+      phone: `080-4${String(n).padStart(3, '0')}-${String(Date.now() % 10_000).padStart(4, '0')}`,
+      email: `live-counter-${n}-${Date.now()}@example.jp`,
+    }),
+  });
+  assert.equal(res.status, 201);
+  return (await res.json()).reference;
+}
+
+test('the counters\' day shows a new visit within a second, without reload', async () => {
+  const { card, date, time } = await freeVisitTime(10);
+  const admin = { email: `e2e-live-admin-${Date.now().toString(36)}@town.example`, password: 'correct horse battery staple' };
+  const made = await runServerCommand(['create-admin', admin.email], `${admin.password}\n`);
+  assert.equal(made.code, 0, `create-admin failed:\n${made.stdout}\n${made.stderr}`);
+  const secret = made.stdout.match(/TOTP secret[^:\n]*:\s*([A-Z2-7]+=*)\s*$/m)?.[1];
+  assert.ok(secret, made.stdout);
+
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.goto(`${BASE}/console/login`);
+  await hydrated(page);
+  await page.getByLabel('メールアドレス', { exact: true }).fill(admin.email);
+  await page.getByLabel('パスワード', { exact: true }).fill(admin.password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await page.getByLabel('確認コード（6桁）').fill(await freshCode(secret));
+  await page.getByRole('button', { name: '確認', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: '管理画面' }).waitFor();
+  await page.goto(`${BASE}/console/visits?date=${date}`);
+  await hydrated(page);
+  await page.evaluate(() => { window.__sameDocument = true; });
+
+  const reference = await bookVisit(card, time, 1);
+  await page.getByRole('row').filter({ hasText: reference }).waitFor({ timeout: 1_000 });
+  await page.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
   await expectAccessible(page);
   await context.close();
@@ -229,7 +287,7 @@ test('on PostgreSQL, a booking through one server process shows on a page served
     await bookMorning(a, first, date, 'live-pg@example.jp');
 
     await link.waitFor({ state: 'detached', timeout: 1_000 });
-    await b.getByRole('status').filter({ hasText: '空き状況が変わりました' }).waitFor({ timeout: 1_000 });
+    await b.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
     assert.equal(await b.evaluate(() => window.__sameDocument), true, 'no reload');
     await expectAccessible(b);
     await booker.close();

@@ -265,18 +265,28 @@ fn encode(c: &Change, staff: bool) -> String {
     data.to_string()
 }
 
-fn event(id: i64, data: &str) -> Event {
-    Event::default()
-        .event("change")
-        .id(id.to_string())
-        .data(data)
+/// What a stream sends next.
+#[derive(Debug, PartialEq)]
+enum Out {
+    /// A change in the stream's scope: its id and JSON.
+    Change(i64, String),
+    /// Reload your data; resume after this id.
+    Resync(i64),
 }
 
-fn resync(latest: i64) -> Event {
-    Event::default()
-        .event("resync")
-        .id(latest.to_string())
-        .data("{}")
+impl Out {
+    fn event(self) -> Event {
+        match self {
+            Out::Change(id, data) => Event::default()
+                .event("change")
+                .id(id.to_string())
+                .data(data),
+            Out::Resync(latest) => Event::default()
+                .event("resync")
+                .id(latest.to_string())
+                .data("{}"),
+        }
+    }
 }
 
 /// Where a stream starts: the browser's `Last-Event-ID` (a reconnect), else
@@ -304,17 +314,22 @@ fn refuse(headers: &HeaderMap, e: AppError) -> Response {
     res
 }
 
-/// Opens a stream: takes a place, subscribes, replays what the page missed.
+/// Opens a stream for a checked scope (or says why not): takes a place,
+/// subscribes, replays what the page missed.
 async fn open(
     state: &AppState,
     streams: &Arc<Streams>,
-    addr: Option<IpAddr>,
+    addr: Option<axum::Extension<ClientAddr>>,
     headers: &HeaderMap,
     after: Option<&str>,
-    scope: Scope,
+    scope: Result<Scope, AppError>,
     staff: bool,
 ) -> Response {
-    let Some(ticket) = streams.enter(addr) else {
+    let scope = match scope {
+        Ok(scope) => scope,
+        Err(e) => return refuse(headers, e),
+    };
+    let Some(ticket) = streams.enter(addr.map(|a| a.0.0)) else {
         return refuse(headers, AppError::Busy(30));
     };
     // Subscribe before reading the log, so nothing falls between the two.
@@ -333,11 +348,11 @@ async fn open(
             Ok((latest, oldest, missed)) => {
                 let gap = oldest.is_some_and(|o| o > after + 1) || after > latest;
                 if gap || missed.len() as u64 >= MAX_REPLAY {
-                    first.push_back(resync(latest));
+                    first.push_back(Out::Resync(latest));
                     closing = true;
                 } else {
                     for c in missed.iter().filter(|c| scope.matches(c)) {
-                        first.push_back(event(c.id, &encode(c, staff)));
+                        first.push_back(Out::Change(c.id, encode(c, staff)));
                     }
                     replayed.extend(missed.iter().map(|c| c.id));
                 }
@@ -358,7 +373,7 @@ async fn open(
     let stream = futures_util::stream::unfold(live, |mut live| async move {
         live.next()
             .await
-            .map(|e| (Ok::<_, std::convert::Infallible>(e), live))
+            .map(|out| (Ok::<_, std::convert::Infallible>(out.event()), live))
     });
     let retry = futures_util::stream::once(async {
         Ok::<_, std::convert::Infallible>(Event::default().retry(RETRY).comment("live"))
@@ -377,7 +392,7 @@ async fn open(
 /// One stream's state.
 struct Live {
     rx: broadcast::Receiver<Arc<Encoded>>,
-    first: VecDeque<Event>,
+    first: VecDeque<Out>,
     replayed: HashSet<i64>,
     scope: Scope,
     staff: bool,
@@ -387,7 +402,7 @@ struct Live {
 }
 
 impl Live {
-    async fn next(&mut self) -> Option<Event> {
+    async fn next(&mut self) -> Option<Out> {
         if let Some(e) = self.first.pop_front() {
             return Some(e);
         }
@@ -402,14 +417,14 @@ impl Live {
                         continue;
                     }
                     let data = if self.staff { &e.staff } else { &e.public };
-                    return Some(event(c.id, data));
+                    return Some(Out::Change(c.id, data.clone()));
                 }
                 // Too slow to keep up: tell the page to reload, and end
                 // (nothing is buffered beyond the channel's capacity).
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     self.closing = true;
                     let latest = self.store.latest_change_id().await.unwrap_or(0);
-                    return Some(resync(latest));
+                    return Some(Out::Resync(latest));
                 }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
@@ -487,22 +502,17 @@ async fn facility(
     Query(q): Query<Dates>,
     headers: HeaderMap,
 ) -> Response {
-    match facility_scope(&state, &id, &q).await {
-        Ok(scope) => {
-            let addr = addr.map(|a| a.0.0);
-            open(
-                &state,
-                &streams,
-                addr,
-                &headers,
-                q.after.as_deref(),
-                scope,
-                false,
-            )
-            .await
-        }
-        Err(e) => refuse(&headers, e),
-    }
+    let scope = facility_scope(&state, &id, &q).await;
+    open(
+        &state,
+        &streams,
+        addr,
+        &headers,
+        q.after.as_deref(),
+        scope,
+        false,
+    )
+    .await
 }
 
 async fn console_facility(
@@ -521,22 +531,17 @@ async fn console_facility(
             .await?;
         facility_scope(&state, &id, &q).await
     };
-    match scope.await {
-        Ok(scope) => {
-            let addr = addr.map(|a| a.0.0);
-            open(
-                &state,
-                &streams,
-                addr,
-                &headers,
-                q.after.as_deref(),
-                scope,
-                true,
-            )
-            .await
-        }
-        Err(e) => refuse(&headers, e),
-    }
+    let scope = scope.await;
+    open(
+        &state,
+        &streams,
+        addr,
+        &headers,
+        q.after.as_deref(),
+        scope,
+        true,
+    )
+    .await
 }
 
 async fn visits(
@@ -557,22 +562,17 @@ async fn visits(
             to,
         })
     };
-    match scope.await {
-        Ok(scope) => {
-            let addr = addr.map(|a| a.0.0);
-            open(
-                &state,
-                &streams,
-                addr,
-                &headers,
-                q.after.as_deref(),
-                scope,
-                false,
-            )
-            .await
-        }
-        Err(e) => refuse(&headers, e),
-    }
+    let scope = scope.await;
+    open(
+        &state,
+        &streams,
+        addr,
+        &headers,
+        q.after.as_deref(),
+        scope,
+        false,
+    )
+    .await
 }
 
 async fn display(
@@ -600,22 +600,17 @@ async fn display(
             to,
         })
     };
-    match scope.await {
-        Ok(scope) => {
-            let addr = addr.map(|a| a.0.0);
-            open(
-                &state,
-                &streams,
-                addr,
-                &headers,
-                q.after.as_deref(),
-                scope,
-                false,
-            )
-            .await
-        }
-        Err(e) => refuse(&headers, e),
-    }
+    let scope = scope.await;
+    open(
+        &state,
+        &streams,
+        addr,
+        &headers,
+        q.after.as_deref(),
+        scope,
+        false,
+    )
+    .await
 }
 
 async fn counters(
@@ -642,20 +637,98 @@ async fn counters(
             to,
         })
     };
-    match scope.await {
-        Ok(scope) => {
-            let addr = addr.map(|a| a.0.0);
-            open(
-                &state,
-                &streams,
-                addr,
-                &headers,
-                q.after.as_deref(),
-                scope,
-                true,
-            )
-            .await
+    let scope = scope.await;
+    open(
+        &state,
+        &streams,
+        addr,
+        &headers,
+        q.after.as_deref(),
+        scope,
+        true,
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use store::testing::TestDb;
+
+    fn booking(id: i64, facility: i64) -> Arc<Encoded> {
+        let change = Change {
+            id,
+            municipality_id: Some(1),
+            kind: "booking".into(),
+            facility_id: Some(facility),
+            unit_id: Some(2),
+            department_id: None,
+            procedure_id: None,
+            staff_id: None,
+            subject_id: Some(99),
+            status: "confirmed".into(),
+            start_s: Some(1_000),
+            end_s: Some(2_000),
+            from_day: None,
+            to_day: None,
+            at_s: 0,
+        };
+        Arc::new(Encoded {
+            public: encode(&change, false),
+            staff: encode(&change, true),
+            change,
+        })
+    }
+
+    fn live(rx: broadcast::Receiver<Arc<Encoded>>, store: &store::Store, ticket: Ticket) -> Live {
+        Live {
+            rx,
+            first: VecDeque::new(),
+            replayed: HashSet::new(),
+            scope: Scope::Facility {
+                id: 1,
+                from: 0,
+                to: 10_000,
+                days: (NaiveDate::MIN, NaiveDate::MAX),
+            },
+            staff: false,
+            closing: false,
+            store: store.clone(),
+            _ticket: ticket,
         }
-        Err(e) => refuse(&headers, e),
+    }
+
+    #[tokio::test]
+    async fn a_stream_sends_its_scope_only_and_no_booking_id() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (tx, rx) = broadcast::channel(8);
+        let mut l = live(rx, &db.store, streams.enter(None).unwrap());
+        tx.send(booking(1, 2)).unwrap();
+        tx.send(booking(2, 1)).unwrap();
+        let Some(Out::Change(id, data)) = l.next().await else {
+            panic!("a change");
+        };
+        assert_eq!(id, 2, "facility 2 is not this stream's");
+        assert!(data.contains("\"status\":\"taken\""), "{data}");
+        assert!(!data.contains("subject") && !data.contains("99"), "{data}");
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_falls_behind_is_told_to_reload_and_dropped() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (tx, rx) = broadcast::channel(2);
+        let mut l = live(rx, &db.store, streams.enter(None).unwrap());
+        assert_eq!(streams.count(), 1);
+        for id in 1..=5 {
+            tx.send(booking(id, 1)).unwrap();
+        }
+        assert_eq!(l.next().await, Some(Out::Resync(0)));
+        assert_eq!(l.next().await, None, "then the stream ends");
+        drop(l);
+        assert_eq!(streams.count(), 0, "its place is given back");
+        db.drop_db().await;
     }
 }

@@ -151,7 +151,7 @@ pub static JA: Texts = Texts {
     today: "今日",
     calendar_hint: "日付を選ぶと、その日の部屋・区画ごとの空き状況が見られます。",
 
-    live_changed: |n| format!("空き状況が変わりました（{n}か所）。"),
+    live_changed: |n| format!("最新の状況に更新しました（{n}か所が変わりました）。"),
     live_polled: |t| format!("{t} 時点の空き状況です（自動で更新します）。"),
     live_taken: "お選びの時間は、たった今ほかの方の予約が入りました。申し込むことはできません。別の時間を選んでください。",
     day_title: |date| format!("{date}の空き状況"),
@@ -234,7 +234,7 @@ pub static EN: Texts = Texts {
     today: "Today",
     calendar_hint: "Choose a date to see each room or area for that day.",
 
-    live_changed: |n| format!("Availability changed in {n} place(s)."),
+    live_changed: |n| format!("Updated to the latest: {n} place(s) changed."),
     live_polled: |t| format!("Availability as of {t} (updates automatically)."),
     live_taken: "Someone else has just booked the time you chose, so it can no longer be booked. Please choose another time.",
     day_title: |date| format!("Availability on {date}"),
