@@ -128,9 +128,10 @@ impl Store {
     ///
     /// Served from a per-process cache for up to [`RULES_TTL`]: every
     /// availability answer and booking needs the rules, and reading them is
-    /// six queries. A change of rules therefore reaches every server process
-    /// within that time; bookings stay safe meanwhile because the database
-    /// alone decides overlaps.
+    /// six queries. A change of rules (or closures) empties the entry in
+    /// every server process as soon as its change event arrives (see
+    /// `changes`), and at the latest after that time; bookings stay safe
+    /// meanwhile because the database alone decides overlaps.
     pub async fn facility(&self, id: FacilityId) -> Result<Option<FacilityRecord>, StoreError> {
         if let Some(hit) = self.rules.fresh(id) {
             return Ok(Some(hit));
