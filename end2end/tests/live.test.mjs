@@ -95,17 +95,40 @@ test('a booking shows on every open page within a second, without reload', async
   await other.close();
 });
 
-test('a visit booked elsewhere takes its time off an open time picker within a second', async () => {
+/**
+ * A free time of マイナンバーカード受取 from `skip` days after today+5: the
+ * procedure, its date and the time (the one with the fewest members free).
+ */
+async function freeVisitTime(skip = 0) {
   const procedures = await api('/api/v1/procedures');
   const card = procedures.find((p) => p.name === 'マイナンバーカード受取');
-  let date;
-  let time;
-  for (let n = 5; n < 40 && !time; n += 1) {
-    date = addDays(tokyoToday(), n);
+  for (let n = 5 + skip; n < 40; n += 1) {
+    const date = addDays(tokyoToday(), n);
     const body = await api(`/api/v1/procedures/${card.id}/availability?date=${date}`);
-    time = body.times.filter((t) => t.remaining > 0).sort((a, b) => a.remaining - b.remaining)[0];
+    const time = body.times.filter((t) => t.remaining > 0).sort((a, b) => a.remaining - b.remaining)[0];
+    if (time) return { card, date, time };
   }
-  assert.ok(time, 'a free visit time in the coming weeks');
+  assert.fail('a free visit time in the coming weeks');
+}
+
+/** Books `time` over the API for visitor `n` of a test called `tag`; its reference. */
+async function bookVisit(card, time, tag, n) {
+  const res = await fetch(`${BASE}/api/v1/appointments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      procedure_ids: [card.id], start: time.start, mode: 'in_person',
+      name: '佐藤 次郎', name_kana: 'さとう じろう',
+      phone: `080-${tag.length}${String(n).padStart(3, '0')}-${String(Date.now() % 10_000).padStart(4, '0')}`,
+      email: `live-${tag}-${n}-${Date.now()}@example.jp`,
+    }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  return (await res.json()).reference;
+}
+
+test('a visit booked elsewhere takes its time off an open time picker within a second', async () => {
+  const { card, date, time } = await freeVisitTime();
   const local = time.start.slice(0, 16);
 
   const context = await newContext(browser);
@@ -117,53 +140,13 @@ test('a visit booked elsewhere takes its time off an open time picker within a s
   assert.equal(await pick.count(), 1);
 
   // Others take every member free at that time (over the API).
-  for (let i = 0; i < time.remaining; i += 1) {
-    const res = await fetch(`${BASE}/api/v1/appointments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        procedure_ids: [card.id], start: time.start, mode: 'in_person',
-        name: '佐藤 次郎', name_kana: 'さとう じろう',
-        phone: `080-3${String(i).padStart(3, '0')}-${String(Date.now() % 10_000).padStart(4, '0')}`,
-        email: `live-visit-${i}-${Date.now()}@example.jp`,
-      }),
-    });
-    assert.equal(res.status, 201, await res.text());
-  }
+  for (let i = 0; i < time.remaining; i += 1) await bookVisit(card, time, 'picker', i);
   await pick.waitFor({ state: 'detached', timeout: 1_000 });
   await page.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');
   await expectAccessible(page);
   await context.close();
 });
-
-/** A free time of マイナンバーカード受取 in the coming weeks: the procedure, its date and the time (API). */
-async function freeVisitTime(skip = 0) {
-  const procedures = await api('/api/v1/procedures');
-  const card = procedures.find((p) => p.name === 'マイナンバーカード受取');
-  for (let n = 5 + skip; n < 40; n += 1) {
-    const date = addDays(tokyoToday(), n);
-    const body = await api(`/api/v1/procedures/${card.id}/availability?date=${date}`);
-    const time = body.times.find((t) => t.remaining > 0);
-    if (time) return { card, date, time };
-  }
-  assert.fail('a free visit time in the coming weeks');
-}
-
-async function bookVisit(card, time, n) {
-  const res = await fetch(`${BASE}/api/v1/appointments`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      procedure_ids: [card.id], start: time.start, mode: 'in_person',
-      name: '佐藤 次郎', name_kana: 'さとう じろう',
-      phone: `080-4${String(n).padStart(3, '0')}-${String(Date.now() % 10_000).padStart(4, '0')}`,
-      email: `live-counter-${n}-${Date.now()}@example.jp`,
-    }),
-  });
-  assert.equal(res.status, 201);
-  return (await res.json()).reference;
-}
 
 test('the counters\' day shows a new visit within a second, without reload', async () => {
   const { card, date, time } = await freeVisitTime(10);
@@ -187,7 +170,7 @@ test('the counters\' day shows a new visit within a second, without reload', asy
   await hydrated(page);
   await page.evaluate(() => { window.__sameDocument = true; });
 
-  const reference = await bookVisit(card, time, 1);
+  const reference = await bookVisit(card, time, 'counter', 1);
   await page.getByRole('row').filter({ hasText: reference }).waitFor({ timeout: 1_000 });
   await page.getByRole('status').filter({ hasText: 'か所が変わりました' }).waitFor({ timeout: 1_000 });
   assert.equal(await page.evaluate(() => window.__sameDocument), true, 'no reload');

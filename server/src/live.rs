@@ -29,7 +29,7 @@ use app::core::error::AppError;
 use app::core::limits::ClientAddr;
 use app::core::state::AppState;
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
@@ -314,22 +314,80 @@ fn refuse(headers: &HeaderMap, e: AppError) -> Response {
     res
 }
 
-/// Opens a stream for a checked scope (or says why not): takes a place,
-/// subscribes, replays what the page missed.
+/// What every stream request brings: the state, the caps, the client's
+/// address, its headers and its query.
+struct Opening {
+    state: AppState,
+    streams: Arc<Streams>,
+    addr: Option<IpAddr>,
+    headers: HeaderMap,
+    q: Dates,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Opening {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Response> {
+        let Query(q) = Query::<Dates>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let streams = parts
+            .extensions
+            .get::<Arc<Streams>>()
+            .cloned()
+            .ok_or_else(|| axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        Ok(Opening {
+            state: state.clone(),
+            streams,
+            addr: parts.extensions.get::<ClientAddr>().map(|a| a.0),
+            headers: parts.headers.clone(),
+            q,
+        })
+    }
+}
+
+impl Opening {
+    /// Opens a stream for a checked scope (or says why not): takes a place,
+    /// subscribes, replays what the page missed.
+    async fn open(self, scope: Result<Scope, AppError>, staff: bool) -> Response {
+        let Opening {
+            state,
+            streams,
+            addr,
+            headers,
+            q,
+        } = self;
+        let scope = match scope {
+            Ok(scope) => scope,
+            Err(e) => return refuse(&headers, e),
+        };
+        open(
+            &state,
+            &streams,
+            addr,
+            &headers,
+            q.after.as_deref(),
+            scope,
+            staff,
+        )
+        .await
+    }
+}
+
+/// Takes a place, subscribes, replays what the page missed.
 async fn open(
     state: &AppState,
     streams: &Arc<Streams>,
-    addr: Option<axum::Extension<ClientAddr>>,
+    addr: Option<IpAddr>,
     headers: &HeaderMap,
     after: Option<&str>,
-    scope: Result<Scope, AppError>,
+    scope: Scope,
     staff: bool,
 ) -> Response {
-    let scope = match scope {
-        Ok(scope) => scope,
-        Err(e) => return refuse(headers, e),
-    };
-    let Some(ticket) = streams.enter(addr.map(|a| a.0.0)) else {
+    let Some(ticket) = streams.enter(addr) else {
         return refuse(headers, AppError::Busy(30));
     };
     // Subscribe before reading the log, so nothing falls between the two.
@@ -470,8 +528,6 @@ fn bounds(tz: chrono_tz::Tz, from: NaiveDate, to: NaiveDate) -> Result<(i64, i64
     ))
 }
 
-type Caps = axum::Extension<Arc<Streams>>;
-
 /// A facility's dates as a scope, checked like the pages that show them.
 async fn facility_scope(state: &AppState, id: &str, q: &Dates) -> Result<Scope, AppError> {
     let id = app::core::state::parse_facility_id(id)?;
@@ -494,160 +550,76 @@ async fn facility_scope(state: &AppState, id: &str, q: &Dates) -> Result<Scope, 
     })
 }
 
-async fn facility(
-    State(state): State<AppState>,
-    axum::Extension(streams): Caps,
-    addr: Option<axum::Extension<ClientAddr>>,
-    Path(id): Path<String>,
-    Query(q): Query<Dates>,
-    headers: HeaderMap,
-) -> Response {
-    let scope = facility_scope(&state, &id, &q).await;
-    open(
-        &state,
-        &streams,
-        addr,
-        &headers,
-        q.after.as_deref(),
-        scope,
-        false,
-    )
-    .await
+async fn facility(r: Opening, Path(id): Path<String>) -> Response {
+    let scope = facility_scope(&r.state, &id, &r.q).await;
+    r.open(scope, false).await
 }
 
 async fn console_facility(
-    State(state): State<AppState>,
-    axum::Extension(streams): Caps,
-    addr: Option<axum::Extension<ClientAddr>>,
+    r: Opening,
     session: tower_sessions::Session,
     Path(id): Path<String>,
-    Query(q): Query<Dates>,
-    headers: HeaderMap,
 ) -> Response {
     let scope = async {
-        let actor = app::core::auth::actor_of(&state, &session).await?;
-        state
+        let actor = app::core::auth::actor_of(&r.state, &session).await?;
+        r.state
             .may_manage(&actor, app::core::state::parse_facility_id(&id)?)
             .await?;
-        facility_scope(&state, &id, &q).await
+        facility_scope(&r.state, &id, &r.q).await
     };
     let scope = scope.await;
-    open(
-        &state,
-        &streams,
-        addr,
-        &headers,
-        q.after.as_deref(),
-        scope,
-        true,
-    )
-    .await
+    r.open(scope, true).await
 }
 
-async fn visits(
-    State(state): State<AppState>,
-    axum::Extension(streams): Caps,
-    addr: Option<axum::Extension<ClientAddr>>,
-    Query(q): Query<Dates>,
-    headers: HeaderMap,
-) -> Response {
-    let scope = async {
-        let (town, tz) = state.town().await?;
-        let day = date(Field::Date, q.date.as_deref())?;
-        let (from, to) = bounds(tz, day, day)?;
-        Ok::<_, AppError>(Scope::Visits {
-            town,
-            department: None,
-            from,
-            to,
-        })
+/// A town's visits and staff changes on one day (today without `day`).
+async fn town_day(
+    state: &AppState,
+    day: Option<&str>,
+    department: Option<i64>,
+) -> Result<Scope, AppError> {
+    let (town, tz) = state.town().await?;
+    let day = match day {
+        Some(d) => date(Field::Date, Some(d))?,
+        None => state.now().with_timezone(&tz).date_naive(),
     };
-    let scope = scope.await;
-    open(
-        &state,
-        &streams,
-        addr,
-        &headers,
-        q.after.as_deref(),
-        scope,
-        false,
-    )
-    .await
+    let (from, to) = bounds(tz, day, day)?;
+    Ok(Scope::Visits {
+        town,
+        department,
+        from,
+        to,
+    })
 }
 
-async fn display(
-    State(state): State<AppState>,
-    axum::Extension(streams): Caps,
-    addr: Option<axum::Extension<ClientAddr>>,
-    Path(department): Path<String>,
-    Query(q): Query<Dates>,
-    headers: HeaderMap,
-) -> Response {
-    let scope = async {
-        let (town, tz) = state.town().await?;
-        let department = department
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|d| *d > 0)
-            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Department)))?;
-        let today = state.now().with_timezone(&tz).date_naive();
-        let (from, to) = bounds(tz, today, today)?;
-        Ok::<_, AppError>(Scope::Visits {
-            town,
-            department: Some(department),
-            from,
-            to,
-        })
-    };
-    let scope = scope.await;
-    open(
-        &state,
-        &streams,
-        addr,
-        &headers,
-        q.after.as_deref(),
-        scope,
-        false,
-    )
-    .await
+async fn visits(r: Opening) -> Response {
+    // The time picker always names its date (none: a clear refusal).
+    let day = r.q.date.as_deref().unwrap_or_default();
+    let scope = town_day(&r.state, Some(day), None).await;
+    r.open(scope, false).await
 }
 
-async fn counters(
-    State(state): State<AppState>,
-    axum::Extension(streams): Caps,
-    addr: Option<axum::Extension<ClientAddr>>,
-    session: tower_sessions::Session,
-    Query(q): Query<Dates>,
-    headers: HeaderMap,
-) -> Response {
+async fn display(r: Opening, Path(department): Path<String>) -> Response {
+    let department = department
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|d| *d > 0)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Department)));
+    let scope = match department {
+        Ok(d) => town_day(&r.state, None, Some(d)).await,
+        Err(e) => Err(e),
+    };
+    r.open(scope, false).await
+}
+
+async fn counters(r: Opening, session: tower_sessions::Session) -> Response {
     let scope = async {
-        let actor = app::core::auth::actor_of(&state, &session).await?;
-        state.counter_access(&actor).await?;
-        let (town, tz) = state.town().await?;
-        let day = match q.date.as_deref() {
-            Some(d) => date(Field::Date, Some(d))?,
-            None => state.now().with_timezone(&tz).date_naive(),
-        };
-        let (from, to) = bounds(tz, day, day)?;
-        Ok::<_, AppError>(Scope::Visits {
-            town,
-            department: None,
-            from,
-            to,
-        })
+        let actor = app::core::auth::actor_of(&r.state, &session).await?;
+        r.state.counter_access(&actor).await?;
+        town_day(&r.state, r.q.date.as_deref(), None).await
     };
     let scope = scope.await;
-    open(
-        &state,
-        &streams,
-        addr,
-        &headers,
-        q.after.as_deref(),
-        scope,
-        true,
-    )
-    .await
+    r.open(scope, true).await
 }
 
 #[cfg(test)]
