@@ -71,9 +71,9 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=browse::pages::home::NotFound>
                     <Route path=path!("/") view=browse::pages::home::Home ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities") view=browse::pages::facilities::FacilityList ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities/:id") view=browse::pages::month::FacilityMonth ssr=SsrMode::Async/>
-                    <Route path=path!("/facilities/:id/days/:date") view=browse::pages::day::FacilityDay ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities") view={Lazy::<routes::FacilityListRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id") view={Lazy::<routes::FacilityMonthRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/facilities/:id/days/:date") view={Lazy::<routes::FacilityDayRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id/book") view={Lazy::<routes::BookFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/book/review") view={Lazy::<routes::BookReviewRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/book/done") view={Lazy::<routes::BookDoneRoute>::new()} ssr=SsrMode::Async/>
