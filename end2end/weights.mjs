@@ -1,7 +1,7 @@
 // What the browser downloads to make each entry page interactive: the WASM
 // and JavaScript files it fetched until the page hydrated, as the brotli
 // files the server sends (`.br`, from `cargo leptos build --release
-// --precompress --split`). Run by `bash scripts/bench.sh`; see
+// --precompress`). Run by `bash scripts/bench.sh`; see
 // docs/BENCHMARKS.md. Starts the release server binary itself on a free
 // port over a throw-away SQLite file, so nothing else needs to run.
 //
@@ -32,7 +32,7 @@ function brotliBytes(urlPath) {
   const file = path.join(PKG, path.basename(urlPath));
   const br = `${file}.br`;
   if (existsSync(br)) return statSync(br).size;
-  throw new Error(`${br} is missing: build with cargo leptos build --release --precompress --split`);
+  throw new Error(`${br} is missing: build with cargo leptos build --release --precompress`);
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), 'weights-'));
