@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/end2end/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release --precompress
+cargo leptos build --release --precompress --split
 node end2end/weights.mjs
 cargo bench -p server --bench availability
 cargo bench -p server --bench appointments
