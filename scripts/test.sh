@@ -25,6 +25,9 @@ e2e_db="$e2e_dir/town-e2e.db"
 # cargo-leptos exits 0 when its build fails; end2end/run.sh leaves this file
 # only once the browser tests have run and passed.
 export E2E_DONE_FILE="$e2e_dir/passed"
+# Tests that start more server processes use the binary this build makes,
+# not a release binary left by run.sh or bench.sh.
+export SERVER_BIN="$PWD/${CARGO_TARGET_DIR:-target}/debug/server"
 DATABASE_URL="sqlite://$e2e_db" cargo leptos end-to-end --split
 if [ ! -f "$E2E_DONE_FILE" ]; then
   echo "The browser tests did not run to the end (see the build output above)." >&2

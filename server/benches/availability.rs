@@ -6,9 +6,9 @@
 //!   bookings present (target on SQLite: at least 1,000/s), one client at a
 //!   time and eight at once;
 //! - 200 concurrent attempts at one slot: time until all are answered;
-//! - the release WASM file, raw and brotli (target: at most 200 KB brotli
-//!   for the first page a resident opens; `end2end/weights.mjs` adds up what
-//!   each entry page fetches).
+//! - the main release WASM file, raw and brotli: all the home page needs
+//!   (target: at most 200 KB brotli for the first page a resident opens;
+//!   `end2end/weights.mjs` adds up what each entry page fetches).
 
 use std::io::Write;
 use std::sync::Arc;
@@ -430,7 +430,9 @@ fn wasm_size() {
         "/../target/site/pkg/town-booking.wasm"
     );
     let Ok(raw) = std::fs::read(path) else {
-        println!("wasm: {path} not found; build it first with `cargo leptos build --release`");
+        println!(
+            "wasm: {path} not found; build it first with `cargo leptos build --release --split`"
+        );
         return;
     };
     let mut compressed = Vec::new();
