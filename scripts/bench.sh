@@ -9,3 +9,4 @@ node end2end/weights.mjs
 cargo bench -p server --bench availability
 cargo bench -p server --bench appointments
 cargo bench -p server --bench live
+cargo bench -p server --bench feeds

@@ -40,8 +40,8 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
 fi
 
 # wasm-opt comes from npm's binaryen (Debian's is too old and breaks the WASM).
-if [ ! -x end2end/node_modules/.bin/wasm-opt ] || { $want_tests && [ ! -d end2end/node_modules/playwright-core ]; }; then
-  say "Installing Node packages (binaryen, Playwright, axe-core)"
+if [ ! -x end2end/node_modules/.bin/wasm-opt ] || { $want_tests && [ ! -d end2end/node_modules/ical.js ]; }; then
+  say "Installing Node packages (binaryen, Playwright, axe-core, ical.js)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
@@ -55,6 +55,11 @@ if $want_tests; then
   if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     say "Installing aiosmtpd (SMTP server for the mail tests)"
     python3 -m pip install --quiet aiosmtpd
+  fi
+  # A second, independent calendar parser for the feed tests.
+  if ! python3 -c 'import icalendar' >/dev/null 2>&1; then
+    say "Installing icalendar (Python calendar parser for the feed tests)"
+    python3 -m pip install --quiet icalendar
   fi
   if command -v pg_isready >/dev/null 2>&1 && ! pg_isready -q -h 127.0.0.1 -p 5432; then
     say "Starting the local PostgreSQL server"

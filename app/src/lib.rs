@@ -11,6 +11,7 @@ pub mod browse;
 pub mod console;
 pub mod core;
 pub mod counters;
+pub mod feeds;
 pub mod routes;
 pub mod visits;
 
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings/:reference") view={Lazy::<routes::MyBookingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference/cancel") view={Lazy::<routes::CancelBookingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my") view={Lazy::<routes::MyBookingsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/my/feeds") view={Lazy::<routes::FeedsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view={Lazy::<routes::RegisterRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register/confirm") view={Lazy::<routes::RegisterConfirmRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/login") view={Lazy::<routes::ResidentLoginRoute>::new()} ssr=SsrMode::Async/>
@@ -99,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/login/code") view={Lazy::<routes::CodeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console") view={Lazy::<routes::ConsoleHomeRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/account") view={Lazy::<routes::StaffAccountRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/feeds") view={Lazy::<routes::FeedsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id") view={Lazy::<routes::TimelineRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/block") view={Lazy::<routes::BlockRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/report") view={Lazy::<routes::UsageReportRoute>::new()} ssr=SsrMode::Async/>

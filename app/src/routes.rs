@@ -70,6 +70,8 @@ lazy_feature!(account_pages, AccountPage {
     RegisterRoute => crate::account::pages::RegisterPage,
     RegisterConfirmRoute => crate::account::pages::RegisterConfirmPage,
     ResidentLoginRoute => crate::account::pages::ResidentLoginPage,
+    // Residents' and staff's calendar feeds (one page, in the lighter part).
+    FeedsRoute => crate::feeds::pages::FeedsView,
 });
 
 lazy_feature!(visit_pages, VisitPage {

@@ -5,9 +5,11 @@
 //      code (choosing their own password) and sets up a second factor;
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
-//   4. the manager approves the request, then blocks the morning, cancelling
-//      the colliding booking with notice, and books on a resident's behalf
-//      (代行予約); each resident sees the change on their booking page;
+//   4. the manager approves the request, subscribes to the centre's calendar
+//      feed (fetched as a calendar app does, then stopped), then blocks the
+//      morning, cancelling the colliding booking with notice, and books on a
+//      resident's behalf (代行予約); each resident sees the change on their
+//      booking page;
 //   5. the admin finds all of it in the audit log and the outbox.
 // Staff use the console without JavaScript: its pages are server-rendered
 // forms (POST → redirect → GET) and must work so. axe-core checks every page.
@@ -372,6 +374,49 @@ test('the manager signs in, sees the request and approves it; the resident sees 
   const seen = await residentView({ page: state.hallPage, reference: state.hall.reference });
   assert.deepEqual(seen, { code: 'confirmed', text: '予約確定' }, 'the resident sees the request confirmed');
   state.approved = true;
+});
+
+test('the manager subscribes to the centre: a calendar feed made without JavaScript, its URL shown once, then stopped', async (t) => {
+  if (!need(t, 'manager', 'approved')) return;
+  const { manager } = state;
+  await manager.goto(`${BASE}/console`);
+  await manager.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: 'カレンダー配信' }).click();
+  await manager.getByRole('heading', { level: 1, name: 'カレンダー配信（iCal）' }).waitFor();
+  await expectAccessible(manager);
+  await manager.getByLabel('名前', { exact: true }).fill('センターの予約');
+  await manager.getByLabel('表示する範囲', { exact: true }).selectOption({ label: `${CENTRE}（全室）` });
+  await manager.getByRole('radio', { name: /^予約の有無と時間だけ/ }).check();
+  await manager.getByRole('button', { name: '作成する' }).click();
+  await expectShown(manager, manager.getByRole('heading', { level: 2, name: /配信の URL/ }), 'the new feed\'s URL');
+  await expectAccessible(manager);
+  const url = await manager.getByTestId('feed-url').inputValue();
+  assert.match(url, /\/feeds\/[0-9a-f]{64}\.ics$/, 'a secret URL of 256 bits');
+  const webcal = await manager.getByRole('link', { name: 'カレンダーのアプリで開く' }).getAttribute('href');
+  assert.equal(webcal, url.replace(/^https?:/, 'webcal:'));
+
+  // A calendar app fetches it without signing in: the approved request is
+  // there, with no name or contact (a busy feed), and asks again with 304.
+  const res = await fetch(url, { headers: { 'accept-encoding': 'gzip, br' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'text/calendar; charset=utf-8');
+  assert.equal(res.headers.get('content-encoding'), null, 'never compressed');
+  const body = await res.text();
+  assert.match(body, /BEGIN:VEVENT[\s\S]*STATUS:CONFIRMED/);
+  for (const secret of [HALL_RESIDENT.name, HALL_RESIDENT.email, state.hall.reference]) {
+    assert.ok(!body.includes(secret), `${secret} is not in a busy feed`);
+  }
+  const again = await fetch(url, { headers: { 'if-none-match': res.headers.get('etag') } });
+  assert.equal(again.status, 304);
+
+  // Shown once: after a reload only the list names it.
+  await manager.reload();
+  await manager.getByRole('heading', { level: 1, name: 'カレンダー配信（iCal）' }).waitFor();
+  assert.equal(await manager.getByTestId('feed-url').count(), 0, 'the URL is not shown again');
+  assert.ok((await tableRows(manager)).some((cells) => cells[0] === 'センターの予約' && cells[1] === `${CENTRE}（全室）`));
+  await manager.getByRole('button', { name: '「センターの予約」を停止する' }).click();
+  await expectShown(manager, manager.getByRole('status').filter({ hasText: '停止しました' }), 'the feed is stopped');
+  await expectAccessible(manager);
+  assert.equal((await fetch(url)).status, 404, 'a stopped feed answers 404');
 });
 
 test('the manager blocks the morning, cancels the colliding booking with notice; the resident sees it cancelled', async (t) => {

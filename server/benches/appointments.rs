@@ -113,6 +113,8 @@ async fn prepare(db: &TestDb) -> i64 {
                     cancelled_at: Set(None),
                     needs_contact: Set(false),
                     request_key: Set(None),
+                    sequence: sea_orm::ActiveValue::NotSet,
+                    modified_s: sea_orm::ActiveValue::NotSet,
                 })
                 .exec_with_returning(&txn)
                 .await

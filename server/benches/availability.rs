@@ -186,6 +186,8 @@ async fn prepare(db: &TestDb) -> FacilityId {
                 override_reason: None,
                 account_id: None,
                 request_key: None,
+                sequence: 0,
+                modified_s: None,
             };
             rows.push((b, vec![domain::ids::UnitId(unit)]));
         }

@@ -21,6 +21,7 @@ use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// The router as a service that knows each client's address (for login
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/bookings/{reference}/booking.ics", get(booking_ics))
         .route("/visits/appointments/{reference}/visit.ics", get(visit_ics))
+        .route("/feeds/{file}", get(feed))
         .route(
             "/console/facilities/{id}/bookings.csv",
             axum::routing::post(console_csv),
@@ -64,7 +66,10 @@ pub fn router(state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(guard::BODY_LIMIT))
         .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), guard::security_headers))
-        .layer(CompressionLayer::new())
+        // Not the feeds: some Outlook versions fail on a compressed calendar.
+        .layer(CompressionLayer::new().compress_when(
+            DefaultPredicate::new().and(NotForContentType::const_new("text/calendar")),
+        ))
         .layer(axum::Extension(live::Streams::start(
             &state.store,
             live::MAX_PER_ADDRESS,
@@ -184,6 +189,70 @@ async fn booking_ics(
         Ok((format!("booking-{reference}.ics"), body))
     };
     attachment(lang, CALENDAR, ics.await)
+}
+
+/// An HTTP date (`Last-Modified`).
+fn http_date(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+/// `GET /feeds/{token}.ics`: a calendar feed, for calendar apps that
+/// subscribe to it (no sign-in: the token is the key). Answers 304 when the
+/// caller's copy is current; never compressed; an unknown, renewed-away or
+/// revoked token, or an owner who lost the scope, is the same 404.
+async fn feed(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    Path(file): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    use app::feeds::service::{FeedAnswer, Validators};
+    let text = |name: header::HeaderName| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let have = Validators {
+        if_none_match: text(header::IF_NONE_MATCH),
+        if_modified_since: text(header::IF_MODIFIED_SINCE)
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(&v).ok())
+            .map(|t| t.with_timezone(&chrono::Utc)),
+    };
+    // Calendars fetch again on their own; they must ask each time.
+    let cache = (header::CACHE_CONTROL, "private, no-cache".to_owned());
+    match state.feed_file(&file, &have).await {
+        Ok(FeedAnswer::File {
+            body,
+            etag,
+            modified,
+        }) => (
+            [
+                (header::CONTENT_TYPE, CALENDAR.to_owned()),
+                (header::ETAG, etag),
+                (header::LAST_MODIFIED, http_date(modified)),
+                cache,
+                (
+                    header::CONTENT_DISPOSITION,
+                    "inline; filename=\"calendar.ics\"".to_owned(),
+                ),
+            ],
+            body,
+        )
+            .into_response(),
+        Ok(FeedAnswer::NotModified { etag, modified }) => (
+            axum::http::StatusCode::NOT_MODIFIED,
+            [
+                (header::ETAG, etag),
+                (header::LAST_MODIFIED, http_date(modified)),
+                cache,
+            ],
+        )
+            .into_response(),
+        Err(e) => {
+            let lang = app::core::lang::from_headers(&headers);
+            (status_of(&e), app::core::messages::error_message(lang, &e)).into_response()
+        }
+    }
 }
 
 #[derive(Deserialize)]

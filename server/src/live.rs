@@ -62,6 +62,19 @@ struct Encoded {
     staff: String,
 }
 
+impl Encoded {
+    fn new(c: &Change) -> Encoded {
+        Encoded {
+            public: encode(c, false),
+            staff: encode(c, true),
+            change: c.clone(),
+        }
+    }
+}
+
+/// Changes that reached this process together, sent to streams as one.
+type Batch = Arc<Vec<Encoded>>;
+
 /// The open streams (per client address and in total) and the process's
 /// changes, each encoded once for every stream.
 #[derive(Debug)]
@@ -69,7 +82,7 @@ pub struct Streams {
     open: Mutex<(usize, HashMap<IpAddr, usize>)>,
     per_address: usize,
     total: usize,
-    hub: broadcast::Sender<Arc<Encoded>>,
+    hub: broadcast::Sender<Batch>,
 }
 
 impl Streams {
@@ -81,21 +94,36 @@ impl Streams {
         let tx = hub.clone();
         tokio::spawn(async move {
             loop {
-                match feed.recv().await {
-                    Ok(c) => {
-                        let e = Encoded {
-                            public: encode(&c, false),
-                            staff: encode(&c, true),
-                            change: (*c).clone(),
-                        };
-                        // No stream open is not an error.
-                        let _ = tx.send(Arc::new(e));
-                    }
+                let first = match feed.recv().await {
+                    Ok(c) => c,
                     // Streams that needed those changes lag too and resync.
                     Err(broadcast::error::RecvError::Lagged(n)) => {
                         tracing::warn!(missed = n, "live streams fell behind the change feed");
+                        continue;
                     }
                     Err(broadcast::error::RecvError::Closed) => return,
+                };
+                // Everything the feed holds now goes out as one batch: a
+                // stream wakes and writes once for it, not once per change.
+                let mut batch = vec![Encoded::new(&first)];
+                let mut closed = false;
+                loop {
+                    match feed.try_recv() {
+                        Ok(c) => batch.push(Encoded::new(&c)),
+                        Err(broadcast::error::TryRecvError::Lagged(n)) => {
+                            tracing::warn!(missed = n, "live streams fell behind the change feed");
+                        }
+                        Err(broadcast::error::TryRecvError::Empty) => break,
+                        Err(broadcast::error::TryRecvError::Closed) => {
+                            closed = true;
+                            break;
+                        }
+                    }
+                }
+                // No stream open is not an error.
+                let _ = tx.send(Arc::new(batch));
+                if closed {
+                    return;
                 }
             }
         });
@@ -449,7 +477,7 @@ async fn open(
 
 /// One stream's state.
 struct Live {
-    rx: broadcast::Receiver<Arc<Encoded>>,
+    rx: broadcast::Receiver<Batch>,
     first: VecDeque<Out>,
     replayed: HashSet<i64>,
     scope: Scope,
@@ -460,22 +488,26 @@ struct Live {
 }
 
 impl Live {
+    /// The next event; a batch's changes in this stream's scope are queued
+    /// together, so they are written together.
     async fn next(&mut self) -> Option<Out> {
-        if let Some(e) = self.first.pop_front() {
-            return Some(e);
-        }
-        if self.closing {
-            return None;
-        }
         loop {
+            if let Some(e) = self.first.pop_front() {
+                return Some(e);
+            }
+            if self.closing {
+                return None;
+            }
             match self.rx.recv().await {
-                Ok(e) => {
-                    let c = &e.change;
-                    if self.replayed.remove(&c.id) || !self.scope.matches(c) {
-                        continue;
+                Ok(batch) => {
+                    for e in batch.iter() {
+                        let c = &e.change;
+                        if self.replayed.remove(&c.id) || !self.scope.matches(c) {
+                            continue;
+                        }
+                        let data = if self.staff { &e.staff } else { &e.public };
+                        self.first.push_back(Out::Change(c.id, data.clone()));
                     }
-                    let data = if self.staff { &e.staff } else { &e.public };
-                    return Some(Out::Change(c.id, data.clone()));
                 }
                 // Too slow to keep up: tell the page to reload, and end
                 // (nothing is buffered beyond the channel's capacity).
@@ -627,8 +659,8 @@ mod tests {
     use super::*;
     use store::testing::TestDb;
 
-    fn booking(id: i64, facility: i64) -> Arc<Encoded> {
-        let change = Change {
+    fn change(id: i64, facility: i64) -> Change {
+        Change {
             id,
             municipality_id: Some(1),
             kind: "booking".into(),
@@ -644,15 +676,14 @@ mod tests {
             from_day: None,
             to_day: None,
             at_s: 0,
-        };
-        Arc::new(Encoded {
-            public: encode(&change, false),
-            staff: encode(&change, true),
-            change,
-        })
+        }
     }
 
-    fn live(rx: broadcast::Receiver<Arc<Encoded>>, store: &store::Store, ticket: Ticket) -> Live {
+    fn booking(id: i64, facility: i64) -> Batch {
+        Arc::new(vec![Encoded::new(&change(id, facility))])
+    }
+
+    fn live(rx: broadcast::Receiver<Batch>, store: &store::Store, ticket: Ticket) -> Live {
         Live {
             rx,
             first: VecDeque::new(),
@@ -684,6 +715,27 @@ mod tests {
         assert_eq!(id, 2, "facility 2 is not this stream's");
         assert!(data.contains("\"status\":\"taken\""), "{data}");
         assert!(!data.contains("subject") && !data.contains("99"), "{data}");
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn a_batch_goes_out_in_order_and_only_what_is_in_scope() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (tx, rx) = broadcast::channel(8);
+        let mut l = live(rx, &db.store, streams.enter(None).unwrap());
+        let batch = [change(3, 1), change(4, 2), change(5, 1)];
+        tx.send(Arc::new(batch.iter().map(Encoded::new).collect()))
+            .unwrap();
+        tx.send(booking(6, 1)).unwrap();
+        let mut ids = Vec::new();
+        for _ in 0..3 {
+            match l.next().await {
+                Some(Out::Change(id, _)) => ids.push(id),
+                other => panic!("a change, not {other:?}"),
+            }
+        }
+        assert_eq!(ids, [3, 5, 6], "facility 2 is not this stream's");
         db.drop_db().await;
     }
 

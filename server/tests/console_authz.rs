@@ -39,6 +39,7 @@ async fn authorization_matrix_covers_every_route() {
     use app::booking::api as b;
     use app::console::api as c;
     use app::counters::api as k;
+    use app::feeds::api as f;
     use app::visits::api as v;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
@@ -206,6 +207,16 @@ async fn authorization_matrix_covers_every_route() {
             vec![("reference", "XXXX-XXXX"), ("contact", "x@example.jp")],
         ),
         (path::<a::ResidentLogout>(), Class::Public, vec![]),
+        // Each account's own feeds; what a feed may show is checked inside
+        // (tests/feeds.rs), so a bad request is a message, not a refusal.
+        (path::<f::GetFeedsPage>(), Class::SignedIn, vec![]),
+        (
+            path::<f::CreateFeed>(),
+            Class::SignedIn,
+            vec![("name", ""), ("scope", "facility:1"), ("detail", "busy")],
+        ),
+        (path::<f::RenewFeed>(), Class::SignedIn, vec![("id", "0")]),
+        (path::<f::RevokeFeed>(), Class::SignedIn, vec![("id", "0")]),
         (
             path::<k::GetCounterDay>(),
             Class::Counter,

@@ -225,6 +225,7 @@ pub fn MyBookingsPage() -> impl IntoView {
                     </ActionForm>
                     <p class="lead">{t.my_lead}</p>
                     <p><a class="button button-primary" href="/facilities">{t.book_link}</a></p>
+                    <p><a href="/my/feeds">{t.feeds_link}</a></p>
                     <h2>{t.upcoming}</h2>
                     <MyLines lines=page.upcoming caption=t.upcoming empty=t.none_upcoming/>
                     <h2>{t.past}</h2>

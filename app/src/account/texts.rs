@@ -41,6 +41,7 @@ pub struct AccountTexts {
     pub link_button: &'static str,
     pub linked: fn(&str) -> String,
     pub book_link: &'static str,
+    pub feeds_link: &'static str,
     pub confirm_title: &'static str,
     pub confirm_lead: fn(&str) -> String,
     pub confirm_none: &'static str,
@@ -91,6 +92,7 @@ static JA: AccountTexts = AccountTexts {
     link_button: "一覧に追加する",
     linked: |r| format!("受付番号 {r} の予約を一覧に追加しました。"),
     book_link: "施設を予約する",
+    feeds_link: "予約をスマートフォンなどのカレンダーに表示する（iCal）",
     confirm_title: "メールアドレスの確認",
     confirm_lead: |e| {
         format!(
@@ -149,6 +151,7 @@ static EN: AccountTexts = AccountTexts {
     link_button: "Add to my list",
     linked: |r| format!("Booking {r} is now listed here."),
     book_link: "Book a facility",
+    feeds_link: "Show your bookings in your phone's calendar (iCal)",
     confirm_title: "Confirm your e-mail address",
     confirm_lead: |e| {
         format!(

@@ -146,7 +146,7 @@ impl AppState {
         };
         let ics = match event {
             MailEvent::Confirmed | MailEvent::Approved | MailEvent::Requested => {
-                Some(self.ics_in(f, i, &record, Lang::Ja))
+                Some(self.ics_in(f, &record, Lang::Ja))
             }
             _ => None,
         };

@@ -368,35 +368,27 @@ impl AppState {
         record: &BookingRecord,
         lang: Lang,
     ) -> Result<String, AppError> {
-        let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
-        Ok(self.ics_in(&f, i, record, lang))
+        let (f, _) = self.unit_facility(UnitId(record.row.unit_id)).await?;
+        Ok(self.ics_in(&f, record, lang))
     }
 
-    /// The `.ics` file, with the booking's facility at hand.
-    pub(crate) fn ics_in(
-        &self,
-        f: &FacilityRecord,
-        i: usize,
-        record: &BookingRecord,
-        lang: Lang,
-    ) -> String {
-        let d = self.detail_in(f, i, record, lang);
-        let r = &record.row;
-        crate::core::ics::booking(&crate::core::ics::IcsBooking {
-            uid: format!("booking-{}@town-booking", r.reference),
-            start: r.start_at,
-            end: r.end_at,
-            stamp: r.created_at,
-            summary: format!("{} {}", d.facility_name, d.unit_name),
-            location: format!("{} {}", d.facility_name, d.facility_address),
-            description: format!(
-                "{}: {}\n{}: {}",
-                bt::texts(lang).reference_label,
-                r.reference,
-                bt::texts(lang).status_label,
-                d.status_text
-            ),
-            cancelled: matches!(d.status.as_str(), "cancelled" | "expired"),
+    /// The `.ics` file, with the booking's facility at hand: the same event
+    /// (UID, SEQUENCE) as in calendar feeds.
+    pub(crate) fn ics_in(&self, f: &FacilityRecord, record: &BookingRecord, lang: Lang) -> String {
+        let now = self.now();
+        let event = crate::core::calendar::booking_event(
+            f,
+            &record.row,
+            crate::core::calendar::Detail::Owner,
+            lang,
+            now,
+        );
+        crate::core::ics::write(&crate::core::ics::IcsCalendar {
+            name: "",
+            tz: f.plan.tz,
+            stamp: now,
+            refresh: None,
+            events: &[event],
         })
     }
 }

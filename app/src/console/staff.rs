@@ -128,11 +128,7 @@ impl AppState {
             "email": email, "name": name, "role": role.code(),
             "facilities": facilities, "departments": departments, "enrolment": "mailed",
         }));
-        let origin = self
-            .web
-            .public_origin
-            .clone()
-            .unwrap_or_else(|| format!("http://{}", self.leptos_options.site_addr));
+        let origin = self.origin();
         let (ja, en) = (ct::texts(Lang::Ja), ct::texts(Lang::En));
         let enrolment = store::Enrolment {
             digest: auth::enrolment_digest(&code, s.municipality, &email),

@@ -239,6 +239,7 @@ pub struct ConsoleTexts {
     pub nav_audit: &'static str,
     pub nav_outbox: &'static str,
     pub nav_account: &'static str,
+    pub nav_feeds: &'static str,
 }
 
 pub static JA: ConsoleTexts = ConsoleTexts {
@@ -485,6 +486,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     nav_audit: "監査ログ",
     nav_outbox: "送信メール",
     nav_account: "アカウント",
+    nav_feeds: "カレンダー配信",
 };
 
 pub static EN: ConsoleTexts = ConsoleTexts {
@@ -737,6 +739,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_audit: "Audit log",
     nav_outbox: "Mail",
     nav_account: "Account",
+    nav_feeds: "Calendar feeds",
 };
 
 pub fn texts(lang: Lang) -> &'static ConsoleTexts {

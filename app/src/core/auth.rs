@@ -212,6 +212,17 @@ pub async fn actor_of(
     Ok(to_actor(record))
 }
 
+/// An account as the actor it is now, without a session (calendar feeds
+/// act for their owner): `None` when it is gone or deactivated.
+pub async fn account_actor(state: &AppState, id: i64) -> Result<Option<Actor>, AppError> {
+    Ok(state
+        .store
+        .account(id)
+        .await?
+        .filter(|r| r.row.active)
+        .map(|r| to_actor(&r)))
+}
+
 fn to_actor(r: &AccountRecord) -> Actor {
     match r.row.role {
         Some(role) => Actor::Staff(Staff {

@@ -100,6 +100,24 @@ fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
         (Lang::En, InvalidReason::NotOffered) => {
             format!("Appointments cannot start at {name} given. Please choose one of the times listed as free.")
         }
+        (Lang::Ja, InvalidReason::TooMany { max }) if field == Field::FeedScope => {
+            format!("配信は1つのアカウントで{max}件までです。使っていない配信を停止してから作ってください。")
+        }
+        (Lang::En, InvalidReason::TooMany { max }) if field == Field::FeedScope => {
+            format!("One account may hold at most {max} feeds. Please stop one you no longer use first.")
+        }
+        (Lang::Ja, InvalidReason::Malformed) if field == Field::FeedName => {
+            "配信の名前は60文字以内で、改行などを含めずに書いてください。".into()
+        }
+        (Lang::En, InvalidReason::Malformed) if field == Field::FeedName => {
+            "Please keep the feed's name to 60 characters, on one line.".into()
+        }
+        (Lang::Ja, InvalidReason::Malformed) if field == Field::FeedScope => {
+            "表示する範囲を一覧から選んでください。".into()
+        }
+        (Lang::En, InvalidReason::Malformed) if field == Field::FeedScope => {
+            "Please choose what the feed shows from the list.".into()
+        }
         (Lang::Ja, InvalidReason::TooMany { max }) => {
             format!("{name}は一度に{max}件までです。分けて予約してください。")
         }
@@ -208,6 +226,12 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Field::Mode) => "the way of attending",
         (Lang::Ja, Field::IdempotencyKey) => "Idempotency-Key ヘッダー",
         (Lang::En, Field::IdempotencyKey) => "the Idempotency-Key header",
+        (Lang::Ja, Field::FeedName) => "配信の名前",
+        (Lang::En, Field::FeedName) => "the feed's name",
+        (Lang::Ja, Field::FeedScope) => "表示する範囲",
+        (Lang::En, Field::FeedScope) => "what the feed shows",
+        (Lang::Ja, Field::FeedDetail) => "表示する内容",
+        (Lang::En, Field::FeedDetail) => "how much the feed shows",
     }
 }
 
@@ -500,6 +524,12 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         }
         (Lang::En, Missing::Appointment) => {
             "No appointment matches that reference and contact. Please check the 8-character reference and the e-mail address or phone number you gave."
+        }
+        (Lang::Ja, Missing::Feed) => {
+            "このカレンダー配信は見つかりません。停止されたか、URL が作り直された可能性があります。配信を作った人に新しい URL を確かめてください。"
+        }
+        (Lang::En, Missing::Feed) => {
+            "This calendar feed was not found. It may have been stopped, or given a new URL. Please ask whoever made it for the current URL."
         }
     }
 }

@@ -7,6 +7,8 @@
 pub mod access;
 #[cfg(feature = "ssr")]
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod calendar;
 pub mod components;
 pub mod error;
 pub mod i18n;

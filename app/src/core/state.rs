@@ -46,6 +46,15 @@ impl WebConfig {
 }
 
 impl AppState {
+    /// The site's address for links in mails and feed URLs: the public
+    /// origin, else the address the server listens on.
+    pub fn origin(&self) -> String {
+        self.web
+            .public_origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.leptos_options.site_addr))
+    }
+
     pub fn new(
         leptos_options: LeptosOptions,
         store: Store,

@@ -339,22 +339,39 @@ impl AppState {
         })
     }
 
-    /// The visit as a calendar file: the whole visit as one event, what to
-    /// bring in its description.
+    /// The visit as a calendar file: the whole visit as one event (the same
+    /// UID and SEQUENCE as in calendar feeds), what to bring in its
+    /// description.
     pub async fn visit_ics(&self, lang: Lang, r: &AppointmentRecord) -> Result<String, AppError> {
         let d = self.visit_detail(lang, r, None).await?;
         let t = vt::texts(lang);
-        let start = r
-            .items
-            .iter()
-            .map(|i| i.start_at)
-            .min()
-            .unwrap_or(r.row.created_at);
-        let end = r.items.iter().map(|i| i.end_at).max().unwrap_or(start);
-        let town = self.store.municipalities().await?;
-        let name = town
-            .iter()
-            .find(|m| m.id == r.row.municipality_id)
+        let procedures = self.store.procedures(r.row.municipality_id).await?;
+        let procedure = |id: i64| {
+            procedures
+                .iter()
+                .find(|(p, _)| p.id == id)
+                .map(|(p, _)| {
+                    if lang == Lang::Ja {
+                        p.name_ja.clone()
+                    } else {
+                        p.name_en.clone()
+                    }
+                })
+                .unwrap_or_default()
+        };
+        let mut event = crate::core::calendar::visit_event(
+            r,
+            crate::core::calendar::Detail::Owner,
+            lang,
+            &procedure,
+            &|_| String::new(),
+        )
+        .ok_or(AppError::Domain(DomainError::NotFound(
+            Missing::Appointment,
+        )))?;
+        let towns = self.store.municipalities().await?;
+        let town = towns.iter().find(|m| m.id == r.row.municipality_id);
+        event.location = town
             .map(|m| {
                 if lang == Lang::Ja {
                     m.name_ja.clone()
@@ -363,29 +380,21 @@ impl AppState {
                 }
             })
             .unwrap_or_default();
-        Ok(crate::core::ics::booking(&crate::core::ics::IcsBooking {
-            uid: format!("visit-{}@town-booking", r.row.reference),
-            start,
-            end,
-            stamp: r.row.created_at,
-            summary: format!(
-                "{}: {}",
-                crate::core::i18n::texts(lang).nav_visits,
-                d.items
-                    .iter()
-                    .map(|i| i.procedure.clone())
-                    .collect::<Vec<_>>()
-                    .join(" + ")
-            ),
-            location: name,
-            description: format!(
-                "{}: {}\n{}: {}",
-                t.reference,
-                r.row.reference,
-                t.documents,
-                d.documents.join(" / ")
-            ),
-            cancelled: r.row.status == domain::status::AppointmentStatus::Cancelled,
+        event.description = format!(
+            "{}\n{}: {}",
+            event.description,
+            t.documents,
+            d.documents.join(" / ")
+        );
+        let tz = town
+            .and_then(|m| m.time_zone.parse().ok())
+            .unwrap_or(chrono_tz::Asia::Tokyo);
+        Ok(crate::core::ics::write(&crate::core::ics::IcsCalendar {
+            name: "",
+            tz,
+            stamp: self.now(),
+            refresh: None,
+            events: &[event],
         }))
     }
 

@@ -38,6 +38,10 @@ pub enum Field {
     Mode,
     /// The API's `Idempotency-Key` header.
     IdempotencyKey,
+    /// Calendar feeds: the name, what it shows, how much it tells.
+    FeedName,
+    FeedScope,
+    FeedDetail,
 }
 
 impl Field {
@@ -63,6 +67,9 @@ impl Field {
             Field::ProcedureIds => "procedure_ids",
             Field::Start => "start",
             Field::Mode => "mode",
+            Field::FeedName => "name",
+            Field::FeedScope => "scope",
+            Field::FeedDetail => "detail",
         }
     }
 }
@@ -160,6 +167,9 @@ pub enum Missing {
     Department,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
+    /// No working calendar feed with that token (unknown, renewed, revoked
+    /// or its owner's scope gone: one answer for all).
+    Feed,
 }
 
 impl DomainError {

@@ -129,6 +129,33 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// What a calendar feed shows.
+    FeedScope {
+        /// One unit's bookings.
+        Unit = "unit",
+        /// Every unit of one facility.
+        Facility = "facility",
+        /// One division's visits (its counters).
+        Department = "department",
+        /// One staff member's visits.
+        Staff = "staff",
+        /// A resident's own bookings and visits (the scope id is their account).
+        Resident = "resident",
+    }
+}
+
+stored_enum! {
+    /// How much a calendar feed tells.
+    FeedDetail {
+        /// Times and status only: no name, contact, purpose or reference.
+        Busy = "busy",
+        /// Purpose, group and reference too (contact data only on staff
+        /// feeds whose owner may see it).
+        Full = "full",
+    }
+}
+
+stored_enum! {
     /// What a staff member did, as the audit log records it.
     AuditAction {
         AccountCreate = "account.create",
@@ -149,6 +176,9 @@ stored_enum! {
         BookingUsage = "booking.usage",
         ClosureCreate = "closure.create",
         ContactView = "contact.view",
+        FeedCreate = "feed.create",
+        FeedRenew = "feed.renew",
+        FeedRevoke = "feed.revoke",
         StaffAbsenceCreate = "staff_absence.create",
         UnitRules = "unit.rules",
     }

@@ -469,6 +469,8 @@ impl Store {
                     cancelled_at: Set(None),
                     needs_contact: Set(false),
                     request_key: Set(v.request_key.clone()),
+                    sequence: NotSet,
+                    modified_s: NotSet,
                 };
                 appointment::Entity::insert(model)
                     .exec_with_returning(&txn)

@@ -501,6 +501,8 @@ impl Store {
             override_reason: b.override_reason.clone(),
             account_id: b.account_id,
             request_key: b.request_key.clone(),
+            sequence: 0,
+            modified_s: None,
         };
         // Written before the transaction opens (the row's id is not known
         // yet), so the writers' queue and the transaction are held shorter.

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use tokio::sync::broadcast;
 
@@ -160,6 +161,23 @@ impl Store {
             .await?
             .flatten()
             .unwrap_or(0))
+    }
+
+    /// The newest change's id and when it was made (`(0, epoch)` when the
+    /// log is empty).
+    pub async fn latest_change(&self) -> Result<(i64, DateTime<Utc>), StoreError> {
+        let row = change_event::Entity::find()
+            .order_by_desc(Column::Id)
+            .one(&self.db)
+            .await?;
+        Ok(row
+            .map(|r| {
+                (
+                    r.id,
+                    DateTime::from_timestamp(r.at_s, 0).unwrap_or_default(),
+                )
+            })
+            .unwrap_or_default())
     }
 
     /// The oldest change still kept, if any: resuming from before it would

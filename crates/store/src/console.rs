@@ -383,6 +383,8 @@ impl Store {
             override_reason: None,
             account_id: None,
             request_key: None,
+            sequence: 0,
+            modified_s: None,
         };
         let mut row = model.clone().into_active_model();
         row.id = NotSet;

@@ -495,6 +495,8 @@ impl Store {
                     override_reason: None,
                     account_id: None,
                     request_key: None,
+                    sequence: 0,
+                    modified_s: None,
                 };
                 (m, leaves)
             })

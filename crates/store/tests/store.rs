@@ -160,6 +160,8 @@ async fn busy_finds_a_booking_that_started_before_the_range() {
         override_reason: None,
         account_id: None,
         request_key: None,
+        sequence: 0,
+        modified_s: None,
     }
     .into_active_model();
     b.id = NotSet;
@@ -303,6 +305,8 @@ async fn database_refuses_overlaps(db: &TestDb) {
         override_reason: None,
         account_id: None,
         request_key: None,
+        sequence: 0,
+        modified_s: None,
     };
     let clash = store
         .insert_bookings(vec![
@@ -429,6 +433,8 @@ async fn database_refuses_double_assignment(db: &TestDb) {
         cancelled_at: Set(None),
         needs_contact: Set(false),
         request_key: Set(None),
+        sequence: sea_orm::ActiveValue::NotSet,
+        modified_s: sea_orm::ActiveValue::NotSet,
     })
     .exec_with_returning(conn)
     .await

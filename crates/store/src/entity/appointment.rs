@@ -25,6 +25,11 @@ pub struct Model {
     pub needs_contact: bool,
     /// The random key of the form that made it (a form sent twice).
     pub request_key: Option<String>,
+    /// The iCalendar SEQUENCE: raised by a trigger on every change to time,
+    /// place, staff or status.
+    pub sequence: i64,
+    /// Unix second of that last change (none since it was made).
+    pub modified_s: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -42,6 +42,11 @@ pub struct Model {
     /// The random key of the draft that made it: a form sent twice is
     /// recognised by it (never by contact data).
     pub request_key: Option<String>,
+    /// The iCalendar SEQUENCE: raised by a trigger on every change to time,
+    /// place, staff or status.
+    pub sequence: i64,
+    /// Unix second of that last change (none since it was made).
+    pub modified_s: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,7 @@ pub mod audit_log;
 pub mod booking;
 pub mod booking_equipment;
 pub mod booking_hold;
+pub mod calendar_feed;
 pub mod change_event;
 pub mod closure;
 pub mod counter;

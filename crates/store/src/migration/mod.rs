@@ -11,6 +11,7 @@ pub mod m20261201_000005_appointment_holds;
 mod m20261203_000006_hardening;
 mod m20261204_000007_rate_limit_storage;
 pub mod m20261206_000008_change_events;
+mod m20261206_000009_calendar_feeds;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000006_hardening::Migration),
             Box::new(m20261204_000007_rate_limit_storage::Migration),
             Box::new(m20261206_000008_change_events::Migration),
+            Box::new(m20261206_000009_calendar_feeds::Migration),
         ]
     }
 }

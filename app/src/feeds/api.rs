@@ -1,0 +1,147 @@
+//! Server functions of the feed pages. Forms post here with or without
+//! JavaScript; the outcome (and a new feed's URL, the only time it is shown)
+//! is left in the session for the next page, which is where the browser is
+//! sent (POST/redirect/GET).
+
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+use crate::feeds::types::FeedsPage;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::core::access::Actor;
+    use crate::core::error::{AppError, AuthError};
+    use crate::core::session::{Ctx, Key};
+    use crate::core::types::Flash;
+    use crate::feeds::types::FreshUrl;
+
+    /// The outcome of the last feed form.
+    pub const FEEDS_FLASH: Key<Flash> = Key::new("feeds_flash");
+    /// A feed's URL just made, shown once.
+    pub const FEEDS_FRESH: Key<FreshUrl> = Key::new("feeds_fresh");
+
+    /// Where feed URLs point: the public origin, else (a development server,
+    /// the tests) the host this request came to.
+    pub fn origin(c: &Ctx) -> String {
+        if let Some(o) = &c.state.web.public_origin {
+            return o.clone();
+        }
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| {
+                let host = p.headers.get(http::header::HOST)?.to_str().ok()?.to_owned();
+                let plain = !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c));
+                plain.then(|| format!("http://{host}"))
+            })
+            .unwrap_or_else(|| c.state.origin())
+    }
+
+    pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
+        let c = crate::core::session::ctx().await?;
+        let actor = crate::core::auth::actor(&c).await?;
+        Ok((c, actor))
+    }
+
+    /// Leaves the outcome (and a fresh URL) and goes back to the actor's
+    /// feed page. Errors the user can act on become the message; a missing
+    /// sign-in, a refusal and a failing database stay errors.
+    pub async fn done(
+        c: &Ctx,
+        actor: &Actor,
+        outcome: Result<(String, Option<FreshUrl>), AppError>,
+    ) -> Result<(), AppError> {
+        let back = match actor {
+            Actor::Staff(_) => "/console/feeds",
+            Actor::Resident { .. } => "/my/feeds",
+            Actor::Anonymous => return Err(AppError::Auth(AuthError::SignInRequired)),
+        };
+        let flash = match outcome {
+            Ok((text, fresh)) => {
+                if let Some(f) = fresh {
+                    c.set(FEEDS_FRESH, &f).await?;
+                }
+                Flash { ok: true, text }
+            }
+            Err(e @ AppError::Domain(_)) => Flash {
+                ok: false,
+                text: crate::core::messages::error_message(c.lang, &e),
+            },
+            Err(e) => return Err(e),
+        };
+        c.set(FEEDS_FLASH, &flash).await?;
+        // A new query, so the page reads its data again after a form sent
+        // with JavaScript.
+        let v = c.state.now().timestamp_millis();
+        crate::core::session::redirect(&format!("{back}?v={v}"));
+        Ok(())
+    }
+}
+
+/// The signed-in account's feeds, what it may subscribe to, and the last
+/// form's outcome.
+#[server(prefix = "/sfn", endpoint = "get_feeds_page")]
+pub async fn get_feeds_page() -> Result<FeedsPage, AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let (feeds, choices) = c.state.feed_lines(&actor, c.lang).await?;
+    let staff = match &actor {
+        crate::core::access::Actor::Staff(s) => Some(crate::console::service::me(s, c.lang)),
+        _ => None,
+    };
+    Ok(FeedsPage {
+        staff,
+        feeds,
+        choices,
+        flash: c.take(ssr::FEEDS_FLASH).await?,
+        fresh: c.take(ssr::FEEDS_FRESH).await?,
+    })
+}
+
+/// Makes a feed; its URL is shown once on the next page.
+#[server(prefix = "/sfn", endpoint = "create_feed")]
+pub async fn create_feed(name: String, scope: String, detail: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let t = crate::feeds::texts::texts(c.lang);
+    let outcome = c
+        .state
+        .create_feed(&actor, c.lang, &name, &scope, &detail)
+        .await
+        .map(|(name, token)| {
+            let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
+            ((t.created)(&name), Some(fresh))
+        });
+    ssr::done(&c, &actor, outcome).await
+}
+
+/// Gives a feed a new URL (shown once); the old one stops at once.
+#[server(prefix = "/sfn", endpoint = "renew_feed")]
+pub async fn renew_feed(id: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let t = crate::feeds::texts::texts(c.lang);
+    let outcome = match crate::feeds::service::parse_id(&id) {
+        Ok(id) => c.state.renew_feed(&actor, id).await.map(|(name, token)| {
+            let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
+            ((t.renewed)(&name), Some(fresh))
+        }),
+        Err(e) => Err(e),
+    };
+    ssr::done(&c, &actor, outcome).await
+}
+
+/// Stops a feed for good.
+#[server(prefix = "/sfn", endpoint = "revoke_feed")]
+pub async fn revoke_feed(id: String) -> Result<(), AppError> {
+    let (c, actor) = ssr::ctx().await?;
+    let t = crate::feeds::texts::texts(c.lang);
+    let outcome = match crate::feeds::service::parse_id(&id) {
+        Ok(id) => c
+            .state
+            .revoke_feed(&actor, id)
+            .await
+            .map(|name| ((t.revoked)(&name), None)),
+        Err(e) => Err(e),
+    };
+    ssr::done(&c, &actor, outcome).await
+}

@@ -1,0 +1,588 @@
+//! Calendar feeds on the server: what an account may subscribe to, making,
+//! renewing and revoking feeds (audited), and the feed file itself.
+//!
+//! The owner's role and scope are checked when a feed is made *and* on every
+//! fetch, with the account as it is then: a deactivated account, or one that
+//! no longer manages that facility or serves that division, gets the same
+//! 404 as an unknown token.
+
+use chrono::{DateTime, Duration, Utc};
+use domain::error::{DomainError, Field, InvalidReason};
+use domain::status::{AuditAction, FeedDetail, FeedScope};
+use domain::text::Lang;
+use store::entity::calendar_feed;
+use store::{AuditEntry, FacilityRecord, NewFeed};
+
+use crate::core::access::{Actor, entry};
+use crate::core::calendar::{Detail, booking_event, visit_event};
+use crate::core::error::{AppError, AuthError};
+use crate::core::ics::{IcsCalendar, IcsEvent, write};
+use crate::core::state::AppState;
+use crate::feeds::texts::texts;
+use crate::feeds::types::{FeedChoice, FeedLine, FreshUrl};
+
+/// Past events, and events cancelled this long ago, stay in feeds (so
+/// subscribed calendars see a cancellation and remove the event).
+pub const KEEP_DAYS: i64 = 30;
+/// How often calendars are asked to fetch again.
+pub const REFRESH_MINUTES: i64 = 15;
+/// Working feeds one account may hold.
+const MAX_FEEDS: usize = 50;
+/// The longest feed name.
+const MAX_NAME: usize = 60;
+/// A feed file, or that the caller's copy is current.
+pub enum FeedAnswer {
+    File {
+        body: String,
+        etag: String,
+        modified: DateTime<Utc>,
+    },
+    NotModified {
+        etag: String,
+        modified: DateTime<Utc>,
+    },
+}
+
+/// What the caller already has (`If-None-Match`, `If-Modified-Since`).
+#[derive(Default)]
+pub struct Validators {
+    pub if_none_match: Option<String>,
+    pub if_modified_since: Option<DateTime<Utc>>,
+}
+
+fn invalid(field: Field, reason: InvalidReason) -> AppError {
+    AppError::Domain(DomainError::invalid(field, reason))
+}
+
+/// A feed name: trimmed, 1–60 characters, no control characters.
+pub fn parse_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    let n = name.chars().count();
+    if n == 0 {
+        return Err(invalid(Field::FeedName, InvalidReason::Missing));
+    }
+    if n > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(invalid(Field::FeedName, InvalidReason::Malformed));
+    }
+    Ok(name.to_owned())
+}
+
+/// A scope as a form sends it: `facility:3`.
+pub fn parse_scope(raw: &str) -> Result<(FeedScope, i64), AppError> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(invalid(Field::FeedScope, InvalidReason::Missing));
+    }
+    raw.split_once(':')
+        .and_then(|(k, id)| {
+            let id = id.parse::<i64>().ok().filter(|id| *id > 0)?;
+            Some((k.parse::<FeedScope>().ok()?, id))
+        })
+        .ok_or(invalid(Field::FeedScope, InvalidReason::Malformed))
+}
+
+pub fn parse_detail(raw: &str) -> Result<FeedDetail, AppError> {
+    raw.trim()
+        .parse::<FeedDetail>()
+        .map_err(|_| invalid(Field::FeedDetail, InvalidReason::Missing))
+}
+
+/// A feed's id as a form sends it.
+pub fn parse_id(raw: &str) -> Result<i64, AppError> {
+    raw.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or_else(not_found)
+}
+
+fn not_found() -> AppError {
+    AppError::Domain(DomainError::NotFound(domain::error::Missing::Feed))
+}
+
+/// The town a scope belongs to, if this actor may subscribe to it.
+async fn allowed(
+    state: &AppState,
+    actor: &Actor,
+    scope: FeedScope,
+    id: i64,
+) -> Result<i64, AppError> {
+    let forbidden = || AppError::Auth(AuthError::Forbidden);
+    match scope {
+        FeedScope::Resident => {
+            let r = actor.resident()?;
+            match actor {
+                Actor::Resident { municipality, .. } if r.account() == id => Ok(*municipality),
+                _ => Err(forbidden()),
+            }
+        }
+        FeedScope::Facility | FeedScope::Unit => {
+            let facility = if scope == FeedScope::Unit {
+                state
+                    .store
+                    .unit_facility(domain::ids::UnitId(id))
+                    .await?
+                    .ok_or_else(forbidden)?
+            } else {
+                domain::ids::FacilityId(id)
+            };
+            let f = state
+                .store
+                .facility(facility)
+                .await?
+                .ok_or_else(forbidden)?;
+            actor.facility_staff(f.id.0, f.municipality.0)?;
+            Ok(f.municipality.0)
+        }
+        FeedScope::Department => {
+            let town = actor.staff()?.municipality;
+            let known = state
+                .store
+                .departments(town)
+                .await?
+                .iter()
+                .any(|d| d.id == id);
+            if !known {
+                return Err(forbidden());
+            }
+            actor.counter_staff(Some(id), town)?;
+            Ok(town)
+        }
+        FeedScope::Staff => {
+            let town = actor.staff()?.municipality;
+            let member = state
+                .store
+                .staff_members(town)
+                .await?
+                .into_iter()
+                .find(|s| s.id == id)
+                .ok_or_else(forbidden)?;
+            // A member of no division: administrators only.
+            actor.counter_staff(Some(member.department_id.unwrap_or(0)), town)?;
+            Ok(town)
+        }
+    }
+}
+
+/// Labels every scope an actor may subscribe to.
+async fn choices(
+    state: &AppState,
+    actor: &Actor,
+    lang: Lang,
+) -> Result<Vec<(FeedScope, i64, String)>, AppError> {
+    let t = texts(lang);
+    let mut out = Vec::new();
+    match actor {
+        Actor::Anonymous => return Err(AppError::Auth(AuthError::SignInRequired)),
+        Actor::Resident { id, .. } => {
+            out.push((FeedScope::Resident, *id, t.own_bookings.to_owned()));
+        }
+        Actor::Staff(s) => {
+            for f in state.store.facilities().await? {
+                if actor.facility_staff(f.id.0, f.municipality.0).is_err() {
+                    continue;
+                }
+                let name = f.name.get(lang);
+                out.push((FeedScope::Facility, f.id.0, (t.whole_facility)(name)));
+                for u in &f.units {
+                    out.push((
+                        FeedScope::Unit,
+                        u.id.0,
+                        format!("{name} {}", u.name.get(lang)),
+                    ));
+                }
+            }
+            let departments = state.store.departments(s.municipality).await?;
+            for d in &departments {
+                if actor.counter_staff(Some(d.id), s.municipality).is_ok() {
+                    let name = if lang == Lang::Ja {
+                        &d.name_ja
+                    } else {
+                        &d.name_en
+                    };
+                    out.push((FeedScope::Department, d.id, (t.department)(name)));
+                }
+            }
+            for m in state.store.staff_members(s.municipality).await? {
+                let dept = m.department_id.unwrap_or(0);
+                if m.active && actor.counter_staff(Some(dept), s.municipality).is_ok() {
+                    out.push((FeedScope::Staff, m.id, (t.staff_member)(&m.display_name)));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The actor a feed's owner is now, if the account still works.
+async fn owner(state: &AppState, feed: &calendar_feed::Model) -> Result<Option<Actor>, AppError> {
+    crate::core::auth::account_actor(state, feed.owner_id).await
+}
+
+/// `https://…/feeds/{token}.ics` and the ways to add it.
+pub fn fresh_url(origin: &str, name: &str, token: &str) -> FreshUrl {
+    let https = format!("{origin}/feeds/{token}.ics");
+    let webcal = match https.split_once("://") {
+        Some((_, rest)) => format!("webcal://{rest}"),
+        None => https.clone(),
+    };
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect::<String>()
+    };
+    FreshUrl {
+        name: name.to_owned(),
+        google: format!(
+            "https://calendar.google.com/calendar/render?cid={}",
+            enc(&webcal)
+        ),
+        outlook: format!(
+            "https://outlook.live.com/calendar/0/addfromweb?url={}&name={}",
+            enc(&https),
+            enc(name)
+        ),
+        webcal,
+        https,
+    }
+}
+
+impl AppState {
+    /// The feeds an account holds, and what it may make, in `lang`.
+    pub async fn feed_lines(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+    ) -> Result<(Vec<FeedLine>, Vec<FeedChoice>), AppError> {
+        let choices = choices(self, actor, lang).await?;
+        let account = account_id(actor)?;
+        let t = texts(lang);
+        let tz = self.town().await?.1;
+        let label = |scope: FeedScope, id: i64| {
+            choices
+                .iter()
+                .find(|(s, i, _)| *s == scope && *i == id)
+                .map(|(_, _, l)| l.clone())
+                .unwrap_or_else(|| format!("{} {id}", scope.code()))
+        };
+        let feeds = self
+            .store
+            .feeds_of(account)
+            .await?
+            .into_iter()
+            .map(|f| FeedLine {
+                id: f.id,
+                scope: label(f.scope, f.scope_id),
+                detail: match f.detail {
+                    FeedDetail::Busy => t.busy,
+                    FeedDetail::Full => t.full,
+                }
+                .to_owned(),
+                renewed: crate::core::i18n::date_time(
+                    lang,
+                    f.renewed_at.with_timezone(&tz).naive_local(),
+                ),
+                name: f.name,
+            })
+            .collect();
+        let choices = choices
+            .into_iter()
+            .map(|(s, id, label)| FeedChoice {
+                value: format!("{}:{id}", s.code()),
+                label,
+            })
+            .collect();
+        Ok((feeds, choices))
+    }
+
+    /// Makes a feed for what the actor may see; returns its name and token.
+    pub async fn create_feed(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        name: &str,
+        scope: &str,
+        detail: &str,
+    ) -> Result<(String, String), AppError> {
+        let account = account_id(actor)?;
+        let name = parse_name(name)?;
+        let (scope, id) = parse_scope(scope)?;
+        let detail = parse_detail(detail)?;
+        let town = allowed(self, actor, scope, id).await?;
+        if self.store.feeds_of(account).await?.len() >= MAX_FEEDS {
+            return Err(invalid(
+                Field::FeedScope,
+                InvalidReason::TooMany {
+                    max: MAX_FEEDS as u32,
+                },
+            ));
+        }
+        let new = NewFeed {
+            municipality_id: town,
+            owner_id: account,
+            name: name.clone(),
+            scope,
+            scope_id: id,
+            detail,
+            lang: lang.code().to_owned(),
+        };
+        let mut audit = self.feed_audit(actor, town, AuditAction::FeedCreate, 0);
+        audit.after = Some(serde_json::json!({
+            "name": name, "scope": scope.code(), "scope_id": id, "detail": detail.code(),
+        }));
+        let (_, token) = self.store.create_feed(&new, &audit, self.now()).await?;
+        Ok((name, token))
+    }
+
+    /// One of the actor's own working feeds.
+    async fn own_feed(&self, actor: &Actor, id: i64) -> Result<calendar_feed::Model, AppError> {
+        let account = account_id(actor)?;
+        self.store
+            .feed(id)
+            .await?
+            .filter(|f| f.owner_id == account && f.revoked_at.is_none())
+            .ok_or_else(not_found)
+    }
+
+    /// A new URL for one of the actor's feeds; returns its name and token.
+    pub async fn renew_feed(&self, actor: &Actor, id: i64) -> Result<(String, String), AppError> {
+        let f = self.own_feed(actor, id).await?;
+        let audit = self.feed_audit(actor, f.municipality_id, AuditAction::FeedRenew, f.id);
+        let token = self
+            .store
+            .renew_feed(f.id, &audit, self.now())
+            .await?
+            .ok_or_else(not_found)?;
+        Ok((f.name, token))
+    }
+
+    /// Stops one of the actor's feeds; returns its name.
+    pub async fn revoke_feed(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
+        let f = self.own_feed(actor, id).await?;
+        let audit = self.feed_audit(actor, f.municipality_id, AuditAction::FeedRevoke, f.id);
+        if !self.store.revoke_feed(f.id, &audit, self.now()).await? {
+            return Err(not_found());
+        }
+        Ok(f.name)
+    }
+
+    fn feed_audit(&self, actor: &Actor, town: i64, action: AuditAction, id: i64) -> AuditEntry {
+        let target = format!("feed:{id}");
+        match actor {
+            Actor::Staff(s) => entry(s, action, target, self.now()),
+            Actor::Resident {
+                id: account,
+                municipality,
+                ..
+            } => AuditEntry {
+                municipality_id: *municipality,
+                actor: format!("account:{account}"),
+                action,
+                target,
+                before: None,
+                after: None,
+                at: self.now(),
+            },
+            Actor::Anonymous => AuditEntry {
+                municipality_id: town,
+                actor: String::new(),
+                action,
+                target,
+                before: None,
+                after: None,
+                at: self.now(),
+            },
+        }
+    }
+
+    /// The feed a token opens, as a calendar file (or "not modified").
+    /// Unknown, renewed-away and revoked tokens, and feeds whose owner lost
+    /// the account or the scope, are all the same 404.
+    pub async fn feed_file(&self, token: &str, have: &Validators) -> Result<FeedAnswer, AppError> {
+        let token = token.strip_suffix(".ics").unwrap_or(token);
+        let feed = self
+            .store
+            .feed_by_token(token)
+            .await?
+            .ok_or_else(not_found)?;
+        let actor = owner(self, &feed).await?.ok_or_else(not_found)?;
+        if allowed(self, &actor, feed.scope, feed.scope_id)
+            .await
+            .is_err()
+        {
+            return Err(not_found());
+        }
+        let town = self
+            .store
+            .towns_now()
+            .await?
+            .into_iter()
+            .find(|t| t.id == feed.municipality_id)
+            .ok_or_else(not_found)?;
+        let tz: chrono_tz::Tz = town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
+        let now = self.now();
+        // Feeds hold the last 30 days from the start of a town day, so the
+        // window, and with it the validators, move once a day.
+        let today = now.with_timezone(&tz).date_naive();
+        let since =
+            crate::core::time::local_instant(tz, today - Duration::days(KEEP_DAYS), "00:00")
+                .unwrap_or(now - Duration::days(KEEP_DAYS));
+        // Every change to bookings, visits, staff and rules is in the change
+        // log; its newest id stands for "anything this feed shows".
+        let (latest, latest_at) = self.store.latest_change().await?;
+        let etag = format!(
+            "\"f{}-{}-{}-{}\"",
+            feed.id,
+            feed.renewed_at.timestamp(),
+            latest,
+            today.format("%Y%m%d")
+        );
+        let day_start = crate::core::time::local_instant(tz, today, "00:00").unwrap_or(now);
+        let modified = [latest_at, feed.renewed_at, day_start]
+            .into_iter()
+            .max()
+            .unwrap_or(now);
+        let fresh = match (&have.if_none_match, have.if_modified_since) {
+            (Some(tags), _) => tags.split(',').any(|t| {
+                let t = t.trim();
+                t == "*" || t.trim_start_matches("W/") == etag
+            }),
+            (None, Some(since)) => modified.timestamp() <= since.timestamp(),
+            (None, None) => false,
+        };
+        if fresh {
+            return Ok(FeedAnswer::NotModified { etag, modified });
+        }
+        let lang = Lang::from_code(&feed.lang).unwrap_or(Lang::Ja);
+        let events = self.feed_events(&feed, &actor, since, lang).await?;
+        if feed.detail == FeedDetail::Full
+            && let Actor::Staff(s) = &actor
+        {
+            let mut e = entry(
+                s,
+                AuditAction::ContactView,
+                format!("feed:{}", feed.id),
+                now,
+            );
+            e.after = Some(serde_json::json!({ "via": "calendar_feed", "events": events.len() }));
+            self.store.audit(&e).await?;
+        }
+        let body = write(&IcsCalendar {
+            name: &feed.name,
+            tz,
+            stamp: now,
+            refresh: Some(Duration::minutes(REFRESH_MINUTES)),
+            events: &events,
+        });
+        Ok(FeedAnswer::File {
+            body,
+            etag,
+            modified,
+        })
+    }
+
+    async fn feed_events(
+        &self,
+        feed: &calendar_feed::Model,
+        actor: &Actor,
+        since: DateTime<Utc>,
+        lang: Lang,
+    ) -> Result<Vec<IcsEvent>, AppError> {
+        let now = self.now();
+        let detail = match (feed.detail, actor) {
+            (FeedDetail::Busy, _) => Detail::Busy,
+            (FeedDetail::Full, Actor::Staff(_)) => Detail::Staff,
+            (FeedDetail::Full, _) => Detail::Owner,
+        };
+        let mut out = Vec::new();
+        match feed.scope {
+            FeedScope::Unit | FeedScope::Facility | FeedScope::Resident => {
+                let rows = match feed.scope {
+                    FeedScope::Resident => {
+                        self.store
+                            .feed_account_bookings(feed.scope_id, since)
+                            .await?
+                    }
+                    FeedScope::Unit => self.store.feed_bookings(&[feed.scope_id], since).await?,
+                    _ => {
+                        let f = self
+                            .store
+                            .facility(domain::ids::FacilityId(feed.scope_id))
+                            .await?
+                            .ok_or_else(not_found)?;
+                        let units: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
+                        self.store.feed_bookings(&units, since).await?
+                    }
+                };
+                let mut facilities: Vec<FacilityRecord> = Vec::new();
+                for r in rows {
+                    let unit = domain::ids::UnitId(r.unit_id);
+                    if !facilities
+                        .iter()
+                        .any(|f| f.units.iter().any(|u| u.id == unit))
+                    {
+                        facilities.push(self.unit_facility(unit).await?.0);
+                    }
+                    let Some(f) = facilities
+                        .iter()
+                        .find(|f| f.units.iter().any(|u| u.id == unit))
+                    else {
+                        continue;
+                    };
+                    out.push(booking_event(f, &r, detail, lang, now));
+                }
+            }
+            FeedScope::Department | FeedScope::Staff => {
+                let (department, member) = match feed.scope {
+                    FeedScope::Department => (Some(feed.scope_id), None),
+                    _ => (None, Some(feed.scope_id)),
+                };
+                let visits = self
+                    .store
+                    .feed_visits(feed.municipality_id, department, member, since)
+                    .await?;
+                let procedures = self.store.procedures(feed.municipality_id).await?;
+                let members = self.store.staff_members(feed.municipality_id).await?;
+                for v in &visits {
+                    let names = |id: i64| {
+                        procedures
+                            .iter()
+                            .find(|(p, _)| p.id == id)
+                            .map(|(p, _)| {
+                                if lang == Lang::Ja {
+                                    p.name_ja.clone()
+                                } else {
+                                    p.name_en.clone()
+                                }
+                            })
+                            .unwrap_or_default()
+                    };
+                    let staff_name = |id: i64| {
+                        members
+                            .iter()
+                            .find(|m| m.id == id)
+                            .map(|m| m.display_name.clone())
+                            .unwrap_or_default()
+                    };
+                    if let Some(e) = visit_event(v, detail, lang, &names, &staff_name) {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn account_id(actor: &Actor) -> Result<i64, AppError> {
+    match actor {
+        Actor::Staff(s) => Ok(s.id),
+        Actor::Resident { id, .. } => Ok(*id),
+        Actor::Anonymous => Err(AppError::Auth(AuthError::SignInRequired)),
+    }
+}

@@ -1,0 +1,270 @@
+//! Calendar feeds: secret URLs staff and residents subscribe to, and the
+//! bookings and visits a feed shows.
+//!
+//! A feed's token is 256 random bits, given out once (at creation and at
+//! each renewal) and kept only as its SHA-256; a fetch looks the hash up and
+//! compares it again in constant time. Creation, renewal and revocation are
+//! audited in the same transaction.
+
+use chrono::{DateTime, Utc};
+use domain::status::{BookingStatus, FeedDetail, FeedScope};
+use sea_orm::ActiveValue::NotSet;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use crate::accounts::{AuditEntry, append_audit};
+use crate::entity::{appointment, appointment_item, booking, calendar_feed, procedure};
+use crate::{AppointmentRecord, Store, StoreError};
+
+/// What a new feed shows, and for whom.
+#[derive(Clone, Debug)]
+pub struct NewFeed {
+    pub municipality_id: i64,
+    pub owner_id: i64,
+    pub name: String,
+    pub scope: FeedScope,
+    pub scope_id: i64,
+    pub detail: FeedDetail,
+    pub lang: String,
+}
+
+/// SHA-256 of a token, as stored.
+fn hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh token: 256 random bits as 64 hex digits.
+fn new_token() -> Result<String, StoreError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| StoreError::Corrupt(format!("no random source: {e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Store {
+    /// Makes a feed; returns it and its token (the only time it is known).
+    pub async fn create_feed(
+        &self,
+        new: &NewFeed,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(calendar_feed::Model, String), StoreError> {
+        let token = new_token()?;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let row = calendar_feed::ActiveModel {
+            id: NotSet,
+            municipality_id: Set(new.municipality_id),
+            owner_id: Set(new.owner_id),
+            name: Set(new.name.clone()),
+            scope: Set(new.scope),
+            scope_id: Set(new.scope_id),
+            detail: Set(new.detail),
+            lang: Set(new.lang.clone()),
+            token_hash: Set(hash(&token)),
+            created_at: Set(now),
+            renewed_at: Set(now),
+            revoked_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        let mut audit = audit.clone();
+        audit.target = format!("feed:{}", row.id);
+        append_audit(&txn, &audit).await?;
+        txn.commit().await?;
+        Ok((row, token))
+    }
+
+    /// A feed by id (revoked ones too).
+    pub async fn feed(&self, id: i64) -> Result<Option<calendar_feed::Model>, StoreError> {
+        Ok(calendar_feed::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
+    /// An account's feeds that still work, newest first.
+    pub async fn feeds_of(&self, owner: i64) -> Result<Vec<calendar_feed::Model>, StoreError> {
+        Ok(calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::OwnerId.eq(owner))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .order_by_desc(calendar_feed::Column::Id)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// Gives a working feed a new token (the old URL stops at once);
+    /// `None` if it was revoked meanwhile.
+    pub async fn renew_feed(
+        &self,
+        id: i64,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<Option<String>, StoreError> {
+        let token = new_token()?;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = calendar_feed::Entity::update_many()
+            .col_expr(
+                calendar_feed::Column::TokenHash,
+                sea_orm::sea_query::Expr::value(hash(&token)),
+            )
+            .col_expr(
+                calendar_feed::Column::RenewedAt,
+                sea_orm::sea_query::Expr::value(now),
+            )
+            .filter(calendar_feed::Column::Id.eq(id))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            return Ok(None);
+        }
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(Some(token))
+    }
+
+    /// Stops a feed for good; false if it was already revoked.
+    pub async fn revoke_feed(
+        &self,
+        id: i64,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let done = calendar_feed::Entity::update_many()
+            .col_expr(
+                calendar_feed::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(calendar_feed::Column::Id.eq(id))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .exec(&txn)
+            .await?;
+        if done.rows_affected == 0 {
+            return Ok(false);
+        }
+        append_audit(&txn, audit).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// The working feed a token opens, if any (an unknown, renewed-away or
+    /// revoked token: `None`, alike).
+    pub async fn feed_by_token(
+        &self,
+        token: &str,
+    ) -> Result<Option<calendar_feed::Model>, StoreError> {
+        let wanted = hash(token.trim());
+        let row = calendar_feed::Entity::find()
+            .filter(calendar_feed::Column::TokenHash.eq(wanted.clone()))
+            .filter(calendar_feed::Column::RevokedAt.is_null())
+            .one(&self.db)
+            .await?;
+        Ok(row.filter(|r| bool::from(r.token_hash.as_bytes().ct_eq(wanted.as_bytes()))))
+    }
+
+    /// Bookings of these units that a feed shows at `since` and after:
+    /// those not yet over, and those cancelled (or lapsed) since then, so
+    /// subscribed calendars see them go.
+    pub async fn feed_bookings(
+        &self,
+        units: &[i64],
+        since: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        Ok(booking::Entity::find()
+            .filter(booking::Column::UnitId.is_in(units.iter().copied()))
+            .filter(Self::shown_since(since))
+            .order_by_asc(booking::Column::StartAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    /// A resident account's bookings a feed shows (as [`Store::feed_bookings`]).
+    pub async fn feed_account_bookings(
+        &self,
+        account: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
+        Ok(booking::Entity::find()
+            .filter(booking::Column::AccountId.eq(account))
+            .filter(Self::shown_since(since))
+            .order_by_asc(booking::Column::StartAt)
+            .all(&self.db)
+            .await?)
+    }
+
+    fn shown_since(since: DateTime<Utc>) -> Condition {
+        Condition::any()
+            .add(
+                Condition::all()
+                    .add(booking::Column::Status.is_in([
+                        BookingStatus::Pending,
+                        BookingStatus::Confirmed,
+                        BookingStatus::Expired,
+                    ]))
+                    .add(booking::Column::EndAt.gte(since)),
+            )
+            .add(booking::Column::CancelledAt.gte(since))
+    }
+
+    /// Visits a feed shows: of a department's procedures, or served by one
+    /// staff member; those not yet over, and those cancelled since `since`.
+    /// Each record holds only the items in the feed's scope.
+    pub async fn feed_visits(
+        &self,
+        municipality: i64,
+        department: Option<i64>,
+        staff: Option<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<AppointmentRecord>, StoreError> {
+        let mut items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::EndS.gte(since.timestamp()))
+            .order_by_asc(appointment_item::Column::StartS);
+        if let Some(s) = staff {
+            items = items.filter(appointment_item::Column::StaffId.eq(s));
+        }
+        if let Some(d) = department {
+            let procedures: Vec<i64> = procedure::Entity::find()
+                .filter(procedure::Column::DepartmentId.eq(d))
+                .all(&self.db)
+                .await?
+                .into_iter()
+                .map(|p| p.id)
+                .collect();
+            items = items.filter(appointment_item::Column::ProcedureId.is_in(procedures));
+        }
+        let items = items.all(&self.db).await?;
+        let mut ids: Vec<i64> = items.iter().map(|i| i.appointment_id).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let rows = appointment::Entity::find()
+            .filter(appointment::Column::Id.is_in(ids))
+            .filter(appointment::Column::MunicipalityId.eq(municipality))
+            .filter(
+                Condition::any()
+                    .add(appointment::Column::CancelledAt.is_null())
+                    .add(appointment::Column::CancelledAt.gte(since)),
+            )
+            .all(&self.db)
+            .await?;
+        let mut out: Vec<AppointmentRecord> = rows
+            .into_iter()
+            .map(|row| AppointmentRecord {
+                items: items
+                    .iter()
+                    .filter(|i| i.appointment_id == row.id)
+                    .cloned()
+                    .collect(),
+                row,
+            })
+            .collect();
+        out.sort_by_key(|r| r.items.first().map(|i| i.start_s));
+        Ok(out)
+    }
+}
