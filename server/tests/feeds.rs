@@ -685,3 +685,72 @@ async fn a_resident_subscribes_to_their_own_bookings_only() {
     assert!(!body.contains("hanako11"), "no contact data in a calendar");
     app.finish().await;
 }
+
+#[tokio::test]
+async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let moving = app.procedure(MOVING_IN).await;
+    let (s, v) = app
+        .post(
+            "/api/v1/appointments",
+            visit(&[moving], "2026-11-25T09:00:00+09:00", 6),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reference = v["reference"].as_str().unwrap().to_owned();
+    let (contact, lang) = ("visitor6@example.jp", domain::text::Lang::Ja);
+    app.state
+        .reschedule_appointment(&reference, contact, "2026-11-25T11:00:00+09:00", lang)
+        .await
+        .unwrap();
+    app.state
+        .cancel_appointment(&reference, contact, lang)
+        .await
+        .unwrap();
+    let id = app
+        .store
+        .appointment_by_reference(&reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .row
+        .id;
+    let vuid = app::core::calendar::visit_uid(id);
+    let mut mails: Vec<_> = app
+        .store
+        .outbox(1, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.to_addr == contact)
+        .collect();
+    mails.sort_by_key(|m| m.id);
+    let subjects: Vec<&str> = mails.iter().map(|m| m.subject.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            format!("来庁予約を受け付けました / Visit booked ({reference})"),
+            format!("来庁予約の日時を変更しました / Visit moved ({reference})"),
+            format!("来庁予約を取り消しました / Visit cancelled ({reference})"),
+        ]
+    );
+    let booked = &mails[0].body;
+    assert!(
+        booked.find("受付番号").unwrap() < booked.find("Reference").unwrap(),
+        "Japanese first: {booked}"
+    );
+    assert!(booked.contains(MOVING_IN) && booked.contains("前の住所地の転出証明書"), "{booked}");
+    assert!(mails[1].body.contains("11:00"), "{}", mails[1].body);
+    // Each mail's calendar file is the feeds' event as it then stood.
+    let events: Vec<HashMap<String, String>> = mails
+        .iter()
+        .map(|m| event(m.ics.as_deref().expect("a calendar file"), &vuid))
+        .collect();
+    assert_eq!(events[0]["SEQUENCE"], "0");
+    assert_eq!(events[0]["DTSTART"], "20261125T090000");
+    assert_eq!(events[1]["DTSTART"], "20261125T110000");
+    let seq = |e: &HashMap<String, String>| e["SEQUENCE"].parse::<i64>().unwrap();
+    assert!(seq(&events[1]) > 0 && seq(&events[2]) > seq(&events[1]), "{events:?}");
+    assert_eq!(events[2]["STATUS"], "CANCELLED");
+    app.finish().await;
+}

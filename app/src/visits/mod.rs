@@ -2,6 +2,8 @@
 //! cancelling a visit.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod present;

@@ -340,62 +340,12 @@ impl AppState {
     }
 
     /// The visit as a calendar file: the whole visit as one event (the same
-    /// UID and SEQUENCE as in calendar feeds), what to bring in its
-    /// description.
+    /// UID and SEQUENCE as in calendar feeds and in its mails).
     pub async fn visit_ics(&self, lang: Lang, r: &AppointmentRecord) -> Result<String, AppError> {
-        let d = self.visit_detail(lang, r, None).await?;
-        let t = vt::texts(lang);
-        let procedures = self.store.procedures(r.row.municipality_id).await?;
-        let procedure = |id: i64| {
-            procedures
-                .iter()
-                .find(|(p, _)| p.id == id)
-                .map(|(p, _)| {
-                    if lang == Lang::Ja {
-                        p.name_ja.clone()
-                    } else {
-                        p.name_en.clone()
-                    }
-                })
-                .unwrap_or_default()
-        };
-        let mut event = crate::core::calendar::visit_event(
-            r,
-            crate::core::calendar::Detail::Owner,
-            lang,
-            &procedure,
-            &|_| String::new(),
-        )
-        .ok_or(AppError::Domain(DomainError::NotFound(
-            Missing::Appointment,
-        )))?;
-        let towns = self.store.municipalities().await?;
-        let town = towns.iter().find(|m| m.id == r.row.municipality_id);
-        event.location = town
-            .map(|m| {
-                if lang == Lang::Ja {
-                    m.name_ja.clone()
-                } else {
-                    m.name_en.clone()
-                }
-            })
-            .unwrap_or_default();
-        event.description = format!(
-            "{}\n{}: {}",
-            event.description,
-            t.documents,
-            d.documents.join(" / ")
-        );
-        let tz = town
-            .and_then(|m| m.time_zone.parse().ok())
-            .unwrap_or(chrono_tz::Asia::Tokyo);
-        Ok(crate::core::ics::write(&crate::core::ics::IcsCalendar {
-            name: "",
-            tz,
-            stamp: self.now(),
-            refresh: None,
-            events: &[event],
-        }))
+        self.visit_facts(r.row.municipality_id)
+            .await?
+            .ics(r, lang, self.now())
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Appointment)))
     }
 
     /// Moves a visit (granted to this browser) to a local start time.

@@ -18,6 +18,7 @@ use store::{AppointmentError, AppointmentRecord, Visitor};
 
 use crate::core::error::AppError;
 use crate::core::state::AppState;
+use crate::visits::mail::VisitMail;
 
 /// A visit request as the API's JSON gives it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -286,9 +287,12 @@ impl AppState {
             mode: mode.to_owned(),
             request_key: input.request_key.clone(),
         };
+        let facts = self.visit_facts(town).await?;
+        let now = self.now();
+        let mail = |r: &AppointmentRecord| facts.mail(VisitMail::Booked, r, now);
         let record = self
             .store
-            .create_appointment(town, tz, &plans, start, &visitor, self.now())
+            .create_appointment(town, tz, &plans, start, &visitor, now, &mail)
             .await
             .map_err(store_error)?;
         tracing::info!(appointment = record.row.id, "appointment booked");
@@ -377,17 +381,16 @@ impl AppState {
         contact: &str,
         lang: Lang,
     ) -> Result<AppointmentBody, AppError> {
-        let (_, tz) = self.town().await?;
+        let (town, tz) = self.town().await?;
         let r = self.own_appointment(reference, contact).await?;
-        self.store
-            .cancel_appointment(r.row.id, self.now())
-            .await
-            .map_err(store_error)?;
+        let facts = self.visit_facts(town).await?;
+        let now = self.now();
+        let mail = |r: &AppointmentRecord| facts.mail(VisitMail::Cancelled, r, now);
         let r = self
             .store
-            .appointment(r.row.id)
-            .await?
-            .ok_or(not_found(Missing::Appointment))?;
+            .cancel_appointment(r.row.id, now, &mail)
+            .await
+            .map_err(store_error)?;
         self.appointment_body(&r, tz, lang).await
     }
 
@@ -410,9 +413,12 @@ impl AppState {
             })
             .collect();
         let start = self.offered_start(town, tz, &plans, start).await?;
+        let facts = self.visit_facts(town).await?;
+        let now = self.now();
+        let mail = |r: &AppointmentRecord| facts.mail(VisitMail::Moved, r, now);
         let moved = self
             .store
-            .reschedule_appointment(r.row.id, tz, start, self.now())
+            .reschedule_appointment(r.row.id, tz, start, now, &mail)
             .await
             .map_err(store_error)?;
         self.appointment_body(&moved, tz, lang).await

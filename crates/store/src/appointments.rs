@@ -24,6 +24,7 @@ use crate::entity::{
     staff_duty_hours, staff_qualification,
 };
 use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_OVERLAP};
+use crate::outbox::{VisitCompose, enqueue};
 use crate::{Store, StoreError};
 
 /// How long availability reads may use staff and procedures read before.
@@ -333,6 +334,10 @@ impl Store {
     /// staff inside the write transaction. `NoCapacity` when some item has
     /// nobody free, including when another request took the last member
     /// first. All or nothing.
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the visit, its time and the mail written with it"
+    )]
     pub async fn create_appointment(
         &self,
         municipality: i64,
@@ -341,6 +346,7 @@ impl Store {
         start: DateTime<Utc>,
         visitor: &Visitor,
         now: DateTime<Utc>,
+        mail: VisitCompose<'_>,
     ) -> Result<AppointmentRecord, AppointmentError> {
         for _ in 0..5 {
             match self
@@ -352,6 +358,7 @@ impl Store {
                     Some(visitor),
                     None,
                     now,
+                    mail,
                 )
                 .await
             {
@@ -371,6 +378,7 @@ impl Store {
         tz: chrono_tz::Tz,
         start: DateTime<Utc>,
         now: DateTime<Utc>,
+        mail: VisitCompose<'_>,
     ) -> Result<AppointmentRecord, AppointmentError> {
         let current = self
             .appointment(id)
@@ -395,6 +403,7 @@ impl Store {
             None,
             Some(&current),
             now,
+            mail,
         )
         .await
     }
@@ -412,6 +421,7 @@ impl Store {
         visitor: Option<&Visitor>,
         moving: Option<&AppointmentRecord>,
         now: DateTime<Utc>,
+        mail: VisitCompose<'_>,
     ) -> Result<AppointmentRecord, AppointmentError> {
         let total: i64 = procedures.iter().map(|p| i64::from(p.duration)).sum();
         let end = start + Duration::minutes(total);
@@ -489,8 +499,17 @@ impl Store {
                 .await?;
         }
         let items = Self::insert_items(&txn, row.id, &assigned).await?;
+        // As stored now: a move raised its SEQUENCE (a trigger).
+        let row = appointment::Entity::find_by_id(row.id)
+            .one(&txn)
+            .await?
+            .unwrap_or(row);
+        let record = AppointmentRecord { row, items };
+        if let Some(m) = mail(&record) {
+            enqueue(&txn, m, now).await?;
+        }
         txn.commit().await?;
-        Ok(AppointmentRecord { row, items })
+        Ok(record)
     }
 
     async fn insert_items(
@@ -577,12 +596,14 @@ impl Store {
         Ok(AppointmentRecord { row, items })
     }
 
-    /// Cancels a booked appointment; its items stop holding time.
+    /// Cancels a booked appointment; its items stop holding time. Returns
+    /// it as it is then.
     pub async fn cancel_appointment(
         &self,
         id: i64,
         now: DateTime<Utc>,
-    ) -> Result<(), AppointmentError> {
+        mail: VisitCompose<'_>,
+    ) -> Result<AppointmentRecord, AppointmentError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let done = appointment::Entity::update_many()
@@ -603,8 +624,21 @@ impl Store {
             .filter(appointment_item::Column::AppointmentId.eq(id))
             .exec(&txn)
             .await?;
+        let row = appointment::Entity::find_by_id(id)
+            .one(&txn)
+            .await?
+            .ok_or(AppointmentError::NotFound)?;
+        let items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::AppointmentId.eq(id))
+            .order_by_asc(appointment_item::Column::StartS)
+            .all(&txn)
+            .await?;
+        let record = AppointmentRecord { row, items };
+        if let Some(m) = mail(&record) {
+            enqueue(&txn, m, now).await?;
+        }
         txn.commit().await?;
-        Ok(())
+        Ok(record)
     }
 }
 

@@ -31,7 +31,7 @@ pub use changes::{Change, ChangeKind};
 pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};
 pub use feeds::NewFeed;
 pub use limits::{Limit, RetryAfter};
-pub use outbox::{Compose, NewMail};
+pub use outbox::{Compose, NewMail, VisitCompose};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

@@ -33,6 +33,11 @@ pub struct NewMail {
 /// reference and everything else are final).
 pub type Compose<'a> = &'a (dyn Fn(&booking::Model) -> Option<NewMail> + Send + Sync);
 
+/// Writes the mail that reports a change to a visit appointment (the record
+/// as it is after the change, items and SEQUENCE included), inside the
+/// change's transaction.
+pub type VisitCompose<'a> = &'a (dyn Fn(&crate::AppointmentRecord) -> Option<NewMail> + Send + Sync);
+
 /// For changes that tell nobody (seeds, benchmarks, tests).
 pub fn no_mail(_: &booking::Model) -> Option<NewMail> {
     None
