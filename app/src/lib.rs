@@ -12,6 +12,8 @@ pub mod console;
 pub mod core;
 pub mod counters;
 pub mod feeds;
+#[cfg(feature = "ssr")]
+pub mod reminders;
 pub mod routes;
 pub mod visits;
 

@@ -240,7 +240,10 @@ async fn main() {
         assert_eq!(res.status(), reqwest::StatusCode::NOT_MODIFIED);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
-    println!("  304 (If-None-Match), {NOT_MODIFIED} one at a time: {}", percentiles(times));
+    println!(
+        "  304 (If-None-Match), {NOT_MODIFIED} one at a time: {}",
+        percentiles(times)
+    );
 
     let idle = rss_mb(pid);
     let busy_flag = Arc::new(AtomicBool::new(true));

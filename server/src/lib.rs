@@ -8,6 +8,7 @@ pub mod config;
 pub mod guard;
 pub mod live;
 pub mod openapi;
+pub mod reminders;
 pub mod sessions;
 
 use app::core::state::AppState;

@@ -172,7 +172,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     )
     .with_web(web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let worker = mailer.spawn_worker(store, clock, stopped);
+    let worker = mailer.spawn_worker(store, clock, stopped.clone());
+    let reminders = server::reminders::spawn(state.clone(), stopped);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, server::app(state))
@@ -183,6 +184,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if let Some(w) = worker {
         let _ = w.await;
     }
+    let _ = reminders.await;
     Ok(())
 }
 

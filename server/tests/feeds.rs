@@ -660,26 +660,58 @@ async fn a_resident_subscribes_to_their_own_bookings_only() {
             &app,
             &resident,
             path::<app::feeds::api::CreateFeed>(),
-            &[("name", "よその予約"), ("scope", &scope), ("detail", "full")],
+            &[
+                ("name", "よその予約"),
+                ("scope", &scope),
+                ("detail", "full"),
+            ],
         )
         .await;
-        assert_eq!(verdict(status, &body), Verdict::Forbidden, "{scope}: {body}");
+        assert_eq!(
+            verdict(status, &body),
+            Verdict::Forbidden,
+            "{scope}: {body}"
+        );
     }
-    let token = make_feed(&app, &resident, "わたしの予約", &format!("resident:{me}"), "full").await;
+    let token = make_feed(
+        &app,
+        &resident,
+        "わたしの予約",
+        &format!("resident:{me}"),
+        "full",
+    )
+    .await;
     let page = feeds_page(&app, &resident).await;
-    assert!(page["staff"].is_null(), "a resident's page, not the console");
+    assert!(
+        page["staff"].is_null(),
+        "a resident's page, not the console"
+    );
     assert_eq!(page["choices"].as_array().unwrap().len(), 1);
 
     let (_, room) = app.unit("会議室1").await;
     let (s1, e1) = app.free_slot(1, room, 1).await;
-    let mine = book(&app, room, &s1, &e1, 11).await["reference"].as_str().unwrap().to_owned();
+    let mine = book(&app, room, &s1, &e1, 11).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (s2, e2) = app.free_slot(1, room, 2).await;
-    let other = book(&app, room, &s2, &e2, 12).await["reference"].as_str().unwrap().to_owned();
-    assert!(app.store.link_booking(booking_id(&app, &mine).await, me).await.unwrap());
+    let other = book(&app, room, &s2, &e2, 12).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        app.store
+            .link_booking(booking_id(&app, &mine).await, me)
+            .await
+            .unwrap()
+    );
 
     let body = fetch(&app, &token, None).await.2;
     let e = event(&body, &uid_of(&app, &mine).await);
-    assert!(e["DESCRIPTION"].contains(&mine), "the owner's feed names the reference");
+    assert!(
+        e["DESCRIPTION"].contains(&mine),
+        "the owner's feed names the reference"
+    );
     assert!(e["LOCATION"].contains("ひだまり町民センター"), "{e:?}");
     assert!(!body.contains(&uid_of(&app, &other).await) && !body.contains(&other));
     assert!(!body.contains("hanako11"), "no contact data in a calendar");
@@ -739,7 +771,10 @@ async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
         booked.find("受付番号").unwrap() < booked.find("Reference").unwrap(),
         "Japanese first: {booked}"
     );
-    assert!(booked.contains(MOVING_IN) && booked.contains("前の住所地の転出証明書"), "{booked}");
+    assert!(
+        booked.contains(MOVING_IN) && booked.contains("前の住所地の転出証明書"),
+        "{booked}"
+    );
     assert!(mails[1].body.contains("11:00"), "{}", mails[1].body);
     // Each mail's calendar file is the feeds' event as it then stood.
     let events: Vec<HashMap<String, String>> = mails
@@ -750,7 +785,10 @@ async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
     assert_eq!(events[0]["DTSTART"], "20261125T090000");
     assert_eq!(events[1]["DTSTART"], "20261125T110000");
     let seq = |e: &HashMap<String, String>| e["SEQUENCE"].parse::<i64>().unwrap();
-    assert!(seq(&events[1]) > 0 && seq(&events[2]) > seq(&events[1]), "{events:?}");
+    assert!(
+        seq(&events[1]) > 0 && seq(&events[2]) > seq(&events[1]),
+        "{events:?}"
+    );
     assert_eq!(events[2]["STATUS"], "CANCELLED");
     app.finish().await;
 }

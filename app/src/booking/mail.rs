@@ -19,6 +19,8 @@ pub enum MailEvent {
     Rejected,
     CancelledByStaff,
     Cancelled,
+    /// The day before.
+    Reminder,
 }
 
 /// The booking as a mail describes it, in one language.
@@ -52,6 +54,14 @@ fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
         (Lang::Ja, MailEvent::Cancelled) => {
             ("予約を取り消しました", "次の予約の取消を受け付けました。")
         }
+        (Lang::Ja, MailEvent::Reminder) => (
+            "明日のご予約のお知らせ",
+            "明日は次のご予約の日です。取消しの必要があるときは、お早めにお手続きください。",
+        ),
+        (Lang::En, MailEvent::Reminder) => (
+            "Reminder: your booking tomorrow",
+            "This is a reminder of your booking below, tomorrow. If you no longer need it, please cancel it soon.",
+        ),
         (Lang::En, MailEvent::Confirmed) => {
             ("Booking confirmed", "Your booking below is confirmed.")
         }
@@ -145,9 +155,10 @@ impl AppState {
             equipment: Vec::new(),
         };
         let ics = match event {
-            MailEvent::Confirmed | MailEvent::Approved | MailEvent::Requested => {
-                Some(self.ics_in(f, &record, Lang::Ja))
-            }
+            MailEvent::Confirmed
+            | MailEvent::Approved
+            | MailEvent::Requested
+            | MailEvent::Reminder => Some(self.ics_in(f, &record, Lang::Ja)),
             _ => None,
         };
         let part = |lang: Lang| MailPart {

@@ -43,7 +43,6 @@ pub struct FeedTexts {
     pub department: fn(&str) -> String,
     pub staff_member: fn(&str) -> String,
     pub own_bookings: &'static str,
-    pub default_name: &'static str,
 }
 
 static JA: FeedTexts = FeedTexts {
@@ -86,7 +85,6 @@ static JA: FeedTexts = FeedTexts {
     department: |d| format!("{d}の窓口"),
     staff_member: |s| format!("{s}さんの担当分"),
     own_bookings: "ご自分の予約",
-    default_name: "施設の予約",
 };
 
 static EN: FeedTexts = FeedTexts {
@@ -129,7 +127,6 @@ static EN: FeedTexts = FeedTexts {
     department: |d| format!("{d} counters"),
     staff_member: |s| format!("Visits served by {s}"),
     own_bookings: "Your own bookings",
-    default_name: "Facility bookings",
 };
 
 pub fn texts(lang: Lang) -> &'static FeedTexts {

@@ -23,6 +23,8 @@ pub enum VisitMail {
     Booked,
     Moved,
     Cancelled,
+    /// The day before.
+    Reminder,
 }
 
 fn event_text(lang: Lang, e: VisitMail) -> (&'static str, &'static str) {
@@ -38,6 +40,14 @@ fn event_text(lang: Lang, e: VisitMail) -> (&'static str, &'static str) {
         (Lang::Ja, VisitMail::Cancelled) => (
             "来庁予約を取り消しました",
             "次の来庁予約の取消を受け付けました。",
+        ),
+        (Lang::Ja, VisitMail::Reminder) => (
+            "明日の来庁予約のお知らせ",
+            "明日は次の来庁予約の日です。持ち物をご確認のうえ、お越しください。",
+        ),
+        (Lang::En, VisitMail::Reminder) => (
+            "Reminder: your visit tomorrow",
+            "This is a reminder of your visit to the town hall below, tomorrow. Please check what to bring.",
         ),
         (Lang::En, VisitMail::Booked) => (
             "Visit booked",
@@ -98,11 +108,7 @@ impl VisitFacts {
     /// The visit as a calendar file, in `lang`: what to bring in its
     /// description, the town as its place.
     pub fn ics(&self, r: &AppointmentRecord, lang: Lang, now: DateTime<Utc>) -> Option<String> {
-        let name = |id: i64| {
-            self.procedure(lang, id)
-                .map(|p| p.name)
-                .unwrap_or_default()
-        };
+        let name = |id: i64| self.procedure(lang, id).map(|p| p.name).unwrap_or_default();
         let mut event = visit_event(r, Detail::Owner, lang, &name, &|_| String::new())?;
         event.location = self.town_name(lang).to_owned();
         event.description = format!(
@@ -142,18 +148,34 @@ impl VisitFacts {
         let (dear, labels) = match lang {
             Lang::Ja => (
                 format!("{} 様", r.row.name),
-                ["日時", "手続き", "相談の方法", "確認・変更・取消", "お問い合わせ"],
+                [
+                    "日時",
+                    "手続き",
+                    "相談の方法",
+                    "確認・変更・取消",
+                    "お問い合わせ",
+                ],
             ),
             Lang::En => (
                 format!("Dear {},", r.row.name),
-                ["Date and time", "Procedures", "How", "Find, move or cancel", "Questions"],
+                [
+                    "Date and time",
+                    "Procedures",
+                    "How",
+                    "Find, move or cancel",
+                    "Questions",
+                ],
             ),
         };
         let sep = if lang == Lang::Ja { "：" } else { ": " };
         let documents = if what == VisitMail::Cancelled {
             String::new()
         } else {
-            format!("{}{sep}{}\n", t.documents, self.documents(lang, r).join(" / "))
+            format!(
+                "{}{sep}{}\n",
+                t.documents,
+                self.documents(lang, r).join(" / ")
+            )
         };
         format!(
             "{dear}\n\n{lead}\n\n{}{sep}{}\n{}{sep}{when}\n{}{sep}{}\n{}{sep}{mode}\n{documents}\n{}{sep}{}/visits/find\n{}{sep}{} {}\n",
@@ -173,7 +195,12 @@ impl VisitFacts {
 
     /// The visitor's mail about their visit as it now stands (`None`: no
     /// address).
-    pub fn mail(&self, what: VisitMail, r: &AppointmentRecord, now: DateTime<Utc>) -> Option<NewMail> {
+    pub fn mail(
+        &self,
+        what: VisitMail,
+        r: &AppointmentRecord,
+        now: DateTime<Utc>,
+    ) -> Option<NewMail> {
         if r.row.email.is_empty() {
             return None;
         }
@@ -194,7 +221,7 @@ impl VisitFacts {
 
 impl AppState {
     /// What the mails and calendar files of a town's visits need.
-    pub(crate) async fn visit_facts(&self, town: i64) -> Result<VisitFacts, AppError> {
+    pub async fn visit_facts(&self, town: i64) -> Result<VisitFacts, AppError> {
         let town = self
             .store
             .municipalities()

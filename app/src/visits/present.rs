@@ -345,7 +345,9 @@ impl AppState {
         self.visit_facts(r.row.municipality_id)
             .await?
             .ics(r, lang, self.now())
-            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Appointment)))
+            .ok_or(AppError::Domain(DomainError::NotFound(
+                Missing::Appointment,
+            )))
     }
 
     /// Moves a visit (granted to this browser) to a local start time.

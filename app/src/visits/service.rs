@@ -295,6 +295,7 @@ impl AppState {
             .create_appointment(town, tz, &plans, start, &visitor, now, &mail)
             .await
             .map_err(store_error)?;
+        self.mailer.wake();
         tracing::info!(appointment = record.row.id, "appointment booked");
         self.appointment_body(&record, tz, lang).await
     }
@@ -391,6 +392,7 @@ impl AppState {
             .cancel_appointment(r.row.id, now, &mail)
             .await
             .map_err(store_error)?;
+        self.mailer.wake();
         self.appointment_body(&r, tz, lang).await
     }
 
@@ -421,6 +423,7 @@ impl AppState {
             .reschedule_appointment(r.row.id, tz, start, now, &mail)
             .await
             .map_err(store_error)?;
+        self.mailer.wake();
         self.appointment_body(&moved, tz, lang).await
     }
 }

@@ -17,6 +17,7 @@ pub mod limits;
 pub mod migration;
 pub mod outbox;
 mod queries;
+pub mod reminders;
 mod rules;
 pub mod seed;
 mod seed_counters;
@@ -33,6 +34,7 @@ pub use feeds::NewFeed;
 pub use limits::{Limit, RetryAfter};
 pub use outbox::{Compose, NewMail, VisitCompose};
 pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
+pub use reminders::Remind;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};

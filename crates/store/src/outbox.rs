@@ -36,7 +36,8 @@ pub type Compose<'a> = &'a (dyn Fn(&booking::Model) -> Option<NewMail> + Send + 
 /// Writes the mail that reports a change to a visit appointment (the record
 /// as it is after the change, items and SEQUENCE included), inside the
 /// change's transaction.
-pub type VisitCompose<'a> = &'a (dyn Fn(&crate::AppointmentRecord) -> Option<NewMail> + Send + Sync);
+pub type VisitCompose<'a> =
+    &'a (dyn Fn(&crate::AppointmentRecord) -> Option<NewMail> + Send + Sync);
 
 /// For changes that tell nobody (seeds, benchmarks, tests).
 pub fn no_mail(_: &booking::Model) -> Option<NewMail> {

@@ -22,6 +22,7 @@ pub mod municipality;
 pub mod opening_hours;
 pub mod outbox;
 pub mod procedure;
+pub mod reminder;
 pub mod slot_template;
 pub mod staff;
 pub mod staff_absence;

@@ -8,6 +8,9 @@
 //!   happened, for LAST-MODIFIED. A visit's time and staff live on its
 //!   items: moving it replaces them (each removed item raises it), and an
 //!   item's time or staff changed in place raises it too.
+//! - `reminder`: the day-before reminders sent, one row per booking or
+//!   visit, written with the mail in one transaction (its key makes a second
+//!   one impossible, across restarts and processes).
 //! - `calendar_feed`: one secret feed URL. Only the SHA-256 of its token is
 //!   kept; `owner_id` is the account that made it, whose role and scope are
 //!   checked again on every fetch.
@@ -39,6 +42,14 @@ enum CalendarFeed {
     CreatedAt,
     RenewedAt,
     RevokedAt,
+}
+
+#[derive(DeriveIden)]
+enum Reminder {
+    Table,
+    Kind,
+    SubjectId,
+    SentS,
 }
 
 #[derive(DeriveIden)]
@@ -198,6 +209,16 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        m.create_table(
+            Table::create()
+                .table(Reminder::Table)
+                .col(string(Reminder::Kind))
+                .col(big_integer(Reminder::SubjectId))
+                .col(big_integer(Reminder::SentS))
+                .primary_key(Index::create().col(Reminder::Kind).col(Reminder::SubjectId))
+                .take(),
+        )
+        .await?;
         let db = m.get_connection();
         for sql in statements(m.get_database_backend()) {
             db.execute_unprepared(&sql).await?;
@@ -221,6 +242,8 @@ impl MigrationTrait for Migration {
             }
         }
         m.drop_table(Table::drop().table(CalendarFeed::Table).take())
+            .await?;
+        m.drop_table(Table::drop().table(Reminder::Table).take())
             .await?;
         for table in ["booking", "appointment"] {
             for col in ["sequence", "modified_s"] {
