@@ -2,8 +2,10 @@
 //! docs/BENCHMARKS.md). The real release server binary over SQLite with the
 //! demo town and 5,000 more bookings of the community centre, and a feed of
 //! the whole centre (a facility manager's, busy and full):
-//! - a fetch that generates the feed (about 5,000 events; target < 20 ms),
-//!   one at a time, p50 / p95 / p99 of the whole HTTP answer;
+//! - a fetch that makes the feed (about 5,000 events; target < 20 ms), one
+//!   at a time, with a change logged before each (so none is served from
+//!   the copy kept), p50 / p95 / p99 of the whole HTTP answer; then the
+//!   same fetch with nothing changed (the copy kept);
 //! - a fetch the feed's validator answers with 304 (target < 1 ms);
 //! - the server's resident memory idle, at its highest while 100 clients
 //!   fetch the feed at once (three rounds), and after (target: flat).
@@ -54,8 +56,9 @@ fn percentiles(mut ms: Vec<f64>) -> String {
 }
 
 /// The demo town, 5,000 more bookings of the centre from five months ahead
-/// (after the demo's own), a manager of it, and two feeds; their tokens.
-async fn prepare(url: &str) -> (String, String) {
+/// (after the demo's own), a manager of it, and two feeds: the store and
+/// the feeds' tokens.
+async fn prepare(url: &str) -> (store::Store, String, String) {
     let store = store::Store::connect(url).await.unwrap();
     let now = Utc::now();
     store.seed_demo(now).await.unwrap();
@@ -159,7 +162,7 @@ async fn prepare(url: &str) -> (String, String) {
         };
         tokens.push(store.create_feed(&feed, &audit, now).await.unwrap().1);
     }
-    (tokens[0].clone(), tokens[1].clone())
+    (store, tokens[0].clone(), tokens[1].clone())
 }
 
 async fn fetch(client: &reqwest::Client, url: &str, etag: Option<&str>) -> reqwest::Response {
@@ -170,11 +173,28 @@ async fn fetch(client: &reqwest::Client, url: &str, etag: Option<&str>) -> reqwe
     req.send().await.unwrap()
 }
 
-/// The generating fetch, one at a time: times, the body's size and events.
-async fn generating(client: &reqwest::Client, url: &str) -> (Vec<f64>, usize, usize) {
+/// Fetches without a validator, one at a time: times, the body's size and
+/// events. With `store`, a change is logged before each fetch, so the
+/// server makes the feed afresh every time (as after a booking anywhere).
+async fn generating(
+    client: &reqwest::Client,
+    url: &str,
+    store: Option<&store::Store>,
+) -> (Vec<f64>, usize, usize) {
+    use sea_orm::ConnectionTrait;
     let mut times = Vec::new();
     let mut body = String::new();
     for _ in 0..GENERATE {
+        if let Some(store) = store {
+            store
+                .connection()
+                .execute_unprepared(
+                    "INSERT INTO change_event (municipality_id, kind, status, at_s) \
+                     VALUES (1, 'rules', '', 0)",
+                )
+                .await
+                .unwrap();
+        }
         let t = Instant::now();
         let res = fetch(client, url, None).await;
         assert_eq!(res.status(), reqwest::StatusCode::OK);
@@ -190,7 +210,7 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("feeds-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let db = format!("sqlite://{}/town.db?mode=rwc", dir.display());
-    let (busy, full) = prepare(&db).await;
+    let (store, busy, full) = prepare(&db).await;
     let port = free_port();
     let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
         .arg("serve")
@@ -208,10 +228,8 @@ async fn main() {
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
     for _ in 0..600 {
-        if fetch(&client, &format!("{base}/healthz"), None)
-            .await
-            .status()
-            .is_success()
+        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
+            && r.status().is_success()
         {
             break;
         }
@@ -223,9 +241,14 @@ async fn main() {
     );
     println!("Calendar feed of the community centre, SQLite, release server:");
     for (what, url) in [("busy", &busy_url), ("full", &full_url)] {
-        let (times, size, events) = generating(&client, url).await;
+        let (times, size, events) = generating(&client, url, Some(&store)).await;
         println!(
-            "  {what} feed, {events} events, {size} bytes: {}",
+            "  {what} feed, {events} events, {size} bytes, made afresh each time: {}",
+            percentiles(times)
+        );
+        let (times, _, _) = generating(&client, url, None).await;
+        println!(
+            "  {what} feed again, nothing changed (the copy kept): {}",
             percentiles(times)
         );
     }

@@ -109,6 +109,25 @@ async fn uid_of(app: &Running, reference: &str) -> String {
     app::core::calendar::booking_uid(booking_id(app, reference).await)
 }
 
+/// Books a 転入届 visit for visitor `n` at `start`: its reference and UID.
+async fn visit_for(app: &Running, n: usize, start: &str) -> (String, String) {
+    let moving = app.procedure(MOVING_IN).await;
+    let (s, v) = app
+        .post("/api/v1/appointments", visit(&[moving], start, n))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let reference = v["reference"].as_str().unwrap().to_owned();
+    let id = app
+        .store
+        .appointment_by_reference(&reference)
+        .await
+        .unwrap()
+        .unwrap()
+        .row
+        .id;
+    (reference, app::core::calendar::visit_uid(id))
+}
+
 /// Moves a booking by `days` (as any write path could; the database raises
 /// SEQUENCE itself).
 async fn shift(app: &Running, reference: &str, days: i64) {
@@ -477,23 +496,7 @@ async fn a_counter_feed_follows_visits_and_a_busy_one_says_only_visit() {
         "full",
     )
     .await;
-    let (s, v) = app
-        .post(
-            "/api/v1/appointments",
-            visit(&[moving], "2026-11-25T09:00:00+09:00", 5),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let reference = v["reference"].as_str().unwrap().to_owned();
-    let id = app
-        .store
-        .appointment_by_reference(&reference)
-        .await
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
-    let vuid = app::core::calendar::visit_uid(id);
+    let (reference, vuid) = visit_for(&app, 5, "2026-11-25T09:00:00+09:00").await;
 
     let body = fetch(&app, &busy, None).await.2;
     let e = event(&body, &vuid);
@@ -721,15 +724,7 @@ async fn a_resident_subscribes_to_their_own_bookings_only() {
 #[tokio::test]
 async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
     let app = spawn(TestDb::sqlite().await).await;
-    let moving = app.procedure(MOVING_IN).await;
-    let (s, v) = app
-        .post(
-            "/api/v1/appointments",
-            visit(&[moving], "2026-11-25T09:00:00+09:00", 6),
-        )
-        .await;
-    assert_eq!(s, StatusCode::CREATED, "{v}");
-    let reference = v["reference"].as_str().unwrap().to_owned();
+    let (reference, vuid) = visit_for(&app, 6, "2026-11-25T09:00:00+09:00").await;
     let (contact, lang) = ("visitor6@example.jp", domain::text::Lang::Ja);
     app.state
         .reschedule_appointment(&reference, contact, "2026-11-25T11:00:00+09:00", lang)
@@ -739,15 +734,6 @@ async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
         .cancel_appointment(&reference, contact, lang)
         .await
         .unwrap();
-    let id = app
-        .store
-        .appointment_by_reference(&reference)
-        .await
-        .unwrap()
-        .unwrap()
-        .row
-        .id;
-    let vuid = app::core::calendar::visit_uid(id);
     let mut mails: Vec<_> = app
         .store
         .outbox(1, 50)

@@ -6,6 +6,7 @@
 //! no longer manages that facility or serves that division, gets the same
 //! 404 as an unknown token.
 
+use axum::body::Bytes;
 use chrono::{DateTime, Duration, Utc};
 use domain::error::{DomainError, Field, InvalidReason};
 use domain::status::{AuditAction, FeedDetail, FeedScope};
@@ -30,10 +31,37 @@ pub const REFRESH_MINUTES: i64 = 15;
 const MAX_FEEDS: usize = 50;
 /// The longest feed name.
 const MAX_NAME: usize = 60;
+/// Feeds being made now, at most.
+static MAKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
+
+/// Feeds made lately: (feed, validator, body), newest last.
+static MADE: std::sync::Mutex<std::collections::VecDeque<(i64, String, Bytes)>> =
+    std::sync::Mutex::new(std::collections::VecDeque::new());
+
+/// How many feeds are kept for a second caller.
+const KEEP_MADE: usize = 16;
+
+fn made(feed: i64, etag: &str) -> Option<Bytes> {
+    let kept = MADE.lock().ok()?;
+    kept.iter()
+        .find(|(f, e, _)| *f == feed && e == etag)
+        .map(|(_, _, b)| b.clone())
+}
+
+fn keep(feed: i64, etag: &str, body: Bytes) {
+    if let Ok(mut kept) = MADE.lock() {
+        kept.retain(|(f, _, _)| *f != feed);
+        if kept.len() >= KEEP_MADE {
+            kept.pop_front();
+        }
+        kept.push_back((feed, etag.to_owned(), body));
+    }
+}
+
 /// A feed file, or that the caller's copy is current.
 pub enum FeedAnswer {
     File {
-        body: String,
+        body: Bytes,
         etag: String,
         modified: DateTime<Utc>,
     },
@@ -426,24 +454,26 @@ impl AppState {
             .ok_or_else(not_found)?;
         let tz: chrono_tz::Tz = town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
         let now = self.now();
-        // Feeds hold the last 30 days from the start of a town day, so the
-        // window, and with it the validators, move once a day.
+        // Feeds hold the last 30 days from the start of a town day.
         let today = now.with_timezone(&tz).date_naive();
         let since =
             crate::core::time::local_instant(tz, today - Duration::days(KEEP_DAYS), "00:00")
                 .unwrap_or(now - Duration::days(KEEP_DAYS));
         // Every change to bookings, visits, staff and rules is in the change
-        // log; its newest id stands for "anything this feed shows".
+        // log; its newest id stands for "anything this feed shows". What
+        // time alone changes (the window, a request lapsing unrecorded) is
+        // covered by the refresh period the validator also names.
         let (latest, latest_at) = self.store.latest_change().await?;
+        let period = REFRESH_MINUTES * 60;
+        let bucket = now.timestamp().div_euclid(period);
         let etag = format!(
-            "\"f{}-{}-{}-{}\"",
+            "\"f{}-{}-{}-{bucket}\"",
             feed.id,
             feed.renewed_at.timestamp(),
             latest,
-            today.format("%Y%m%d")
         );
-        let day_start = crate::core::time::local_instant(tz, today, "00:00").unwrap_or(now);
-        let modified = [latest_at, feed.renewed_at, day_start]
+        let bucket_start = DateTime::from_timestamp(bucket * period, 0).unwrap_or(now);
+        let modified = [latest_at, feed.renewed_at, bucket_start]
             .into_iter()
             .max()
             .unwrap_or(now);
@@ -458,8 +488,26 @@ impl AppState {
         if fresh {
             return Ok(FeedAnswer::NotModified { etag, modified });
         }
-        let lang = Lang::from_code(&feed.lang).unwrap_or(Lang::Ja);
-        let events = self.feed_events(&feed, &actor, since, lang).await?;
+        // At most two feeds are made at once (a hundred calendar apps asking
+        // together wait their turn rather than each holding a feed in
+        // memory), and one just made for the same validator is sent again.
+        let _turn = MAKING.acquire().await.map_err(|_| AppError::Unavailable)?;
+        let body = match made(feed.id, &etag) {
+            Some(body) => body,
+            None => {
+                let lang = Lang::from_code(&feed.lang).unwrap_or(Lang::Ja);
+                let events = self.feed_events(&feed, &actor, since, lang).await?;
+                let body = Bytes::from(write(&IcsCalendar {
+                    name: &feed.name,
+                    tz,
+                    stamp: now,
+                    refresh: Some(Duration::minutes(REFRESH_MINUTES)),
+                    events: &events,
+                }));
+                keep(feed.id, &etag, body.clone());
+                body
+            }
+        };
         if feed.detail == FeedDetail::Full
             && let Actor::Staff(s) = &actor
         {
@@ -469,16 +517,9 @@ impl AppState {
                 format!("feed:{}", feed.id),
                 now,
             );
-            e.after = Some(serde_json::json!({ "via": "calendar_feed", "events": events.len() }));
+            e.after = Some(serde_json::json!({ "via": "calendar_feed" }));
             self.store.audit(&e).await?;
         }
-        let body = write(&IcsCalendar {
-            name: &feed.name,
-            tz,
-            stamp: now,
-            refresh: Some(Duration::minutes(REFRESH_MINUTES)),
-            events: &events,
-        });
         Ok(FeedAnswer::File {
             body,
             etag,
