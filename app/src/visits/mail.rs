@@ -14,7 +14,7 @@ use crate::core::error::AppError;
 use crate::core::ics::{IcsCalendar, write};
 use crate::core::state::AppState;
 use crate::core::time::when_text;
-use crate::visits::service::summary;
+use crate::visits::procedures::summary;
 use crate::visits::texts::texts;
 
 /// Why a visitor gets a mail.

@@ -8,6 +8,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod present;
 #[cfg(feature = "ssr")]
+pub mod procedures;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;
 pub mod types;

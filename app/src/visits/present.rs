@@ -76,7 +76,7 @@ impl AppState {
         let mut groups: Vec<(String, Vec<ProcedureSummary>)> = Vec::new();
         for (p, d) in self.store.procedures(town).await? {
             let hay = fold(&format!("{} {} {}", p.name_ja, p.reading, p.name_en));
-            let summary = crate::visits::service::summary(lang, &p, &d);
+            let summary = crate::visits::procedures::summary(lang, &p, &d);
             let by_event = event.is_empty() || summary.life_events.iter().any(|e| e == event);
             if !(by_event && (needle.is_empty() || hay.contains(&needle))) {
                 continue;
@@ -187,7 +187,7 @@ impl AppState {
         let summaries: Vec<ProcedureSummary> = chosen
             .iter()
             .filter_map(|p| all.iter().find(|(q, _)| q.id == p.id))
-            .map(|(p, d)| crate::visits::service::summary(lang, p, d))
+            .map(|(p, d)| crate::visits::procedures::summary(lang, p, d))
             .collect();
         Ok(VisitPlan {
             total_minutes: summaries.iter().map(|s| s.duration_minutes).sum(),
@@ -195,7 +195,7 @@ impl AppState {
                 .iter()
                 .filter(|(p, _)| !ids.contains(&p.id))
                 .map(|(p, d)| {
-                    let s = crate::visits::service::summary(lang, p, d);
+                    let s = crate::visits::procedures::summary(lang, p, d);
                     (s.id, s.name)
                 })
                 .collect(),
@@ -272,7 +272,7 @@ impl AppState {
             let s = all
                 .iter()
                 .find(|(p, _)| p.id == i.procedure_id)
-                .map(|(p, d)| crate::visits::service::summary(lang, p, d));
+                .map(|(p, d)| crate::visits::procedures::summary(lang, p, d));
             if let Some(s) = &s {
                 for d in &s.documents {
                     if !documents.contains(d) {

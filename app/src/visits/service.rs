@@ -13,12 +13,13 @@ use domain::applicant::{Contact, VisitorDetails};
 use domain::appointment::{self as ap, ClosedDay, ProcedurePlan};
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
 use domain::text::Lang;
-use store::entity::{department, procedure};
+use store::entity::procedure;
 use store::{AppointmentError, AppointmentRecord, Visitor};
 
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::visits::mail::VisitMail;
+use crate::visits::procedures::summary;
 
 /// A visit request as the API's JSON gives it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Deserialize)]
@@ -61,38 +62,10 @@ fn store_error(e: AppointmentError) -> AppError {
     }
 }
 
-fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
 pub(crate) fn plan(p: &procedure::Model) -> ProcedurePlan {
     ProcedurePlan {
         id: p.id,
         duration: u32::try_from(p.duration_minutes).unwrap_or(0),
-    }
-}
-
-pub(crate) fn summary(lang: Lang, p: &procedure::Model, d: &department::Model) -> ProcedureSummary {
-    let ja = lang == Lang::Ja;
-    ProcedureSummary {
-        id: p.id,
-        name: if ja { &p.name_ja } else { &p.name_en }.clone(),
-        department: if ja { &d.name_ja } else { &d.name_en }.clone(),
-        duration_minutes: u32::try_from(p.duration_minutes).unwrap_or(0),
-        documents: lines(if ja { &p.documents_ja } else { &p.documents_en }),
-        notes: if ja { &p.notes_ja } else { &p.notes_en }.clone(),
-        online_possible: p.online_possible,
-        life_events: p
-            .life_events
-            .split(',')
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
-            .map(str::to_owned)
-            .collect(),
     }
 }
 
