@@ -63,6 +63,11 @@ export async function expectAccessible(page) {
   const jsDisabled = withoutJs.has(page.context());
   let target = page;
   let shadow;
+  if (!jsDisabled) {
+    // The page as it settles: a page still hydrating its lazy part may be
+    // between two states of its <head> (axe once caught it without <title>).
+    await hydrated(page);
+  }
   if (jsDisabled) {
     shadow = await page.context().browser().newContext({ locale: 'ja-JP' });
     await shadow.addCookies(await page.context().cookies());
