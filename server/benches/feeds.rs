@@ -20,29 +20,14 @@ use chrono::{Days, TimeZone, Utc};
 use domain::status::{BookingKind, BookingStatus, FeedDetail, FeedScope};
 use store::entity::booking;
 
+mod common;
+use common::{free_port, ready, rss_mb, start};
+
 const EXTRA: usize = 5_000;
 const GENERATE: usize = 40;
 const NOT_MODIFIED: usize = 1_000;
 const CLIENTS: usize = 100;
 const ROUNDS: usize = 3;
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn rss_mb(pid: u32) -> f64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0)
-        / 1024.0
-}
 
 fn percentiles(mut ms: Vec<f64>) -> String {
     ms.sort_by(f64::total_cmp);
@@ -212,29 +197,11 @@ async fn main() {
     let db = format!("sqlite://{}/town.db?mode=rwc", dir.display());
     let (store, busy, full) = prepare(&db).await;
     let port = free_port();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
-        .arg("serve")
-        .env("DATABASE_URL", &db)
-        .env("LEPTOS_OUTPUT_NAME", "town-booking")
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("LEPTOS_SITE_PKG_DIR", "pkg")
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start the server binary");
+    let mut server = start(&db, port);
     let pid = server.id();
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if let Ok(r) = client.get(format!("{base}/healthz")).send().await
-            && r.status().is_success()
-        {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    ready(&client, &base).await;
     let (busy_url, full_url) = (
         format!("{base}/feeds/{busy}.ics"),
         format!("{base}/feeds/{full}.ics"),

@@ -108,7 +108,7 @@ pub enum Detail {
 
 /// The SEQUENCE and state of a booking as calendars see it now: a pending
 /// booking that lapsed counts as one more change (it is cancelled).
-fn booking_state(r: &booking::Model, now: DateTime<Utc>) -> (i64, EventStatus, BookingStatus) {
+fn booking_state(r: &booking::Model, now: DateTime<Utc>) -> (i64, EventStatus) {
     let status = r.status.at(r.expires_at, now);
     let lapsed = status == BookingStatus::Expired && r.status == BookingStatus::Pending;
     let sequence = r.sequence + i64::from(lapsed);
@@ -117,7 +117,7 @@ fn booking_state(r: &booking::Model, now: DateTime<Utc>) -> (i64, EventStatus, B
         BookingStatus::Confirmed => EventStatus::Confirmed,
         BookingStatus::Cancelled | BookingStatus::Expired => EventStatus::Cancelled,
     };
-    (sequence, ev, status)
+    (sequence, ev)
 }
 
 /// A cancelled event's summary says so in words (calendars show the status
@@ -155,7 +155,7 @@ pub fn booking_event(
         .map(|u| u.name.get(lang))
         .unwrap_or_default();
     let facility = f.name.get(lang);
-    let (sequence, status, _) = booking_state(r, now);
+    let (sequence, status) = booking_state(r, now);
     let block = r.kind == BookingKind::Block;
     let what = if block {
         t.blocked
