@@ -35,16 +35,24 @@ impl AppState {
                 continue;
             };
             let made_before = now - FRESH;
+            // Each unit's facility read once, however many bookings it has.
+            let mut facilities = std::collections::HashMap::new();
             for b in self
                 .store
                 .due_booking_reminders(from, to, made_before, now)
                 .await?
             {
-                let (f, i) = self.unit_facility(UnitId(b.unit_id)).await?;
+                let (f, i) = match facilities.get(&b.unit_id) {
+                    Some(known) => known,
+                    None => {
+                        let found = self.unit_facility(UnitId(b.unit_id)).await?;
+                        facilities.entry(b.unit_id).or_insert(found)
+                    }
+                };
                 if f.municipality.0 != town.id {
                     continue;
                 }
-                if let Some(mail) = self.mail_for(&b, &f, i, MailEvent::Reminder)
+                if let Some(mail) = self.mail_for(&b, f, *i, MailEvent::Reminder)
                     && self
                         .store
                         .send_reminder(Remind::Booking(b.id), mail, now)

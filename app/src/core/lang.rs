@@ -60,7 +60,8 @@ pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
 
-/// Percent-encodes a local path for the `next` parameter of the language link.
+/// Percent-encodes a path or a query value (the language link's `next`,
+/// a date, a feed URL given to a calendar service); `/` is kept.
 pub fn encode_next(path: &str) -> String {
     path.bytes()
         .map(|b| match b {

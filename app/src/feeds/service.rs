@@ -254,16 +254,7 @@ pub fn fresh_url(origin: &str, name: &str, token: &str) -> FreshUrl {
         Some((_, rest)) => format!("webcal://{rest}"),
         None => https.clone(),
     };
-    let enc = |s: &str| {
-        s.bytes()
-            .map(|b| match b {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    (b as char).to_string()
-                }
-                _ => format!("%{b:02X}"),
-            })
-            .collect::<String>()
-    };
+    let enc = crate::core::lang::encode_next;
     FreshUrl {
         name: name.to_owned(),
         google: format!(
@@ -359,7 +350,7 @@ impl AppState {
             detail,
             lang: lang.code().to_owned(),
         };
-        let mut audit = self.feed_audit(actor, town, AuditAction::FeedCreate, 0);
+        let mut audit = self.feed_audit(actor, AuditAction::FeedCreate, 0)?;
         audit.after = Some(serde_json::json!({
             "name": name, "scope": scope.code(), "scope_id": id, "detail": detail.code(),
         }));
@@ -380,7 +371,7 @@ impl AppState {
     /// A new URL for one of the actor's feeds; returns its name and token.
     pub async fn renew_feed(&self, actor: &Actor, id: i64) -> Result<(String, String), AppError> {
         let f = self.own_feed(actor, id).await?;
-        let audit = self.feed_audit(actor, f.municipality_id, AuditAction::FeedRenew, f.id);
+        let audit = self.feed_audit(actor, AuditAction::FeedRenew, f.id)?;
         let token = self
             .store
             .renew_feed(f.id, &audit, self.now())
@@ -392,16 +383,21 @@ impl AppState {
     /// Stops one of the actor's feeds; returns its name.
     pub async fn revoke_feed(&self, actor: &Actor, id: i64) -> Result<String, AppError> {
         let f = self.own_feed(actor, id).await?;
-        let audit = self.feed_audit(actor, f.municipality_id, AuditAction::FeedRevoke, f.id);
+        let audit = self.feed_audit(actor, AuditAction::FeedRevoke, f.id)?;
         if !self.store.revoke_feed(f.id, &audit, self.now()).await? {
             return Err(not_found());
         }
         Ok(f.name)
     }
 
-    fn feed_audit(&self, actor: &Actor, town: i64, action: AuditAction, id: i64) -> AuditEntry {
+    fn feed_audit(
+        &self,
+        actor: &Actor,
+        action: AuditAction,
+        id: i64,
+    ) -> Result<AuditEntry, AppError> {
         let target = format!("feed:{id}");
-        match actor {
+        Ok(match actor {
             Actor::Staff(s) => entry(s, action, target, self.now()),
             Actor::Resident {
                 id: account,
@@ -416,16 +412,8 @@ impl AppState {
                 after: None,
                 at: self.now(),
             },
-            Actor::Anonymous => AuditEntry {
-                municipality_id: town,
-                actor: String::new(),
-                action,
-                target,
-                before: None,
-                after: None,
-                at: self.now(),
-            },
-        }
+            Actor::Anonymous => return Err(AppError::Auth(AuthError::SignInRequired)),
+        })
     }
 
     /// The feed a token opens, as a calendar file (or "not modified").

@@ -95,14 +95,19 @@ impl Store {
             )
             .all(&self.db)
             .await?;
+        let items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::AppointmentId.is_in(rows.iter().map(|r| r.id)))
+            .filter(appointment_item::Column::Active.eq(true))
+            .order_by_asc(appointment_item::Column::StartS)
+            .all(&self.db)
+            .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
-            let items = appointment_item::Entity::find()
-                .filter(appointment_item::Column::AppointmentId.eq(row.id))
-                .filter(appointment_item::Column::Active.eq(true))
-                .order_by_asc(appointment_item::Column::StartS)
-                .all(&self.db)
-                .await?;
+            let items: Vec<_> = items
+                .iter()
+                .filter(|i| i.appointment_id == row.id)
+                .cloned()
+                .collect();
             // Its first item, not a later one, starts in the window.
             if items.first().is_some_and(|i| i.start_at >= from) {
                 out.push(AppointmentRecord { row, items });
