@@ -102,4 +102,5 @@ lazy_feature!(console_pages, ConsolePage {
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,
     OutboxRoute => crate::console::pages::OutboxPageView,
+    ImportRoute => crate::imports::pages::ImportView,
 });

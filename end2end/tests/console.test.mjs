@@ -6,7 +6,8 @@
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
 //   4. the manager approves the request, subscribes to the centre's calendar
-//      feed (fetched as a calendar app does, then stopped), then blocks the
+//      feed (fetched as a calendar app does, then stopped), imports a day's
+//      closure and an afternoon's repairs from a calendar file, then blocks the
 //      morning, cancelling the colliding booking with notice, and books on a
 //      resident's behalf (代行予約); each resident sees the change on their
 //      booking page;
@@ -417,6 +418,35 @@ test('the manager subscribes to the centre: a calendar feed made without JavaScr
   await expectShown(manager, manager.getByRole('status').filter({ hasText: '停止しました' }), 'the feed is stopped');
   await expectAccessible(manager);
   assert.equal((await fetch(url)).status, 404, 'a stopped feed answers 404');
+});
+
+test('the manager imports closures for the Japanese-style room from a calendar file: previewed, then written', async (t) => {
+  if (!need(t, 'manager')) return;
+  const { manager } = state;
+  // A day off and an afternoon of repairs, six and seven weeks ahead.
+  const day = addDays(tokyoToday(), 42).replaceAll('-', '');
+  const next = addDays(tokyoToday(), 43).replaceAll('-', '');
+  const after = addDays(tokyoToday(), 44).replaceAll('-', '');
+  const ics = [
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//e2e//JA', 'X-WR-TIMEZONE:Asia/Tokyo',
+    'BEGIN:VEVENT', `UID:e2e-${RUN}-1`, `DTSTART;VALUE=DATE:${day}`, `DTEND;VALUE=DATE:${next}`, 'SUMMARY:畳の張り替え', 'END:VEVENT',
+    'BEGIN:VEVENT', `UID:e2e-${RUN}-2`, `DTSTART;TZID=Asia/Tokyo:${after}T130000`, `DTEND;TZID=Asia/Tokyo:${after}T170000`, 'SUMMARY:空調工事', 'END:VEVENT',
+    'END:VCALENDAR', '',
+  ].join('\r\n');
+  await manager.goto(`${BASE}/console`);
+  await manager.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: 'カレンダー取り込み' }).click();
+  await manager.getByRole('heading', { level: 1, name: 'カレンダーから取り込む' }).waitFor();
+  await expectAccessible(manager);
+  await manager.getByLabel('取り込み先', { exact: true }).selectOption({ label: `${CENTRE} 和室` });
+  await manager.getByLabel('カレンダーのファイル（.ics）').setInputFiles({ name: 'repairs.ics', mimeType: 'text/calendar', buffer: Buffer.from(ics) });
+  await manager.getByRole('button', { name: '内容を確認する' }).click();
+  await expectShown(manager, manager.getByRole('heading', { level: 2, name: '取り込む内容の確認' }), 'the preview');
+  await expectAccessible(manager);
+  const rows = await tableRows(manager);
+  assert.deepEqual(rows.map((r) => [r[1], r[2]]), [['畳の張り替え', '休館日'], ['空調工事', '使用停止']]);
+  await manager.getByRole('button', { name: '取り込む', exact: true }).click();
+  await expectShown(manager, manager.getByRole('status').filter({ hasText: '2 件を取り込みました。' }), 'the import is written');
+  await expectAccessible(manager);
 });
 
 test('the manager blocks the morning, cancels the colliding booking with notice; the resident sees it cancelled', async (t) => {

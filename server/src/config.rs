@@ -3,7 +3,9 @@
 //! first start), `TOWN_PUBLIC_ORIGIN` (the `https://…` address residents
 //! use; unset only for plain HTTP on loopback, where the session cookie
 //! cannot be `Secure`), `TOWN_TRUSTED_PROXIES` (comma-separated addresses of
-//! reverse proxies whose `X-Forwarded-For` names the client), the mail
+//! reverse proxies whose `X-Forwarded-For` names the client),
+//! `TOWN_IMPORT_ALLOW_HOSTS` (comma-separated internal hosts calendars may
+//! be imported from by URL; other internal addresses are refused), the mail
 //! settings `TOWN_SMTP_HOST`,
 //! `TOWN_SMTP_PORT` (default 587), `TOWN_SMTP_TLS` (`starttls`, `tls` or
 //! `none`; default `starttls`), `TOWN_SMTP_USER`, `TOWN_SMTP_PASSWORD` and
@@ -18,6 +20,7 @@ pub struct Config {
     pub database_url: String,
     pub seed_demo: bool,
     pub public_origin: Option<String>,
+    pub import_hosts: Vec<String>,
     pub trusted_proxies: Vec<std::net::IpAddr>,
     pub smtp: Option<SmtpConfig>,
 }
@@ -59,6 +62,14 @@ impl Config {
                 .map(|o| o.trim().trim_end_matches('/').to_ascii_lowercase()),
             trusted_proxies: var("TOWN_TRUSTED_PROXIES")
                 .map(|v| v.split(',').filter_map(|a| a.trim().parse().ok()).collect())
+                .unwrap_or_default(),
+            import_hosts: var("TOWN_IMPORT_ALLOW_HOSTS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|h| h.trim().to_ascii_lowercase())
+                        .filter(|h| !h.is_empty())
+                        .collect()
+                })
                 .unwrap_or_default(),
             smtp: smtp_from_env(),
         }
@@ -117,6 +128,7 @@ impl Config {
             app::core::state::WebConfig {
                 public_origin: origin,
                 trusted_proxies: self.trusted_proxies.clone(),
+                import_hosts: self.import_hosts.clone(),
             },
             secure,
         ))
@@ -161,6 +173,7 @@ impl fmt::Debug for Config {
             .field("seed_demo", &self.seed_demo)
             .field("public_origin", &self.public_origin)
             .field("trusted_proxies", &self.trusted_proxies)
+            .field("import_hosts", &self.import_hosts)
             .field("smtp", &self.smtp)
             .finish()
     }
@@ -175,6 +188,7 @@ mod tests {
             database_url: String::new(),
             seed_demo: false,
             public_origin: origin.map(str::to_owned),
+            import_hosts: Vec::new(),
             trusted_proxies: Vec::new(),
             smtp: None,
         }

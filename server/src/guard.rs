@@ -22,6 +22,28 @@ const SERVER_FN_ERROR: &str = "serverfnerror";
 /// Largest request body accepted (forms and JSON are far smaller).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// Refuses a body over its route's limit (413), and cuts one that grows
+/// past it: [`BODY_LIMIT`], or a calendar import's
+/// [`crate::imports::REQUEST_LIMIT`].
+pub async fn body_limit(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == "/console/import" {
+        crate::imports::REQUEST_LIMIT
+    } else {
+        BODY_LIMIT
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// The per-request nonce that lets Leptos' hydration script run under the
 /// Content-Security-Policy.
 #[derive(Clone, Debug)]

@@ -6,6 +6,7 @@
 pub mod api;
 pub mod config;
 pub mod guard;
+pub mod imports;
 pub mod live;
 pub mod openapi;
 pub mod reminders;
@@ -23,7 +24,6 @@ use leptos_axum::{LeptosRoutes, generate_route_list};
 use serde::Deserialize;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
-use tower_http::limit::RequestBodyLimitLayer;
 
 /// The router as a service that knows each client's address (for login
 /// throttling).
@@ -53,6 +53,11 @@ pub fn router(state: AppState) -> Router {
             "/console/facilities/{id}/bookings.csv",
             axum::routing::post(console_csv),
         )
+        .route(
+            "/console/import",
+            axum::routing::post(imports::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::REQUEST_LIMIT)),
+        )
         .leptos_routes_with_context(&state, routes, provide_nonce, move || {
             shell(options.clone())
         })
@@ -64,7 +69,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn_with_state(state.clone(), guard::limits))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))
-        .layer(RequestBodyLimitLayer::new(guard::BODY_LIMIT))
+        .layer(from_fn(guard::body_limit))
         .layer(axum::extract::DefaultBodyLimit::max(guard::BODY_LIMIT))
         .layer(from_fn_with_state(state.clone(), guard::security_headers))
         // Not the feeds: some Outlook versions fail on a compressed calendar.

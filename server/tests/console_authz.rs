@@ -40,6 +40,7 @@ async fn authorization_matrix_covers_every_route() {
     use app::console::api as c;
     use app::counters::api as k;
     use app::feeds::api as f;
+    use app::imports::api as i;
     use app::visits::api as v;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
@@ -217,6 +218,11 @@ async fn authorization_matrix_covers_every_route() {
         ),
         (path::<f::RenewFeed>(), Class::SignedIn, vec![("id", "0")]),
         (path::<f::RevokeFeed>(), Class::SignedIn, vec![("id", "0")]),
+        // Calendar import: any staff member; what each may import into is
+        // checked inside (tests/imports.rs).
+        (path::<i::GetImportPage>(), Class::Staff, vec![]),
+        (path::<i::ApplyImport>(), Class::Staff, vec![]),
+        (path::<i::DiscardImport>(), Class::Staff, vec![]),
         (
             path::<k::GetCounterDay>(),
             Class::Counter,

@@ -193,7 +193,7 @@ impl AppState {
         }
     }
 
-    pub(super) fn lines(
+    pub(crate) fn lines(
         &self,
         rows: &[booking::Model],
         f: &FacilityRecord,

@@ -67,44 +67,92 @@ pub struct IcsCalendar<'a> {
     pub events: &'a [IcsEvent],
 }
 
-/// Escapes a TEXT value (backslash, semicolon, comma, newline).
-pub fn text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// Content lines as they are written: folded at 75 octets without
+/// splitting a character, each ended by CRLF, with TEXT escaped on the way
+/// in (no line is built apart and copied).
+struct Lines {
+    out: String,
+    /// Octets on the current physical line.
+    width: usize,
 }
 
-/// Appends one content line, folded at 75 octets without splitting a
-/// character, ended by CRLF.
-fn line(out: &mut String, content: &str) {
-    let mut width = 0;
-    for c in content.chars() {
+impl Lines {
+    fn push_char(&mut self, c: char) {
         let n = c.len_utf8();
-        if width + n > 75 {
-            out.push_str("\r\n ");
-            width = 1;
+        if self.width + n > 75 {
+            self.out.push_str("\r\n ");
+            self.width = 1;
         }
-        out.push(c);
-        width += n;
+        self.out.push(c);
+        self.width += n;
     }
-    out.push_str("\r\n");
+
+    /// Appends content as it is.
+    fn raw(&mut self, s: &str) {
+        if self.width + s.len() <= 75 {
+            self.out.push_str(s);
+            self.width += s.len();
+        } else {
+            s.chars().for_each(|c| self.push_char(c));
+        }
+    }
+
+    /// Appends a TEXT value, escaped.
+    fn text(&mut self, s: &str) {
+        for c in s.chars() {
+            match c {
+                '\\' => self.raw("\\\\"),
+                ';' => self.raw("\\;"),
+                ',' => self.raw("\\,"),
+                '\n' => self.raw("\\n"),
+                c if c.is_control() => {}
+                c => self.push_char(c),
+            }
+        }
+    }
+
+    /// Ends the content line.
+    fn end(&mut self) {
+        self.out.push_str("\r\n");
+        self.width = 0;
+    }
+
+    /// A whole content line.
+    fn line(&mut self, content: &str) {
+        self.raw(content);
+        self.end();
+    }
+}
+
+/// `20261208T130000`, and a `Z` for UTC, without a format string to read.
+fn stamp(t: chrono::NaiveDateTime, z: bool) -> String {
+    use chrono::{Datelike, Timelike};
+    let mut b = [0u8; 16];
+    let mut put = |at: usize, v: u32, digits: usize| {
+        let mut v = v;
+        for i in (0..digits).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(0, t.year().clamp(0, 9999).unsigned_abs(), 4);
+    put(4, t.month(), 2);
+    put(6, t.day(), 2);
+    put(9, t.hour(), 2);
+    put(11, t.minute(), 2);
+    put(13, t.second(), 2);
+    b[8] = b'T';
+    b[15] = b'Z';
+    let n = if z { 16 } else { 15 };
+    String::from_utf8_lossy(&b[..n]).into_owned()
 }
 
 fn utc(t: DateTime<Utc>) -> String {
-    t.format("%Y%m%dT%H%M%SZ").to_string()
+    stamp(t.naive_utc(), true)
 }
 
 fn local(tz: Tz, t: DateTime<Utc>) -> String {
-    t.with_timezone(&tz).format("%Y%m%dT%H%M%S").to_string()
+    stamp(t.with_timezone(&tz).naive_local(), false)
 }
 
 /// `+0900`, `-0330`, `+054500`.
@@ -158,53 +206,56 @@ fn transitions(tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<DateTime<U
 
 /// The VTIMEZONE for the zone over `[from, to]`: the offset in force at the
 /// start, and each change after it.
-fn vtimezone(out: &mut String, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) {
-    line(out, "BEGIN:VTIMEZONE");
-    line(out, &format!("TZID:{}", tz.name()));
+fn vtimezone(out: &mut Lines, tz: Tz, from: DateTime<Utc>, to: DateTime<Utc>) {
+    out.line("BEGIN:VTIMEZONE");
+    out.line(&format!("TZID:{}", tz.name()));
     let first = zone_at(tz, from);
-    let observance = |out: &mut String, at: String, before: i32, after: &(i32, bool, String)| {
+    let observance = |out: &mut Lines, at: String, before: i32, after: &(i32, bool, String)| {
         let kind = if after.1 { "DAYLIGHT" } else { "STANDARD" };
-        line(out, &format!("BEGIN:{kind}"));
-        line(out, &format!("DTSTART:{at}"));
-        line(out, &format!("TZOFFSETFROM:{}", offset(before)));
-        line(out, &format!("TZOFFSETTO:{}", offset(after.0)));
-        line(out, &format!("TZNAME:{}", text(&after.2)));
-        line(out, &format!("END:{kind}"));
+        out.line(&format!("BEGIN:{kind}"));
+        out.line(&format!("DTSTART:{at}"));
+        out.line(&format!("TZOFFSETFROM:{}", offset(before)));
+        out.line(&format!("TZOFFSETTO:{}", offset(after.0)));
+        out.raw("TZNAME:");
+        out.text(&after.2);
+        out.end();
+        out.line(&format!("END:{kind}"));
     };
     observance(out, "19700101T000000".to_owned(), first.0, &first);
     let mut before = first.0;
     for t in transitions(tz, from, to) {
         let after = zone_at(tz, t);
         // An observance starts at the wall-clock time of the offset before.
-        let wall = (t.naive_utc() + Duration::seconds(i64::from(before)))
-            .format("%Y%m%dT%H%M%S")
-            .to_string();
+        let wall = stamp(t.naive_utc() + Duration::seconds(i64::from(before)), false);
         observance(out, wall, before, &after);
         before = after.0;
     }
-    line(out, "END:VTIMEZONE");
+    out.line("END:VTIMEZONE");
 }
 
 /// Writes a calendar.
 pub fn write(cal: &IcsCalendar<'_>) -> String {
-    let mut out = String::with_capacity(512 + cal.events.len() * 420);
-    line(&mut out, "BEGIN:VCALENDAR");
-    line(&mut out, "VERSION:2.0");
-    line(&mut out, "PRODID:-//town-booking//facility booking//JA");
-    line(&mut out, "CALSCALE:GREGORIAN");
-    line(&mut out, "METHOD:PUBLISH");
+    let mut out = Lines {
+        out: String::with_capacity(512 + cal.events.len() * 420),
+        width: 0,
+    };
+    out.line("BEGIN:VCALENDAR");
+    out.line("VERSION:2.0");
+    out.line("PRODID:-//town-booking//facility booking//JA");
+    out.line("CALSCALE:GREGORIAN");
+    out.line("METHOD:PUBLISH");
     if !cal.name.is_empty() {
-        line(&mut out, &format!("X-WR-CALNAME:{}", text(cal.name)));
-        line(&mut out, &format!("NAME:{}", text(cal.name)));
+        for key in ["X-WR-CALNAME:", "NAME:"] {
+            out.raw(key);
+            out.text(cal.name);
+            out.end();
+        }
     }
-    line(&mut out, &format!("X-WR-TIMEZONE:{}", cal.tz.name()));
+    out.line(&format!("X-WR-TIMEZONE:{}", cal.tz.name()));
     if let Some(r) = cal.refresh {
         let minutes = r.num_minutes().max(1);
-        line(
-            &mut out,
-            &format!("REFRESH-INTERVAL;VALUE=DURATION:PT{minutes}M"),
-        );
-        line(&mut out, &format!("X-PUBLISHED-TTL:PT{minutes}M"));
+        out.line(&format!("REFRESH-INTERVAL;VALUE=DURATION:PT{minutes}M"));
+        out.line(&format!("X-PUBLISHED-TTL:PT{minutes}M"));
     }
     let from = cal.events.iter().map(|e| e.start).min();
     let to = cal.events.iter().map(|e| e.end).max();
@@ -214,45 +265,58 @@ pub fn write(cal: &IcsCalendar<'_>) -> String {
     };
     vtimezone(&mut out, cal.tz, from, to);
     let tzid = cal.tz.name();
+    let dtstamp = utc(cal.stamp);
     for e in cal.events {
-        line(&mut out, "BEGIN:VEVENT");
-        line(&mut out, &format!("UID:{}", text(&e.uid)));
-        line(&mut out, &format!("DTSTAMP:{}", utc(cal.stamp)));
-        line(&mut out, &format!("CREATED:{}", utc(e.created)));
-        line(&mut out, &format!("LAST-MODIFIED:{}", utc(e.modified)));
-        line(&mut out, &format!("SEQUENCE:{}", e.sequence.max(0)));
-        line(
-            &mut out,
-            &format!("DTSTART;TZID={tzid}:{}", local(cal.tz, e.start)),
-        );
-        line(
-            &mut out,
-            &format!("DTEND;TZID={tzid}:{}", local(cal.tz, e.end)),
-        );
+        out.line("BEGIN:VEVENT");
+        out.raw("UID:");
+        out.text(&e.uid);
+        out.end();
+        out.raw("DTSTAMP:");
+        out.line(&dtstamp);
+        out.raw("CREATED:");
+        out.line(&utc(e.created));
+        out.raw("LAST-MODIFIED:");
+        out.line(&utc(e.modified));
+        out.raw("SEQUENCE:");
+        out.line(&e.sequence.max(0).to_string());
+        out.raw("DTSTART;TZID=");
+        out.raw(tzid);
+        out.raw(":");
+        out.line(&local(cal.tz, e.start));
+        out.raw("DTEND;TZID=");
+        out.raw(tzid);
+        out.raw(":");
+        out.line(&local(cal.tz, e.end));
         let summary = if e.summary.trim().is_empty() {
             "-"
         } else {
             &e.summary
         };
-        line(&mut out, &format!("SUMMARY:{}", text(summary)));
+        out.raw("SUMMARY:");
+        out.text(summary);
+        out.end();
         if !e.location.is_empty() {
-            line(&mut out, &format!("LOCATION:{}", text(&e.location)));
+            out.raw("LOCATION:");
+            out.text(&e.location);
+            out.end();
         }
         if !e.description.is_empty() {
-            line(&mut out, &format!("DESCRIPTION:{}", text(&e.description)));
+            out.raw("DESCRIPTION:");
+            out.text(&e.description);
+            out.end();
         }
-        line(&mut out, &format!("STATUS:{}", e.status.code()));
+        out.raw("STATUS:");
+        out.line(e.status.code());
         // A cancelled event no longer makes its owner busy.
-        let transp = if e.status == EventStatus::Cancelled {
-            "TRANSPARENT"
+        out.line(if e.status == EventStatus::Cancelled {
+            "TRANSP:TRANSPARENT"
         } else {
-            "OPAQUE"
-        };
-        line(&mut out, &format!("TRANSP:{transp}"));
-        line(&mut out, "END:VEVENT");
+            "TRANSP:OPAQUE"
+        });
+        out.line("END:VEVENT");
     }
-    line(&mut out, "END:VCALENDAR");
-    out
+    out.line("END:VCALENDAR");
+    out.out
 }
 
 #[cfg(test)]

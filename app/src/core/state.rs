@@ -34,6 +34,10 @@ pub struct WebConfig {
     /// Proxies whose `X-Forwarded-For` names the client
     /// (`TOWN_TRUSTED_PROXIES`); from anyone else the header is ignored.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Hosts inside the network that calendars may be imported from by
+    /// URL (`TOWN_IMPORT_ALLOW_HOSTS`, e.g. the town's groupware); any
+    /// other internal or loopback address is refused.
+    pub import_hosts: Vec<String>,
 }
 
 impl WebConfig {

@@ -4,7 +4,7 @@
 //! every appointment they meet, and the waiting display (reference codes
 //! only). Changes are audited in their own transaction (`store::counters`).
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use chrono_tz::Tz;
 use domain::appointment::StaffPlan;
 use domain::error::{Conflict, DomainError, Field, InvalidReason, Missing};
@@ -245,19 +245,14 @@ impl AppState {
             })
     }
 
-    /// The absence form's values as instants, for a member the actor may
-    /// plan (admins: anyone; counter staff: their departments' members).
-    async fn absence_input(
+    /// A member of the town whose absences this staff member may record
+    /// (admins: anyone; counter staff: their departments' members).
+    pub(crate) async fn plannable(
         &self,
         s: &Staff,
-        v: &AbsenceValues,
-    ) -> Result<(NewAbsence, Tz, i64), AppError> {
-        let (town, tz) = self.town().await?;
-        let staff_id = v
-            .staff
-            .trim()
-            .parse::<i64>()
-            .map_err(|_| invalid(Field::Scope))?;
+        town: i64,
+        staff_id: i64,
+    ) -> Result<store::entity::staff::Model, AppError> {
         let member = self
             .store
             .staff_members(town)
@@ -272,6 +267,23 @@ impl AppState {
         if !in_scope {
             return Err(AppError::Auth(AuthError::Forbidden));
         }
+        Ok(member)
+    }
+
+    /// The absence form's values as instants, for a member the actor may
+    /// plan (admins: anyone; counter staff: their departments' members).
+    async fn absence_input(
+        &self,
+        s: &Staff,
+        v: &AbsenceValues,
+    ) -> Result<(NewAbsence, Tz, i64), AppError> {
+        let (town, tz) = self.town().await?;
+        let staff_id = v
+            .staff
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| invalid(Field::Scope))?;
+        self.plannable(s, town, staff_id).await?;
         let date = domain::calendar::parse_date(Field::Date, &v.date)?;
         let start =
             crate::core::time::local_instant(tz, date, &v.from).ok_or(invalid(Field::StartTime))?;
@@ -331,37 +343,9 @@ impl AppState {
             return Ok(page);
         };
         let (a, _, _) = self.absence_input(&s, &values).await?;
-        let met = self.store.items_met_now(a.staff, a.start, a.end).await?;
-        let procedures = self.procedure_departments(town).await?;
-        let mut collisions = Vec::new();
-        for item in met {
-            let r = self.store.appointment(item.appointment_id).await?;
-            let plans = self
-                .store
-                .staff_plans_fresh(town, item.start_at, item.end_at, None)
-                .await?;
-            collisions.push(AbsenceCollision {
-                item: item.id,
-                reference: r.map(|r| r.row.reference).unwrap_or_default(),
-                procedure: procedures
-                    .iter()
-                    .find(|(id, _, _, _)| *id == item.procedure_id)
-                    .map(|(_, _, ja, en)| {
-                        if lang == Lang::Ja {
-                            ja.clone()
-                        } else {
-                            en.clone()
-                        }
-                    })
-                    .unwrap_or_default(),
-                when: format!(
-                    "{}–{}",
-                    date_time(lang, item.start_at.with_timezone(&tz).naive_local()),
-                    item.end_at.with_timezone(&tz).format("%-H:%M")
-                ),
-                candidates: candidates(tz, &plans, &members, a.staff, &item),
-            });
-        }
+        let collisions = self
+            .absence_collisions(town, tz, lang, a.staff, &[(a.start, a.end)])
+            .await?;
         page.collisions = Some(collisions);
         Ok(page)
     }
@@ -377,45 +361,9 @@ impl AppState {
         let (town, tz) = self.town().await?;
         let s = actor.counter_staff(None, town)?;
         let (a, _, _) = self.absence_input(&s, values).await?;
-        let members = self.store.staff_members(town).await?;
-        let mut parsed = Vec::new();
-        for d in decisions {
-            let mut parts = d.split(':');
-            let item = parts
-                .next()
-                .and_then(|x| x.parse::<i64>().ok())
-                .ok_or(invalid(Field::Action))?;
-            let decision = match (parts.next(), parts.next()) {
-                (Some("contact"), None) => AbsenceDecision::Contact,
-                (Some("move"), Some(to)) => {
-                    AbsenceDecision::MoveTo(to.parse::<i64>().map_err(|_| invalid(Field::Action))?)
-                }
-                _ => return Err(invalid(Field::Action)),
-            };
-            parsed.push((item, decision));
-        }
-        // A member to move to must really be able to serve it then.
-        let met = self.store.items_met_now(a.staff, a.start, a.end).await?;
-        for (item, decision) in &parsed {
-            if let AbsenceDecision::MoveTo(to) = decision {
-                let i = met
-                    .iter()
-                    .find(|i| i.id == *item)
-                    .ok_or(invalid(Field::Action))?;
-                let plans = self
-                    .store
-                    .staff_plans_fresh(town, i.start_at, i.end_at, None)
-                    .await?;
-                if !candidates(tz, &plans, &members, a.staff, i)
-                    .iter()
-                    .any(|c| c.id == *to)
-                {
-                    return Err(AppError::Domain(DomainError::Conflict(
-                        Conflict::NoCapacity,
-                    )));
-                }
-            }
-        }
+        let parsed = parse_absence_decisions(decisions)?;
+        self.check_moves(town, tz, a.staff, &[(a.start, a.end)], &parsed)
+            .await?;
         let mut e = entry(
             &s,
             domain::status::AuditAction::StaffAbsenceCreate,
@@ -484,6 +432,118 @@ impl AppState {
             updated: self.now().with_timezone(&tz).format("%-H:%M").to_string(),
         })
     }
+}
+
+impl AppState {
+    /// The appointment items an absence of `staff` over `spans` would meet,
+    /// each with who could take it over.
+    pub(crate) async fn absence_collisions(
+        &self,
+        town: i64,
+        tz: Tz,
+        lang: Lang,
+        staff: i64,
+        spans: &[(DateTime<Utc>, DateTime<Utc>)],
+    ) -> Result<Vec<AbsenceCollision>, AppError> {
+        let members = self.store.staff_members(town).await?;
+        let procedures = self.procedure_departments(town).await?;
+        let mut collisions: Vec<AbsenceCollision> = Vec::new();
+        for (start, end) in spans {
+            for item in self.store.items_met_now(staff, *start, *end).await? {
+                if collisions.iter().any(|c| c.item == item.id) {
+                    continue;
+                }
+                let r = self.store.appointment(item.appointment_id).await?;
+                let plans = self
+                    .store
+                    .staff_plans_fresh(town, item.start_at, item.end_at, None)
+                    .await?;
+                collisions.push(AbsenceCollision {
+                    item: item.id,
+                    reference: r.map(|r| r.row.reference).unwrap_or_default(),
+                    procedure: procedures
+                        .iter()
+                        .find(|(id, _, _, _)| *id == item.procedure_id)
+                        .map(|(_, _, ja, en)| {
+                            if lang == Lang::Ja {
+                                ja.clone()
+                            } else {
+                                en.clone()
+                            }
+                        })
+                        .unwrap_or_default(),
+                    when: format!(
+                        "{}–{}",
+                        date_time(lang, item.start_at.with_timezone(&tz).naive_local()),
+                        item.end_at.with_timezone(&tz).format("%-H:%M")
+                    ),
+                    candidates: candidates(tz, &plans, &members, staff, &item),
+                });
+            }
+        }
+        Ok(collisions)
+    }
+
+    /// Refuses a decision to move an item to a member who cannot really
+    /// serve it then (qualified, on duty, free).
+    pub(crate) async fn check_moves(
+        &self,
+        town: i64,
+        tz: Tz,
+        staff: i64,
+        spans: &[(DateTime<Utc>, DateTime<Utc>)],
+        decisions: &[(i64, AbsenceDecision)],
+    ) -> Result<(), AppError> {
+        let members = self.store.staff_members(town).await?;
+        let mut met = Vec::new();
+        for (start, end) in spans {
+            met.extend(self.store.items_met_now(staff, *start, *end).await?);
+        }
+        for (item, decision) in decisions {
+            if let AbsenceDecision::MoveTo(to) = decision {
+                let i = met
+                    .iter()
+                    .find(|i| i.id == *item)
+                    .ok_or(invalid(Field::Action))?;
+                let plans = self
+                    .store
+                    .staff_plans_fresh(town, i.start_at, i.end_at, None)
+                    .await?;
+                if !candidates(tz, &plans, &members, staff, i)
+                    .iter()
+                    .any(|c| c.id == *to)
+                {
+                    return Err(AppError::Domain(DomainError::Conflict(
+                        Conflict::NoCapacity,
+                    )));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Decisions as the form sends them: `"ITEM:move:STAFF"` or `"ITEM:contact"`.
+pub(crate) fn parse_absence_decisions(
+    decisions: &[String],
+) -> Result<Vec<(i64, AbsenceDecision)>, AppError> {
+    let mut parsed = Vec::new();
+    for d in decisions {
+        let mut parts = d.split(':');
+        let item = parts
+            .next()
+            .and_then(|x| x.parse::<i64>().ok())
+            .ok_or(invalid(Field::Action))?;
+        let decision = match (parts.next(), parts.next()) {
+            (Some("contact"), None) => AbsenceDecision::Contact,
+            (Some("move"), Some(to)) => {
+                AbsenceDecision::MoveTo(to.parse::<i64>().map_err(|_| invalid(Field::Action))?)
+            }
+            _ => return Err(invalid(Field::Action)),
+        };
+        parsed.push((item, decision));
+    }
+    Ok(parsed)
 }
 
 /// Who could take over `item` from `absent`: qualified, on duty, free then.

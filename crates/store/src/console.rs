@@ -293,7 +293,7 @@ impl Store {
         Ok(Self::collisions_on(&self.db, leaves, start, end, now).await?)
     }
 
-    async fn collisions_on(
+    pub(crate) async fn collisions_on(
         db: &impl sea_orm::ConnectionTrait,
         leaves: &[UnitId],
         start: DateTime<Utc>,
@@ -336,12 +336,32 @@ impl Store {
     ) -> Result<(booking::Model, Vec<booking::Model>), BlockError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        let Some((row, cancelled)) = Self::block_in(&txn, b, now, audit).await? else {
+            // Only a booking committed by another process after our read
+            // could do this; show the list again.
+            drop(txn);
+            let again = self.collisions(&b.leaves, b.start, b.end, now).await?;
+            return Err(BlockError::Undecided(again));
+        };
+        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
+        txn.commit().await?;
+        Ok((row, cancelled))
+    }
+
+    /// Writes a block inside `txn` (see [`Store::create_block`]): `None`
+    /// if the database's overlap rule refused its holds.
+    pub(crate) async fn block_in(
+        txn: &DatabaseTransaction,
+        b: &NewBlock,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<Option<(booking::Model, Vec<booking::Model>)>, BlockError> {
         // Lapsed 仮予約 no longer count as collisions, but their holds stay
         // until released: release them now, or the block's holds would
         // meet them with nothing left to decide.
         let leaves: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
-        Self::release_expired(&txn, &leaves, b.start.timestamp(), b.end.timestamp(), now).await?;
-        let colliding = Self::collisions_on(&txn, &b.leaves, b.start, b.end, now).await?;
+        Self::release_expired(txn, &leaves, b.start.timestamp(), b.end.timestamp(), now).await?;
+        let colliding = Self::collisions_on(txn, &b.leaves, b.start, b.end, now).await?;
         let undecided: Vec<booking::Model> = colliding
             .iter()
             .filter(|c| !b.cancel.contains(&c.id) && !b.keep.contains(&c.id))
@@ -352,7 +372,7 @@ impl Store {
         }
         let mut cancelled = Vec::new();
         for c in colliding.iter().filter(|c| b.cancel.contains(&c.id)) {
-            cancelled.push(Self::cancel_for_block(&txn, c, &b.reason, now, audit).await?);
+            cancelled.push(Self::cancel_for_block(txn, c, &b.reason, now, audit).await?);
         }
         let reference = new_reference()?;
         let model = booking::Model {
@@ -389,14 +409,14 @@ impl Store {
         let mut row = model.clone().into_active_model();
         row.id = NotSet;
         let row = booking::Entity::insert(row)
-            .exec_with_returning(&txn)
+            .exec_with_returning(txn)
             .await?;
         let kept: Vec<booking_hold::Model> = if b.keep.is_empty() {
             Vec::new()
         } else {
             booking_hold::Entity::find()
                 .filter(booking_hold::Column::BookingId.is_in(b.keep.iter().copied()))
-                .all(&txn)
+                .all(txn)
                 .await?
         };
         let mut holds = Vec::new();
@@ -418,14 +438,8 @@ impl Store {
             }
         }
         if !holds.is_empty() {
-            match booking_hold::Entity::insert_many(holds).exec(&txn).await {
-                // Only a booking committed by another process after our
-                // read could do this; show the list again.
-                Err(e) if is_overlap_error(&e) => {
-                    drop(txn);
-                    let again = self.collisions(&b.leaves, b.start, b.end, now).await?;
-                    return Err(BlockError::Undecided(again));
-                }
+            match booking_hold::Entity::insert_many(holds).exec(txn).await {
+                Err(e) if is_overlap_error(&e) => return Ok(None),
                 other => other?,
             };
         }
@@ -440,10 +454,8 @@ impl Store {
             "cancelled": cancelled.iter().map(|c| c.reference.clone()).collect::<Vec<_>>(),
             "kept": colliding.iter().filter(|c| b.keep.contains(&c.id)).map(|c| c.reference.clone()).collect::<Vec<_>>(),
         }));
-        append_audit(&txn, &entry).await?;
-        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
-        txn.commit().await?;
-        Ok((row, cancelled))
+        append_audit(txn, &entry).await?;
+        Ok(Some((row, cancelled)))
     }
 
     /// Residents' active bookings a closure would collide with.
@@ -470,11 +482,25 @@ impl Store {
         audit: &AuditEntry,
         mail: Compose<'_>,
     ) -> Result<Vec<booking::Model>, BlockError> {
-        use crate::entity::closure;
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        let cancelled = Self::closure_in(&txn, c, now, audit).await?;
+        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
+        txn.commit().await?;
+        self.rules.forget(c.facility);
+        Ok(cancelled)
+    }
+
+    /// Writes a closure inside `txn` (see [`Store::create_closure`]).
+    pub(crate) async fn closure_in(
+        txn: &DatabaseTransaction,
+        c: &NewClosure,
+        now: DateTime<Utc>,
+        audit: &AuditEntry,
+    ) -> Result<Vec<booking::Model>, BlockError> {
+        use crate::entity::closure;
         let colliding: Vec<booking::Model> =
-            Self::collisions_on(&txn, &c.leaves, c.start, c.end, now)
+            Self::collisions_on(txn, &c.leaves, c.start, c.end, now)
                 .await?
                 .into_iter()
                 .filter(|b| b.kind == BookingKind::Resident)
@@ -489,7 +515,7 @@ impl Store {
         }
         let mut cancelled = Vec::new();
         for b in colliding.iter().filter(|b| c.cancel.contains(&b.id)) {
-            cancelled.push(Self::cancel_for_block(&txn, b, &c.reason, now, audit).await?);
+            cancelled.push(Self::cancel_for_block(txn, b, &c.reason, now, audit).await?);
         }
         let row = closure::Entity::insert(closure::ActiveModel {
             id: NotSet,
@@ -500,7 +526,7 @@ impl Store {
             reason_ja: Set(c.reason.clone()),
             reason_en: Set(c.reason.clone()),
         })
-        .exec(&txn)
+        .exec(txn)
         .await?;
         let mut entry = audit.clone();
         entry.target = format!("closure:{}", row.last_insert_id);
@@ -513,10 +539,7 @@ impl Store {
             "cancelled": cancelled.iter().map(|b| &b.reference).collect::<Vec<_>>(),
             "kept": c.keep,
         }));
-        append_audit(&txn, &entry).await?;
-        crate::outbox::enqueue_for(&txn, mail, &cancelled, now).await?;
-        txn.commit().await?;
-        self.rules.forget(c.facility);
+        append_audit(txn, &entry).await?;
         Ok(cancelled)
     }
 

@@ -149,7 +149,23 @@ impl Store {
     ) -> Result<Vec<i64>, AbsenceError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
-        let met = self.items_met(&txn, a.staff, a.start, a.end).await?;
+        let met = self.absence_in(&txn, a, decisions, audit).await?;
+        txn.commit()
+            .await
+            .map_err(|e| AbsenceError::Store(e.into()))?;
+        Ok(met)
+    }
+
+    /// Writes an absence inside `txn` (see [`Store::add_absence`]); the
+    /// items it met.
+    pub(crate) async fn absence_in(
+        &self,
+        txn: &sea_orm::DatabaseTransaction,
+        a: &NewAbsence,
+        decisions: &[(i64, AbsenceDecision)],
+        audit: &AuditEntry,
+    ) -> Result<Vec<i64>, AbsenceError> {
+        let met = self.items_met(txn, a.staff, a.start, a.end).await?;
         if met
             .iter()
             .any(|i| !decisions.iter().any(|(id, _)| *id == i.id))
@@ -166,7 +182,7 @@ impl Store {
                     let moved = appointment_item::Entity::update_many()
                         .col_expr(appointment_item::Column::StaffId, Expr::value(other))
                         .filter(appointment_item::Column::Id.eq(item.id))
-                        .exec(&txn)
+                        .exec(txn)
                         .await;
                     if let Err(e) = moved {
                         return Err(if crate::appointments::is_overlap_error(&e) {
@@ -180,7 +196,7 @@ impl Store {
                     appointment::Entity::update_many()
                         .col_expr(appointment::Column::NeedsContact, Expr::value(true))
                         .filter(appointment::Column::Id.eq(item.appointment_id))
-                        .exec(&txn)
+                        .exec(txn)
                         .await
                         .map_err(|e| AbsenceError::Store(e.into()))?;
                 }
@@ -194,15 +210,12 @@ impl Store {
             end_at: Set(a.end),
             reason: Set(a.reason.clone()),
         })
-        .exec_with_returning(&txn)
+        .exec_with_returning(txn)
         .await
         .map_err(|e| AbsenceError::Store(e.into()))?;
         let mut audit = audit.clone();
         audit.target = format!("staff_absence:{}", row.id);
-        append_audit(&txn, &audit)
-            .await
-            .map_err(|e| AbsenceError::Store(e.into()))?;
-        txn.commit()
+        append_audit(txn, &audit)
             .await
             .map_err(|e| AbsenceError::Store(e.into()))?;
         Ok(met.iter().map(|i| i.id).collect())

@@ -13,6 +13,7 @@ pub mod console;
 pub mod counters;
 pub mod entity;
 pub mod feeds;
+pub mod imports;
 pub mod limits;
 pub mod migration;
 pub mod outbox;

@@ -110,6 +110,8 @@ fn state_on(store: store::Store, clock: ClockOffset, mailer: app::core::mail::Ma
             std::net::Ipv4Addr::LOCALHOST.into(),
             std::net::Ipv6Addr::LOCALHOST.into(),
         ],
+        // The calendars the import tests serve on loopback.
+        import_hosts: vec!["127.0.0.1".to_owned()],
     })
 }
 
