@@ -378,7 +378,7 @@ impl AppState {
         let now = self.now();
         let event = crate::core::calendar::booking_event(
             f,
-            &record.row,
+            &(&record.row).into(),
             crate::core::calendar::Detail::Owner,
             lang,
             now,

@@ -6,7 +6,7 @@
 use chrono::{DateTime, Utc};
 use domain::status::{AppointmentStatus, BookingKind, BookingStatus};
 use domain::text::Lang;
-use store::entity::booking;
+use store::feeds::FeedBooking;
 use store::{AppointmentRecord, FacilityRecord};
 
 use crate::core::ics::{EventStatus, IcsEvent};
@@ -108,7 +108,7 @@ pub enum Detail {
 
 /// The SEQUENCE and state of a booking as calendars see it now: a pending
 /// booking that lapsed counts as one more change (it is cancelled).
-fn booking_state(r: &booking::Model, now: DateTime<Utc>) -> (i64, EventStatus) {
+fn booking_state(r: &FeedBooking, now: DateTime<Utc>) -> (i64, EventStatus) {
     let status = r.status.at(r.expires_at, now);
     let lapsed = status == BookingStatus::Expired && r.status == BookingStatus::Pending;
     let sequence = r.sequence + i64::from(lapsed);
@@ -142,7 +142,7 @@ fn status_text(t: &EventTexts, s: EventStatus) -> &'static str {
 /// the booking's own `.ics` file.
 pub fn booking_event(
     f: &FacilityRecord,
-    r: &booking::Model,
+    r: &FeedBooking,
     detail: Detail,
     lang: Lang,
     now: DateTime<Utc>,

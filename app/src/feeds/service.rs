@@ -433,20 +433,7 @@ impl AppState {
         {
             return Err(not_found());
         }
-        let town = self
-            .store
-            .towns_now()
-            .await?
-            .into_iter()
-            .find(|t| t.id == feed.municipality_id)
-            .ok_or_else(not_found)?;
-        let tz: chrono_tz::Tz = town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
         let now = self.now();
-        // Feeds hold the last 30 days from the start of a town day.
-        let today = now.with_timezone(&tz).date_naive();
-        let since =
-            crate::core::time::local_instant(tz, today - Duration::days(KEEP_DAYS), "00:00")
-                .unwrap_or(now - Duration::days(KEEP_DAYS));
         // Every change to bookings, visits, staff and rules is in the change
         // log; its newest id stands for "anything this feed shows". What
         // time alone changes (the window, a request lapsing unrecorded) is
@@ -483,6 +470,22 @@ impl AppState {
         let body = match made(feed.id, &etag) {
             Some(body) => body,
             None => {
+                let town = self
+                    .store
+                    .towns_now()
+                    .await?
+                    .into_iter()
+                    .find(|t| t.id == feed.municipality_id)
+                    .ok_or_else(not_found)?;
+                let tz: chrono_tz::Tz = town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo);
+                // Feeds hold the last 30 days from the start of a town day.
+                let today = now.with_timezone(&tz).date_naive();
+                let since = crate::core::time::local_instant(
+                    tz,
+                    today - Duration::days(KEEP_DAYS),
+                    "00:00",
+                )
+                .unwrap_or(now - Duration::days(KEEP_DAYS));
                 let lang = Lang::from_code(&feed.lang).unwrap_or(Lang::Ja);
                 let events = self.feed_events(&feed, &actor, since, lang).await?;
                 let body = Bytes::from(write(&IcsCalendar {
@@ -528,6 +531,7 @@ impl AppState {
             (FeedDetail::Full, Actor::Staff(_)) => Detail::Staff,
             (FeedDetail::Full, _) => Detail::Owner,
         };
+        let personal = detail != Detail::Busy;
         let mut out = Vec::new();
         match feed.scope {
             FeedScope::Unit | FeedScope::Facility | FeedScope::Resident => {
@@ -537,7 +541,11 @@ impl AppState {
                             .feed_account_bookings(feed.scope_id, since)
                             .await?
                     }
-                    FeedScope::Unit => self.store.feed_bookings(&[feed.scope_id], since).await?,
+                    FeedScope::Unit => {
+                        self.store
+                            .feed_bookings(&[feed.scope_id], since, personal)
+                            .await?
+                    }
                     _ => {
                         let f = self
                             .store
@@ -545,7 +553,7 @@ impl AppState {
                             .await?
                             .ok_or_else(not_found)?;
                         let units: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
-                        self.store.feed_bookings(&units, since).await?
+                        self.store.feed_bookings(&units, since, personal).await?
                     }
                 };
                 let mut facilities: Vec<FacilityRecord> = Vec::new();

@@ -50,14 +50,14 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
                     view! {
                         <fieldset class="decision">
                             <legend>{format!("{} {} {} {}", c.reference, c.unit, c.when, c.status_label)}</legend>
-                            <p>
+                            <div class="choice">
                                 <input type="radio" id=cancel_id.clone() name=name.clone() value=format!("{}:cancel", c.id) required/>
                                 <label for=cancel_id>{t.decision_cancel}</label>
-                            </p>
-                            <p>
+                            </div>
+                            <div class="choice">
                                 <input type="radio" id=keep_id.clone() name=name value=format!("{}:keep", c.id)/>
                                 <label for=keep_id>{t.decision_keep}</label>
-                            </p>
+                            </div>
                         </fieldset>
                     }
                 }).collect_view()}
@@ -70,11 +70,11 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
                             <legend>{format!("{} {} {}", c.reference, c.procedure, c.when)}</legend>
                             {c.candidates.iter().map(|m| {
                                 let id = format!("im-v-{}-{}", c.item, m.id);
-                                view! { <p><input type="radio" id=id.clone() name=name.clone() value=format!("{}:move:{}", c.item, m.id) required/>
-                                    <label for=id>{(t.move_to)(&m.name)}</label></p> }
+                                view! { <div class="choice"><input type="radio" id=id.clone() name=name.clone() value=format!("{}:move:{}", c.item, m.id) required/>
+                                    <label for=id>{(t.move_to)(&m.name)}</label></div> }
                             }).collect_view()}
-                            <p><input type="radio" id=contact_id.clone() name=name.clone() value=format!("{}:contact", c.item) required/>
-                                <label for=contact_id>{t.decision_contact}</label></p>
+                            <div class="choice"><input type="radio" id=contact_id.clone() name=name.clone() value=format!("{}:contact", c.item) required/>
+                                <label for=contact_id>{t.decision_contact}</label></div>
                         </fieldset>
                     }
                 }).collect_view()}
