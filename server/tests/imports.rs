@@ -181,6 +181,18 @@ async fn holidays_close_the_centre(db: TestDb) {
             >= 17
     );
     assert!(actions.iter().any(|(a, _)| a == "booking.cancel"));
+    // Each closure's entry says where it came from.
+    let entries = app
+        .store
+        .audit_entries(1, &store::AuditFilter::default(), 1000)
+        .await
+        .unwrap();
+    let from_file = entries
+        .iter()
+        .filter(|e| e.action == "closure.create")
+        .filter(|e| format!("{:?}", e.after).contains("holidays-ja.ics"))
+        .count();
+    assert_eq!(from_file, 17);
 
     // The same file again adds nothing.
     upload(

@@ -240,6 +240,7 @@ pub struct ConsoleTexts {
     pub nav_outbox: &'static str,
     pub nav_account: &'static str,
     pub nav_feeds: &'static str,
+    pub nav_import: &'static str,
 }
 
 pub static JA: ConsoleTexts = ConsoleTexts {
@@ -487,6 +488,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     nav_outbox: "送信メール",
     nav_account: "アカウント",
     nav_feeds: "カレンダー配信",
+    nav_import: "カレンダー取り込み",
 };
 
 pub static EN: ConsoleTexts = ConsoleTexts {
@@ -740,6 +742,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_outbox: "Mail",
     nav_account: "Account",
     nav_feeds: "Calendar feeds",
+    nav_import: "Calendar import",
 };
 
 pub fn texts(lang: Lang) -> &'static ConsoleTexts {

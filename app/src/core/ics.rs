@@ -77,38 +77,45 @@ struct Lines {
 }
 
 impl Lines {
-    fn push_char(&mut self, c: char) {
-        let n = c.len_utf8();
-        if self.width + n > 75 {
+    /// Appends content as it is, folding where a line would pass 75
+    /// octets (never inside a character).
+    fn raw(&mut self, mut s: &str) {
+        loop {
+            let room = 75 - self.width;
+            if s.len() <= room {
+                self.out.push_str(s);
+                self.width += s.len();
+                return;
+            }
+            let mut cut = room;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            self.out.push_str(&s[..cut]);
             self.out.push_str("\r\n ");
             self.width = 1;
-        }
-        self.out.push(c);
-        self.width += n;
-    }
-
-    /// Appends content as it is.
-    fn raw(&mut self, s: &str) {
-        if self.width + s.len() <= 75 {
-            self.out.push_str(s);
-            self.width += s.len();
-        } else {
-            s.chars().for_each(|c| self.push_char(c));
+            s = &s[cut..];
         }
     }
 
-    /// Appends a TEXT value, escaped.
+    /// Appends a TEXT value, escaped; the runs between escapes are copied
+    /// whole.
     fn text(&mut self, s: &str) {
-        for c in s.chars() {
-            match c {
-                '\\' => self.raw("\\\\"),
-                ';' => self.raw("\\;"),
-                ',' => self.raw("\\,"),
-                '\n' => self.raw("\\n"),
-                c if c.is_control() => {}
-                c => self.push_char(c),
-            }
+        let mut run = 0;
+        for (i, c) in s.char_indices() {
+            let escaped = match c {
+                '\\' => "\\\\",
+                ';' => "\\;",
+                ',' => "\\,",
+                '\n' => "\\n",
+                c if c.is_control() => "",
+                _ => continue,
+            };
+            self.raw(&s[run..i]);
+            self.raw(escaped);
+            run = i + c.len_utf8();
         }
+        self.raw(&s[run..]);
     }
 
     /// Ends the content line.

@@ -37,7 +37,7 @@ fn Preview(preview: ImportPreview) -> impl IntoView {
                     </thead>
                     <tbody>
                         {preview.lines.into_iter().map(|l| view! {
-                            <tr><td>{l.when}</td><td>{l.summary}</td><td>{l.kind}</td></tr>
+                            <tr><td>{l.when}</td><td>{l.summary}</td><td class="kind">{l.kind}</td></tr>
                         }).collect_view()}
                     </tbody>
                 </table>

@@ -36,7 +36,6 @@ pub struct ImportTexts {
     pub absences_of: fn(&str) -> String,
     pub untitled: &'static str,
     pub undecided: &'static str,
-    pub nav: &'static str,
 }
 
 static JA: ImportTexts = ImportTexts {
@@ -81,7 +80,6 @@ static JA: ImportTexts = ImportTexts {
     absences_of: |name| format!("{name}（不在）"),
     untitled: "カレンダーから取り込み",
     undecided: "確認のあとで新しい予約が重なりました。下の一覧で決めてから、もう一度取り込んでください。何も書き込んでいません。",
-    nav: "カレンダー取り込み",
 };
 
 static EN: ImportTexts = ImportTexts {
@@ -126,7 +124,6 @@ static EN: ImportTexts = ImportTexts {
     absences_of: |name| format!("{name} (absences)"),
     untitled: "Imported from a calendar",
     undecided: "A booking or visit met the import after the check. Decide on it below and import again. Nothing was written.",
-    nav: "Calendar import",
 };
 
 pub fn texts(lang: Lang) -> &'static ImportTexts {

@@ -71,6 +71,20 @@ impl From<sea_orm::DbErr> for BlockError {
     }
 }
 
+/// A block's or closure's audit `after`, with what the caller's entry
+/// already says (an import names its source there).
+fn with_context(audit: &AuditEntry, after: serde_json::Value) -> Option<serde_json::Value> {
+    let mut after = after;
+    if let (Some(serde_json::Value::Object(extra)), serde_json::Value::Object(own)) =
+        (&audit.after, &mut after)
+    {
+        for (k, v) in extra {
+            own.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    Some(after)
+}
+
 /// `[start, end)` minus the `taken` intervals, as the pieces left.
 fn subtract(start: i64, end: i64, taken: &mut [(i64, i64)]) -> Vec<(i64, i64)> {
     taken.sort_unstable();
@@ -445,15 +459,18 @@ impl Store {
         }
         let mut entry = audit.clone();
         entry.target = format!("booking:{reference}");
-        entry.after = Some(serde_json::json!({
-            "kind": "block",
-            "unit_id": b.unit.0,
-            "start": b.start,
-            "end": b.end,
-            "reason": b.reason,
-            "cancelled": cancelled.iter().map(|c| c.reference.clone()).collect::<Vec<_>>(),
-            "kept": colliding.iter().filter(|c| b.keep.contains(&c.id)).map(|c| c.reference.clone()).collect::<Vec<_>>(),
-        }));
+        entry.after = with_context(
+            audit,
+            serde_json::json!({
+                "kind": "block",
+                "unit_id": b.unit.0,
+                "start": b.start,
+                "end": b.end,
+                "reason": b.reason,
+                "cancelled": cancelled.iter().map(|c| c.reference.clone()).collect::<Vec<_>>(),
+                "kept": colliding.iter().filter(|c| b.keep.contains(&c.id)).map(|c| c.reference.clone()).collect::<Vec<_>>(),
+            }),
+        );
         append_audit(txn, &entry).await?;
         Ok(Some((row, cancelled)))
     }
@@ -530,15 +547,18 @@ impl Store {
         .await?;
         let mut entry = audit.clone();
         entry.target = format!("closure:{}", row.last_insert_id);
-        entry.after = Some(serde_json::json!({
-            "facility": c.facility.0,
-            "unit": c.unit.map(|u| u.0),
-            "from": c.from,
-            "to": c.to,
-            "reason": c.reason,
-            "cancelled": cancelled.iter().map(|b| &b.reference).collect::<Vec<_>>(),
-            "kept": c.keep,
-        }));
+        entry.after = with_context(
+            audit,
+            serde_json::json!({
+                "facility": c.facility.0,
+                "unit": c.unit.map(|u| u.0),
+                "from": c.from,
+                "to": c.to,
+                "reason": c.reason,
+                "cancelled": cancelled.iter().map(|b| &b.reference).collect::<Vec<_>>(),
+                "kept": c.keep,
+            }),
+        );
         append_audit(txn, &entry).await?;
         Ok(cancelled)
     }

@@ -79,7 +79,7 @@ pub fn ConsoleBar(me: Me) -> impl IntoView {
                     <li><a href="/console/outbox">{t.nav_outbox}</a></li>
                 })}
                 <li><a href="/console/feeds">{t.nav_feeds}</a></li>
-                <li><a href="/console/import">{crate::imports::texts::texts(crate::core::lang::use_lang()).nav}</a></li>
+                <li><a href="/console/import">{t.nav_import}</a></li>
                 <li><a href="/console/account">{t.nav_account}</a></li>
             </ul>
             <p>{(t.signed_in_as)(&me.name, &me.role)}</p>
