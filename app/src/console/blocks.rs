@@ -104,17 +104,7 @@ impl AppState {
             crate::core::time::local_instant(tz, from, "00:00").ok_or(invalid(Field::Date))?;
         let end = crate::core::time::local_instant(tz, to, "00:00").ok_or(invalid(Field::To))?
             + Duration::days(1);
-        let leaves = match unit {
-            Some(u) => domain::booking::space_leaves(&f.plan.units, u),
-            None => f
-                .plan
-                .units
-                .iter()
-                .flat_map(|u| domain::booking::space_leaves(&f.plan.units, u.id))
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-        };
+        let leaves = domain::booking::closure_leaves(&f.plan.units, unit);
         let closure = store::console::NewClosure {
             facility: f.id,
             unit,

@@ -105,20 +105,7 @@ fn facility_items(
             s.to_owned()
         }
     };
-    let leaves = |u: Option<UnitId>| -> Vec<UnitId> {
-        let mut all: Vec<UnitId> = match u {
-            Some(u) => domain::booking::space_leaves(&f.plan.units, u),
-            None => f
-                .plan
-                .units
-                .iter()
-                .flat_map(|u| domain::booking::space_leaves(&f.plan.units, u.id))
-                .collect(),
-        };
-        all.sort_unstable_by_key(|u| u.0);
-        all.dedup();
-        all
-    };
+    let leaves = |u: Option<UnitId>| domain::booking::closure_leaves(&f.plan.units, u);
     let mut closures: Vec<NewClosure> = Vec::new();
     for o in &d.occurrences {
         let When::Days { from, to } = o.when else {

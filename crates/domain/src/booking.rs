@@ -412,6 +412,21 @@ pub fn space_leaves(units: &[UnitPlan], unit: UnitId) -> Vec<UnitId> {
     leaves
 }
 
+/// The leaves a closure of `unit`, or (`None`) of the whole facility,
+/// occupies: each once, in order.
+pub fn closure_leaves(units: &[UnitPlan], unit: Option<UnitId>) -> Vec<UnitId> {
+    let mut leaves: Vec<UnitId> = match unit {
+        Some(u) => space_leaves(units, u),
+        None => units
+            .iter()
+            .flat_map(|u| space_leaves(units, u.id))
+            .collect(),
+    };
+    leaves.sort();
+    leaves.dedup();
+    leaves
+}
+
 /// A free alternative to a taken request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Alternative {

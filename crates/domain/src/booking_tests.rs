@@ -243,6 +243,15 @@ fn parent_and_children_block_each_other_in_selection() {
     );
     assert_eq!(space_leaves(&p.units, UnitId(2)), vec![UnitId(2)]);
     assert_eq!(space_leaves(&p.units, UnitId(4)), vec![UnitId(4)]);
+    // A closure of the whole facility holds every leaf once.
+    assert_eq!(
+        closure_leaves(&p.units, None),
+        vec![UnitId(2), UnitId(3), UnitId(4)]
+    );
+    assert_eq!(
+        closure_leaves(&p.units, Some(UnitId(1))),
+        vec![UnitId(2), UnitId(3)]
+    );
 }
 
 #[test]
