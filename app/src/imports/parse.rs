@@ -63,7 +63,7 @@ pub enum Problem {
     BadDate(String),
     /// A `TZID` this server does not know.
     UnknownZone(String),
-    /// An `RRULE` that cannot be read or expanded.
+    /// An `RRULE` that cannot be read or expanded (its text, as written).
     BadRule(String),
     /// `DURATION` that cannot be read.
     BadDuration,
@@ -553,7 +553,12 @@ fn expand(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<Vec<Stamp>, Fault> {
-    let bad = |why: String| fault(line, Problem::BadRule(why));
+    let bad = || {
+        fault(
+            line,
+            Problem::BadRule(rule.trim().chars().take(100).collect()),
+        )
+    };
     // All-day events recur on dates: expand them in UTC, where every day
     // is 24 hours.
     let (tz, start) = match e.start {
@@ -575,15 +580,15 @@ fn expand(
     let mut parsed: rrule::RRule<rrule::Unvalidated> = rest
         .join(";")
         .parse()
-        .map_err(|x: rrule::RRuleError| bad(x.to_string()))?;
+        .map_err(|_: rrule::RRuleError| bad())?;
     if let Some(u) = until {
-        let u = until_utc(&u, tz).ok_or_else(|| bad(format!("UNTIL={u}")))?;
+        let u = until_utc(&u, tz).ok_or_else(bad)?;
         parsed = parsed.until(u.with_timezone(&rrule::Tz::UTC));
     }
     let dt_start = start.with_timezone(&rtz);
     let set = parsed
         .build(dt_start)
-        .map_err(|x| bad(x.to_string()))?
+        .map_err(|_| bad())?
         .after((from - e.length - Duration::days(1)).with_timezone(&rtz))
         .before(to.with_timezone(&rtz));
     let set = e.rdates.iter().fold(set, |s, r| match r {

@@ -212,8 +212,12 @@ pub fn fault(lang: Lang, f: &crate::imports::parse::Fault) -> String {
         Problem::UnknownZone(z) => {
             format!("the time zone “{z}” is unknown. Export with names such as Asia/Tokyo.")
         }
-        Problem::BadRule(r) if ja => format!("繰り返しの規則（RRULE）が読めません: {r}"),
-        Problem::BadRule(r) => format!("the repeat rule (RRULE) cannot be read: {r}"),
+        Problem::BadRule(r) if ja => {
+            format!("繰り返しの規則（RRULE）「{r}」が読めないか、開始日と合いません。")
+        }
+        Problem::BadRule(r) => {
+            format!("the repeat rule (RRULE) “{r}” cannot be read or does not fit the start.")
+        }
         Problem::BadDuration if ja => "長さ（DURATION）が読めません（例: PT1H30M）。".to_owned(),
         Problem::BadDuration => "the length (DURATION) cannot be read (e.g. PT1H30M).".to_owned(),
         Problem::NoStart if ja => "予定に開始（DTSTART）がありません。".to_owned(),
