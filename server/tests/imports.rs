@@ -94,6 +94,24 @@ async fn apply(app: &Running, c: &reqwest::Client, decisions: &[&str]) -> Value 
     import_page(app, c).await
 }
 
+/// Sends a calendar to facility 1 that is refused: the message the page
+/// then shows (after a redirect back to the form).
+async fn refusal(
+    app: &Running,
+    c: &reqwest::Client,
+    file: Option<(&str, &[u8])>,
+    url: &str,
+) -> String {
+    let (status, location) = upload(app, c, "facility:1", file, url).await;
+    assert_eq!(
+        (status, location.as_str()),
+        (StatusCode::SEE_OTHER, "/console/import?retry=1")
+    );
+    let page = import_page(app, c).await;
+    assert!(page["preview"].is_null(), "{page}");
+    page["flash"]["text"].as_str().unwrap().to_owned()
+}
+
 async fn closures(app: &Running) -> u64 {
     closure::Entity::find()
         .filter(closure::Column::FacilityId.eq(1))
@@ -301,34 +319,22 @@ async fn a_bad_file_names_its_line_and_writes_nothing() {
     let manager = signed_in(&app, "manager1@town.example", &p).await;
     let before = closures(&app).await;
     let bad = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nDTSTART;VALUE=DATE:2027011\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
-    let (status, location) = upload(&app, &manager, "facility:1", Some(("bad.ics", bad)), "").await;
-    assert_eq!(
-        (status, location.as_str()),
-        (StatusCode::SEE_OTHER, "/console/import?retry=1")
-    );
-    let page = import_page(&app, &manager).await;
-    let text = page["flash"]["text"].as_str().unwrap();
+    let text = refusal(&app, &manager, Some(("bad.ics", bad)), "").await;
     assert!(
         text.contains("5 行目") && text.contains("DTSTART"),
         "{text}"
     );
-    assert!(page["preview"].is_null());
+    let big = vec![b'A'; server::imports::IMPORT_LIMIT + 1];
     for (file, url, says) in [
         (None, "", "ファイルを選ぶか"),
         (Some(("x.ics", &b"\xff\xfe not text"[..])), "", "UTF-8"),
         (None, "ftp://example.jp/a.ics", "https://"),
+        // Over the calendar's limit, within the request's: the form says so.
+        (Some(("big.ics", &big[..])), "", "1 MB"),
     ] {
-        upload(&app, &manager, "facility:1", file, url).await;
-        let page = import_page(&app, &manager).await;
-        let text = page["flash"]["text"].as_str().unwrap();
+        let text = refusal(&app, &manager, file, url).await;
         assert!(text.contains(says), "{text}");
     }
-    // Over the calendar's limit, within the request's: the form says so.
-    let big = vec![b'A'; server::imports::IMPORT_LIMIT + 1];
-    let (status, _) = upload(&app, &manager, "facility:1", Some(("big.ics", &big)), "").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    let page = import_page(&app, &manager).await;
-    assert!(page["flash"]["text"].as_str().unwrap().contains("1 MB"));
     // Over the request's limit: refused before it is read.
     let huge = vec![b'A'; server::imports::REQUEST_LIMIT + 1];
     let (status, _) = upload(&app, &manager, "facility:1", Some(("huge.ics", &huge)), "").await;
@@ -369,36 +375,15 @@ async fn a_calendar_url_is_fetched_only_from_allowed_addresses() {
     let page = import_page(&app, &manager).await;
     assert_eq!(page["preview"]["source"], "127.0.0.1");
     assert_eq!(page["preview"]["lines"].as_array().unwrap().len(), 17);
-    // Loopback by another name is inside the network: refused.
-    upload(
-        &app,
-        &manager,
-        "facility:1",
-        None,
-        &format!("http://localhost:{port}/cal.ics"),
-    )
-    .await;
-    let page = import_page(&app, &manager).await;
-    assert!(
-        page["flash"]["text"]
-            .as_str()
-            .unwrap()
-            .contains("取り込めません"),
-        "{page}"
-    );
-    upload(
-        &app,
-        &manager,
-        "facility:1",
-        None,
-        &format!("http://127.0.0.1:{port}/missing.ics"),
-    )
-    .await;
-    let page = import_page(&app, &manager).await;
-    assert!(
-        page["flash"]["text"].as_str().unwrap().contains("HTTP 404"),
-        "{page}"
-    );
+    // Loopback by another name is inside the network: refused; a missing
+    // calendar is named by its status.
+    for (url, says) in [
+        (format!("http://localhost:{port}/cal.ics"), "取り込めません"),
+        (format!("http://127.0.0.1:{port}/missing.ics"), "HTTP 404"),
+    ] {
+        let text = refusal(&app, &manager, None, &url).await;
+        assert!(text.contains(says), "{url}: {text}");
+    }
     app.finish().await;
 }
 
