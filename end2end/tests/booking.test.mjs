@@ -96,6 +96,16 @@ async function cancelFromBookingPage(page, reference) {
   await page.goto(`${BASE}/bookings/${reference}`);
   await page.getByRole('heading', { level: 1, name: '予約内容' }).waitFor();
   await expectAccessible(page);
+  // Its own calendar URL, shown once, which calendar apps can read.
+  await page.getByRole('button', { name: 'カレンダー用の URL を作る' }).click();
+  await page.getByTestId('feed-url').waitFor();
+  const url = await page.getByTestId('feed-url').inputValue();
+  assert.match(url, /\/feeds\/[0-9a-f]{64}\.ics$/);
+  const feed = await fetch(url);
+  assert.equal(feed.status, 200);
+  assert.match(await feed.text(), new RegExp(`X-WR-CALNAME:施設予約 ${reference}`));
+  await page.getByRole('button', { name: 'URL を停止する' }).waitFor();
+  await expectAccessible(page);
   await page.getByRole('link', { name: 'この予約を取り消す' }).click();
   await page.getByRole('heading', { level: 1, name: '予約の取消' }).waitFor();
   await expectAccessible(page);

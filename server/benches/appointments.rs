@@ -115,6 +115,7 @@ async fn prepare(db: &TestDb) -> i64 {
                     request_key: Set(None),
                     sequence: sea_orm::ActiveValue::NotSet,
                     modified_s: sea_orm::ActiveValue::NotSet,
+                    account_id: sea_orm::ActiveValue::NotSet,
                 })
                 .exec_with_returning(&txn)
                 .await

@@ -443,7 +443,7 @@ async fn create_appointment(
     let run = async {
         let mut input = appointment_input(&body)?;
         input.request_key = idempotency_key(&headers, &body)?;
-        state.book_appointment(&input, lang).await
+        state.book_appointment(&input, None, lang).await
     };
     run.await
         .map(|b| (StatusCode::CREATED, Json(b)))

@@ -299,7 +299,8 @@ async fn switch_language(Path(code): Path<String>, Query(q): Query<Next>) -> Res
 }
 
 /// `GET /visits/appointments/{reference}/visit.ics`: the visit as a calendar
-/// file, for a browser whose session booked or proved it.
+/// file, for a browser whose session booked or proved it (or whose
+/// resident account booked it).
 async fn visit_ics(
     axum::extract::State(state): axum::extract::State<AppState>,
     Path(reference): Path<String>,
@@ -309,7 +310,7 @@ async fn visit_ics(
     let lang = app::core::lang::from_headers(&headers);
     let ics = async {
         let record = state.visit_by_reference(&reference).await?;
-        if !app::visits::api::granted_in(&session, &record.row.reference).await? {
+        if !app::visits::api::may_see_visit(&state, &session, &record).await? {
             return Err(app::core::error::AppError::Domain(
                 domain::DomainError::NotFound(domain::error::Missing::Appointment),
             ));

@@ -218,6 +218,23 @@ async fn authorization_matrix_covers_every_route() {
         ),
         (path::<f::RenewFeed>(), Class::SignedIn, vec![("id", "0")]),
         (path::<f::RevokeFeed>(), Class::SignedIn, vec![("id", "0")]),
+        // A booking's or visit's own feed: for the browser that proved it
+        // (tests/feeds.rs).
+        (
+            path::<f::GetFollow>(),
+            Class::Public,
+            vec![("kind", "booking"), ("reference", "XXXX-XXXX")],
+        ),
+        (
+            path::<f::FollowFeed>(),
+            Class::Public,
+            vec![("kind", "booking"), ("reference", "XXXX-XXXX")],
+        ),
+        (
+            path::<f::UnfollowFeed>(),
+            Class::Public,
+            vec![("kind", "visit"), ("reference", "XXXX-XXXX")],
+        ),
         // Calendar import: any staff member; what each may import into is
         // checked inside (tests/imports.rs).
         (path::<i::GetImportPage>(), Class::Staff, vec![]),

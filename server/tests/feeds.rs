@@ -778,3 +778,361 @@ async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
     assert_eq!(events[2]["STATUS"], "CANCELLED");
     app.finish().await;
 }
+
+/// Posts a calendar-section form of a booking's or visit's page; returns
+/// where it sends the browser.
+async fn follow_form<F: leptos::server_fn::ServerFn>(
+    app: &Running,
+    c: &reqwest::Client,
+    kind: &str,
+    reference: &str,
+) -> String {
+    let (status, location, body) = call(
+        app,
+        c,
+        path::<F>(),
+        &[("kind", kind), ("reference", reference)],
+    )
+    .await;
+    assert!(!location.is_empty(), "{status} {body}");
+    location
+}
+
+/// The calendar section as a browser reads it.
+async fn follow_view(app: &Running, c: &reqwest::Client, kind: &str, reference: &str) -> Value {
+    let (status, _, body) = call(
+        app,
+        c,
+        path::<app::feeds::api::GetFollow>(),
+        &[("kind", kind), ("reference", reference)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// The token of the URL a calendar section shows once.
+fn fresh_token(view: &Value) -> String {
+    let url = view["fresh"]["https"].as_str().expect("the URL once");
+    assert!(
+        view["fresh"]["webcal"]
+            .as_str()
+            .unwrap()
+            .starts_with("webcal://")
+    );
+    url.rsplit('/')
+        .next()
+        .unwrap()
+        .trim_end_matches(".ics")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
+    use app::feeds::api::{FollowFeed, UnfollowFeed};
+    let app = spawn(TestDb::sqlite().await).await;
+    let (_, room) = app.unit("会議室1").await;
+    let (s, e) = app.free_slot(1, room, 1).await;
+    let reference = book(&app, room, &s, &e, 21).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let uid = uid_of(&app, &reference).await;
+    let id = booking_id(&app, &reference).await;
+
+    // Without the proof: the page's "not found", and no feed is made.
+    let stranger = common::browser::browser();
+    for f in [
+        path::<app::feeds::api::GetFollow>(),
+        path::<FollowFeed>(),
+        path::<UnfollowFeed>(),
+    ] {
+        let (status, _, body) = call(
+            &app,
+            &stranger,
+            f,
+            &[("kind", "booking"), ("reference", &reference)],
+        )
+        .await;
+        assert!(
+            status == StatusCode::NOT_FOUND && body.contains("booking"),
+            "{f}: {status} {body}"
+        );
+    }
+    let booking = domain::status::FeedScope::Booking;
+    assert!(app.store.subject_feed(booking, id).await.unwrap().is_none());
+    // Nor can an account make one in its feed list.
+    let p = people(&app).await;
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let (status, _, body) = call(
+        &app,
+        &admin,
+        path::<app::feeds::api::CreateFeed>(),
+        &[
+            ("name", "ひとの予約"),
+            ("scope", &format!("booking:{id}")),
+            ("detail", "full"),
+        ],
+    )
+    .await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden, "{body}");
+
+    // Proved (reference + e-mail): made, shown once, and it follows.
+    let owner = common::browser::browser();
+    let (_, location, _) = call(
+        &app,
+        &owner,
+        path::<app::booking::api::FindBooking>(),
+        &[
+            ("reference", &reference),
+            ("contact", "hanako21@example.jp"),
+        ],
+    )
+    .await;
+    assert_eq!(location, format!("/bookings/{reference}"));
+    let before = follow_view(&app, &owner, "booking", &reference).await;
+    assert_eq!(before["following"], false);
+    let back = follow_form::<FollowFeed>(&app, &owner, "booking", &reference).await;
+    assert!(
+        back.starts_with(&format!("/bookings/{reference}?feed=")) && back.ends_with("#follow"),
+        "{back}"
+    );
+    let made = follow_view(&app, &owner, "booking", &reference).await;
+    assert_eq!(
+        (made["following"].as_bool(), made["flash"]["ok"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let token = fresh_token(&made);
+    assert_eq!(token.len(), 64);
+    assert!(follow_view(&app, &owner, "booking", &reference).await["fresh"].is_null());
+    let (status, _, body) = fetch(&app, &token, None).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains(&format!("X-WR-CALNAME:施設予約 {reference}")),
+        "{body}"
+    );
+    let ev = event(&body, &uid);
+    assert_eq!(ev["SEQUENCE"], "0");
+    assert!(ev["DESCRIPTION"].contains(&reference), "{ev:?}");
+    for secret in ["山田", "hanako21", "0900000"] {
+        assert!(!body.contains(secret), "{secret} in a booking's calendar");
+    }
+    // Only this booking.
+    let (s2, e2) = app.free_slot(1, room, 2).await;
+    let other = book(&app, room, &s2, &e2, 22).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        !fetch(&app, &token, None)
+            .await
+            .2
+            .contains(&uid_of(&app, &other).await)
+    );
+
+    // Made again: a new URL, the old one is the unknown token's 404.
+    follow_form::<FollowFeed>(&app, &owner, "booking", &reference).await;
+    let renewed = fresh_token(&follow_view(&app, &owner, "booking", &reference).await);
+    assert_ne!(renewed, token);
+    assert_eq!(fetch(&app, &token, None).await.0, StatusCode::NOT_FOUND);
+
+    // Cancelled on its page: the calendar is told.
+    call(
+        &app,
+        &owner,
+        path::<app::booking::api::CancelMyBooking>(),
+        &[("reference", &reference)],
+    )
+    .await;
+    assert_eq!(status_of(&app, &reference).await, "cancelled");
+    let ev = event(&fetch(&app, &renewed, None).await.2, &uid);
+    assert_eq!(
+        (ev["SEQUENCE"].as_str(), ev["STATUS"].as_str()),
+        ("1", "CANCELLED")
+    );
+
+    // Stopped (still possible once cancelled): 404, and a second stop says
+    // there is none.
+    follow_form::<UnfollowFeed>(&app, &owner, "booking", &reference).await;
+    let stopped = follow_view(&app, &owner, "booking", &reference).await;
+    assert_eq!(
+        (
+            stopped["following"].as_bool(),
+            stopped["flash"]["ok"].as_bool()
+        ),
+        (Some(false), Some(true))
+    );
+    assert_eq!(fetch(&app, &renewed, None).await.0, StatusCode::NOT_FOUND);
+    follow_form::<UnfollowFeed>(&app, &owner, "booking", &reference).await;
+    assert_eq!(
+        follow_view(&app, &owner, "booking", &reference).await["flash"]["ok"],
+        false
+    );
+    let feed_actions: Vec<String> = audit_actions(&app)
+        .await
+        .into_iter()
+        .filter(|(_, t)| t.starts_with("feed:"))
+        .map(|(a, _)| a)
+        .collect();
+    for a in ["feed.create", "feed.renew", "feed.revoke"] {
+        assert!(feed_actions.iter().any(|x| x == a), "{a}: {feed_actions:?}");
+    }
+
+    // A visit, proved by phone: its own calendar, the same event as its
+    // .ics file, cancelled there too.
+    let (visit, vuid) = visit_for(&app, 8, "2026-11-25T09:00:00+09:00").await;
+    let (_, location, body) = call(
+        &app,
+        &owner,
+        path::<app::visits::api::FindVisit>(),
+        &[("reference", &visit), ("contact", "09000000008")],
+    )
+    .await;
+    assert_eq!(location, format!("/visits/appointments/{visit}"), "{body}");
+    let back = follow_form::<FollowFeed>(&app, &owner, "visit", &visit).await;
+    assert!(
+        back.starts_with(&format!("/visits/appointments/{visit}?feed=")),
+        "{back}"
+    );
+    let vtoken = fresh_token(&follow_view(&app, &owner, "visit", &visit).await);
+    let body = fetch(&app, &vtoken, None).await.2;
+    assert!(
+        body.contains(&format!("X-WR-CALNAME:来庁予約 {visit}")),
+        "{body}"
+    );
+    let ev = event(&body, &vuid);
+    assert!(ev["SUMMARY"].contains("転入届"), "{ev:?}");
+    assert!(!body.contains(&uid), "only the visit");
+    call(
+        &app,
+        &owner,
+        path::<app::visits::api::CancelVisit>(),
+        &[("reference", &visit)],
+    )
+    .await;
+    let ev = event(&fetch(&app, &vtoken, None).await.2, &vuid);
+    assert_eq!(ev["STATUS"], "CANCELLED");
+    // The booking's proof does not open the visit's section of another
+    // browser.
+    let (status, _, _) = call(
+        &app,
+        &stranger,
+        path::<app::visits::api::FindVisit>(),
+        &[("reference", &visit), ("contact", "09000000009")],
+    )
+    .await;
+    assert!(status.is_redirection() || status.is_success());
+    let (status, _, body) = call(
+        &app,
+        &stranger,
+        path::<app::feeds::api::GetFollow>(),
+        &[("kind", "visit"), ("reference", &visit)],
+    )
+    .await;
+    assert!(
+        status == StatusCode::NOT_FOUND && body.contains("appointment"),
+        "{status} {body}"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_residents_own_feed_holds_the_visits_they_booked_signed_in() {
+    let app = spawn(TestDb::sqlite().await).await;
+    people(&app).await;
+    let resident = common::browser::browser();
+    call(
+        &app,
+        &resident,
+        path::<app::account::api::ResidentLogin>(),
+        &[("email", "resident@example.jp"), ("password", PASSWORD)],
+    )
+    .await;
+    let me = app
+        .store
+        .account_by_email(1, "resident@example.jp")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let token = make_feed(
+        &app,
+        &resident,
+        "わたしの予定",
+        &format!("resident:{me}"),
+        "full",
+    )
+    .await;
+    let moving = app.procedure(MOVING_IN).await.to_string();
+    let (_, location, body) = call(
+        &app,
+        &resident,
+        path::<app::visits::api::BookVisit>(),
+        &[
+            ("ids", &moving),
+            ("start", "2026-11-25T09:00"),
+            ("name", "町田 一郎"),
+            ("name_kana", "まちだ いちろう"),
+            ("phone", "09011112222"),
+            ("email", "resident@example.jp"),
+        ],
+    )
+    .await;
+    assert!(
+        location.contains("/visits/appointments/"),
+        "{location} {body}"
+    );
+    let mine = location
+        .trim_start_matches("/visits/appointments/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mine = app
+        .store
+        .appointment_by_reference(&mine)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mine.row.account_id, Some(me));
+    let (_, other) = visit_for(&app, 9, "2026-11-25T10:00:00+09:00").await;
+
+    let body = fetch(&app, &token, None).await.2;
+    let ev = event(&body, &app::core::calendar::visit_uid(mine.row.id));
+    assert!(ev["DESCRIPTION"].contains(&mine.row.reference), "{ev:?}");
+    assert!(!body.contains(&other), "nobody else's visit");
+    assert!(!body.contains("09011112222"), "no contact data");
+
+    // Their account lists it, and opens it in another browser (no grant
+    // from booking there) once signed in; a stranger's browser does not.
+    let (_, _, page) = call(&app, &resident, path::<app::account::api::GetMyPage>(), &[]).await;
+    assert!(
+        page.contains(&mine.row.reference) && page.contains("来庁予約"),
+        "{page}"
+    );
+    let again = common::browser::browser();
+    let detail = |c: reqwest::Client| {
+        let reference = mine.row.reference.clone();
+        let app = &app;
+        async move {
+            call(
+                app,
+                &c,
+                path::<app::visits::api::GetVisitDetail>(),
+                &[("reference", &reference)],
+            )
+            .await
+            .2
+        }
+    };
+    assert_eq!(detail(again.clone()).await, "null", "not before signing in");
+    call(
+        &app,
+        &again,
+        path::<app::account::api::ResidentLogin>(),
+        &[("email", "resident@example.jp"), ("password", PASSWORD)],
+    )
+    .await;
+    assert!(detail(again).await.contains(&mine.row.reference));
+    app.finish().await;
+}

@@ -9,6 +9,7 @@
 //! the booking lookup). Nothing is matched by e-mail alone: addresses are
 //! not verified, so that would show strangers' bookings.
 
+use chrono::{DateTime, Utc};
 use domain::error::{DomainError, Field, InvalidReason};
 use domain::text::Lang;
 
@@ -203,8 +204,8 @@ impl AppState {
             return Err(AppError::Auth(AuthError::Forbidden));
         };
         let now = self.now();
-        let mut upcoming = Vec::new();
-        let mut past = Vec::new();
+        // (start, end, line) of bookings and visits, sorted below.
+        let mut lines = Vec::new();
         for row in self.store.account_bookings(id.account()).await? {
             let Some(fid) = self
                 .store
@@ -228,13 +229,15 @@ impl AppState {
                 when: l.when,
                 status_label: l.status_label,
             };
-            if row.end_at > now {
-                upcoming.push(line);
-            } else {
-                past.push(line);
-            }
+            lines.push((row.start_at, row.end_at, line));
         }
+        lines.extend(self.my_visit_lines(actor, lang).await?);
+        lines.sort_by_key(|(start, _, _)| *start);
+        let (upcoming, mut past): (Vec<_>, Vec<_>) =
+            lines.into_iter().partition(|(_, end, _)| *end > now);
         past.reverse();
+        let strip = |v: Vec<(_, _, MyBookingLine)>| v.into_iter().map(|(_, _, l)| l).collect();
+        let (upcoming, past) = (strip(upcoming), strip(past));
         Ok(MyPage {
             name: name.clone(),
             email: email.clone(),
@@ -243,6 +246,62 @@ impl AppState {
             flash,
             reference,
         })
+    }
+
+    /// The visits the resident booked while signed in: (start, end, line).
+    async fn my_visit_lines(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+    ) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>, MyBookingLine)>, AppError> {
+        let Actor::Resident {
+            id, municipality, ..
+        } = actor
+        else {
+            return Ok(Vec::new());
+        };
+        let visits = self
+            .store
+            .own_visits(Some(*id), None, DateTime::<Utc>::UNIX_EPOCH)
+            .await?;
+        if visits.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (_, tz) = self.town().await?;
+        let procedures = self.store.procedures(*municipality).await?;
+        let name = |pid: i64| {
+            procedures
+                .iter()
+                .find(|(p, _)| p.id == pid)
+                .map(|(p, _)| match lang {
+                    Lang::Ja => p.name_ja.clone(),
+                    Lang::En => p.name_en.clone(),
+                })
+                .unwrap_or_default()
+        };
+        let t = crate::account::texts::texts(lang);
+        Ok(visits
+            .iter()
+            .filter(|v| v.row.municipality_id == *municipality)
+            .filter_map(|v| {
+                let start = v.items.iter().map(|i| i.start_at).min()?;
+                let end = v.items.iter().map(|i| i.end_at).max()?;
+                let line = MyBookingLine {
+                    reference: v.row.reference.clone(),
+                    facility: t.visit.to_owned(),
+                    unit: v
+                        .items
+                        .iter()
+                        .map(|i| name(i.procedure_id))
+                        .collect::<Vec<_>>()
+                        .join("・"),
+                    when: crate::core::time::when_text(lang, start, end, tz),
+                    status_label: crate::visits::texts::status_text(lang, v.row.status).to_owned(),
+                    href: format!("/visits/appointments/{}", v.row.reference),
+                };
+                Some((start, end, line))
+            })
+            .collect())
     }
 
     /// Adds a booking to the signed-in resident's account, given the proof

@@ -5,6 +5,7 @@ use domain::text::Lang;
 pub struct AccountTexts {
     pub my_title: &'static str,
     pub my_lead: &'static str,
+    pub visit: &'static str,
     pub signed_out_lead: &'static str,
     pub signed_out: &'static str,
     pub welcome: &'static str,
@@ -55,7 +56,8 @@ pub struct AccountTexts {
 
 static JA: AccountTexts = AccountTexts {
     my_title: "マイページ（予約の一覧）",
-    my_lead: "このアカウントでの予約を、まとめて確認できます。詳細・取消しは各予約のページから行えます。",
+    my_lead: "このアカウントでの施設の予約と来庁予約を、まとめて確認できます。詳細・変更・取消しは各予約のページから行えます。",
+    visit: "来庁予約",
     signed_out_lead: "アカウントを作ると、ご自分の予約をまとめて確認できます。アカウントがなくても予約はできます。",
     signed_out: "ログアウトしました。",
     welcome: "アカウントを作成し、ログインしました。",
@@ -114,7 +116,8 @@ static JA: AccountTexts = AccountTexts {
 
 static EN: AccountTexts = AccountTexts {
     my_title: "My bookings",
-    my_lead: "All bookings of this account in one place. Open a booking for its details or to cancel it.",
+    my_lead: "All facility bookings and town hall visits of this account in one place. Open one for its details, to change or to cancel it.",
+    visit: "Town hall visit",
     signed_out_lead: "With an account you see all your bookings in one place. You can book without one too.",
     signed_out: "You are signed out.",
     welcome: "Your account is created and you are signed in.",

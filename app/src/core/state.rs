@@ -13,7 +13,8 @@ use crate::core::error::AppError;
 use crate::core::time::Clock;
 
 /// Shared by every request: the Leptos options, the store, the clock,
-/// whether cookies must be `Secure` (served over HTTPS) and the mailer.
+/// whether cookies must be `Secure` (served over HTTPS), the mailer and the
+/// feeds made lately.
 #[derive(Clone, axum::extract::FromRef)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -22,6 +23,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub mailer: crate::core::mail::Mailer,
     pub web: WebConfig,
+    pub made_feeds: crate::feeds::service::MadeFeeds,
 }
 
 /// How the site is reached from outside.
@@ -73,6 +75,7 @@ impl AppState {
             secure_cookies,
             mailer,
             web: WebConfig::default(),
+            made_feeds: Default::default(),
         }
     }
 

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
-use crate::feeds::types::FeedsPage;
+use crate::feeds::types::{FeedsPage, FollowView};
 
 #[cfg(feature = "ssr")]
 mod ssr {
@@ -37,6 +37,91 @@ mod ssr {
                 plain.then(|| format!("http://{host}"))
             })
             .unwrap_or_else(|| c.state.origin())
+    }
+
+    /// The outcome of the last form of a booking's or visit's calendar
+    /// section: (reference, message, the URL just made).
+    pub const FOLLOW_DONE: Key<(String, Flash, Option<FreshUrl>)> = Key::new("follow_done");
+
+    /// The booking (`kind` = `booking`) or visit (`visit`) of a page, if
+    /// this browser proved it (or, for a booking, its account holds it);
+    /// else the same "not found" as the page.
+    pub async fn subject(
+        c: &Ctx,
+        kind: &str,
+        reference: &str,
+    ) -> Result<crate::feeds::service::Subject, AppError> {
+        use domain::error::{DomainError, Missing};
+        use domain::status::FeedScope;
+        let missing = |m: Missing| AppError::Domain(DomainError::NotFound(m));
+        match kind {
+            "booking" => {
+                let reference = domain::reference::normalize(reference)
+                    .ok_or_else(|| missing(Missing::Booking))?;
+                let record = match c.state.booking_by_reference(&reference).await {
+                    Err(AppError::Domain(_)) => return Err(missing(Missing::Booking)),
+                    other => other?,
+                };
+                if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
+                    return Err(missing(Missing::Booking));
+                }
+                let (f, _) = c
+                    .state
+                    .unit_facility(domain::ids::UnitId(record.row.unit_id))
+                    .await?;
+                Ok(crate::feeds::service::Subject {
+                    scope: FeedScope::Booking,
+                    id: record.row.id,
+                    town: f.municipality.0,
+                    reference,
+                })
+            }
+            "visit" => {
+                let r = match c.state.visit_by_reference(reference).await {
+                    Err(AppError::Domain(_)) => return Err(missing(Missing::Appointment)),
+                    other => other?,
+                };
+                if !crate::visits::api::may_see_visit(&c.state, &c.session, &r).await? {
+                    return Err(missing(Missing::Appointment));
+                }
+                Ok(crate::feeds::service::Subject {
+                    scope: FeedScope::Visit,
+                    id: r.row.id,
+                    town: r.row.municipality_id,
+                    reference: r.row.reference,
+                })
+            }
+            _ => Err(missing(Missing::Feed)),
+        }
+    }
+
+    /// Leaves a calendar form's outcome for the booking's or visit's page
+    /// and goes back to its calendar section.
+    pub async fn followed(
+        c: &Ctx,
+        subject: &crate::feeds::service::Subject,
+        outcome: Result<(String, Option<FreshUrl>), AppError>,
+    ) -> Result<(), AppError> {
+        let (flash, fresh) = match outcome {
+            Ok((text, fresh)) => (Flash { ok: true, text }, fresh),
+            Err(e @ AppError::Domain(_)) => (
+                Flash {
+                    ok: false,
+                    text: crate::core::messages::error_message(c.lang, &e),
+                },
+                None,
+            ),
+            Err(e) => return Err(e),
+        };
+        c.set(FOLLOW_DONE, &(subject.reference.clone(), flash, fresh))
+            .await?;
+        let page = match subject.scope {
+            domain::status::FeedScope::Booking => format!("/bookings/{}", subject.reference),
+            _ => format!("/visits/appointments/{}", subject.reference),
+        };
+        let v = c.state.now().timestamp_millis();
+        crate::core::session::redirect(&format!("{page}?feed={v}#follow"));
+        Ok(())
     }
 
     pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
@@ -144,4 +229,62 @@ pub async fn revoke_feed(id: String) -> Result<(), AppError> {
         Err(e) => Err(e),
     };
     ssr::done(&c, &actor, outcome).await
+}
+
+/// The calendar section of a booking's (`kind` = `booking`) or visit's
+/// (`visit`) page, for a browser that proved it.
+#[server(prefix = "/sfn", endpoint = "get_follow")]
+pub async fn get_follow(kind: String, reference: String) -> Result<FollowView, AppError> {
+    let c = crate::core::session::ctx().await?;
+    let subject = ssr::subject(&c, &kind, &reference).await?;
+    let done = match c.get(ssr::FOLLOW_DONE).await? {
+        Some((r, flash, fresh)) if r == subject.reference => {
+            c.take(ssr::FOLLOW_DONE).await?;
+            Some((flash, fresh))
+        }
+        _ => None,
+    };
+    let (flash, fresh) = done.unzip();
+    Ok(FollowView {
+        following: c.state.following(&subject).await?,
+        fresh: fresh.flatten(),
+        flash,
+    })
+}
+
+/// Makes a booking's or visit's own calendar URL (shown once); an older one
+/// stops at once.
+#[server(prefix = "/sfn", endpoint = "follow_feed")]
+pub async fn follow_feed(kind: String, reference: String) -> Result<(), AppError> {
+    let c = crate::core::session::ctx().await?;
+    let subject = ssr::subject(&c, &kind, &reference).await?;
+    let t = crate::feeds::texts::texts(c.lang);
+    let outcome = c
+        .state
+        .follow(&subject, c.lang)
+        .await
+        .map(|(name, token, renewed)| {
+            let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
+            let text = if renewed {
+                t.follow_renewed
+            } else {
+                t.follow_made
+            };
+            (text.to_owned(), Some(fresh))
+        });
+    ssr::followed(&c, &subject, outcome).await
+}
+
+/// Stops a booking's or visit's own calendar URL.
+#[server(prefix = "/sfn", endpoint = "unfollow_feed")]
+pub async fn unfollow_feed(kind: String, reference: String) -> Result<(), AppError> {
+    let c = crate::core::session::ctx().await?;
+    let subject = ssr::subject(&c, &kind, &reference).await?;
+    let t = crate::feeds::texts::texts(c.lang);
+    let outcome = c
+        .state
+        .unfollow(&subject)
+        .await
+        .map(|()| (t.follow_stopped.to_owned(), None));
+    ssr::followed(&c, &subject, outcome).await
 }

@@ -1,6 +1,7 @@
 //! `/console/feeds` (staff) and `/my/feeds` (residents): the account's
 //! calendar feeds, a new feed's URL once, and the forms that make, renew and
-//! stop feeds. Plain forms: they work without JavaScript.
+//! stop feeds; and the calendar section of a booking's or visit's page.
+//! Plain forms: they work without JavaScript.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -11,7 +12,7 @@ use crate::console::pages::{ConsoleBar, FlashView};
 use crate::core::lang::use_lang;
 use crate::feeds::api::*;
 use crate::feeds::texts::texts;
-use crate::feeds::types::{FeedLine, FeedsPage, FreshUrl};
+use crate::feeds::types::{FeedLine, FeedsPage, FollowView, FreshUrl};
 
 /// The URL of a feed just made or renewed, and the ways to add it.
 #[component]
@@ -153,4 +154,63 @@ pub fn FeedsView() -> impl IntoView {
             <CreateForm page/>
         }
     })
+}
+
+/// The calendar section of a booking's (`kind` = `booking`) or visit's
+/// (`visit`) page: its own feed's URL, made, made anew or stopped. While it
+/// is not `active` (cancelled, over) only stopping is offered.
+#[component]
+pub fn Follow(kind: &'static str, reference: String, active: bool) -> impl IntoView {
+    let query = use_query_map();
+    let data = {
+        let reference = reference.clone();
+        Resource::new(
+            move || query.read().get("feed"),
+            move |_| get_follow(kind.to_owned(), reference.clone()),
+        )
+    };
+    crate::core::components::loaded(data, true, move |v: FollowView| {
+        let t = texts(use_lang());
+        let follow = ServerAction::<FollowFeed>::new();
+        let unfollow = ServerAction::<UnfollowFeed>::new();
+        let reference = reference.clone();
+        (active || v.following || v.flash.is_some()).then(move || {
+            let (made, stopped) = (reference.clone(), reference);
+            view! {
+                <section class="no-print" id="follow" aria-labelledby="follow-heading">
+                    <h2 id="follow-heading">{t.follow_heading}</h2>
+                    {v.flash.clone().map(|f| if f.ok {
+                        view! { <p class="notice notice-ok" role="status">{f.text}</p> }.into_any()
+                    } else {
+                        view! { <p class="notice notice-error" role="alert">{f.text}</p> }.into_any()
+                    })}
+                    {v.fresh.clone().map(|fresh| view! { <Fresh fresh/> })}
+                    <p>{if v.following { t.follow_on } else { t.follow_lead }}</p>
+                    <crate::core::components::ActionError action=follow/>
+                    <crate::core::components::ActionError action=unfollow/>
+                    {active.then(|| view! {
+                        <ActionForm action=follow attr:class="inline-form">
+                            <SubjectFields kind reference=made/>
+                            <button type="submit" class="button">{if v.following { t.renew } else { t.follow_make }}</button>
+                        </ActionForm>
+                    })}
+                    {v.following.then(|| view! {
+                        <ActionForm action=unfollow attr:class="inline-form">
+                            <SubjectFields kind reference=stopped/>
+                            <button type="submit" class="button">{t.follow_stop}</button>
+                        </ActionForm>
+                    })}
+                </section>
+            }
+        })
+    })
+}
+
+/// The booking or visit a calendar-section form names.
+#[component]
+fn SubjectFields(kind: &'static str, reference: String) -> impl IntoView {
+    view! {
+        <input type="hidden" name="kind" value=kind/>
+        <input type="hidden" name="reference" value=reference/>
+    }
 }

@@ -1,10 +1,13 @@
 //! Calendar feeds on the server: what an account may subscribe to, making,
-//! renewing and revoking feeds (audited), and the feed file itself.
+//! renewing and revoking feeds (audited), a booking's or visit's own feed,
+//! and the feed file itself.
 //!
 //! The owner's role and scope are checked when a feed is made *and* on every
 //! fetch, with the account as it is then: a deactivated account, or one that
 //! no longer manages that facility or serves that division, gets the same
-//! 404 as an unknown token.
+//! 404 as an unknown token. A booking's or visit's own feed has no owner:
+//! whoever proves the booking (reference + contact) on its page may make it
+//! again (the old URL stops) or stop it.
 
 use axum::body::Bytes;
 use chrono::{DateTime, Duration, Utc};
@@ -34,27 +37,32 @@ const MAX_NAME: usize = 60;
 /// Feeds being made now, at most.
 static MAKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// Feeds made lately: (feed, validator, body), newest last.
-static MADE: std::sync::Mutex<std::collections::VecDeque<(i64, String, Bytes)>> =
-    std::sync::Mutex::new(std::collections::VecDeque::new());
-
 /// How many feeds are kept for a second caller.
 const KEEP_MADE: usize = 16;
 
-fn made(feed: i64, etag: &str) -> Option<Bytes> {
-    let kept = MADE.lock().ok()?;
-    kept.iter()
-        .find(|(f, e, _)| *f == feed && e == etag)
-        .map(|(_, _, b)| b.clone())
-}
+/// Feeds made lately, for one database: (feed, validator, body), newest
+/// last.
+#[derive(Clone, Default)]
+pub struct MadeFeeds(
+    std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<(i64, String, Bytes)>>>,
+);
 
-fn keep(feed: i64, etag: &str, body: Bytes) {
-    if let Ok(mut kept) = MADE.lock() {
-        kept.retain(|(f, _, _)| *f != feed);
-        if kept.len() >= KEEP_MADE {
-            kept.pop_front();
+impl MadeFeeds {
+    fn get(&self, feed: i64, etag: &str) -> Option<Bytes> {
+        let kept = self.0.lock().ok()?;
+        kept.iter()
+            .find(|(f, e, _)| *f == feed && e == etag)
+            .map(|(_, _, b)| b.clone())
+    }
+
+    fn keep(&self, feed: i64, etag: &str, body: Bytes) {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.retain(|(f, _, _)| *f != feed);
+            if kept.len() >= KEEP_MADE {
+                kept.pop_front();
+            }
+            kept.push_back((feed, etag.to_owned(), body));
         }
-        kept.push_back((feed, etag.to_owned(), body));
     }
 }
 
@@ -176,6 +184,8 @@ async fn allowed(
             actor.counter_staff(Some(id), town)?;
             Ok(town)
         }
+        // A booking's or visit's own feed is made on its page, not here.
+        FeedScope::Booking | FeedScope::Visit => Err(forbidden()),
         FeedScope::Staff => {
             let town = actor.staff()?.municipality;
             let member = state
@@ -242,9 +252,24 @@ async fn choices(
     Ok(out)
 }
 
-/// The actor a feed's owner is now, if the account still works.
-async fn owner(state: &AppState, feed: &calendar_feed::Model) -> Result<Option<Actor>, AppError> {
-    crate::core::auth::account_actor(state, feed.owner_id).await
+/// Whom a feed shows to now: its owner's account, if it still works and
+/// may still see the scope (`Some(None)`: a booking's or visit's own feed);
+/// `None` if the feed no longer opens.
+async fn reader(
+    state: &AppState,
+    feed: &calendar_feed::Model,
+) -> Result<Option<Option<Actor>>, AppError> {
+    let Some(owner) = feed.owner_id else {
+        let own = matches!(feed.scope, FeedScope::Booking | FeedScope::Visit);
+        return Ok(own.then_some(None));
+    };
+    let Some(actor) = crate::core::auth::account_actor(state, owner).await? else {
+        return Ok(None);
+    };
+    Ok(allowed(state, &actor, feed.scope, feed.scope_id)
+        .await
+        .is_ok()
+        .then_some(Some(actor)))
 }
 
 /// `https://…/feeds/{token}.ics` and the ways to add it.
@@ -271,7 +296,93 @@ pub fn fresh_url(origin: &str, name: &str, token: &str) -> FreshUrl {
     }
 }
 
+/// A booking or visit whose own feed is asked for, already proved by the
+/// caller (reference + contact, or the account it belongs to).
+pub struct Subject {
+    pub scope: FeedScope,
+    pub id: i64,
+    pub town: i64,
+    pub reference: String,
+}
+
+impl Subject {
+    /// The audit entry of a change to its feed, made by whoever proved it.
+    fn audit(&self, action: AuditAction, now: DateTime<Utc>) -> AuditEntry {
+        AuditEntry {
+            municipality_id: self.town,
+            actor: format!("reference:{}", self.reference),
+            action,
+            target: String::new(),
+            before: None,
+            after: Some(serde_json::json!({
+                "scope": self.scope.code(), "scope_id": self.id,
+            })),
+            at: now,
+        }
+    }
+}
+
 impl AppState {
+    /// Whether a booking or visit has its own working feed.
+    pub async fn following(&self, subject: &Subject) -> Result<bool, AppError> {
+        Ok(self
+            .store
+            .subject_feed(subject.scope, subject.id)
+            .await?
+            .is_some())
+    }
+
+    /// Makes a booking's or visit's own feed (a full one, in `lang`),
+    /// stopping the one it had; returns its name, its token and whether it
+    /// replaced one.
+    pub async fn follow(
+        &self,
+        subject: &Subject,
+        lang: Lang,
+    ) -> Result<(String, String, bool), AppError> {
+        let t = texts(lang);
+        let name = match subject.scope {
+            FeedScope::Booking => (t.booking_feed_name)(&subject.reference),
+            _ => (t.visit_feed_name)(&subject.reference),
+        };
+        let renewed = self.following(subject).await?;
+        let action = if renewed {
+            AuditAction::FeedRenew
+        } else {
+            AuditAction::FeedCreate
+        };
+        let new = NewFeed {
+            municipality_id: subject.town,
+            owner_id: None,
+            name: name.clone(),
+            scope: subject.scope,
+            scope_id: subject.id,
+            detail: FeedDetail::Full,
+            lang: lang.code().to_owned(),
+        };
+        let now = self.now();
+        let (_, token) = self
+            .store
+            .replace_subject_feed(&new, &subject.audit(action, now), now)
+            .await?;
+        Ok((name, token, renewed))
+    }
+
+    /// Stops a booking's or visit's own feed (none: "not found").
+    pub async fn unfollow(&self, subject: &Subject) -> Result<(), AppError> {
+        let now = self.now();
+        let audit = subject.audit(AuditAction::FeedRevoke, now);
+        if self
+            .store
+            .revoke_subject_feed(subject.scope, subject.id, &audit, now)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(not_found())
+        }
+    }
+
     /// The feeds an account holds, and what it may make, in `lang`.
     pub async fn feed_lines(
         &self,
@@ -343,7 +454,7 @@ impl AppState {
         }
         let new = NewFeed {
             municipality_id: town,
-            owner_id: account,
+            owner_id: Some(account),
             name: name.clone(),
             scope,
             scope_id: id,
@@ -364,7 +475,7 @@ impl AppState {
         self.store
             .feed(id)
             .await?
-            .filter(|f| f.owner_id == account && f.revoked_at.is_none())
+            .filter(|f| f.owner_id == Some(account) && f.revoked_at.is_none())
             .ok_or_else(not_found)
     }
 
@@ -426,13 +537,7 @@ impl AppState {
             .feed_by_token(token)
             .await?
             .ok_or_else(not_found)?;
-        let actor = owner(self, &feed).await?.ok_or_else(not_found)?;
-        if allowed(self, &actor, feed.scope, feed.scope_id)
-            .await
-            .is_err()
-        {
-            return Err(not_found());
-        }
+        let actor = reader(self, &feed).await?.ok_or_else(not_found)?;
         let now = self.now();
         // Every change to bookings, visits, staff and rules is in the change
         // log; its newest id stands for "anything this feed shows". What
@@ -467,7 +572,7 @@ impl AppState {
         // together wait their turn rather than each holding a feed in
         // memory), and one just made for the same validator is sent again.
         let _turn = MAKING.acquire().await.map_err(|_| AppError::Unavailable)?;
-        let body = match made(feed.id, &etag) {
+        let body = match self.made_feeds.get(feed.id, &etag) {
             Some(body) => body,
             None => {
                 let town = self
@@ -487,7 +592,7 @@ impl AppState {
                 )
                 .unwrap_or(now - Duration::days(KEEP_DAYS));
                 let lang = Lang::from_code(&feed.lang).unwrap_or(Lang::Ja);
-                let events = self.feed_events(&feed, &actor, since, lang).await?;
+                let events = self.feed_events(&feed, actor.as_ref(), since, lang).await?;
                 let body = Bytes::from(write(&IcsCalendar {
                     name: &feed.name,
                     tz,
@@ -495,12 +600,12 @@ impl AppState {
                     refresh: Some(Duration::minutes(REFRESH_MINUTES)),
                     events: &events,
                 }));
-                keep(feed.id, &etag, body.clone());
+                self.made_feeds.keep(feed.id, &etag, body.clone());
                 body
             }
         };
         if feed.detail == FeedDetail::Full
-            && let Actor::Staff(s) = &actor
+            && let Some(Actor::Staff(s)) = &actor
         {
             let mut e = entry(
                 s,
@@ -521,26 +626,27 @@ impl AppState {
     async fn feed_events(
         &self,
         feed: &calendar_feed::Model,
-        actor: &Actor,
+        actor: Option<&Actor>,
         since: DateTime<Utc>,
         lang: Lang,
     ) -> Result<Vec<IcsEvent>, AppError> {
         let now = self.now();
         let detail = match (feed.detail, actor) {
             (FeedDetail::Busy, _) => Detail::Busy,
-            (FeedDetail::Full, Actor::Staff(_)) => Detail::Staff,
+            (FeedDetail::Full, Some(Actor::Staff(_))) => Detail::Staff,
             (FeedDetail::Full, _) => Detail::Owner,
         };
         let personal = detail != Detail::Busy;
         let mut out = Vec::new();
         match feed.scope {
-            FeedScope::Unit | FeedScope::Facility | FeedScope::Resident => {
+            FeedScope::Unit | FeedScope::Facility | FeedScope::Resident | FeedScope::Booking => {
                 let rows = match feed.scope {
                     FeedScope::Resident => {
                         self.store
                             .feed_account_bookings(feed.scope_id, since)
                             .await?
                     }
+                    FeedScope::Booking => self.store.feed_booking(feed.scope_id, since).await?,
                     FeedScope::Unit => {
                         self.store
                             .feed_bookings(&[feed.scope_id], since, personal)
@@ -573,6 +679,17 @@ impl AppState {
                     };
                     out.push(booking_event(f, &r, detail, lang, now));
                 }
+                if feed.scope == FeedScope::Resident {
+                    out.extend(
+                        self.own_visit_events(feed, Some(feed.scope_id), None, since, lang)
+                            .await?,
+                    );
+                }
+            }
+            FeedScope::Visit => {
+                out = self
+                    .own_visit_events(feed, None, Some(feed.scope_id), since, lang)
+                    .await?;
             }
             FeedScope::Department | FeedScope::Staff => {
                 let (department, member) = match feed.scope {
@@ -613,6 +730,32 @@ impl AppState {
             }
         }
         Ok(out)
+    }
+
+    /// A resident's visits (of an account, or one visit) as their holder's
+    /// events: the same as the visit's `.ics` file and mails.
+    async fn own_visit_events(
+        &self,
+        feed: &calendar_feed::Model,
+        account: Option<i64>,
+        visit: Option<i64>,
+        since: DateTime<Utc>,
+        lang: Lang,
+    ) -> Result<Vec<IcsEvent>, AppError> {
+        let visits = self.store.own_visits(account, visit, since).await?;
+        if visits.is_empty() {
+            return Ok(Vec::new());
+        }
+        let facts = self.visit_facts(feed.municipality_id).await?;
+        let none = |_: i64| String::new();
+        Ok(visits
+            .iter()
+            .filter(|v| v.row.municipality_id == feed.municipality_id)
+            .filter_map(|v| match feed.detail {
+                FeedDetail::Full => facts.event(v, lang),
+                FeedDetail::Busy => visit_event(v, Detail::Busy, lang, &none, &none),
+            })
+            .collect())
     }
 }
 

@@ -43,6 +43,16 @@ pub struct FeedTexts {
     pub department: fn(&str) -> String,
     pub staff_member: fn(&str) -> String,
     pub own_bookings: &'static str,
+    pub follow_heading: &'static str,
+    pub follow_lead: &'static str,
+    pub follow_on: &'static str,
+    pub follow_make: &'static str,
+    pub follow_stop: &'static str,
+    pub follow_made: &'static str,
+    pub follow_renewed: &'static str,
+    pub follow_stopped: &'static str,
+    pub booking_feed_name: fn(&str) -> String,
+    pub visit_feed_name: fn(&str) -> String,
 }
 
 static JA: FeedTexts = FeedTexts {
@@ -84,7 +94,17 @@ static JA: FeedTexts = FeedTexts {
     whole_facility: |f| format!("{f}（全室）"),
     department: |d| format!("{d}の窓口"),
     staff_member: |s| format!("{s}さんの担当分"),
-    own_bookings: "ご自分の予約",
+    own_bookings: "ご自分の予約（施設と来庁）",
+    follow_heading: "カレンダーで予定を追う",
+    follow_lead: "この予約だけの URL をカレンダーのアプリに登録すると、日時の変更や取消しもカレンダーに反映されます。URL は合い鍵と同じです。ほかの人に教えないでください。",
+    follow_on: "この予約のカレンダー用 URL は作成済みです。なくしたときや人に知られたときは作り直してください（古い URL はすぐに使えなくなります）。",
+    follow_make: "カレンダー用の URL を作る",
+    follow_stop: "URL を停止する",
+    follow_made: "カレンダー用の URL を作りました。",
+    follow_renewed: "カレンダー用の URL を作り直しました。古い URL はもう使えません。",
+    follow_stopped: "カレンダー用の URL を停止しました。その URL はもう使えません。",
+    booking_feed_name: |r| format!("施設予約 {r}"),
+    visit_feed_name: |r| format!("来庁予約 {r}"),
 };
 
 static EN: FeedTexts = FeedTexts {
@@ -126,7 +146,17 @@ static EN: FeedTexts = FeedTexts {
     whole_facility: |f| format!("{f} (all rooms)"),
     department: |d| format!("{d} counters"),
     staff_member: |s| format!("Visits served by {s}"),
-    own_bookings: "Your own bookings",
+    own_bookings: "Your own bookings and visits",
+    follow_heading: "Follow it in your calendar",
+    follow_lead: "Add this booking's own URL to your calendar app: changes of time and a cancellation then show in your calendar too. The URL works like a key; do not share it.",
+    follow_on: "This booking has a calendar URL. If you lost it or someone else knows it, make a new one (the old one stops at once).",
+    follow_make: "Make a calendar URL",
+    follow_stop: "Stop the URL",
+    follow_made: "The calendar URL was made.",
+    follow_renewed: "A new calendar URL was made. The old one no longer works.",
+    follow_stopped: "The calendar URL was stopped. It no longer works.",
+    booking_feed_name: |r| format!("Booking {r}"),
+    visit_feed_name: |r| format!("Visit {r}"),
 };
 
 pub fn texts(lang: Lang) -> &'static FeedTexts {

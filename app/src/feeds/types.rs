@@ -35,6 +35,15 @@ pub struct FreshUrl {
     pub outlook: String,
 }
 
+/// The calendar section of a booking's or visit's page: whether it has its
+/// own feed, the URL just made (once), the last form's outcome.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FollowView {
+    pub following: bool,
+    pub fresh: Option<FreshUrl>,
+    pub flash: Option<Flash>,
+}
+
 /// `/console/feeds` and `/my/feeds`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedsPage {

@@ -29,28 +29,32 @@ const VISIT_FIND_FLASH: Key<VisitFind> = Key::new("visit_find_flash");
 #[cfg(feature = "ssr")]
 const GRANTED_VISITS: Key<Vec<String>> = Key::new("granted_visits");
 
-/// Whether this browser's session booked or proved the appointment (for
-/// the `.ics` route too).
+/// Whether this browser may see the appointment (its page, `.ics` file and
+/// calendar section): its session booked or proved it, or the signed-in
+/// resident's account booked it.
 #[cfg(feature = "ssr")]
-pub async fn granted_in(
+pub async fn may_see_visit(
+    state: &crate::core::state::AppState,
     session: &tower_sessions::Session,
-    reference: &str,
+    record: &store::AppointmentRecord,
 ) -> Result<bool, AppError> {
     let list = crate::core::session::read(session, GRANTED_VISITS)
         .await?
         .unwrap_or_default();
-    Ok(list.iter().any(|r| r == reference))
+    if list.iter().any(|r| *r == record.row.reference) {
+        return Ok(true);
+    }
+    Ok(match crate::core::auth::actor_of(state, session).await? {
+        crate::core::access::Actor::Resident { id, .. } => record.row.account_id == Some(id),
+        _ => false,
+    })
 }
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use super::{GRANTED_VISITS as GRANTED, VISIT_MSG, granted_in};
+    use super::{GRANTED_VISITS as GRANTED, VISIT_MSG, may_see_visit};
     use crate::core::error::AppError;
     use crate::core::session::Ctx;
-
-    pub async fn granted(c: &Ctx, reference: &str) -> Result<bool, AppError> {
-        granted_in(&c.session, reference).await
-    }
 
     /// This browser may see the appointment from now on (a fresh session
     /// id first, as for bookings).
@@ -68,7 +72,7 @@ mod ssr {
     /// The granted appointment of the path, or "not found".
     pub async fn own(c: &Ctx, reference: &str) -> Result<store::AppointmentRecord, AppError> {
         let r = c.state.visit_by_reference(reference).await?;
-        if granted(c, &r.row.reference).await? {
+        if may_see_visit(&c.state, &c.session, &r).await? {
             Ok(r)
         } else {
             Err(AppError::Domain(domain::DomainError::NotFound(
@@ -170,7 +174,12 @@ pub async fn book_visit(
             .filter(|k| k.len() == 32 && k.bytes().all(|b| b.is_ascii_hexdigit()))
             .map(|k| format!("form:{}", store::digest(&[&k, email.trim(), phone.trim()]))),
     };
-    match c.state.book_appointment(&input, c.lang).await {
+    // A signed-in resident's own feed shows it.
+    let account = match crate::core::auth::actor(&c).await? {
+        crate::core::access::Actor::Resident { id, .. } => Some(id),
+        _ => None,
+    };
+    match c.state.book_appointment(&input, account, c.lang).await {
         Ok(body) => {
             ssr::grant(&c, &body.reference).await?;
             crate::core::session::redirect(&format!(

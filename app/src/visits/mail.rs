@@ -11,7 +11,7 @@ use store::{AppointmentRecord, NewMail};
 
 use crate::core::calendar::{Detail, visit_event};
 use crate::core::error::AppError;
-use crate::core::ics::{IcsCalendar, write};
+use crate::core::ics::{IcsCalendar, IcsEvent, write};
 use crate::core::state::AppState;
 use crate::core::time::when_text;
 use crate::visits::procedures::summary;
@@ -105,9 +105,10 @@ impl VisitFacts {
         out
     }
 
-    /// The visit as a calendar file, in `lang`: what to bring in its
-    /// description, the town as its place.
-    pub fn ics(&self, r: &AppointmentRecord, lang: Lang, now: DateTime<Utc>) -> Option<String> {
+    /// The visit as its holder's calendar event, in `lang`: what to bring
+    /// in its description, the town as its place. The `.ics` file, the mails
+    /// and the resident's feeds all carry this event.
+    pub fn event(&self, r: &AppointmentRecord, lang: Lang) -> Option<IcsEvent> {
         let name = |id: i64| self.procedure(lang, id).map(|p| p.name).unwrap_or_default();
         let mut event = visit_event(r, Detail::Owner, lang, &name, &|_| String::new())?;
         event.location = self.town_name(lang).to_owned();
@@ -117,12 +118,17 @@ impl VisitFacts {
             texts(lang).documents,
             self.documents(lang, r).join(" / ")
         );
+        Some(event)
+    }
+
+    /// The visit as a calendar file (its [`VisitFacts::event`]).
+    pub fn ics(&self, r: &AppointmentRecord, lang: Lang, now: DateTime<Utc>) -> Option<String> {
         Some(write(&IcsCalendar {
             name: "",
             tz: self.tz,
             stamp: now,
             refresh: None,
-            events: &[event],
+            events: &[self.event(r, lang)?],
         }))
     }
 

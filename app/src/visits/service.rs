@@ -231,10 +231,12 @@ impl AppState {
     }
 
     /// Books a visit. Bad input is refused before anything is written; the
-    /// visit is all or nothing.
+    /// visit is all or nothing. `account` is the signed-in resident's
+    /// account, whose own feed shows the visit.
     pub async fn book_appointment(
         &self,
         input: &AppointmentInput,
+        account: Option<i64>,
         lang: Lang,
     ) -> Result<AppointmentBody, AppError> {
         let details =
@@ -259,6 +261,7 @@ impl AppState {
             email: details.email,
             mode: mode.to_owned(),
             request_key: input.request_key.clone(),
+            account_id: account,
         };
         let facts = self.visit_facts(town).await?;
         let now = self.now();

@@ -141,6 +141,10 @@ stored_enum! {
         Staff = "staff",
         /// A resident's own bookings and visits (the scope id is their account).
         Resident = "resident",
+        /// One booking, followed from its page without an account.
+        Booking = "booking",
+        /// One visit appointment, followed from its page without an account.
+        Visit = "visit",
     }
 }
 

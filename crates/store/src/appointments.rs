@@ -98,6 +98,8 @@ pub struct Visitor {
     /// The random key of the form (a form sent twice gets the first
     /// appointment back, recognised by this key alone).
     pub request_key: Option<String>,
+    /// The signed-in resident's account, whose feed shows the visit.
+    pub account_id: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -481,6 +483,7 @@ impl Store {
                     request_key: Set(v.request_key.clone()),
                     sequence: NotSet,
                     modified_s: NotSet,
+                    account_id: Set(v.account_id),
                 };
                 appointment::Entity::insert(model)
                     .exec_with_returning(&txn)

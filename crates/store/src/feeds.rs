@@ -5,6 +5,11 @@
 //! each renewal) and kept only as its SHA-256; a fetch looks the hash up and
 //! compares it again in constant time. Creation, renewal and revocation are
 //! audited in the same transaction.
+//!
+//! Most feeds belong to an account. A booking's or a visit's own feed,
+//! made on its page after the reference + contact proof, belongs to none:
+//! there is at most one working such feed per booking or visit, and making
+//! it again replaces it.
 
 use chrono::{DateTime, Utc};
 use domain::status::{BookingKind, BookingStatus, FeedDetail, FeedScope};
@@ -112,7 +117,8 @@ impl From<&booking::Model> for FeedBooking {
 #[derive(Clone, Debug)]
 pub struct NewFeed {
     pub municipality_id: i64,
-    pub owner_id: i64,
+    /// None: a booking's or visit's own feed.
+    pub owner_id: Option<i64>,
     pub name: String,
     pub scope: FeedScope,
     pub scope_id: i64,
@@ -168,6 +174,104 @@ impl Store {
         append_audit(&txn, &audit).await?;
         txn.commit().await?;
         Ok((row, token))
+    }
+
+    /// Makes a booking's or visit's own feed (`new.owner_id` is None),
+    /// stopping the one it had; returns it and its token.
+    pub async fn replace_subject_feed(
+        &self,
+        new: &NewFeed,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(calendar_feed::Model, String), StoreError> {
+        let token = new_token()?;
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        Self::stop_subject_feeds(&txn, new.scope, new.scope_id, now).await?;
+        let row = calendar_feed::ActiveModel {
+            id: NotSet,
+            municipality_id: Set(new.municipality_id),
+            owner_id: Set(None),
+            name: Set(new.name.clone()),
+            scope: Set(new.scope),
+            scope_id: Set(new.scope_id),
+            detail: Set(new.detail),
+            lang: Set(new.lang.clone()),
+            token_hash: Set(hash(&token)),
+            created_at: Set(now),
+            renewed_at: Set(now),
+            revoked_at: Set(None),
+        }
+        .insert(&txn)
+        .await?;
+        let mut audit = audit.clone();
+        audit.target = format!("feed:{}", row.id);
+        append_audit(&txn, &audit).await?;
+        txn.commit().await?;
+        Ok((row, token))
+    }
+
+    /// The working own feed of a booking or visit, if it has one.
+    pub async fn subject_feed(
+        &self,
+        scope: FeedScope,
+        id: i64,
+    ) -> Result<Option<calendar_feed::Model>, StoreError> {
+        Ok(calendar_feed::Entity::find()
+            .filter(Self::subject(scope, id))
+            .one(&self.db)
+            .await?)
+    }
+
+    /// Stops a booking's or visit's own feed; false if it had none.
+    pub async fn revoke_subject_feed(
+        &self,
+        scope: FeedScope,
+        id: i64,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(feed) = calendar_feed::Entity::find()
+            .filter(Self::subject(scope, id))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        Self::stop_subject_feeds(&txn, scope, id, now).await?;
+        let mut audit = audit.clone();
+        audit.target = format!("feed:{}", feed.id);
+        append_audit(&txn, &audit).await?;
+        txn.commit().await?;
+        Ok(true)
+    }
+
+    /// Working feeds of no account for this booking or visit.
+    fn subject(scope: FeedScope, id: i64) -> Condition {
+        Condition::all()
+            .add(calendar_feed::Column::OwnerId.is_null())
+            .add(calendar_feed::Column::Scope.eq(scope))
+            .add(calendar_feed::Column::ScopeId.eq(id))
+            .add(calendar_feed::Column::RevokedAt.is_null())
+    }
+
+    async fn stop_subject_feeds(
+        txn: &sea_orm::DatabaseTransaction,
+        scope: FeedScope,
+        id: i64,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        calendar_feed::Entity::update_many()
+            .col_expr(
+                calendar_feed::Column::RevokedAt,
+                sea_orm::sea_query::Expr::value(Some(now)),
+            )
+            .filter(Self::subject(scope, id))
+            .exec(txn)
+            .await?;
+        Ok(())
     }
 
     /// A feed by id (revoked ones too).
@@ -292,6 +396,22 @@ impl Store {
             .await?)
     }
 
+    /// One booking as its own feed shows it (as [`Store::feed_bookings`]):
+    /// nothing once it is over, or cancelled longer ago than `since`.
+    pub async fn feed_booking(
+        &self,
+        id: i64,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<FeedBooking>, StoreError> {
+        let q = booking::Entity::find()
+            .filter(booking::Column::Id.eq(id))
+            .filter(Self::shown_since(since));
+        Ok(FeedBooking::select(q, true)
+            .into_model::<FeedBooking>()
+            .all(&self.db)
+            .await?)
+    }
+
     fn shown_since(since: DateTime<Utc>) -> Condition {
         Condition::any()
             .add(
@@ -355,6 +475,50 @@ impl Store {
                     .cloned()
                     .collect(),
                 row,
+            })
+            .collect();
+        out.sort_by_key(|r| r.items.first().map(|i| i.start_s));
+        Ok(out)
+    }
+
+    /// A resident's own visits (for their feed and page) (those of `account`, or the one
+    /// visit `visit`), each with all its items: those not yet over, and
+    /// those cancelled since `since`.
+    pub async fn own_visits(
+        &self,
+        account: Option<i64>,
+        visit: Option<i64>,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<AppointmentRecord>, StoreError> {
+        let mut rows = appointment::Entity::find().filter(
+            Condition::any()
+                .add(appointment::Column::CancelledAt.is_null())
+                .add(appointment::Column::CancelledAt.gte(since)),
+        );
+        if let Some(a) = account {
+            rows = rows.filter(appointment::Column::AccountId.eq(a));
+        }
+        if let Some(v) = visit {
+            rows = rows.filter(appointment::Column::Id.eq(v));
+        }
+        let rows = rows.all(&self.db).await?;
+        let items = appointment_item::Entity::find()
+            .filter(appointment_item::Column::AppointmentId.is_in(rows.iter().map(|r| r.id)))
+            .order_by_asc(appointment_item::Column::StartS)
+            .all(&self.db)
+            .await?;
+        let mut out: Vec<AppointmentRecord> = rows
+            .into_iter()
+            .map(|row| AppointmentRecord {
+                items: items
+                    .iter()
+                    .filter(|i| i.appointment_id == row.id)
+                    .cloned()
+                    .collect(),
+                row,
+            })
+            .filter(|r| {
+                r.row.cancelled_at.is_some() || r.items.iter().any(|i| i.end_s >= since.timestamp())
             })
             .collect();
         out.sort_by_key(|r| r.items.first().map(|i| i.start_s));

@@ -435,6 +435,7 @@ async fn database_refuses_double_assignment(db: &TestDb) {
         request_key: Set(None),
         sequence: sea_orm::ActiveValue::NotSet,
         modified_s: sea_orm::ActiveValue::NotSet,
+        account_id: sea_orm::ActiveValue::NotSet,
     })
     .exec_with_returning(conn)
     .await

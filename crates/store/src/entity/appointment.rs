@@ -30,6 +30,8 @@ pub struct Model {
     pub sequence: i64,
     /// Unix second of that last change (none since it was made).
     pub modified_s: Option<i64>,
+    /// The resident account that booked it, if signed in (migration 010).
+    pub account_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

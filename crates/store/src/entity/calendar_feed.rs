@@ -10,8 +10,9 @@ pub struct Model {
     pub id: i64,
     pub municipality_id: i64,
     /// The account that made it; its role and scope are checked on every
-    /// fetch.
-    pub owner_id: i64,
+    /// fetch. None: a booking's or a visit's own feed, made on its page
+    /// after the reference + contact proof (migration 010).
+    pub owner_id: Option<i64>,
     pub name: String,
     pub scope: FeedScope,
     pub scope_id: i64,

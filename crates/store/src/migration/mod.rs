@@ -12,6 +12,7 @@ mod m20261203_000006_hardening;
 mod m20261204_000007_rate_limit_storage;
 pub mod m20261206_000008_change_events;
 mod m20261206_000009_calendar_feeds;
+mod m20261206_000010_resident_feeds;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000007_rate_limit_storage::Migration),
             Box::new(m20261206_000008_change_events::Migration),
             Box::new(m20261206_000009_calendar_feeds::Migration),
+            Box::new(m20261206_000010_resident_feeds::Migration),
         ]
     }
 }
