@@ -61,7 +61,8 @@ lazy_feature!(booking_pages, BookingPage {
     BookReviewRoute => crate::booking::pages::BookReview,
     BookDoneRoute => crate::booking::pages::BookDone,
     FindBookingRoute => crate::booking::pages::FindBookingPage,
-    MyBookingRoute => crate::booking::pages::MyBookingPage,
+    // The booking's page, then its calendar section.
+    MyBookingRoute => crate::feeds::pages::BookingWithCalendar,
     CancelBookingRoute => crate::booking::pages::CancelBookingPage,
 });
 
@@ -79,7 +80,8 @@ lazy_feature!(visit_pages, VisitPage {
     ProcedureRoute => crate::visits::pages::ProcedurePage,
     VisitFormRoute => crate::visits::pages::VisitFormPage,
     FindVisitRoute => crate::visits::pages::FindVisitPage,
-    VisitDetailRoute => crate::visits::pages::VisitDetailPage,
+    // The visit's page, then its calendar section.
+    VisitDetailRoute => crate::feeds::pages::VisitWithCalendar,
 });
 
 lazy_feature!(counter_pages, CounterPage {

@@ -138,7 +138,7 @@ async fn prepare(url: &str) -> (store::Store, String, String) {
     for detail in [FeedDetail::Busy, FeedDetail::Full] {
         let feed = store::NewFeed {
             municipality_id: 1,
-            owner_id: manager,
+            owner_id: Some(manager),
             name: "センター".into(),
             scope: FeedScope::Facility,
             scope_id: 1,

@@ -2,6 +2,7 @@
 //! load from the store, compute with the domain rules, present in the
 //! reader's language. Handlers stay one line on top of these.
 
+use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 use domain::error::{DomainError, Field, InvalidReason};
 use domain::ids::FacilityId;
@@ -23,7 +24,7 @@ pub struct AppState {
     pub secure_cookies: bool,
     pub mailer: crate::core::mail::Mailer,
     pub web: WebConfig,
-    pub made_feeds: crate::feeds::service::MadeFeeds,
+    pub made_feeds: MadeFeeds,
 }
 
 /// How the site is reached from outside.
@@ -149,5 +150,34 @@ impl AppState {
             .first()
             .map(|m| m.id)
             .ok_or(AppError::Unavailable)
+    }
+}
+
+/// How many feeds are kept for a second caller.
+const KEEP_MADE: usize = 16;
+
+/// Feeds made lately, for one database: (feed, validator, body), newest
+/// last.
+#[derive(Clone, Default)]
+pub struct MadeFeeds(
+    std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<(i64, String, Bytes)>>>,
+);
+
+impl MadeFeeds {
+    pub(crate) fn get(&self, feed: i64, etag: &str) -> Option<Bytes> {
+        let kept = self.0.lock().ok()?;
+        kept.iter()
+            .find(|(f, e, _)| *f == feed && e == etag)
+            .map(|(_, _, b)| b.clone())
+    }
+
+    pub(crate) fn keep(&self, feed: i64, etag: &str, body: Bytes) {
+        if let Ok(mut kept) = self.0.lock() {
+            kept.retain(|(f, _, _)| *f != feed);
+            if kept.len() >= KEEP_MADE {
+                kept.pop_front();
+            }
+            kept.push_back((feed, etag.to_owned(), body));
+        }
     }
 }

@@ -69,11 +69,14 @@ mod ssr {
                     .state
                     .unit_facility(domain::ids::UnitId(record.row.unit_id))
                     .await?;
+                let now = c.state.now();
                 Ok(crate::feeds::service::Subject {
                     scope: FeedScope::Booking,
                     id: record.row.id,
                     town: f.municipality.0,
                     reference,
+                    active: record.row.status.at(record.row.expires_at, now).is_active()
+                        && record.row.end_at > now,
                 })
             }
             "visit" => {
@@ -84,10 +87,13 @@ mod ssr {
                 if !crate::visits::api::may_see_visit(&c.state, &c.session, &r).await? {
                     return Err(missing(Missing::Appointment));
                 }
+                let now = c.state.now();
                 Ok(crate::feeds::service::Subject {
                     scope: FeedScope::Visit,
                     id: r.row.id,
                     town: r.row.municipality_id,
+                    active: r.row.status == domain::status::AppointmentStatus::Booked
+                        && r.items.iter().any(|i| i.end_at > now),
                     reference: r.row.reference,
                 })
             }
@@ -246,6 +252,7 @@ pub async fn get_follow(kind: String, reference: String) -> Result<FollowView, A
     };
     let (flash, fresh) = done.unzip();
     Ok(FollowView {
+        active: subject.active,
         following: c.state.following(&subject).await?,
         fresh: fresh.flatten(),
         flash,

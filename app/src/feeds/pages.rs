@@ -3,12 +3,15 @@
 //! stop feeds; and the calendar section of a booking's or visit's page.
 //! Plain forms: they work without JavaScript.
 
+use domain::error::DomainError;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::console::pages::{ConsoleBar, FlashView};
+use crate::core::components::ErrorView;
+use crate::core::error::AppError;
 use crate::core::lang::use_lang;
 use crate::feeds::api::*;
 use crate::feeds::texts::texts;
@@ -156,61 +159,92 @@ pub fn FeedsView() -> impl IntoView {
     })
 }
 
-/// The calendar section of a booking's (`kind` = `booking`) or visit's
-/// (`visit`) page: its own feed's URL, made, made anew or stopped. While it
-/// is not `active` (cancelled, over) only stopping is offered.
+/// `/bookings/{reference}`: the booking's page, then its calendar section.
 #[component]
-pub fn Follow(kind: &'static str, reference: String, active: bool) -> impl IntoView {
-    let query = use_query_map();
-    let data = {
-        let reference = reference.clone();
-        Resource::new(
-            move || query.read().get("feed"),
-            move |_| get_follow(kind.to_owned(), reference.clone()),
-        )
-    };
-    crate::core::components::loaded(data, true, move |v: FollowView| {
-        let t = texts(use_lang());
-        let follow = ServerAction::<FollowFeed>::new();
-        let unfollow = ServerAction::<UnfollowFeed>::new();
-        let reference = reference.clone();
-        (active || v.following || v.flash.is_some()).then(move || {
-            let (made, stopped) = (reference.clone(), reference);
-            view! {
-                <section class="no-print" id="follow" aria-labelledby="follow-heading">
-                    <h2 id="follow-heading">{t.follow_heading}</h2>
-                    {v.flash.clone().map(|f| if f.ok {
-                        view! { <p class="notice notice-ok" role="status">{f.text}</p> }.into_any()
-                    } else {
-                        view! { <p class="notice notice-error" role="alert">{f.text}</p> }.into_any()
-                    })}
-                    {v.fresh.clone().map(|fresh| view! { <Fresh fresh/> })}
-                    <p>{if v.following { t.follow_on } else { t.follow_lead }}</p>
-                    <crate::core::components::ActionError action=follow/>
-                    <crate::core::components::ActionError action=unfollow/>
-                    {active.then(|| view! {
-                        <ActionForm action=follow attr:class="inline-form">
-                            <SubjectFields kind reference=made/>
-                            <button type="submit" class="button">{if v.following { t.renew } else { t.follow_make }}</button>
-                        </ActionForm>
-                    })}
-                    {v.following.then(|| view! {
-                        <ActionForm action=unfollow attr:class="inline-form">
-                            <SubjectFields kind reference=stopped/>
-                            <button type="submit" class="button">{t.follow_stop}</button>
-                        </ActionForm>
-                    })}
-                </section>
-            }
-        })
-    })
+pub fn BookingWithCalendar() -> impl IntoView {
+    view! {
+        <crate::booking::pages::MyBookingPage/>
+        <Follow kind="booking"/>
+    }
 }
 
-/// The booking or visit a calendar-section form names.
+/// `/visits/appointments/{reference}`: the visit's page, then its calendar
+/// section.
 #[component]
-fn SubjectFields(kind: &'static str, reference: String) -> impl IntoView {
+pub fn VisitWithCalendar() -> impl IntoView {
     view! {
-        <input type="hidden" name="kind" value=kind/>
-        <input type="hidden" name="reference" value=reference/>
+        <crate::visits::pages::VisitDetailPage/>
+        <Follow kind="visit"/>
     }
+}
+
+/// The calendar section of the booking (`kind` = `booking`) or visit
+/// (`visit`) of the page's path: its own feed's URL, made, made anew or
+/// stopped. Nothing while the browser has not proved it (the page shows the
+/// find form then); once it is over or cancelled, only stopping.
+#[component]
+fn Follow(kind: &'static str) -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("reference").unwrap_or_default(),
+                query.read().get("feed"),
+                // The page's own forms (cancel, move) change what it offers.
+                query.read().get("cancelled"),
+            )
+        },
+        move |(reference, _, _)| get_follow(kind.to_owned(), reference),
+    );
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(v) => view! { <FollowSection kind v/> }.into_any(),
+                    Err(AppError::Domain(DomainError::NotFound(_))) => ().into_any(),
+                    Err(error) => view! { <ErrorView error nested=true/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FollowSection(kind: &'static str, v: FollowView) -> impl IntoView {
+    let t = texts(use_lang());
+    let follow = ServerAction::<FollowFeed>::new();
+    let unfollow = ServerAction::<UnfollowFeed>::new();
+    let params = use_params_map();
+    let reference = move || params.read_untracked().get("reference").unwrap_or_default();
+    (v.active || v.following || v.flash.is_some()).then(move || {
+        view! {
+            <section class="no-print" id="follow" aria-labelledby="follow-heading">
+                <h2 id="follow-heading">{t.follow_heading}</h2>
+                {v.flash.clone().map(|f| if f.ok {
+                    view! { <p class="notice notice-ok" role="status">{f.text}</p> }.into_any()
+                } else {
+                    view! { <p class="notice notice-error" role="alert">{f.text}</p> }.into_any()
+                })}
+                {v.fresh.clone().map(|fresh| view! { <Fresh fresh/> })}
+                <p>{if v.following { t.follow_on } else { t.follow_lead }}</p>
+                <crate::core::components::ActionError action=follow/>
+                <crate::core::components::ActionError action=unfollow/>
+                {v.active.then(|| view! {
+                    <ActionForm action=follow attr:class="inline-form">
+                        <input type="hidden" name="kind" value=kind/>
+                        <input type="hidden" name="reference" value=reference()/>
+                        <button type="submit" class="button">{if v.following { t.renew } else { t.follow_make }}</button>
+                    </ActionForm>
+                })}
+                {v.following.then(|| view! {
+                    <ActionForm action=unfollow attr:class="inline-form">
+                        <input type="hidden" name="kind" value=kind/>
+                        <input type="hidden" name="reference" value=reference()/>
+                        <button type="submit" class="button">{t.follow_stop}</button>
+                    </ActionForm>
+                })}
+            </section>
+        }
+    })
 }

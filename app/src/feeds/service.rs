@@ -37,35 +37,6 @@ const MAX_NAME: usize = 60;
 /// Feeds being made now, at most.
 static MAKING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(2);
 
-/// How many feeds are kept for a second caller.
-const KEEP_MADE: usize = 16;
-
-/// Feeds made lately, for one database: (feed, validator, body), newest
-/// last.
-#[derive(Clone, Default)]
-pub struct MadeFeeds(
-    std::sync::Arc<std::sync::Mutex<std::collections::VecDeque<(i64, String, Bytes)>>>,
-);
-
-impl MadeFeeds {
-    fn get(&self, feed: i64, etag: &str) -> Option<Bytes> {
-        let kept = self.0.lock().ok()?;
-        kept.iter()
-            .find(|(f, e, _)| *f == feed && e == etag)
-            .map(|(_, _, b)| b.clone())
-    }
-
-    fn keep(&self, feed: i64, etag: &str, body: Bytes) {
-        if let Ok(mut kept) = self.0.lock() {
-            kept.retain(|(f, _, _)| *f != feed);
-            if kept.len() >= KEEP_MADE {
-                kept.pop_front();
-            }
-            kept.push_back((feed, etag.to_owned(), body));
-        }
-    }
-}
-
 /// A feed file, or that the caller's copy is current.
 pub enum FeedAnswer {
     File {
@@ -303,6 +274,8 @@ pub struct Subject {
     pub id: i64,
     pub town: i64,
     pub reference: String,
+    /// Still to come (not cancelled, not over).
+    pub active: bool,
 }
 
 impl Subject {

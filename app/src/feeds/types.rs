@@ -39,6 +39,8 @@ pub struct FreshUrl {
 /// own feed, the URL just made (once), the last form's outcome.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FollowView {
+    /// Still to come (not cancelled, not over): a URL may be made.
+    pub active: bool,
     pub following: bool,
     pub fresh: Option<FreshUrl>,
     pub flash: Option<Flash>,

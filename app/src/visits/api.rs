@@ -41,7 +41,7 @@ pub async fn may_see_visit(
     let list = crate::core::session::read(session, GRANTED_VISITS)
         .await?
         .unwrap_or_default();
-    if list.iter().any(|r| *r == record.row.reference) {
+    if list.contains(&record.row.reference) {
         return Ok(true);
     }
     Ok(match crate::core::auth::actor_of(state, session).await? {

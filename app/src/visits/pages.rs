@@ -444,7 +444,6 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
         <ul>{d.documents.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
         {d.notes.iter().map(|n| view! { <p>{n.clone()}</p> }).collect_view()}
         <p class="no-print"><a href=format!("{base}/visit.ics")>{t.ics}</a></p>
-        <crate::feeds::pages::Follow kind="visit" reference=d.reference.clone() active=d.booked/>
         {d.day.clone().map(|day| {
             let times = RwSignal::new(day.times.clone());
             view! { <div class="no-print"><DayTimes day base=base.clone() heading=t.move_heading pick times/></div> }

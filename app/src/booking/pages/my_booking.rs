@@ -140,7 +140,6 @@ pub fn MyBookingPage() -> impl IntoView {
             } else {
                 ().into_any()
             }}
-            <crate::feeds::pages::Follow kind="booking" reference=reference.clone() active/>
         }
     })
 }
