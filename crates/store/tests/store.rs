@@ -518,3 +518,113 @@ async fn postgres_database_refuses_double_assignment() {
     database_refuses_double_assignment(&db).await;
     db.drop_db().await;
 }
+
+/// Migration 010 makes a feed's owner optional (SQLite rebuilds the table):
+/// feeds made before it keep their owner and token, and a booking's own
+/// feed (no owner) can be stored after it.
+async fn feeds_survive_the_owner_migration(db: &TestDb) {
+    use sea_orm::ConnectionTrait;
+    use sea_orm_migration::MigratorTrait;
+    use store::entity::calendar_feed;
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let account = store
+        .create_account(
+            &store::NewAccount {
+                municipality_id: 1,
+                email: "resident@example.jp".into(),
+                display_name: "町田 一郎".into(),
+                password_hash: "x".into(),
+                role: None,
+                totp_secret: None,
+                facilities: vec![],
+                departments: vec![],
+                enrolment: None,
+            },
+            now(),
+            None,
+        )
+        .await
+        .unwrap()
+        .row
+        .id;
+    let conn = store.connection();
+    store::migration::Migrator::down(conn, Some(1))
+        .await
+        .unwrap();
+    conn.execute_unprepared(&format!(
+        "INSERT INTO calendar_feed (municipality_id, owner_id, name, scope, scope_id, detail, \
+         lang, token_hash, created_at, renewed_at) VALUES (1, {account}, '私の予約', 'resident', \
+         {account}, 'full', 'ja', 'abc', '2026-12-01 00:00:00+00:00', '2026-12-01 00:00:00+00:00')"
+    ))
+    .await
+    .unwrap();
+    // Before 010 a feed of no account is refused.
+    assert!(
+        conn.execute_unprepared(
+            "INSERT INTO calendar_feed (municipality_id, name, scope, scope_id, detail, lang, \
+             token_hash, created_at, renewed_at) VALUES (1, 'x', 'booking', 1, 'full', 'ja', \
+             'def', '2026-12-01 00:00:00+00:00', '2026-12-01 00:00:00+00:00')"
+        )
+        .await
+        .is_err()
+    );
+    store::migration::Migrator::up(conn, None).await.unwrap();
+    let feeds = calendar_feed::Entity::find().all(conn).await.unwrap();
+    assert_eq!(feeds.len(), 1);
+    assert_eq!(
+        (
+            feeds[0].owner_id,
+            feeds[0].token_hash.as_str(),
+            feeds[0].name.as_str()
+        ),
+        (Some(account), "abc", "私の予約")
+    );
+    let scope = domain::status::FeedScope::Booking;
+    let new = store::NewFeed {
+        municipality_id: 1,
+        owner_id: None,
+        name: "施設予約".into(),
+        scope,
+        scope_id: 1,
+        detail: domain::status::FeedDetail::Full,
+        lang: "ja".into(),
+    };
+    let audit = store::AuditEntry {
+        municipality_id: 1,
+        actor: "reference:TEST".into(),
+        action: domain::status::AuditAction::FeedCreate,
+        target: String::new(),
+        before: None,
+        after: None,
+        at: now(),
+    };
+    let (first, _) = store
+        .replace_subject_feed(&new, &audit, now())
+        .await
+        .unwrap();
+    let (second, _) = store
+        .replace_subject_feed(&new, &audit, now())
+        .await
+        .unwrap();
+    // One working own feed per booking: the second replaced the first.
+    let working = store.subject_feed(scope, 1).await.unwrap().unwrap();
+    assert_eq!((working.id, working.owner_id), (second.id, None));
+    assert_ne!(first.id, second.id);
+}
+
+#[tokio::test]
+async fn sqlite_feeds_survive_the_owner_migration() {
+    let db = TestDb::sqlite().await;
+    feeds_survive_the_owner_migration(&db).await;
+    db.drop_db().await;
+}
+
+#[tokio::test]
+async fn postgres_feeds_survive_the_owner_migration() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    feeds_survive_the_owner_migration(&db).await;
+    db.drop_db().await;
+}
