@@ -230,11 +230,6 @@ async fn authorization_matrix_covers_every_route() {
             Class::Public,
             vec![("kind", "booking"), ("reference", "XXXX-XXXX")],
         ),
-        (
-            path::<f::UnfollowFeed>(),
-            Class::Public,
-            vec![("kind", "visit"), ("reference", "XXXX-XXXX")],
-        ),
         // Calendar import: any staff member; what each may import into is
         // checked inside (tests/imports.rs).
         (path::<i::GetImportPage>(), Class::Staff, vec![]),

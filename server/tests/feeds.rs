@@ -779,23 +779,30 @@ async fn visit_mails_say_booked_moved_and_cancelled_with_the_feeds_event() {
     app.finish().await;
 }
 
-/// Posts a calendar-section form of a booking's or visit's page; returns
-/// where it sends the browser.
-async fn follow_form<F: leptos::server_fn::ServerFn>(
-    app: &Running,
-    c: &reqwest::Client,
-    kind: &str,
-    reference: &str,
-) -> String {
+/// Makes (or makes anew) a booking's or visit's own calendar URL from its
+/// page; returns where it sends the browser.
+async fn follow_form(app: &Running, c: &reqwest::Client, kind: &str, reference: &str) -> String {
     let (status, location, body) = call(
         app,
         c,
-        path::<F>(),
+        path::<app::feeds::api::FollowFeed>(),
         &[("kind", kind), ("reference", reference)],
     )
     .await;
     assert!(!location.is_empty(), "{status} {body}");
     location
+}
+
+/// Stops a booking's or visit's own calendar URL from its page.
+async fn stop_form(app: &Running, c: &reqwest::Client, kind: &str, reference: &str) {
+    let (status, location, body) = call(
+        app,
+        c,
+        path::<app::feeds::api::FollowFeed>(),
+        &[("kind", kind), ("reference", reference), ("stop", "1")],
+    )
+    .await;
+    assert!(location.contains("#follow"), "{status} {body}");
 }
 
 /// The calendar section as a browser reads it.
@@ -829,7 +836,7 @@ fn fresh_token(view: &Value) -> String {
 
 #[tokio::test]
 async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
-    use app::feeds::api::{FollowFeed, UnfollowFeed};
+    use app::feeds::api::FollowFeed;
     let app = spawn(TestDb::sqlite().await).await;
     let (_, room) = app.unit("会議室1").await;
     let (s, e) = app.free_slot(1, room, 1).await;
@@ -842,11 +849,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
 
     // Without the proof: the page's "not found", and no feed is made.
     let stranger = common::browser::browser();
-    for f in [
-        path::<app::feeds::api::GetFollow>(),
-        path::<FollowFeed>(),
-        path::<UnfollowFeed>(),
-    ] {
+    for f in [path::<app::feeds::api::GetFollow>(), path::<FollowFeed>()] {
         let (status, _, body) = call(
             &app,
             &stranger,
@@ -892,7 +895,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
     assert_eq!(location, format!("/bookings/{reference}"));
     let before = follow_view(&app, &owner, "booking", &reference).await;
     assert_eq!(before["following"], false);
-    let back = follow_form::<FollowFeed>(&app, &owner, "booking", &reference).await;
+    let back = follow_form(&app, &owner, "booking", &reference).await;
     assert!(
         back.starts_with(&format!("/bookings/{reference}?feed=")) && back.ends_with("#follow"),
         "{back}"
@@ -931,7 +934,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
     );
 
     // Made again: a new URL, the old one is the unknown token's 404.
-    follow_form::<FollowFeed>(&app, &owner, "booking", &reference).await;
+    follow_form(&app, &owner, "booking", &reference).await;
     let renewed = fresh_token(&follow_view(&app, &owner, "booking", &reference).await);
     assert_ne!(renewed, token);
     assert_eq!(fetch(&app, &token, None).await.0, StatusCode::NOT_FOUND);
@@ -953,7 +956,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
 
     // Stopped (still possible once cancelled): 404, and a second stop says
     // there is none.
-    follow_form::<UnfollowFeed>(&app, &owner, "booking", &reference).await;
+    stop_form(&app, &owner, "booking", &reference).await;
     let stopped = follow_view(&app, &owner, "booking", &reference).await;
     assert_eq!(
         (
@@ -963,7 +966,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
         (Some(false), Some(true))
     );
     assert_eq!(fetch(&app, &renewed, None).await.0, StatusCode::NOT_FOUND);
-    follow_form::<UnfollowFeed>(&app, &owner, "booking", &reference).await;
+    stop_form(&app, &owner, "booking", &reference).await;
     assert_eq!(
         follow_view(&app, &owner, "booking", &reference).await["flash"]["ok"],
         false
@@ -989,7 +992,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
     )
     .await;
     assert_eq!(location, format!("/visits/appointments/{visit}"), "{body}");
-    let back = follow_form::<FollowFeed>(&app, &owner, "visit", &visit).await;
+    let back = follow_form(&app, &owner, "visit", &visit).await;
     assert!(
         back.starts_with(&format!("/visits/appointments/{visit}?feed=")),
         "{back}"

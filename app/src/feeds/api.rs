@@ -259,39 +259,36 @@ pub async fn get_follow(kind: String, reference: String) -> Result<FollowView, A
     })
 }
 
-/// Makes a booking's or visit's own calendar URL (shown once); an older one
-/// stops at once.
+/// Makes a booking's or visit's own calendar URL (shown once; an older one
+/// stops at once), or with `stop` stops it. One server function for both
+/// forms of the section (one form type in the browser's code).
 #[server(prefix = "/sfn", endpoint = "follow_feed")]
-pub async fn follow_feed(kind: String, reference: String) -> Result<(), AppError> {
+pub async fn follow_feed(
+    kind: String,
+    reference: String,
+    stop: Option<String>,
+) -> Result<(), AppError> {
     let c = crate::core::session::ctx().await?;
     let subject = ssr::subject(&c, &kind, &reference).await?;
     let t = crate::feeds::texts::texts(c.lang);
-    let outcome = c
-        .state
-        .follow(&subject, c.lang)
-        .await
-        .map(|(name, token, renewed)| {
-            let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
-            let text = if renewed {
-                t.follow_renewed
-            } else {
-                t.follow_made
-            };
-            (text.to_owned(), Some(fresh))
-        });
-    ssr::followed(&c, &subject, outcome).await
-}
-
-/// Stops a booking's or visit's own calendar URL.
-#[server(prefix = "/sfn", endpoint = "unfollow_feed")]
-pub async fn unfollow_feed(kind: String, reference: String) -> Result<(), AppError> {
-    let c = crate::core::session::ctx().await?;
-    let subject = ssr::subject(&c, &kind, &reference).await?;
-    let t = crate::feeds::texts::texts(c.lang);
-    let outcome = c
-        .state
-        .unfollow(&subject)
-        .await
-        .map(|()| (t.follow_stopped.to_owned(), None));
+    let outcome = if stop.is_some() {
+        c.state
+            .unfollow(&subject)
+            .await
+            .map(|()| (t.follow_stopped.to_owned(), None))
+    } else {
+        c.state
+            .follow(&subject, c.lang)
+            .await
+            .map(|(name, token, renewed)| {
+                let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
+                let text = if renewed {
+                    t.follow_renewed
+                } else {
+                    t.follow_made
+                };
+                (text.to_owned(), Some(fresh))
+            })
+    };
     ssr::followed(&c, &subject, outcome).await
 }

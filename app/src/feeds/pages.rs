@@ -214,7 +214,6 @@ fn Follow(kind: &'static str) -> impl IntoView {
 fn FollowSection(kind: &'static str, v: FollowView) -> impl IntoView {
     let t = texts(use_lang());
     let follow = ServerAction::<FollowFeed>::new();
-    let unfollow = ServerAction::<UnfollowFeed>::new();
     let params = use_params_map();
     let reference = move || params.read_untracked().get("reference").unwrap_or_default();
     (v.active || v.following || v.flash.is_some()).then(move || {
@@ -229,7 +228,6 @@ fn FollowSection(kind: &'static str, v: FollowView) -> impl IntoView {
                 {v.fresh.clone().map(|fresh| view! { <Fresh fresh/> })}
                 <p>{if v.following { t.follow_on } else { t.follow_lead }}</p>
                 <crate::core::components::ActionError action=follow/>
-                <crate::core::components::ActionError action=unfollow/>
                 {v.active.then(|| view! {
                     <ActionForm action=follow attr:class="inline-form">
                         <input type="hidden" name="kind" value=kind/>
@@ -238,9 +236,10 @@ fn FollowSection(kind: &'static str, v: FollowView) -> impl IntoView {
                     </ActionForm>
                 })}
                 {v.following.then(|| view! {
-                    <ActionForm action=unfollow attr:class="inline-form">
+                    <ActionForm action=follow attr:class="inline-form">
                         <input type="hidden" name="kind" value=kind/>
                         <input type="hidden" name="reference" value=reference()/>
+                        <input type="hidden" name="stop" value="1"/>
                         <button type="submit" class="button">{t.follow_stop}</button>
                     </ActionForm>
                 })}

@@ -45,6 +45,9 @@ use std::time::Duration;
 /// The SQLite file used when no `DATABASE_URL` is set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/town.db";
 
+/// Rows sqlx's SQLite worker may hand over before the reader takes them.
+const ROW_CHANNEL: usize = 8_192;
+
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("database error: {0}")]
@@ -90,9 +93,13 @@ impl Store {
             .acquire_timeout(Duration::from_secs(10));
         // WAL lets readers run while one writer commits; FULL sync makes a
         // commit durable before we answer, so a confirmed booking survives
-        // `kill -9` (and a power cut).
+        // `kill -9` (and a power cut). sqlx's SQLite worker thread hands
+        // rows over through a channel of 50 by default: a feed's 5,000 rows
+        // then cost a thread switch every few rows. Every query here reads
+        // all its rows anyway, so the channel may hold them.
         opts.map_sqlx_sqlite_opts(|o| {
-            o.journal_mode(SqliteJournalMode::Wal)
+            o.row_buffer_size(ROW_CHANNEL)
+                .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true)
