@@ -59,6 +59,22 @@ async fn make_feed(
     token
 }
 
+/// Asks `c` to make a feed of `scope` it may not see: refused.
+async fn refused(app: &Running, c: &reqwest::Client, scope: &str) {
+    let (status, _, body) = call(
+        app,
+        c,
+        path::<app::feeds::api::CreateFeed>(),
+        &[("name", "よその予定"), ("scope", scope), ("detail", "busy")],
+    )
+    .await;
+    assert_eq!(
+        verdict(status, &body),
+        Verdict::Forbidden,
+        "{scope}: {body}"
+    );
+}
+
 async fn feeds_page(app: &Running, c: &reqwest::Client) -> Value {
     let (status, _, body) = call(app, c, path::<app::feeds::api::GetFeedsPage>(), &[]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
@@ -329,18 +345,7 @@ async fn tokens_are_secret_renewable_revocable_and_follow_the_owner() {
     assert_eq!(unknown, altered_body);
 
     // Outside one's scope: refused when made.
-    let (status, _, body) = call(
-        &app,
-        &manager,
-        path::<app::feeds::api::CreateFeed>(),
-        &[
-            ("name", "よその施設"),
-            ("scope", "facility:2"),
-            ("detail", "busy"),
-        ],
-    )
-    .await;
-    assert_eq!(verdict(status, &body), Verdict::Forbidden, "{body}");
+    refused(&app, &manager, "facility:2").await;
     // Bad input: a message, nothing made.
     let before = feeds_page(&app, &manager).await["feeds"]
         .as_array()
@@ -554,18 +559,7 @@ async fn a_counter_feed_follows_visits_and_a_busy_one_says_only_visit() {
         "busy",
     )
     .await;
-    let (status, _, body) = call(
-        &app,
-        &counter,
-        path::<app::feeds::api::CreateFeed>(),
-        &[
-            ("name", "よその課"),
-            ("scope", &format!("department:{other}")),
-            ("detail", "busy"),
-        ],
-    )
-    .await;
-    assert_eq!(verdict(status, &body), Verdict::Forbidden, "{body}");
+    refused(&app, &counter, &format!("department:{other}")).await;
     app.finish().await;
 }
 
@@ -659,22 +653,7 @@ async fn a_resident_subscribes_to_their_own_bookings_only() {
         .id;
     // Nobody else's bookings, and no staff scope.
     for scope in [format!("resident:{}", me + 1), "facility:1".to_owned()] {
-        let (status, _, body) = call(
-            &app,
-            &resident,
-            path::<app::feeds::api::CreateFeed>(),
-            &[
-                ("name", "よその予約"),
-                ("scope", &scope),
-                ("detail", "full"),
-            ],
-        )
-        .await;
-        assert_eq!(
-            verdict(status, &body),
-            Verdict::Forbidden,
-            "{scope}: {body}"
-        );
+        refused(&app, &resident, &scope).await;
     }
     let token = make_feed(
         &app,
@@ -867,18 +846,7 @@ async fn a_booking_or_visit_page_gives_its_own_calendar_that_follows_it() {
     // Nor can an account make one in its feed list.
     let p = people(&app).await;
     let admin = signed_in(&app, "admin@town.example", &p).await;
-    let (status, _, body) = call(
-        &app,
-        &admin,
-        path::<app::feeds::api::CreateFeed>(),
-        &[
-            ("name", "ひとの予約"),
-            ("scope", &format!("booking:{id}")),
-            ("detail", "full"),
-        ],
-    )
-    .await;
-    assert_eq!(verdict(status, &body), Verdict::Forbidden, "{body}");
+    refused(&app, &admin, &format!("booking:{id}")).await;
 
     // Proved (reference + e-mail): made, shown once, and it follows.
     let owner = common::browser::browser();

@@ -150,9 +150,21 @@ impl Store {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(calendar_feed::Model, String), StoreError> {
-        let token = new_token()?;
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        let made = Self::insert_feed(&txn, new, audit, now).await?;
+        txn.commit().await?;
+        Ok(made)
+    }
+
+    /// Writes a new feed and its audit entry; returns it and its token.
+    async fn insert_feed(
+        txn: &sea_orm::DatabaseTransaction,
+        new: &NewFeed,
+        audit: &AuditEntry,
+        now: DateTime<Utc>,
+    ) -> Result<(calendar_feed::Model, String), StoreError> {
+        let token = new_token()?;
         let row = calendar_feed::ActiveModel {
             id: NotSet,
             municipality_id: Set(new.municipality_id),
@@ -167,12 +179,11 @@ impl Store {
             renewed_at: Set(now),
             revoked_at: Set(None),
         }
-        .insert(&txn)
+        .insert(txn)
         .await?;
         let mut audit = audit.clone();
         audit.target = format!("feed:{}", row.id);
-        append_audit(&txn, &audit).await?;
-        txn.commit().await?;
+        append_audit(txn, &audit).await?;
         Ok((row, token))
     }
 
@@ -184,31 +195,12 @@ impl Store {
         audit: &AuditEntry,
         now: DateTime<Utc>,
     ) -> Result<(calendar_feed::Model, String), StoreError> {
-        let token = new_token()?;
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         Self::stop_subject_feeds(&txn, new.scope, new.scope_id, now).await?;
-        let row = calendar_feed::ActiveModel {
-            id: NotSet,
-            municipality_id: Set(new.municipality_id),
-            owner_id: Set(None),
-            name: Set(new.name.clone()),
-            scope: Set(new.scope),
-            scope_id: Set(new.scope_id),
-            detail: Set(new.detail),
-            lang: Set(new.lang.clone()),
-            token_hash: Set(hash(&token)),
-            created_at: Set(now),
-            renewed_at: Set(now),
-            revoked_at: Set(None),
-        }
-        .insert(&txn)
-        .await?;
-        let mut audit = audit.clone();
-        audit.target = format!("feed:{}", row.id);
-        append_audit(&txn, &audit).await?;
+        let made = Self::insert_feed(&txn, new, audit, now).await?;
         txn.commit().await?;
-        Ok((row, token))
+        Ok(made)
     }
 
     /// The working own feed of a booking or visit, if it has one.
