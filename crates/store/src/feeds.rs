@@ -364,8 +364,20 @@ impl Store {
         since: DateTime<Utc>,
         personal: bool,
     ) -> Result<Vec<FeedBooking>, StoreError> {
+        let these = booking::Column::UnitId.is_in(units.iter().copied());
+        self.feed_rows(Condition::all().add(these), since, personal)
+            .await
+    }
+
+    /// The bookings matching `these` that a feed shows at `since` and after.
+    async fn feed_rows(
+        &self,
+        these: Condition,
+        since: DateTime<Utc>,
+        personal: bool,
+    ) -> Result<Vec<FeedBooking>, StoreError> {
         let q = booking::Entity::find()
-            .filter(booking::Column::UnitId.is_in(units.iter().copied()))
+            .filter(these)
             .filter(Self::shown_since(since));
         Ok(FeedBooking::select(q, personal)
             .into_model::<FeedBooking>()
@@ -379,13 +391,9 @@ impl Store {
         account: i64,
         since: DateTime<Utc>,
     ) -> Result<Vec<FeedBooking>, StoreError> {
-        let q = booking::Entity::find()
-            .filter(booking::Column::AccountId.eq(account))
-            .filter(Self::shown_since(since));
-        Ok(FeedBooking::select(q, true)
-            .into_model::<FeedBooking>()
-            .all(&self.db)
-            .await?)
+        let these = booking::Column::AccountId.eq(account);
+        self.feed_rows(Condition::all().add(these), since, true)
+            .await
     }
 
     /// One booking as its own feed shows it (as [`Store::feed_bookings`]):
@@ -395,13 +403,9 @@ impl Store {
         id: i64,
         since: DateTime<Utc>,
     ) -> Result<Vec<FeedBooking>, StoreError> {
-        let q = booking::Entity::find()
-            .filter(booking::Column::Id.eq(id))
-            .filter(Self::shown_since(since));
-        Ok(FeedBooking::select(q, true)
-            .into_model::<FeedBooking>()
-            .all(&self.db)
-            .await?)
+        let these = booking::Column::Id.eq(id);
+        self.feed_rows(Condition::all().add(these), since, true)
+            .await
     }
 
     fn shown_since(since: DateTime<Utc>) -> Condition {

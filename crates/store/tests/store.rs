@@ -548,7 +548,17 @@ async fn feeds_survive_the_owner_migration(db: &TestDb) {
         .unwrap()
         .row
         .id;
-    let conn = store.connection();
+    // The migrations run on a pool of one connection: a second connection
+    // of SQLite still holding the schema from before a step would refuse
+    // the next one's names ("duplicate column name") when it prepares it.
+    let single = sea_orm::Database::connect(
+        sea_orm::ConnectOptions::new(db.url.clone())
+            .max_connections(1)
+            .to_owned(),
+    )
+    .await
+    .unwrap();
+    let conn = &single;
     store::migration::Migrator::down(conn, Some(1))
         .await
         .unwrap();
@@ -570,6 +580,8 @@ async fn feeds_survive_the_owner_migration(db: &TestDb) {
         .is_err()
     );
     store::migration::Migrator::up(conn, None).await.unwrap();
+    single.close().await.unwrap();
+    let conn = store.connection();
     let feeds = calendar_feed::Entity::find().all(conn).await.unwrap();
     assert_eq!(feeds.len(), 1);
     assert_eq!(
