@@ -455,42 +455,22 @@ impl Store {
         let rows = appointment::Entity::find()
             .filter(appointment::Column::Id.is_in(ids))
             .filter(appointment::Column::MunicipalityId.eq(municipality))
-            .filter(
-                Condition::any()
-                    .add(appointment::Column::CancelledAt.is_null())
-                    .add(appointment::Column::CancelledAt.gte(since)),
-            )
+            .filter(Self::not_cancelled_before(since))
             .all(&self.db)
             .await?;
-        let mut out: Vec<AppointmentRecord> = rows
-            .into_iter()
-            .map(|row| AppointmentRecord {
-                items: items
-                    .iter()
-                    .filter(|i| i.appointment_id == row.id)
-                    .cloned()
-                    .collect(),
-                row,
-            })
-            .collect();
-        out.sort_by_key(|r| r.items.first().map(|i| i.start_s));
-        Ok(out)
+        Ok(Self::records(rows, &items))
     }
 
-    /// A resident's own visits (for their feed and page) (those of `account`, or the one
-    /// visit `visit`), each with all its items: those not yet over, and
-    /// those cancelled since `since`.
+    /// A resident's own visits, for their feed and their page (those of
+    /// `account`, or the one visit `visit`), each with all its items: those
+    /// not yet over, and those cancelled since `since`.
     pub async fn own_visits(
         &self,
         account: Option<i64>,
         visit: Option<i64>,
         since: DateTime<Utc>,
     ) -> Result<Vec<AppointmentRecord>, StoreError> {
-        let mut rows = appointment::Entity::find().filter(
-            Condition::any()
-                .add(appointment::Column::CancelledAt.is_null())
-                .add(appointment::Column::CancelledAt.gte(since)),
-        );
+        let mut rows = appointment::Entity::find().filter(Self::not_cancelled_before(since));
         if let Some(a) = account {
             rows = rows.filter(appointment::Column::AccountId.eq(a));
         }
@@ -503,6 +483,25 @@ impl Store {
             .order_by_asc(appointment_item::Column::StartS)
             .all(&self.db)
             .await?;
+        let mut out = Self::records(rows, &items);
+        out.retain(|r| {
+            r.row.cancelled_at.is_some() || r.items.iter().any(|i| i.end_s >= since.timestamp())
+        });
+        Ok(out)
+    }
+
+    /// Visits still booked, or cancelled at `since` or after.
+    fn not_cancelled_before(since: DateTime<Utc>) -> Condition {
+        Condition::any()
+            .add(appointment::Column::CancelledAt.is_null())
+            .add(appointment::Column::CancelledAt.gte(since))
+    }
+
+    /// Each appointment with its items among `items`, first visit first.
+    fn records(
+        rows: Vec<appointment::Model>,
+        items: &[appointment_item::Model],
+    ) -> Vec<AppointmentRecord> {
         let mut out: Vec<AppointmentRecord> = rows
             .into_iter()
             .map(|row| AppointmentRecord {
@@ -513,11 +512,8 @@ impl Store {
                     .collect(),
                 row,
             })
-            .filter(|r| {
-                r.row.cancelled_at.is_some() || r.items.iter().any(|i| i.end_s >= since.timestamp())
-            })
             .collect();
         out.sort_by_key(|r| r.items.first().map(|i| i.start_s));
-        Ok(out)
+        out
     }
 }
