@@ -2,24 +2,27 @@
 // and JavaScript files it fetched until the page hydrated, as the brotli
 // files the server sends (`.br`, from `cargo leptos build --release
 // --precompress`). Run by `bash scripts/bench.sh`; see
-// docs/BENCHMARKS.md. Starts the release server binary itself on a free
-// port over a throw-away SQLite file, so nothing else needs to run.
+// docs/BENCHMARKS.md. Starts the server binary itself (serve.mjs) on its
+// own port over a throw-away SQLite file, so nothing else needs to run.
 //
 //   node end2end/weights.mjs            # prints a Markdown table
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+//   node end2end/weights.mjs --budget   # fails when the home page's WASM
+//                                       # exceeds end2end/budget.json
+//
+// SERVER_BIN chooses the server binary (default: the release one); it only
+// serves the files, so the test run uses its debug binary with a release
+// front end.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { launch } from './tests/helpers.mjs';
+import { ROOT, startServer } from './serve.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PKG = path.join(ROOT, 'target/site/pkg');
-const PORT = 3199;
-const BASE = `http://127.0.0.1:${PORT}`;
 
-const PAGES = [
-  ['home', '/'],
+const BUDGET = process.argv.includes('--budget');
+const HOME = ['home', '/'];
+const PAGES = BUDGET ? [HOME] : [
+  HOME,
   ['facility list', '/facilities'],
   ['facility month', '/facilities/1'],
   ['facility day', `/facilities/1/days/${new Date(Date.now() + 9 * 3600e3 + 7 * 86400e3).toISOString().slice(0, 10)}`],
@@ -35,34 +38,13 @@ function brotliBytes(urlPath) {
   throw new Error(`${br} is missing: build with cargo leptos build --release --precompress`);
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'weights-'));
-const server = spawn(path.join(ROOT, 'target/release/server'), ['serve'], {
-  cwd: ROOT,
-  env: {
-    ...process.env,
-    DATABASE_URL: `sqlite://${dir}/weights.db`,
-    LEPTOS_OUTPUT_NAME: 'town-booking',
-    LEPTOS_SITE_ROOT: 'target/site',
-    LEPTOS_SITE_PKG_DIR: 'pkg',
-    LEPTOS_SITE_ADDR: `127.0.0.1:${PORT}`,
-    RUST_LOG: 'warn',
-  },
-  stdio: 'ignore',
-});
-
+const { base: BASE, stop } = await startServer({ port: 3199 });
 try {
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) break;
-    } catch {
-      // not up yet
-    }
-    if (i > 600) throw new Error('the server did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
   const browser = await launch();
-  console.log('| entry page | WASM files | WASM, brotli | JavaScript, brotli |');
-  console.log('| --- | --- | --- | --- |');
+  if (!BUDGET) {
+    console.log('| entry page | WASM files | WASM, brotli | JavaScript, brotli |');
+    console.log('| --- | --- | --- | --- |');
+  }
   for (const [name, url] of PAGES) {
     const context = await browser.newContext({ locale: 'ja-JP' });
     const page = await context.newPage();
@@ -78,11 +60,23 @@ try {
     const js = [...fetched].filter((p) => p.endsWith('.js'));
     const sum = (list) => list.reduce((n, p) => n + brotliBytes(p), 0);
     const kb = (n) => `${n.toLocaleString('en')} B (${(n / 1024).toFixed(1)} KiB)`;
+    if (BUDGET) {
+      // The one place the budget is kept; lower it as the bundle shrinks.
+      const budget = JSON.parse(readFileSync(path.join(ROOT, 'end2end/budget.json'), 'utf8'));
+      const sent = sum(wasm);
+      console.log(`the home page's WASM: ${kb(sent)} brotli; budget ${kb(budget.home_wasm_brotli_bytes)}`);
+      if (sent > budget.home_wasm_brotli_bytes) {
+        process.exitCode = 1;
+        console.error('Over the WASM budget: make the first page lighter (split what it does not need) '
+          + 'or, for a reason worth the bytes, raise end2end/budget.json and say why in docs/BENCHMARKS.md.');
+      }
+      await context.close();
+      continue;
+    }
     console.log(`| ${name} (\`${url.replace(/\d{4}-\d{2}-\d{2}/, 'DATE')}\`) | ${wasm.length} | ${kb(sum(wasm))} | ${kb(sum(js))} |`);
     await context.close();
   }
   await browser.close();
 } finally {
-  server.kill();
-  rmSync(dir, { recursive: true, force: true });
+  stop();
 }

@@ -10,3 +10,4 @@ cargo bench -p server --bench availability
 cargo bench -p server --bench appointments
 cargo bench -p server --bench live
 cargo bench -p server --bench feeds
+cargo bench -p server --bench static_files

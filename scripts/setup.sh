@@ -51,6 +51,13 @@ if $want_tests; then
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
   fi
+  # Japanese fonts, so the layout tests and screenshots see the pages as
+  # residents' phones draw them (without them CJK text falls back to boxes).
+  if ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+    say "Installing Japanese fonts (fonts-noto-cjk) for the browser tests"
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y fonts-noto-cjk
+  fi
   # A real SMTP server on loopback for the mail tests.
   if ! python3 -c 'import aiosmtpd' >/dev/null 2>&1; then
     say "Installing aiosmtpd (SMTP server for the mail tests)"

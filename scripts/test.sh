@@ -34,3 +34,9 @@ if [ ! -f "$E2E_DONE_FILE" ]; then
   exit 1
 fi
 rm -rf "$e2e_dir"
+echo "Screenshots of every page the browser tests visited, at each width: end2end/screenshots/"
+
+echo "==> WASM size budget (the release front end; the budget is in end2end/budget.json)"
+cargo leptos build --release --precompress --split --frontend-only
+# The debug server binary only serves the release files here.
+node end2end/weights.mjs --budget

@@ -190,3 +190,30 @@ test('the gym: booking half A blocks the whole floor but not half B', async () =
   assert.equal(await slotStatus(2, '体育館 全面', date, '夜間'), 'free');
   await context.close();
 });
+
+test('at 特大 (twice the standard text) on a phone: choose the size, then the whole booking walk', async () => {
+  const context = await newContext(browser);
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${BASE}/facilities/1`);
+  await hydrated(page);
+  // The header's text-size links: a plain link, remembered in a cookie.
+  const sizes = page.getByRole('navigation', { name: '文字の大きさ' });
+  assert.equal(await sizes.getByRole('link', { name: '標準' }).getAttribute('aria-current'), 'true');
+  await sizes.getByRole('link', { name: '特大' }).click();
+  await page.locator('html[data-text-size="largest"]').waitFor({ state: 'attached' });
+  assert.equal(new URL(page.url()).pathname, '/facilities/1', 'back on the same page');
+  assert.equal(await sizes.getByRole('link', { name: '特大' }).getAttribute('aria-current'), 'true');
+  // Twice the standard root size (112.5 % of the browser's 16 px).
+  assert.equal(await page.evaluate(() => getComputedStyle(document.documentElement).fontSize), '36px');
+  await expectAccessible(page);
+
+  const date = await freeDay(1, ['会議室1'], '午後', 2);
+  const reference = await book(page, {
+    spa: true, facility: 1, date, unit: '会議室1', period: '午後 13:00–17:00', email: 'e2e-large@example.jp',
+  });
+  await cancelFromBookingPage(page, reference);
+  await sizes.getByRole('link', { name: '標準' }).click();
+  await page.locator('html[data-text-size="standard"]').waitFor({ state: 'attached' });
+  await context.close();
+});

@@ -277,6 +277,7 @@ fn public(path: &str) -> bool {
             "/api/v1/procedures",
             "/display/",
             "/lang/",
+            "/text-size/",
         ]
         .iter()
         .any(|p| path.starts_with(p))

@@ -174,7 +174,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = mailer.spawn_worker(store, clock, stopped.clone());
     let reminders = server::reminders::spawn(state.clone(), stopped);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let listener = server::listen(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, server::app(state))
         .with_graceful_shutdown(shutdown_signal())

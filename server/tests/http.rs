@@ -347,6 +347,40 @@ async fn language_link_sets_cookie_and_stays_local() {
 }
 
 #[tokio::test]
+async fn text_size_link_sets_cookie_and_the_page_follows_it() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let res = app.get("/text-size/largest?next=%2Ffacilities").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/facilities");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.starts_with("text_size=largest;"), "{cookie}");
+    // The client keeps the cookie: the next page is drawn at that size, and
+    // the header marks the chosen link.
+    let page = app.get("/facilities").await.text().await.unwrap();
+    assert!(page.contains(r#"data-text-size="largest""#), "{page}");
+    assert!(
+        page.contains(
+            r#"href="/text-size/largest?next=/facilities" rel="external" aria-current="true""#
+        ),
+        "{page}"
+    );
+    let evil = app.get("/text-size/largest?next=%2F%2Fevil.example%2F").await;
+    assert_eq!(evil.headers()["location"], "/");
+    let unknown = app.get("/text-size/huge?next=/facilities").await;
+    assert_eq!(unknown.status(), StatusCode::SEE_OTHER);
+    assert!(
+        unknown.headers().get("set-cookie").is_none(),
+        "an unknown size sets nothing"
+    );
+    let page = app.get("/").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"data-text-size="largest""#),
+        "the choice is kept"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn openapi_describes_exactly_the_api() {
     let app = spawn(TestDb::sqlite().await).await;
     let (status, doc) = app.json("/api/openapi.json").await;
@@ -420,4 +454,21 @@ async fn public_views_carry_no_personal_data() {
         }
     }
     app.finish().await;
+}
+
+/// The server's listener turns Nagle's algorithm off on every connection it
+/// accepts; with it on, a kept-alive connection waits ~40 ms for the
+/// client's delayed ACK before each static file after the first.
+#[tokio::test]
+async fn accepted_connections_have_tcp_nodelay() {
+    use axum::serve::Listener as _;
+    let mut listener = server::listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (accepted, client) = tokio::join!(listener.accept(), tokio::net::TcpStream::connect(addr));
+    let client = client.unwrap();
+    // The client side keeps the operating system's default: the option is
+    // the listener's doing, not the platform's.
+    assert!(!client.nodelay().unwrap());
+    let (io, _) = accepted;
+    assert!(io.nodelay().unwrap());
 }

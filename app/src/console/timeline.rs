@@ -48,13 +48,23 @@ impl AppState {
         let ids: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
         let rows = self.store.bookings_between(&ids, from, to).await?;
         let active = |r: &&booking::Model| r.status.at(r.expires_at, now).is_active();
-        const HOURS: std::ops::Range<u32> = 6..23;
+        let shown: Vec<&booking::Model> = rows.iter().filter(active).collect();
+        let local: Vec<_> = shown
+            .iter()
+            .map(|r| {
+                (
+                    r.start_at.with_timezone(&tz).naive_local(),
+                    r.end_at.with_timezone(&tz).naive_local(),
+                )
+            })
+            .collect();
+        let hours = day_hours(&f.plan.hours, date, &local);
         let columns: Vec<String> = if week {
             days.iter()
                 .map(|d| crate::core::i18n::format_date(lang, *d))
                 .collect()
         } else {
-            HOURS.map(|h| format!("{h}:00")).collect()
+            hours.clone().map(|h| format!("{h}:00")).collect()
         };
         let availability = domain::availability::compute(
             &f.plan,
@@ -93,55 +103,79 @@ impl AppState {
                 href: Some(format!("/console/bookings/{}", r.id)),
             }
         };
+        let closed_entry = || TimelineEntry {
+            kind: "closed".into(),
+            label: ct::status_label(lang, "closed").to_owned(),
+            href: None,
+        };
         let table = f
             .units
             .iter()
             .map(|u| {
-                let mine: Vec<&booking::Model> = rows
+                let mine: Vec<&booking::Model> = shown
                     .iter()
-                    .filter(active)
+                    .copied()
                     .filter(|r| r.unit_id == u.id.0)
                     .collect();
                 let cells = if week {
                     days.iter()
                         .map(|d| {
-                            let mut c: Vec<TimelineEntry> = mine
+                            let mut entries: Vec<TimelineEntry> = mine
                                 .iter()
                                 .filter(|r| r.start_at.with_timezone(&tz).date_naive() == *d)
                                 .map(|r| entry_of(r))
                                 .collect();
                             if closed(u.id, *d) {
-                                c.push(TimelineEntry {
-                                    kind: "closed".into(),
-                                    label: ct::status_label(lang, "closed").to_owned(),
-                                    href: None,
-                                });
+                                entries.push(closed_entry());
                             }
-                            c
+                            TimelineCell { span: 1, entries }
                         })
                         .collect()
                 } else {
-                    HOURS
+                    // Each hour's bookings; then hours that share a booking
+                    // become one cell spanning them.
+                    let per_hour: Vec<Vec<&booking::Model>> = hours
+                        .clone()
                         .map(|h| {
-                            let at =
-                                crate::core::time::local_instant(tz, date, &format!("{h:02}:00"));
-                            let Some(at) = at else { return Vec::new() };
-                            let end = at + Duration::hours(1);
-                            let mut c: Vec<TimelineEntry> = mine
-                                .iter()
-                                .filter(|r| r.start_at < end && r.end_at > at)
-                                .map(|r| entry_of(r))
-                                .collect();
-                            if c.is_empty() && closed(u.id, date) {
-                                c.push(TimelineEntry {
-                                    kind: "closed".into(),
-                                    label: ct::status_label(lang, "closed").to_owned(),
-                                    href: None,
-                                });
-                            }
-                            c
+                            crate::core::time::local_instant(tz, date, &format!("{h:02}:00"))
+                                .map(|at| {
+                                    let end = at + Duration::hours(1);
+                                    mine.iter()
+                                        .copied()
+                                        .filter(|r| r.start_at < end && r.end_at > at)
+                                        .collect()
+                                })
+                                .unwrap_or_default()
                         })
-                        .collect()
+                        .collect();
+                    let mut cells: Vec<TimelineCell> = merge_hours(&per_hour, |a, b| a.id == b.id)
+                        .into_iter()
+                        .map(|(span, bookings)| TimelineCell {
+                            span,
+                            entries: bookings.into_iter().map(entry_of).collect(),
+                        })
+                        .collect();
+                    if closed(u.id, date) {
+                        // Hours with nothing booked on a closed day: one
+                        // cell 休館 for each run of them.
+                        let mut merged: Vec<TimelineCell> = Vec::new();
+                        for c in cells {
+                            match merged.last_mut() {
+                                Some(last)
+                                    if c.entries.is_empty() && last.entries == [closed_entry()] =>
+                                {
+                                    last.span += c.span;
+                                }
+                                _ if c.entries.is_empty() => merged.push(TimelineCell {
+                                    span: c.span,
+                                    entries: vec![closed_entry()],
+                                }),
+                                _ => merged.push(c),
+                            }
+                        }
+                        cells = merged;
+                    }
+                    cells
                 };
                 TimelineRow {
                     unit_id: u.id.0,
@@ -175,5 +209,101 @@ impl AppState {
             last: last.to_string(),
             version,
         })
+    }
+}
+
+/// The hours a day's timeline shows: the facility's opening hours that
+/// weekday (the widest of the week when it is closed that day), widened to
+/// any booking or block of the day (local start and end) outside them.
+fn day_hours(
+    hours: &domain::schedule::OpeningHours,
+    date: NaiveDate,
+    bookings: &[(chrono::NaiveDateTime, chrono::NaiveDateTime)],
+) -> std::ops::Range<u32> {
+    use chrono::{Datelike, Timelike};
+    let open = hours.on(date.weekday()).or_else(|| {
+        let days = hours.0.iter().flatten();
+        let first = days.clone().map(|(from, _)| *from).min()?;
+        let last = days.map(|(_, to)| *to).max()?;
+        Some((first, last))
+    });
+    let (mut first, mut last) = open
+        .map(|(from, to)| (from / 60, to.div_ceil(60)))
+        .unwrap_or((9, 22));
+    for (start, end) in bookings {
+        if start.date() == date {
+            first = first.min(start.hour());
+        }
+        if end.date() > date {
+            last = 24;
+        } else if end.date() == date {
+            last = last.max(end.hour() + u32::from(end.minute() > 0));
+        }
+    }
+    first..last.clamp(first + 1, 24)
+}
+
+/// Hours whose bookings overlap (a booking over 9–12 is in the hours 9, 10
+/// and 11) as one cell: (columns spanned, the bookings in them, each once).
+fn merge_hours<T: Copy>(per_hour: &[Vec<T>], same: impl Fn(&T, &T) -> bool) -> Vec<(u32, Vec<T>)> {
+    let mut cells: Vec<(u32, Vec<T>)> = Vec::new();
+    for hour in per_hour {
+        match cells.last_mut() {
+            Some((span, prev)) if hour.iter().any(|b| prev.iter().any(|p| same(p, b))) => {
+                *span += 1;
+                for b in hour {
+                    if !prev.iter().any(|p| same(p, b)) {
+                        prev.push(*b);
+                    }
+                }
+            }
+            _ => cells.push((1, hour.clone())),
+        }
+    }
+    cells
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use domain::schedule::OpeningHours;
+
+    #[test]
+    fn hours_that_share_a_booking_are_one_cell() {
+        // 1: 9–12; 2: 13:00–13:30 and 3: 13:30–15:00 touch in the 13 o'clock hour.
+        let hours: Vec<Vec<i64>> = vec![
+            vec![1],
+            vec![1],
+            vec![1],
+            vec![],
+            vec![2, 3],
+            vec![3],
+            vec![],
+        ];
+        assert_eq!(
+            merge_hours(&hours, |a, b| a == b),
+            vec![(3, vec![1]), (1, vec![]), (2, vec![2, 3]), (1, vec![])]
+        );
+        assert_eq!(merge_hours::<i64>(&[], |a, b| a == b), vec![]);
+    }
+
+    #[test]
+    fn a_day_shows_its_opening_hours_and_whatever_is_booked_outside_them() {
+        let monday = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
+        let sunday = NaiveDate::from_ymd_opt(2026, 12, 13).unwrap();
+        // 9:00–21:30 on weekdays, closed on Sundays, 8:30–17:00 on Saturdays.
+        let mut week = [Some((540, 1290)); 7];
+        week[5] = Some((510, 1020));
+        week[6] = None;
+        let hours = OpeningHours(week);
+        assert_eq!(day_hours(&hours, monday, &[]), 9..22);
+        // A closed day shows the widest hours of the week.
+        assert_eq!(day_hours(&hours, sunday, &[]), 8..22);
+        let at = |h, m| monday.and_hms_opt(h, m, 0).unwrap();
+        assert_eq!(day_hours(&hours, monday, &[(at(7, 30), at(8, 0))]), 7..22);
+        assert_eq!(day_hours(&hours, monday, &[(at(21, 0), at(22, 15))]), 9..23);
+        let overnight = (at(23, 0), sunday.and_hms_opt(1, 0, 0).unwrap());
+        assert_eq!(day_hours(&hours, monday, &[overnight]), 9..24);
+        assert_eq!(day_hours(&OpeningHours([None; 7]), monday, &[]), 9..22);
     }
 }

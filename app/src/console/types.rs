@@ -85,7 +85,17 @@ pub struct Timeline {
 pub struct TimelineRow {
     pub unit_id: i64,
     pub unit: String,
-    pub cells: Vec<Vec<TimelineEntry>>,
+    pub cells: Vec<TimelineCell>,
+}
+
+/// A cell of the timeline: one day of the week view, or in the day view
+/// the hours that one booking (or bookings that touch each other) covers,
+/// as one cell spanning those columns, or one empty hour.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineCell {
+    /// How many columns the cell spans.
+    pub span: u32,
+    pub entries: Vec<TimelineEntry>,
 }
 
 /// One booking, request, block or closure shown in a cell.

@@ -9,7 +9,9 @@ use crate::core::i18n::texts;
 use crate::core::lang::{encode_next, use_lang};
 use crate::core::messages::error_message;
 
-/// Header with skip link, site name, menu and language switch; footer.
+/// Header with skip link, site name, text-size and language links, menu;
+/// footer. The console's pages use the whole width of a desk's screen;
+/// residents' pages keep a reading width.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let lang = use_lang();
@@ -19,9 +21,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         domain::text::Lang::En => "ja",
     };
     let location = use_location();
-    // The language link is a plain server route (it sets a cookie), so it
-    // works without JavaScript and is never handled by the client router.
-    let switch_href = move || {
+    // This page's path and query, for the links that come back to it.
+    let here = move || {
         let path = location.pathname.get();
         let search = location.search.get();
         let here = if search.is_empty() {
@@ -29,18 +30,48 @@ pub fn Layout(children: Children) -> impl IntoView {
         } else {
             format!("{path}?{search}")
         };
-        format!("/lang/{other}?next={}", encode_next(&here))
+        encode_next(&here)
     };
+    // The language and text-size links are plain server routes (they set a
+    // cookie), so they work without JavaScript and the client router never
+    // handles them.
+    let switch_href = move || format!("/lang/{other}?next={}", here());
+    let size = crate::core::text_size::detect();
+    let size_links = crate::core::text_size::TextSize::ALL
+        .into_iter()
+        .zip(t.text_sizes)
+        .map(|(s, label)| {
+            let href = move || format!("/text-size/{}?next={}", s.code(), here());
+            view! {
+                <li><a href=href rel="external" aria-current=(s == size).then_some("true")>{label}</a></li>
+            }
+        })
+        .collect_view();
+    let wrap = move || {
+        if location.pathname.get().starts_with("/console") {
+            "wrap wide"
+        } else {
+            "wrap"
+        }
+    };
+    let header_row = move || format!("{} header-row", wrap());
+    let nav_class = move || format!("{} site-nav", wrap());
     view! {
         <a class="skip-link" href="#main">{t.skip_to_content}</a>
         <header class="site-header">
-            <div class="wrap header-row">
+            <div class=header_row>
                 <a class="site-name" href="/">{t.site_name}</a>
-                <a class="lang-switch" href=switch_href rel="external" hreflang=other lang=other title=t.switch_language_hint>
-                    {t.switch_language}
-                </a>
+                <div class="header-tools">
+                    <nav class="text-size" aria-label=t.text_size_label>
+                        <span aria-hidden="true">{t.text_size_label}</span>
+                        <ul>{size_links}</ul>
+                    </nav>
+                    <a class="lang-switch" href=switch_href rel="external" hreflang=other lang=other title=t.switch_language_hint>
+                        {t.switch_language}
+                    </a>
+                </div>
             </div>
-            <nav class="wrap site-nav" aria-label=t.nav_label>
+            <nav class=nav_class aria-label=t.nav_label>
                 <ul>
                     <li><a href="/">{t.nav_home}</a></li>
                     <li><a href="/facilities">{t.nav_facilities}</a></li>
@@ -50,9 +81,9 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </ul>
             </nav>
         </header>
-        <main id="main" class="wrap" tabindex="-1">{children()}</main>
+        <main id="main" class=wrap tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <div class="wrap"><p>{t.footer_fictional}</p></div>
+            <div class=wrap><p>{t.footer_fictional}</p></div>
         </footer>
     }
 }
@@ -91,7 +122,7 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
             {if nested { view! { <h2>{t.error_title}</h2> }.into_any() } else { view! { <h1>{t.error_title}</h1> }.into_any() }}
             <p>{error_message(lang, &error)}</p>
             {sign_in}
-            <p><a href="/facilities">{t.back_to_facilities}</a></p>
+            <p class="link-row"><a href="/facilities">{t.back_to_facilities}</a></p>
         </section>
     }
 }

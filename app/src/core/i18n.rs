@@ -23,6 +23,9 @@ pub struct Texts {
     /// The link that switches to the *other* language, written in that language.
     pub switch_language: &'static str,
     pub switch_language_hint: &'static str,
+    /// The header's text-size links: the group's name, then 標準 / 大 / 特大.
+    pub text_size_label: &'static str,
+    pub text_sizes: [&'static str; 3],
     pub footer_fictional: &'static str,
     pub loading: &'static str,
 
@@ -61,6 +64,10 @@ pub struct Texts {
     pub next_month: &'static str,
     pub this_month: &'static str,
     pub legend_heading: &'static str,
+    /// Above the month's holidays and closed days, listed under the calendar.
+    pub month_notes_heading: &'static str,
+    /// Between a name and what follows it (「休館日：7日」, "Closed: 7").
+    pub list_colon: &'static str,
     pub today: &'static str,
     pub calendar_hint: &'static str,
 
@@ -103,6 +110,8 @@ pub static JA: Texts = Texts {
     nav_facilities: "施設一覧",
     switch_language: "English",
     switch_language_hint: "Show this page in English",
+    text_size_label: "文字の大きさ",
+    text_sizes: ["標準", "大", "特大"],
     footer_fictional: "このサイトは架空のデモ町「ひだまり町」のものです。実在の施設・人物とは関係ありません。",
     loading: "読み込み中…",
 
@@ -148,6 +157,8 @@ pub static JA: Texts = Texts {
     next_month: "次の月",
     this_month: "今月",
     legend_heading: "表示の見方",
+    month_notes_heading: "この月の祝日・休館日",
+    list_colon: "：",
     today: "今日",
     calendar_hint: "日付を選ぶと、その日の部屋・区画ごとの空き状況が見られます。",
 
@@ -186,6 +197,8 @@ pub static EN: Texts = Texts {
     nav_facilities: "Facilities",
     switch_language: "日本語",
     switch_language_hint: "このページを日本語で表示",
+    text_size_label: "Text size",
+    text_sizes: ["Standard", "Large", "Largest"],
     footer_fictional: "This site belongs to Hidamari, a fictional demo town. Facilities and people are made up.",
     loading: "Loading…",
 
@@ -231,6 +244,8 @@ pub static EN: Texts = Texts {
     next_month: "Next month",
     this_month: "This month",
     legend_heading: "Key",
+    month_notes_heading: "Holidays and closed days this month",
+    list_colon: ": ",
     today: "Today",
     calendar_hint: "Choose a date to see each room or area for that day.",
 
@@ -386,6 +401,17 @@ pub fn slot_status(lang: Lang, status: SlotStatus) -> (&'static str, &'static st
 }
 
 /// Word and symbol for a day of the month calendar.
+/// Days of one month by their number: 「7日、14日」, "7, 14".
+pub fn day_list(lang: Lang, days: &[NaiveDate]) -> String {
+    let numbers = days.iter().map(|d| match lang {
+        Lang::Ja => format!("{}日", d.day()),
+        Lang::En => d.day().to_string(),
+    });
+    numbers
+        .collect::<Vec<_>>()
+        .join(if lang == Lang::Ja { "、" } else { ", " })
+}
+
 pub fn day_status(lang: Lang, status: DayStatus) -> (&'static str, &'static str) {
     use DayStatus::*;
     let word = match (lang, status) {

@@ -12,14 +12,7 @@ pub const COOKIE: &str = "lang";
 /// The language chosen from request headers.
 #[cfg(feature = "ssr")]
 pub fn from_headers(headers: &http::HeaderMap) -> Lang {
-    let cookie = headers
-        .get_all(http::header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .and_then(|(_, value)| Lang::from_code(value));
+    let cookie = cookie(headers, COOKIE).and_then(Lang::from_code);
     cookie.unwrap_or_else(|| {
         headers
             .get(http::header::ACCEPT_LANGUAGE)
@@ -27,6 +20,19 @@ pub fn from_headers(headers: &http::HeaderMap) -> Lang {
             .map(Lang::from_accept_language)
             .unwrap_or_default()
     })
+}
+
+/// The value of the cookie `name` in request headers.
+#[cfg(feature = "ssr")]
+pub fn cookie<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| value)
 }
 
 /// The language of the page being rendered.

@@ -27,6 +27,7 @@ pub mod qr;
 pub mod session;
 #[cfg(feature = "ssr")]
 pub mod state;
+pub mod text_size;
 #[cfg(feature = "ssr")]
 pub mod time;
 pub mod types;

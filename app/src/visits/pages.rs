@@ -75,7 +75,7 @@ pub fn VisitListPage() -> impl IntoView {
                     </ul>
                 </section>
             }).collect_view()}
-            <p><a href="/visits/find">{t.find_link}</a></p>
+            <p class="link-row"><a href="/visits/find">{t.find_link}</a></p>
         }
     })
 }
@@ -138,9 +138,9 @@ fn DayTimes(
                 <button type="submit" class="button">{t.show_times}</button>
             </form>
             <p class="pager">
-                {day.prev.clone().map(|d| view! { <a href=format!("{base}{sep}date={d}")>"← "{t.prev_day}</a> })}
+                {day.prev.clone().map(|d| view! { <a class="button" href=format!("{base}{sep}date={d}")>"← "{t.prev_day}</a> })}
                 " "
-                {day.next.clone().map(|d| view! { <a href=format!("{base}{sep}date={d}")>{t.next_day}" →"</a> })}
+                {day.next.clone().map(|d| view! { <a class="button" href=format!("{base}{sep}date={d}")>{t.next_day}" →"</a> })}
             </p>
             <h3>{t.times_heading}": "{day.date_text.clone()}</h3>
             {day.closed.clone().map(|c| view! { <p role="status">{c}</p> })}
@@ -233,7 +233,7 @@ pub fn ProcedurePage() -> impl IntoView {
                         {plan.others.iter().map(|(id, name)| {
                             let field = format!("w-{id}");
                             let checked = extra.contains(&id.to_string());
-                            view! { <p><input type="checkbox" id=field.clone() name="w" value=id.to_string() checked=checked/><label for=field>{name.clone()}</label></p> }
+                            view! { <p class="choice"><input type="checkbox" id=field.clone() name="w" value=id.to_string() checked=checked/><label for=field>{name.clone()}</label></p> }
                         }).collect_view()}
                         {extra.iter().filter(|w| !plan.others.iter().any(|(id, _)| id.to_string() == **w)).map(|w| view! {
                             <input type="hidden" name="w" value=w.clone()/>
@@ -304,13 +304,13 @@ pub fn VisitFormPage() -> impl IntoView {
                 {form.online_possible.then(|| view! {
                     <fieldset>
                         <legend>{t.mode}</legend>
-                        <p><input type="radio" id="vf-in-person" name="mode" value="in_person" checked=!online/><label for="vf-in-person">{t.mode_in_person}</label></p>
-                        <p><input type="radio" id="vf-online" name="mode" value="online" checked=online/><label for="vf-online">{t.mode_online}</label></p>
+                        <p class="choice"><input type="radio" id="vf-in-person" name="mode" value="in_person" checked=!online/><label for="vf-in-person">{t.mode_in_person}</label></p>
+                        <p class="choice"><input type="radio" id="vf-online" name="mode" value="online" checked=online/><label for="vf-online">{t.mode_online}</label></p>
                     </fieldset>
                 })}
                 <p><button type="submit" class="button button-primary">{t.confirm_button}</button></p>
             </ActionForm>
-            <p><a href=format!("/visits/procedures/{first}")>{t.back_to_times}</a></p>
+            <p class="link-row"><a href=format!("/visits/procedures/{first}")>{t.back_to_times}</a></p>
         }
     })
 }
@@ -443,7 +443,7 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
         <h2>{t.documents}</h2>
         <ul>{d.documents.iter().map(|x| view! { <li>{x.clone()}</li> }).collect_view()}</ul>
         {d.notes.iter().map(|n| view! { <p>{n.clone()}</p> }).collect_view()}
-        <p class="no-print"><a href=format!("{base}/visit.ics")>{t.ics}</a></p>
+        <p class="no-print link-row"><a href=format!("{base}/visit.ics")>{t.ics}</a></p>
         {d.day.clone().map(|day| {
             let times = RwSignal::new(day.times.clone());
             view! { <div class="no-print"><DayTimes day base=base.clone() heading=t.move_heading pick times/></div> }

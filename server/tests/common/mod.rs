@@ -173,8 +173,8 @@ async fn serve(
     let state = state_on(store, clock, mailer.clone());
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = mailer.spawn_worker(state.store.clone(), state.clock.clone(), stopped);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let listener = server::listen(([127, 0, 0, 1], 0).into()).await.unwrap();
+    let addr = axum::serve::Listener::local_addr(&listener).unwrap();
     let served = state.clone();
     tokio::spawn(async move { axum::serve(listener, server::app(served)).await.unwrap() });
     let client = browser::browser();

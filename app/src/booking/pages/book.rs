@@ -317,13 +317,15 @@ pub fn FeeTable(fee: FeeText) -> impl IntoView {
     view! {
         <table class="fee-table">
             <caption>{t.fee_caption}</caption>
-            <thead><tr><th scope="col">{t.fee_item}</th><th scope="col">{t.fee_detail}</th><th scope="col" class="num">{t.fee_amount}</th></tr></thead>
+            // Two columns, the price and count under each item, so the
+            // amounts keep their place on a phone with large text.
+            <thead><tr><th scope="col">{t.fee_item}</th><th scope="col" class="num">{t.fee_amount}</th></tr></thead>
             <tbody>
                 {fee.lines.into_iter().map(|l| view! {
-                    <tr><th scope="row">{l.label}</th><td>{l.detail}</td><td class="num">{l.amount}</td></tr>
+                    <tr><th scope="row">{l.label}<span class="fee-detail">{l.detail}</span></th><td class="num">{l.amount}</td></tr>
                 }).collect_view()}
             </tbody>
-            <tfoot><tr><th scope="row" colspan="2">{t.fee_total}</th><td class="num"><strong>{fee.total}</strong></td></tr></tfoot>
+            <tfoot><tr><th scope="row">{t.fee_total}</th><td class="num"><strong>{fee.total}</strong></td></tr></tfoot>
         </table>
     }
 }

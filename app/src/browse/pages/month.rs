@@ -145,7 +145,14 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
                         <span class="vh">{i18n::format_date(lang, day.date)}</span>
                         <span class="day-num" aria-hidden="true">{day.date.day()}</span>
                         {is_today.then(|| view! { <span class="today-mark">{t.today}</span> })}
-                        <span class="day-status"><span aria-hidden="true">{symbol}" "</span>{word}</span>
+                        // A phone shows the symbol alone (the words are
+                        // read out, and the key and the notes below say
+                        // them); a wider screen shows the word too, and
+                        // not the symbol when the word holds it (休 / 休館).
+                        <span class="day-status">
+                            <span class=if word.contains(symbol) { "day-symbol repeats" } else { "day-symbol" } aria-hidden="true">{symbol}</span>
+                            <span class="day-word">{word}</span>
+                        </span>
                         {day.holiday.map(|h| view! { <span class="day-holiday">{h}</span> })}
                         {day.closure.map(|c| view! { <span class="day-reason">{c}</span> })}
                     </a>
@@ -187,6 +194,7 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
                 </tbody>
             </table>
             <Legend/>
+            <MonthNotes calendar/>
         </section>
         <FacilityFacts address=f.address phone=f.phone hours=f.hours accessibility=f.accessibility/>
     }
@@ -214,5 +222,41 @@ fn Legend() -> impl IntoView {
                 view! { <li class=format!("day {}", status_class(s))><span aria-hidden="true">{symbol}" "</span>{word}</li> }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The month's holidays and closed days in words (the cells of a phone's
+/// calendar have room for a symbol only), one line per name: 「休館日：
+/// 7日、14日」.
+#[component]
+fn MonthNotes(calendar: RwSignal<MonthCalendar>) -> impl IntoView {
+    let lang = use_lang();
+    let t = texts(lang);
+    let lines = move || {
+        calendar.with(|c| {
+            let mut lines: Vec<(String, Vec<chrono::NaiveDate>)> = Vec::new();
+            for d in &c.days {
+                for name in d.holiday.iter().chain(&d.closure) {
+                    match lines.iter_mut().find(|(n, _)| n == name) {
+                        Some((_, days)) => days.push(d.date),
+                        None => lines.push((name.clone(), vec![d.date])),
+                    }
+                }
+            }
+            lines
+        })
+    };
+    move || {
+        let lines = lines();
+        (!lines.is_empty()).then(|| {
+            view! {
+                <h3>{t.month_notes_heading}</h3>
+                <ul class="month-notes">
+                    {lines.into_iter().map(|(name, days)| view! {
+                        <li><strong>{name}</strong>{t.list_colon}{i18n::day_list(lang, &days)}</li>
+                    }).collect_view()}
+                </ul>
+            }
+        })
     }
 }

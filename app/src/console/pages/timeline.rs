@@ -52,11 +52,21 @@ pub fn TimelinePage() -> impl IntoView {
                 }
             });
         });
+        // Columns, units and each row's cell spans: a change to these draws
+        // the table again; any other change redraws only its cells.
         let shape = Memo::new(move |_| {
             shown.with(|s| {
                 (
                     s.columns.clone(),
-                    s.rows.iter().map(|r| r.unit.clone()).collect::<Vec<_>>(),
+                    s.rows
+                        .iter()
+                        .map(|r| {
+                            (
+                                r.unit.clone(),
+                                r.cells.iter().map(|c| c.span).collect::<Vec<_>>(),
+                            )
+                        })
+                        .collect::<Vec<_>>(),
                 )
             })
         });
@@ -73,15 +83,15 @@ pub fn TimelinePage() -> impl IntoView {
                             </tr>
                         </thead>
                         <tbody>
-                            {units.into_iter().enumerate().map(|(r, unit)| view! {
+                            {units.into_iter().enumerate().map(|(r, (unit, spans))| view! {
                                 <tr>
                                     <th scope="row">{unit}</th>
-                                    {(0..columns.len()).map(|i| {
+                                    {spans.into_iter().enumerate().map(|(i, span)| {
                                         let cell = Memo::new(move |_| {
-                                            shown.with(|s| s.rows.get(r).and_then(|row| row.cells.get(i).cloned()).unwrap_or_default())
+                                            shown.with(|s| s.rows.get(r).and_then(|row| row.cells.get(i)).map(|c| c.entries.clone()).unwrap_or_default())
                                         });
                                         move || view! {
-                                            <td>
+                                            <td colspan=(span > 1).then(|| span.to_string())>
                                                 {cell.get().into_iter().map(|e| {
                                                     let class = format!("tag tag-{}", e.kind);
                                                     match e.href {
@@ -156,6 +166,11 @@ fn changed_cells(old: &Timeline, new: &Timeline) -> usize {
     old.rows
         .iter()
         .zip(&new.rows)
-        .map(|(a, b)| a.cells.iter().zip(&b.cells).filter(|(x, y)| x != y).count())
+        .map(|(a, b)| {
+            if a.cells.len() != b.cells.len() {
+                return b.cells.len();
+            }
+            a.cells.iter().zip(&b.cells).filter(|(x, y)| x != y).count()
+        })
         .sum()
 }
