@@ -364,7 +364,9 @@ async fn text_size_link_sets_cookie_and_the_page_follows_it() {
         ),
         "{page}"
     );
-    let evil = app.get("/text-size/largest?next=%2F%2Fevil.example%2F").await;
+    let evil = app
+        .get("/text-size/largest?next=%2F%2Fevil.example%2F")
+        .await;
     assert_eq!(evil.headers()["location"], "/");
     let unknown = app.get("/text-size/huge?next=/facilities").await;
     assert_eq!(unknown.status(), StatusCode::SEE_OTHER);
