@@ -493,6 +493,14 @@ test('the manager blocks the morning, cancels the colliding booking with notice;
     `the timeline shows the block ${blockReference} on 会議室1: ${await row.innerText()}`);
   assert.equal(await row.getByRole('link', { name: new RegExp(reference) }).count(), 0, 'the cancelled booking is gone from the timeline');
   await expectAccessible(manager);
+  // The week from that day: seven days side by side, the block on its day.
+  await manager.getByRole('link', { name: '週表示' }).click();
+  await manager.waitForURL((u) => u.searchParams.get('view') === 'week');
+  const weekRow = manager.getByRole('row').filter({ has: manager.getByRole('rowheader', { name: '会議室1', exact: true }) });
+  await weekRow.getByRole('link', { name: new RegExp(blockReference) }).first().waitFor();
+  await expectAccessible(manager);
+  await manager.getByRole('link', { name: '日表示' }).click();
+  await manager.waitForURL((u) => u.searchParams.get('view') === null);
   assert.notEqual(await slotStatus(facility, '会議室1', date, '午前'), 'free', 'the blocked morning cannot be booked');
 
   // The resident, in their own browser and on another device.

@@ -1,5 +1,9 @@
 //! The browser entry point: hydrates the server-rendered page into the SPA.
 
+// The hydration future holds the app's whole view type; its layout needs
+// more room than the default 128 (as in `app`).
+#![recursion_limit = "256"]
+
 use wasm_bindgen::prelude::wasm_bindgen;
 
 /// What `leptos::mount::hydrate_lazy` does (a lazy page first fetches its
