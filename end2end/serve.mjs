@@ -20,7 +20,7 @@ export async function startServer({ port, bin = process.env.SERVER_BIN ?? path.j
       ...process.env,
       DATABASE_URL: `sqlite://${dir}/town.db?mode=rwc`,
       LEPTOS_OUTPUT_NAME: 'town-booking',
-      LEPTOS_SITE_ROOT: 'target/site',
+      LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? 'target/site',
       LEPTOS_SITE_PKG_DIR: 'pkg',
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       RUST_LOG: 'warn',

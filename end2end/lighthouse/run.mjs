@@ -16,10 +16,15 @@ const CHROME_FLAGS = '--headless --no-sandbox --disable-gpu --disable-quic --no-
 const { base, stop } = await startServer({ port: 3198 });
 const out = mkdtempSync(path.join(tmpdir(), 'lighthouse-'));
 try {
-  const day = new Date(Date.now() + 9 * 3600e3 + 7 * 86400e3).toISOString().slice(0, 10);
-  const dayHtml = await (await fetch(`${base}/facilities/1/days/${day}`)).text();
-  const book = dayHtml.match(/href="(\/facilities\/1\/book\?[^"]+)"/)?.[1]?.replaceAll('&amp;', '&');
-  if (!book) throw new Error(`no bookable slot on ${day}`);
+  // The first open day from a week ahead, and its first free period's form.
+  let day;
+  let book;
+  for (let n = 7; n < 21 && !book; n++) {
+    day = new Date(Date.now() + 9 * 3600e3 + n * 86400e3).toISOString().slice(0, 10);
+    const dayHtml = await (await fetch(`${base}/facilities/1/days/${day}`)).text();
+    book = dayHtml.match(/href="(\/facilities\/1\/book\?[^"]+)"/)?.[1]?.replaceAll('&amp;', '&');
+  }
+  if (!book) throw new Error('no bookable period in the two weeks from a week ahead');
   const pages = [
     ['home', '/'],
     ['facility month', '/facilities/1'],
@@ -32,7 +37,9 @@ try {
     const file = path.join(out, `${name.replace(/\W+/g, '-')}.json`);
     execFileSync(LIGHTHOUSE, [
       `${base}${url}`, '--quiet', '--output=json', `--output-path=${file}`,
-      '--only-categories=performance,accessibility', `--chrome-flags=${CHROME_FLAGS}`, '--locale=ja',
+      '--only-categories=performance,accessibility', `--chrome-flags=${CHROME_FLAGS}`,
+      // The pages in Japanese, as residents see them; the report in English.
+      '--extra-headers={"Accept-Language":"ja"}', '--locale=en-US',
     ], { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] });
     const r = JSON.parse(readFileSync(file, 'utf8'));
     const score = (c) => Math.round(r.categories[c].score * 100);

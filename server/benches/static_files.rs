@@ -14,13 +14,15 @@ use app::core::state::AppState;
 use leptos::prelude::LeptosOptions;
 
 const CLIENTS: usize = 16;
+/// The built site (the bench runs in `server/`).
+const SITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../target/site");
 const RUN: Duration = Duration::from_secs(3);
 
 async fn state() -> (AppState, store::testing::TestDb) {
     let db = store::testing::TestDb::sqlite().await;
     let options = LeptosOptions::builder()
         .output_name("town-booking")
-        .site_root("target/site")
+        .site_root(SITE)
         .build();
     let state = AppState::new(
         options,
@@ -74,8 +76,8 @@ async fn load(url: String) -> String {
 
 #[tokio::main]
 async fn main() {
-    if !std::path::Path::new("target/site/pkg/town-booking.css").exists() {
-        panic!("no target/site/pkg/town-booking.css: build the site first (bash scripts/bench.sh)");
+    if !std::path::Path::new(&format!("{SITE}/pkg/town-booking.css")).exists() {
+        panic!("no {SITE}/pkg/town-booking.css: build the site first (bash scripts/bench.sh)");
     }
     let (state, db) = state().await;
     let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
