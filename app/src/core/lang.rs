@@ -38,28 +38,26 @@ pub fn cookie<'h>(headers: &'h http::HeaderMap, name: &str) -> Option<&'h str> {
 /// The language of the page being rendered.
 pub fn detect() -> Lang {
     #[cfg(feature = "ssr")]
-    let chosen = use_context::<http::request::Parts>().map(|p| from_headers(&p.headers));
-    #[cfg(not(feature = "ssr"))]
-    let chosen = html_attribute("lang").and_then(|code| Lang::from_code(&code));
-    chosen.unwrap_or_default()
-}
-
-/// An attribute of the page's `<html>`, where the server wrote its choices
-/// (language, text size): the browser reads them back from there when it
-/// hydrates, so both render the same. `None` outside a browser.
-#[cfg(not(feature = "ssr"))]
-pub fn html_attribute(name: &str) -> Option<String> {
-    #[cfg(feature = "hydrate")]
     {
-        web_sys::window()?
-            .document()?
-            .document_element()?
-            .get_attribute(name)
+        use_context::<http::request::Parts>()
+            .map(|parts| from_headers(&parts.headers))
+            .unwrap_or_default()
     }
-    #[cfg(not(feature = "hydrate"))]
+    #[cfg(not(feature = "ssr"))]
     {
-        let _ = name;
-        None
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("lang"))
+                .and_then(|code| Lang::from_code(&code))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            Lang::default()
+        }
     }
 }
 

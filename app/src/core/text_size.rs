@@ -45,12 +45,27 @@ pub fn from_headers(headers: &http::HeaderMap) -> TextSize {
 /// from `<html data-text-size>` in the browser.
 pub fn detect() -> TextSize {
     #[cfg(feature = "ssr")]
-    let chosen =
-        leptos::prelude::use_context::<http::request::Parts>().map(|p| from_headers(&p.headers));
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map(|parts| from_headers(&parts.headers))
+            .unwrap_or_default()
+    }
     #[cfg(not(feature = "ssr"))]
-    let chosen =
-        super::lang::html_attribute("data-text-size").and_then(|code| TextSize::from_code(&code));
-    chosen.unwrap_or_default()
+    {
+        #[cfg(feature = "hydrate")]
+        {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.document_element())
+                .and_then(|e| e.get_attribute("data-text-size"))
+                .and_then(|code| TextSize::from_code(&code))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            TextSize::default()
+        }
+    }
 }
 
 #[cfg(test)]
