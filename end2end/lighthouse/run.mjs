@@ -50,6 +50,15 @@ try {
     const failed = Object.values(r.audits).filter((a) => a.score !== null && a.score < 1
       && r.categories.accessibility.auditRefs.some((ref) => ref.id === a.id && ref.weight > 0));
     for (const a of failed) console.log(`|  ↳ accessibility: ${a.id} (${a.title}) | | | | | | |`);
+    if (process.env.LIGHTHOUSE_DETAIL) {
+      // What the simulated paints may wait for: every request of the page,
+      // when it started and ended in the (unthrottled) load.
+      console.error(`${name}:`);
+      for (const req of r.audits['network-requests'].details.items) {
+        console.error(`  ${req.resourceType} ${req.url.replace(base, '')} ${req.transferSize} B, `
+          + `${Math.round(req.networkRequestTime)}–${Math.round(req.networkEndTime)} ms`);
+      }
+    }
   }
 } finally {
   stop();

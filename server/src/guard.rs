@@ -44,7 +44,7 @@ pub async fn body_limit(req: Request, next: Next) -> Response {
     next.run(Request::from_parts(parts, body)).await
 }
 
-/// The per-request nonce that lets Leptos' hydration script run under the
+/// The per-request nonce that lets the page's hydration script run under the
 /// Content-Security-Policy.
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
@@ -284,8 +284,9 @@ fn public(path: &str) -> bool {
 }
 
 /// The Content-Security-Policy of pages: scripts only with this response's
-/// nonce (Leptos' hydration script) and what they load, WebAssembly, no
-/// inline event handlers, no framing, forms only to this site.
+/// nonce (the hydration script `app::shell` writes) and what they load,
+/// WebAssembly, no inline event handlers, no framing, forms only to this
+/// site.
 fn page_policy(nonce: &str) -> String {
     format!(
         "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \

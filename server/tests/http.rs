@@ -275,6 +275,36 @@ async fn pages_render_complete_html_without_javascript() {
     app.finish().await;
 }
 
+/// A page's text is painted before any script or WASM is fetched: its head
+/// names no file to preload (Leptos' own hydration scripts list the main
+/// WASM file and, in the split build, every part of the page, which then
+/// share the first paint's bandwidth), and its one script starts the WASM
+/// after the first frame.
+#[tokio::test]
+async fn pages_start_their_wasm_after_the_first_paint() {
+    let app = spawn(TestDb::sqlite().await).await;
+    for path in [
+        "/",
+        "/facilities/1",
+        "/facilities/1/days/2026-12-15",
+        "/facilities/1/book?unit=1&date=2026-12-15&time=9:00",
+    ] {
+        let (status, html) = app.text(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let head = html.split("</head>").next().unwrap_or_default();
+        assert!(!head.contains("preload"), "{path}: {head}");
+        let scripts: Vec<&str> = head.split("<script").skip(1).collect();
+        assert_eq!(scripts.len(), 1, "{path}: {head}");
+        assert!(
+            scripts[0].contains("requestAnimationFrame(()=>setTimeout(")
+                && scripts[0].contains("import(\"/pkg/"),
+            "{path}: {}",
+            scripts[0]
+        );
+    }
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn day_page_and_api_agree() {
     let app = spawn(TestDb::sqlite().await).await;
