@@ -21,7 +21,7 @@
 // SERVER_BIN, else the newest of target/{debug,release}/server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, expectNoSidewaysScroll, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
 import { execFileSync } from 'node:child_process';
 import { hotp, freshCode, wrongCode, runServerCommand } from './staff.mjs';
 
@@ -493,12 +493,14 @@ test('the manager blocks the morning, cancels the colliding booking with notice;
     `the timeline shows the block ${blockReference} on 会議室1: ${await row.innerText()}`);
   assert.equal(await row.getByRole('link', { name: new RegExp(reference) }).count(), 0, 'the cancelled booking is gone from the timeline');
   await expectAccessible(manager);
+  await expectNoSidewaysScroll(manager);
   // The week from that day: seven days side by side, the block on its day.
   await manager.getByRole('link', { name: '週表示' }).click();
   await manager.waitForURL((u) => u.searchParams.get('view') === 'week');
   const weekRow = manager.getByRole('row').filter({ has: manager.getByRole('rowheader', { name: '会議室1', exact: true }) });
   await weekRow.getByRole('link', { name: new RegExp(blockReference) }).first().waitFor();
   await expectAccessible(manager);
+  await expectNoSidewaysScroll(manager);
   await manager.getByRole('link', { name: '日表示' }).click();
   await manager.waitForURL((u) => u.searchParams.get('view') === null);
   assert.notEqual(await slotStatus(facility, '会議室1', date, '午前'), 'free', 'the blocked morning cannot be booked');

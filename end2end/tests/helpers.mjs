@@ -258,3 +258,21 @@ export async function api(path) {
   assert.equal(res.status, 200, `${path}`);
   return res.json();
 }
+
+/**
+ * At a desk's width (1280 × 900) nothing scrolls sideways, not even a data
+ * table inside its own scroll region: for the managers' day and week
+ * timelines, which must be readable at a glance.
+ */
+export async function expectNoSidewaysScroll(page) {
+  const before = page.viewportSize();
+  try {
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const wide = await page.evaluate(() => [...document.querySelectorAll('*')]
+      .filter((e) => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1)
+      .map((e) => `<${e.tagName.toLowerCase()} class="${e.className}"> ${e.scrollWidth}px of content in ${e.clientWidth}px`));
+    assert.deepEqual(wide, [], `${page.url()} scrolls sideways at 1280px`);
+  } finally {
+    if (before) await page.setViewportSize(before);
+  }
+}

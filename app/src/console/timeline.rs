@@ -61,7 +61,7 @@ impl AppState {
         let hours = day_hours(&f.plan.hours, date, &local);
         let columns: Vec<String> = if week {
             days.iter()
-                .map(|d| crate::core::i18n::format_date(lang, *d))
+                .map(|d| crate::core::i18n::format_day_short(lang, *d))
                 .collect()
         } else {
             hours.clone().map(|h| format!("{h}:00")).collect()

@@ -343,6 +343,20 @@ pub fn format_date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
+/// A date in a week's column heading, the year left to the page's title:
+/// `12月7日(月)` / `Mon 7 Dec`.
+pub fn format_day_short(lang: Lang, date: NaiveDate) -> String {
+    let wd = weekday_short(lang, date.weekday());
+    match lang {
+        Lang::Ja => format!("{}月{}日({wd})", date.month(), date.day()),
+        Lang::En => format!(
+            "{wd} {} {}",
+            date.day(),
+            &MONTHS_EN[date.month0() as usize][..3]
+        ),
+    }
+}
+
 pub fn holiday_name(lang: Lang, holiday: Holiday) -> &'static str {
     match lang {
         Lang::Ja => holiday.name_ja(),
@@ -470,6 +484,8 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 12, 7).unwrap();
         assert_eq!(format_date(Lang::Ja, d), "2026年12月7日(月)");
         assert_eq!(format_date(Lang::En, d), "Mon 7 December 2026");
+        assert_eq!(format_day_short(Lang::Ja, d), "12月7日(月)");
+        assert_eq!(format_day_short(Lang::En, d), "Mon 7 Dec");
         assert_eq!((JA.month_title)(2026, 12), "2026年12月");
         assert_eq!((EN.month_title)(2026, 12), "December 2026");
     }

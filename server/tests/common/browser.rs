@@ -9,11 +9,15 @@ use serde_json::Value;
 use super::Running;
 
 /// A fresh browser: its own cookies (so its own session), no redirect
-/// followed.
+/// followed. A request unanswered after a minute fails its test, naming the
+/// URL: local runs have seen a page request never answered while the
+/// server sat idle (not yet understood; README, "Test it"), and a test
+/// must not then hang the whole run.
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(redirect::Policy::none())
         .cookie_store(true)
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .unwrap()
 }
