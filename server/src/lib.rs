@@ -20,8 +20,9 @@ use axum::http::{HeaderValue, header};
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use serde::Deserialize;
+use std::sync::OnceLock;
 use tower_http::compression::CompressionLayer;
 use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
 
@@ -53,9 +54,20 @@ fn no_delay(tcp: &mut tokio::net::TcpStream) {
     }
 }
 
+/// The app's routes, listed once per process. Listing them renders the app
+/// with resource loading switched off process-wide (Leptos' own
+/// `SuppressResourceLoad` is a global flag): a page whose resource first
+/// polled while another router of the same process listed them waited
+/// forever (leptos-rs/leptos#4773). Every HTTP test builds a router while
+/// others serve pages; one page request in a few hundred hung.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the whole application router.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     // Live pages read committed changes from the store's feed; the feed
     // also empties the rules and staff caches when they change elsewhere.

@@ -305,6 +305,32 @@ async fn pages_start_their_wasm_after_the_first_paint() {
     app.finish().await;
 }
 
+/// Building a router while pages are being served never stalls a page:
+/// listing the routes switches Leptos' resource loading off process-wide
+/// (leptos-rs/leptos#4773), and a resource first polled meanwhile waited
+/// forever. The routes are now listed once per process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn building_routers_never_stalls_a_page_being_served() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let state = app.state.clone();
+    // In the runtime's blocking pool: a router starts tasks of its own.
+    let builder = tokio::task::spawn_blocking(move || {
+        for _ in 0..100 {
+            drop(server::router(state.clone()));
+        }
+    });
+    for _ in 0..100 {
+        let page = tokio::time::timeout(
+            std::time::Duration::from_secs(10),
+            app.text("/visits?q=zzzz"),
+        )
+        .await;
+        assert!(page.is_ok(), "a page stalled while a router was built");
+    }
+    builder.await.unwrap();
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn day_page_and_api_agree() {
     let app = spawn(TestDb::sqlite().await).await;

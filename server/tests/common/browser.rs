@@ -10,9 +10,8 @@ use super::Running;
 
 /// A fresh browser: its own cookies (so its own session), no redirect
 /// followed. A request unanswered after a minute fails its test, naming the
-/// URL: local runs have seen a page request never answered while the
-/// server sat idle (not yet understood; README, "Test it"), and a test
-/// must not then hang the whole run.
+/// URL, rather than hanging the whole run (as page requests once did, see
+/// `server::route_list`).
 pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(redirect::Policy::none())
