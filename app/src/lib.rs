@@ -54,7 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// pages are complete without JavaScript, so on a slow phone their text
 /// comes first. Leptos' own `HydrationScripts` also has the server list
 /// every WASM part of a lazy page as a `<link rel="preload">`, and those
-/// (on a calendar day page 29 files, 400 KB with the main file) then share
+/// (on a calendar day page 28 files, 388 KB with the main file) then share
 /// the first paint's bandwidth.
 #[component]
 fn HydrateAfterPaint(options: LeptosOptions) -> impl IntoView {
