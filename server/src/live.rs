@@ -19,6 +19,11 @@
 //! slowly, gets `event: resync` (its id is the newest change) and reloads its
 //! data. Comments every 15 s keep idle proxies from cutting the stream.
 //! Streams are capped per client address and in total (503 + Retry-After).
+//!
+//! Cost under load: each change is framed once per process (public and
+//! staff bytes), a stream writes once for all the changes that reach it
+//! together, and while changes keep coming the process sends them out at
+//! most every [`COALESCE`] (an idle town's change goes out at once).
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
@@ -29,9 +34,9 @@ use app::core::error::AppError;
 use app::core::limits::ClientAddr;
 use app::core::state::AppState;
 use axum::Router;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -53,27 +58,79 @@ const MAX_REPLAY: u64 = 500;
 const RETRY: Duration = Duration::from_secs(3);
 /// Comments that keep the connection alive through proxies.
 const HEARTBEAT: Duration = Duration::from_secs(15);
+/// While changes keep coming, the shortest time between two sends to the
+/// streams: at a month-start rush each stream writes (and each browser
+/// wakes) at most 10 times a second, however many bookings commit.
+const COALESCE: Duration = Duration::from_millis(100);
 
-/// A change with its two encodings, made once for all streams.
+/// A change with its two event frames, made once for all streams.
 #[derive(Debug)]
 struct Encoded {
     change: Change,
-    public: String,
-    staff: String,
+    public: Bytes,
+    staff: Bytes,
 }
 
 impl Encoded {
     fn new(c: &Change) -> Encoded {
         Encoded {
-            public: encode(c, false),
-            staff: encode(c, true),
+            public: frame(c, false),
+            staff: frame(c, true),
             change: c.clone(),
         }
     }
 }
 
-/// Changes that reached this process together, sent to streams as one.
-type Batch = Arc<Vec<Encoded>>;
+/// What the process sends its streams: changes that reached it together,
+/// written as one; or word that changes were missed (every stream resyncs).
+type Batch = Arc<Result<Vec<Encoded>, Missed>>;
+
+/// Changes the process could not read from the store's feed in time.
+#[derive(Debug)]
+struct Missed;
+
+/// Passes the store's changes to the streams, each encoded once. While
+/// changes keep coming it sends at most every [`COALESCE`].
+async fn relay(mut feed: broadcast::Receiver<Arc<Change>>, tx: broadcast::Sender<Batch>) {
+    let mut last_sent: Option<tokio::time::Instant> = None;
+    loop {
+        let mut batch = match feed.recv().await {
+            Ok(c) => Ok(vec![Encoded::new(&c)]),
+            Err(broadcast::error::RecvError::Lagged(_)) => Err(Missed),
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        // Under load, wait out the rest of the gap since the last send;
+        // then everything the feed holds goes out as one batch.
+        if let Some(at) = last_sent {
+            tokio::time::sleep_until(at + COALESCE).await;
+        }
+        let mut closed = false;
+        loop {
+            match feed.try_recv() {
+                Ok(c) => {
+                    if let Ok(b) = batch.as_mut() {
+                        b.push(Encoded::new(&c));
+                    }
+                }
+                Err(broadcast::error::TryRecvError::Lagged(_)) => batch = Err(Missed),
+                Err(broadcast::error::TryRecvError::Empty) => break,
+                Err(broadcast::error::TryRecvError::Closed) => {
+                    closed = true;
+                    break;
+                }
+            }
+        }
+        if batch.is_err() {
+            tracing::warn!("live streams fell behind the change feed; every page reloads");
+        }
+        // No stream open is not an error.
+        let _ = tx.send(Arc::new(batch));
+        last_sent = Some(tokio::time::Instant::now());
+        if closed {
+            return;
+        }
+    }
+}
 
 /// The open streams (per client address and in total) and the process's
 /// changes, each encoded once for every stream.
@@ -90,43 +147,8 @@ impl Streams {
     /// runtime; the store's feed must be started, see `Store::start_changes`).
     pub fn start(store: &store::Store, per_address: usize, total: usize) -> Arc<Streams> {
         let hub = broadcast::channel(store::changes::FEED_CAPACITY).0;
-        let mut feed = store.subscribe_changes();
-        let tx = hub.clone();
-        tokio::spawn(async move {
-            loop {
-                let first = match feed.recv().await {
-                    Ok(c) => c,
-                    // Streams that needed those changes lag too and resync.
-                    Err(broadcast::error::RecvError::Lagged(n)) => {
-                        tracing::warn!(missed = n, "live streams fell behind the change feed");
-                        continue;
-                    }
-                    Err(broadcast::error::RecvError::Closed) => return,
-                };
-                // Everything the feed holds now goes out as one batch: a
-                // stream wakes and writes once for it, not once per change.
-                let mut batch = vec![Encoded::new(&first)];
-                let mut closed = false;
-                loop {
-                    match feed.try_recv() {
-                        Ok(c) => batch.push(Encoded::new(&c)),
-                        Err(broadcast::error::TryRecvError::Lagged(n)) => {
-                            tracing::warn!(missed = n, "live streams fell behind the change feed");
-                        }
-                        Err(broadcast::error::TryRecvError::Empty) => break,
-                        Err(broadcast::error::TryRecvError::Closed) => {
-                            closed = true;
-                            break;
-                        }
-                    }
-                }
-                // No stream open is not an error.
-                let _ = tx.send(Arc::new(batch));
-                if closed {
-                    return;
-                }
-            }
-        });
+        let feed = store.subscribe_changes();
+        tokio::spawn(relay(feed, hub.clone()));
         Arc::new(Streams {
             open: Mutex::new((0, HashMap::new())),
             per_address,
@@ -293,27 +315,49 @@ fn encode(c: &Change, staff: bool) -> String {
     data.to_string()
 }
 
-/// What a stream sends next.
+/// A change as a stream sends it: an SSE `change` event whose id is the
+/// change's and whose data is [`encode`]'s JSON.
+fn frame(c: &Change, staff: bool) -> Bytes {
+    Bytes::from(format!(
+        "event: change\nid: {}\ndata: {}\n\n",
+        c.id,
+        encode(c, staff)
+    ))
+}
+
+/// What a stream writes next.
 #[derive(Debug, PartialEq)]
 enum Out {
-    /// A change in the stream's scope: its id and JSON.
-    Change(i64, String),
+    /// Changes in the stream's scope, framed, in order.
+    Changes(Bytes),
     /// Reload your data; resume after this id.
     Resync(i64),
+    /// A comment that keeps the connection open.
+    Heartbeat,
 }
 
 impl Out {
-    fn event(self) -> Event {
+    fn bytes(self) -> Bytes {
         match self {
-            Out::Change(id, data) => Event::default()
-                .event("change")
-                .id(id.to_string())
-                .data(data),
-            Out::Resync(latest) => Event::default()
-                .event("resync")
-                .id(latest.to_string())
-                .data("{}"),
+            Out::Changes(b) => b,
+            Out::Resync(latest) => {
+                Bytes::from(format!("event: resync\nid: {latest}\ndata: {{}}\n\n"))
+            }
+            Out::Heartbeat => Bytes::from_static(b":\n\n"),
         }
+    }
+}
+
+/// Frames written together as one.
+fn join(frames: &[&Bytes]) -> Bytes {
+    match frames {
+        [one] => (*one).clone(),
+        _ => Bytes::from(
+            frames
+                .iter()
+                .flat_map(|f| f.iter().copied())
+                .collect::<Vec<u8>>(),
+        ),
     }
 }
 
@@ -437,8 +481,13 @@ async fn open(
                     first.push_back(Out::Resync(latest));
                     closing = true;
                 } else {
-                    for c in missed.iter().filter(|c| scope.matches(c)) {
-                        first.push_back(Out::Change(c.id, encode(c, staff)));
+                    let frames: Vec<Bytes> = missed
+                        .iter()
+                        .filter(|c| scope.matches(c))
+                        .map(|c| frame(c, staff))
+                        .collect();
+                    if !frames.is_empty() {
+                        first.push_back(Out::Changes(join(&frames.iter().collect::<Vec<_>>())));
                     }
                     replayed.extend(missed.iter().map(|c| c.id));
                 }
@@ -454,21 +503,23 @@ async fn open(
         staff,
         closing,
         store: state.store.clone(),
+        heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
         _ticket: ticket,
     };
+    let retry = format!(": live\nretry: {}\n\n", RETRY.as_millis());
+    let opening = futures_util::stream::once(async move { Ok(Bytes::from(retry)) });
     let stream = futures_util::stream::unfold(live, |mut live| async move {
         live.next()
             .await
-            .map(|out| (Ok::<_, std::convert::Infallible>(out.event()), live))
-    });
-    let retry = futures_util::stream::once(async {
-        Ok::<_, std::convert::Infallible>(Event::default().retry(RETRY).comment("live"))
+            .map(|out| (Ok::<_, std::convert::Infallible>(out.bytes()), live))
     });
     use futures_util::StreamExt;
-    let mut res = Sse::new(retry.chain(stream))
-        .keep_alive(KeepAlive::new().interval(HEARTBEAT))
-        .into_response();
+    let mut res = Body::from_stream(opening.chain(stream)).into_response();
     let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/event-stream"),
+    );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Proxies such as nginx would buffer the stream otherwise.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
@@ -484,12 +535,14 @@ struct Live {
     staff: bool,
     closing: bool,
     store: store::Store,
+    /// When the next keep-alive comment is due.
+    heartbeat: std::pin::Pin<Box<tokio::time::Sleep>>,
     _ticket: Ticket,
 }
 
 impl Live {
-    /// The next event; a batch's changes in this stream's scope are queued
-    /// together, so they are written together.
+    /// What to write next: the changes of a batch that are in this stream's
+    /// scope, as one write; a resync; or, every [`HEARTBEAT`], a comment.
     async fn next(&mut self) -> Option<Out> {
         loop {
             if let Some(e) = self.first.pop_front() {
@@ -498,20 +551,31 @@ impl Live {
             if self.closing {
                 return None;
             }
-            match self.rx.recv().await {
-                Ok(batch) => {
-                    for e in batch.iter() {
-                        let c = &e.change;
-                        if self.replayed.remove(&c.id) || !self.scope.matches(c) {
-                            continue;
-                        }
-                        let data = if self.staff { &e.staff } else { &e.public };
-                        self.first.push_back(Out::Change(c.id, data.clone()));
+            let got = tokio::select! {
+                got = self.rx.recv() => got,
+                () = self.heartbeat.as_mut() => {
+                    let next = tokio::time::Instant::now() + HEARTBEAT;
+                    self.heartbeat.as_mut().reset(next);
+                    return Some(Out::Heartbeat);
+                }
+            };
+            match got.as_deref() {
+                Ok(Ok(batch)) => {
+                    let frames: Vec<&Bytes> = batch
+                        .iter()
+                        .filter(|e| {
+                            !self.replayed.remove(&e.change.id) && self.scope.matches(&e.change)
+                        })
+                        .map(|e| if self.staff { &e.staff } else { &e.public })
+                        .collect();
+                    if !frames.is_empty() {
+                        return Some(Out::Changes(join(&frames)));
                     }
                 }
-                // Too slow to keep up: tell the page to reload, and end
-                // (nothing is buffered beyond the channel's capacity).
-                Err(broadcast::error::RecvError::Lagged(_)) => {
+                // Too slow to keep up (this stream or the process): tell
+                // the page to reload, and end (nothing is buffered beyond
+                // the channel's capacity).
+                Ok(Err(Missed)) | Err(broadcast::error::RecvError::Lagged(_)) => {
                     self.closing = true;
                     let latest = self.store.latest_change_id().await.unwrap_or(0);
                     return Some(Out::Resync(latest));
@@ -680,7 +744,7 @@ mod tests {
     }
 
     fn booking(id: i64, facility: i64) -> Batch {
-        Arc::new(vec![Encoded::new(&change(id, facility))])
+        Arc::new(Ok(vec![Encoded::new(&change(id, facility))]))
     }
 
     fn live(rx: broadcast::Receiver<Batch>, store: &store::Store, ticket: Ticket) -> Live {
@@ -697,8 +761,23 @@ mod tests {
             staff: false,
             closing: false,
             store: store.clone(),
+            heartbeat: Box::pin(tokio::time::sleep(HEARTBEAT)),
             _ticket: ticket,
         }
+    }
+
+    /// The text of what a stream writes next.
+    async fn next_text(l: &mut Live) -> String {
+        let out = l.next().await.expect("something to write");
+        String::from_utf8(out.bytes().to_vec()).unwrap()
+    }
+
+    /// The change ids in written text.
+    fn ids(text: &str) -> Vec<i64> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix("id: "))
+            .map(|v| v.parse().unwrap())
+            .collect()
     }
 
     #[tokio::test]
@@ -709,33 +788,31 @@ mod tests {
         let mut l = live(rx, &db.store, streams.enter(None).unwrap());
         tx.send(booking(1, 2)).unwrap();
         tx.send(booking(2, 1)).unwrap();
-        let Some(Out::Change(id, data)) = l.next().await else {
-            panic!("a change");
-        };
-        assert_eq!(id, 2, "facility 2 is not this stream's");
+        let data = next_text(&mut l).await;
+        assert_eq!(ids(&data), [2], "facility 2 is not this stream's");
+        assert!(data.starts_with("event: change\nid: 2\ndata: {"), "{data}");
+        assert!(data.ends_with("}\n\n"), "{data}");
         assert!(data.contains("\"status\":\"taken\""), "{data}");
         assert!(!data.contains("subject") && !data.contains("99"), "{data}");
         db.drop_db().await;
     }
 
     #[tokio::test]
-    async fn a_batch_goes_out_in_order_and_only_what_is_in_scope() {
+    async fn a_batch_goes_out_as_one_write_in_order_and_only_what_is_in_scope() {
         let db = TestDb::sqlite().await;
         let streams = Streams::start(&db.store, 4, 4);
         let (tx, rx) = broadcast::channel(8);
         let mut l = live(rx, &db.store, streams.enter(None).unwrap());
         let batch = [change(3, 1), change(4, 2), change(5, 1)];
-        tx.send(Arc::new(batch.iter().map(Encoded::new).collect()))
+        tx.send(Arc::new(Ok(batch.iter().map(Encoded::new).collect())))
             .unwrap();
         tx.send(booking(6, 1)).unwrap();
-        let mut ids = Vec::new();
-        for _ in 0..3 {
-            match l.next().await {
-                Some(Out::Change(id, _)) => ids.push(id),
-                other => panic!("a change, not {other:?}"),
-            }
-        }
-        assert_eq!(ids, [3, 5, 6], "facility 2 is not this stream's");
+        assert_eq!(
+            ids(&next_text(&mut l).await),
+            [3, 5],
+            "one write for the batch; facility 2 is not this stream's"
+        );
+        assert_eq!(ids(&next_text(&mut l).await), [6]);
         db.drop_db().await;
     }
 
@@ -753,6 +830,85 @@ mod tests {
         assert_eq!(l.next().await, None, "then the stream ends");
         drop(l);
         assert_eq!(streams.count(), 0, "its place is given back");
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn changes_that_keep_coming_go_out_together_at_most_every_gap() {
+        tokio::time::pause();
+        let (feed, rx) = broadcast::channel(16);
+        let (hub, mut out) = broadcast::channel(16);
+        tokio::spawn(relay(rx, hub));
+        let ids_of = |b: &Batch| match b.as_ref() {
+            Ok(v) => v.iter().map(|e| e.change.id).collect::<Vec<_>>(),
+            Err(Missed) => panic!("nothing was missed"),
+        };
+        let start = tokio::time::Instant::now();
+        feed.send(Arc::new(change(1, 1))).unwrap();
+        assert_eq!(ids_of(&out.recv().await.unwrap()), [1]);
+        assert_eq!(
+            start.elapsed(),
+            Duration::ZERO,
+            "a lone change goes at once"
+        );
+        feed.send(Arc::new(change(2, 1))).unwrap();
+        feed.send(Arc::new(change(3, 1))).unwrap();
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        feed.send(Arc::new(change(4, 1))).unwrap();
+        assert_eq!(ids_of(&out.recv().await.unwrap()), [2, 3, 4]);
+        let waited = start.elapsed();
+        // (Tokio's timers have a 1 ms grain.)
+        assert!(
+            waited >= COALESCE && waited <= COALESCE + Duration::from_millis(2),
+            "the next waits out the gap: {waited:?}"
+        );
+        tokio::time::sleep(COALESCE * 3).await;
+        let quiet = tokio::time::Instant::now();
+        feed.send(Arc::new(change(5, 1))).unwrap();
+        assert_eq!(ids_of(&out.recv().await.unwrap()), [5]);
+        assert_eq!(
+            quiet.elapsed(),
+            Duration::ZERO,
+            "after a quiet spell, at once"
+        );
+    }
+
+    #[tokio::test]
+    async fn changes_the_process_missed_make_every_stream_reload() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (feed, rx) = broadcast::channel(2);
+        let (hub, mut out) = broadcast::channel(16);
+        for id in 1..=5 {
+            feed.send(Arc::new(change(id, 1))).unwrap();
+        }
+        tokio::spawn(relay(rx, hub.clone()));
+        let batch = out.recv().await.unwrap();
+        assert!(batch.is_err(), "changes 1 to 3 were lost: {batch:?}");
+        let mut l = live(hub.subscribe(), &db.store, streams.enter(None).unwrap());
+        hub.send(batch).unwrap();
+        assert_eq!(l.next().await, Some(Out::Resync(0)));
+        assert_eq!(l.next().await, None, "then the stream ends");
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn an_idle_stream_sends_a_comment_every_heartbeat() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (_tx, rx) = broadcast::channel::<Batch>(8);
+        tokio::time::pause();
+        let mut l = live(rx, &db.store, streams.enter(None).unwrap());
+        let start = tokio::time::Instant::now();
+        // (Tokio's timers have a 1 ms grain.)
+        let about = |n: u32| {
+            let t = start.elapsed();
+            t >= HEARTBEAT * n && t <= HEARTBEAT * n + Duration::from_millis(2 * n as u64)
+        };
+        assert_eq!(next_text(&mut l).await, ":\n\n");
+        assert!(about(1), "{:?}", start.elapsed());
+        assert_eq!(next_text(&mut l).await, ":\n\n");
+        assert!(about(2), "{:?}", start.elapsed());
         db.drop_db().await;
     }
 }
