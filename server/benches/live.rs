@@ -1,20 +1,22 @@
 //! Live streams under fan-out (run with `bash scripts/bench.sh`; see
-//! docs/BENCHMARKS.md). The real server binary with the demo town, 1,000
-//! event streams open on a facility's month, then bookings of that month
-//! over the JSON API:
+//! docs/BENCHMARKS.md). The real server binary with the demo town and 40
+//! more rooms in its community centre, 1,000 event streams open on the
+//! centre's next two months, then bookings over the JSON API:
 //! - from each booking request to the last of the 1,000 streams receiving
 //!   its event (an upper bound of commit → delivery; target p99 < 200 ms);
 //! - the server's resident memory with the streams open (target < 150 MB);
-//! - booking commits per second over HTTP, 8 clients: without streams; with
-//!   the 1,000 open on another facility (each change is matched against
-//!   every stream, none is sent); and with every commit sent to all 1,000
-//!   (the worst case: 1,000 events per booking) (target: at most 10 %
-//!   fewer);
+//! - booking commits per second over HTTP, 8 clients, in three rounds of
+//!   750: with the 1,000 open, for later days of the same rooms (each
+//!   change is matched against every stream, none is sent) and for the
+//!   watched days (every commit sent to all 1,000: the worst case), each
+//!   against the mean of the rate without streams measured just before and
+//!   after the round (target: at most 10 % fewer);
 //! - the same on PostgreSQL with two server processes: streams split
 //!   between them, bookings through the first.
 //!
 //! Everything runs on 127.0.0.1, with bounded counts. The clients share the
-//! machine's two cores with the server, so the figures are conservative.
+//! machine's two cores with the server (the readers on a thread of their
+//! own, whose CPU is reported), so the figures are conservative.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,12 +32,27 @@ use common::{free_port, ready, rss_mb, start};
 
 const STREAMS: usize = 1000;
 const EVENTS: usize = 40;
-const COMMITS: usize = 120;
+/// Bookings per phase of a round (each well over a second, many times the
+/// streams' coalescing gap), and rounds, after some to warm up.
+const COMMITS: usize = 750;
+const WARM_UP: usize = 400;
+const ROUNDS: usize = 3;
 const WORKERS: usize = 8;
+/// Rooms added to the demo centre.
+const EXTRA_UNITS: usize = 40;
+/// The days ahead the streams watch (the centre's): the most one stream may.
+const WATCHED: (u64, u64) = (7, 60);
+/// Later days, still open for booking, that no stream watches.
+const LATER: (u64, u64) = (61, 115);
 
 /// CPU seconds a process has used (user + system).
 fn cpu_s(pid: u32) -> f64 {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    cpu_of(&format!("/proc/{pid}/stat"))
+}
+
+/// CPU seconds in a `/proc/…/stat` file (a process's or a thread's).
+fn cpu_of(path: &str) -> f64 {
+    let stat = std::fs::read_to_string(path).unwrap_or_default();
     // Fields after the command name (which ends with ')'): utime is the
     // 12th, stime the 13th, in clock ticks of 1/100 s.
     let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
@@ -51,47 +68,48 @@ fn address(n: usize) -> String {
     format!("10.{}.{}.{}", 1 + n / 60_000, (n / 250) % 240, 1 + n % 250)
 }
 
-/// Free slots of the demo centre and ground over the next two months:
-/// (unit, start, end, facility).
-async fn free_slots(client: &reqwest::Client, base: &str) -> Vec<(i64, String, String, i64)> {
+/// A slot: (unit, start, end).
+type Slot = (i64, String, String);
+
+/// Free slots of a demo facility from `from` to `to` days ahead.
+async fn free_slots(
+    client: &reqwest::Client,
+    base: &str,
+    facility: i64,
+    (from, to): (u64, u64),
+) -> Vec<Slot> {
     let today = chrono::Utc::now().date_naive();
-    let (from, to) = (today + chrono::Days::new(7), today + chrono::Days::new(60));
+    let (from, to) = (
+        today + chrono::Days::new(from),
+        today + chrono::Days::new(to),
+    );
+    let body: Value = client
+        .get(format!(
+            "{base}/api/v1/facilities/{facility}/availability?from={from}&to={to}"
+        ))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let mut out = Vec::new();
-    // Not the gym: its whole floor and its halves share space.
-    for facility in [1, 3] {
-        let body: Value = client
-            .get(format!(
-                "{base}/api/v1/facilities/{facility}/availability?from={from}&to={to}"
-            ))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        for u in body["units"].as_array().unwrap() {
-            let unit = u["id"].as_i64().unwrap();
-            for s in u["slots"].as_array().unwrap() {
-                if s["status"] == "free" {
-                    out.push((
-                        unit,
-                        s["start"].as_str().unwrap().to_owned(),
-                        s["end"].as_str().unwrap().to_owned(),
-                        facility,
-                    ));
-                }
+    for u in body["units"].as_array().unwrap() {
+        let unit = u["id"].as_i64().unwrap();
+        for s in u["slots"].as_array().unwrap() {
+            if s["status"] == "free" {
+                out.push((
+                    unit,
+                    s["start"].as_str().unwrap().to_owned(),
+                    s["end"].as_str().unwrap().to_owned(),
+                ));
             }
         }
     }
     out
 }
 
-async fn book(
-    client: &reqwest::Client,
-    base: &str,
-    slot: &(i64, String, String, i64),
-    n: usize,
-) -> bool {
+async fn book(client: &reqwest::Client, base: &str, slot: &Slot, n: usize) -> bool {
     let res = client
         .post(format!("{base}/api/v1/bookings"))
         .header("x-forwarded-for", address(50_000 + n))
@@ -107,58 +125,102 @@ async fn book(
     res.status() == reqwest::StatusCode::CREATED
 }
 
-/// Opens `STREAMS` streams (spread over `bases`) on facility 1's next two
-/// months; while `parse` holds, each reports (event id, arrival) on the
+/// The 1,000 readers: a thread of their own with its own runtime, so that
+/// the CPU they take can be read apart from the bookers'.
+struct Readers {
+    stop: tokio::sync::oneshot::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
+    tid: String,
+}
+
+impl Readers {
+    /// CPU seconds the readers' thread has used.
+    fn cpu_s(&self) -> f64 {
+        cpu_of(&format!("/proc/self/task/{}/stat", self.tid))
+    }
+
+    /// Closes every stream.
+    fn close(self) {
+        let _ = self.stop.send(());
+        let _ = self.thread.join();
+    }
+}
+
+/// Opens `STREAMS` streams (spread over `bases`) on the centre's watched
+/// days; while `parse` holds, each reports (event id, arrival) on the
 /// channel.
 async fn open_streams(
     bases: &[String],
     parse: Arc<AtomicBool>,
-) -> (
-    mpsc::UnboundedReceiver<(i64, Instant)>,
-    Vec<tokio::task::JoinHandle<()>>,
-) {
+) -> (mpsc::UnboundedReceiver<(i64, Instant)>, Readers) {
     let today = chrono::Utc::now().date_naive();
-    let (from, to) = (today + chrono::Days::new(7), today + chrono::Days::new(60));
+    let (from, to) = (
+        today + chrono::Days::new(WATCHED.0),
+        today + chrono::Days::new(WATCHED.1),
+    );
     let (tx, rx) = mpsc::unbounded_channel();
-    let client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .unwrap();
-    let mut tasks = Vec::new();
-    for i in 0..STREAMS {
-        let base = &bases[i % bases.len()];
-        let res = client
-            .get(format!("{base}/live/facilities/1?from={from}&to={to}"))
-            .header("x-forwarded-for", address(i))
-            .send()
-            .await
+    let (opened, ready) = tokio::sync::oneshot::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let bases = bases.to_vec();
+    let thread = std::thread::spawn(move || {
+        // "<pid>/task/<tid>"
+        let tid = std::fs::read_link("/proc/thread-self")
+            .ok()
+            .and_then(|p| p.file_name().map(|t| t.to_string_lossy().into_owned()))
+            .unwrap_or_default();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
             .unwrap();
-        assert_eq!(res.status(), reqwest::StatusCode::OK, "stream {i}");
-        let (tx, parse) = (tx.clone(), parse.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut res = res;
-            let mut buf = String::new();
-            while let Ok(Some(chunk)) = res.chunk().await {
-                // When not measuring, read and drop (as cheap as a client gets).
-                if !parse.load(Ordering::Relaxed) {
-                    continue;
-                }
-                let at = Instant::now();
-                buf.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buf.find("\n\n") {
-                    let block: String = buf.drain(..end + 2).collect();
-                    if let Some(id) = block
-                        .lines()
-                        .find_map(|l| l.strip_prefix("id:"))
-                        .and_then(|v| v.trim().parse::<i64>().ok())
-                    {
-                        let _ = tx.send((id, at));
+        rt.block_on(async move {
+            let client = reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap();
+            let mut tasks = Vec::new();
+            for i in 0..STREAMS {
+                let base = &bases[i % bases.len()];
+                let res = client
+                    .get(format!("{base}/live/facilities/1?from={from}&to={to}"))
+                    .header("x-forwarded-for", address(i))
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(res.status(), reqwest::StatusCode::OK, "stream {i}");
+                let (tx, parse) = (tx.clone(), parse.clone());
+                tasks.push(tokio::spawn(async move {
+                    let mut res = res;
+                    let mut buf = String::new();
+                    while let Ok(Some(chunk)) = res.chunk().await {
+                        // When not measuring, read and drop (as cheap as a
+                        // client gets).
+                        if !parse.load(Ordering::Relaxed) {
+                            continue;
+                        }
+                        let at = Instant::now();
+                        buf.push_str(&String::from_utf8_lossy(&chunk));
+                        while let Some(end) = buf.find("\n\n") {
+                            let block: String = buf.drain(..end + 2).collect();
+                            if let Some(id) = block
+                                .lines()
+                                .find_map(|l| l.strip_prefix("id:"))
+                                .and_then(|v| v.trim().parse::<i64>().ok())
+                            {
+                                let _ = tx.send((id, at));
+                            }
+                        }
                     }
-                }
+                }));
             }
-        }));
-    }
-    (rx, tasks)
+            let _ = opened.send(tid);
+            let _ = stopped.await;
+            for t in tasks {
+                t.abort();
+            }
+        });
+    });
+    let tid = ready.await.expect("the readers opened their streams");
+    (rx, Readers { stop, thread, tid })
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -166,9 +228,10 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 /// Bookings over HTTP with `WORKERS` at once; commits per second.
-async fn commits(base: &str, slots: Vec<(i64, String, String, i64)>, first_n: usize) -> f64 {
+async fn commits(base: &str, slots: &[Slot], first_n: usize) -> f64 {
     let client = reqwest::Client::new();
-    let queue = std::sync::Arc::new(tokio::sync::Mutex::new(slots.into_iter().enumerate()));
+    let owned: Vec<Slot> = slots.to_vec();
+    let queue = Arc::new(tokio::sync::Mutex::new(owned.into_iter().enumerate()));
     let started = Instant::now();
     let mut workers = Vec::new();
     for _ in 0..WORKERS {
@@ -192,6 +255,66 @@ async fn commits(base: &str, slots: Vec<(i64, String, String, i64)>, first_n: us
     made as f64 / started.elapsed().as_secs_f64()
 }
 
+/// The demo town with `EXTRA_UNITS` more rooms in the centre (copies of its
+/// first room that needs no approval), so each phase has free periods
+/// enough to last a second or more.
+async fn more_units(url: &str) {
+    use sea_orm::{
+        ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    };
+    use store::entity::{slot_template, unit};
+    let store = store::Store::connect(url).await.unwrap();
+    store.seed_demo(chrono::Utc::now()).await.unwrap();
+    let conn = store.connection();
+    {
+        let model = unit::Entity::find()
+            .filter(unit::Column::FacilityId.eq(1))
+            .filter(unit::Column::ParentId.is_null())
+            .filter(unit::Column::RequiresApproval.eq(false))
+            .one(conn)
+            .await
+            .unwrap()
+            .expect("a unit to copy");
+        let templates = slot_template::Entity::find()
+            .filter(slot_template::Column::UnitId.eq(model.id))
+            .all(conn)
+            .await
+            .unwrap();
+        for i in 0..EXTRA_UNITS {
+            let mut u = model.clone().into_active_model();
+            u.id = ActiveValue::NotSet;
+            u.name_ja = ActiveValue::Set(format!("{} {}", model.name_ja, i + 2));
+            u.name_en = ActiveValue::Set(format!("{} {}", model.name_en, i + 2));
+            let id = u.insert(conn).await.unwrap().id;
+            for t in &templates {
+                let mut t = t.clone().into_active_model();
+                t.id = ActiveValue::NotSet;
+                t.unit_id = ActiveValue::Set(id);
+                t.insert(conn).await.unwrap();
+            }
+        }
+    }
+}
+
+/// One round of the commit rates: (without streams, with streams on other
+/// facilities and days, with every commit sent to all streams), and the
+/// server's CPU ms per booking without streams and in the last phase, and
+/// its and the readers' shares of the two cores in that phase.
+struct Round {
+    without: f64,
+    elsewhere: f64,
+    fanned: f64,
+    cpu_without: f64,
+    cpu_fanned: f64,
+    share: f64,
+    readers: f64,
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
 async fn run(label: &str, db_url: &str, processes: usize) {
     let ports: Vec<u16> = (0..processes).map(|_| free_port()).collect();
     let bases: Vec<String> = ports
@@ -199,73 +322,120 @@ async fn run(label: &str, db_url: &str, processes: usize) {
         .map(|p| format!("http://127.0.0.1:{p}"))
         .collect();
     let client = reqwest::Client::new();
-    // One after the other: the first migrates and seeds the demo town.
+    more_units(db_url).await;
     let mut children = Vec::new();
     for (port, base) in ports.iter().zip(&bases) {
         children.push(start(db_url, *port));
         ready(&client, base).await;
     }
-    let slots = free_slots(&client, &bases[0]).await;
-    // The streams watch the centre (facility 1): its slots carry the
-    // events; the ground's (facility 3) are changes no stream shows.
-    let centre: Vec<_> = slots.iter().filter(|s| s.3 == 1).cloned().collect();
-    let ground: Vec<_> = slots.iter().filter(|s| s.3 == 3).cloned().collect();
+    // The streams watch the centre (facility 1) on `WATCHED` days: its
+    // slots then carry the events; the same rooms on later days are changes
+    // no stream shows (the same kind of booking, so the phases compare).
+    let base = &bases[0];
+    let watched = free_slots(&client, base, 1, WATCHED).await;
+    let unwatched = free_slots(&client, base, 1, LATER).await;
     assert!(
-        centre.len() >= EVENTS + COMMITS && ground.len() >= 2 * COMMITS,
-        "free slots: centre {}, ground {}",
-        centre.len(),
-        ground.len()
+        watched.len() >= EVENTS + ROUNDS * COMMITS
+            && unwatched.len() >= WARM_UP + (1 + 2 * ROUNDS) * COMMITS,
+        "free slots: watched {}, unwatched {}",
+        watched.len(),
+        unwatched.len()
     );
-    let (watched, everyone) = (&centre[..EVENTS], &centre[EVENTS..EVENTS + COMMITS]);
+    let (for_latency, for_fanning) = watched.split_at(EVENTS);
+    let mut fanning = for_fanning.chunks(COMMITS);
     let idle_rss: Vec<f64> = children.iter().map(|c| rss_mb(c.id())).collect();
+    let cpu =
+        |children: &[std::process::Child]| children.iter().map(|c| cpu_s(c.id())).sum::<f64>();
+    // Warm up (connections, caches, the write-ahead log), not measured.
+    let (warm, unwatched) = unwatched.split_at(WARM_UP);
+    commits(base, warm, 500_000).await;
+    let mut other = unwatched.chunks(COMMITS);
 
-    let cpu_0: f64 = children.iter().map(|c| cpu_s(c.id())).sum();
-    let without = commits(&bases[0], ground[..COMMITS].to_vec(), 0).await;
-    let cpu_without = children.iter().map(|c| cpu_s(c.id())).sum::<f64>() - cpu_0;
-
-    let parse = Arc::new(AtomicBool::new(true));
-    let (mut rx, tasks) = open_streams(&bases, parse.clone()).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let open_rss: Vec<f64> = children.iter().map(|c| rss_mb(c.id())).collect();
-
+    // The rate without streams before and after each round (the rate
+    // drifts as the database grows): a round is compared with the mean of
+    // the two.
+    let without = async |n: usize, other: &mut std::slice::Chunks<'_, Slot>| {
+        let cpu_0 = cpu(&children);
+        let rate = commits(base, other.next().unwrap(), n).await;
+        (rate, cpu(&children) - cpu_0)
+    };
+    let mut before = without(400_000, &mut other).await;
+    let mut rounds = Vec::new();
     let mut latencies = Vec::new();
-    for (n, slot) in watched.iter().enumerate() {
-        let sent = Instant::now();
-        assert!(
-            book(&client, &bases[0], slot, 100_000 + n).await,
-            "booking {slot:?}"
-        );
-        let mut arrivals: HashMap<i64, (usize, Instant)> = HashMap::new();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        let last = loop {
-            let got = tokio::time::timeout_at(deadline, rx.recv()).await;
-            let Ok(Some((id, at))) = got else {
-                panic!("not every stream received the event within 10 s");
-            };
-            let e = arrivals.entry(id).or_insert((0, at));
-            e.0 += 1;
-            e.1 = e.1.max(at);
-            if e.0 == STREAMS {
-                break e.1;
+    let mut open_rss = Vec::new();
+    for r in 0..ROUNDS {
+        let n = 10_000 * r;
+        let parse = Arc::new(AtomicBool::new(true));
+        let (mut rx, readers) = open_streams(&bases, parse.clone()).await;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        if r == 0 {
+            open_rss = children.iter().map(|c| rss_mb(c.id())).collect();
+            for (n, slot) in for_latency.iter().enumerate() {
+                let sent = Instant::now();
+                assert!(
+                    book(&client, base, slot, 100_000 + n).await,
+                    "booking {slot:?}"
+                );
+                let mut arrivals: HashMap<i64, (usize, Instant)> = HashMap::new();
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+                let last = loop {
+                    let got = tokio::time::timeout_at(deadline, rx.recv()).await;
+                    let Ok(Some((id, at))) = got else {
+                        panic!("not every stream received the event within 10 s");
+                    };
+                    let e = arrivals.entry(id).or_insert((0, at));
+                    e.0 += 1;
+                    e.1 = e.1.max(at);
+                    if e.0 == STREAMS {
+                        break e.1;
+                    }
+                };
+                latencies.push(last.duration_since(sent));
             }
-        };
-        latencies.push(last.duration_since(sent));
+        }
+        // Every commit to all 1,000 streams; the readers only read. The
+        // two phases with streams open take turns going first.
+        parse.store(false, Ordering::Relaxed);
+        while rx.try_recv().is_ok() {}
+        let mut elsewhere = 0.0;
+        if r % 2 == 1 {
+            elsewhere = commits(base, other.next().unwrap(), n + 3_000).await;
+        }
+        let cpu_before = cpu(&children);
+        let readers_before = readers.cpu_s();
+        let phase = Instant::now();
+        let fanned = commits(base, fanning.next().unwrap(), n + 6_000).await;
+        let (server_cpu, readers_cpu, wall) = (
+            cpu(&children) - cpu_before,
+            readers.cpu_s() - readers_before,
+            phase.elapsed().as_secs_f64(),
+        );
+        if r % 2 == 0 {
+            elsewhere = commits(base, other.next().unwrap(), n + 3_000).await;
+        }
+        readers.close();
+        // Let the server close them before the next measure.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let after = without(n + 9_000, &mut other).await;
+        let (without, cpu_without) = ((before.0 + after.0) / 2.0, (before.1 + after.1) / 2.0);
+        before = after;
+        println!(
+            "{label}: round {}: {without:.0}/s without streams; {elsewhere:.0}/s with {STREAMS} open elsewhere ({:+.1} %); {fanned:.0}/s when all {STREAMS} receive each ({:+.1} %)",
+            r + 1,
+            (elsewhere / without - 1.0) * 100.0,
+            (fanned / without - 1.0) * 100.0
+        );
+        rounds.push(Round {
+            without,
+            elsewhere,
+            fanned,
+            cpu_without: cpu_without / COMMITS as f64 * 1000.0,
+            cpu_fanned: server_cpu / COMMITS as f64 * 1000.0,
+            share: server_cpu / wall / 2.0 * 100.0,
+            readers: readers_cpu / wall / 2.0 * 100.0,
+        });
     }
-    let elsewhere = commits(&bases[0], ground[COMMITS..2 * COMMITS].to_vec(), 10_000).await;
-    // Every commit to all 1,000 streams; the readers only read.
-    parse.store(false, Ordering::Relaxed);
-    while rx.try_recv().is_ok() {}
-    let cpu_before: f64 = children.iter().map(|c| cpu_s(c.id())).sum();
-    let phase = Instant::now();
-    let fanned = commits(&bases[0], everyone.to_vec(), 20_000).await;
-    let (server_cpu, wall) = (
-        children.iter().map(|c| cpu_s(c.id())).sum::<f64>() - cpu_before,
-        phase.elapsed().as_secs_f64(),
-    );
 
-    for t in tasks {
-        t.abort();
-    }
     latencies.sort();
     println!(
         "{label}: {STREAMS} streams over {processes} process(es); booking request → last stream received, {} bookings: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
@@ -288,16 +458,21 @@ async fn run(label: &str, db_url: &str, processes: usize) {
             .collect::<Vec<_>>()
             .join(" + "),
     );
+    let m = |f: fn(&Round) -> f64| median(rounds.iter().map(f).collect());
     println!(
-        "{label}: booking commits over HTTP, {WORKERS} clients: {without:.0}/s without streams; with {STREAMS} open: {elsewhere:.0}/s for changes no stream shows ({:+.1} %), {fanned:.0}/s when all {STREAMS} receive each ({:+.1} %)",
-        (elsewhere / without - 1.0) * 100.0,
-        (fanned / without - 1.0) * 100.0
+        "{label}: booking commits over HTTP, {WORKERS} clients, medians of {ROUNDS} rounds of {COMMITS}: {:.0}/s without streams; with {STREAMS} open: {:.0}/s for changes no stream shows ({:+.1} %), {:.0}/s when all {STREAMS} receive each ({:+.1} %)",
+        m(|r| r.without),
+        m(|r| r.elsewhere),
+        m(|r| (r.elsewhere / r.without - 1.0) * 100.0),
+        m(|r| r.fanned),
+        m(|r| (r.fanned / r.without - 1.0) * 100.0),
     );
     println!(
-        "{label}: server CPU per booking: {:.2} ms without streams, {:.2} ms when all {STREAMS} receive it; in that last phase the server used {:.0} % of the 2 cores (the bench's readers and bookers the rest)",
-        cpu_without / COMMITS as f64 * 1000.0,
-        server_cpu / COMMITS as f64 * 1000.0,
-        server_cpu / wall / 2.0 * 100.0
+        "{label}: server CPU per booking (medians): {:.2} ms without streams, {:.2} ms when all {STREAMS} receive it; in that last phase the server used {:.0} % of the 2 cores, the readers {:.0} %",
+        m(|r| r.cpu_without),
+        m(|r| r.cpu_fanned),
+        m(|r| r.share),
+        m(|r| r.readers),
     );
     for c in &mut children {
         let _ = c.kill();
