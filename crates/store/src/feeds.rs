@@ -16,8 +16,8 @@ use domain::status::{BookingKind, BookingStatus, FeedDetail, FeedScope};
 use sea_orm::ActiveValue::NotSet;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, EntityTrait, FromQueryResult, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    FromQueryResult, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Set, Statement,
 };
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -71,7 +71,8 @@ impl FeedBooking {
                 C::Sequence,
                 C::ModifiedS,
             ])
-            .order_by_asc(C::StartAt);
+            .order_by_asc(C::StartAt)
+            .order_by_asc(C::Id);
         if personal {
             q.columns([
                 C::Reference,
@@ -87,6 +88,66 @@ impl FeedBooking {
                 .fold(q, |q, c| q.expr_as(Expr::val(""), c))
                 .expr_as(Expr::val(0i32), "attendees")
         }
+    }
+}
+
+/// [`FeedBooking`]'s columns, in its fields' order.
+const FEED_COLUMNS: &str = "id, unit_id, start_at, end_at, status, kind, created_at, \
+    expires_at, sequence, modified_s, reference, name, phone, email, purpose, attendees";
+
+/// One [`FeedBooking`] as SQLite's `json_array` of [`FEED_COLUMNS`] writes
+/// it; times and codes, which JSON never escapes, borrowed from the text.
+type FeedJsonRow<'a> = (
+    i64,
+    i64,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    i64,
+    Option<i64>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i32,
+);
+
+/// A time as SQLite holds it: RFC 3339 as sqlx writes it, or SQLite's own
+/// `YYYY-MM-DD HH:MM:SS` in UTC.
+fn sqlite_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
+        })
+        .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
+}
+
+impl FeedBooking {
+    fn from_json(r: FeedJsonRow<'_>) -> Result<FeedBooking, StoreError> {
+        let code = |what: &str, text: &str| StoreError::Corrupt(format!("{what} {text:?}"));
+        Ok(FeedBooking {
+            id: r.0,
+            unit_id: r.1,
+            start_at: sqlite_time(r.2)?,
+            end_at: sqlite_time(r.3)?,
+            status: r.4.parse().map_err(|_| code("status", r.4))?,
+            kind: r.5.parse().map_err(|_| code("kind", r.5))?,
+            created_at: sqlite_time(r.6)?,
+            expires_at: r.7.map(sqlite_time).transpose()?,
+            sequence: r.8,
+            modified_s: r.9,
+            reference: r.10,
+            name: r.11,
+            phone: r.12,
+            email: r.13,
+            purpose: r.14,
+            attendees: r.15,
+        })
     }
 }
 
@@ -379,10 +440,58 @@ impl Store {
         let q = booking::Entity::find()
             .filter(these)
             .filter(Self::shown_since(since));
-        Ok(FeedBooking::select(q, personal)
-            .into_model::<FeedBooking>()
-            .all(&self.db)
-            .await?)
+        let q = FeedBooking::select(q, personal);
+        if self.db.get_database_backend() == DatabaseBackend::Sqlite {
+            self.feed_rows_as_json(q).await
+        } else {
+            self.feed_rows_one_by_one(q).await
+        }
+    }
+
+    /// A feed's rows read one by one (PostgreSQL).
+    async fn feed_rows_one_by_one(
+        &self,
+        q: sea_orm::Select<booking::Entity>,
+    ) -> Result<Vec<FeedBooking>, StoreError> {
+        Ok(q.into_model::<FeedBooking>().all(&self.db).await?)
+    }
+
+    /// A feed's rows read as one (SQLite). sqlx's SQLite worker thread
+    /// hands the runtime each row on its own, copying every value and
+    /// waking the reading task each time: for a feed's thousands of rows
+    /// that was most of the time it took to make. SQLite writes them into
+    /// one JSON array instead, one row.
+    async fn feed_rows_as_json(
+        &self,
+        q: sea_orm::Select<booking::Entity>,
+    ) -> Result<Vec<FeedBooking>, StoreError> {
+        let inner = q.build(DatabaseBackend::Sqlite);
+        let sql = format!(
+            "SELECT json_group_array(json_array({FEED_COLUMNS})) AS rows FROM ({})",
+            inner.sql
+        );
+        let values = inner.values.map(|v| v.0).unwrap_or_default();
+        let row = self
+            .db
+            .query_one_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Sqlite,
+                sql,
+                values,
+            ))
+            .await?;
+        let text: String = match row {
+            Some(r) => r.try_get("", "rows")?,
+            None => return Ok(Vec::new()),
+        };
+        let rows: Vec<FeedJsonRow> = serde_json::from_str(&text)
+            .map_err(|e| StoreError::Corrupt(format!("feed rows: {e}")))?;
+        let mut out = rows
+            .into_iter()
+            .map(FeedBooking::from_json)
+            .collect::<Result<Vec<_>, _>>()?;
+        // The order the query asks for (an aggregate need not keep it).
+        out.sort_by_key(|b| (b.start_at, b.id));
+        Ok(out)
     }
 
     /// A resident account's bookings a feed shows (as [`Store::feed_bookings`]).
@@ -515,5 +624,132 @@ impl Store {
             .collect();
         out.sort_by_key(|r| r.items.first().map(|i| i.start_s));
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+    use domain::ids::UnitId;
+
+    /// A booking of unit 1 on day `n` from today, with the text given.
+    fn booking(n: u64, text: &str, now: DateTime<Utc>) -> booking::Model {
+        let day = now + chrono::Days::new(n);
+        booking::Model {
+            id: 0,
+            unit_id: 1,
+            reference: format!("QA-TEST-{n}"),
+            start_at: day,
+            end_at: day + chrono::Duration::hours(1),
+            status: if n.is_multiple_of(2) {
+                BookingStatus::Confirmed
+            } else {
+                BookingStatus::Pending
+            },
+            name: text.into(),
+            name_kana: "やまだ".into(),
+            phone: "090-0000-0000".into(),
+            email: format!("r{n}@example.invalid"),
+            purpose: text.into(),
+            attendees: n as i32,
+            resident: true,
+            fee_total_yen: 0,
+            fee_lines: "[]".into(),
+            created_at: now,
+            expires_at: (n % 2 == 1).then_some(now + chrono::Duration::hours(72)),
+            cancelled_at: None,
+            created_by_staff_id: None,
+            kind: if n == 3 {
+                BookingKind::Block
+            } else {
+                BookingKind::Resident
+            },
+            usage: None,
+            paid_at: None,
+            status_reason: None,
+            rejected: false,
+            override_reason: None,
+            account_id: None,
+            request_key: None,
+            sequence: n as i64,
+            modified_s: n.is_multiple_of(3).then_some(now.timestamp() + n as i64),
+        }
+    }
+
+    #[tokio::test]
+    async fn sqlite_reads_a_feed_as_one_row_and_gets_what_rows_give() {
+        let db = TestDb::sqlite().await;
+        let now = DateTime::from_timestamp(Utc::now().timestamp(), 123_456_789).unwrap();
+        db.store.seed_demo(now).await.unwrap();
+        let texts = [
+            "山田 花子",
+            "quote \" and backslash \\ and\nnew line",
+            "tab\tand emoji 🎾",
+            "",
+            "<b>&amp;</b>",
+        ];
+        let rows = (0..texts.len() as u64)
+            .map(|n| (booking(200 + n, texts[n as usize], now), vec![UnitId(1)]))
+            .collect();
+        db.store.insert_bookings(rows).await.unwrap();
+        for personal in [false, true] {
+            let q = || {
+                FeedBooking::select(
+                    booking::Entity::find()
+                        .filter(booking::Column::UnitId.is_in([1i64]))
+                        .filter(Store::shown_since(now)),
+                    personal,
+                )
+            };
+            let one_by_one = db.store.feed_rows_one_by_one(q()).await.unwrap();
+            let as_json = db.store.feed_rows_as_json(q()).await.unwrap();
+            assert!(one_by_one.len() > texts.len(), "the demo's and ours");
+            assert_eq!(as_json, one_by_one, "personal: {personal}");
+            let ours: Vec<_> = as_json
+                .iter()
+                .filter(|b| b.reference.starts_with("QA-TEST-"))
+                .collect();
+            if personal {
+                assert_eq!(ours.len(), texts.len());
+                assert_eq!(ours[1].name, texts[1]);
+                assert_eq!(ours[2].purpose, texts[2]);
+                assert!(ours[1].expires_at.is_some() && ours[1].modified_s.is_some());
+                assert!(ours[0].expires_at.is_none() && ours[0].modified_s.is_none());
+            } else {
+                assert!(
+                    as_json
+                        .iter()
+                        .all(|b| b.name.is_empty() && b.email.is_empty())
+                );
+            }
+        }
+        let none = db
+            .store
+            .feed_rows_as_json(FeedBooking::select(
+                booking::Entity::find().filter(booking::Column::UnitId.eq(-1)),
+                true,
+            ))
+            .await
+            .unwrap();
+        assert!(none.is_empty(), "no rows is an empty feed");
+        db.drop_db().await;
+    }
+
+    #[test]
+    fn sqlite_times_read_in_both_forms_and_refuse_garbage() {
+        let t = |s: &str| sqlite_time(s).map(|t| t.timestamp_nanos_opt());
+        assert_eq!(
+            t("2026-12-07T00:01:14.918879600+00:00").unwrap(),
+            t("2026-12-07 00:01:14.9188796").unwrap()
+        );
+        assert_eq!(
+            t("2026-12-07T09:00:00+09:00").unwrap(),
+            t("2026-12-07 00:00:00").unwrap()
+        );
+        assert!(matches!(
+            sqlite_time("yesterday"),
+            Err(StoreError::Corrupt(_))
+        ));
     }
 }
