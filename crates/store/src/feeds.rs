@@ -465,6 +465,9 @@ impl Store {
         &self,
         q: sea_orm::Select<booking::Entity>,
     ) -> Result<Vec<FeedBooking>, StoreError> {
+        // Sorted here: SQLite would sort whole rows in a temporary tree.
+        let mut q = q;
+        QueryTrait::query(&mut q).clear_order_by();
         let inner = q.build(DatabaseBackend::Sqlite);
         let sql = format!(
             "SELECT json_group_array(json_array({FEED_COLUMNS})) AS rows FROM ({})",
@@ -489,8 +492,8 @@ impl Store {
             .into_iter()
             .map(FeedBooking::from_json)
             .collect::<Result<Vec<_>, _>>()?;
-        // The order the query asks for (an aggregate need not keep it).
-        out.sort_by_key(|b| (b.start_at, b.id));
+        // The order the query asked for.
+        out.sort_unstable_by_key(|b| (b.start_at, b.id));
         Ok(out)
     }
 
