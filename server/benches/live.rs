@@ -397,10 +397,11 @@ async fn run(label: &str, db_url: &str, processes: usize) {
         // two phases with streams open take turns going first.
         parse.store(false, Ordering::Relaxed);
         while rx.try_recv().is_ok() {}
-        let mut elsewhere = 0.0;
-        if r % 2 == 1 {
-            elsewhere = commits(base, other.next().unwrap(), n + 3_000).await;
-        }
+        let elsewhere_first = if r % 2 == 1 {
+            Some(commits(base, other.next().unwrap(), n + 3_000).await)
+        } else {
+            None
+        };
         let cpu_before = cpu(&children);
         let readers_before = readers.cpu_s();
         let phase = Instant::now();
@@ -410,9 +411,10 @@ async fn run(label: &str, db_url: &str, processes: usize) {
             readers.cpu_s() - readers_before,
             phase.elapsed().as_secs_f64(),
         );
-        if r % 2 == 0 {
-            elsewhere = commits(base, other.next().unwrap(), n + 3_000).await;
-        }
+        let elsewhere = match elsewhere_first {
+            Some(rate) => rate,
+            None => commits(base, other.next().unwrap(), n + 3_000).await,
+        };
         readers.close();
         // Let the server close them before the next measure.
         tokio::time::sleep(Duration::from_millis(500)).await;

@@ -27,7 +27,7 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use app::core::error::AppError;
@@ -83,7 +83,47 @@ impl Encoded {
 
 /// What the process sends its streams: changes that reached it together,
 /// written as one; or word that changes were missed (every stream resyncs).
-type Batch = Arc<Result<Vec<Encoded>, Missed>>;
+type Batch = Arc<Result<Changes, Missed>>;
+
+/// Changes that go out together.
+#[derive(Debug)]
+struct Changes {
+    each: Vec<Encoded>,
+    /// All their frames joined (public, staff), made by the first stream
+    /// that shows them all and shared by the rest: at a rush most streams
+    /// watch the same facility and month, and need not each copy the same
+    /// bytes.
+    joined: [OnceLock<Bytes>; 2],
+}
+
+impl Changes {
+    fn new(each: Vec<Encoded>) -> Changes {
+        Changes {
+            each,
+            joined: Default::default(),
+        }
+    }
+
+    /// What a stream writes for these changes: those in its scope (and not
+    /// already replayed to it), framed, in order, as one write.
+    fn for_stream(&self, scope: &Scope, staff: bool, replayed: &mut HashSet<i64>) -> Option<Bytes> {
+        let frames: Vec<&Bytes> = self
+            .each
+            .iter()
+            .filter(|e| !replayed.remove(&e.change.id) && scope.matches(&e.change))
+            .map(|e| if staff { &e.staff } else { &e.public })
+            .collect();
+        match frames.len() {
+            0 => None,
+            n if n == self.each.len() => Some(
+                self.joined[usize::from(staff)]
+                    .get_or_init(|| join(&frames))
+                    .clone(),
+            ),
+            _ => Some(join(&frames)),
+        }
+    }
+}
 
 /// Changes the process could not read from the store's feed in time.
 #[derive(Debug)]
@@ -124,7 +164,7 @@ async fn relay(mut feed: broadcast::Receiver<Arc<Change>>, tx: broadcast::Sender
             tracing::warn!("live streams fell behind the change feed; every page reloads");
         }
         // No stream open is not an error.
-        let _ = tx.send(Arc::new(batch));
+        let _ = tx.send(Arc::new(batch.map(Changes::new)));
         last_sent = Some(tokio::time::Instant::now());
         if closed {
             return;
@@ -352,12 +392,13 @@ impl Out {
 fn join(frames: &[&Bytes]) -> Bytes {
     match frames {
         [one] => (*one).clone(),
-        _ => Bytes::from(
-            frames
-                .iter()
-                .flat_map(|f| f.iter().copied())
-                .collect::<Vec<u8>>(),
-        ),
+        _ => {
+            let mut all = Vec::with_capacity(frames.iter().map(|f| f.len()).sum());
+            for f in frames {
+                all.extend_from_slice(f);
+            }
+            Bytes::from(all)
+        }
     }
 }
 
@@ -561,15 +602,10 @@ impl Live {
             };
             match got.as_deref() {
                 Ok(Ok(batch)) => {
-                    let frames: Vec<&Bytes> = batch
-                        .iter()
-                        .filter(|e| {
-                            !self.replayed.remove(&e.change.id) && self.scope.matches(&e.change)
-                        })
-                        .map(|e| if self.staff { &e.staff } else { &e.public })
-                        .collect();
-                    if !frames.is_empty() {
-                        return Some(Out::Changes(join(&frames)));
+                    if let Some(bytes) =
+                        batch.for_stream(&self.scope, self.staff, &mut self.replayed)
+                    {
+                        return Some(Out::Changes(bytes));
                     }
                 }
                 // Too slow to keep up (this stream or the process): tell
@@ -744,7 +780,7 @@ mod tests {
     }
 
     fn booking(id: i64, facility: i64) -> Batch {
-        Arc::new(Ok(vec![Encoded::new(&change(id, facility))]))
+        Arc::new(Ok(Changes::new(vec![Encoded::new(&change(id, facility))])))
     }
 
     fn live(rx: broadcast::Receiver<Batch>, store: &store::Store, ticket: Ticket) -> Live {
@@ -804,8 +840,10 @@ mod tests {
         let (tx, rx) = broadcast::channel(8);
         let mut l = live(rx, &db.store, streams.enter(None).unwrap());
         let batch = [change(3, 1), change(4, 2), change(5, 1)];
-        tx.send(Arc::new(Ok(batch.iter().map(Encoded::new).collect())))
-            .unwrap();
+        tx.send(Arc::new(Ok(Changes::new(
+            batch.iter().map(Encoded::new).collect(),
+        ))))
+        .unwrap();
         tx.send(booking(6, 1)).unwrap();
         assert_eq!(
             ids(&next_text(&mut l).await),
@@ -813,6 +851,58 @@ mod tests {
             "one write for the batch; facility 2 is not this stream's"
         );
         assert_eq!(ids(&next_text(&mut l).await), [6]);
+        db.drop_db().await;
+    }
+
+    #[tokio::test]
+    async fn streams_that_show_a_whole_batch_share_one_copy_of_it() {
+        let db = TestDb::sqlite().await;
+        let streams = Streams::start(&db.store, 4, 4);
+        let (tx, rx) = broadcast::channel(8);
+        let mut a = live(rx, &db.store, streams.enter(None).unwrap());
+        let mut b = live(tx.subscribe(), &db.store, streams.enter(None).unwrap());
+        let mut other = live(tx.subscribe(), &db.store, streams.enter(None).unwrap());
+        other.scope = Scope::Facility {
+            id: 2,
+            from: 0,
+            to: 10_000,
+            days: (NaiveDate::MIN, NaiveDate::MAX),
+        };
+        let batch = [change(3, 1), change(4, 1), change(5, 2)];
+        tx.send(Arc::new(Ok(Changes::new(
+            batch.iter().map(Encoded::new).collect(),
+        ))))
+        .unwrap();
+        let (Some(Out::Changes(x)), Some(Out::Changes(y))) = (a.next().await, b.next().await)
+        else {
+            panic!("both streams show facility 1");
+        };
+        assert_eq!(ids(&String::from_utf8_lossy(&x)), [3, 4]);
+        assert_ne!(
+            x.as_ptr(),
+            y.as_ptr(),
+            "a part of the batch is joined per stream"
+        );
+        let whole = [change(6, 1), change(7, 1)];
+        tx.send(Arc::new(Ok(Changes::new(
+            whole.iter().map(Encoded::new).collect(),
+        ))))
+        .unwrap();
+        let (Some(Out::Changes(x)), Some(Out::Changes(y))) = (a.next().await, b.next().await)
+        else {
+            panic!("both streams show facility 1");
+        };
+        assert_eq!(ids(&String::from_utf8_lossy(&x)), [6, 7]);
+        assert_eq!(x, y);
+        assert_eq!(x.as_ptr(), y.as_ptr(), "the whole batch is joined once");
+        let Some(Out::Changes(z)) = other.next().await else {
+            panic!("facility 2's change");
+        };
+        assert_eq!(
+            ids(&String::from_utf8_lossy(&z)),
+            [5],
+            "then nothing of 6 and 7"
+        );
         db.drop_db().await;
     }
 
@@ -840,7 +930,7 @@ mod tests {
         let (hub, mut out) = broadcast::channel(16);
         tokio::spawn(relay(rx, hub));
         let ids_of = |b: &Batch| match b.as_ref() {
-            Ok(v) => v.iter().map(|e| e.change.id).collect::<Vec<_>>(),
+            Ok(v) => v.each.iter().map(|e| e.change.id).collect::<Vec<_>>(),
             Err(Missed) => panic!("nothing was missed"),
         };
         let start = tokio::time::Instant::now();

@@ -89,6 +89,29 @@ impl FeedBooking {
                 .expr_as(Expr::val(0i32), "attendees")
         }
     }
+
+    /// One booking of the array SQLite writes (see `feed_rows_as_json`).
+    fn from_json(r: FeedJsonRow<'_>) -> Result<FeedBooking, StoreError> {
+        let code = |what: &str, text: &str| StoreError::Corrupt(format!("{what} {text:?}"));
+        Ok(FeedBooking {
+            id: r.0,
+            unit_id: r.1,
+            start_at: sqlite_time(r.2)?,
+            end_at: sqlite_time(r.3)?,
+            status: r.4.parse().map_err(|_| code("status", r.4))?,
+            kind: r.5.parse().map_err(|_| code("kind", r.5))?,
+            created_at: sqlite_time(r.6)?,
+            expires_at: r.7.map(sqlite_time).transpose()?,
+            sequence: r.8,
+            modified_s: r.9,
+            reference: r.10,
+            name: r.11,
+            phone: r.12,
+            email: r.13,
+            purpose: r.14,
+            attendees: r.15,
+        })
+    }
 }
 
 /// [`FeedBooking`]'s columns, in its fields' order.
@@ -125,30 +148,6 @@ fn sqlite_time(text: &str) -> Result<DateTime<Utc>, StoreError> {
             chrono::NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%.f").map(|t| t.and_utc())
         })
         .map_err(|e| StoreError::Corrupt(format!("time {text:?}: {e}")))
-}
-
-impl FeedBooking {
-    fn from_json(r: FeedJsonRow<'_>) -> Result<FeedBooking, StoreError> {
-        let code = |what: &str, text: &str| StoreError::Corrupt(format!("{what} {text:?}"));
-        Ok(FeedBooking {
-            id: r.0,
-            unit_id: r.1,
-            start_at: sqlite_time(r.2)?,
-            end_at: sqlite_time(r.3)?,
-            status: r.4.parse().map_err(|_| code("status", r.4))?,
-            kind: r.5.parse().map_err(|_| code("kind", r.5))?,
-            created_at: sqlite_time(r.6)?,
-            expires_at: r.7.map(sqlite_time).transpose()?,
-            sequence: r.8,
-            modified_s: r.9,
-            reference: r.10,
-            name: r.11,
-            phone: r.12,
-            email: r.13,
-            purpose: r.14,
-            attendees: r.15,
-        })
-    }
 }
 
 impl From<&booking::Model> for FeedBooking {
@@ -463,10 +462,9 @@ impl Store {
     /// one JSON array instead, one row.
     async fn feed_rows_as_json(
         &self,
-        q: sea_orm::Select<booking::Entity>,
+        mut q: sea_orm::Select<booking::Entity>,
     ) -> Result<Vec<FeedBooking>, StoreError> {
         // Sorted here: SQLite would sort whole rows in a temporary tree.
-        let mut q = q;
         QueryTrait::query(&mut q).clear_order_by();
         let inner = q.build(DatabaseBackend::Sqlite);
         let sql = format!(
