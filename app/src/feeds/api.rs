@@ -211,7 +211,7 @@ pub async fn create_feed(name: String, scope: String, detail: String) -> Result<
 pub async fn renew_feed(id: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     let t = crate::feeds::texts::texts(c.lang);
-    let outcome = match crate::feeds::service::parse_id(&id) {
+    let outcome = match crate::feeds::rules::parse_id(&id) {
         Ok(id) => c.state.renew_feed(&actor, id).await.map(|(name, token)| {
             let fresh = crate::feeds::service::fresh_url(&ssr::origin(&c), &name, &token);
             ((t.renewed)(&name), Some(fresh))
@@ -226,7 +226,7 @@ pub async fn renew_feed(id: String) -> Result<(), AppError> {
 pub async fn revoke_feed(id: String) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     let t = crate::feeds::texts::texts(c.lang);
-    let outcome = match crate::feeds::service::parse_id(&id) {
+    let outcome = match crate::feeds::rules::parse_id(&id) {
         Ok(id) => c
             .state
             .revoke_feed(&actor, id)
