@@ -26,8 +26,21 @@ fn change(id: i64, facility: i64) -> Change {
     }
 }
 
+/// Changes that reach the streams together.
+fn batch(changes: &[Change]) -> Batch {
+    Arc::new(Ok(Changes::new(changes.iter().map(Encoded::new).collect())))
+}
+
 fn booking(id: i64, facility: i64) -> Batch {
-    Arc::new(Ok(Changes::new(vec![Encoded::new(&change(id, facility))])))
+    batch(&[change(id, facility)])
+}
+
+/// What two streams write next, both changes.
+async fn both(a: &mut Live, b: &mut Live) -> (Bytes, Bytes) {
+    match (a.next().await, b.next().await) {
+        (Some(Out::Changes(x)), Some(Out::Changes(y))) => (x, y),
+        other => panic!("both streams show facility 1: {other:?}"),
+    }
 }
 
 fn live(rx: broadcast::Receiver<Batch>, store: &store::Store, ticket: Ticket) -> Live {
@@ -86,11 +99,8 @@ async fn a_batch_goes_out_as_one_write_in_order_and_only_what_is_in_scope() {
     let streams = Streams::start(&db.store, 4, 4);
     let (tx, rx) = broadcast::channel(8);
     let mut l = live(rx, &db.store, streams.enter(None).unwrap());
-    let batch = [change(3, 1), change(4, 2), change(5, 1)];
-    tx.send(Arc::new(Ok(Changes::new(
-        batch.iter().map(Encoded::new).collect(),
-    ))))
-    .unwrap();
+    tx.send(batch(&[change(3, 1), change(4, 2), change(5, 1)]))
+        .unwrap();
     tx.send(booking(6, 1)).unwrap();
     assert_eq!(
         ids(&next_text(&mut l).await),
@@ -115,28 +125,17 @@ async fn streams_that_show_a_whole_batch_share_one_copy_of_it() {
         to: 10_000,
         days: (NaiveDate::MIN, NaiveDate::MAX),
     };
-    let batch = [change(3, 1), change(4, 1), change(5, 2)];
-    tx.send(Arc::new(Ok(Changes::new(
-        batch.iter().map(Encoded::new).collect(),
-    ))))
-    .unwrap();
-    let (Some(Out::Changes(x)), Some(Out::Changes(y))) = (a.next().await, b.next().await) else {
-        panic!("both streams show facility 1");
-    };
+    tx.send(batch(&[change(3, 1), change(4, 1), change(5, 2)]))
+        .unwrap();
+    let (x, y) = both(&mut a, &mut b).await;
     assert_eq!(ids(&String::from_utf8_lossy(&x)), [3, 4]);
     assert_ne!(
         x.as_ptr(),
         y.as_ptr(),
         "a part of the batch is joined per stream"
     );
-    let whole = [change(6, 1), change(7, 1)];
-    tx.send(Arc::new(Ok(Changes::new(
-        whole.iter().map(Encoded::new).collect(),
-    ))))
-    .unwrap();
-    let (Some(Out::Changes(x)), Some(Out::Changes(y))) = (a.next().await, b.next().await) else {
-        panic!("both streams show facility 1");
-    };
+    tx.send(batch(&[change(6, 1), change(7, 1)])).unwrap();
+    let (x, y) = both(&mut a, &mut b).await;
     assert_eq!(ids(&String::from_utf8_lossy(&x)), [6, 7]);
     assert_eq!(x, y);
     assert_eq!(x.as_ptr(), y.as_ptr(), "the whole batch is joined once");
