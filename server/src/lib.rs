@@ -98,7 +98,9 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(provide_nonce, shell))
+        .layer(from_fn(sessions::note_untouched))
         .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
+        .layer(from_fn(sessions::keep_cookie_unless_changed))
         .layer(from_fn(guard::server_fn_status))
         .layer(from_fn_with_state(state.clone(), guard::limits))
         .layer(from_fn_with_state(state.clone(), guard::same_origin_only))

@@ -4,12 +4,19 @@
 //! this browser has proved it owns) stays on the server.
 
 use async_trait::async_trait;
+use axum::extract::Request;
+use axum::http::header::SET_COOKIE;
+use axum::middleware::Next;
+use axum::response::Response;
 use store::Store;
 use store::sessions::StoredSession;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 use tower_sessions::{Expiry, SessionManagerLayer};
+
+/// The session cookie's name.
+const COOKIE: &str = "session";
 
 /// Idle time after which a session (and any half-filled form in it) is gone.
 pub const IDLE: time::Duration = time::Duration::hours(1);
@@ -31,12 +38,62 @@ impl DbSessionStore {
     /// The session layer: HttpOnly, SameSite=Lax, Secure when served over HTTPS.
     pub fn layer(self, secure: bool) -> SessionManagerLayer<DbSessionStore> {
         SessionManagerLayer::new(self)
-            .with_name("session")
+            .with_name(COOKIE)
             .with_http_only(true)
             .with_same_site(SameSite::Lax)
             .with_secure(secure)
             .with_expiry(Expiry::OnInactivity(IDLE))
     }
+}
+
+/// Put on a response whose request neither changed nor ended its session
+/// (inside the session layer, see [`keep_cookie_unless_changed`]).
+#[derive(Clone, Copy)]
+struct Untouched;
+
+/// Inside the session layer: notes on the response that the request left
+/// its session as it found it.
+pub async fn note_untouched(req: Request, next: Next) -> Response {
+    let session = req.extensions().get::<tower_sessions::Session>().cloned();
+    let mut res = next.run(req).await;
+    if session.is_some_and(|s| !s.is_modified()) {
+        res.extensions_mut().insert(Untouched);
+    }
+    res
+}
+
+/// Outside the session layer: a request that did not change its session
+/// never removes the browser's session cookie. tower-sessions sends a
+/// removal whenever the cookie's session is not in the store; when 確定 is
+/// pressed twice, the first press gives the browser a fresh id (and deletes
+/// the old record), the second still carries the old id, finds nothing and
+/// would tell the browser to drop its cookie, losing the fresh one if that
+/// answer arrives last. Signing out changes the session, so it still
+/// removes the cookie; a stale cookie that is left simply ends at its own
+/// expiry.
+pub async fn keep_cookie_unless_changed(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    if res.extensions().get::<Untouched>().is_some() {
+        let kept: Vec<_> = res
+            .headers()
+            .get_all(SET_COOKIE)
+            .iter()
+            .filter(|v| !is_session_cookie(v.as_bytes()))
+            .cloned()
+            .collect();
+        let headers = res.headers_mut();
+        headers.remove(SET_COOKIE);
+        for v in kept {
+            headers.append(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+fn is_session_cookie(set_cookie: &[u8]) -> bool {
+    set_cookie
+        .strip_prefix(COOKIE.as_bytes())
+        .is_some_and(|rest| rest.first() == Some(&b'='))
 }
 
 fn encoded(record: &Record) -> session_store::Result<StoredSession> {

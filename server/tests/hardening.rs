@@ -112,6 +112,79 @@ async fn a_double_submit_books_once_and_nobody_takes_it_over_on_postgres() {
     app.finish().await;
 }
 
+/// The `session=` cookies an answer sets: (value, whether it removes it).
+fn session_cookies(res: &reqwest::Response) -> Vec<(String, bool)> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.strip_prefix("session="))
+        .map(|v| {
+            let value = v.split(';').next().unwrap_or_default().to_owned();
+            (value, v.to_ascii_lowercase().contains("max-age=0"))
+        })
+        .collect()
+}
+
+/// A request whose session is gone (as the second of two 確定 presses
+/// finds it, after the first gave the browser a fresh id) must not tell the
+/// browser to drop its cookie; signing out still does.
+#[tokio::test]
+async fn a_request_that_finds_its_session_gone_leaves_the_cookie_alone() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let c = reqwest::Client::new();
+    let post = |url: &str, cookie: &str, fields: &[(&str, &str)]| {
+        let req = c
+            .post(format!("{}{url}", app.base))
+            .header("referer", format!("{}/", app.base));
+        let req = if cookie.is_empty() {
+            req
+        } else {
+            req.header("cookie", cookie)
+        };
+        req.form(fields).send()
+    };
+    let gone = format!("session={}", tower_sessions::session::Id::default());
+    let res = post(app::booking::api::GetDone::PATH, &gone, &[])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(session_cookies(&res), vec![], "no removal, no new id");
+    let res = post(
+        app::booking::api::ConfirmBooking::PATH,
+        &gone,
+        &[("version", "1")],
+    )
+    .await
+    .unwrap();
+    assert_eq!(session_cookies(&res), vec![], "the second press of 確定");
+
+    // Signing out ends the session and removes the cookie.
+    common::fixtures::people(&app).await;
+    let login = post(
+        app::console::api::Login::PATH,
+        "",
+        &[
+            ("email", "manager1@town.example"),
+            ("password", common::fixtures::PASSWORD),
+        ],
+    )
+    .await
+    .unwrap();
+    let signed_in = session_cookies(&login);
+    assert!(matches!(signed_in.as_slice(), [(_, false)]), "{signed_in:?}");
+    let cookie = format!("session={}", signed_in[0].0);
+    let res = post(app::console::api::Logout::PATH, &cookie, &[])
+        .await
+        .unwrap();
+    assert!(
+        session_cookies(&res).iter().any(|(_, removed)| *removed),
+        "sign-out removes the cookie: {:?}",
+        session_cookies(&res)
+    );
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn server_functions_answer_real_status_codes() {
     let app = spawn(TestDb::sqlite().await).await;
