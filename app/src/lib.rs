@@ -13,6 +13,7 @@ pub mod core;
 pub mod counters;
 pub mod feeds;
 pub mod imports;
+pub mod opendata;
 #[cfg(feature = "ssr")]
 pub mod reminders;
 pub mod routes;
@@ -132,6 +133,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/account") view={Lazy::<routes::StaffAccountRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/feeds") view={Lazy::<routes::FeedsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/import") view={Lazy::<routes::ImportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facility-list") view={Lazy::<routes::FacilityListImportRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/opendata") view={Lazy::<routes::OpenDataRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id") view={Lazy::<routes::TimelineRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/block") view={Lazy::<routes::BlockRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/report") view={Lazy::<routes::UsageReportRoute>::new()} ssr=SsrMode::Async/>

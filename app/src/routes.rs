@@ -106,3 +106,8 @@ lazy_feature!(console_pages, ConsolePage {
     OutboxRoute => crate::console::pages::OutboxPageView,
     ImportRoute => crate::imports::pages::ImportView,
 });
+
+lazy_feature!(opendata_pages, OpenDataPages {
+    FacilityListImportRoute => crate::opendata::pages::ListImportView,
+    OpenDataRoute => crate::opendata::pages::OpenDataView,
+});

@@ -58,6 +58,11 @@ async fn prepare(db: &TestDb) -> FacilityId {
         closed_on_holidays: false,
         sort_order: 99,
         max_active_bookings: 1000,
+        open_data_id: None,
+        name_kana: String::new(),
+        latitude: None,
+        longitude: None,
+        url: String::new(),
     }
     .into_active_model();
     f.id = NotSet;

@@ -278,6 +278,7 @@ fn public(path: &str) -> bool {
             "/display/",
             "/lang/",
             "/text-size/",
+            "/opendata",
         ]
         .iter()
         .any(|p| path.starts_with(p))

@@ -9,6 +9,7 @@ pub mod guard;
 pub mod imports;
 pub mod live;
 pub mod openapi;
+pub mod opendata;
 pub mod reminders;
 pub mod sessions;
 
@@ -85,6 +86,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/console/facilities/{id}/bookings.csv",
             axum::routing::post(console_csv),
+        )
+        .route("/opendata/facilities.csv", get(opendata::csv))
+        .route("/opendata/facilities.json", get(opendata::json))
+        .route(
+            "/console/facility-list",
+            axum::routing::post(opendata::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(imports::REQUEST_LIMIT)),
         )
         .route(
             "/console/import",

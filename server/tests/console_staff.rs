@@ -178,6 +178,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
         name_en: Set("Kozue Village".into()),
         time_zone: Set("Asia/Tokyo".into()),
         phone: Set("0120-000-000".into()),
+        ..Default::default()
     }
     .insert(app.store.connection())
     .await

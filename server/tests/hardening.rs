@@ -172,7 +172,10 @@ async fn a_request_that_finds_its_session_gone_leaves_the_cookie_alone() {
     .await
     .unwrap();
     let signed_in = session_cookies(&login);
-    assert!(matches!(signed_in.as_slice(), [(_, false)]), "{signed_in:?}");
+    assert!(
+        matches!(signed_in.as_slice(), [(_, false)]),
+        "{signed_in:?}"
+    );
     let cookie = format!("session={}", signed_in[0].0);
     let res = post(app::console::api::Logout::PATH, &cookie, &[])
         .await

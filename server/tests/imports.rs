@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::browser::{call, path};
+use common::browser::{call, multipart, path};
 use common::fixtures::*;
 use common::*;
 use reqwest::StatusCode;
@@ -17,30 +17,6 @@ use store::testing::TestDb;
 
 const HOLIDAYS: &[u8] = include_bytes!("fixtures/holidays-ja.ics");
 const WEEKLY: &[u8] = include_bytes!("fixtures/weekly-absence.ics");
-
-/// A multipart form: (name, file name, content).
-fn multipart(fields: &[(&str, Option<&str>, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----town-booking-test-boundary";
-    let mut body = Vec::new();
-    for (name, file, content) in fields {
-        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
-        match file {
-            Some(f) => body.extend_from_slice(
-                format!(
-                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: text/calendar\r\n\r\n"
-                )
-                .as_bytes(),
-            ),
-            None => body.extend_from_slice(
-                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
-            ),
-        }
-        body.extend_from_slice(content);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 /// Posts the import form as a browser does: status and `Location`.
 async fn upload(
@@ -56,7 +32,7 @@ async fn upload(
         None => fields.push(("file", Some(""), b"")),
     }
     fields.push(("url", None, url.as_bytes()));
-    let (content_type, body) = multipart(&fields);
+    let (content_type, body) = multipart(&fields, "text/calendar");
     let res = c
         .post(format!("{}/console/import", app.base))
         .header("referer", format!("{}/console/import", app.base))

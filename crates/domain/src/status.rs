@@ -180,6 +180,7 @@ stored_enum! {
         BookingUsage = "booking.usage",
         ClosureCreate = "closure.create",
         ContactView = "contact.view",
+        FacilityImport = "facility.import",
         FeedCreate = "feed.create",
         FeedRenew = "feed.renew",
         FeedRevoke = "feed.revoke",

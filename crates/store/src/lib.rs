@@ -12,6 +12,7 @@ pub mod changes;
 pub mod console;
 pub mod counters;
 pub mod entity;
+pub mod facility_list;
 pub mod feeds;
 pub mod imports;
 pub mod limits;

@@ -57,6 +57,9 @@ struct UnitSpec {
 
 struct FacilitySpec {
     name: (&'static str, &'static str),
+    kana: &'static str,
+    /// Latitude and longitude (fictional, as the town is).
+    location: (f64, f64),
     address: (&'static str, &'static str),
     phone: &'static str,
     description: (&'static str, &'static str),
@@ -81,6 +84,8 @@ fn specs() -> Vec<FacilitySpec> {
     vec![
         FacilitySpec {
             name: ("ひだまり町民センター", "Hidamari Community Centre"),
+            kana: "ヒダマリチョウミンセンター",
+            location: (36.1012, 138.2034),
             address: (
                 "ひだまり町中央1-1（架空）",
                 "1-1 Chuo, Hidamari (fictional)",
@@ -138,6 +143,8 @@ fn specs() -> Vec<FacilitySpec> {
         },
         FacilitySpec {
             name: ("ひだまり町民体育館", "Hidamari Gymnasium"),
+            kana: "ヒダマリチョウミンタイイクカン",
+            location: (36.1031, 138.2077),
             address: (
                 "ひだまり町運動公園2-3（架空）",
                 "2-3 Undo-koen, Hidamari (fictional)",
@@ -183,6 +190,8 @@ fn specs() -> Vec<FacilitySpec> {
         },
         FacilitySpec {
             name: ("ひだまり町営グラウンド", "Hidamari Sports Ground"),
+            kana: "ヒダマリチョウエイグラウンド",
+            location: (36.0987, 138.2101),
             address: (
                 "ひだまり町運動公園2-5（架空）",
                 "2-5 Undo-koen, Hidamari (fictional)",
@@ -242,6 +251,9 @@ impl Store {
             name_en: "Hidamari Town (fictional demo)".into(),
             time_zone: DEMO_TIME_ZONE.name().into(),
             phone: "0000-00-0000".into(),
+            // A fictional town has no 全国地方公共団体コード.
+            code: String::new(),
+            open_data_licence: "CC BY 4.0".into(),
         };
         let town_id = insert(town.into_active_model(), &txn).await?.id;
         for (ja, en) in [
@@ -276,6 +288,11 @@ impl Store {
                 closed_on_holidays: false,
                 sort_order: order as i32,
                 max_active_bookings: 4,
+                open_data_id: Some(format!("{:06}", order + 1)),
+                name_kana: spec.kana.into(),
+                latitude: Some(spec.location.0),
+                longitude: Some(spec.location.1),
+                url: String::new(),
             };
             let fid = insert(f.into_active_model(), &txn).await?.id;
             facility_ids.push(FacilityId(fid));

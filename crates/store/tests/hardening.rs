@@ -402,6 +402,7 @@ async fn no_shows_stay_in_their_town(db: &TestDb) {
         name_en: Set("Kozue Village".into()),
         time_zone: Set("Asia/Tokyo".into()),
         phone: Set("0120-000-000".into()),
+        ..Default::default()
     }
     .insert(store.connection())
     .await

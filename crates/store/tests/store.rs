@@ -95,6 +95,18 @@ async fn seeded_store_behaves(db: &TestDb) {
     assert!(empty.is_empty());
 }
 
+/// How many migrations `Migrator::down` undoes to stand just before `name`
+/// (it and every later one).
+fn steps_back_to(name: &str) -> u32 {
+    use sea_orm_migration::MigratorTrait;
+    let all = store::migration::Migrator::migrations();
+    let at = all
+        .iter()
+        .position(|m| m.name() == name)
+        .expect("a known migration");
+    u32::try_from(all.len() - at).unwrap()
+}
+
 #[tokio::test]
 async fn sqlite_migrates_seeds_and_queries() {
     let db = TestDb::sqlite().await;
@@ -362,13 +374,7 @@ async fn holds_are_backfilled_for_older_bookings(db: &TestDb) {
         "the gym's whole-floor bookings hold both halves"
     );
     // Back to just before the holds migration (it and every later one).
-    let all = store::migration::Migrator::migrations();
-    let holds = all
-        .iter()
-        .position(|m| m.name() == "m20261122_000002_booking_holds")
-        .expect("the holds migration");
-    let later = u32::try_from(all.len() - holds).unwrap();
-    store::migration::Migrator::down(conn, Some(later))
+    store::migration::Migrator::down(conn, Some(steps_back_to("m20261122_000002_booking_holds")))
         .await
         .unwrap();
     assert_eq!(
@@ -559,7 +565,7 @@ async fn feeds_survive_the_owner_migration(db: &TestDb) {
     .await
     .unwrap();
     let conn = &single;
-    store::migration::Migrator::down(conn, Some(1))
+    store::migration::Migrator::down(conn, Some(steps_back_to("m20261206_000010_resident_feeds")))
         .await
         .unwrap();
     conn.execute_unprepared(&format!(

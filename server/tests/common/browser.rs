@@ -138,3 +138,28 @@ impl Running {
         location
     }
 }
+
+/// A multipart form: (name, file name, content); files are sent as
+/// `file_type`. Returns the `Content-Type` and the body.
+pub fn multipart(fields: &[(&str, Option<&str>, &[u8])], file_type: &str) -> (String, Vec<u8>) {
+    let boundary = "----town-booking-test-boundary";
+    let mut body = Vec::new();
+    for (name, file, content) in fields {
+        body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+        match file {
+            Some(f) => body.extend_from_slice(
+                format!(
+                    "Content-Disposition: form-data; name=\"{name}\"; filename=\"{f}\"\r\nContent-Type: {file_type}\r\n\r\n"
+                )
+                .as_bytes(),
+            ),
+            None => body.extend_from_slice(
+                format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+            ),
+        }
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}

@@ -19,6 +19,7 @@ pub fn FacilityList() -> impl IntoView {
         {loaded(data, true, |list: Vec<FacilitySummary>| {
             list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
         })}
+        <p><a href="/opendata">{crate::opendata::texts::texts(use_lang()).open_data_link}</a></p>
     }
 }
 
@@ -32,9 +33,13 @@ fn FacilityCard(facility: FacilitySummary) -> impl IntoView {
         <article class="card" aria-labelledby=labelled_by>
             <h2 id=heading>{facility.name.clone()}</h2>
             <p>{facility.description}</p>
-            <p><a class="button" href=href>{(t.see_availability)(&facility.name)}</a></p>
+            {if facility.units.is_empty() {
+                view! { <p class="note">{crate::opendata::texts::texts(use_lang()).not_bookable}</p> }.into_any()
+            } else {
+                view! { <p><a class="button" href=href>{(t.see_availability)(&facility.name)}</a></p> }.into_any()
+            }}
             <FacilityFacts address=facility.address phone=facility.phone hours=facility.hours accessibility=facility.accessibility/>
-            <h3>{t.units_heading}</h3>
+            {(!facility.units.is_empty()).then(|| view! { <h3>{t.units_heading}</h3> })}
             <ul class="units">
                 {facility.units.into_iter().map(|u| {
                     let kind = if u.booking_kind == "grid" { t.booking_kind_grid } else { t.booking_kind_fixed };

@@ -1,6 +1,6 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "facility")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -23,6 +23,14 @@ pub struct Model {
     pub sort_order: i32,
     /// Active bookings one e-mail address or phone number may hold here.
     pub max_active_bookings: i32,
+    /// The `ID` of the town's open data facility list (公共施設一覧), unique
+    /// within the town; `None` for a facility the list does not hold.
+    pub open_data_id: Option<String>,
+    pub name_kana: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    /// The facility's own page on the town's website.
+    pub url: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

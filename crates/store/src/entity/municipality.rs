@@ -10,6 +10,10 @@ pub struct Model {
     pub name_en: String,
     pub time_zone: String,
     pub phone: String,
+    /// 全国地方公共団体コード (six digits), empty until the town sets it.
+    pub code: String,
+    /// The licence of the town's published open data.
+    pub open_data_licence: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

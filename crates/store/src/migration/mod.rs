@@ -13,6 +13,7 @@ mod m20261204_000007_rate_limit_storage;
 pub mod m20261206_000008_change_events;
 mod m20261206_000009_calendar_feeds;
 mod m20261206_000010_resident_feeds;
+mod m20261207_000011_open_data;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000008_change_events::Migration),
             Box::new(m20261206_000009_calendar_feeds::Migration),
             Box::new(m20261206_000010_resident_feeds::Migration),
+            Box::new(m20261207_000011_open_data::Migration),
         ]
     }
 }

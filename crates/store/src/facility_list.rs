@@ -1,0 +1,245 @@
+//! A town's facility list as open data (「公共施設一覧」): the facilities
+//! with their hours as the list shows them, and an import that creates or
+//! updates facilities by the list's `ID` in one transaction.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr,
+};
+
+use crate::accounts::{AuditEntry, append_audit};
+use crate::entity::{facility, opening_hours};
+use crate::{Store, StoreError};
+
+/// One facility as a list gives it (already checked).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListFacility {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    pub name_en: String,
+    pub address: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub phone: String,
+    /// Open weekdays, Monday = 0 (used only for a new facility).
+    pub days: Vec<u8>,
+    /// Opening and closing minute (used only for a new facility).
+    pub hours: Option<(u16, u16)>,
+    pub description: String,
+    pub accessibility: String,
+    pub url: String,
+}
+
+/// A facility of the town with its opening hours (weekday, opens, closes).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TownFacility {
+    pub row: facility::Model,
+    pub hours: Vec<(i32, i32, i32)>,
+}
+
+/// What an import wrote: the ids of the facilities created and updated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListWritten {
+    pub created: Vec<i64>,
+    pub updated: Vec<i64>,
+}
+
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+
+/// The fields an import sets on an existing facility, and their values
+/// now, as JSON (the audit log's before and after).
+fn kept_fields(f: &facility::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name_ja": f.name_ja,
+        "name_kana": f.name_kana,
+        "name_en": f.name_en,
+        "address_ja": f.address_ja,
+        "latitude": f.latitude,
+        "longitude": f.longitude,
+        "phone": f.phone,
+        "description_ja": f.description_ja,
+        "accessibility_ja": f.accessibility_ja,
+        "url": f.url,
+    })
+}
+
+/// `f` with the list's values (the English name only when the list has
+/// one, so a name typed in the console is not emptied).
+pub fn apply_list(f: &facility::Model, l: &ListFacility) -> facility::Model {
+    facility::Model {
+        name_ja: l.name.clone(),
+        name_kana: l.kana.clone(),
+        name_en: if l.name_en.is_empty() {
+            f.name_en.clone()
+        } else {
+            l.name_en.clone()
+        },
+        address_ja: l.address.clone(),
+        latitude: l.latitude,
+        longitude: l.longitude,
+        phone: l.phone.clone(),
+        description_ja: l.description.clone(),
+        accessibility_ja: l.accessibility.clone(),
+        url: l.url.clone(),
+        ..f.clone()
+    }
+}
+
+impl Store {
+    /// The town's facilities in their order, with their opening hours.
+    pub async fn town_facilities(
+        &self,
+        municipality: i64,
+    ) -> Result<Vec<TownFacility>, StoreError> {
+        let rows = facility::Entity::find()
+            .filter(facility::Column::MunicipalityId.eq(municipality))
+            .order_by_asc(facility::Column::SortOrder)
+            .order_by_asc(facility::Column::Id)
+            .all(&self.db)
+            .await?;
+        let ids: Vec<i64> = rows.iter().map(|f| f.id).collect();
+        let mut hours: HashMap<i64, Vec<(i32, i32, i32)>> = HashMap::new();
+        for h in opening_hours::Entity::find()
+            .filter(opening_hours::Column::FacilityId.is_in(ids))
+            .order_by_asc(opening_hours::Column::Weekday)
+            .all(&self.db)
+            .await?
+        {
+            hours.entry(h.facility_id).or_default().push((
+                h.weekday,
+                h.opens_minute,
+                h.closes_minute,
+            ));
+        }
+        Ok(rows
+            .into_iter()
+            .map(|row| TownFacility {
+                hours: hours.remove(&row.id).unwrap_or_default(),
+                row,
+            })
+            .collect())
+    }
+
+    /// Creates the list's facilities the town lacks and updates those it
+    /// has (by the list's `ID`), with one audit entry, in one transaction:
+    /// all of it or nothing. A new facility gets the list's open days and
+    /// hours (every day, 9:00–17:00, when the list gives none) and no
+    /// units: it is not bookable until units are added. Two imports at
+    /// once cannot both create a facility: the database refuses a second
+    /// row with the same town and `ID`, and that import writes nothing
+    /// (`None`).
+    pub async fn import_facility_list(
+        &self,
+        municipality: i64,
+        list: &[ListFacility],
+        audit: &AuditEntry,
+    ) -> Result<Option<ListWritten>, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let existing: HashMap<String, facility::Model> = facility::Entity::find()
+            .filter(facility::Column::MunicipalityId.eq(municipality))
+            .filter(facility::Column::OpenDataId.is_not_null())
+            .all(&txn)
+            .await?
+            .into_iter()
+            .filter_map(|f| f.open_data_id.clone().map(|id| (id, f)))
+            .collect();
+        let mut next_order: i32 = facility::Entity::find()
+            .filter(facility::Column::MunicipalityId.eq(municipality))
+            .select_only()
+            .column_as(facility::Column::SortOrder.max(), "m")
+            .into_tuple::<Option<i32>>()
+            .one(&txn)
+            .await?
+            .flatten()
+            .map_or(0, |m| m + 1);
+        let mut written = ListWritten::default();
+        let mut before = serde_json::Map::new();
+        let mut after = serde_json::Map::new();
+        for l in list {
+            if let Some(f) = existing.get(&l.id) {
+                let new = apply_list(f, l);
+                if new == *f {
+                    continue;
+                }
+                before.insert(l.id.clone(), kept_fields(f));
+                after.insert(l.id.clone(), kept_fields(&new));
+                new.into_active_model().reset_all().update(&txn).await?;
+                written.updated.push(f.id);
+                continue;
+            }
+            let open: Vec<u8> = if l.days.is_empty() {
+                (0..7).collect()
+            } else {
+                l.days.clone()
+            };
+            let closed: Vec<&str> = (0u8..7)
+                .filter(|d| !open.contains(d))
+                .filter_map(|d| WEEKDAYS.get(usize::from(d)).copied())
+                .collect();
+            let blank = facility::Model {
+                id: 0,
+                municipality_id: municipality,
+                name_ja: String::new(),
+                name_en: l.name.clone(),
+                address_ja: String::new(),
+                address_en: String::new(),
+                phone: String::new(),
+                description_ja: String::new(),
+                description_en: String::new(),
+                accessibility_ja: String::new(),
+                accessibility_en: String::new(),
+                closed_weekdays: closed.join(","),
+                shift_when_holiday: true,
+                year_end_closure: true,
+                closed_on_holidays: false,
+                sort_order: next_order,
+                max_active_bookings: 4,
+                open_data_id: Some(l.id.clone()),
+                name_kana: String::new(),
+                latitude: None,
+                longitude: None,
+                url: String::new(),
+            };
+            let mut row = apply_list(&blank, l).into_active_model();
+            row.id = NotSet;
+            let id = match row.insert(&txn).await {
+                Ok(r) => r.id,
+                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                    return Ok(None);
+                }
+                Err(e) => return Err(e.into()),
+            };
+            next_order += 1;
+            let (opens, closes) = l.hours.unwrap_or((9 * 60, 17 * 60));
+            let hours: Vec<opening_hours::ActiveModel> = open
+                .iter()
+                .map(|d| opening_hours::ActiveModel {
+                    id: NotSet,
+                    facility_id: Set(id),
+                    weekday: Set(i32::from(*d)),
+                    opens_minute: Set(i32::from(opens)),
+                    closes_minute: Set(i32::from(closes)),
+                })
+                .collect();
+            opening_hours::Entity::insert_many(hours)
+                .exec_without_returning(&txn)
+                .await?;
+            after.insert(l.id.clone(), serde_json::json!({ "created": id }));
+            written.created.push(id);
+        }
+        if written.created.is_empty() && written.updated.is_empty() {
+            txn.rollback().await?;
+            return Ok(Some(written));
+        }
+        let mut e = audit.clone();
+        e.before = Some(serde_json::Value::Object(before));
+        e.after = Some(serde_json::Value::Object(after));
+        append_audit(&txn, &e).await?;
+        txn.commit().await?;
+        Ok(Some(written))
+    }
+}
