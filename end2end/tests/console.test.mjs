@@ -2,7 +2,9 @@
 //   1. the first administrator is made by the real `server create-admin`
 //      command and signs in with password + TOTP (codes computed here);
 //   2. the admin creates a facility manager, who enrols with the mailed
-//      code (choosing their own password) and sets up a second factor;
+//      code (choosing their own password) and sets up a second factor, and
+//      imports the town's facility list (a Shift_JIS 公共施設一覧 CSV), which
+//      residents then see, with the list as open data;
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
 //   4. the manager approves the request, subscribes to the centre's calendar
@@ -310,6 +312,58 @@ test('create-admin prints a TOTP secret; the admin signs in with it and creates 
   assert.equal(await edit.getByLabel('役割', { exact: true }).inputValue(), 'facility_manager');
   assert.ok(await edit.getByRole('checkbox', { name: CENTRE, exact: true }).isChecked(), 'the manager\'s facility is ticked');
   await expectAccessible(admin);
+});
+
+test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS): a mistake shown with its line, then written; residents see the facility and the open data', async (t) => {
+  if (!need(t, 'admin')) return;
+  const { admin } = state;
+  const name = `ひだまり町立図書館分室 ${RUN}`;
+  const header = '全国地方公共団体コード,ID,地方公共団体名,名称,名称_カナ,名称_英字,住所,緯度,経度,電話番号,利用可能曜日,開始時間,終了時間,説明,バリアフリー情報,URL';
+  const good = `,E2E-${RUN},ひだまり町,${name},ヒダマリチョウリツトショカンブンシツ,,ひだまり町北2-5,36.11,138.21,0000-22-3333,月火水木金,9:00,17:00,読書室があります。,スロープあり,`;
+  const bad = `,E2E-${RUN}-X,ひだまり町,,,,,北緯36,138.2,,,,,,,`;
+  // Excel on Japanese Windows saves CSV as Shift_JIS (cp932).
+  const sjis = (text) => execFileSync('python3', ['-c', 'import sys; sys.stdout.buffer.write(sys.stdin.read().encode("cp932"))'], { input: text });
+
+  await admin.goto(`${BASE}/console`);
+  await admin.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: '施設一覧を取り込む' }).click();
+  await admin.getByRole('heading', { level: 1, name: '施設一覧を取り込む' }).waitFor();
+  await expectAccessible(admin);
+  const file = admin.getByLabel('公共施設一覧の CSV ファイル');
+
+  // A row without a name: said with its line and column; nothing to write.
+  await file.setInputFiles({ name: 'shisetsu.csv', mimeType: 'text/csv', buffer: sjis(`${header}\r\n${good}\r\n${bad}\r\n`) });
+  await admin.getByRole('button', { name: '内容を確認する' }).click();
+  const problems = admin.getByRole('alert').filter({ hasText: '直すところ（2 件）' });
+  await problems.waitFor();
+  const said = await problems.innerText();
+  assert.ok(said.includes('3 行目「名称」') && said.includes('3 行目「緯度」'), said);
+  assert.equal(await admin.getByRole('button', { name: '取り込む', exact: true }).count(), 0, 'nothing to write while a problem remains');
+  await expectAccessible(admin);
+
+  // Fixed: the preview, then the write.
+  await file.setInputFiles({ name: 'shisetsu.csv', mimeType: 'text/csv', buffer: sjis(`${header}\r\n${good}\r\n`) });
+  await admin.getByRole('button', { name: '内容を確認する' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: 'shisetsu.csv（Shift_JIS）: 新規 1 件、更新 0 件' }), 'the preview');
+  assert.deepEqual((await tableRows(admin)).map((r) => [r[1], r[2], r[3]]), [[`E2E-${RUN}`, name, '新規']]);
+  await expectAccessible(admin);
+  await admin.getByRole('button', { name: '取り込む', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '1 施設を作成し、0 施設を更新しました。' }), 'the list is written');
+  await expectAccessible(admin);
+
+  // Residents: the new facility, not yet bookable online, and the list as
+  // open data.
+  const resident = await (await context()).newPage();
+  await resident.goto(`${BASE}/facilities`);
+  const card = resident.getByRole('article', { name });
+  await card.waitFor();
+  assert.ok((await card.innerText()).includes('この施設はまだオンラインで予約できません'));
+  await expectAccessible(resident);
+  await resident.getByRole('link', { name: '施設一覧のオープンデータ（CSV・JSON）' }).click();
+  await resident.getByRole('heading', { level: 1, name: 'オープンデータ' }).waitFor();
+  assert.ok((await resident.getByRole('main').innerText()).includes('ライセンス: CC BY 4.0'));
+  await expectAccessible(resident);
+  const csv = await (await resident.request.get(`${BASE}/opendata/facilities.csv`)).text();
+  assert.ok(csv.includes(`E2E-${RUN},ひだまり町（架空のデモ町）,${name}`), csv);
 });
 
 test('residents book a request (仮予約) for the main hall and a morning of meeting room 1', async (t) => {

@@ -202,9 +202,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     assert_eq!(facilities(app).await, before + 1);
 
     // A file with mistakes: every one named, nothing written.
-    let bad = format!(
-        "ID,名称,緯度,経度,開始時間,終了時間\r\nF200,新しい集会所,36.1,138.2,9:00,17:00\r\nF201,,北緯36,138.2,,\r\nF202,公民館,,,21:00,9:00\r\n"
-    );
+    let bad = "ID,名称,緯度,経度,開始時間,終了時間\r\nF200,新しい集会所,36.1,138.2,9:00,17:00\r\nF201,,北緯36,138.2,,\r\nF202,公民館,,,21:00,9:00\r\n";
     let bad_preview = checked(app, &admin, bad.as_bytes()).await;
     let problems: Vec<&str> = bad_preview["problems"]
         .as_array()
@@ -285,7 +283,7 @@ async fn the_list_goes_home_and_comes_back_on_postgres() {
 async fn only_admins_import_the_list() {
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
-    let csv = format!("ID,名称\r\nF1,集会所\r\n");
+    let csv = "ID,名称\r\nF1,集会所\r\n";
     let anonymous = browser();
     let (status, _) = upload(&app, &anonymous, "a.csv", csv.as_bytes()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

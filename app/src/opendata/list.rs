@@ -176,10 +176,8 @@ fn minute(text: &str) -> Option<u16> {
     let mut parts = text.split(':');
     let h: u16 = parts.next()?.parse().ok()?;
     let m: u16 = parts.next()?.parse().ok()?;
-    if let Some(s) = parts.next() {
-        if s != "00" {
-            return None;
-        }
+    if parts.next().is_some_and(|s| s != "00") {
+        return None;
     }
     if parts.next().is_some() || m > 59 || h * 60 + m > 24 * 60 {
         return None;
@@ -366,7 +364,7 @@ pub fn read(text: &str, town_code: &str) -> Read {
             }
         };
         let url = get("URL").to_owned();
-        if !url.is_empty() && !(url.starts_with("https://") || url.starts_with("http://")) {
+        if !(url.is_empty() || url.starts_with("https://") || url.starts_with("http://")) {
             flag("URL", ProblemKind::BadUrl);
         }
         if out.problems.len() > before {
