@@ -280,6 +280,103 @@ async fn the_list_goes_home_and_comes_back_on_postgres() {
 }
 
 #[tokio::test]
+async fn the_town_sets_its_code_and_licence() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let t = app::opendata::texts::texts(domain::text::Lang::Ja);
+    let p = people(&app).await;
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let save = |code: &'static str, licence: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            call(
+                app,
+                &admin,
+                path::<app::opendata::api::SaveOpenDataSettings>(),
+                &[("code", code), ("licence", licence)],
+            )
+            .await;
+            page(app, &admin).await
+        }
+    };
+    // A wrong check digit, an empty licence: said, nothing saved.
+    for (code, licence, text) in [
+        ("131017", "CC BY 4.0", t.bad_code),
+        ("13101", "CC BY 4.0", t.bad_code),
+        ("131016", "  ", t.bad_licence),
+    ] {
+        let refused = save(code, licence).await;
+        assert_eq!(refused["flash"]["ok"], false, "{code} {licence}");
+        assert_eq!(refused["flash"]["text"], text);
+        assert_eq!(
+            (refused["code"].as_str(), refused["licence"].as_str()),
+            (Some(""), Some("CC BY 4.0"))
+        );
+    }
+    let saved = save("131016", "CC BY 2.1 JP").await;
+    assert_eq!(saved["flash"]["text"], t.saved);
+    assert_eq!(
+        (saved["code"].as_str(), saved["licence"].as_str()),
+        (Some("131016"), Some("CC BY 2.1 JP"))
+    );
+    let audit = app
+        .store
+        .audit_entries(
+            1,
+            &store::AuditFilter {
+                action: Some("town.open_data".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(audit.len(), 1);
+    assert!(audit[0].before.as_deref().unwrap().contains("CC BY 4.0"));
+    assert!(audit[0].after.as_deref().unwrap().contains("131016"));
+
+    // Published with the code and licence at once.
+    let csv = app
+        .get("/opendata/facilities.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        csv.lines().skip(1).all(|l| l.starts_with("131016,")),
+        "{csv}"
+    );
+    let json: Value = app
+        .get("/opendata/facilities.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (json["code"].as_str(), json["licence"].as_str()),
+        (Some("131016"), Some("CC BY 2.1 JP"))
+    );
+    let open = app.get("/opendata").await.text().await.unwrap();
+    assert!(open.contains("CC BY 2.1 JP"));
+
+    // Another town's row is refused.
+    let other = "全国地方公共団体コード,ID,名称\r\n011002,X1,よその施設\r\n131016,X2,町の施設\r\n";
+    let preview = checked(&app, &admin, other.as_bytes()).await;
+    assert_eq!(
+        preview["problems"].as_array().unwrap().len(),
+        1,
+        "{preview}"
+    );
+    assert!(
+        preview["problems"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2 行目「全国地方公共団体コード」")
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn only_admins_import_the_list() {
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
@@ -291,12 +388,14 @@ async fn only_admins_import_the_list() {
         let c = signed_in(&app, email, &p).await;
         let (status, _) = upload(&app, &c, "a.csv", csv.as_bytes()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{email}");
-        for sfn in [
-            path::<app::opendata::api::GetFacilityListPage>(),
-            path::<app::opendata::api::ApplyFacilityList>(),
-            path::<app::opendata::api::DiscardFacilityList>(),
+        let settings: &[(&str, &str)] = &[("code", "131016"), ("licence", "none")];
+        for (sfn, fields) in [
+            (path::<app::opendata::api::GetFacilityListPage>(), &[][..]),
+            (path::<app::opendata::api::ApplyFacilityList>(), &[][..]),
+            (path::<app::opendata::api::DiscardFacilityList>(), &[][..]),
+            (path::<app::opendata::api::SaveOpenDataSettings>(), settings),
         ] {
-            let (status, _, body) = call(&app, &c, sfn, &[]).await;
+            let (status, _, body) = call(&app, &c, sfn, fields).await;
             assert_eq!(verdict(status, &body), Verdict::Forbidden, "{email} {sfn}");
         }
     }
@@ -311,5 +410,10 @@ async fn only_admins_import_the_list() {
     .await;
     assert_eq!(verdict(status, &body), Verdict::SignIn);
     assert_eq!(facilities(&app).await, before);
+    let town = &app.store.municipalities().await.unwrap()[0];
+    assert_eq!(
+        (town.code.as_str(), town.open_data_licence.as_str()),
+        ("", "CC BY 4.0")
+    );
     app.finish().await;
 }

@@ -86,6 +86,32 @@ pub async fn apply_facility_list() -> Result<(), AppError> {
     }
 }
 
+/// Saves the town's 全国地方公共団体コード and open data licence.
+#[server(prefix = "/sfn", endpoint = "save_open_data_settings")]
+pub async fn save_open_data_settings(code: String, licence: String) -> Result<(), AppError> {
+    use crate::console::api::ssr;
+    let (c, actor) = ssr::ctx().await?;
+    actor.admin()?;
+    let back = format!("{PAGE}?v={}", c.state.now().timestamp_millis());
+    match c
+        .state
+        .save_open_data_settings(&actor, c.lang, &code, &licence)
+        .await
+    {
+        Ok(Ok(text)) => ssr::done(&c, &back, Ok(text)).await,
+        Ok(Err(fix)) => {
+            let flash = crate::core::types::Flash {
+                ok: false,
+                text: fix,
+            };
+            c.set(ssr::CONSOLE_FLASH, &flash).await?;
+            crate::core::session::redirect(&back);
+            Ok(())
+        }
+        Err(e) => ssr::done(&c, &back, Err(e)).await,
+    }
+}
+
 /// Drops the draft; nothing is written.
 #[server(prefix = "/sfn", endpoint = "discard_facility_list")]
 pub async fn discard_facility_list() -> Result<(), AppError> {

@@ -234,3 +234,14 @@ fn too_many_rows_stop_the_read() {
         vec![(list::MAX_ROWS + 2, "", &ProblemKind::TooManyRows)]
     );
 }
+
+#[test]
+fn local_government_codes_carry_their_check_digit() {
+    // Sapporo, Chiyoda (Tokyo), Naha.
+    for code in ["011002", "131016", "472018"] {
+        assert!(list::valid_code(code), "{code}");
+    }
+    for code in ["011003", "13101", "1310166", "13101a", "１３１０１６", ""] {
+        assert!(!list::valid_code(code), "{code}");
+    }
+}

@@ -76,6 +76,34 @@ fn Preview(preview: ListPreview) -> impl IntoView {
     }
 }
 
+/// The town's code and licence.
+#[component]
+fn Settings(code: String, licence: String) -> impl IntoView {
+    let t = texts(use_lang());
+    let save = ServerAction::<SaveOpenDataSettings>::new();
+    view! {
+        <section aria-labelledby="fl-settings">
+            <h2 id="fl-settings">{t.settings_heading}</h2>
+            <p>{t.settings_lead}</p>
+            <ActionForm action=save>
+                <div class="field">
+                    <label for="fl-code">{t.code_label}</label>
+                    <p class="hint" id="fl-code-hint">{t.code_hint}</p>
+                    <input id="fl-code" name="code" type="text" inputmode="numeric" autocomplete="off"
+                        maxlength="6" value=code aria-describedby="fl-code-hint"/>
+                </div>
+                <div class="field">
+                    <label for="fl-licence">{t.licence_label}</label>
+                    <p class="hint" id="fl-licence-hint">{t.licence_hint}</p>
+                    <input id="fl-licence" name="licence" type="text" autocomplete="off" required
+                        maxlength="100" value=licence aria-describedby="fl-licence-hint"/>
+                </div>
+                <p><button type="submit" class="button">{t.save}</button></p>
+            </ActionForm>
+        </section>
+    }
+}
+
 /// `/console/facility-list`.
 #[component]
 pub fn ListImportView() -> impl IntoView {
@@ -102,6 +130,7 @@ pub fn ListImportView() -> impl IntoView {
                 <p><button type="submit" class="button">{t.check}</button></p>
             </form>
             {page.preview.clone().map(|preview| view! { <Preview preview/> })}
+            <Settings code=page.code.clone() licence=page.licence.clone()/>
             <section aria-labelledby="fl-published">
                 <h2 id="fl-published">{t.published_heading}</h2>
                 <p>{t.published_lead}</p>
@@ -126,10 +155,10 @@ pub fn OpenDataView() -> impl IntoView {
             <p class="lead">{(t.open_lead)(&page.town)}</p>
             <section aria-labelledby="od-list">
                 <h2 id="od-list">{(t.open_list)(page.facilities)}</h2>
-                <ul>
-                    <li><a href=page.csv_url.clone() rel="external" download>{t.csv_link}</a></li>
-                    <li><a href=page.json_url.clone() rel="external">{t.json_link}</a></li>
-                </ul>
+                <p class="pager">
+                    <a class="button" href=page.csv_url.clone() rel="external" download>{t.csv_link}</a>
+                    <a class="button" href=page.json_url.clone() rel="external">{t.json_link}</a>
+                </p>
                 <p>{(t.open_licence)(&page.licence)}</p>
                 <p class="hint">{t.open_format}</p>
             </section>

@@ -117,10 +117,11 @@ fn published(f: &TownFacility) -> Published {
 }
 
 impl AppState {
-    /// The installation's first town (as the public pages use).
+    /// The installation's first town (as the public pages use), read now:
+    /// a changed licence is published at once.
     async fn list_town(&self) -> Result<municipality::Model, AppError> {
         self.store
-            .towns_now()
+            .municipalities()
             .await?
             .into_iter()
             .next()
@@ -171,12 +172,15 @@ impl AppState {
             None => None,
             Some(d) => Some(self.list_preview(admin.municipality, lang, d).await?),
         };
+        let town = self.staff_town(admin.municipality).await?;
         Ok(ListImportPage {
             me,
             flash: None,
             preview,
             csv_url: CSV_PATH.to_owned(),
             json_url: JSON_PATH.to_owned(),
+            code: town.code,
+            licence: town.open_data_licence,
         })
     }
 
@@ -278,6 +282,40 @@ impl AppState {
             written.created.len(),
             written.updated.len(),
         )))
+    }
+
+    /// Saves the town's code and licence: what was saved, or (`Err`) what
+    /// to fix.
+    pub async fn save_open_data_settings(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        code: &str,
+        licence: &str,
+    ) -> Result<Result<String, String>, AppError> {
+        let admin = actor.admin()?;
+        let t = texts(lang);
+        let code = code.trim();
+        if !(code.is_empty() || list::valid_code(code)) {
+            return Ok(Err(t.bad_code.to_owned()));
+        }
+        let licence = licence.trim();
+        if licence.is_empty()
+            || licence.chars().count() > 100
+            || licence.chars().any(char::is_control)
+        {
+            return Ok(Err(t.bad_licence.to_owned()));
+        }
+        let e = entry(
+            &admin,
+            AuditAction::TownOpenData,
+            format!("municipality:{}", admin.municipality),
+            self.now(),
+        );
+        self.store
+            .save_town_open_data(admin.municipality, code, licence, &e)
+            .await?;
+        Ok(Ok(t.saved.to_owned()))
     }
 
     /// The town's list as published: the town and its facilities.

@@ -76,6 +76,10 @@ pub struct ListImportPage {
     /// The town's published list (CSV and JSON).
     pub csv_url: String,
     pub json_url: String,
+    /// The town's 全国地方公共団体コード (empty until set) and the licence
+    /// of its open data.
+    pub code: String,
+    pub licence: String,
 }
 
 /// `/opendata`: what the town publishes and under which licence.

@@ -185,6 +185,7 @@ stored_enum! {
         FeedRenew = "feed.renew",
         FeedRevoke = "feed.revoke",
         StaffAbsenceCreate = "staff_absence.create",
+        TownOpenData = "town.open_data",
         UnitRules = "unit.rules",
     }
 }

@@ -10,7 +10,7 @@ use sea_orm::{
 };
 
 use crate::accounts::{AuditEntry, append_audit};
-use crate::entity::{facility, opening_hours};
+use crate::entity::{facility, municipality, opening_hours};
 use crate::{Store, StoreError};
 
 /// One facility as a list gives it (already checked).
@@ -89,6 +89,36 @@ pub fn apply_list(f: &facility::Model, l: &ListFacility) -> facility::Model {
 }
 
 impl Store {
+    /// Sets the town's 全国地方公共団体コード and the licence of its open
+    /// data, with the audit entry (before and after), in one transaction.
+    pub async fn save_town_open_data(
+        &self,
+        municipality: i64,
+        code: &str,
+        licence: &str,
+        audit: &AuditEntry,
+    ) -> Result<(), StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(town) = municipality::Entity::find_by_id(municipality)
+            .one(&txn)
+            .await?
+        else {
+            return Err(StoreError::Corrupt(format!("no town {municipality}")));
+        };
+        let mut e = audit.clone();
+        e.before =
+            Some(serde_json::json!({ "code": town.code, "licence": town.open_data_licence }));
+        e.after = Some(serde_json::json!({ "code": code, "licence": licence }));
+        let mut row = town.into_active_model();
+        row.code = Set(code.to_owned());
+        row.open_data_licence = Set(licence.to_owned());
+        row.update(&txn).await?;
+        append_audit(&txn, &e).await?;
+        txn.commit().await?;
+        Ok(())
+    }
+
     /// The town's facilities in their order, with their opening hours.
     pub async fn town_facilities(
         &self,

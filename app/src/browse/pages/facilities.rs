@@ -19,7 +19,7 @@ pub fn FacilityList() -> impl IntoView {
         {loaded(data, true, |list: Vec<FacilitySummary>| {
             list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
         })}
-        <p><a href="/opendata">{crate::opendata::texts::texts(use_lang()).open_data_link}</a></p>
+        <p><a class="button" href="/opendata">{crate::opendata::texts::texts(use_lang()).open_data_link}</a></p>
     }
 }
 

@@ -6,8 +6,10 @@
 //!   empty until set), and `open_data_licence`, the licence its published
 //!   data carries (CC BY 4.0 unless the town says otherwise).
 //! - `facility.open_data_id`: the list's `ID`, unique within a town, which
-//!   a second import updates instead of adding the facility again;
-//!   `name_kana`, `latitude`, `longitude` and `url` from the same list.
+//!   a second import updates instead of adding the facility again (the
+//!   facilities there already get their own number, so the list the town
+//!   publishes and imports back matches them); `name_kana`, `latitude`,
+//!   `longitude` and `url` from the same list.
 //!
 //! SQLite adds one column per statement, so each is its own `ALTER`.
 
@@ -44,6 +46,12 @@ const INDEX: &str = "idx_facility_open_data_id";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
+    /// One transaction on SQLite too: all of it on one connection, and all
+    /// of it or nothing.
+    fn use_transaction(&self) -> Option<bool> {
+        Some(true)
+    }
+
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for column in [
             string(Municipality::Code).default("").take(),
@@ -74,8 +82,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         }
-        // Empty ids (facilities made in the console) are NULL, which a
-        // unique index lets repeat on both databases.
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE facility SET open_data_id = CAST(id AS TEXT) WHERE open_data_id IS NULL",
+            )
+            .await?;
+        // A facility the list does not hold has NULL, which a unique index
+        // lets repeat on both databases.
         m.create_index(
             Index::create()
                 .name(INDEX)
