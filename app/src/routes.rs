@@ -100,6 +100,7 @@ lazy_feature!(console_pages, ConsolePage {
     BlockRoute => crate::console::pages::BlockPageView,
     UsageReportRoute => crate::console::pages::UsageReportPage,
     RulesRoute => crate::console::pages::RulesPageView,
+    NewUnitRoute => crate::setup::pages::NewUnitView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,

@@ -140,6 +140,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     assert_eq!(preview["can_apply"], true);
     assert_eq!(facilities(app).await, before, "nothing written yet");
 
+    let last_change = app.store.latest_change_id().await.unwrap();
     let after = apply(app, &admin).await;
     assert_eq!(after["flash"]["ok"], true, "{after}");
     assert_eq!(after["flash"]["text"], (t.applied)(1, 1));
@@ -177,6 +178,14 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
         .unwrap()
         .unwrap();
     assert_eq!(centre.phone, "0000-11-2222");
+    // Every process drops its cached copy of the updated facility.
+    let logged = app.store.changes_after(last_change, 100).await.unwrap();
+    assert!(
+        logged
+            .iter()
+            .any(|c| c.kind == "rules" && c.facility_id == Some(1)),
+        "{logged:?}"
+    );
     let audit = app
         .store
         .audit_entries(

@@ -186,6 +186,7 @@ stored_enum! {
         FeedRevoke = "feed.revoke",
         StaffAbsenceCreate = "staff_absence.create",
         TownOpenData = "town.open_data",
+        UnitCreate = "unit.create",
         UnitRules = "unit.rules",
     }
 }

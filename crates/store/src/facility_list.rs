@@ -9,8 +9,10 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set, SqlErr,
 };
 
+use domain::ids::FacilityId;
+
 use crate::accounts::{AuditEntry, append_audit};
-use crate::entity::{facility, municipality, opening_hours};
+use crate::entity::{change_event, facility, municipality, opening_hours};
 use crate::{Store, StoreError};
 
 /// One facility as a list gives it (already checked).
@@ -198,6 +200,18 @@ impl Store {
                 before.insert(l.id.clone(), kept_fields(f));
                 after.insert(l.id.clone(), kept_fields(&new));
                 new.into_active_model().reset_all().update(&txn).await?;
+                // The triggers log only changes of a facility's rules; a
+                // new name or address must reach every process's cache too.
+                change_event::ActiveModel {
+                    municipality_id: Set(Some(municipality)),
+                    kind: Set("rules".into()),
+                    facility_id: Set(Some(f.id)),
+                    status: Set(String::new()),
+                    at_s: Set(audit.at.timestamp()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
                 written.updated.push(f.id);
                 continue;
             }
@@ -270,6 +284,10 @@ impl Store {
         e.after = Some(serde_json::Value::Object(after));
         append_audit(&txn, &e).await?;
         txn.commit().await?;
+        // This process at once; others when the change events reach them.
+        for id in &written.updated {
+            self.rules.forget(FacilityId(*id));
+        }
         Ok(Some(written))
     }
 }

@@ -26,6 +26,7 @@ mod seed_counters;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+pub mod units;
 
 pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, Enrolment, NewAccount};
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};

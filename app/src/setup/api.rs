@@ -1,0 +1,81 @@
+//! Server functions of the unit form.
+
+use leptos::prelude::*;
+
+use crate::core::error::AppError;
+use crate::setup::types::NewUnitPage;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::core::session::Key;
+    use crate::setup::types::{FormMessage, UnitForm};
+
+    /// The form sent back with its problems: (facility, values, problems).
+    pub const UNIT_DRAFT: Key<(i64, UnitForm, Vec<FormMessage>)> = Key::new("unit_draft");
+}
+
+/// The form (with what was typed and its problems, when it came back).
+#[server(prefix = "/sfn", endpoint = "get_new_unit_page")]
+pub async fn get_new_unit_page(facility: String) -> Result<NewUnitPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let draft = c
+        .get(ssr::UNIT_DRAFT)
+        .await?
+        .filter(|(f, _, _)| *f == facility.0)
+        .map(|(_, values, errors)| (values, errors));
+    let mut page = c
+        .state
+        .new_unit_page(&actor, c.lang, facility, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds the unit and goes to its rules; or back to the form with its
+/// problems.
+#[server(prefix = "/sfn", endpoint = "add_unit")]
+pub async fn add_unit(
+    facility: String,
+    name_ja: String,
+    name_en: String,
+    notes_ja: String,
+    notes_en: String,
+    capacity: String,
+    kind: Option<String>,
+) -> Result<(), AppError> {
+    use crate::setup::types::UnitForm;
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let clip = crate::core::session::clip;
+    let form = UnitForm {
+        name_ja: clip(&name_ja),
+        name_en: clip(&name_en),
+        notes_ja: notes_ja.chars().take(1_000).collect(),
+        notes_en: notes_en.chars().take(1_000).collect(),
+        capacity: clip(&capacity),
+        kind: clip(&kind.unwrap_or_default()),
+    };
+    let v = c.state.now().timestamp_millis();
+    match c.state.add_unit(&actor, c.lang, facility, &form).await? {
+        Ok((unit, name)) => {
+            c.take(ssr::UNIT_DRAFT).await?;
+            let text = (crate::setup::texts::texts(c.lang).created)(&name);
+            let back = format!(
+                "/console/facilities/{}/units/{unit}/rules?v={v}",
+                facility.0
+            );
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::UNIT_DRAFT, &(facility.0, form, errors)).await?;
+            crate::core::session::redirect(&format!(
+                "/console/facilities/{}/units/new?v={v}",
+                facility.0
+            ));
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! A town sets up its facilities in the console: adding rooms and areas
+//! (units) to a facility, so that a facility imported from the town's list
+//! becomes bookable. The new unit starts from the rules most towns use; its
+//! periods, fees and windows are then edited on the rules page.
+
+pub mod api;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+pub mod texts;
+pub mod types;

@@ -1,0 +1,128 @@
+//! `/console/facilities/{id}/units/new`: the unit form (a plain action form,
+//! with or without JavaScript), its problems next to their fields.
+
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use crate::console::pages::{ConsoleBar, FlashView};
+use crate::core::lang::use_lang;
+use crate::setup::api::*;
+use crate::setup::texts::texts;
+use crate::setup::types::{FormMessage, NewUnitPage};
+
+/// The message of the field `key`, and the ids that describe its input.
+fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
+    (
+        errors
+            .iter()
+            .find(|e| e.key == key)
+            .map(|e| e.message.clone()),
+        format!("nu-{key}-error"),
+    )
+}
+
+/// One labelled field with its hint and message.
+#[component]
+fn Field(
+    key: &'static str,
+    label: &'static str,
+    value: String,
+    errors: Vec<FormMessage>,
+    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional)] long: bool,
+    #[prop(optional)] numeric: bool,
+    #[prop(optional)] required: bool,
+) -> impl IntoView {
+    let id = format!("nu-{key}");
+    let (error, error_id) = message(&errors, key);
+    let hint_id = format!("{id}-hint");
+    let described = [
+        hint.map(|_| hint_id.clone()),
+        error.as_ref().map(|_| error_id.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let described = (!described.is_empty()).then_some(described);
+    let invalid = error.is_some().then_some("true");
+    view! {
+        <div class="field" class:has-error=error.is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            {error.clone().map(|e| view! { <p id=error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+            {if long {
+                view! {
+                    <textarea id=id name=key rows="3" aria-invalid=invalid aria-describedby=described>{value}</textarea>
+                }.into_any()
+            } else {
+                view! {
+                    <input id=id name=key type="text" inputmode=numeric.then_some("numeric") value=value
+                        required=required aria-invalid=invalid aria-describedby=described/>
+                }.into_any()
+            }}
+        </div>
+    }
+}
+
+/// `/console/facilities/{id}/units/new`.
+#[component]
+pub fn NewUnitView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("v"),
+            )
+        },
+        |(id, _)| get_new_unit_page(id),
+    );
+    crate::core::components::loaded(data, false, |p: NewUnitPage| {
+        let t = texts(use_lang());
+        let add = ServerAction::<AddUnit>::new();
+        let title = (t.title)(&p.facility);
+        let e = p.errors.clone();
+        let v = p.values.clone();
+        let (kind_error, kind_error_id) = message(&e, "kind");
+        let fixed = v.kind != "grid";
+        view! {
+            <Title text=title.clone()/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{title}</h1>
+            <FlashView flash=p.flash.clone()/>
+            <p class="lead">{t.lead}</p>
+            {(!e.is_empty()).then(|| view! {
+                <div class="notice notice-error" role="alert">
+                    <p>{t.fix}</p>
+                    <ul>{e.iter().map(|m| view! { <li>{m.message.clone()}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <ActionForm action=add>
+                <input type="hidden" name="facility" value=p.facility_id.to_string()/>
+                <Field key="name_ja" label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
+                <Field key="name_en" label=t.name_en value=v.name_en.clone() errors=e.clone() hint=t.name_en_hint/>
+                <Field key="capacity" label=t.capacity value=v.capacity.clone() errors=e.clone() hint=t.capacity_hint numeric=true required=true/>
+                <fieldset class="field" class:has-error=kind_error.is_some()
+                    aria-describedby=kind_error.is_some().then(|| kind_error_id.clone())>
+                    <legend>{t.kind}</legend>
+                    {kind_error.clone().map(|m| view! { <p id=kind_error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                    <div class="choice">
+                        <input type="radio" id="nu-kind-fixed" name="kind" value="fixed" checked=fixed/>
+                        <label for="nu-kind-fixed">{t.kind_fixed}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="radio" id="nu-kind-grid" name="kind" value="grid" checked=!fixed/>
+                        <label for="nu-kind-grid">{t.kind_grid}</label>
+                    </div>
+                </fieldset>
+                <Field key="notes_ja" label=t.notes_ja value=v.notes_ja.clone() errors=e.clone() long=true/>
+                <Field key="notes_en" label=t.notes_en value=v.notes_en.clone() errors=e.clone() long=true/>
+                <p><button type="submit" class="button button-primary">{t.create}</button></p>
+            </ActionForm>
+        }
+    })
+}

@@ -1,0 +1,36 @@
+//! What the unit form shows.
+
+use serde::{Deserialize, Serialize};
+
+use crate::console::types::Me;
+use crate::core::types::Flash;
+
+/// The unit form as typed (kept to show again with its messages).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnitForm {
+    pub name_ja: String,
+    pub name_en: String,
+    pub notes_ja: String,
+    pub notes_en: String,
+    pub capacity: String,
+    /// `fixed` or `grid`.
+    pub kind: String,
+}
+
+/// A problem shown next to its field (`key` names the input).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormMessage {
+    pub key: String,
+    pub message: String,
+}
+
+/// `/console/facilities/{id}/units/new`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUnitPage {
+    pub me: Me,
+    pub facility_id: i64,
+    pub facility: String,
+    pub values: UnitForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}

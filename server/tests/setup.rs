@@ -1,0 +1,186 @@
+//! Staff add rooms and areas to a facility, over HTTP on SQLite and
+//! PostgreSQL: the form's problems come back next to their fields with what
+//! was typed, a new unit starts with the usual periods and is bookable at
+//! once, and only the facility's own staff may add one.
+
+mod common;
+
+use common::browser::{browser, call, path};
+use common::fixtures::*;
+use common::*;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+use store::entity::{slot_template, unit};
+use store::testing::TestDb;
+
+async fn add(
+    app: &Running,
+    c: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> (StatusCode, String, String) {
+    call(app, c, path::<app::setup::api::AddUnit>(), fields).await
+}
+
+async fn form(app: &Running, c: &reqwest::Client, facility: &str) -> (StatusCode, String) {
+    let (status, _, body) = call(
+        app,
+        c,
+        path::<app::setup::api::GetNewUnitPage>(),
+        &[("facility", facility)],
+    )
+    .await;
+    (status, body)
+}
+
+async fn units(app: &Running, facility: i64) -> u64 {
+    unit::Entity::find()
+        .filter(unit::Column::FacilityId.eq(facility))
+        .count(app.store.connection())
+        .await
+        .unwrap()
+}
+
+fn fields<'a>(
+    facility: &'a str,
+    name: &'a str,
+    capacity: &'a str,
+    kind: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("facility", facility),
+        ("name_ja", name),
+        ("name_en", ""),
+        ("notes_ja", "プロジェクターあり"),
+        ("notes_en", ""),
+        ("capacity", capacity),
+    ];
+    if !kind.is_empty() {
+        f.push(("kind", kind));
+    }
+    f
+}
+
+async fn a_unit_is_added_and_bookable(app: &Running) {
+    let p = people(app).await;
+    let manager = signed_in(app, "manager1@town.example", &p).await;
+    let before = units(app, 1).await;
+
+    // Mistakes: back to the form with each next to its field.
+    let (_, location, body) = add(app, &manager, &fields("1", " ", "abc", "")).await;
+    assert!(
+        location.starts_with("/console/facilities/1/units/new?v="),
+        "{location} {body}"
+    );
+    let (status, body) = form(app, &manager, "1").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: Value = serde_json::from_str(&body).unwrap();
+    let keys: Vec<&str> = page["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["name_ja", "capacity", "kind"]);
+    assert_eq!(
+        page["values"]["capacity"], "abc",
+        "what was typed comes back"
+    );
+    assert_eq!(units(app, 1).await, before);
+
+    // Right: the unit, with the usual three periods, then its rules page.
+    let (_, location, body) = add(app, &manager, &fields("1", "会議室3", "12", "fixed")).await;
+    let id: i64 = location
+        .strip_prefix("/console/facilities/1/units/")
+        .and_then(|r| r.split('/').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("to the rules page: {location} {body}"));
+    assert!(location.contains("/rules?v="), "{location}");
+    let (_, clean) = form(app, &manager, "1").await;
+    assert!(
+        clean.contains("\"errors\":[]"),
+        "the form starts empty again: {clean}"
+    );
+    let row = unit::Entity::find_by_id(id)
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.name_ja.as_str(),
+            row.name_en.as_str(),
+            row.capacity,
+            row.booking_kind.as_str()
+        ),
+        ("会議室3", "会議室3", 12, "fixed")
+    );
+    let periods = slot_template::Entity::find()
+        .filter(slot_template::Column::UnitId.eq(id))
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(periods, 3);
+    // Bookable at once (no fee until one is set).
+    let free = app.free_slots("会議室3", "2026-12-08", "2026-12-12").await;
+    assert!(!free.is_empty(), "free periods in December");
+    let (start, end) = &free[0];
+    let booked = book(app, id, start, end, 1).await;
+    assert_eq!(booked["fee"]["total_yen"], 0, "{booked}");
+    let audit = audit_actions(app).await;
+    assert!(
+        audit.contains(&("unit.create".to_owned(), format!("unit:{id}"))),
+        "{audit:?}"
+    );
+
+    // Booked by the hour: no periods.
+    let admin = signed_in(app, "admin@town.example", &p).await;
+    let (_, location, _) = add(app, &admin, &fields("2", "多目的スペース", "30", "grid")).await;
+    assert!(location.contains("/rules?v="), "{location}");
+    let grid = unit::Entity::find()
+        .filter(unit::Column::NameJa.eq("多目的スペース"))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (grid.booking_kind.as_str(), grid.grid_step_minutes),
+        ("grid", 60)
+    );
+}
+
+#[tokio::test]
+async fn a_unit_is_added_and_bookable_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    a_unit_is_added_and_bookable(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_unit_is_added_and_bookable_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    a_unit_is_added_and_bookable(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn only_the_facility_s_own_staff_add_units() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let before = units(&app, 2).await;
+    // manager1 manages facility 1 only; counter staff no facility.
+    for email in ["manager1@town.example", "counter@town.example"] {
+        let c = signed_in(&app, email, &p).await;
+        let (status, body) = form(&app, &c, "2").await;
+        assert_eq!(verdict(status, &body), Verdict::Forbidden, "{email}");
+        let (status, _, body) = add(&app, &c, &fields("2", "会議室X", "10", "fixed")).await;
+        assert_eq!(verdict(status, &body), Verdict::Forbidden, "{email}");
+    }
+    let (status, _, body) = add(&app, &browser(), &fields("2", "会議室X", "10", "fixed")).await;
+    assert_eq!(verdict(status, &body), Verdict::SignIn);
+    assert_eq!(units(&app, 2).await, before);
+    app.finish().await;
+}
