@@ -4,7 +4,8 @@
 //   2. the admin creates a facility manager, who enrols with the mailed
 //      code (choosing their own password) and sets up a second factor, and
 //      imports the town's facility list (a Shift_JIS 公共施設一覧 CSV), which
-//      residents then see, with the list as open data;
+//      residents then see, with the list as open data, and adds a room to
+//      the new facility, which residents can then book;
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
 //   4. the manager approves the request, subscribes to the centre's calendar
@@ -364,6 +365,31 @@ test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS
   await expectAccessible(resident);
   const csv = await (await resident.request.get(`${BASE}/opendata/facilities.csv`)).text();
   assert.ok(csv.includes(`E2E-${RUN},ひだまり町（架空のデモ町）,${name}`), csv);
+
+  // The admin adds a reading room to it (a mistake first), and residents
+  // can then book it.
+  const id = (await api('/api/v1/facilities')).find((f) => f.name === name)?.id;
+  assert.ok(id, `the new facility is in the API's list`);
+  await admin.goto(`${BASE}/console/facilities/${id}`);
+  await admin.getByRole('link', { name: '部屋・区画を追加する' }).click();
+  await admin.getByRole('heading', { level: 1, name: `部屋・区画の追加（${name}）` }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('名前', { exact: true }).fill('閲覧室');
+  await admin.getByLabel('定員（人）').fill('二十');
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await admin.getByRole('alert').filter({ hasText: '入力を確認してください。' }).waitFor();
+  assert.equal(await admin.getByLabel('定員（人）').getAttribute('aria-invalid'), 'true', 'the capacity is marked');
+  assert.equal(await admin.getByLabel('名前', { exact: true }).inputValue(), '閲覧室', 'what was typed is kept');
+  await expectAccessible(admin);
+  await admin.getByLabel('定員（人）').fill('20');
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '閲覧室 を追加しました。' }), 'the unit is added');
+  await admin.getByRole('heading', { level: 1, name: `${name} 閲覧室 の予約ルールと料金` }).waitFor();
+  await expectAccessible(admin);
+  await resident.goto(`${BASE}/facilities`);
+  await resident.getByRole('link', { name: `${name}の空き状況を見る` }).click();
+  await resident.getByRole('heading', { level: 1, name }).waitFor();
+  await expectAccessible(resident);
 });
 
 test('residents book a request (仮予約) for the main hall and a morning of meeting room 1', async (t) => {
