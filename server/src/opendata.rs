@@ -6,7 +6,7 @@
 
 use app::core::state::AppState;
 use app::opendata::api::{PAGE, after_upload};
-use app::opendata::texts::texts;
+use app::opendata::texts::messages;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -22,7 +22,7 @@ async fn file(
     mut multipart: Multipart,
     lang: domain::text::Lang,
 ) -> Result<(String, Vec<u8>), String> {
-    let t = texts(lang);
+    let t = messages(lang);
     let problem = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             t.too_large.to_owned()
@@ -80,7 +80,7 @@ pub async fn upload(
     }
     let read = match multipart {
         Ok(m) => file(m, lang).await,
-        Err(_) => Err(texts(lang).no_file.to_owned()),
+        Err(_) => Err(messages(lang).no_file.to_owned()),
     };
     let outcome = match read {
         Ok((name, bytes)) => match state.read_facility_list(&actor, lang, &name, &bytes).await {

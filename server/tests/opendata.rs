@@ -97,6 +97,7 @@ const LIBRARY: &str = ",F100,ひだまり町,ひだまり町立図書館分室,�
 
 async fn the_list_goes_home_and_comes_back(app: &Running) {
     let t = app::opendata::texts::texts(domain::text::Lang::Ja);
+    let m = app::opendata::texts::messages(domain::text::Lang::Ja);
     let p = people(app).await;
     let admin = signed_in(app, "admin@town.example", &p).await;
 
@@ -127,7 +128,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
         preview["summary"].as_str().unwrap().contains("Shift_JIS"),
         "{preview}"
     );
-    let (same, update, create) = (t.change_same, t.change_update, t.change_create);
+    let (same, update, create) = (m.change_same, m.change_update, m.change_create);
     assert_eq!(
         changes(&preview),
         [
@@ -143,7 +144,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     let last_change = app.store.latest_change_id().await.unwrap();
     let after = apply(app, &admin).await;
     assert_eq!(after["flash"]["ok"], true, "{after}");
-    assert_eq!(after["flash"]["text"], (t.applied)(1, 1));
+    assert_eq!(after["flash"]["text"], (m.applied)(1, 1));
     assert!(after["preview"].is_null());
     assert_eq!(facilities(app).await, before + 1);
     let db = app.store.connection();
@@ -207,7 +208,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     assert!(changes(&again).iter().all(|(_, c, _)| c == same), "{again}");
     assert_eq!(again["can_apply"], false);
     let page_after = apply(app, &admin).await;
-    assert_eq!(page_after["flash"]["text"], t.nothing);
+    assert_eq!(page_after["flash"]["text"], m.nothing);
     assert_eq!(facilities(app).await, before + 1);
 
     // A file with mistakes: every one named, nothing written.
@@ -236,7 +237,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     let (_, location) = upload(app, &admin, "x.csv", &[0xFF, 0xFE, 0x80, 0x81]).await;
     assert!(location.starts_with(&format!("{PAGE}?v=")), "{location}");
     let refused = page(app, &admin).await;
-    assert_eq!(refused["flash"]["text"], t.not_text);
+    assert_eq!(refused["flash"]["text"], m.not_text);
     assert!(refused["preview"].is_null());
 
     // Published again: four facilities, the new one with its days.
@@ -291,7 +292,7 @@ async fn the_list_goes_home_and_comes_back_on_postgres() {
 #[tokio::test]
 async fn the_town_sets_its_code_and_licence() {
     let app = spawn(TestDb::sqlite().await).await;
-    let t = app::opendata::texts::texts(domain::text::Lang::Ja);
+    let m = app::opendata::texts::messages(domain::text::Lang::Ja);
     let p = people(&app).await;
     let admin = signed_in(&app, "admin@town.example", &p).await;
     let save = |code: &'static str, licence: &'static str| {
@@ -310,9 +311,9 @@ async fn the_town_sets_its_code_and_licence() {
     };
     // A wrong check digit, an empty licence: said, nothing saved.
     for (code, licence, text) in [
-        ("131017", "CC BY 4.0", t.bad_code),
-        ("13101", "CC BY 4.0", t.bad_code),
-        ("131016", "  ", t.bad_licence),
+        ("131017", "CC BY 4.0", m.bad_code),
+        ("13101", "CC BY 4.0", m.bad_code),
+        ("131016", "  ", m.bad_licence),
     ] {
         let refused = save(code, licence).await;
         assert_eq!(refused["flash"]["ok"], false, "{code} {licence}");
@@ -323,7 +324,7 @@ async fn the_town_sets_its_code_and_licence() {
         );
     }
     let saved = save("131016", "CC BY 2.1 JP").await;
-    assert_eq!(saved["flash"]["text"], t.saved);
+    assert_eq!(saved["flash"]["text"], m.saved);
     assert_eq!(
         (saved["code"].as_str(), saved["licence"].as_str()),
         (Some("131016"), Some("CC BY 2.1 JP"))

@@ -119,7 +119,9 @@ pub async fn discard_facility_list() -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.admin()?;
     c.take(LIST_DRAFT).await?;
-    let text = crate::opendata::texts::texts(c.lang).discarded.to_owned();
+    let text = crate::opendata::texts::messages(c.lang)
+        .discarded
+        .to_owned();
     let v = c.state.now().timestamp_millis();
     ssr::done(&c, &format!("{PAGE}?v={v}"), Ok(text)).await
 }

@@ -11,7 +11,7 @@ use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::opendata::list::{self, Published, Read, Record, Town};
-use crate::opendata::texts::{field_name, problem_text, texts};
+use crate::opendata::texts::{field_name, messages, problem_text, texts};
 use crate::opendata::types::{ListImportPage, ListLine, ListPreview, OpenDataPage};
 
 /// Where the town publishes its list.
@@ -149,7 +149,7 @@ impl AppState {
         let admin = actor.admin()?;
         let town = self.staff_town(admin.municipality).await?;
         let Some((text, encoding)) = list::decode(bytes) else {
-            return Ok(Err(texts(lang).not_text.to_owned()));
+            return Ok(Err(messages(lang).not_text.to_owned()));
         };
         let mut read = list::read(&text, &town.code);
         encoding.clone_into(&mut read.encoding);
@@ -190,7 +190,7 @@ impl AppState {
         lang: Lang,
         d: &ListDraft,
     ) -> Result<ListPreview, AppError> {
-        let t = texts(lang);
+        let m = messages(lang);
         let facilities = self.store.town_facilities(municipality).await?;
         let mut lines = Vec::new();
         let (mut create, mut update, mut same) = (0, 0, 0);
@@ -201,18 +201,18 @@ impl AppState {
             let (change, fields) = match existing {
                 None => {
                     create += 1;
-                    (t.change_create, String::new())
+                    (m.change_create, String::new())
                 }
                 Some(f) => {
                     let new = apply_list(&f.row, &to_store(r));
                     let keys = changed(&f.row, &new);
                     if keys.is_empty() {
                         same += 1;
-                        (t.change_same, String::new())
+                        (m.change_same, String::new())
                     } else {
                         update += 1;
                         let names: Vec<&str> = keys.iter().map(|k| field_name(lang, k)).collect();
-                        (t.change_update, names.join(", "))
+                        (m.change_update, names.join(", "))
                     }
                 }
             };
@@ -228,13 +228,13 @@ impl AppState {
             .read
             .problems
             .iter()
-            .map(|p| (t.problem)(p.line, &p.column, &problem_text(lang, &p.kind)))
+            .map(|p| (m.problem)(p.line, &p.column, &problem_text(lang, &p.kind)))
             .collect();
         let not_kept =
-            (!d.read.not_kept.is_empty()).then(|| (t.not_kept)(&d.read.not_kept.join(", ")));
+            (!d.read.not_kept.is_empty()).then(|| (m.not_kept)(&d.read.not_kept.join(", ")));
         Ok(ListPreview {
             source: d.source.clone(),
-            summary: (t.summary)(&d.source, &d.read.encoding, create, update, same),
+            summary: (m.summary)(&d.source, &d.read.encoding, create, update, same),
             lines,
             can_apply: problems.is_empty() && create + update > 0,
             problems,
@@ -252,6 +252,7 @@ impl AppState {
     ) -> Result<Result<String, String>, AppError> {
         let admin = actor.admin()?;
         let t = texts(lang);
+        let m = messages(lang);
         if !d.read.problems.is_empty() {
             return Ok(Err(t.problems_lead.to_owned()));
         }
@@ -268,7 +269,7 @@ impl AppState {
             .await?
         else {
             // Another import created one of these IDs first.
-            return Ok(Err(t.changed_meanwhile.to_owned()));
+            return Ok(Err(m.changed_meanwhile.to_owned()));
         };
         tracing::info!(
             created = written.created.len(),
@@ -276,9 +277,9 @@ impl AppState {
             "facility list imported"
         );
         if written.created.is_empty() && written.updated.is_empty() {
-            return Ok(Ok(t.nothing.to_owned()));
+            return Ok(Ok(m.nothing.to_owned()));
         }
-        Ok(Ok((t.applied)(
+        Ok(Ok((m.applied)(
             written.created.len(),
             written.updated.len(),
         )))
@@ -294,17 +295,17 @@ impl AppState {
         licence: &str,
     ) -> Result<Result<String, String>, AppError> {
         let admin = actor.admin()?;
-        let t = texts(lang);
+        let m = messages(lang);
         let code = code.trim();
         if !(code.is_empty() || list::valid_code(code)) {
-            return Ok(Err(t.bad_code.to_owned()));
+            return Ok(Err(m.bad_code.to_owned()));
         }
         let licence = licence.trim();
         if licence.is_empty()
             || licence.chars().count() > 100
             || licence.chars().any(char::is_control)
         {
-            return Ok(Err(t.bad_licence.to_owned()));
+            return Ok(Err(m.bad_licence.to_owned()));
         }
         let e = entry(
             &admin,
@@ -315,7 +316,7 @@ impl AppState {
         self.store
             .save_town_open_data(admin.municipality, code, licence, &e)
             .await?;
-        Ok(Ok(t.saved.to_owned()))
+        Ok(Ok(m.saved.to_owned()))
     }
 
     /// The town's list as published: the town and its facilities.

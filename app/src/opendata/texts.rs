@@ -3,6 +3,7 @@
 
 use domain::text::Lang;
 
+#[cfg(feature = "ssr")]
 use crate::opendata::types::ProblemKind;
 
 pub struct ListTexts {
@@ -12,29 +13,16 @@ pub struct ListTexts {
     pub file_hint: &'static str,
     pub check: &'static str,
     pub preview_heading: &'static str,
-    pub summary: fn(&str, &str, usize, usize, usize) -> String,
     pub problems_heading: fn(usize) -> String,
     pub problems_lead: &'static str,
-    pub problem: fn(usize, &str, &str) -> String,
-    pub not_kept: fn(&str) -> String,
     pub col_line: &'static str,
     pub col_id: &'static str,
     pub col_name: &'static str,
     pub col_change: &'static str,
     pub col_fields: &'static str,
-    pub change_create: &'static str,
-    pub change_update: &'static str,
-    pub change_same: &'static str,
     pub new_hint: &'static str,
     pub apply: &'static str,
     pub discard: &'static str,
-    pub discarded: &'static str,
-    pub applied: fn(usize, usize) -> String,
-    pub nothing: &'static str,
-    pub changed_meanwhile: &'static str,
-    pub no_file: &'static str,
-    pub too_large: &'static str,
-    pub not_text: &'static str,
     pub published_heading: &'static str,
     pub published_lead: &'static str,
     pub csv_link: &'static str,
@@ -45,7 +33,6 @@ pub struct ListTexts {
     pub open_list: fn(usize) -> String,
     pub open_licence: fn(&str) -> String,
     pub open_format: &'static str,
-    pub field_names: [(&'static str, &'static str); 9],
     pub settings_heading: &'static str,
     pub settings_lead: &'static str,
     pub code_label: &'static str,
@@ -53,14 +40,34 @@ pub struct ListTexts {
     pub licence_label: &'static str,
     pub licence_hint: &'static str,
     pub save: &'static str,
-    pub saved: &'static str,
-    pub bad_code: &'static str,
-    pub bad_licence: &'static str,
     /// On the public facility list.
     pub not_bookable: &'static str,
     pub open_data_link: &'static str,
 }
 
+/// Messages only the server writes (kept out of the browser's WASM).
+#[cfg(feature = "ssr")]
+pub struct ListMessages {
+    pub summary: fn(&str, &str, usize, usize, usize) -> String,
+    pub problem: fn(usize, &str, &str) -> String,
+    pub not_kept: fn(&str) -> String,
+    pub change_create: &'static str,
+    pub change_update: &'static str,
+    pub change_same: &'static str,
+    pub discarded: &'static str,
+    pub applied: fn(usize, usize) -> String,
+    pub nothing: &'static str,
+    pub changed_meanwhile: &'static str,
+    pub no_file: &'static str,
+    pub too_large: &'static str,
+    pub not_text: &'static str,
+    pub field_names: [(&'static str, &'static str); 9],
+    pub saved: &'static str,
+    pub bad_code: &'static str,
+    pub bad_licence: &'static str,
+}
+
+#[cfg(feature = "ssr")]
 fn kind_ja(k: &ProblemKind) -> String {
     match k {
         ProblemKind::NotCsv => {
@@ -95,6 +102,7 @@ fn kind_ja(k: &ProblemKind) -> String {
     }
 }
 
+#[cfg(feature = "ssr")]
 fn kind_en(k: &ProblemKind) -> String {
     match k {
         ProblemKind::NotCsv => {
@@ -132,6 +140,7 @@ fn kind_en(k: &ProblemKind) -> String {
 }
 
 /// A problem as a sentence in the reader's language.
+#[cfg(feature = "ssr")]
 pub fn problem_text(lang: Lang, k: &ProblemKind) -> String {
     match lang {
         Lang::Ja => kind_ja(k),
@@ -146,39 +155,16 @@ static JA: ListTexts = ListTexts {
     file_hint: "UTF-8（BOM 付きでも可）か Shift_JIS。1 MB まで。1 行目は列名（全国地方公共団体コード, ID, 名称, 名称_カナ, 住所, 緯度, 経度 など）。",
     check: "内容を確認する",
     preview_heading: "取り込む内容の確認",
-    summary: |source, encoding, create, update, same| {
-        format!(
-            "{source}（{encoding}）: 新規 {create} 件、更新 {update} 件、変更なし {same} 件。まだ何も書き込んでいません。"
-        )
-    },
     problems_heading: |n| format!("直すところ（{n} 件）"),
     problems_lead: "ファイルを直してから、もう一度選んでください。問題が一つでもあると、何も書き込みません。",
-    problem: |line, column, text| {
-        if column.is_empty() {
-            format!("{line} 行目: {text}")
-        } else {
-            format!("{line} 行目「{column}」: {text}")
-        }
-    },
-    not_kept: |cols| format!("次の列は読みましたが、この仕組みでは保存しません: {cols}"),
     col_line: "行",
     col_id: "ID",
     col_name: "名称",
     col_change: "取り込み",
     col_fields: "変わる項目",
-    change_create: "新規",
-    change_update: "更新",
-    change_same: "変更なし",
     new_hint: "新しい施設には部屋・区画がありません。予約を受け付けるには、施設の設定で部屋・区画を追加してください。開館日と時間は一覧のとおりに作成し、更新では変えません（予約に関わるため、施設の設定で変更します）。",
     apply: "取り込む",
     discard: "取り込まずに戻る",
-    discarded: "取り込みをやめました。何も書き込んでいません。",
-    applied: |created, updated| format!("{created} 施設を作成し、{updated} 施設を更新しました。"),
-    nothing: "変わる施設はありませんでした。何も書き込んでいません。",
-    changed_meanwhile: "確認のあいだに別の取り込みがありました。もう一度ファイルを選んで確認してください。",
-    no_file: "ファイルを選んでください。",
-    too_large: "ファイルが大きすぎます。1 MB までです。",
-    not_text: "文字コードが読めません。UTF-8 か Shift_JIS の CSV で保存してください。",
     published_heading: "公開している施設一覧",
     published_lead: "この町の施設一覧は、同じ形式でオープンデータとして公開しています。",
     csv_link: "CSV（公共施設一覧の形式）",
@@ -192,6 +178,42 @@ static JA: ListTexts = ListTexts {
     open_list: |n| format!("公共施設一覧（{n} 施設）"),
     open_licence: |licence| format!("ライセンス: {licence}"),
     open_format: "CSV は UTF-8（BOM 付き）、改行は CRLF です。URL は変わりません。",
+    settings_heading: "町の情報とライセンス",
+    settings_lead: "取り込むファイルの全国地方公共団体コードはこの町のものか確かめ、公開する一覧にも書きます。",
+    code_label: "全国地方公共団体コード",
+    code_hint: "6 桁の半角数字（検査数字を含む。例: 131016）。空欄にすると確かめません。",
+    licence_label: "公開する一覧のライセンス",
+    licence_hint: "例: CC BY 4.0。100 文字まで。",
+    save: "保存する",
+    not_bookable: "この施設はまだオンラインで予約できません。電話でお問い合わせください。",
+    open_data_link: "施設一覧のオープンデータ（CSV・JSON）",
+};
+
+#[cfg(feature = "ssr")]
+static JA_MESSAGES: ListMessages = ListMessages {
+    summary: |source, encoding, create, update, same| {
+        format!(
+            "{source}（{encoding}）: 新規 {create} 件、更新 {update} 件、変更なし {same} 件。まだ何も書き込んでいません。"
+        )
+    },
+    problem: |line, column, text| {
+        if column.is_empty() {
+            format!("{line} 行目: {text}")
+        } else {
+            format!("{line} 行目「{column}」: {text}")
+        }
+    },
+    not_kept: |cols| format!("次の列は読みましたが、この仕組みでは保存しません: {cols}"),
+    change_create: "新規",
+    change_update: "更新",
+    change_same: "変更なし",
+    discarded: "取り込みをやめました。何も書き込んでいません。",
+    applied: |created, updated| format!("{created} 施設を作成し、{updated} 施設を更新しました。"),
+    nothing: "変わる施設はありませんでした。何も書き込んでいません。",
+    changed_meanwhile: "確認のあいだに別の取り込みがありました。もう一度ファイルを選んで確認してください。",
+    no_file: "ファイルを選んでください。",
+    too_large: "ファイルが大きすぎます。1 MB までです。",
+    not_text: "文字コードが読めません。UTF-8 か Shift_JIS の CSV で保存してください。",
     field_names: [
         ("name", "名称"),
         ("kana", "名称_カナ"),
@@ -203,18 +225,9 @@ static JA: ListTexts = ListTexts {
         ("accessibility", "バリアフリー情報"),
         ("url", "URL"),
     ],
-    settings_heading: "町の情報とライセンス",
-    settings_lead: "取り込むファイルの全国地方公共団体コードはこの町のものか確かめ、公開する一覧にも書きます。",
-    code_label: "全国地方公共団体コード",
-    code_hint: "6 桁の半角数字（検査数字を含む。例: 131016）。空欄にすると確かめません。",
-    licence_label: "公開する一覧のライセンス",
-    licence_hint: "例: CC BY 4.0。100 文字まで。",
-    save: "保存する",
     saved: "町の情報を保存しました。",
     bad_code: "全国地方公共団体コードは、検査数字を含む 6 桁の半角数字で入れてください（例: 131016）。",
     bad_licence: "ライセンスを 100 文字までで入れてください（例: CC BY 4.0）。",
-    not_bookable: "この施設はまだオンラインで予約できません。電話でお問い合わせください。",
-    open_data_link: "施設一覧のオープンデータ（CSV・JSON）",
 };
 
 static EN: ListTexts = ListTexts {
@@ -224,39 +237,16 @@ static EN: ListTexts = ListTexts {
     file_hint: "UTF-8 (with or without BOM) or Shift_JIS, up to 1 MB. Line 1 holds the column names (全国地方公共団体コード, ID, 名称, 名称_カナ, 住所, 緯度, 経度 …).",
     check: "Check the file",
     preview_heading: "What the import will write",
-    summary: |source, encoding, create, update, same| {
-        format!(
-            "{source} ({encoding}): {create} new, {update} updated, {same} unchanged. Nothing has been written yet."
-        )
-    },
     problems_heading: |n| format!("To fix ({n})"),
     problems_lead: "Fix the file and choose it again. Nothing is written while any problem remains.",
-    problem: |line, column, text| {
-        if column.is_empty() {
-            format!("Line {line}: {text}")
-        } else {
-            format!("Line {line}, “{column}”: {text}")
-        }
-    },
-    not_kept: |cols| format!("These columns were read but are not kept here: {cols}"),
     col_line: "Line",
     col_id: "ID",
     col_name: "Name",
     col_change: "Import",
     col_fields: "Fields that change",
-    change_create: "New",
-    change_update: "Update",
-    change_same: "Unchanged",
     new_hint: "A new facility has no rooms or areas yet: add them in the facility's settings before it takes bookings. Its open days and hours are created from the list; an update does not change them (they affect bookings, so change them in the facility's settings).",
     apply: "Import",
     discard: "Back without importing",
-    discarded: "Import cancelled. Nothing was written.",
-    applied: |created, updated| format!("Created {created} and updated {updated} facilities."),
-    nothing: "No facility changes. Nothing was written.",
-    changed_meanwhile: "Another import ran meanwhile. Choose the file again and check it.",
-    no_file: "Choose a file.",
-    too_large: "The file is too large: at most 1 MB.",
-    not_text: "The character encoding cannot be read. Save the CSV as UTF-8 or Shift_JIS.",
     published_heading: "The published facility list",
     published_lead: "The town publishes its facility list as open data in the same format.",
     csv_link: "CSV (公共施設一覧 format)",
@@ -270,6 +260,42 @@ static EN: ListTexts = ListTexts {
     open_list: |n| format!("Public facility list ({n} facilities)"),
     open_licence: |licence| format!("Licence: {licence}"),
     open_format: "The CSV is UTF-8 with a byte-order mark and CRLF line ends. The addresses do not change.",
+    settings_heading: "The town's code and licence",
+    settings_lead: "An imported file's local government code is checked against this town's, and the published list carries it.",
+    code_label: "Local government code (全国地方公共団体コード)",
+    code_hint: "Six digits including the check digit (e.g. 131016). Leave empty not to check.",
+    licence_label: "Licence of the published list",
+    licence_hint: "For example CC BY 4.0; up to 100 characters.",
+    save: "Save",
+    not_bookable: "This facility cannot be booked online yet. Please call.",
+    open_data_link: "The facility list as open data (CSV, JSON)",
+};
+
+#[cfg(feature = "ssr")]
+static EN_MESSAGES: ListMessages = ListMessages {
+    summary: |source, encoding, create, update, same| {
+        format!(
+            "{source} ({encoding}): {create} new, {update} updated, {same} unchanged. Nothing has been written yet."
+        )
+    },
+    problem: |line, column, text| {
+        if column.is_empty() {
+            format!("Line {line}: {text}")
+        } else {
+            format!("Line {line}, “{column}”: {text}")
+        }
+    },
+    not_kept: |cols| format!("These columns were read but are not kept here: {cols}"),
+    change_create: "New",
+    change_update: "Update",
+    change_same: "Unchanged",
+    discarded: "Import cancelled. Nothing was written.",
+    applied: |created, updated| format!("Created {created} and updated {updated} facilities."),
+    nothing: "No facility changes. Nothing was written.",
+    changed_meanwhile: "Another import ran meanwhile. Choose the file again and check it.",
+    no_file: "Choose a file.",
+    too_large: "The file is too large: at most 1 MB.",
+    not_text: "The character encoding cannot be read. Save the CSV as UTF-8 or Shift_JIS.",
     field_names: [
         ("name", "name"),
         ("kana", "kana"),
@@ -281,18 +307,9 @@ static EN: ListTexts = ListTexts {
         ("accessibility", "accessibility"),
         ("url", "URL"),
     ],
-    settings_heading: "The town's code and licence",
-    settings_lead: "An imported file's local government code is checked against this town's, and the published list carries it.",
-    code_label: "Local government code (全国地方公共団体コード)",
-    code_hint: "Six digits including the check digit (e.g. 131016). Leave empty not to check.",
-    licence_label: "Licence of the published list",
-    licence_hint: "For example CC BY 4.0; up to 100 characters.",
-    save: "Save",
     saved: "The town's details are saved.",
     bad_code: "Give the local government code as six digits including its check digit (e.g. 131016).",
     bad_licence: "Give a licence of up to 100 characters (e.g. CC BY 4.0).",
-    not_bookable: "This facility cannot be booked online yet. Please call.",
-    open_data_link: "The facility list as open data (CSV, JSON)",
 };
 
 pub fn texts(lang: Lang) -> &'static ListTexts {
@@ -302,9 +319,19 @@ pub fn texts(lang: Lang) -> &'static ListTexts {
     }
 }
 
+/// The server's messages in the reader's language.
+#[cfg(feature = "ssr")]
+pub fn messages(lang: Lang) -> &'static ListMessages {
+    match lang {
+        Lang::Ja => &JA_MESSAGES,
+        Lang::En => &EN_MESSAGES,
+    }
+}
+
 /// A field's name (`name`, `kana` …) in the reader's language.
+#[cfg(feature = "ssr")]
 pub fn field_name(lang: Lang, key: &str) -> &'static str {
-    texts(lang)
+    messages(lang)
         .field_names
         .iter()
         .find(|(k, _)| *k == key)

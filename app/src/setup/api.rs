@@ -62,7 +62,7 @@ pub async fn add_unit(
     match c.state.add_unit(&actor, c.lang, facility, &form).await? {
         Ok((unit, name)) => {
             c.take(ssr::UNIT_DRAFT).await?;
-            let text = (crate::setup::texts::texts(c.lang).created)(&name);
+            let text = (crate::setup::texts::messages(c.lang).created)(&name);
             let back = format!(
                 "/console/facilities/{}/units/{unit}/rules?v={v}",
                 facility.0

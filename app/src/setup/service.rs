@@ -8,7 +8,7 @@ use store::units::NewUnit;
 use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
-use crate::setup::texts::texts;
+use crate::setup::texts::messages;
 use crate::setup::types::{FormMessage, NewUnitPage, UnitForm};
 
 const NAME_MAX: usize = 60;
@@ -16,7 +16,7 @@ const NOTES_MAX: usize = 500;
 
 /// The form checked: the unit to add, or every field's problem.
 pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessage>> {
-    let t = texts(lang);
+    let t = messages(lang);
     let mut errors = Vec::new();
     let mut flag = |key: &str, message: String| {
         errors.push(FormMessage {

@@ -18,6 +18,11 @@ pub struct SetupTexts {
     pub kind_fixed: &'static str,
     pub kind_grid: &'static str,
     pub create: &'static str,
+}
+
+/// Messages only the server writes (kept out of the browser's WASM).
+#[cfg(feature = "ssr")]
+pub struct SetupMessages {
     pub created: fn(&str) -> String,
     pub name_required: &'static str,
     pub too_long: fn(usize) -> String,
@@ -41,6 +46,10 @@ static JA: SetupTexts = SetupTexts {
     kind_fixed: "時間帯（午前・午後・夜間）で予約する",
     kind_grid: "1 時間ごとに予約する",
     create: "追加する",
+};
+
+#[cfg(feature = "ssr")]
+static JA_MESSAGES: SetupMessages = SetupMessages {
     created: |name| format!("{name} を追加しました。時間帯と料金を確かめて保存してください。"),
     name_required: "名前を入れてください。",
     too_long: |n| format!("{n} 文字までにしてください。"),
@@ -64,6 +73,10 @@ static EN: SetupTexts = SetupTexts {
     kind_fixed: "Periods (morning, afternoon, evening)",
     kind_grid: "The hour",
     create: "Add",
+};
+
+#[cfg(feature = "ssr")]
+static EN_MESSAGES: SetupMessages = SetupMessages {
     created: |name| format!("{name} was added. Check its periods and fees, then save."),
     name_required: "Enter a name.",
     too_long: |n| format!("At most {n} characters."),
@@ -75,5 +88,14 @@ pub fn texts(lang: Lang) -> &'static SetupTexts {
     match lang {
         Lang::Ja => &JA,
         Lang::En => &EN,
+    }
+}
+
+/// The server's messages in the reader's language.
+#[cfg(feature = "ssr")]
+pub fn messages(lang: Lang) -> &'static SetupMessages {
+    match lang {
+        Lang::Ja => &JA_MESSAGES,
+        Lang::En => &EN_MESSAGES,
     }
 }
