@@ -267,7 +267,10 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
     // Residents see it, not yet bookable.
     let list = app.get("/facilities").await.text().await.unwrap();
     assert!(list.contains("ひだまり町立図書館分室"));
-    assert!(list.contains(t.not_bookable), "{list}");
+    assert!(
+        list.contains(app::core::i18n::texts(domain::text::Lang::Ja).not_bookable),
+        "{list}"
+    );
     let open = app.get("/opendata").await.text().await.unwrap();
     assert!(open.contains("CC BY 4.0") && open.contains("/opendata/facilities.csv"));
 }

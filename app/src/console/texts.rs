@@ -46,6 +46,7 @@ pub struct ConsoleTexts {
     pub report_link: &'static str,
     pub rules_title: fn(&str, &str) -> String,
     pub rules_link: &'static str,
+    pub add_unit_link: &'static str,
     pub rules_units_heading: &'static str,
     pub rules_lead: &'static str,
     pub rules_basics: &'static str,
@@ -241,6 +242,7 @@ pub struct ConsoleTexts {
     pub nav_account: &'static str,
     pub nav_feeds: &'static str,
     pub nav_import: &'static str,
+    pub nav_facility_list: &'static str,
 }
 
 pub static JA: ConsoleTexts = ConsoleTexts {
@@ -290,6 +292,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     report_link: "利用状況レポート（稼働率・使用料）",
     rules_title: |f, u| format!("{f} {u} の予約ルールと料金"),
     rules_link: "予約ルール・料金の設定",
+    add_unit_link: "部屋・区画を追加する",
     rules_units_heading: "部屋・区画の設定",
     rules_lead: "変更はまず「変更内容を確認する」で来月の空き状況への影響を確かめてから保存します。既にある予約は、時間も料金も予約したときのまま残ります。",
     rules_basics: "定員と予約の単位",
@@ -489,6 +492,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     nav_account: "アカウント",
     nav_feeds: "カレンダー配信",
     nav_import: "カレンダー取り込み",
+    nav_facility_list: "施設一覧を取り込む",
 };
 
 pub static EN: ConsoleTexts = ConsoleTexts {
@@ -538,6 +542,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     report_link: "Usage report (occupancy and fees)",
     rules_title: |f, u| format!("{f}, {u}: booking rules and fees"),
     rules_link: "Booking rules and fees",
+    add_unit_link: "Add a room or area",
     rules_units_heading: "Settings of each room or area",
     rules_lead: "First check the effect on next month's availability, then save. Existing bookings keep the times and fees they were booked with.",
     rules_basics: "Capacity and booking length",
@@ -743,6 +748,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_account: "Account",
     nav_feeds: "Calendar feeds",
     nav_import: "Calendar import",
+    nav_facility_list: "Import the facility list",
 };
 
 pub fn texts(lang: Lang) -> &'static ConsoleTexts {

@@ -45,6 +45,9 @@ pub struct Texts {
     pub address_label: &'static str,
     pub phone_label: &'static str,
     pub see_availability: fn(&str) -> String,
+    /// A facility with no rooms or areas yet.
+    pub not_bookable: &'static str,
+    pub open_data_link: &'static str,
     pub capacity: fn(u32) -> String,
     pub shares_space_with: fn(&str) -> String,
     pub booking_kind_fixed: &'static str,
@@ -136,6 +139,8 @@ pub static JA: Texts = Texts {
     address_label: "所在地",
     phone_label: "電話",
     see_availability: |name| format!("{name}の空き状況を見る"),
+    not_bookable: "この施設はまだオンラインで予約できません。電話でお問い合わせください。",
+    open_data_link: "施設一覧のオープンデータ（CSV・JSON）",
     capacity: |n| format!("定員 {n}人"),
     shares_space_with: |name| {
         format!("{name}と同じ場所です（どちらかが予約されると、もう一方は使えません）")
@@ -223,6 +228,8 @@ pub static EN: Texts = Texts {
     address_label: "Address",
     phone_label: "Phone",
     see_availability: |name| format!("See availability of {name}"),
+    not_bookable: "This facility cannot be booked online yet. Please call.",
+    open_data_link: "The facility list as open data (CSV, JSON)",
     capacity: |n| format!("Up to {n} people"),
     shares_space_with: |name| {
         format!("Same space as {name} (when one is booked, the other cannot be used)")

@@ -40,9 +40,6 @@ pub struct ListTexts {
     pub licence_label: &'static str,
     pub licence_hint: &'static str,
     pub save: &'static str,
-    /// On the public facility list.
-    pub not_bookable: &'static str,
-    pub open_data_link: &'static str,
 }
 
 /// Messages only the server writes (kept out of the browser's WASM).
@@ -185,8 +182,6 @@ static JA: ListTexts = ListTexts {
     licence_label: "公開する一覧のライセンス",
     licence_hint: "例: CC BY 4.0。100 文字まで。",
     save: "保存する",
-    not_bookable: "この施設はまだオンラインで予約できません。電話でお問い合わせください。",
-    open_data_link: "施設一覧のオープンデータ（CSV・JSON）",
 };
 
 #[cfg(feature = "ssr")]
@@ -267,8 +262,6 @@ static EN: ListTexts = ListTexts {
     licence_label: "Licence of the published list",
     licence_hint: "For example CC BY 4.0; up to 100 characters.",
     save: "Save",
-    not_bookable: "This facility cannot be booked online yet. Please call.",
-    open_data_link: "The facility list as open data (CSV, JSON)",
 };
 
 #[cfg(feature = "ssr")]

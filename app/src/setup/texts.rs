@@ -3,7 +3,6 @@
 use domain::text::Lang;
 
 pub struct SetupTexts {
-    pub add_unit: &'static str,
     pub title: fn(&str) -> String,
     pub lead: &'static str,
     pub fix: &'static str,
@@ -31,7 +30,6 @@ pub struct SetupMessages {
 }
 
 static JA: SetupTexts = SetupTexts {
-    add_unit: "部屋・区画を追加する",
     title: |facility| format!("部屋・区画の追加（{facility}）"),
     lead: "予約を受け付ける部屋や区画を追加します。追加したあと、時間帯・料金・受付期間を設定する画面に進みます（始めは 午前 9:00–12:00・午後 13:00–17:00・夜間 18:00–21:00、料金 0 円、3 か月前の 1 日 9:00 から受付）。",
     fix: "入力を確認してください。",
@@ -58,7 +56,6 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
 };
 
 static EN: SetupTexts = SetupTexts {
-    add_unit: "Add a room or area",
     title: |facility| format!("Add a room or area ({facility})"),
     lead: "Adds a room or area that takes bookings. You then set its periods, fees and booking window (it starts with morning 9:00–12:00, afternoon 13:00–17:00 and evening 18:00–21:00 at no fee, bookable from 9:00 on the 1st three months ahead).",
     fix: "Please check what you entered.",

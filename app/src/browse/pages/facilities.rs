@@ -19,7 +19,7 @@ pub fn FacilityList() -> impl IntoView {
         {loaded(data, true, |list: Vec<FacilitySummary>| {
             list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
         })}
-        <p><a class="button" href="/opendata">{crate::opendata::texts::texts(use_lang()).open_data_link}</a></p>
+        <p><a class="button" href="/opendata">{t.open_data_link}</a></p>
     }
 }
 
@@ -34,7 +34,7 @@ fn FacilityCard(facility: FacilitySummary) -> impl IntoView {
             <h2 id=heading>{facility.name.clone()}</h2>
             <p>{facility.description}</p>
             {if facility.units.is_empty() {
-                view! { <p class="note">{crate::opendata::texts::texts(use_lang()).not_bookable}</p> }.into_any()
+                view! { <p class="note">{t.not_bookable}</p> }.into_any()
             } else {
                 view! { <p><a class="button" href=href>{(t.see_availability)(&facility.name)}</a></p> }.into_any()
             }}

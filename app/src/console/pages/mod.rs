@@ -77,7 +77,7 @@ pub fn ConsoleBar(me: Me) -> impl IntoView {
                     <li><a href="/console/staff">{t.nav_staff}</a></li>
                     <li><a href="/console/audit">{t.nav_audit}</a></li>
                     <li><a href="/console/outbox">{t.nav_outbox}</a></li>
-                    <li><a href=crate::opendata::api::PAGE>{crate::opendata::texts::texts(crate::core::lang::use_lang()).title}</a></li>
+                    <li><a href="/console/facility-list">{t.nav_facility_list}</a></li>
                 })}
                 <li><a href="/console/feeds">{t.nav_feeds}</a></li>
                 <li><a href="/console/import">{t.nav_import}</a></li>

@@ -141,7 +141,7 @@ pub fn TimelinePage() -> impl IntoView {
                         <li><a href=format!("{base}/units/{}/rules", r.unit_id)>{format!("{} — {}", r.unit, t.rules_link)}</a></li>
                     }).collect_view()}
                 </ul>
-                <p><a class="button" href=format!("{base}/units/new")>{crate::setup::texts::texts(crate::core::lang::use_lang()).add_unit}</a></p>
+                <p><a class="button" href=format!("{base}/units/new")>{t.add_unit_link}</a></p>
             </section>
             <section class="no-print">
                 <h2>{t.export_heading}</h2>
