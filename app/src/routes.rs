@@ -101,6 +101,7 @@ lazy_feature!(console_pages, ConsolePage {
     UsageReportRoute => crate::console::pages::UsageReportPage,
     RulesRoute => crate::console::pages::RulesPageView,
     NewUnitRoute => crate::setup::pages::NewUnitView,
+    DetailsRoute => crate::setup::pages::DetailsView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,

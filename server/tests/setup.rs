@@ -184,3 +184,149 @@ async fn only_the_facility_s_own_staff_add_units() {
     assert_eq!(units(&app, 2).await, before);
     app.finish().await;
 }
+
+async fn details_page(app: &Running, c: &reqwest::Client, facility: &str) -> (StatusCode, Value) {
+    let (status, _, body) = call(
+        app,
+        c,
+        path::<app::setup::api::GetDetailsPage>(),
+        &[("facility", facility)],
+    )
+    .await;
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+/// Posts the details form with `values` (the page's own, changed).
+async fn save_details(
+    app: &Running,
+    c: &reqwest::Client,
+    facility: &str,
+    values: &Value,
+) -> (StatusCode, String) {
+    let names: Vec<(String, String)> = values
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (format!("details[{k}]"), v.as_str().unwrap().to_owned()))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("facility", facility)];
+    fields.extend(names.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (status, _, body) = call(app, c, path::<app::setup::api::SaveDetails>(), &fields).await;
+    (status, body)
+}
+
+async fn details_are_edited(app: &Running) {
+    let m = app::setup::texts::messages(domain::text::Lang::Ja);
+    let p = people(app).await;
+    let manager = signed_in(app, "manager1@town.example", &p).await;
+    let (status, page) = details_page(app, &manager, "1").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(page["values"]["name_ja"], "ひだまり町民センター");
+    assert_eq!(page["values"]["latitude"], "36.1012");
+
+    // Mistakes: each next to its field, what was typed kept, nothing saved.
+    let mut wrong = page["values"].clone();
+    wrong["name_kana"] = "hidamari".into();
+    wrong["longitude"] = "".into();
+    wrong["url"] = "ftp://example.jp".into();
+    save_details(app, &manager, "1", &wrong).await;
+    let (_, again) = details_page(app, &manager, "1").await;
+    let keys: Vec<&str> = again["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["name_kana", "longitude", "url"]);
+    assert_eq!(again["values"]["url"], "ftp://example.jp");
+
+    // Right: saved, audited with what changed, published at once.
+    let last_change = app.store.latest_change_id().await.unwrap();
+    let mut right = page["values"].clone();
+    right["name_en"] = "Hidamari Civic Centre".into();
+    right["phone"] = "0000-11-3333".into();
+    right["latitude"] = "36.2".into();
+    right["longitude"] = "138.3".into();
+    save_details(app, &manager, "1", &right).await;
+    let (_, saved) = details_page(app, &manager, "1").await;
+    assert_eq!(saved["flash"]["text"], m.details_saved, "{saved}");
+    assert_eq!(saved["values"]["phone"], "0000-11-3333");
+    let entries = app
+        .store
+        .audit_entries(
+            1,
+            &store::AuditFilter {
+                action: Some("facility.update".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0].target, "facility:1");
+    let before: Value = serde_json::from_str(entries[0].before.as_deref().unwrap()).unwrap();
+    assert_eq!(before["phone"], "0000-11-1111");
+    assert!(
+        before.get("name_ja").is_none(),
+        "only what changed: {before}"
+    );
+    let logged = app.store.changes_after(last_change, 100).await.unwrap();
+    assert!(
+        logged.iter().any(|c| c.facility_id == Some(1)),
+        "{logged:?}"
+    );
+    let csv = app
+        .get("/opendata/facilities.csv")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("36.2,138.3,0000-11-3333"), "{csv}");
+    let en: Value = app
+        .get_with("/api/v1/facilities/1", ("accept-language", "en"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(en["name"], "Hidamari Civic Centre", "{en}");
+
+    // The same again: nothing to save, nothing logged.
+    save_details(app, &manager, "1", &right).await;
+    let (_, same) = details_page(app, &manager, "1").await;
+    assert_eq!(same["flash"]["text"], m.details_unchanged);
+    assert_eq!(
+        audit_actions(app)
+            .await
+            .iter()
+            .filter(|(a, _)| a == "facility.update")
+            .count(),
+        1
+    );
+
+    // Another facility's details are not this manager's.
+    let (status, body) = details_page(app, &manager, "2").await;
+    assert_eq!(verdict(status, &body.to_string()), Verdict::Forbidden);
+    let (status, body) = save_details(app, &manager, "2", &right).await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+}
+
+#[tokio::test]
+async fn details_are_edited_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    details_are_edited(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn details_are_edited_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    details_are_edited(&app).await;
+    app.finish().await;
+}

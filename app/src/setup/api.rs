@@ -3,15 +3,17 @@
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
-use crate::setup::types::NewUnitPage;
+use crate::setup::types::{DetailsForm, DetailsPage, NewUnitPage};
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::core::session::Key;
-    use crate::setup::types::{FormMessage, UnitForm};
+    use crate::setup::types::{DetailsForm, FormMessage, UnitForm};
 
     /// The form sent back with its problems: (facility, values, problems).
     pub const UNIT_DRAFT: Key<(i64, UnitForm, Vec<FormMessage>)> = Key::new("unit_draft");
+    /// The same for the details form.
+    pub const DETAILS_DRAFT: Key<(i64, DetailsForm, Vec<FormMessage>)> = Key::new("details_draft");
 }
 
 /// The form (with what was typed and its problems, when it came back).
@@ -75,6 +77,68 @@ pub async fn add_unit(
                 "/console/facilities/{}/units/new?v={v}",
                 facility.0
             ));
+            Ok(())
+        }
+    }
+}
+
+/// The details form, as saved or as typed with its problems.
+#[server(prefix = "/sfn", endpoint = "get_details_page")]
+pub async fn get_details_page(facility: String) -> Result<DetailsPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let draft = c
+        .get(ssr::DETAILS_DRAFT)
+        .await?
+        .filter(|(f, _, _)| *f == facility.0)
+        .map(|(_, values, errors)| (values, errors));
+    let mut page = c
+        .state
+        .details_page(&actor, c.lang, facility, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Saves a facility's details; or back to the form with its problems.
+#[server(prefix = "/sfn", endpoint = "save_details")]
+pub async fn save_details(facility: String, details: DetailsForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    // Bounded before it is kept in the session (the checks allow 2,000).
+    let cut = |v: &str| v.chars().take(4_000).collect::<String>();
+    let form = DetailsForm {
+        name_ja: cut(&details.name_ja),
+        name_en: cut(&details.name_en),
+        name_kana: cut(&details.name_kana),
+        address_ja: cut(&details.address_ja),
+        address_en: cut(&details.address_en),
+        phone: cut(&details.phone),
+        latitude: cut(&details.latitude),
+        longitude: cut(&details.longitude),
+        url: cut(&details.url),
+        description_ja: cut(&details.description_ja),
+        description_en: cut(&details.description_en),
+        accessibility_ja: cut(&details.accessibility_ja),
+        accessibility_en: cut(&details.accessibility_en),
+    };
+    let v = c.state.now().timestamp_millis();
+    let back = format!("/console/facilities/{}/details?v={v}", facility.0);
+    match c
+        .state
+        .save_details(&actor, c.lang, facility, &form)
+        .await?
+    {
+        Ok(text) => {
+            c.take(ssr::DETAILS_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::DETAILS_DRAFT, &(facility.0, form, errors))
+                .await?;
+            crate::core::session::redirect(&back);
             Ok(())
         }
     }

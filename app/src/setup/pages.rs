@@ -10,7 +10,7 @@ use crate::console::pages::{ConsoleBar, FlashView};
 use crate::core::lang::use_lang;
 use crate::setup::api::*;
 use crate::setup::texts::texts;
-use crate::setup::types::{FormMessage, NewUnitPage};
+use crate::setup::types::{DetailsPage, FormMessage, NewUnitPage};
 
 /// The message of the field `key`, and the ids that describe its input.
 fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
@@ -34,8 +34,12 @@ fn Field(
     #[prop(optional)] long: bool,
     #[prop(optional)] numeric: bool,
     #[prop(optional)] required: bool,
+    /// The input's name when it is not `key` (`details[name_ja]`).
+    #[prop(optional)]
+    name: Option<String>,
 ) -> impl IntoView {
     let id = format!("nu-{key}");
+    let name = name.unwrap_or_else(|| key.to_owned());
     let (error, error_id) = message(&errors, key);
     let hint_id = format!("{id}-hint");
     let described = [
@@ -55,11 +59,11 @@ fn Field(
             {error.clone().map(|e| view! { <p id=error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
             {if long {
                 view! {
-                    <textarea id=id name=key rows="3" aria-invalid=invalid aria-describedby=described>{value}</textarea>
+                    <textarea id=id name=name rows="3" aria-invalid=invalid aria-describedby=described>{value}</textarea>
                 }.into_any()
             } else {
                 view! {
-                    <input id=id name=key type="text" inputmode=numeric.then_some("numeric") value=value
+                    <input id=id name=name type="text" inputmode=numeric.then_some("numeric") value=value
                         required=required aria-invalid=invalid aria-describedby=described/>
                 }.into_any()
             }}
@@ -122,6 +126,59 @@ pub fn NewUnitView() -> impl IntoView {
                 <Field key="notes_ja" label=t.notes_ja value=v.notes_ja.clone() errors=e.clone() long=true/>
                 <Field key="notes_en" label=t.notes_en value=v.notes_en.clone() errors=e.clone() long=true/>
                 <p><button type="submit" class="button button-primary">{t.create}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
+/// `/console/facilities/{id}/details`.
+#[component]
+pub fn DetailsView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("v"),
+            )
+        },
+        |(id, _)| get_details_page(id),
+    );
+    crate::core::components::loaded(data, false, |p: DetailsPage| {
+        let t = texts(use_lang());
+        let save = ServerAction::<SaveDetails>::new();
+        let e = p.errors.clone();
+        let v = p.values.clone();
+        let n = |key: &str| format!("details[{key}]");
+        view! {
+            <Title text=p.title.clone()/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{p.title.clone()}</h1>
+            <FlashView flash=p.flash.clone()/>
+            <p class="lead">{t.details_lead}</p>
+            {(!e.is_empty()).then(|| view! {
+                <div class="notice notice-error" role="alert">
+                    <p>{t.fix}</p>
+                    <ul>{e.iter().map(|m| view! { <li>{m.message.clone()}</li> }).collect_view()}</ul>
+                </div>
+            })}
+            <ActionForm action=save>
+                <input type="hidden" name="facility" value=p.facility_id.to_string()/>
+                <Field key="name_ja" name=n("name_ja") label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
+                <Field key="name_kana" name=n("name_kana") label=t.d_name_kana value=v.name_kana.clone() errors=e.clone() hint=t.d_name_kana_hint/>
+                <Field key="name_en" name=n("name_en") label=t.name_en value=v.name_en.clone() errors=e.clone() hint=t.name_en_hint/>
+                <Field key="address_ja" name=n("address_ja") label=t.d_address_ja value=v.address_ja.clone() errors=e.clone()/>
+                <Field key="address_en" name=n("address_en") label=t.d_address_en value=v.address_en.clone() errors=e.clone()/>
+                <Field key="phone" name=n("phone") label=t.d_phone value=v.phone.clone() errors=e.clone()/>
+                <Field key="latitude" name=n("latitude") label=t.d_latitude value=v.latitude.clone() errors=e.clone() hint=t.d_location_hint/>
+                <Field key="longitude" name=n("longitude") label=t.d_longitude value=v.longitude.clone() errors=e.clone()/>
+                <Field key="url" name=n("url") label=t.d_url value=v.url.clone() errors=e.clone()/>
+                <Field key="description_ja" name=n("description_ja") label=t.d_description_ja value=v.description_ja.clone() errors=e.clone() long=true/>
+                <Field key="description_en" name=n("description_en") label=t.d_description_en value=v.description_en.clone() errors=e.clone() long=true/>
+                <Field key="accessibility_ja" name=n("accessibility_ja") label=t.d_accessibility_ja value=v.accessibility_ja.clone() errors=e.clone() long=true/>
+                <Field key="accessibility_en" name=n("accessibility_en") label=t.d_accessibility_en value=v.accessibility_en.clone() errors=e.clone() long=true/>
+                <p><button type="submit" class="button button-primary">{t.d_save}</button></p>
             </ActionForm>
         }
     })

@@ -3,13 +3,14 @@
 use domain::ids::FacilityId;
 use domain::status::AuditAction;
 use domain::text::Lang;
+use store::facility_list::FacilityDetails;
 use store::units::NewUnit;
 
 use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::setup::texts::messages;
-use crate::setup::types::{FormMessage, NewUnitPage, UnitForm};
+use crate::setup::types::{DetailsForm, DetailsPage, FormMessage, NewUnitPage, UnitForm};
 
 const NAME_MAX: usize = 60;
 const NOTES_MAX: usize = 500;
@@ -24,12 +25,7 @@ pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessag
             message,
         });
     };
-    let text = |v: &str| {
-        v.trim()
-            .chars()
-            .filter(|c| !c.is_control() || *c == '\n')
-            .collect::<String>()
-    };
+    let text = |v: &str| clean(v, true);
     let (name_ja, name_en) = (text(&form.name_ja), text(&form.name_en));
     let (notes_ja, notes_en) = (text(&form.notes_ja), text(&form.notes_en));
     if name_ja.is_empty() {
@@ -76,6 +72,110 @@ pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessag
             grid,
         }),
         _ => Err(errors),
+    }
+}
+
+/// A text field: trimmed, without control characters (new lines kept
+/// where `lines`).
+fn clean(v: &str, lines: bool) -> String {
+    v.trim()
+        .chars()
+        .filter(|c| !c.is_control() || (lines && *c == '\n'))
+        .collect()
+}
+
+/// A coordinate: `None` when empty, `Err` when not a number within `limit`.
+fn coordinate(v: &str, limit: f64) -> Result<Option<f64>, ()> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite() && x.abs() <= limit)
+        .map(Some)
+        .ok_or(())
+}
+
+/// The details form checked: the details to save, or every field's problem.
+pub fn check_details(form: &DetailsForm, lang: Lang) -> Result<FacilityDetails, Vec<FormMessage>> {
+    let t = messages(lang);
+    let mut errors = Vec::new();
+    let mut flag = |key: &str, message: String| {
+        errors.push(FormMessage {
+            key: key.to_owned(),
+            message,
+        });
+    };
+    let line = |v: &str| clean(v, false);
+    let text = |v: &str| clean(v, true);
+    let mut d = FacilityDetails {
+        name_ja: line(&form.name_ja),
+        name_en: line(&form.name_en),
+        name_kana: line(&form.name_kana),
+        address_ja: line(&form.address_ja),
+        address_en: line(&form.address_en),
+        phone: line(&form.phone),
+        latitude: None,
+        longitude: None,
+        url: line(&form.url),
+        description_ja: text(&form.description_ja),
+        description_en: text(&form.description_en),
+        accessibility_ja: text(&form.accessibility_ja),
+        accessibility_en: text(&form.accessibility_en),
+    };
+    if d.name_ja.is_empty() {
+        flag("name_ja", t.name_required.to_owned());
+    }
+    for (key, value, max) in [
+        ("name_ja", &d.name_ja, 100),
+        ("name_en", &d.name_en, 100),
+        ("name_kana", &d.name_kana, 100),
+        ("address_ja", &d.address_ja, 200),
+        ("address_en", &d.address_en, 200),
+        ("url", &d.url, 500),
+        ("description_ja", &d.description_ja, 2_000),
+        ("description_en", &d.description_en, 2_000),
+        ("accessibility_ja", &d.accessibility_ja, 2_000),
+        ("accessibility_en", &d.accessibility_en, 2_000),
+    ] {
+        if value.chars().count() > max {
+            flag(key, (t.too_long)(max));
+        }
+    }
+    let kana = |c: char| matches!(c, 'ァ'..='ヶ' | 'ぁ'..='ゖ' | 'ー' | '・' | ' ' | '　');
+    if !d.name_kana.chars().all(kana) {
+        flag("name_kana", t.bad_kana.to_owned());
+    }
+    let phone = |c: char| c.is_ascii_digit() || matches!(c, '-' | '(' | ')' | ' ');
+    if d.phone.chars().count() > 20 || !d.phone.chars().all(phone) {
+        flag("phone", t.bad_phone.to_owned());
+    }
+    match (
+        coordinate(&form.latitude, 90.0),
+        coordinate(&form.longitude, 180.0),
+    ) {
+        (Ok(lat), Ok(lon)) if lat.is_some() == lon.is_some() => {
+            d.latitude = lat;
+            d.longitude = lon;
+        }
+        // A bad one, or one without the other: say so at each that needs it.
+        (lat, lon) => {
+            if lat.is_err() || lat == Ok(None) {
+                flag("latitude", t.bad_latitude.to_owned());
+            }
+            if lon.is_err() || lon == Ok(None) {
+                flag("longitude", t.bad_longitude.to_owned());
+            }
+        }
+    }
+    if !(d.url.is_empty() || d.url.starts_with("https://") || d.url.starts_with("http://")) {
+        flag("url", t.bad_url.to_owned());
+    }
+    if errors.is_empty() {
+        Ok(d)
+    } else {
+        Err(errors)
     }
 }
 
@@ -131,6 +231,91 @@ impl AppState {
         };
         Ok(Ok((id, name)))
     }
+
+    /// The details form of a facility the actor manages, as saved or as
+    /// typed with its problems when it comes back.
+    pub async fn details_page(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        facility: FacilityId,
+        draft: Option<(DetailsForm, Vec<FormMessage>)>,
+    ) -> Result<DetailsPage, AppError> {
+        let (f, grant) = self.managed(actor, facility).await?;
+        let (values, errors) = match draft {
+            Some(d) => d,
+            None => {
+                let row = self
+                    .store
+                    .town_facilities(f.municipality.0)
+                    .await?
+                    .into_iter()
+                    .find(|t| t.row.id == f.id.0)
+                    .ok_or(AppError::Unavailable)?
+                    .row;
+                let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+                (
+                    DetailsForm {
+                        name_ja: row.name_ja,
+                        name_en: row.name_en,
+                        name_kana: row.name_kana,
+                        address_ja: row.address_ja,
+                        address_en: row.address_en,
+                        phone: row.phone,
+                        latitude: number(row.latitude),
+                        longitude: number(row.longitude),
+                        url: row.url,
+                        description_ja: row.description_ja,
+                        description_en: row.description_en,
+                        accessibility_ja: row.accessibility_ja,
+                        accessibility_en: row.accessibility_en,
+                    },
+                    Vec::new(),
+                )
+            }
+        };
+        Ok(DetailsPage {
+            me: crate::console::service::me(&grant, lang),
+            facility_id: f.id.0,
+            title: (crate::setup::texts::texts(lang).details_title)(f.name.get(lang)),
+            values,
+            errors,
+            flash: None,
+        })
+    }
+
+    /// Saves the details: what to say, or the form's problems.
+    pub async fn save_details(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        facility: FacilityId,
+        form: &DetailsForm,
+    ) -> Result<Result<String, Vec<FormMessage>>, AppError> {
+        let (f, grant) = self.managed(actor, facility).await?;
+        let details = match check_details(form, lang) {
+            Ok(d) => d,
+            Err(errors) => return Ok(Err(errors)),
+        };
+        let e = entry(
+            &grant,
+            AuditAction::FacilityUpdate,
+            format!("facility:{}", f.id.0),
+            self.now(),
+        );
+        let changed = self
+            .store
+            .save_facility_details(f.id.0, &details, &e)
+            .await?;
+        let t = messages(lang);
+        Ok(Ok(if changed {
+            tracing::info!(facility = f.id.0, "facility details changed");
+            t.details_saved
+        } else {
+            t.details_unchanged
+        }
+        .to_owned()))
+    }
 }
 
 #[cfg(test)]
@@ -152,6 +337,54 @@ mod tests {
             .into_iter()
             .map(|m| m.key)
             .collect()
+    }
+
+    #[test]
+    fn facility_details_are_checked_field_by_field() {
+        let good = DetailsForm {
+            name_ja: "町民センター".into(),
+            name_kana: "チョウミンセンター".into(),
+            phone: "0123-45-6789".into(),
+            latitude: " 35.6812 ".into(),
+            longitude: "139.7671".into(),
+            url: "https://example.jp/".into(),
+            ..DetailsForm::default()
+        };
+        let d = check_details(&good, Lang::Ja).unwrap();
+        assert_eq!((d.latitude, d.longitude), (Some(35.6812), Some(139.7671)));
+        let keys = |f: DetailsForm| -> Vec<String> {
+            check_details(&f, Lang::En)
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|m| m.key)
+                .collect()
+        };
+        let bad = DetailsForm {
+            name_ja: " ".into(),
+            name_kana: "chomin".into(),
+            phone: "tel 0123".into(),
+            latitude: "35.6812".into(),
+            longitude: String::new(),
+            url: "javascript:alert(1)".into(),
+            ..good.clone()
+        };
+        assert_eq!(
+            keys(bad),
+            ["name_ja", "name_kana", "phone", "longitude", "url"]
+        );
+        let out_of_range = DetailsForm {
+            latitude: "95".into(),
+            longitude: "north".into(),
+            ..good.clone()
+        };
+        assert_eq!(keys(out_of_range), ["latitude", "longitude"]);
+        let neither = DetailsForm {
+            latitude: String::new(),
+            longitude: String::new(),
+            ..good
+        };
+        assert_eq!(check_details(&neither, Lang::Ja).unwrap().latitude, None);
     }
 
     #[test]

@@ -3,6 +3,22 @@
 use domain::text::Lang;
 
 pub struct SetupTexts {
+    pub details_title: fn(&str) -> String,
+    pub details_lead: &'static str,
+    pub d_name_kana: &'static str,
+    pub d_name_kana_hint: &'static str,
+    pub d_address_ja: &'static str,
+    pub d_address_en: &'static str,
+    pub d_phone: &'static str,
+    pub d_latitude: &'static str,
+    pub d_longitude: &'static str,
+    pub d_location_hint: &'static str,
+    pub d_url: &'static str,
+    pub d_description_ja: &'static str,
+    pub d_description_en: &'static str,
+    pub d_accessibility_ja: &'static str,
+    pub d_accessibility_en: &'static str,
+    pub d_save: &'static str,
     pub title: fn(&str) -> String,
     pub lead: &'static str,
     pub fix: &'static str,
@@ -22,6 +38,13 @@ pub struct SetupTexts {
 /// Messages only the server writes (kept out of the browser's WASM).
 #[cfg(feature = "ssr")]
 pub struct SetupMessages {
+    pub details_saved: &'static str,
+    pub details_unchanged: &'static str,
+    pub bad_kana: &'static str,
+    pub bad_phone: &'static str,
+    pub bad_latitude: &'static str,
+    pub bad_longitude: &'static str,
+    pub bad_url: &'static str,
     pub created: fn(&str) -> String,
     pub name_required: &'static str,
     pub too_long: fn(usize) -> String,
@@ -30,6 +53,22 @@ pub struct SetupMessages {
 }
 
 static JA: SetupTexts = SetupTexts {
+    details_title: |facility| format!("施設の情報（{facility}）"),
+    details_lead: "住民の画面、施設一覧のオープンデータ、カレンダー配信に出る施設の情報です。保存するとすぐに反映されます。",
+    d_name_kana: "名前のよみ（カタカナ）",
+    d_name_kana_hint: "例: ヒダマリチョウミンセンター",
+    d_address_ja: "所在地",
+    d_address_en: "英語の所在地",
+    d_phone: "電話番号",
+    d_latitude: "緯度",
+    d_longitude: "経度",
+    d_location_hint: "地図の位置（世界測地系の 10 進数、例: 35.6812 と 139.7671）。両方入れるか、両方空欄にします。",
+    d_url: "町のホームページの施設のページ",
+    d_description_ja: "説明",
+    d_description_en: "英語の説明",
+    d_accessibility_ja: "バリアフリー情報",
+    d_accessibility_en: "英語のバリアフリー情報",
+    d_save: "保存する",
     title: |facility| format!("部屋・区画の追加（{facility}）"),
     lead: "予約を受け付ける部屋や区画を追加します。追加したあと、時間帯・料金・受付期間を設定する画面に進みます（始めは 午前 9:00–12:00・午後 13:00–17:00・夜間 18:00–21:00、料金 0 円、3 か月前の 1 日 9:00 から受付）。",
     fix: "入力を確認してください。",
@@ -48,6 +87,13 @@ static JA: SetupTexts = SetupTexts {
 
 #[cfg(feature = "ssr")]
 static JA_MESSAGES: SetupMessages = SetupMessages {
+    details_saved: "施設の情報を保存しました。",
+    details_unchanged: "変わったところはありませんでした。",
+    bad_kana: "よみはカタカナ（ひらがなも可）で入れてください。",
+    bad_phone: "電話番号は半角の数字とハイフンで、20 文字までにしてください（例: 0123-45-6789）。",
+    bad_latitude: "緯度は -90〜90 の数値で、経度と一緒に入れてください（例: 35.6812）。",
+    bad_longitude: "経度は -180〜180 の数値で、緯度と一緒に入れてください（例: 139.7671）。",
+    bad_url: "https:// で始まるアドレスにしてください。",
     created: |name| format!("{name} を追加しました。時間帯と料金を確かめて保存してください。"),
     name_required: "名前を入れてください。",
     too_long: |n| format!("{n} 文字までにしてください。"),
@@ -56,6 +102,22 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
 };
 
 static EN: SetupTexts = SetupTexts {
+    details_title: |facility| format!("Facility details ({facility})"),
+    details_lead: "What residents' pages, the open data list and the calendar feeds say about the facility. Saved details show at once.",
+    d_name_kana: "Reading of the name (katakana)",
+    d_name_kana_hint: "For example ヒダマリチョウミンセンター",
+    d_address_ja: "Address (Japanese)",
+    d_address_en: "Address in English",
+    d_phone: "Phone",
+    d_latitude: "Latitude",
+    d_longitude: "Longitude",
+    d_location_hint: "Its place on a map, in decimal degrees (e.g. 35.6812 and 139.7671). Give both or neither.",
+    d_url: "The facility's page on the town's website",
+    d_description_ja: "Description (Japanese)",
+    d_description_en: "Description in English",
+    d_accessibility_ja: "Accessibility (Japanese)",
+    d_accessibility_en: "Accessibility in English",
+    d_save: "Save",
     title: |facility| format!("Add a room or area ({facility})"),
     lead: "Adds a room or area that takes bookings. You then set its periods, fees and booking window (it starts with morning 9:00–12:00, afternoon 13:00–17:00 and evening 18:00–21:00 at no fee, bookable from 9:00 on the 1st three months ahead).",
     fix: "Please check what you entered.",
@@ -74,6 +136,13 @@ static EN: SetupTexts = SetupTexts {
 
 #[cfg(feature = "ssr")]
 static EN_MESSAGES: SetupMessages = SetupMessages {
+    details_saved: "The facility's details are saved.",
+    details_unchanged: "Nothing had changed.",
+    bad_kana: "Write the reading in katakana (or hiragana).",
+    bad_phone: "Give the phone number in digits and hyphens, up to 20 characters (e.g. 0123-45-6789).",
+    bad_latitude: "Give the latitude as a number from -90 to 90, with the longitude (e.g. 35.6812).",
+    bad_longitude: "Give the longitude as a number from -180 to 180, with the latitude (e.g. 139.7671).",
+    bad_url: "Give an address starting with https://.",
     created: |name| format!("{name} was added. Check its periods and fees, then save."),
     name_required: "Enter a name.",
     too_long: |n| format!("At most {n} characters."),

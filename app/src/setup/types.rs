@@ -34,3 +34,32 @@ pub struct NewUnitPage {
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
 }
+
+/// The facility details form as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailsForm {
+    pub name_ja: String,
+    pub name_en: String,
+    pub name_kana: String,
+    pub address_ja: String,
+    pub address_en: String,
+    pub phone: String,
+    pub latitude: String,
+    pub longitude: String,
+    pub url: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub accessibility_ja: String,
+    pub accessibility_en: String,
+}
+
+/// `/console/facilities/{id}/details`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DetailsPage {
+    pub me: Me,
+    pub facility_id: i64,
+    pub title: String,
+    pub values: DetailsForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}

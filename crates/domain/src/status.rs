@@ -181,6 +181,7 @@ stored_enum! {
         ClosureCreate = "closure.create",
         ContactView = "contact.view",
         FacilityImport = "facility.import",
+        FacilityUpdate = "facility.update",
         FeedCreate = "feed.create",
         FeedRenew = "feed.renew",
         FeedRevoke = "feed.revoke",

@@ -1,12 +1,13 @@
 //! A town's facility list as open data (「公共施設一覧」): the facilities
 //! with their hours as the list shows them, and an import that creates or
-//! updates facilities by the list's `ID` in one transaction.
+//! updates facilities by the list's `ID` in one transaction; and a
+//! facility's details as staff edit them in the console.
 
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, SqlErr,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, SqlErr,
 };
 
 use domain::ids::FacilityId;
@@ -33,6 +34,28 @@ pub struct ListFacility {
     pub description: String,
     pub accessibility: String,
     pub url: String,
+}
+
+/// Logs a change of a facility's details (name, address …), which the
+/// triggers do not watch (they log rules), so that every process drops its
+/// cached copy as for a change of rules.
+async fn log_facility_change(
+    txn: &DatabaseTransaction,
+    municipality: i64,
+    facility: i64,
+    at_s: i64,
+) -> Result<(), DbErr> {
+    change_event::ActiveModel {
+        municipality_id: Set(Some(municipality)),
+        kind: Set("rules".into()),
+        facility_id: Set(Some(facility)),
+        status: Set(String::new()),
+        at_s: Set(at_s),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map(drop)
 }
 
 /// A facility of the town with its opening hours (weekday, opens, closes).
@@ -200,18 +223,7 @@ impl Store {
                 before.insert(l.id.clone(), kept_fields(f));
                 after.insert(l.id.clone(), kept_fields(&new));
                 new.into_active_model().reset_all().update(&txn).await?;
-                // The triggers log only changes of a facility's rules; a
-                // new name or address must reach every process's cache too.
-                change_event::ActiveModel {
-                    municipality_id: Set(Some(municipality)),
-                    kind: Set("rules".into()),
-                    facility_id: Set(Some(f.id)),
-                    status: Set(String::new()),
-                    at_s: Set(audit.at.timestamp()),
-                    ..Default::default()
-                }
-                .insert(&txn)
-                .await?;
+                log_facility_change(&txn, municipality, f.id, audit.at.timestamp()).await?;
                 written.updated.push(f.id);
                 continue;
             }
@@ -289,5 +301,105 @@ impl Store {
             self.rules.forget(FacilityId(*id));
         }
         Ok(Some(written))
+    }
+}
+
+/// A facility's details as staff edit them in the console (already
+/// checked).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacilityDetails {
+    pub name_ja: String,
+    pub name_en: String,
+    pub name_kana: String,
+    pub address_ja: String,
+    pub address_en: String,
+    pub phone: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub url: String,
+    pub description_ja: String,
+    pub description_en: String,
+    pub accessibility_ja: String,
+    pub accessibility_en: String,
+}
+
+/// What the details form changes of a facility, as JSON (the audit log's
+/// before and after).
+fn detail_fields(f: &facility::Model) -> serde_json::Value {
+    serde_json::json!({
+        "name_ja": f.name_ja,
+        "name_en": f.name_en,
+        "name_kana": f.name_kana,
+        "address_ja": f.address_ja,
+        "address_en": f.address_en,
+        "phone": f.phone,
+        "latitude": f.latitude,
+        "longitude": f.longitude,
+        "url": f.url,
+        "description_ja": f.description_ja,
+        "description_en": f.description_en,
+        "accessibility_ja": f.accessibility_ja,
+        "accessibility_en": f.accessibility_en,
+    })
+}
+
+impl Store {
+    /// Saves a facility's details with the audit entry (the fields that
+    /// changed, before and after) and a change event, so every process
+    /// shows them at once: whether anything changed.
+    pub async fn save_facility_details(
+        &self,
+        facility_id: i64,
+        d: &FacilityDetails,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(old) = facility::Entity::find_by_id(facility_id).one(&txn).await? else {
+            return Err(StoreError::Corrupt(format!("no facility {facility_id}")));
+        };
+        let new = facility::Model {
+            name_ja: d.name_ja.clone(),
+            name_en: d.name_en.clone(),
+            name_kana: d.name_kana.clone(),
+            address_ja: d.address_ja.clone(),
+            address_en: d.address_en.clone(),
+            phone: d.phone.clone(),
+            latitude: d.latitude,
+            longitude: d.longitude,
+            url: d.url.clone(),
+            description_ja: d.description_ja.clone(),
+            description_en: d.description_en.clone(),
+            accessibility_ja: d.accessibility_ja.clone(),
+            accessibility_en: d.accessibility_en.clone(),
+            ..old.clone()
+        };
+        if new == old {
+            txn.rollback().await?;
+            return Ok(false);
+        }
+        let (before, after) = (detail_fields(&old), detail_fields(&new));
+        let changed = |v: &serde_json::Value| -> serde_json::Value {
+            let mut out = serde_json::Map::new();
+            if let (Some(o), Some(b), Some(a)) =
+                (v.as_object(), before.as_object(), after.as_object())
+            {
+                for (k, x) in o {
+                    if b.get(k) != a.get(k) {
+                        out.insert(k.clone(), x.clone());
+                    }
+                }
+            }
+            serde_json::Value::Object(out)
+        };
+        let mut e = audit.clone();
+        e.before = Some(changed(&before));
+        e.after = Some(changed(&after));
+        new.into_active_model().reset_all().update(&txn).await?;
+        log_facility_change(&txn, old.municipality_id, facility_id, audit.at.timestamp()).await?;
+        append_audit(&txn, &e).await?;
+        txn.commit().await?;
+        self.rules.forget(FacilityId(facility_id));
+        Ok(true)
     }
 }

@@ -141,7 +141,10 @@ pub fn TimelinePage() -> impl IntoView {
                         <li><a href=format!("{base}/units/{}/rules", r.unit_id)>{format!("{} — {}", r.unit, t.rules_link)}</a></li>
                     }).collect_view()}
                 </ul>
-                <p><a class="button" href=format!("{base}/units/new")>{t.add_unit_link}</a></p>
+                <p class="actions">
+                    <a class="button" href=format!("{base}/units/new")>{t.add_unit_link}</a>
+                    <a class="button" href=format!("{base}/details")>{t.details_link}</a>
+                </p>
             </section>
             <section class="no-print">
                 <h2>{t.export_heading}</h2>
