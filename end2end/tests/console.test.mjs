@@ -371,6 +371,15 @@ test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS
   const id = (await api('/api/v1/facilities')).find((f) => f.name === name)?.id;
   assert.ok(id, `the new facility is in the API's list`);
   await admin.goto(`${BASE}/console/facilities/${id}`);
+  // Its English name, which the list did not give.
+  await admin.getByRole('link', { name: /^施設の情報/ }).click();
+  await admin.getByRole('heading', { level: 1, name: `施設の情報（${name}）` }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('英語の名前').fill(`Hidamari Library Annex ${RUN}`);
+  await admin.getByRole('button', { name: '保存する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '施設の情報を保存しました。' }), 'the details are saved');
+  await expectAccessible(admin);
+  await admin.goto(`${BASE}/console/facilities/${id}`);
   await admin.getByRole('link', { name: '部屋・区画を追加する' }).click();
   await admin.getByRole('heading', { level: 1, name: `部屋・区画の追加（${name}）` }).waitFor();
   await expectAccessible(admin);
