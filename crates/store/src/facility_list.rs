@@ -92,7 +92,8 @@ fn kept_fields(f: &facility::Model) -> serde_json::Value {
 }
 
 /// `f` with the list's values (the English name only when the list has
-/// one, so a name typed in the console is not emptied).
+/// one, so a name typed in the console is not emptied; without one, English
+/// pages show the Japanese name).
 pub fn apply_list(f: &facility::Model, l: &ListFacility) -> facility::Model {
     facility::Model {
         name_ja: l.name.clone(),
@@ -240,7 +241,7 @@ impl Store {
                 id: 0,
                 municipality_id: municipality,
                 name_ja: String::new(),
-                name_en: l.name.clone(),
+                name_en: String::new(),
                 address_ja: String::new(),
                 address_en: String::new(),
                 phone: String::new(),
