@@ -41,6 +41,8 @@ async fn authorization_matrix_covers_every_route() {
     use app::counters::api as k;
     use app::feeds::api as f;
     use app::imports::api as i;
+    use app::opendata::api as o;
+    use app::setup::api as s;
     use app::visits::api as v;
     let app = spawn(TestDb::sqlite().await).await;
     let p = people(&app).await;
@@ -235,6 +237,60 @@ async fn authorization_matrix_covers_every_route() {
         (path::<i::GetImportPage>(), Class::Staff, vec![]),
         (path::<i::ApplyImport>(), Class::Staff, vec![]),
         (path::<i::DiscardImport>(), Class::Staff, vec![]),
+        // The town's facility list and its open data settings: admins.
+        // (The values below are refused, so nothing changes for later rows.)
+        (path::<o::GetFacilityListPage>(), Class::Admin, vec![]),
+        (path::<o::ApplyFacilityList>(), Class::Admin, vec![]),
+        (path::<o::DiscardFacilityList>(), Class::Admin, vec![]),
+        (
+            path::<o::SaveOpenDataSettings>(),
+            Class::Admin,
+            vec![("code", "x"), ("licence", "")],
+        ),
+        (path::<o::GetOpenDataPage>(), Class::Public, vec![]),
+        // A facility's units and details: its staff.
+        (
+            path::<s::GetNewUnitPage>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<s::AddUnit>(),
+            Class::Facility1,
+            vec![
+                ("facility", "1"),
+                ("name_ja", ""),
+                ("name_en", ""),
+                ("notes_ja", ""),
+                ("notes_en", ""),
+                ("capacity", ""),
+            ],
+        ),
+        (
+            path::<s::GetDetailsPage>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<s::SaveDetails>(),
+            Class::Facility1,
+            vec![
+                ("facility", "1"),
+                ("details[name_ja]", ""),
+                ("details[name_en]", ""),
+                ("details[name_kana]", ""),
+                ("details[address_ja]", ""),
+                ("details[address_en]", ""),
+                ("details[phone]", ""),
+                ("details[latitude]", ""),
+                ("details[longitude]", ""),
+                ("details[url]", ""),
+                ("details[description_ja]", ""),
+                ("details[description_en]", ""),
+                ("details[accessibility_ja]", ""),
+                ("details[accessibility_en]", ""),
+            ],
+        ),
         (
             path::<k::GetCounterDay>(),
             Class::Counter,

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::browser::{call, multipart, path};
+use common::browser::{call, path, post_multipart};
 use common::fixtures::*;
 use common::*;
 use reqwest::StatusCode;
@@ -32,21 +32,7 @@ async fn upload(
         None => fields.push(("file", Some(""), b"")),
     }
     fields.push(("url", None, url.as_bytes()));
-    let (content_type, body) = multipart(&fields, "text/calendar");
-    let res = c
-        .post(format!("{}/console/import", app.base))
-        .header("referer", format!("{}/console/import", app.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (res.status(), location)
+    post_multipart(app, c, "/console/import", &fields, "text/calendar").await
 }
 
 async fn import_page(app: &Running, c: &reqwest::Client) -> Value {

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::browser::{browser, call, multipart, path};
+use common::browser::{browser, call, path, post_multipart};
 use common::fixtures::*;
 use common::*;
 use reqwest::StatusCode;
@@ -24,21 +24,7 @@ async fn upload(
     name: &str,
     bytes: &[u8],
 ) -> (StatusCode, String) {
-    let (content_type, body) = multipart(&[("file", Some(name), bytes)], "text/csv");
-    let res = c
-        .post(format!("{}{PAGE}", app.base))
-        .header("referer", format!("{}{PAGE}", app.base))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (res.status(), location)
+    post_multipart(app, c, PAGE, &[("file", Some(name), bytes)], "text/csv").await
 }
 
 async fn page(app: &Running, c: &reqwest::Client) -> Value {
@@ -187,18 +173,7 @@ async fn the_list_goes_home_and_comes_back(app: &Running) {
             .any(|c| c.kind == "rules" && c.facility_id == Some(1)),
         "{logged:?}"
     );
-    let audit = app
-        .store
-        .audit_entries(
-            1,
-            &store::AuditFilter {
-                action: Some("facility.import".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let audit = audit_of(app, "facility.import").await;
     assert_eq!(audit.len(), 1);
     let before_json: Value = serde_json::from_str(audit[0].before.as_deref().unwrap()).unwrap();
     assert_eq!(before_json["000001"]["phone"], "0000-11-1111");
@@ -332,18 +307,7 @@ async fn the_town_sets_its_code_and_licence() {
         (saved["code"].as_str(), saved["licence"].as_str()),
         (Some("131016"), Some("CC BY 2.1 JP"))
     );
-    let audit = app
-        .store
-        .audit_entries(
-            1,
-            &store::AuditFilter {
-                action: Some("town.open_data".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let audit = audit_of(&app, "town.open_data").await;
     assert_eq!(audit.len(), 1);
     assert!(audit[0].before.as_deref().unwrap().contains("CC BY 4.0"));
     assert!(audit[0].after.as_deref().unwrap().contains("131016"));

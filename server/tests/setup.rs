@@ -254,18 +254,7 @@ async fn details_are_edited(app: &Running) {
     let (_, saved) = details_page(app, &manager, "1").await;
     assert_eq!(saved["flash"]["text"], m.details_saved, "{saved}");
     assert_eq!(saved["values"]["phone"], "0000-11-3333");
-    let entries = app
-        .store
-        .audit_entries(
-            1,
-            &store::AuditFilter {
-                action: Some("facility.update".into()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .unwrap();
+    let entries = audit_of(app, "facility.update").await;
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].target, "facility:1");
     let before: Value = serde_json::from_str(entries[0].before.as_deref().unwrap()).unwrap();

@@ -23,6 +23,20 @@ fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
     )
 }
 
+/// Every problem of the form at its top (each is also next to its field).
+#[component]
+fn FixNotice(errors: Vec<FormMessage>) -> impl IntoView {
+    let t = texts(use_lang());
+    (!errors.is_empty()).then(|| {
+        view! {
+            <div class="notice notice-error" role="alert">
+                <p>{t.fix}</p>
+                <ul>{errors.iter().map(|m| view! { <li>{m.message.clone()}</li> }).collect_view()}</ul>
+            </div>
+        }
+    })
+}
+
 /// One labelled field with its hint and message.
 #[component]
 fn Field(
@@ -99,12 +113,7 @@ pub fn NewUnitView() -> impl IntoView {
             <h1>{title}</h1>
             <FlashView flash=p.flash.clone()/>
             <p class="lead">{t.lead}</p>
-            {(!e.is_empty()).then(|| view! {
-                <div class="notice notice-error" role="alert">
-                    <p>{t.fix}</p>
-                    <ul>{e.iter().map(|m| view! { <li>{m.message.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
+            <FixNotice errors=e.clone()/>
             <ActionForm action=add>
                 <input type="hidden" name="facility" value=p.facility_id.to_string()/>
                 <Field key="name_ja" label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
@@ -157,12 +166,7 @@ pub fn DetailsView() -> impl IntoView {
             <h1>{p.title.clone()}</h1>
             <FlashView flash=p.flash.clone()/>
             <p class="lead">{t.details_lead}</p>
-            {(!e.is_empty()).then(|| view! {
-                <div class="notice notice-error" role="alert">
-                    <p>{t.fix}</p>
-                    <ul>{e.iter().map(|m| view! { <li>{m.message.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
+            <FixNotice errors=e.clone()/>
             <ActionForm action=save>
                 <input type="hidden" name="facility" value=p.facility_id.to_string()/>
                 <Field key="name_ja" name=n("name_ja") label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>

@@ -139,9 +139,17 @@ impl Running {
     }
 }
 
-/// A multipart form: (name, file name, content); files are sent as
-/// `file_type`. Returns the `Content-Type` and the body.
-pub fn multipart(fields: &[(&str, Option<&str>, &[u8])], file_type: &str) -> (String, Vec<u8>) {
+/// Posts a multipart form (a file upload) from the page `url` itself, as a
+/// browser without JavaScript does: (name, file name, content) for each
+/// field, files sent as `file_type`. Follows no redirect: returns the
+/// status and `Location` ("" when there is none).
+pub async fn post_multipart(
+    app: &Running,
+    c: &reqwest::Client,
+    url: &str,
+    fields: &[(&str, Option<&str>, &[u8])],
+    file_type: &str,
+) -> (StatusCode, String) {
     let boundary = "----town-booking-test-boundary";
     let mut body = Vec::new();
     for (name, file, content) in fields {
@@ -161,5 +169,21 @@ pub fn multipart(fields: &[(&str, Option<&str>, &[u8])], file_type: &str) -> (St
         body.extend_from_slice(b"\r\n");
     }
     body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
+    let res = c
+        .post(format!("{}{url}", app.base))
+        .header("referer", format!("{}{url}", app.base))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (res.status(), location)
 }

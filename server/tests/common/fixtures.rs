@@ -232,6 +232,21 @@ pub async fn status_of(app: &Running, reference: &str) -> String {
         .to_owned()
 }
 
+/// Town 1's audit entries of one action, newest first.
+pub async fn audit_of(app: &Running, action: &str) -> Vec<store::entity::audit_log::Model> {
+    app.store
+        .audit_entries(
+            1,
+            &store::AuditFilter {
+                action: Some(action.into()),
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap()
+}
+
 /// Town 1's audit log: (action, target) of each entry.
 pub async fn audit_actions(app: &Running) -> Vec<(String, String)> {
     app.store
