@@ -319,3 +319,55 @@ async fn details_are_edited_on_postgres() {
     details_are_edited(&app).await;
     app.finish().await;
 }
+
+/// Opening hours that differ by weekday are shown per set of days, not as
+/// the first day's.
+#[tokio::test]
+async fn hours_that_differ_by_weekday_are_all_shown() {
+    use sea_orm::{ActiveValue::Set, IntoActiveModel};
+    let app = spawn(TestDb::sqlite().await).await;
+    let hours = |lang: &'static str| {
+        let app = &app;
+        async move {
+            let v: Value = app
+                .get_with("/api/v1/facilities/1", ("accept-language", lang))
+                .await
+                .json()
+                .await
+                .unwrap();
+            v["hours"].as_str().unwrap().to_owned()
+        }
+    };
+    let same = hours("ja").await;
+    assert!(!same.contains('・'), "one time for every day: {same}");
+    // Weekends close at 17:00.
+    let db = app.store.connection();
+    for h in store::entity::opening_hours::Entity::find()
+        .filter(store::entity::opening_hours::Column::FacilityId.eq(1))
+        .filter(store::entity::opening_hours::Column::Weekday.gte(5))
+        .all(db)
+        .await
+        .unwrap()
+    {
+        let mut h = h.into_active_model();
+        h.closes_minute = Set(17 * 60);
+        sea_orm::ActiveModelTrait::update(h, db).await.unwrap();
+    }
+    let mut shown = String::new();
+    for _ in 0..100 {
+        // The change reaches the cached rules within a poll of the log.
+        shown = hours("ja").await;
+        if shown.contains("土・日 9:00〜17:00") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(shown.contains("土・日 9:00〜17:00"), "{shown}");
+    assert!(
+        shown.contains("、"),
+        "and the other days with theirs: {shown}"
+    );
+    let en = hours("en").await;
+    assert!(en.contains("Sat, Sun 9:00 to 17:00"), "{en}");
+    app.finish().await;
+}

@@ -246,6 +246,46 @@ fn minutes(t: DateTime<Utc>, tz: chrono_tz::Tz) -> String {
     t.with_timezone(&tz).format("%-H:%M").to_string()
 }
 
+/// Opening hours as residents read them: one time when every open day has
+/// the same, else each set of days with its own (「月・火・水・木・金
+/// 9:00〜21:30、土・日 9:00〜17:00」). Days closed every week are left out
+/// (the closed days follow).
+fn week_hours(f: &FacilityRecord, lang: Lang) -> String {
+    let t = texts(lang);
+    let fmt = |m: u32| format!("{}:{:02}", m / 60, m % 60);
+    let mut groups: Vec<((u32, u32), Vec<chrono::Weekday>)> = Vec::new();
+    for (i, h) in f.plan.hours.0.iter().enumerate() {
+        let (Some(h), Ok(day)) = (h, chrono::Weekday::try_from(u8::try_from(i).unwrap_or(7)))
+        else {
+            continue;
+        };
+        if f.plan.closures.weekly.contains(&day) {
+            continue;
+        }
+        match groups.iter_mut().find(|(g, _)| g == h) {
+            Some((_, days)) => days.push(day),
+            None => groups.push((*h, vec![day])),
+        }
+    }
+    let line = |(open, close): (u32, u32)| (t.hours_line)(&fmt(open), &fmt(close));
+    match groups.as_slice() {
+        [] => String::new(),
+        [(h, _)] => line(*h),
+        _ => groups
+            .iter()
+            .map(|(h, days)| {
+                let names: Vec<&str> = days.iter().map(|d| i18n::weekday_short(lang, *d)).collect();
+                let sep = match lang {
+                    Lang::Ja => "・",
+                    Lang::En => ", ",
+                };
+                format!("{} {}", names.join(sep), line(*h))
+            })
+            .collect::<Vec<_>>()
+            .join(t.list_separator),
+    }
+}
+
 fn summary(f: &FacilityRecord, lang: Lang) -> FacilitySummary {
     let t = texts(lang);
     let name_of = |id| {
@@ -254,18 +294,7 @@ fn summary(f: &FacilityRecord, lang: Lang) -> FacilitySummary {
             .find(|u| u.id == id)
             .map(|u| u.name.get(lang).to_owned())
     };
-    let hours = f
-        .plan
-        .hours
-        .0
-        .iter()
-        .flatten()
-        .next()
-        .map(|(open, close)| {
-            let fmt = |m: u32| format!("{}:{:02}", m / 60, m % 60);
-            (t.hours_line)(&fmt(*open), &fmt(*close))
-        })
-        .unwrap_or_default();
+    let hours = week_hours(f, lang);
     let mut closed: Vec<String> = f
         .plan
         .closures
