@@ -102,6 +102,7 @@ lazy_feature!(console_pages, ConsolePage {
     RulesRoute => crate::console::pages::RulesPageView,
     NewUnitRoute => crate::setup::pages::NewUnitView,
     DetailsRoute => crate::setup::pages::DetailsView,
+    NewFacilityRoute => crate::setup::pages::NewFacilityView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,

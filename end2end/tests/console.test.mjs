@@ -366,6 +366,22 @@ test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS
   const csv = await (await resident.request.get(`${BASE}/opendata/facilities.csv`)).text();
   assert.ok(csv.includes(`E2E-${RUN},ひだまり町（架空のデモ町）,${name}`), csv);
 
+  // One facility the list does not have, added by hand (a taken ID first).
+  await admin.goto(`${BASE}/console/facility-list`);
+  await admin.getByRole('link', { name: '一覧にない施設を 1 つ追加する' }).click();
+  await admin.getByRole('heading', { level: 1, name: '施設を追加する' }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('ID（公共施設一覧の ID）').fill(`E2E-${RUN}`);
+  await admin.getByLabel('名前', { exact: true }).fill(`ひだまり町文化ホール ${RUN}`);
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await admin.getByRole('alert').filter({ hasText: 'この ID の施設はもうあります。' }).waitFor();
+  assert.equal(await admin.getByLabel('ID（公共施設一覧の ID）').getAttribute('aria-invalid'), 'true');
+  await expectAccessible(admin);
+  await admin.getByLabel('ID（公共施設一覧の ID）').fill(`E2E-${RUN}-HALL`);
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: `ひだまり町文化ホール ${RUN} を追加しました。` }), 'the facility is added');
+  await expectAccessible(admin);
+
   // The admin adds a reading room to it (a mistake first), and residents
   // can then book it.
   const id = (await api('/api/v1/facilities')).find((f) => f.name === name)?.id;

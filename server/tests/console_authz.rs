@@ -248,6 +248,19 @@ async fn authorization_matrix_covers_every_route() {
             vec![("code", "x"), ("licence", "")],
         ),
         (path::<o::GetOpenDataPage>(), Class::Public, vec![]),
+        (path::<s::GetNewFacilityPage>(), Class::Admin, vec![]),
+        (
+            path::<s::CreateFacility>(),
+            Class::Admin,
+            vec![
+                ("facility[id]", ""),
+                ("facility[name_ja]", ""),
+                ("facility[name_kana]", ""),
+                ("facility[name_en]", ""),
+                ("facility[address_ja]", ""),
+                ("facility[phone]", ""),
+            ],
+        ),
         // A facility's units and details: its staff.
         (
             path::<s::GetNewUnitPage>(),

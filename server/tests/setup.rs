@@ -371,3 +371,92 @@ async fn hours_that_differ_by_weekday_are_all_shown() {
     assert!(en.contains("Sat, Sun 9:00 to 17:00"), "{en}");
     app.finish().await;
 }
+
+/// An admin adds one facility by hand: its list ID must be free and well
+/// formed; it opens every day 9:00-17:00 until its rules are set.
+#[tokio::test]
+async fn an_admin_adds_a_facility_by_hand() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let m = app::setup::texts::messages(domain::text::Lang::Ja);
+    let p = people(&app).await;
+    let admin = signed_in(&app, "admin@town.example", &p).await;
+    let create = |id: &'static str, name: &'static str| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let (_, location, _) = call(
+                app,
+                &admin,
+                path::<app::setup::api::CreateFacility>(),
+                &[
+                    ("facility[id]", id),
+                    ("facility[name_ja]", name),
+                    ("facility[name_kana]", "ブンカホール"),
+                    ("facility[name_en]", ""),
+                    ("facility[address_ja]", "ひだまり町南3-1"),
+                    ("facility[phone]", "0000-33-4444"),
+                ],
+            )
+            .await;
+            location
+        }
+    };
+    let page = |c: reqwest::Client| {
+        let app = &app;
+        async move {
+            let (status, _, body) =
+                call(app, &c, path::<app::setup::api::GetNewFacilityPage>(), &[]).await;
+            (status, body)
+        }
+    };
+    // The demo's community centre has ID 000001; a space is not an ID.
+    for (id, key, text) in [("000001", "id", m.id_taken), ("F 1", "id", m.bad_id)] {
+        let location = create(id, "文化ホール").await;
+        assert!(
+            location.starts_with("/console/new-facility?v="),
+            "{location}"
+        );
+        let (_, body) = page(admin.clone()).await;
+        let v: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(v["errors"][0]["key"], key, "{id}: {v}");
+        assert_eq!(v["errors"][0]["message"], text);
+        assert_eq!(
+            v["values"]["name_ja"], "文化ホール",
+            "what was typed is kept"
+        );
+    }
+    let location = create("F100", "文化ホール").await;
+    let id: i64 = location
+        .strip_prefix("/console/facilities/")
+        .and_then(|r| r.split('?').next())
+        .and_then(|id| id.parse().ok())
+        .unwrap_or_else(|| panic!("to its console page: {location}"));
+    let row = store::entity::facility::Entity::find_by_id(id)
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (
+            row.open_data_id.as_deref(),
+            row.name_kana.as_str(),
+            row.closed_weekdays.as_str()
+        ),
+        (Some("F100"), "ブンカホール", "")
+    );
+    let hours = store::entity::opening_hours::Entity::find()
+        .filter(store::entity::opening_hours::Column::FacilityId.eq(id))
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(hours, 7);
+    assert!(
+        audit_actions(&app)
+            .await
+            .contains(&("facility.create".to_owned(), format!("facility:{id}")))
+    );
+    // Not for a facility manager.
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let (status, body) = page(manager).await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+    app.finish().await;
+}

@@ -120,6 +120,7 @@ pub fn ListImportView() -> impl IntoView {
             <h1>{t.title}</h1>
             <FlashView flash=page.flash.clone()/>
             <p class="lead">{t.lead}</p>
+            <p><a href="/console/new-facility">{t.new_facility_link}</a></p>
             <form method="post" action=PAGE enctype="multipart/form-data">
                 <div class="field">
                     <label for="fl-file">{t.file_label}</label>

@@ -7,6 +7,7 @@ use domain::text::Lang;
 use crate::opendata::types::ProblemKind;
 
 pub struct ListTexts {
+    pub new_facility_link: &'static str,
     pub title: &'static str,
     pub lead: &'static str,
     pub file_label: &'static str,
@@ -146,6 +147,7 @@ pub fn problem_text(lang: Lang, k: &ProblemKind) -> String {
 }
 
 static JA: ListTexts = ListTexts {
+    new_facility_link: "一覧にない施設を 1 つ追加する",
     title: "施設一覧を取り込む",
     lead: "デジタル庁の自治体標準オープンデータセット「公共施設一覧」の CSV から施設を作成・更新します。ID が同じ施設は更新し、二重には作りません。書き込む前に内容を確認できます。",
     file_label: "公共施設一覧の CSV ファイル",
@@ -226,6 +228,7 @@ static JA_MESSAGES: ListMessages = ListMessages {
 };
 
 static EN: ListTexts = ListTexts {
+    new_facility_link: "Add one facility by hand",
     title: "Import the facility list",
     lead: "Creates and updates facilities from a CSV in the Digital Agency's recommended open data format for public facilities (公共施設一覧). A facility with the same ID is updated, never created twice. You see what will change before anything is written.",
     file_label: "Public facility list (CSV)",

@@ -3,15 +3,19 @@
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
-use crate::setup::types::{DetailsForm, DetailsPage, NewUnitPage};
+use crate::setup::types::{
+    DetailsForm, DetailsPage, NewFacilityForm, NewFacilityPage, NewUnitPage,
+};
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::core::session::Key;
-    use crate::setup::types::{DetailsForm, FormMessage, UnitForm};
+    use crate::setup::types::{DetailsForm, FormMessage, NewFacilityForm, UnitForm};
 
     /// The form sent back with its problems: (facility, values, problems).
     pub const UNIT_DRAFT: Key<(i64, UnitForm, Vec<FormMessage>)> = Key::new("unit_draft");
+    /// The same for the new-facility form (no facility yet).
+    pub const FACILITY_DRAFT: Key<(NewFacilityForm, Vec<FormMessage>)> = Key::new("facility_draft");
     /// The same for the details form.
     pub const DETAILS_DRAFT: Key<(i64, DetailsForm, Vec<FormMessage>)> = Key::new("details_draft");
 }
@@ -139,6 +143,48 @@ pub async fn save_details(facility: String, details: DetailsForm) -> Result<(), 
             c.set(ssr::DETAILS_DRAFT, &(facility.0, form, errors))
                 .await?;
             crate::core::session::redirect(&back);
+            Ok(())
+        }
+    }
+}
+
+/// The new-facility form (admins).
+#[server(prefix = "/sfn", endpoint = "get_new_facility_page")]
+pub async fn get_new_facility_page() -> Result<NewFacilityPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let draft = c.get(ssr::FACILITY_DRAFT).await?;
+    let mut page = c.state.new_facility_page(&actor, c.lang, draft).await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds a facility and goes to its console page; or back with the form's
+/// problems.
+#[server(prefix = "/sfn", endpoint = "create_facility")]
+pub async fn create_facility(facility: NewFacilityForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let clip = crate::core::session::clip;
+    let form = NewFacilityForm {
+        id: clip(&facility.id),
+        name_ja: clip(&facility.name_ja),
+        name_kana: clip(&facility.name_kana),
+        name_en: clip(&facility.name_en),
+        address_ja: clip(&facility.address_ja),
+        phone: clip(&facility.phone),
+    };
+    let v = c.state.now().timestamp_millis();
+    match c.state.create_facility(&actor, c.lang, &form).await? {
+        Ok((id, name)) => {
+            c.take(ssr::FACILITY_DRAFT).await?;
+            let text = (crate::setup::texts::messages(c.lang).facility_created)(&name);
+            crate::console::api::ssr::done(&c, &format!("/console/facilities/{id}?v={v}"), Ok(text))
+                .await
+        }
+        Err(errors) => {
+            c.set(ssr::FACILITY_DRAFT, &(form, errors)).await?;
+            crate::core::session::redirect(&format!("/console/new-facility?v={v}"));
             Ok(())
         }
     }

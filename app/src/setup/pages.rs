@@ -10,7 +10,7 @@ use crate::console::pages::{ConsoleBar, FlashView};
 use crate::core::lang::use_lang;
 use crate::setup::api::*;
 use crate::setup::texts::texts;
-use crate::setup::types::{DetailsPage, FormMessage, NewUnitPage};
+use crate::setup::types::{DetailsPage, FormMessage, NewFacilityPage, NewUnitPage};
 
 /// The message of the field `key`, and the ids that describe its input.
 fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
@@ -183,6 +183,37 @@ pub fn DetailsView() -> impl IntoView {
                 <Field key="accessibility_ja" name=n("accessibility_ja") label=t.d_accessibility_ja value=v.accessibility_ja.clone() errors=e.clone() long=true/>
                 <Field key="accessibility_en" name=n("accessibility_en") label=t.d_accessibility_en value=v.accessibility_en.clone() errors=e.clone() long=true/>
                 <p><button type="submit" class="button button-primary">{t.d_save}</button></p>
+            </ActionForm>
+        }
+    })
+}
+
+/// `/console/new-facility`.
+#[component]
+pub fn NewFacilityView() -> impl IntoView {
+    let query = use_query_map();
+    let data = Resource::new(move || query.read().get("v"), |_| get_new_facility_page());
+    crate::core::components::loaded(data, false, |p: NewFacilityPage| {
+        let t = texts(use_lang());
+        let create = ServerAction::<CreateFacility>::new();
+        let e = p.errors.clone();
+        let v = p.values.clone();
+        let n = |key: &str| format!("facility[{key}]");
+        view! {
+            <Title text=t.new_facility_title/>
+            <ConsoleBar me=p.me.clone()/>
+            <h1>{t.new_facility_title}</h1>
+            <FlashView flash=p.flash.clone()/>
+            <p class="lead">{t.new_facility_lead}</p>
+            <FixNotice errors=e.clone()/>
+            <ActionForm action=create>
+                <Field key="id" name=n("id") label=t.f_id value=v.id.clone() errors=e.clone() hint=t.f_id_hint required=true/>
+                <Field key="name_ja" name=n("name_ja") label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
+                <Field key="name_kana" name=n("name_kana") label=t.d_name_kana value=v.name_kana.clone() errors=e.clone() hint=t.d_name_kana_hint/>
+                <Field key="name_en" name=n("name_en") label=t.name_en value=v.name_en.clone() errors=e.clone() hint=t.name_en_hint/>
+                <Field key="address_ja" name=n("address_ja") label=t.d_address_ja value=v.address_ja.clone() errors=e.clone()/>
+                <Field key="phone" name=n("phone") label=t.d_phone value=v.phone.clone() errors=e.clone()/>
+                <p><button type="submit" class="button button-primary">{t.f_create}</button></p>
             </ActionForm>
         }
     })

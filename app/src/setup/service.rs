@@ -3,14 +3,16 @@
 use domain::ids::FacilityId;
 use domain::status::AuditAction;
 use domain::text::Lang;
-use store::facility_list::FacilityDetails;
+use store::facility_list::{FacilityDetails, ListFacility};
 use store::units::NewUnit;
 
 use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::setup::texts::messages;
-use crate::setup::types::{DetailsForm, DetailsPage, FormMessage, NewUnitPage, UnitForm};
+use crate::setup::types::{
+    DetailsForm, DetailsPage, FormMessage, NewFacilityForm, NewFacilityPage, NewUnitPage, UnitForm,
+};
 
 const NAME_MAX: usize = 60;
 const NOTES_MAX: usize = 500;
@@ -315,6 +317,95 @@ impl AppState {
             t.details_unchanged
         }
         .to_owned()))
+    }
+
+    /// The new-facility form (admins).
+    pub async fn new_facility_page(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        draft: Option<(NewFacilityForm, Vec<FormMessage>)>,
+    ) -> Result<NewFacilityPage, AppError> {
+        let admin = actor.admin()?;
+        let (values, errors) = draft.unwrap_or_default();
+        Ok(NewFacilityPage {
+            me: crate::console::service::me(&admin, lang),
+            values,
+            errors,
+            flash: None,
+        })
+    }
+
+    /// Adds a facility: its id and name, or the form's problems.
+    pub async fn create_facility(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        form: &NewFacilityForm,
+    ) -> Result<Result<(i64, String), Vec<FormMessage>>, AppError> {
+        let admin = actor.admin()?;
+        let t = messages(lang);
+        let id = clean(&form.id, false);
+        let details = DetailsForm {
+            name_ja: form.name_ja.clone(),
+            name_kana: form.name_kana.clone(),
+            name_en: form.name_en.clone(),
+            address_ja: form.address_ja.clone(),
+            phone: form.phone.clone(),
+            ..DetailsForm::default()
+        };
+        let mut errors = Vec::new();
+        if id.is_empty()
+            || id.chars().count() > 50
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            errors.push(FormMessage {
+                key: "id".into(),
+                message: t.bad_id.to_owned(),
+            });
+        }
+        let d = match check_details(&details, lang) {
+            Ok(d) if errors.is_empty() => d,
+            Ok(_) => return Ok(Err(errors)),
+            Err(more) => {
+                errors.extend(more);
+                return Ok(Err(errors));
+            }
+        };
+        let list = ListFacility {
+            id,
+            name: d.name_ja.clone(),
+            kana: d.name_kana,
+            name_en: d.name_en,
+            address: d.address_ja,
+            latitude: None,
+            longitude: None,
+            phone: d.phone,
+            days: Vec::new(),
+            hours: None,
+            description: String::new(),
+            accessibility: String::new(),
+            url: String::new(),
+        };
+        let e = entry(
+            &admin,
+            AuditAction::FacilityCreate,
+            String::new(),
+            self.now(),
+        );
+        match self
+            .store
+            .create_facility(admin.municipality, &list, &e)
+            .await?
+        {
+            Some(id) => Ok(Ok((id, d.name_ja))),
+            None => Ok(Err(vec![FormMessage {
+                key: "id".into(),
+                message: t.id_taken.to_owned(),
+            }])),
+        }
     }
 }
 

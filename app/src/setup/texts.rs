@@ -3,6 +3,11 @@
 use domain::text::Lang;
 
 pub struct SetupTexts {
+    pub new_facility_title: &'static str,
+    pub new_facility_lead: &'static str,
+    pub f_id: &'static str,
+    pub f_id_hint: &'static str,
+    pub f_create: &'static str,
     pub details_title: fn(&str) -> String,
     pub details_lead: &'static str,
     pub d_name_kana: &'static str,
@@ -38,6 +43,9 @@ pub struct SetupTexts {
 /// Messages only the server writes (kept out of the browser's WASM).
 #[cfg(feature = "ssr")]
 pub struct SetupMessages {
+    pub facility_created: fn(&str) -> String,
+    pub bad_id: &'static str,
+    pub id_taken: &'static str,
     pub details_saved: &'static str,
     pub details_unchanged: &'static str,
     pub bad_kana: &'static str,
@@ -53,6 +61,11 @@ pub struct SetupMessages {
 }
 
 static JA: SetupTexts = SetupTexts {
+    new_facility_title: "施設を追加する",
+    new_facility_lead: "一覧にない施設を 1 つ追加します。開館は毎日 9:00〜17:00 で始まります（部屋・区画を追加したあと、予約ルールの画面で変えられます）。多くの施設をまとめて追加するときは、施設一覧を取り込んでください。",
+    f_id: "ID（公共施設一覧の ID）",
+    f_id_hint: "町の中で施設ごとに別の値。半角英数字とハイフン、50 文字まで（例: F012）。",
+    f_create: "追加する",
     details_title: |facility| format!("施設の情報（{facility}）"),
     details_lead: "住民の画面、施設一覧のオープンデータ、カレンダー配信に出る施設の情報です。保存するとすぐに反映されます。",
     d_name_kana: "名前のよみ（カタカナ）",
@@ -87,6 +100,11 @@ static JA: SetupTexts = SetupTexts {
 
 #[cfg(feature = "ssr")]
 static JA_MESSAGES: SetupMessages = SetupMessages {
+    facility_created: |name| {
+        format!("{name} を追加しました。部屋・区画を追加すると予約を受け付けられます。")
+    },
+    bad_id: "ID は半角英数字とハイフンで、50 文字までにしてください。",
+    id_taken: "この ID の施設はもうあります。別の ID にしてください。",
     details_saved: "施設の情報を保存しました。",
     details_unchanged: "変わったところはありませんでした。",
     bad_kana: "よみはカタカナ（ひらがなも可）で入れてください。",
@@ -102,6 +120,11 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
 };
 
 static EN: SetupTexts = SetupTexts {
+    new_facility_title: "Add a facility",
+    new_facility_lead: "Adds one facility the list does not have. It opens every day 9:00–17:00 to start with (change that on the rules page once it has rooms). To add many at once, import the facility list.",
+    f_id: "ID (as in the public facility list)",
+    f_id_hint: "Unique in the town: letters, digits and hyphens, up to 50 (e.g. F012).",
+    f_create: "Add",
     details_title: |facility| format!("Facility details ({facility})"),
     details_lead: "What residents' pages, the open data list and the calendar feeds say about the facility. Saved details show at once.",
     d_name_kana: "Reading of the name (katakana)",
@@ -136,6 +159,9 @@ static EN: SetupTexts = SetupTexts {
 
 #[cfg(feature = "ssr")]
 static EN_MESSAGES: SetupMessages = SetupMessages {
+    facility_created: |name| format!("{name} was added. Add its rooms or areas to take bookings."),
+    bad_id: "Give an ID of letters, digits and hyphens, up to 50 characters.",
+    id_taken: "A facility with this ID exists already. Choose another ID.",
     details_saved: "The facility's details are saved.",
     details_unchanged: "Nothing had changed.",
     bad_kana: "Write the reading in katakana (or hiragana).",

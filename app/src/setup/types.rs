@@ -63,3 +63,24 @@ pub struct DetailsPage {
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
 }
+
+/// A new facility as typed: its list ID and what the details form starts
+/// with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFacilityForm {
+    pub id: String,
+    pub name_ja: String,
+    pub name_kana: String,
+    pub name_en: String,
+    pub address_ja: String,
+    pub phone: String,
+}
+
+/// `/console/new-facility`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewFacilityPage {
+    pub me: Me,
+    pub values: NewFacilityForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}

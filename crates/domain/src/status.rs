@@ -180,6 +180,7 @@ stored_enum! {
         BookingUsage = "booking.usage",
         ClosureCreate = "closure.create",
         ContactView = "contact.view",
+        FacilityCreate = "facility.create",
         FacilityImport = "facility.import",
         FacilityUpdate = "facility.update",
         FeedCreate = "feed.create",

@@ -58,6 +58,87 @@ async fn log_facility_change(
     .map(drop)
 }
 
+/// Inserts a facility of the list with its open days and hours (every day,
+/// 9:00–17:00, when the list gives none) and no units: its id, or `None`
+/// when the town already has a facility with that list ID.
+async fn insert_facility(
+    txn: &DatabaseTransaction,
+    municipality: i64,
+    sort_order: i32,
+    l: &ListFacility,
+) -> Result<Option<i64>, StoreError> {
+    let open: Vec<u8> = if l.days.is_empty() {
+        (0..7).collect()
+    } else {
+        l.days.clone()
+    };
+    let closed: Vec<&str> = (0u8..7)
+        .filter(|d| !open.contains(d))
+        .filter_map(|d| WEEKDAYS.get(usize::from(d)).copied())
+        .collect();
+    let blank = facility::Model {
+        id: 0,
+        municipality_id: municipality,
+        name_ja: String::new(),
+        name_en: String::new(),
+        address_ja: String::new(),
+        address_en: String::new(),
+        phone: String::new(),
+        description_ja: String::new(),
+        description_en: String::new(),
+        accessibility_ja: String::new(),
+        accessibility_en: String::new(),
+        closed_weekdays: closed.join(","),
+        shift_when_holiday: true,
+        year_end_closure: true,
+        closed_on_holidays: false,
+        sort_order,
+        max_active_bookings: 4,
+        open_data_id: Some(l.id.clone()),
+        name_kana: String::new(),
+        latitude: None,
+        longitude: None,
+        url: String::new(),
+    };
+    let mut row = apply_list(&blank, l).into_active_model();
+    row.id = NotSet;
+    let id = match row.insert(txn).await {
+        Ok(r) => r.id,
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let (opens, closes) = l.hours.unwrap_or((9 * 60, 17 * 60));
+    let hours: Vec<opening_hours::ActiveModel> = open
+        .iter()
+        .map(|d| opening_hours::ActiveModel {
+            id: NotSet,
+            facility_id: Set(id),
+            weekday: Set(i32::from(*d)),
+            opens_minute: Set(i32::from(opens)),
+            closes_minute: Set(i32::from(closes)),
+        })
+        .collect();
+    opening_hours::Entity::insert_many(hours)
+        .exec_without_returning(txn)
+        .await?;
+    Ok(Some(id))
+}
+
+/// The sort order after the town's last facility.
+async fn next_sort_order(txn: &DatabaseTransaction, municipality: i64) -> Result<i32, DbErr> {
+    Ok(facility::Entity::find()
+        .filter(facility::Column::MunicipalityId.eq(municipality))
+        .select_only()
+        .column_as(facility::Column::SortOrder.max(), "m")
+        .into_tuple::<Option<i32>>()
+        .one(txn)
+        .await?
+        .flatten()
+        .map_or(0, |m| m + 1))
+}
+
 /// A facility of the town with its opening hours (weekday, opens, closes).
 #[derive(Clone, Debug, PartialEq)]
 pub struct TownFacility {
@@ -115,6 +196,29 @@ pub fn apply_list(f: &facility::Model, l: &ListFacility) -> facility::Model {
 }
 
 impl Store {
+    /// Creates one facility from the console (an admin gives its list ID and
+    /// names), with the audit entry: its id, or `None` when the town already
+    /// has a facility with that ID.
+    pub async fn create_facility(
+        &self,
+        municipality: i64,
+        l: &ListFacility,
+        audit: &AuditEntry,
+    ) -> Result<Option<i64>, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let order = next_sort_order(&txn, municipality).await?;
+        let Some(id) = insert_facility(&txn, municipality, order, l).await? else {
+            return Ok(None);
+        };
+        let mut e = audit.clone();
+        e.target = format!("facility:{id}");
+        e.after = Some(serde_json::json!({ "id": l.id, "name_ja": l.name, "name_en": l.name_en }));
+        append_audit(&txn, &e).await?;
+        txn.commit().await?;
+        Ok(Some(id))
+    }
+
     /// Sets the town's 全国地方公共団体コード and the licence of its open
     /// data, with the audit entry (before and after), in one transaction.
     pub async fn save_town_open_data(
@@ -203,15 +307,7 @@ impl Store {
             .into_iter()
             .filter_map(|f| f.open_data_id.clone().map(|id| (id, f)))
             .collect();
-        let mut next_order: i32 = facility::Entity::find()
-            .filter(facility::Column::MunicipalityId.eq(municipality))
-            .select_only()
-            .column_as(facility::Column::SortOrder.max(), "m")
-            .into_tuple::<Option<i32>>()
-            .one(&txn)
-            .await?
-            .flatten()
-            .map_or(0, |m| m + 1);
+        let mut next_order = next_sort_order(&txn, municipality).await?;
         let mut written = ListWritten::default();
         let mut before = serde_json::Map::new();
         let mut after = serde_json::Map::new();
@@ -228,63 +324,10 @@ impl Store {
                 written.updated.push(f.id);
                 continue;
             }
-            let open: Vec<u8> = if l.days.is_empty() {
-                (0..7).collect()
-            } else {
-                l.days.clone()
-            };
-            let closed: Vec<&str> = (0u8..7)
-                .filter(|d| !open.contains(d))
-                .filter_map(|d| WEEKDAYS.get(usize::from(d)).copied())
-                .collect();
-            let blank = facility::Model {
-                id: 0,
-                municipality_id: municipality,
-                name_ja: String::new(),
-                name_en: String::new(),
-                address_ja: String::new(),
-                address_en: String::new(),
-                phone: String::new(),
-                description_ja: String::new(),
-                description_en: String::new(),
-                accessibility_ja: String::new(),
-                accessibility_en: String::new(),
-                closed_weekdays: closed.join(","),
-                shift_when_holiday: true,
-                year_end_closure: true,
-                closed_on_holidays: false,
-                sort_order: next_order,
-                max_active_bookings: 4,
-                open_data_id: Some(l.id.clone()),
-                name_kana: String::new(),
-                latitude: None,
-                longitude: None,
-                url: String::new(),
-            };
-            let mut row = apply_list(&blank, l).into_active_model();
-            row.id = NotSet;
-            let id = match row.insert(&txn).await {
-                Ok(r) => r.id,
-                Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                    return Ok(None);
-                }
-                Err(e) => return Err(e.into()),
+            let Some(id) = insert_facility(&txn, municipality, next_order, l).await? else {
+                return Ok(None);
             };
             next_order += 1;
-            let (opens, closes) = l.hours.unwrap_or((9 * 60, 17 * 60));
-            let hours: Vec<opening_hours::ActiveModel> = open
-                .iter()
-                .map(|d| opening_hours::ActiveModel {
-                    id: NotSet,
-                    facility_id: Set(id),
-                    weekday: Set(i32::from(*d)),
-                    opens_minute: Set(i32::from(opens)),
-                    closes_minute: Set(i32::from(closes)),
-                })
-                .collect();
-            opening_hours::Entity::insert_many(hours)
-                .exec_without_returning(&txn)
-                .await?;
             after.insert(l.id.clone(), serde_json::json!({ "created": id }));
             written.created.push(id);
         }
