@@ -102,6 +102,7 @@ pub async fn upload(
 }
 
 fn published(
+    headers: &HeaderMap,
     content_type: &'static str,
     filename: &'static str,
     made: Result<String, app::core::error::AppError>,
@@ -119,15 +120,16 @@ fn published(
             .into_response(),
         Err(e) => (
             crate::status_of(&e),
-            app::core::messages::error_message(domain::text::Lang::Ja, &e),
+            app::core::messages::error_message(app::core::lang::from_headers(headers), &e),
         )
             .into_response(),
     }
 }
 
 /// `GET /opendata/facilities.csv`.
-pub async fn csv(State(state): State<AppState>) -> Response {
+pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
     published(
+        &headers,
         "text/csv; charset=utf-8",
         "inline; filename=\"facilities.csv\"",
         state.facility_list_csv().await,
@@ -135,8 +137,9 @@ pub async fn csv(State(state): State<AppState>) -> Response {
 }
 
 /// `GET /opendata/facilities.json`.
-pub async fn json(State(state): State<AppState>) -> Response {
+pub async fn json(State(state): State<AppState>, headers: HeaderMap) -> Response {
     published(
+        &headers,
         "application/json",
         "inline; filename=\"facilities.json\"",
         state
