@@ -249,12 +249,9 @@ impl AppState {
             None => {
                 let row = self
                     .store
-                    .town_facilities(f.municipality.0)
+                    .facility_row(f.id.0)
                     .await?
-                    .into_iter()
-                    .find(|t| t.row.id == f.id.0)
-                    .ok_or(AppError::Unavailable)?
-                    .row;
+                    .ok_or(AppError::Unavailable)?;
                 let number = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
                 (
                     DetailsForm {

@@ -249,6 +249,11 @@ impl Store {
         Ok(())
     }
 
+    /// One facility's row as stored (its details, as the console edits them).
+    pub async fn facility_row(&self, id: i64) -> Result<Option<facility::Model>, StoreError> {
+        Ok(facility::Entity::find_by_id(id).one(&self.db).await?)
+    }
+
     /// The town's facilities in their order, with their opening hours.
     pub async fn town_facilities(
         &self,
