@@ -143,6 +143,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id/details") view={Lazy::<routes::DetailsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/units/new") view={Lazy::<routes::NewUnitRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/units/:unit/rules") view={Lazy::<routes::RulesRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions") view={Lazy::<routes::DivisionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id") view={Lazy::<routes::DivisionRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id/new-procedure") view={Lazy::<routes::NewProcedureRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id/new-member") view={Lazy::<routes::MemberRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id/staff/:member") view={Lazy::<routes::MemberRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/bookings/:id") view={Lazy::<routes::StaffBookingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/staff") view={Lazy::<routes::StaffAdminRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/audit") view={Lazy::<routes::AuditLogRoute>::new()} ssr=SsrMode::Async/>

@@ -60,6 +60,10 @@ async fn authorization_matrix_covers_every_route() {
         .id
         .to_string();
 
+    // Counter staff serve the demo town's second division.
+    let division = app.store.departments(1).await.unwrap()[1].id.to_string();
+    let division = division.as_str();
+
     // Every server function, with arguments that reach its authorization.
     let facility = [("facility", "1")];
     type Route<'a> = (&'a str, Class, Vec<(&'a str, &'a str)>);
@@ -260,6 +264,60 @@ async fn authorization_matrix_covers_every_route() {
                 ("facility[address_ja]", ""),
                 ("facility[phone]", ""),
             ],
+        ),
+        // Divisions: admins add them; admins and their counter staff set
+        // up what is in one.
+        (path::<s::GetDivisionsPage>(), Class::Counter, vec![]),
+        (
+            path::<s::AddDivision>(),
+            Class::Admin,
+            vec![("division[name_ja]", ""), ("division[name_en]", "")],
+        ),
+        (
+            path::<s::GetDivisionPage>(),
+            Class::Counter,
+            vec![("division", division)],
+        ),
+        (
+            path::<s::AddCounter>(),
+            Class::Counter,
+            vec![
+                ("division", division),
+                ("counter[name_ja]", ""),
+                ("counter[name_en]", ""),
+                ("counter[location_ja]", ""),
+                ("counter[location_en]", ""),
+            ],
+        ),
+        (
+            path::<s::GetProcedurePage>(),
+            Class::Counter,
+            vec![("division", division)],
+        ),
+        (
+            path::<s::AddProcedure>(),
+            Class::Counter,
+            vec![
+                ("division", division),
+                ("procedure[name_ja]", ""),
+                ("procedure[name_en]", ""),
+                ("procedure[reading]", ""),
+                ("procedure[minutes]", ""),
+                ("procedure[documents_ja]", ""),
+                ("procedure[documents_en]", ""),
+                ("procedure[notes_ja]", ""),
+                ("procedure[notes_en]", ""),
+            ],
+        ),
+        (
+            path::<s::GetMemberPage>(),
+            Class::Counter,
+            vec![("division", division)],
+        ),
+        (
+            path::<s::SaveMember>(),
+            Class::Counter,
+            vec![("division", division), ("staff[name]", "")],
         ),
         // A facility's units and details: its staff.
         (

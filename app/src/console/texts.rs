@@ -244,6 +244,7 @@ pub struct ConsoleTexts {
     pub nav_feeds: &'static str,
     pub nav_import: &'static str,
     pub nav_facility_list: &'static str,
+    pub nav_divisions: &'static str,
 }
 
 pub static JA: ConsoleTexts = ConsoleTexts {
@@ -495,6 +496,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     nav_feeds: "カレンダー配信",
     nav_import: "カレンダー取り込み",
     nav_facility_list: "施設一覧を取り込む",
+    nav_divisions: "窓口の設定",
 };
 
 pub static EN: ConsoleTexts = ConsoleTexts {
@@ -752,6 +754,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_feeds: "Calendar feeds",
     nav_import: "Calendar import",
     nav_facility_list: "Import the facility list",
+    nav_divisions: "Counters and staff",
 };
 
 pub fn texts(lang: Lang) -> &'static ConsoleTexts {

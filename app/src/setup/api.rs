@@ -4,13 +4,17 @@ use leptos::prelude::*;
 
 use crate::core::error::AppError;
 use crate::setup::types::{
-    DetailsForm, DetailsPage, NewFacilityForm, NewFacilityPage, NewUnitPage,
+    CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage, MemberForm,
+    MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm, ProcedurePage,
 };
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::core::session::Key;
-    use crate::setup::types::{DetailsForm, FormMessage, NewFacilityForm, UnitForm};
+    use crate::setup::types::{
+        CounterForm, DetailsForm, DivisionForm, FormMessage, MemberForm, NewFacilityForm,
+        ProcedureForm, StrandedLine, UnitForm,
+    };
 
     /// The form sent back with its problems: (facility, values, problems).
     pub const UNIT_DRAFT: Key<(i64, UnitForm, Vec<FormMessage>)> = Key::new("unit_draft");
@@ -18,6 +22,28 @@ mod ssr {
     pub const FACILITY_DRAFT: Key<(NewFacilityForm, Vec<FormMessage>)> = Key::new("facility_draft");
     /// The same for the details form.
     pub const DETAILS_DRAFT: Key<(i64, DetailsForm, Vec<FormMessage>)> = Key::new("details_draft");
+    /// The new-division form with its problems.
+    pub const DIVISION_DRAFT: Key<(DivisionForm, Vec<FormMessage>)> = Key::new("division_draft");
+    /// The new-counter form: (division, values, problems).
+    pub const COUNTER_DRAFT: Key<(i64, CounterForm, Vec<FormMessage>)> = Key::new("counter_draft");
+    /// The new-procedure form: (division, values, problems).
+    pub const PROCEDURE_DRAFT: Key<(i64, ProcedureForm, Vec<FormMessage>)> =
+        Key::new("procedure_draft");
+    /// The member form: (division, member, values, problems, stranded visits).
+    pub type MemberDraft = (
+        i64,
+        Option<i64>,
+        MemberForm,
+        Vec<FormMessage>,
+        Vec<StrandedLine>,
+    );
+    pub const MEMBER_DRAFT: Key<MemberDraft> = Key::new("member_draft");
+
+    /// A text bounded before it is kept in the session (the checks allow
+    /// less, and say so).
+    pub fn cut(v: &str) -> String {
+        v.chars().take(2_000).collect()
+    }
 }
 
 /// The form (with what was typed and its problems, when it came back).
@@ -185,6 +211,221 @@ pub async fn create_facility(facility: NewFacilityForm) -> Result<(), AppError> 
         Err(errors) => {
             c.set(ssr::FACILITY_DRAFT, &(form, errors)).await?;
             crate::core::session::redirect(&format!("/console/new-facility?v={v}"));
+            Ok(())
+        }
+    }
+}
+
+/// The divisions in the member's scope (admins and counter staff).
+#[server(prefix = "/sfn", endpoint = "get_divisions_page")]
+pub async fn get_divisions_page() -> Result<DivisionsPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let draft = c.get(ssr::DIVISION_DRAFT).await?;
+    let mut page = c.state.divisions_page(&actor, c.lang, draft).await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds a division (admins) and goes to it; or back with the problems.
+#[server(prefix = "/sfn", endpoint = "add_division")]
+pub async fn add_division(division: DivisionForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let form = DivisionForm {
+        name_ja: ssr::cut(&division.name_ja),
+        name_en: ssr::cut(&division.name_en),
+    };
+    let v = c.state.now().timestamp_millis();
+    match c.state.add_division(&actor, c.lang, &form).await? {
+        Ok((id, name)) => {
+            c.take(ssr::DIVISION_DRAFT).await?;
+            let text = (crate::setup::texts::messages(c.lang).division_created)(&name);
+            crate::console::api::ssr::done(&c, &format!("/console/divisions/{id}?v={v}"), Ok(text))
+                .await
+        }
+        Err(errors) => {
+            c.set(ssr::DIVISION_DRAFT, &(form, errors)).await?;
+            crate::core::session::redirect(&format!("/console/divisions?v={v}"));
+            Ok(())
+        }
+    }
+}
+
+/// A division's counters, procedures and staff.
+#[server(prefix = "/sfn", endpoint = "get_division_page")]
+pub async fn get_division_page(division: String) -> Result<DivisionPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let draft = c
+        .get(ssr::COUNTER_DRAFT)
+        .await?
+        .filter(|(d, _, _)| division.trim().parse::<i64>().ok() == Some(*d))
+        .map(|(_, values, errors)| (values, errors));
+    let mut page = c
+        .state
+        .division_page(&actor, c.lang, &division, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds a counter to the division; back to it, with the problems if any.
+#[server(prefix = "/sfn", endpoint = "add_counter")]
+pub async fn add_counter(division: String, counter: CounterForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let form = CounterForm {
+        name_ja: ssr::cut(&counter.name_ja),
+        name_en: ssr::cut(&counter.name_en),
+        location_ja: ssr::cut(&counter.location_ja),
+        location_en: ssr::cut(&counter.location_en),
+    };
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .add_counter(&actor, c.lang, &division, &form)
+        .await?;
+    let id = division.trim().parse::<i64>().unwrap_or_default();
+    let back = format!("/console/divisions/{id}?v={v}");
+    match outcome {
+        Ok(text) => {
+            c.take(ssr::COUNTER_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::COUNTER_DRAFT, &(id, form, errors)).await?;
+            crate::core::session::redirect(&back);
+            Ok(())
+        }
+    }
+}
+
+/// The new-procedure form of a division.
+#[server(prefix = "/sfn", endpoint = "get_procedure_page")]
+pub async fn get_procedure_page(division: String) -> Result<ProcedurePage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let draft = c
+        .get(ssr::PROCEDURE_DRAFT)
+        .await?
+        .filter(|(d, _, _)| division.trim().parse::<i64>().ok() == Some(*d))
+        .map(|(_, values, errors)| (values, errors));
+    let mut page = c
+        .state
+        .procedure_page(&actor, c.lang, &division, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds a procedure and goes back to the division; or back to the form.
+#[server(prefix = "/sfn", endpoint = "add_procedure")]
+pub async fn add_procedure(division: String, procedure: ProcedureForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let cut = ssr::cut;
+    let form = ProcedureForm {
+        name_ja: cut(&procedure.name_ja),
+        name_en: cut(&procedure.name_en),
+        reading: cut(&procedure.reading),
+        minutes: cut(&procedure.minutes),
+        documents_ja: cut(&procedure.documents_ja),
+        documents_en: cut(&procedure.documents_en),
+        notes_ja: cut(&procedure.notes_ja),
+        notes_en: cut(&procedure.notes_en),
+        online: procedure.online.map(|_| "on".to_owned()),
+        events: procedure
+            .events
+            .map(|e| e.iter().take(10).map(|x| cut(x)).collect()),
+    };
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .add_procedure(&actor, c.lang, &division, &form)
+        .await?;
+    let id = division.trim().parse::<i64>().unwrap_or_default();
+    match outcome {
+        Ok(text) => {
+            c.take(ssr::PROCEDURE_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &format!("/console/divisions/{id}?v={v}"), Ok(text))
+                .await
+        }
+        Err(errors) => {
+            c.set(ssr::PROCEDURE_DRAFT, &(id, form, errors)).await?;
+            crate::core::session::redirect(&format!("/console/divisions/{id}/new-procedure?v={v}"));
+            Ok(())
+        }
+    }
+}
+
+/// The member form: a new member of the division, or one of its members.
+#[server(prefix = "/sfn", endpoint = "get_member_page")]
+pub async fn get_member_page(
+    division: String,
+    member: Option<String>,
+) -> Result<MemberPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let wanted = (
+        division.trim().parse::<i64>().ok(),
+        member.as_deref().and_then(|m| m.trim().parse::<i64>().ok()),
+    );
+    let draft = c
+        .get(ssr::MEMBER_DRAFT)
+        .await?
+        .filter(|(d, m, _, _, _)| (Some(*d), *m) == wanted)
+        .map(|(_, _, values, errors, stranded)| (values, errors, stranded));
+    let mut page = c
+        .state
+        .member_page(&actor, c.lang, &division, member.as_deref(), draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds or changes a member and goes back to the division; or back to the
+/// form with its problems and the visits the change would strand.
+#[server(prefix = "/sfn", endpoint = "save_member")]
+pub async fn save_member(
+    division: String,
+    member: Option<String>,
+    staff: MemberForm,
+) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let cut = ssr::cut;
+    let form = MemberForm {
+        name: cut(&staff.name),
+        active: staff.active.map(|_| "on".to_owned()),
+        qualified: staff
+            .qualified
+            .map(|q| q.iter().take(500).map(|x| cut(x)).collect()),
+        starts: staff.starts.iter().take(7).map(|x| cut(x)).collect(),
+        ends: staff.ends.iter().take(7).map(|x| cut(x)).collect(),
+    };
+    let member = member.filter(|m| !m.trim().is_empty());
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .save_member(&actor, c.lang, &division, member.as_deref(), &form)
+        .await?;
+    let id = division.trim().parse::<i64>().unwrap_or_default();
+    match outcome {
+        Ok(text) => {
+            c.take(ssr::MEMBER_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &format!("/console/divisions/{id}?v={v}"), Ok(text))
+                .await
+        }
+        Err((errors, stranded)) => {
+            let m = member.as_deref().and_then(|m| m.trim().parse::<i64>().ok());
+            c.set(ssr::MEMBER_DRAFT, &(id, m, form, errors, stranded))
+                .await?;
+            let back = match m {
+                Some(m) => format!("/console/divisions/{id}/staff/{m}?v={v}"),
+                None => format!("/console/divisions/{id}/new-member?v={v}"),
+            };
+            crate::core::session::redirect(&back);
             Ok(())
         }
     }

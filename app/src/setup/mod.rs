@@ -1,9 +1,14 @@
-//! A town sets up its facilities in the console: adding rooms and areas
-//! (units) to a facility, so that a facility imported from the town's list
-//! becomes bookable. The new unit starts from the rules most towns use; its
+//! A town sets up its facilities and counters in the console: adding rooms
+//! and areas (units) to a facility, so that a facility imported from the
+//! town's list becomes bookable; divisions with their counters, procedures
+//! and staff members (qualifications, duty hours), so residents can book
+//! visits. The new unit starts from the rules most towns use; its
 //! periods, fees and windows are then edited on the rules page.
 
 pub mod api;
+pub mod counter_pages;
+#[cfg(feature = "ssr")]
+pub mod counters;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

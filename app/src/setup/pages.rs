@@ -13,7 +13,7 @@ use crate::setup::texts::texts;
 use crate::setup::types::{DetailsPage, FormMessage, NewFacilityPage, NewUnitPage};
 
 /// The message of the field `key`, and the ids that describe its input.
-fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
+pub(crate) fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
     (
         errors
             .iter()
@@ -25,7 +25,7 @@ fn message(errors: &[FormMessage], key: &str) -> (Option<String>, String) {
 
 /// Every problem of the form at its top (each is also next to its field).
 #[component]
-fn FixNotice(errors: Vec<FormMessage>) -> impl IntoView {
+pub(crate) fn FixNotice(errors: Vec<FormMessage>) -> impl IntoView {
     let t = texts(use_lang());
     (!errors.is_empty()).then(|| {
         view! {
@@ -39,7 +39,7 @@ fn FixNotice(errors: Vec<FormMessage>) -> impl IntoView {
 
 /// One labelled field with its hint and message.
 #[component]
-fn Field(
+pub(crate) fn Field(
     key: &'static str,
     label: &'static str,
     value: String,

@@ -84,3 +84,149 @@ pub struct NewFacilityPage {
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
 }
+
+/// A division as the list of divisions shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionLine {
+    pub id: i64,
+    pub name: String,
+    pub counters: usize,
+    pub procedures: usize,
+    pub staff: usize,
+}
+
+/// A new division as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionForm {
+    pub name_ja: String,
+    pub name_en: String,
+}
+
+/// `/console/divisions`: the divisions in the member's scope; admins add
+/// one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionsPage {
+    pub me: Me,
+    pub divisions: Vec<DivisionLine>,
+    pub can_add: bool,
+    pub values: DivisionForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}
+
+/// A counter of a division.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterLine {
+    pub name: String,
+    pub location: String,
+}
+
+/// A new counter as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CounterForm {
+    pub name_ja: String,
+    pub name_en: String,
+    pub location_ja: String,
+    pub location_en: String,
+}
+
+/// A procedure of a division and whether residents can book it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureLine {
+    pub name: String,
+    pub minutes: i32,
+    pub online: bool,
+    /// Active members qualified for it with duty hours.
+    pub staff: usize,
+}
+
+/// A staff member of a division, as the division's page lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberLine {
+    pub id: i64,
+    pub name: String,
+    pub active: bool,
+    pub procedures: Vec<String>,
+    /// 「月 9:00–17:00」 per weekday on duty.
+    pub duty: Vec<String>,
+}
+
+/// `/console/divisions/{id}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DivisionPage {
+    pub me: Me,
+    pub id: i64,
+    pub name: String,
+    pub counters: Vec<CounterLine>,
+    pub procedures: Vec<ProcedureLine>,
+    pub staff: Vec<MemberLine>,
+    pub values: CounterForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}
+
+/// A new procedure as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedureForm {
+    pub name_ja: String,
+    pub name_en: String,
+    pub reading: String,
+    pub minutes: String,
+    pub documents_ja: String,
+    pub documents_en: String,
+    pub notes_ja: String,
+    pub notes_en: String,
+    /// Present (any value) when online consultation is possible.
+    pub online: Option<String>,
+    /// Life-event codes ticked.
+    pub events: Option<Vec<String>>,
+}
+
+/// `/console/divisions/{id}/procedures/new`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProcedurePage {
+    pub me: Me,
+    pub division_id: i64,
+    pub division: String,
+    pub values: ProcedureForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}
+
+/// A staff member as typed: qualifications as procedure ids, and for each
+/// weekday (Monday first) the start and end of duty (both empty: off).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberForm {
+    pub name: String,
+    /// Present when the member serves visits (unticked: on leave, left).
+    pub active: Option<String>,
+    pub qualified: Option<Vec<String>>,
+    #[serde(default)]
+    pub starts: Vec<String>,
+    #[serde(default)]
+    pub ends: Vec<String>,
+}
+
+/// A booked visit the change would leave without its member.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StrandedLine {
+    pub reference: String,
+    pub when: String,
+    pub procedure: String,
+}
+
+/// `/console/divisions/{id}/staff/new` and `/console/divisions/{id}/staff/{member}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub me: Me,
+    pub division_id: i64,
+    pub division: String,
+    /// The member changed (none: a new one).
+    pub member: Option<i64>,
+    /// The division's procedures (id, name).
+    pub procedures: Vec<crate::core::types::Choice>,
+    pub values: MemberForm,
+    pub errors: Vec<FormMessage>,
+    pub stranded: Vec<StrandedLine>,
+    pub flash: Option<Flash>,
+}

@@ -165,6 +165,8 @@ pub enum Missing {
     Draft,
     Procedure,
     Department,
+    /// A staff member (of the division asked for).
+    StaffMember,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
     /// No working calendar feed with that token (unknown, renewed, revoked

@@ -11,6 +11,7 @@ pub mod bookings;
 pub mod changes;
 pub mod console;
 pub mod counters;
+pub mod divisions;
 pub mod entity;
 pub mod facility_list;
 pub mod feeds;

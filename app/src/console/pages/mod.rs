@@ -72,6 +72,7 @@ pub fn ConsoleBar(me: Me) -> impl IntoView {
                 <li><a href="/console">{t.nav_home}</a></li>
                 {me.counters.then(|| view! {
                     <li><a href="/console/visits">{crate::visits::texts::texts(crate::core::lang::use_lang()).nav_counter}</a></li>
+                    <li><a href="/console/divisions">{t.nav_divisions}</a></li>
                 })}
                 {me.is_admin.then(|| view! {
                     <li><a href="/console/staff">{t.nav_staff}</a></li>

@@ -1,0 +1,368 @@
+//! A town sets up its counters over HTTP, on SQLite and PostgreSQL: an
+//! admin adds a division, a counter, a procedure and a staff member with
+//! duty hours; residents can then book the procedure only while the member
+//! is on duty; a change that would leave a booked visit without its member
+//! is refused with the visit listed; each write is audited; counter staff
+//! of one division cannot touch another.
+
+mod common;
+
+use common::browser::{browser, call, path};
+use common::fixtures::*;
+use common::*;
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use serde_json::Value;
+use store::entity::{counter, staff, staff_duty_hours, staff_qualification};
+use store::testing::TestDb;
+
+use app::setup::api as s;
+
+async fn page<T: leptos::server_fn::ServerFn>(
+    app: &Running,
+    c: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> (StatusCode, Value) {
+    let (status, _, body) = call(app, c, path::<T>(), fields).await;
+    (
+        status,
+        serde_json::from_str(&body).unwrap_or(Value::String(body)),
+    )
+}
+
+fn keys(page: &Value) -> Vec<String> {
+    page["errors"]
+        .as_array()
+        .unwrap_or(&Vec::new())
+        .iter()
+        .map(|e| e["key"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// The member form's fields: Monday to Friday `from`–`to` (empty: off).
+fn member<'a>(
+    division: &'a str,
+    id: Option<&'a str>,
+    name: &'a str,
+    qualified: &[&'a str],
+    from: &'a str,
+    to: &'a str,
+) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("division".to_owned(), division.to_owned()),
+        ("staff[name]".to_owned(), name.to_owned()),
+        ("staff[active]".to_owned(), "on".to_owned()),
+    ];
+    if let Some(id) = id {
+        f.push(("member".into(), id.into()));
+    }
+    for (k, q) in qualified.iter().enumerate() {
+        // Sparse indices, as a form with unticked boxes sends them.
+        f.push((format!("staff[qualified][{}]", k * 2 + 1), (*q).to_owned()));
+    }
+    for k in 0..7 {
+        let (a, b) = if k < 5 { (from, to) } else { ("", "") };
+        f.push((format!("staff[starts][{k}]"), a.to_owned()));
+        f.push((format!("staff[ends][{k}]"), b.to_owned()));
+    }
+    f
+}
+
+fn refs(f: &[(String, String)]) -> Vec<(&str, &str)> {
+    f.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect()
+}
+
+async fn a_town_sets_up_its_counters(app: &Running) {
+    let m = app::setup::texts::messages(domain::text::Lang::Ja);
+    let p = people(app).await;
+    let admin = signed_in(app, "admin@town.example", &p).await;
+
+    // A division: a mistake first, then right.
+    let (_, location, _) = call(
+        app,
+        &admin,
+        path::<s::AddDivision>(),
+        &[("division[name_ja]", " "), ("division[name_en]", "")],
+    )
+    .await;
+    assert!(location.starts_with("/console/divisions?v="), "{location}");
+    let (status, list) = page::<s::GetDivisionsPage>(app, &admin, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    assert_eq!(keys(&list), ["name_ja"]);
+    let before = list["divisions"].as_array().unwrap().len();
+    let (_, location, body) = call(
+        app,
+        &admin,
+        path::<s::AddDivision>(),
+        &[
+            ("division[name_ja]", "子育て支援課"),
+            ("division[name_en]", "Child Support Division"),
+        ],
+    )
+    .await;
+    let division = location
+        .strip_prefix("/console/divisions/")
+        .and_then(|r| r.split('?').next())
+        .unwrap_or_else(|| panic!("to the division: {location} {body}"))
+        .to_owned();
+    let d = division.as_str();
+    let (_, list) = page::<s::GetDivisionsPage>(app, &admin, &[]).await;
+    assert_eq!(list["divisions"].as_array().unwrap().len(), before + 1);
+    assert_eq!(keys(&list), Vec::<String>::new(), "the form starts afresh");
+
+    // A counter.
+    call(
+        app,
+        &admin,
+        path::<s::AddCounter>(),
+        &[
+            ("division", d),
+            ("counter[name_ja]", "子育て窓口"),
+            ("counter[name_en]", ""),
+            ("counter[location_ja]", "役場1階 7番"),
+            ("counter[location_en]", "Town hall 1F, counter 7"),
+        ],
+    )
+    .await;
+    let counters = counter::Entity::find()
+        .filter(counter::Column::DepartmentId.eq(division.parse::<i64>().unwrap()))
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(counters, 1);
+
+    // A procedure: the duration must be in steps of five minutes.
+    let procedure = |minutes: &'static str| {
+        vec![
+            ("division", d),
+            ("procedure[name_ja]", "児童手当の認定請求"),
+            ("procedure[name_en]", "Child allowance claim"),
+            ("procedure[reading]", "じどうてあて てあて"),
+            ("procedure[minutes]", minutes),
+            ("procedure[documents_ja]", "本人確認書類\n振込先の通帳"),
+            ("procedure[documents_en]", ""),
+            ("procedure[notes_ja]", ""),
+            ("procedure[notes_en]", ""),
+            ("procedure[events][1]", "childcare"),
+        ]
+    };
+    let (_, location, _) = call(app, &admin, path::<s::AddProcedure>(), &procedure("17")).await;
+    assert!(location.contains("/new-procedure?v="), "{location}");
+    let (_, form) = page::<s::GetProcedurePage>(app, &admin, &[("division", d)]).await;
+    assert_eq!(keys(&form), ["minutes"]);
+    assert_eq!(form["values"]["minutes"], "17", "what was typed comes back");
+    call(app, &admin, path::<s::AddProcedure>(), &procedure("30")).await;
+    let id = app.procedure("児童手当の認定請求").await;
+    // Nobody handles it yet: no times, and the division's page says so.
+    assert!(app.times(id, "2026-11-25").await.is_empty());
+    let (_, division_page) = page::<s::GetDivisionPage>(app, &admin, &[("division", d)]).await;
+    assert_eq!(
+        division_page["procedures"][0]["staff"], 0,
+        "{division_page}"
+    );
+
+    // A member: a mistake in the hours, then right (Mon–Fri 9:00–12:00).
+    let id_text = id.to_string();
+    let bad = member(d, None, "森 さくら", &[&id_text], "9:00", "8:00");
+    call(app, &admin, path::<s::SaveMember>(), &refs(&bad)).await;
+    let (_, form) = page::<s::GetMemberPage>(app, &admin, &[("division", d)]).await;
+    assert_eq!(keys(&form), ["day0", "day1", "day2", "day3", "day4"]);
+    let good = member(d, None, "森 さくら", &[&id_text], "9:00", "12:00");
+    let (_, location, body) = call(app, &admin, path::<s::SaveMember>(), &refs(&good)).await;
+    assert!(
+        location.starts_with(&format!("/console/divisions/{d}?v=")),
+        "{location} {body}"
+    );
+    let row = staff::Entity::find()
+        .filter(staff::Column::DisplayName.eq("森 さくら"))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    let duty = staff_duty_hours::Entity::find()
+        .filter(staff_duty_hours::Column::StaffId.eq(row.id))
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(duty, 5);
+
+    // Bookable at once, only while she is on duty (Wednesday 9:00–12:00).
+    let wed = app.times(id, "2026-11-25").await;
+    assert_eq!(
+        wed.first().map(|(s, _)| s.as_str()),
+        Some("2026-11-25T09:00:00+09:00")
+    );
+    assert_eq!(
+        wed.last().map(|(s, _)| s.as_str()),
+        Some("2026-11-25T11:30:00+09:00")
+    );
+    assert!(app.times(id, "2026-11-28").await.is_empty(), "Saturday");
+    let (status, booked) = app
+        .post(
+            "/api/v1/appointments",
+            visit(&[id], "2026-11-25T10:00:00+09:00", 1),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    let reference = booked["reference"].as_str().unwrap().to_owned();
+
+    // Taking the procedure away would strand that visit: refused, listed.
+    let member_id = row.id.to_string();
+    let without = member(d, Some(&member_id), "森 さくら", &[], "9:00", "12:00");
+    let (_, location, _) = call(app, &admin, path::<s::SaveMember>(), &refs(&without)).await;
+    assert!(
+        location.contains(&format!("/staff/{member_id}?v=")),
+        "{location}"
+    );
+    let (_, form) =
+        page::<s::GetMemberPage>(app, &admin, &[("division", d), ("member", &member_id)]).await;
+    assert_eq!(keys(&form), ["stranded"], "{form}");
+    assert_eq!(form["stranded"][0]["reference"], reference.as_str());
+    let still = staff_qualification::Entity::find()
+        .filter(staff_qualification::Column::StaffId.eq(row.id))
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(still, 1, "nothing written");
+    // So is ending her Wednesday at 10:00 (the visit runs to 10:30).
+    let shorter = member(
+        d,
+        Some(&member_id),
+        "森 さくら",
+        &[&id_text],
+        "9:00",
+        "10:00",
+    );
+    call(app, &admin, path::<s::SaveMember>(), &refs(&shorter)).await;
+    let (_, form) =
+        page::<s::GetMemberPage>(app, &admin, &[("division", d), ("member", &member_id)]).await;
+    assert_eq!(keys(&form), ["stranded"]);
+    // A longer day is fine, and shows at once.
+    let longer = member(
+        d,
+        Some(&member_id),
+        "森 さくら",
+        &[&id_text],
+        "8:30",
+        "17:15",
+    );
+    call(app, &admin, path::<s::SaveMember>(), &refs(&longer)).await;
+    let (_, form) =
+        page::<s::GetMemberPage>(app, &admin, &[("division", d), ("member", &member_id)]).await;
+    assert_eq!(keys(&form), Vec::<String>::new(), "{form}");
+    assert_eq!(form["values"]["starts"][0], "8:30");
+    assert_eq!(form["flash"]["text"], (m.member_saved)("森 さくら"));
+    let wed = app.times(id, "2026-11-25").await;
+    assert_eq!(
+        wed.last().map(|(s, _)| s.as_str()),
+        Some("2026-11-25T16:45:00+09:00")
+    );
+
+    // Every write is audited; the change keeps what it was before.
+    let audit = audit_actions(app).await;
+    for action in [
+        "division.create",
+        "counter.create",
+        "procedure.create",
+        "staff.create",
+        "staff.update",
+    ] {
+        assert!(
+            audit.iter().any(|(a, _)| a == action),
+            "{action}: {audit:?}"
+        );
+    }
+    let update = audit_of(app, "staff.update").await;
+    assert_eq!(update.len(), 1, "refused changes are not audited");
+    let before: Value = serde_json::from_str(update[0].before.as_deref().unwrap()).unwrap();
+    assert_eq!(before["duty"][0], serde_json::json!([0, 540, 720]));
+}
+
+#[tokio::test]
+async fn a_town_sets_up_its_counters_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    a_town_sets_up_its_counters(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_town_sets_up_its_counters_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    a_town_sets_up_its_counters(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn counter_staff_set_up_their_own_division_only() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let departments = app.store.departments(1).await.unwrap();
+    let (own, other) = (departments[1].id.to_string(), departments[0].id.to_string());
+    let counter_staff = signed_in(&app, "counter@town.example", &p).await;
+
+    // Their list shows their own division only; they add none.
+    let (status, list) = page::<s::GetDivisionsPage>(&app, &counter_staff, &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let ids: Vec<String> = list["divisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].to_string())
+        .collect();
+    assert_eq!(ids, std::slice::from_ref(&own));
+    assert_eq!(list["can_add"], false);
+    let (status, _, body) = call(
+        &app,
+        &counter_staff,
+        path::<s::AddDivision>(),
+        &[("division[name_ja]", "秘密課"), ("division[name_en]", "")],
+    )
+    .await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+
+    // Another division is out of reach, to read or to change.
+    let (status, body) =
+        page::<s::GetDivisionPage>(&app, &counter_staff, &[("division", &other)]).await;
+    assert_eq!(verdict(status, &body.to_string()), Verdict::Forbidden);
+    let staff_before = staff::Entity::find()
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    let f = member(&other, None, "侵入 者", &[], "9:00", "17:00");
+    let (status, _, body) = call(&app, &counter_staff, path::<s::SaveMember>(), &refs(&f)).await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+    // A member of another division, reached through their own: not found.
+    let outsider = staff::Entity::find()
+        .filter(staff::Column::DepartmentId.eq(departments[0].id))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let f = member(&own, Some(&outsider), "乗っ取り", &[], "9:00", "17:00");
+    let (status, _, _) = call(&app, &counter_staff, path::<s::SaveMember>(), &refs(&f)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // Their own: allowed.
+    let f = member(&own, None, "新人 一郎", &[], "9:00", "17:00");
+    let (_, location, body) = call(&app, &counter_staff, path::<s::SaveMember>(), &refs(&f)).await;
+    assert!(
+        location.starts_with(&format!("/console/divisions/{own}?v=")),
+        "{location} {body}"
+    );
+    let staff_after = staff::Entity::find()
+        .count(app.store.connection())
+        .await
+        .unwrap();
+    assert_eq!(staff_after, staff_before + 1);
+    // Nobody signed in, and a facility manager, are turned away.
+    let (status, _, body) = call(&app, &browser(), path::<s::GetDivisionsPage>(), &[]).await;
+    assert_eq!(verdict(status, &body), Verdict::SignIn);
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let (status, _, body) = call(&app, &manager, path::<s::GetDivisionsPage>(), &[]).await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+    app.finish().await;
+}
