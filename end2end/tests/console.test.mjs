@@ -26,7 +26,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, expectNoSidewaysScroll, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
 import { execFileSync } from 'node:child_process';
-import { hotp, freshCode, wrongCode, runServerCommand } from './staff.mjs';
+import { hotp, freshCode, runServerCommand, expectShown, signIn, printedSecret } from './staff.mjs';
 
 // Unique per run, so the file also passes against a database used before.
 const RUN = Date.now().toString(36);
@@ -99,18 +99,6 @@ async function freeDay(facility, unitName, label) {
 async function slotStatus(facility, unitName, date, label) {
   const body = await api(`/api/v1/facilities/${facility}/availability?from=${date}&to=${date}`);
   return body.units.find((u) => u.name === unitName).slots.find((s) => s.label === label).status;
-}
-
-/**
- * Waits for `locator`; if the page shows an error (role=alert) instead,
- * fails with what it says.
- */
-async function expectShown(page, locator, what) {
-  const alert = page.getByRole('alert');
-  await locator.or(alert).first().waitFor();
-  if (await locator.count() === 0 || !(await locator.first().isVisible())) {
-    assert.fail(`${what}: instead the page (${page.url()}) says: ${(await alert.allInnerTexts()).join(' / ')}`);
-  }
 }
 
 /** The `<dd>` after the `<dt>` named `term` in the page's first summary. */
@@ -209,34 +197,6 @@ function mailedCode(email) {
   return body.split('確認コード: ')[1]?.slice(0, 8);
 }
 
-/** Staff sign-in: password, then the TOTP code (a wrong one first if asked). */
-async function signIn(page, { email, password }, secret, { wrongFirst = false } = {}) {
-  await page.goto(`${BASE}/console/login`);
-  await page.getByRole('heading', { level: 1, name: '職員ログイン' }).waitFor();
-  await expectAccessible(page);
-  await page.getByLabel('メールアドレス', { exact: true }).fill(email);
-  await page.getByLabel('パスワード', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
-  await expectShown(page, page.getByRole('heading', { level: 1, name: '確認コードの入力' }),
-    `${email} is asked for the code after the password (is the account in the server's database, DATABASE_URL=${process.env.DATABASE_URL ?? '(unset)'}?)`);
-  assert.match(page.url(), /\/console\/login\/code/);
-  await expectAccessible(page);
-
-  const codeField = page.getByLabel('確認コード（6桁）');
-  if (wrongFirst) {
-    await codeField.fill(wrongCode(secret));
-    await page.getByRole('button', { name: '確認', exact: true }).click();
-    await page.getByRole('alert').filter({ hasText: '確認コードが違うか、期限が切れています' }).waitFor();
-    assert.equal(await codeField.getAttribute('aria-invalid'), 'true', 'the code field is marked invalid');
-    await expectAccessible(page);
-  }
-  await codeField.fill(await freshCode(secret));
-  await page.getByRole('button', { name: '確認', exact: true }).click();
-  await expectShown(page, page.getByRole('heading', { level: 1, name: '管理画面' }), `${email} signs in with the TOTP code`);
-  assert.equal(new URL(page.url()).pathname, '/console', 'the code leads to the console');
-  await expectAccessible(page);
-}
-
 // ------------------------------------------------------------------ steps
 
 test('create-admin prints a TOTP secret; the admin signs in with it and creates a facility manager, who enrols with the mailed code', async () => {
@@ -247,8 +207,7 @@ test('create-admin prints a TOTP secret; the admin signs in with it and creates 
   const made = await runServerCommand(['create-admin', ADMIN.email], `${ADMIN.password}\n`);
   assert.equal(made.code, 0, `${made.bin} create-admin failed (${made.signal ?? made.code}):\n${made.stdout}\n${made.stderr}`);
   assert.match(made.stdout, new RegExp(`administrator ${ADMIN.email.replace(/[.]/g, '\\.')} created`));
-  const secret = made.stdout.match(/TOTP secret[^:\n]*:\s*([A-Z2-7]+=*)\s*$/m)?.[1]
-    ?? made.stdout.match(/otpauth:\/\/totp\/\S*[?&]secret=([A-Z2-7]+)/)?.[1];
+  const secret = printedSecret(made.stdout);
   assert.ok(secret && secret.length >= 16, `create-admin printed a base32 TOTP secret:\n${made.stdout}`);
   assert.match(made.stdout, /otpauth:\/\/totp\//, 'and the otpauth:// address for authenticator apps');
 

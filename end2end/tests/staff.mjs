@@ -2,6 +2,7 @@
 // (RFC 6238), and the real server binary's command line (`create-admin`).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { BASE, expectAccessible } from './helpers.mjs';
 import { createHmac } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -88,15 +89,18 @@ export function serverBinary() {
   return found[0];
 }
 
-/** Runs the server binary with `args`, writing `input` to its stdin. */
-export function runServerCommand(args, input) {
+/**
+ * Runs the server binary with `args`, writing `input` to its stdin; `env`
+ * adds to (or overrides) this process's environment.
+ */
+export function runServerCommand(args, input, env = {}) {
   const bin = serverBinary();
   return new Promise((resolve, reject) => {
     // The repository root as working directory: the server's default
     // DATABASE_URL (sqlite://data/town.db) is relative to it.
     const child = spawn(bin, args, {
       cwd: ROOT,
-      env: { ...process.env, RUST_LOG: 'warn', NO_COLOR: '1' },
+      env: { ...process.env, RUST_LOG: 'warn', NO_COLOR: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -114,3 +118,54 @@ export function runServerCommand(args, input) {
   });
 }
 
+
+// ------------------------------------------------------------ pages
+
+/**
+ * Waits for `locator`; if the page shows an error (role=alert) instead,
+ * fails with what it says.
+ */
+export async function expectShown(page, locator, what) {
+  const alert = page.getByRole('alert');
+  await locator.or(alert).first().waitFor();
+  if (await locator.count() === 0 || !(await locator.first().isVisible())) {
+    assert.fail(`${what}: instead the page (${page.url()}) says: ${(await alert.allInnerTexts()).join(' / ')}`);
+  }
+}
+
+/**
+ * Staff sign-in at `base`: password, then the TOTP code (a wrong one first
+ * if asked).
+ */
+export async function signIn(page, { email, password }, secret, { wrongFirst = false, base = BASE } = {}) {
+  await page.goto(`${base}/console/login`);
+  await page.getByRole('heading', { level: 1, name: '職員ログイン' }).waitFor();
+  await expectAccessible(page);
+  await page.getByLabel('メールアドレス', { exact: true }).fill(email);
+  await page.getByLabel('パスワード', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'ログイン', exact: true }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: '確認コードの入力' }),
+    `${email} is asked for the code after the password (is the account in the server's database, DATABASE_URL=${process.env.DATABASE_URL ?? '(unset)'}?)`);
+  assert.match(page.url(), /\/console\/login\/code/);
+  await expectAccessible(page);
+
+  const codeField = page.getByLabel('確認コード（6桁）');
+  if (wrongFirst) {
+    await codeField.fill(wrongCode(secret));
+    await page.getByRole('button', { name: '確認', exact: true }).click();
+    await page.getByRole('alert').filter({ hasText: '確認コードが違うか、期限が切れています' }).waitFor();
+    assert.equal(await codeField.getAttribute('aria-invalid'), 'true', 'the code field is marked invalid');
+    await expectAccessible(page);
+  }
+  await codeField.fill(await freshCode(secret));
+  await page.getByRole('button', { name: '確認', exact: true }).click();
+  await expectShown(page, page.getByRole('heading', { level: 1, name: '管理画面' }), `${email} signs in with the TOTP code`);
+  assert.equal(new URL(page.url()).pathname, '/console', 'the code leads to the console');
+  await expectAccessible(page);
+}
+
+/** The base32 TOTP secret `create-admin` printed. */
+export function printedSecret(stdout) {
+  return stdout.match(/TOTP secret[^:\n]*:\s*([A-Z2-7]+=*)\s*$/m)?.[1]
+    ?? stdout.match(/otpauth:\/\/totp\/\S*[?&]secret=([A-Z2-7]+)/)?.[1];
+}

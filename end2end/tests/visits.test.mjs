@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, newContext, tokyoToday, api } from './helpers.mjs';
-import { freshCode, runServerCommand } from './staff.mjs';
+import { freshCode, runServerCommand, expectShown } from './staff.mjs';
 
 const RUN = Date.now().toString(36);
 const TAIL = String(Date.now() % 10_000).padStart(4, '0');
@@ -54,14 +54,6 @@ async function twoFreeAtNine(procedure) {
     if (nine && nine.remaining >= 2) return date;
   }
   assert.fail('no Monday, Wednesday or Friday with two free members at 9:00 in the coming weeks');
-}
-
-async function expectShown(p, locator, what) {
-  const alert = p.getByRole('alert');
-  await locator.or(alert).first().waitFor();
-  if (await locator.count() === 0 || !(await locator.first().isVisible())) {
-    assert.fail(`${what}: instead the page (${p.url()}) says: ${(await alert.allInnerTexts()).join(' / ')}`);
-  }
 }
 
 test('a resident books マイナンバーカード受取, sees what to bring and gets a reference', async () => {

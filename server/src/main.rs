@@ -1,9 +1,10 @@
 //! Command line: `server` (or `server serve`) runs the web app; `server seed`
 //! seeds the demo town if the database is empty; `server migrate` applies
 //! migrations only; `server approve <REFERENCE>` confirms a pending (仮予約)
-//! booking and mails the resident (through the outbox); `server create-admin
-//! <EMAIL>` creates the first administrator (password from the first line of
-//! standard input; prints the TOTP secret).
+//! booking and mails the resident (through the outbox); `server add-town
+//! <SLUG> <NAME_JA> <NAME_EN> [ZONE]` adds a town to the installation;
+//! `server create-admin <EMAIL> [TOWN]` creates an administrator of a town
+//! (password from the first line of standard input; prints the TOTP secret).
 
 use std::sync::Arc;
 
@@ -22,14 +23,15 @@ async fn main() {
         .init();
     let mut args = std::env::args().skip(1);
     let command = args.next().unwrap_or_else(|| "serve".to_owned());
-    if let Err(e) = run(&command, args.next()).await {
+    if let Err(e) = run(&command, args.collect()).await {
         tracing::error!("{e}");
         std::process::exit(1);
     }
 }
 
-async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::error::Error>> {
+async fn run(command: &str, args: Vec<String>) -> Result<(), Box<dyn std::error::Error>> {
     let config = Config::from_env();
+    let arg = args.first().cloned();
     match command {
         "serve" => serve(config).await,
         "seed" => {
@@ -73,10 +75,11 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
             tracing::info!(reference, "booking approved");
             Ok(())
         }
-        "create-admin" => create_admin(&config, arg).await,
+        "create-admin" => create_admin(&config, arg, args.get(1).cloned()).await,
+        "add-town" => add_town(&config, &args).await,
         _ => {
             eprintln!(
-                "usage: server [serve|seed|migrate|approve <REFERENCE>|create-admin <EMAIL>]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
+                "usage: server [serve|seed|migrate|approve <REFERENCE>|add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE]|create-admin <EMAIL> [TOWN]]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
                 store::DEFAULT_DATABASE_URL
             );
             Err(format!("unknown command: {command}").into())
@@ -84,29 +87,83 @@ async fn run(command: &str, arg: Option<String>) -> Result<(), Box<dyn std::erro
     }
 }
 
-/// Creates an administrator of the first municipality. The password is the
-/// first line of standard input (so it never appears in the process list or
-/// shell history); the TOTP secret is printed once, to standard output.
+/// Adds a town: a slug for its addresses (lower-case letters, digits and
+/// hyphens), its names, and its IANA time zone (Asia/Tokyo when none).
+async fn add_town(config: &Config, args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
+    const USAGE: &str = "usage: server add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE]";
+    let [slug, name_ja, name_en, rest @ ..] = args else {
+        return Err(USAGE.into());
+    };
+    let town = store::divisions::NewTown {
+        slug: slug.trim().to_owned(),
+        name_ja: name_ja.trim().to_owned(),
+        name_en: name_en.trim().to_owned(),
+        time_zone: rest.first().map_or("Asia/Tokyo", |z| z.trim()).to_owned(),
+    };
+    let slug_ok = (2..=40).contains(&town.slug.len())
+        && town
+            .slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !town.slug.starts_with('-');
+    if !slug_ok {
+        return Err(
+            format!("{USAGE}\nthe slug is 2 to 40 lower-case letters, digits and hyphens").into(),
+        );
+    }
+    if town.name_ja.is_empty() || town.name_en.is_empty() {
+        return Err(format!("{USAGE}\nboth names are needed").into());
+    }
+    if town.time_zone.parse::<chrono_tz::Tz>().is_err() {
+        return Err(format!(
+            "unknown time zone {} (an IANA name such as Asia/Tokyo)",
+            town.time_zone
+        )
+        .into());
+    }
+    let store = Store::connect(&config.database_url).await?;
+    match store.create_town(&town).await? {
+        Some(id) => {
+            println!("town {} added (id {id})", town.slug);
+            Ok(())
+        }
+        None => Err(format!("a town {} exists already", town.slug).into()),
+    }
+}
+
+/// Creates an administrator of a town (`town` is its slug; it may be left
+/// out when the installation has one town). The password is the first line
+/// of standard input (so it never appears in the process list or shell
+/// history); the TOTP secret is printed once, to standard output.
 async fn create_admin(
     config: &Config,
     email: Option<String>,
+    town: Option<String>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let email = email
         .as_deref()
         .and_then(|e| domain::applicant::normalize_email(e).ok())
-        .ok_or("usage: echo 'PASSWORD' | server create-admin <EMAIL>")?;
+        .ok_or("usage: echo 'PASSWORD' | server create-admin <EMAIL> [TOWN]")?;
     let mut password = String::new();
     std::io::stdin().read_line(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
     app::core::auth::check_new_password(password)
         .map_err(|_| "the password must be 10 to 128 characters")?;
     let store = Store::connect(&config.database_url).await?;
-    let municipality = store
-        .municipalities()
-        .await?
-        .first()
-        .map(|m| m.id)
-        .ok_or("no town in the database yet: start the server once (it seeds the demo town unless TOWN_SEED_DEMO=false) or run `server seed`")?;
+    let towns = store.municipalities().await?;
+    let municipality = match (town, towns.as_slice()) {
+        (_, []) => return Err("no town in the database yet: add one with `server add-town`, or start the server once (it seeds the demo town unless TOWN_SEED_DEMO=false)".into()),
+        (None, [only]) => only.id,
+        (None, _) => {
+            let slugs: Vec<&str> = towns.iter().map(|t| t.slug.as_str()).collect();
+            return Err(format!("several towns: say which (one of {})", slugs.join(", ")).into());
+        }
+        (Some(slug), _) => towns
+            .iter()
+            .find(|t| t.slug == slug)
+            .map(|t| t.id)
+            .ok_or_else(|| format!("no town {slug}"))?,
+    };
     let secret = app::core::auth::new_totp_secret();
     let hash =
         app::core::auth::hash_password(password).map_err(|_| "could not hash the password")?;

@@ -366,3 +366,99 @@ async fn counter_staff_set_up_their_own_division_only() {
     assert_eq!(verdict(status, &body), Verdict::Forbidden);
     app.finish().await;
 }
+
+/// Runs the server binary's command line on `db_url`, with `input` on stdin.
+fn command(db_url: &str, args: &[&str], input: &str) -> std::process::Output {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args(args)
+        .env("DATABASE_URL", db_url)
+        .env("TOWN_SEED_DEMO", "false")
+        .env("RUST_LOG", "error")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// `add-town` adds towns (a slug once only, a real time zone), and
+/// `create-admin` then needs to be told which town when there are several.
+#[tokio::test]
+async fn towns_are_added_on_the_command_line() {
+    let dir = std::env::temp_dir().join(format!("town_add_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}/town.db?mode=rwc", dir.display());
+    let ok = command(&db, &["add-town", "sakura", "さくら町", "Sakura Town"], "");
+    assert!(ok.status.success(), "{ok:?}");
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("town sakura added"));
+    for args in [
+        &["add-town", "sakura", "さくら町", "Sakura Town"][..],
+        &["add-town", "Bad Slug", "町", "Town"],
+        &[
+            "add-town",
+            "kaede",
+            "かえで町",
+            "Kaede Town",
+            "Mars/Olympus",
+        ],
+        &["add-town", "kaede", "かえで町"],
+    ] {
+        assert!(
+            !command(&db, args, "").status.success(),
+            "{args:?} is refused"
+        );
+    }
+    let admin = command(
+        &db,
+        &["create-admin", "admin@sakura.example"],
+        "a long enough passphrase\n",
+    );
+    assert!(admin.status.success(), "one town: no need to name it");
+    let second = command(
+        &db,
+        &["add-town", "kaede", "かえで町", "Kaede Town", "Asia/Tokyo"],
+        "",
+    );
+    assert!(second.status.success());
+    let unsure = command(
+        &db,
+        &["create-admin", "admin@kaede.example"],
+        "a long enough passphrase\n",
+    );
+    assert!(!unsure.status.success(), "two towns: which one?");
+    // The logged error names the towns to choose from.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&unsure.stdout),
+        String::from_utf8_lossy(&unsure.stderr)
+    );
+    assert!(said.contains("sakura, kaede"), "{said}");
+    let named = command(
+        &db,
+        &["create-admin", "admin@kaede.example", "kaede"],
+        "a long enough passphrase\n",
+    );
+    assert!(named.status.success(), "{named:?}");
+    let store = store::Store::connect(&db).await.unwrap();
+    let towns = store.municipalities().await.unwrap();
+    assert_eq!(towns.len(), 2);
+    let kaede = towns.iter().find(|t| t.slug == "kaede").unwrap().id;
+    assert!(
+        store
+            .account_by_email(kaede, "admin@kaede.example")
+            .await
+            .unwrap()
+            .is_some(),
+        "the admin belongs to the town named"
+    );
+    assert!(store.facilities().await.unwrap().is_empty(), "no demo town");
+    let _ = std::fs::remove_dir_all(&dir);
+}

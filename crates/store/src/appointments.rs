@@ -61,6 +61,13 @@ impl CountersCache {
             m.remove(&town);
         }
     }
+
+    /// Drops the list of towns (a town was added).
+    pub(crate) fn forget_towns(&self) {
+        if let Ok(mut m) = self.towns.lock() {
+            m.clear();
+        }
+    }
 }
 
 fn cached<T: Clone>(

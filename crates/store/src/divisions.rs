@@ -470,3 +470,48 @@ pub fn serves(
             .iter()
             .any(|&(d, a, b)| d == weekday && a <= from && to <= b)
 }
+
+/// A town to add to the installation (checked).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTown {
+    pub slug: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub time_zone: String,
+}
+
+impl Store {
+    /// Adds a town: its id, or none when a town has that slug already (the
+    /// unique index decides, so two at once cannot both win).
+    pub async fn create_town(&self, town: &NewTown) -> Result<Option<i64>, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let row = crate::entity::municipality::ActiveModel {
+            id: NotSet,
+            slug: Set(town.slug.clone()),
+            name_ja: Set(town.name_ja.clone()),
+            name_en: Set(town.name_en.clone()),
+            time_zone: Set(town.time_zone.clone()),
+            phone: Set(String::new()),
+            code: Set(String::new()),
+            open_data_licence: Set("CC BY 4.0".into()),
+        }
+        .insert(&txn)
+        .await;
+        let id = match row {
+            Ok(r) => r.id,
+            Err(e)
+                if matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        txn.commit().await?;
+        self.counters.forget_towns();
+        Ok(Some(id))
+    }
+}
