@@ -161,11 +161,7 @@ test('the admin adds a division, a procedure and a staff member who handles it',
   await admin.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: '窓口の設定' }).click();
   await admin.getByRole('heading', { level: 1, name: '窓口の設定' }).waitFor();
   await expectAccessible(admin);
-  // A mistake first: the name is said to be missing, next to its field.
-  await admin.getByRole('button', { name: '課を追加する' }).click();
-  await admin.getByRole('alert').filter({ hasText: '名前を入れてください。' }).waitFor();
-  assert.equal(await admin.getByLabel('名前', { exact: true }).getAttribute('aria-invalid'), 'true');
-  await expectAccessible(admin);
+  assert.match(await admin.getByRole('main').innerText(), /課がまだありません。/);
   await admin.getByLabel('名前', { exact: true }).fill('住民課');
   await admin.getByLabel('英語の名前').fill('Residents Division');
   await admin.getByRole('button', { name: '課を追加する' }).click();
@@ -177,8 +173,15 @@ test('the admin adds a division, a procedure and a staff member who handles it',
   await expectAccessible(admin);
   await admin.getByLabel('名前', { exact: true }).fill(PROCEDURE);
   await admin.getByLabel('検索のことば').fill('じゅうみんひょう');
-  await admin.getByLabel('所要時間（分）').fill('15');
   await admin.getByLabel('持ち物（1 行に 1 つ）').fill('本人確認書類');
+  // A mistake first: said next to its field, what was typed kept.
+  await admin.getByLabel('所要時間（分）').fill('17');
+  await admin.getByRole('button', { name: '手続きを追加する' }).click();
+  await admin.getByRole('alert').filter({ hasText: '5 分きざみ' }).waitFor();
+  assert.equal(await admin.getByLabel('所要時間（分）').getAttribute('aria-invalid'), 'true');
+  assert.equal(await admin.getByLabel('名前', { exact: true }).inputValue(), PROCEDURE);
+  await expectAccessible(admin);
+  await admin.getByLabel('所要時間（分）').fill('15');
   await admin.getByRole('button', { name: '手続きを追加する' }).click();
   await expectShown(admin, admin.getByRole('status').filter({ hasText: `手続き「${PROCEDURE}」を追加しました。` }), 'the procedure is added');
   const row = admin.getByRole('row').filter({ hasText: PROCEDURE });
@@ -210,7 +213,7 @@ test('a resident books the new room and a visit for the new procedure', async (t
   await resident.goto(`${BASE}/facilities/${state.hall}/days/${free[0]}`);
   await resident.getByRole('heading', { level: 1, name: new RegExp(HALL) }).waitFor();
   await expectAccessible(resident);
-  await resident.getByRole('link', { name: '会議室 午前 を予約する' }).click();
+  await resident.getByRole('link', { name: '会議室 午前 9:00–12:00 を予約する' }).click();
   await resident.getByLabel('氏名').fill(RESIDENT.name);
   await resident.getByLabel('ふりがな').fill(RESIDENT.kana);
   await resident.getByLabel('電話番号').fill(RESIDENT.phone);
