@@ -107,6 +107,7 @@ lazy_feature!(console_pages, ConsolePage {
     DivisionRoute => crate::setup::counter_pages::DivisionView,
     NewProcedureRoute => crate::setup::counter_pages::NewProcedureView,
     MemberRoute => crate::setup::counter_pages::MemberView,
+    ArchiveRoute => crate::setup::counter_pages::ArchiveView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,

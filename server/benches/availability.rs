@@ -63,6 +63,7 @@ async fn prepare(db: &TestDb) -> FacilityId {
         latitude: None,
         longitude: None,
         url: String::new(),
+        archived_at: None,
     }
     .into_active_model();
     f.id = NotSet;
@@ -112,6 +113,7 @@ async fn prepare(db: &TestDb) -> FacilityId {
             grid_fee_resident_yen: 0,
             grid_fee_nonresident_yen: 0,
             sort_order: i as i32,
+            archived_at: None,
         }
         .into_active_model();
         u.id = NotSet;

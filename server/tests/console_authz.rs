@@ -319,7 +319,17 @@ async fn authorization_matrix_covers_every_route() {
             Class::Counter,
             vec![("division", division), ("staff[name]", "")],
         ),
-        // A facility's units and details: its staff.
+        // A facility's units, details and archiving: its staff.
+        (
+            path::<s::GetArchivePage>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<s::SetArchive>(),
+            Class::Facility1,
+            vec![("facility", "1"), ("action", "nothing")],
+        ),
         (
             path::<s::GetNewUnitPage>(),
             Class::Facility1,

@@ -230,6 +230,14 @@ impl AppState {
                 CreateError::TownLimitReached { max } => {
                     AppError::Domain(DomainError::Rule(RuleViolation::TownLimitReached { max }))
                 }
+                // Archived meanwhile: said as the calendar now shows it.
+                CreateError::Archived => {
+                    AppError::Domain(DomainError::Rule(RuleViolation::ClosedDay {
+                        reason: domain::closure::ClosureReason::Dated {
+                            reason: store::archive::archived_reason(),
+                        },
+                    }))
+                }
                 CreateError::Store(e) => e.into(),
             })?;
         tracing::info!(

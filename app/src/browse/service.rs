@@ -27,14 +27,21 @@ impl AppState {
             .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))
     }
 
-    /// All facilities with their units.
+    /// The facilities that take bookings, with their units that do
+    /// (archived ones keep their pages for history, off the list).
     pub async fn facilities(&self, lang: Lang) -> Result<Vec<FacilitySummary>, AppError> {
         Ok(self
             .store
             .facilities()
             .await?
             .iter()
-            .map(|f| summary(f, lang))
+            .filter(|f| !f.archived)
+            .map(|f| {
+                let mut s = summary(f, lang);
+                s.units
+                    .retain(|u| f.units.iter().any(|r| r.id == u.id && !r.archived));
+                s
+            })
             .collect())
     }
 

@@ -4,17 +4,22 @@ use leptos::prelude::*;
 
 use crate::core::error::AppError;
 use crate::setup::types::{
-    CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage, MemberForm,
-    MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm, ProcedurePage,
+    ArchivePage, CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage,
+    MemberForm, MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm,
+    ProcedurePage,
 };
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::core::session::Key;
     use crate::setup::types::{
-        CounterForm, DetailsForm, DivisionForm, FormMessage, MemberForm, NewFacilityForm,
+        CounterForm, DetailsForm, DivisionForm, FormMessage, HeldLine, MemberForm, NewFacilityForm,
         ProcedureForm, StrandedLine, UnitForm,
     };
+
+    /// The bookings that kept something of a facility from being archived:
+    /// (facility, bookings).
+    pub const ARCHIVE_HELD: Key<(i64, Vec<HeldLine>)> = Key::new("archive_held");
 
     /// The form sent back with its problems: (facility, values, problems).
     pub const UNIT_DRAFT: Key<(i64, UnitForm, Vec<FormMessage>)> = Key::new("unit_draft");
@@ -425,6 +430,76 @@ pub async fn save_member(
                 Some(m) => format!("/console/divisions/{id}/staff/{m}?v={v}"),
                 None => format!("/console/divisions/{id}/new-member?v={v}"),
             };
+            crate::core::session::redirect(&back);
+            Ok(())
+        }
+    }
+}
+
+/// The archive page of a facility (its staff).
+#[server(prefix = "/sfn", endpoint = "get_archive_page")]
+pub async fn get_archive_page(facility: String) -> Result<ArchivePage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let held = c
+        .get(ssr::ARCHIVE_HELD)
+        .await?
+        .filter(|(f, _)| *f == facility.0)
+        .map(|(_, held)| held)
+        .unwrap_or_default();
+    let mut page = c.state.archive_page(&actor, c.lang, facility, held).await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Ends (`action` = `archive`) or resumes (`restore`) the bookings of the
+/// facility, or of one of its units; back to the page, with the bookings
+/// that kept it from ending if any.
+#[server(prefix = "/sfn", endpoint = "set_archive")]
+pub async fn set_archive(
+    facility: String,
+    unit: Option<String>,
+    action: String,
+) -> Result<(), AppError> {
+    use domain::error::{DomainError, Field, InvalidReason};
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let bad = || {
+        AppError::Domain(DomainError::invalid(
+            Field::Action,
+            InvalidReason::Malformed,
+        ))
+    };
+    let archive = match action.as_str() {
+        "archive" => true,
+        "restore" => false,
+        _ => return Err(bad()),
+    };
+    let unit = match unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+        Some(u) => Some(u.parse::<i64>().map_err(|_| bad())?),
+        None => None,
+    };
+    let v = c.state.now().timestamp_millis();
+    let back = format!("/console/facilities/{}/archive?v={v}", facility.0);
+    match c
+        .state
+        .set_archived(&actor, c.lang, facility, unit, archive)
+        .await?
+    {
+        Ok(text) => {
+            c.take(ssr::ARCHIVE_HELD).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(held) => {
+            c.set(ssr::ARCHIVE_HELD, &(facility.0, held)).await?;
+            let flash = crate::core::types::Flash {
+                ok: false,
+                text: crate::setup::texts::messages(c.lang).held.to_owned(),
+            };
+            c.set(crate::console::api::ssr::CONSOLE_FLASH, &flash)
+                .await?;
             crate::core::session::redirect(&back);
             Ok(())
         }

@@ -1,7 +1,8 @@
 //! `/console/divisions…`: a town's divisions, each with its counters,
 //! procedures and staff members, and the forms that add or change them
 //! (plain action forms, with or without JavaScript; problems next to their
-//! fields).
+//! fields); and `/console/facilities/{id}/archive`, ending or resuming a
+//! facility's bookings.
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -13,7 +14,7 @@ use crate::core::lang::use_lang;
 use crate::setup::api::*;
 use crate::setup::pages::{Field, FixNotice, message};
 use crate::setup::texts::{counter_texts, texts};
-use crate::setup::types::{DivisionPage, DivisionsPage, MemberPage, ProcedurePage};
+use crate::setup::types::{ArchivePage, DivisionPage, DivisionsPage, MemberPage, ProcedurePage};
 
 /// `/console/divisions`.
 #[component]
@@ -396,6 +397,86 @@ pub fn MemberView() -> impl IntoView {
                 </fieldset>
                 <p><button type="submit" class="button button-primary">{t.m_save}</button></p>
             </ActionForm>
+        }
+    })
+}
+
+/// `/console/facilities/{id}/archive`.
+#[component]
+pub fn ArchiveView() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let data = Resource::new(
+        move || {
+            (
+                params.read().get("id").unwrap_or_default(),
+                query.read().get("v"),
+            )
+        },
+        |(id, _)| get_archive_page(id),
+    );
+    crate::core::components::loaded(data, false, |p: ArchivePage| {
+        let t = crate::setup::texts::archive_texts(use_lang());
+        let title = (t.title)(&p.facility);
+        let facility = p.facility_id;
+        // One small form per button: the facility's, or a unit's.
+        let button = move |unit: Option<i64>, archived: bool, label: String| {
+            let set = ServerAction::<SetArchive>::new();
+            view! {
+                <ActionForm action=set>
+                    <input type="hidden" name="facility" value=facility.to_string()/>
+                    {unit.map(|u| view! { <input type="hidden" name="unit" value=u.to_string()/> })}
+                    <input type="hidden" name="action" value=if archived { "restore" } else { "archive" }/>
+                    <button type="submit" class="button">{label}</button>
+                </ActionForm>
+            }
+        };
+        let status = move |since: &Option<String>| match since {
+            Some(d) => (t.since)(d),
+            None => t.taking.to_owned(),
+        };
+        view! {
+            <Title text=title.clone()/>
+            <ConsoleBar me=p.me.clone()/>
+            <p><a href=format!("/console/facilities/{}", p.facility_id)>{p.facility.clone()}</a></p>
+            <h1>{title}</h1>
+            <FlashView flash=p.flash.clone()/>
+            <p class="lead">{t.lead}</p>
+            {(!p.held.is_empty()).then(|| view! {
+                <section aria-labelledby="a-held">
+                    <h2 id="a-held">{t.held}</h2>
+                    <div class="table-scroll" role="region" aria-labelledby="a-held" tabindex="0">
+                        <table class="list">
+                            <thead><tr>
+                                <th scope="col">{t.col_reference}</th>
+                                <th scope="col">{t.col_when}</th>
+                                <th scope="col">{t.col_unit}</th>
+                            </tr></thead>
+                            <tbody>
+                                {p.held.iter().map(|h| view! {
+                                    <tr>
+                                        <th scope="row"><a href=format!("/console/bookings/{}", h.id)>{h.reference.clone()}</a></th>
+                                        <td>{h.when.clone()}</td>
+                                        <td>{h.unit.clone()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                </section>
+            })}
+            <h2>{t.facility}</h2>
+            <p>{status(&p.archived)}</p>
+            {button(None, p.archived.is_some(), if p.archived.is_some() { t.restore_facility } else { t.archive_facility }.to_owned())}
+            <h2>{t.units}</h2>
+            <ul class="plain">
+                {p.units.iter().map(|u| view! {
+                    <li>
+                        <strong>{u.name.clone()}</strong>": "{status(&u.archived)}
+                        {button(Some(u.id), u.archived.is_some(), if u.archived.is_some() { (t.restore_unit)(&u.name) } else { (t.archive_unit)(&u.name) })}
+                    </li>
+                }).collect_view()}
+            </ul>
         }
     })
 }

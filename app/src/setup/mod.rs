@@ -6,6 +6,8 @@
 //! periods, fees and windows are then edited on the rules page.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod archive;
 pub mod counter_pages;
 #[cfg(feature = "ssr")]
 pub mod counters;

@@ -69,6 +69,9 @@ pub struct SetupMessages {
     pub both_times: fn(&str) -> String,
     pub end_before_start: fn(&str) -> String,
     pub stranded: &'static str,
+    pub archived: fn(&str) -> String,
+    pub restored: fn(&str) -> String,
+    pub held: &'static str,
 }
 
 static JA: SetupTexts = SetupTexts {
@@ -145,6 +148,9 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
     },
     end_before_start: |day| format!("{day}の終わりは始まりより後にしてください。"),
     stranded: "この変更では担当できなくなる来庁予約があります。下の予約を先に変更するか取り消してください。",
+    archived: |name| format!("{name} の受付を終えました。これまでの予約の記録は残ります。"),
+    restored: |name| format!("{name} の受付を再開しました。"),
+    held: "これからの予約があるため、受付を終えられません。下の予約をそれぞれ変更するか取り消してから、もう一度お試しください。",
 };
 
 static EN: SetupTexts = SetupTexts {
@@ -221,6 +227,9 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
     },
     end_before_start: |day| format!("{day}'s end must be after its start."),
     stranded: "This change would leave booked visits without this member. Move or cancel the visits below first.",
+    archived: |name| format!("{name} takes no more bookings. Its bookings so far stay on record."),
+    restored: |name| format!("{name} takes bookings again."),
+    held: "It still has bookings to come, so bookings cannot end yet. Move or cancel each booking below, then try again.",
 };
 
 pub fn texts(lang: Lang) -> &'static SetupTexts {
@@ -448,5 +457,64 @@ pub fn counter_texts(lang: Lang) -> &'static CounterSetupTexts {
     match lang {
         Lang::Ja => &COUNTERS_JA,
         Lang::En => &COUNTERS_EN,
+    }
+}
+
+/// Strings of the archive page (受付の終了).
+pub struct ArchiveTexts {
+    pub title: fn(&str) -> String,
+    pub lead: &'static str,
+    pub facility: &'static str,
+    pub units: &'static str,
+    pub taking: &'static str,
+    pub since: fn(&str) -> String,
+    pub archive_facility: &'static str,
+    pub restore_facility: &'static str,
+    pub archive_unit: fn(&str) -> String,
+    pub restore_unit: fn(&str) -> String,
+    pub held: &'static str,
+    pub col_reference: &'static str,
+    pub col_when: &'static str,
+    pub col_unit: &'static str,
+}
+
+static ARCHIVE_JA: ArchiveTexts = ArchiveTexts {
+    title: |f| format!("受付の終了と再開（{f}）"),
+    lead: "廃止や長い改修で予約を受けなくなった施設や部屋は、受付を終えます。削除はしません。住民の一覧から外れ、新しい予約を受けなくなりますが、これまでの予約と記録は残ります。いつでも再開できます。",
+    facility: "施設",
+    units: "部屋・区画",
+    taking: "受付中",
+    since: |d| format!("{d}から受付終了"),
+    archive_facility: "施設の受付を終える",
+    restore_facility: "施設の受付を再開する",
+    archive_unit: |u| format!("{u} の受付を終える"),
+    restore_unit: |u| format!("{u} の受付を再開する"),
+    held: "受付を終える前に決める予約",
+    col_reference: "受付番号",
+    col_when: "日時",
+    col_unit: "部屋・区画",
+};
+
+static ARCHIVE_EN: ArchiveTexts = ArchiveTexts {
+    title: |f| format!("End or resume bookings ({f})"),
+    lead: "A facility or room that closes for good or for long works stops taking bookings. Nothing is deleted: it leaves residents' list and takes no new bookings, while its bookings so far and their records stay. Bookings can resume at any time.",
+    facility: "Facility",
+    units: "Rooms and areas",
+    taking: "Taking bookings",
+    since: |d| format!("No bookings since {d}"),
+    archive_facility: "End the facility's bookings",
+    restore_facility: "Resume the facility's bookings",
+    archive_unit: |u| format!("End bookings of {u}"),
+    restore_unit: |u| format!("Resume bookings of {u}"),
+    held: "Bookings to decide on first",
+    col_reference: "Reference",
+    col_when: "Date and time",
+    col_unit: "Room or area",
+};
+
+pub fn archive_texts(lang: Lang) -> &'static ArchiveTexts {
+    match lang {
+        Lang::Ja => &ARCHIVE_JA,
+        Lang::En => &ARCHIVE_EN,
     }
 }

@@ -230,3 +230,35 @@ pub struct MemberPage {
     pub stranded: Vec<StrandedLine>,
     pub flash: Option<Flash>,
 }
+
+/// A unit on the archive page: since when it takes no bookings (none: it
+/// takes them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchiveUnit {
+    pub id: i64,
+    pub name: String,
+    pub archived: Option<String>,
+}
+
+/// A booking that keeps something from being archived.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldLine {
+    pub id: i64,
+    pub reference: String,
+    pub when: String,
+    pub unit: String,
+}
+
+/// `/console/facilities/{id}/archive`: ending (or resuming) bookings of the
+/// facility or one of its units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArchivePage {
+    pub me: Me,
+    pub facility_id: i64,
+    pub facility: String,
+    pub archived: Option<String>,
+    pub units: Vec<ArchiveUnit>,
+    /// The bookings that stopped the last request.
+    pub held: Vec<HeldLine>,
+    pub flash: Option<Flash>,
+}

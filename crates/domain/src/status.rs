@@ -182,8 +182,10 @@ stored_enum! {
         ContactView = "contact.view",
         CounterCreate = "counter.create",
         DivisionCreate = "division.create",
+        FacilityArchive = "facility.archive",
         FacilityCreate = "facility.create",
         FacilityImport = "facility.import",
+        FacilityRestore = "facility.restore",
         FacilityUpdate = "facility.update",
         FeedCreate = "feed.create",
         FeedRenew = "feed.renew",
@@ -193,7 +195,9 @@ stored_enum! {
         StaffCreate = "staff.create",
         StaffUpdate = "staff.update",
         TownOpenData = "town.open_data",
+        UnitArchive = "unit.archive",
         UnitCreate = "unit.create",
+        UnitRestore = "unit.restore",
         UnitRules = "unit.rules",
     }
 }

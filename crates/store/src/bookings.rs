@@ -80,6 +80,9 @@ pub enum CreateError {
     LimitReached { max: u32 },
     #[error("the contact already has {max} active bookings and visits in the town")]
     TownLimitReached { max: u32 },
+    /// The unit or its facility was archived (受付終了) meanwhile.
+    #[error("the unit takes no bookings any more")]
+    Archived,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -522,6 +525,9 @@ impl Store {
             &[&format!("email:{}", a.email), &format!("phone:{}", a.phone)],
         )
         .await?;
+        if crate::archive::archived_in(&txn, b.unit.0).await? {
+            return Err(CreateError::Archived);
+        }
         let units: Vec<i64> = b.facility_units.iter().map(|u| u.0).collect();
         let held = contact_held(&txn, b.municipality_id, &units, &a.email, &a.phone, now).await?;
         if held.facility >= u64::from(b.max_active) {

@@ -39,7 +39,7 @@ pub struct ListFacility {
 /// Logs a change of a facility's details (name, address …), which the
 /// triggers do not watch (they log rules), so that every process drops its
 /// cached copy as for a change of rules.
-async fn log_facility_change(
+pub(crate) async fn log_facility_change(
     txn: &DatabaseTransaction,
     municipality: i64,
     facility: i64,
@@ -99,6 +99,7 @@ async fn insert_facility(
         latitude: None,
         longitude: None,
         url: String::new(),
+        archived_at: None,
     };
     let mut row = apply_list(&blank, l).into_active_model();
     row.id = NotSet;

@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod appointments;
+pub mod archive;
 pub mod booking_records;
 pub mod bookings;
 pub mod changes;

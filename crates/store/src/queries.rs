@@ -29,6 +29,8 @@ pub struct UnitRecord {
     pub capacity: u32,
     pub grid: bool,
     pub rules: UnitRules,
+    /// It takes no bookings since it was archived (its history stays).
+    pub archived: bool,
 }
 
 /// A facility with everything needed to show it and compute availability.
@@ -47,6 +49,8 @@ pub struct FacilityRecord {
     pub equipment: Vec<Equipment>,
     /// Active bookings one e-mail address or phone number may hold here.
     pub max_active_bookings: u32,
+    /// It takes no bookings since it was archived (its history stays).
+    pub archived: bool,
 }
 
 /// How long a facility's rules are served from the per-process cache.
@@ -101,6 +105,16 @@ fn dated<'a>(rows: impl Iterator<Item = &'a closure::Model>) -> Vec<DatedClosure
         reason: Text::new(&c.reason_ja, &c.reason_en),
     })
     .collect()
+}
+
+/// From the local day something was archived on, closed for good: it
+/// takes no bookings, and the pages say why.
+fn archived_from(at: DateTime<Utc>, tz: Tz) -> DatedClosure {
+    DatedClosure {
+        from: at.with_timezone(&tz).date_naive(),
+        to: chrono::NaiveDate::MAX,
+        reason: crate::archive::archived_reason(),
+    }
 }
 
 fn weekday(code: &str) -> Option<Weekday> {
@@ -212,7 +226,7 @@ impl Store {
                         bounded(h.closes_minute, DAY_MINUTES, "closing minute")?,
                     ));
                 }
-                let rules = ClosureRules {
+                let mut rules = ClosureRules {
                     weekly: f.closed_weekdays.split(',').filter_map(weekday).collect(),
                     shift_when_holiday: f.shift_when_holiday,
                     year_end: f.year_end_closure,
@@ -223,6 +237,9 @@ impl Store {
                             .filter(|c| c.facility_id == f.id && c.unit_id.is_none()),
                     ),
                 };
+                rules
+                    .dated
+                    .extend(f.archived_at.map(|at| archived_from(at, tz)));
                 let mut plans = Vec::new();
                 let mut records = Vec::new();
                 for u in units.iter().filter(|u| u.facility_id == f.id) {
@@ -304,11 +321,14 @@ impl Store {
                                 .collect::<Result<_, StoreError>>()?,
                         )
                     };
+                    let mut unit_closures =
+                        dated(closures.iter().filter(|c| c.unit_id == Some(u.id)));
+                    unit_closures.extend(u.archived_at.map(|at| archived_from(at, tz)));
                     plans.push(UnitPlan {
                         id: UnitId(u.id),
                         parent: u.parent_id.map(UnitId),
                         slots,
-                        closures: dated(closures.iter().filter(|c| c.unit_id == Some(u.id))),
+                        closures: unit_closures,
                         window: BookingWindow {
                             open_months_before: bounded(
                                 u.open_months_before,
@@ -333,6 +353,7 @@ impl Store {
                         capacity: rules.capacity,
                         grid,
                         rules,
+                        archived: u.archived_at.is_some(),
                     });
                 }
                 Ok(FacilityRecord {
@@ -367,6 +388,7 @@ impl Store {
                         1000,
                         "max_active_bookings",
                     )?,
+                    archived: f.archived_at.is_some(),
                 })
             })
             .collect()

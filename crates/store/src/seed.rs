@@ -293,6 +293,7 @@ impl Store {
                 latitude: Some(spec.location.0),
                 longitude: Some(spec.location.1),
                 url: String::new(),
+                archived_at: None,
             };
             let fid = insert(f.into_active_model(), &txn).await?.id;
             facility_ids.push(FacilityId(fid));
@@ -359,6 +360,7 @@ impl Store {
                     grid_fee_resident_yen: if u.grid { u.fees[0] } else { 0 },
                     grid_fee_nonresident_yen: if u.grid { u.fees[0] * 2 } else { 0 },
                     sort_order: i as i32,
+                    archived_at: None,
                 };
                 let uid = insert(m.into_active_model(), &txn).await?.id;
                 unit_ids.push(uid);

@@ -78,6 +78,7 @@ impl Store {
             grid_fee_resident_yen: 0,
             grid_fee_nonresident_yen: 0,
             sort_order: order,
+            archived_at: None,
         };
         let mut row = row.into_active_model();
         row.id = NotSet;

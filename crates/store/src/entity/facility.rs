@@ -31,6 +31,8 @@ pub struct Model {
     pub longitude: Option<f64>,
     /// The facility's own page on the town's website.
     pub url: String,
+    /// Since when it takes no bookings (受付終了); none: it takes them.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

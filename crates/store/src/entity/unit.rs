@@ -30,6 +30,8 @@ pub struct Model {
     pub grid_fee_resident_yen: i64,
     pub grid_fee_nonresident_yen: i64,
     pub sort_order: i32,
+    /// Since when it takes no bookings (受付終了); none: it takes them.
+    pub archived_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

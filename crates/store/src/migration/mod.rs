@@ -14,6 +14,7 @@ pub mod m20261206_000008_change_events;
 mod m20261206_000009_calendar_feeds;
 mod m20261206_000010_resident_feeds;
 mod m20261207_000011_open_data;
+mod m20261207_000012_archive;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000009_calendar_feeds::Migration),
             Box::new(m20261206_000010_resident_feeds::Migration),
             Box::new(m20261207_000011_open_data::Migration),
+            Box::new(m20261207_000012_archive::Migration),
         ]
     }
 }
