@@ -7,7 +7,9 @@
 //   3. the admin adds a division, a procedure and a staff member who handles
 //      it (weekdays 8:30–17:15);
 //   4. a resident books the room (the fee shows) and a visit for the
-//      procedure, served by that member.
+//      procedure, served by that member;
+//   5. the room's bookings cannot end while that booking is to come: the
+//      admin is shown it, by reference.
 // Without JavaScript for staff (server-rendered forms), axe on every page.
 // The server is this file's own (port 3105), so the demo town's server at
 // BASE is not touched.
@@ -227,6 +229,7 @@ test('a resident books the new room and a visit for the new procedure', async (t
   await expectAccessible(resident);
   await resident.getByRole('button', { name: '予約を確定する' }).click();
   await expectShown(resident, resident.getByRole('heading', { level: 1, name: /受け付けました/ }), 'the booking is made');
+  state.reference = (await resident.getByTestId('reference').innerText()).trim();
   await expectAccessible(resident);
 
   // A weekday with times for the procedure, from today+3.
@@ -253,4 +256,18 @@ test('a resident books the new room and a visit for the new procedure', async (t
   await expectShown(resident, resident.getByRole('heading', { level: 1, name: '来庁予約の内容' }), 'the visit is booked');
   assert.equal((await resident.getByTestId('visit-staff').innerText()).trim(), MEMBER);
   await expectAccessible(resident);
+});
+
+test('the admin cannot end the room\'s bookings while one is to come: it is listed', async (t) => {
+  if (!need(t, 'admin', 'hall', 'reference')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console/facilities/${state.hall}`);
+  await admin.getByRole('link', { name: '受付の終了・再開' }).click();
+  await admin.getByRole('heading', { level: 1, name: `受付の終了と再開（${HALL}）` }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByRole('button', { name: '会議室 の受付を終える' }).click();
+  await admin.getByRole('alert').filter({ hasText: 'これからの予約があるため、受付を終えられません。' }).waitFor();
+  await admin.getByRole('link', { name: state.reference }).waitFor();
+  assert.match(await admin.getByRole('main').innerText(), /会議室: 受付中/, 'the room still takes bookings');
+  await expectAccessible(admin);
 });

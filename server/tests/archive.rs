@@ -45,12 +45,12 @@ async fn new_unit(app: &Running, c: &reqwest::Client, facility: i64, name: &str)
         path::<s::AddUnit>(),
         &[
             ("facility", f.as_str()),
-            ("name_ja", name),
-            ("name_en", ""),
-            ("notes_ja", ""),
-            ("notes_en", ""),
-            ("capacity", "20"),
-            ("kind", "fixed"),
+            ("unit[name_ja]", name),
+            ("unit[name_en]", ""),
+            ("unit[notes_ja]", ""),
+            ("unit[notes_en]", ""),
+            ("unit[capacity]", "20"),
+            ("unit[kind]", "fixed"),
         ],
     )
     .await;

@@ -340,11 +340,11 @@ async fn authorization_matrix_covers_every_route() {
             Class::Facility1,
             vec![
                 ("facility", "1"),
-                ("name_ja", ""),
-                ("name_en", ""),
-                ("notes_ja", ""),
-                ("notes_en", ""),
-                ("capacity", ""),
+                ("unit[name_ja]", ""),
+                ("unit[name_en]", ""),
+                ("unit[notes_ja]", ""),
+                ("unit[notes_en]", ""),
+                ("unit[capacity]", ""),
             ],
         ),
         (

@@ -49,14 +49,14 @@ fn fields<'a>(
 ) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("facility", facility),
-        ("name_ja", name),
-        ("name_en", ""),
-        ("notes_ja", "プロジェクターあり"),
-        ("notes_en", ""),
-        ("capacity", capacity),
+        ("unit[name_ja]", name),
+        ("unit[name_en]", ""),
+        ("unit[notes_ja]", "プロジェクターあり"),
+        ("unit[notes_en]", ""),
+        ("unit[capacity]", capacity),
     ];
     if !kind.is_empty() {
-        f.push(("kind", kind));
+        f.push(("unit[kind]", kind));
     }
     f
 }
@@ -147,6 +147,31 @@ async fn a_unit_is_added_and_bookable(app: &Running) {
         (grid.booking_kind.as_str(), grid.grid_step_minutes),
         ("grid", 60)
     );
+
+    // A half of it: part of its space. A unit of another facility cannot
+    // be the whole.
+    let whole = grid.id.to_string();
+    let mut half = fields("2", "多目的スペース 半面", "15", "grid");
+    half.push(("unit[parent]", &whole));
+    let (_, location, _) = add(app, &admin, &half).await;
+    assert!(location.contains("/rules?v="), "{location}");
+    let row = unit::Entity::find()
+        .filter(unit::Column::NameJa.eq("多目的スペース 半面"))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.parent_id, Some(grid.id));
+    let mut elsewhere = fields("1", "よその半面", "15", "grid");
+    elsewhere.push(("unit[parent]", &whole));
+    let (_, location, _) = add(app, &admin, &elsewhere).await;
+    assert!(
+        location.starts_with("/console/facilities/1/units/new?v="),
+        "{location}"
+    );
+    let (_, body) = form(app, &admin, "1").await;
+    let page: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["errors"][0]["key"], "parent", "{page}");
 }
 
 #[tokio::test]

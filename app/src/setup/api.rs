@@ -6,7 +6,7 @@ use crate::core::error::AppError;
 use crate::setup::types::{
     ArchivePage, CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage,
     MemberForm, MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm,
-    ProcedurePage,
+    ProcedurePage, UnitForm,
 };
 
 #[cfg(feature = "ssr")]
@@ -73,27 +73,19 @@ pub async fn get_new_unit_page(facility: String) -> Result<NewUnitPage, AppError
 /// Adds the unit and goes to its rules; or back to the form with its
 /// problems.
 #[server(prefix = "/sfn", endpoint = "add_unit")]
-pub async fn add_unit(
-    facility: String,
-    name_ja: String,
-    name_en: String,
-    notes_ja: String,
-    notes_en: String,
-    capacity: String,
-    kind: Option<String>,
-) -> Result<(), AppError> {
-    use crate::setup::types::UnitForm;
+pub async fn add_unit(facility: String, unit: UnitForm) -> Result<(), AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
     let facility = crate::core::state::parse_facility_id(&facility)?;
     let clip = crate::core::session::clip;
     let form = UnitForm {
-        name_ja: clip(&name_ja),
-        name_en: clip(&name_en),
-        notes_ja: notes_ja.chars().take(1_000).collect(),
-        notes_en: notes_en.chars().take(1_000).collect(),
-        capacity: clip(&capacity),
-        kind: clip(&kind.unwrap_or_default()),
+        name_ja: clip(&unit.name_ja),
+        name_en: clip(&unit.name_en),
+        notes_ja: unit.notes_ja.chars().take(1_000).collect(),
+        notes_en: unit.notes_en.chars().take(1_000).collect(),
+        capacity: clip(&unit.capacity),
+        kind: clip(&unit.kind),
+        parent: clip(&unit.parent),
     };
     let v = c.state.now().timestamp_millis();
     match c.state.add_unit(&actor, c.lang, facility, &form).await? {
@@ -466,6 +458,8 @@ pub async fn set_archive(
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
     let facility = crate::core::state::parse_facility_id(&facility)?;
+    // Who may, before anything else of the request is read.
+    c.state.require_facility(&actor, facility).await?;
     let bad = || {
         AppError::Domain(DomainError::invalid(
             Field::Action,

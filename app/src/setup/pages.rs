@@ -107,6 +107,7 @@ pub fn NewUnitView() -> impl IntoView {
         let v = p.values.clone();
         let (kind_error, kind_error_id) = message(&e, "kind");
         let fixed = v.kind != "grid";
+        let n = |key: &str| format!("unit[{key}]");
         view! {
             <Title text=title.clone()/>
             <ConsoleBar me=p.me.clone()/>
@@ -116,24 +117,44 @@ pub fn NewUnitView() -> impl IntoView {
             <FixNotice errors=e.clone()/>
             <ActionForm action=add>
                 <input type="hidden" name="facility" value=p.facility_id.to_string()/>
-                <Field key="name_ja" label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
-                <Field key="name_en" label=t.name_en value=v.name_en.clone() errors=e.clone() hint=t.name_en_hint/>
-                <Field key="capacity" label=t.capacity value=v.capacity.clone() errors=e.clone() hint=t.capacity_hint numeric=true required=true/>
+                <Field key="name_ja" name=n("name_ja") label=t.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
+                <Field key="name_en" name=n("name_en") label=t.name_en value=v.name_en.clone() errors=e.clone() hint=t.name_en_hint/>
+                <Field key="capacity" name=n("capacity") label=t.capacity value=v.capacity.clone() errors=e.clone() hint=t.capacity_hint numeric=true required=true/>
                 <fieldset class="field" class:has-error=kind_error.is_some()
                     aria-describedby=kind_error.is_some().then(|| kind_error_id.clone())>
                     <legend>{t.kind}</legend>
                     {kind_error.clone().map(|m| view! { <p id=kind_error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
                     <div class="choice">
-                        <input type="radio" id="nu-kind-fixed" name="kind" value="fixed" checked=fixed/>
+                        <input type="radio" id="nu-kind-fixed" name="unit[kind]" value="fixed" checked=fixed/>
                         <label for="nu-kind-fixed">{t.kind_fixed}</label>
                     </div>
                     <div class="choice">
-                        <input type="radio" id="nu-kind-grid" name="kind" value="grid" checked=!fixed/>
+                        <input type="radio" id="nu-kind-grid" name="unit[kind]" value="grid" checked=!fixed/>
                         <label for="nu-kind-grid">{t.kind_grid}</label>
                     </div>
                 </fieldset>
-                <Field key="notes_ja" label=t.notes_ja value=v.notes_ja.clone() errors=e.clone() long=true/>
-                <Field key="notes_en" label=t.notes_en value=v.notes_en.clone() errors=e.clone() long=true/>
+                {(!p.parents.is_empty()).then(|| {
+                    let (error, error_id) = message(&e, "parent");
+                    let described = match &error {
+                        Some(_) => format!("nu-parent-hint {error_id}"),
+                        None => "nu-parent-hint".to_owned(),
+                    };
+                    view! {
+                        <div class="field" class:has-error=error.is_some()>
+                            <label for="nu-parent">{t.parent}</label>
+                            <p class="hint" id="nu-parent-hint">{t.parent_hint}</p>
+                            {error.clone().map(|m| view! { <p id=error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                            <select id="nu-parent" name="unit[parent]" aria-describedby=described aria-invalid=error.is_some().then_some("true")>
+                                <option value="" selected=v.parent.is_empty()>{t.parent_none}</option>
+                                {p.parents.iter().map(|c| view! {
+                                    <option value=c.id.to_string() selected=v.parent == c.id.to_string()>{c.name.clone()}</option>
+                                }).collect_view()}
+                            </select>
+                        </div>
+                    }
+                })}
+                <Field key="notes_ja" name=n("notes_ja") label=t.notes_ja value=v.notes_ja.clone() errors=e.clone() long=true/>
+                <Field key="notes_en" name=n("notes_en") label=t.notes_en value=v.notes_en.clone() errors=e.clone() long=true/>
                 <p><button type="submit" class="button button-primary">{t.create}</button></p>
             </ActionForm>
         }

@@ -17,8 +17,9 @@ use crate::setup::types::{
 const NAME_MAX: usize = 60;
 const NOTES_MAX: usize = 500;
 
-/// The form checked: the unit to add, or every field's problem.
-pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessage>> {
+/// The form checked: the unit to add, or every field's problem. `units`
+/// are the facility's units it may be part of.
+pub fn check_unit(form: &UnitForm, units: &[i64], lang: Lang) -> Result<NewUnit, Vec<FormMessage>> {
     let t = messages(lang);
     let mut errors = Vec::new();
     let mut flag = |key: &str, message: String| {
@@ -60,8 +61,20 @@ pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessag
     if grid.is_none() {
         flag("kind", t.bad_kind.to_owned());
     }
-    match (capacity, grid) {
-        (Some(capacity), Some(grid)) if errors.is_empty() => Ok(NewUnit {
+    let parent = match form.parent.trim() {
+        "" => Ok(None),
+        p => p
+            .parse::<i64>()
+            .ok()
+            .filter(|p| units.contains(p))
+            .map(Some)
+            .ok_or(()),
+    };
+    if parent.is_err() {
+        flag("parent", t.bad_parent.to_owned());
+    }
+    match (capacity, grid, parent) {
+        (Some(capacity), Some(grid), Ok(parent)) if errors.is_empty() => Ok(NewUnit {
             name_en: if name_en.is_empty() {
                 name_ja.clone()
             } else {
@@ -72,6 +85,7 @@ pub fn check_unit(form: &UnitForm, lang: Lang) -> Result<NewUnit, Vec<FormMessag
             notes_en,
             capacity,
             grid,
+            parent,
         }),
         _ => Err(errors),
     }
@@ -205,6 +219,15 @@ impl AppState {
             me: crate::console::service::me(&grant, lang),
             facility_id: f.id.0,
             facility: f.name.get(lang).to_owned(),
+            parents: f
+                .units
+                .iter()
+                .filter(|u| !u.archived)
+                .map(|u| crate::core::types::Choice {
+                    id: u.id.0,
+                    name: u.name.get(lang).to_owned(),
+                })
+                .collect(),
             values,
             errors,
             flash: None,
@@ -220,7 +243,13 @@ impl AppState {
         form: &UnitForm,
     ) -> Result<Result<(i64, String), Vec<FormMessage>>, AppError> {
         let (f, grant) = self.managed(actor, facility).await?;
-        let new = match check_unit(form, lang) {
+        let units: Vec<i64> = f
+            .units
+            .iter()
+            .filter(|u| !u.archived)
+            .map(|u| u.id.0)
+            .collect();
+        let new = match check_unit(form, &units, lang) {
             Ok(n) => n,
             Err(errors) => return Ok(Err(errors)),
         };
@@ -477,32 +506,42 @@ mod tests {
 
     #[test]
     fn a_unit_needs_a_name_a_capacity_and_how_it_is_booked() {
-        let ok = check_unit(&form(" 会議室A ", "20", "fixed"), Lang::Ja).unwrap();
+        let ok = check_unit(&form(" 会議室A ", "20", "fixed"), &[], Lang::Ja).unwrap();
         assert_eq!(
             (ok.name_ja.as_str(), ok.name_en.as_str()),
             ("会議室A", "会議室A")
         );
         assert_eq!((ok.capacity, ok.grid), (20, false));
         assert!(
-            check_unit(&form("体育館", "200", "grid"), Lang::Ja)
+            check_unit(&form("体育館", "200", "grid"), &[], Lang::Ja)
                 .unwrap()
                 .grid
         );
         assert_eq!(
-            keys(check_unit(&form("", "abc", "hourly"), Lang::Ja)),
+            keys(check_unit(&form("", "abc", "hourly"), &[], Lang::Ja)),
             ["name_ja", "capacity", "kind"]
         );
         assert_eq!(
-            keys(check_unit(&form("室", "0", "fixed"), Lang::En)),
+            keys(check_unit(&form("室", "0", "fixed"), &[], Lang::En)),
             ["capacity"]
         );
         assert_eq!(
-            keys(check_unit(&form("室", "10001", "fixed"), Lang::En)),
+            keys(check_unit(&form("室", "10001", "fixed"), &[], Lang::En)),
             ["capacity"]
         );
+        // Part of another unit's space: one of the facility's, by id.
+        let half = UnitForm {
+            parent: "7".into(),
+            ..form("体育館 半面A", "100", "grid")
+        };
+        assert_eq!(
+            check_unit(&half, &[6, 7], Lang::Ja).unwrap().parent,
+            Some(7)
+        );
+        assert_eq!(keys(check_unit(&half, &[6], Lang::Ja)), ["parent"]);
         let long = "あ".repeat(61);
         assert_eq!(
-            keys(check_unit(&form(&long, "5", "fixed"), Lang::Ja)),
+            keys(check_unit(&form(&long, "5", "fixed"), &[], Lang::Ja)),
             ["name_ja"]
         );
     }

@@ -37,6 +37,9 @@ pub struct SetupTexts {
     pub kind: &'static str,
     pub kind_fixed: &'static str,
     pub kind_grid: &'static str,
+    pub parent: &'static str,
+    pub parent_hint: &'static str,
+    pub parent_none: &'static str,
     pub create: &'static str,
 }
 
@@ -58,6 +61,7 @@ pub struct SetupMessages {
     pub too_long: fn(usize) -> String,
     pub bad_capacity: &'static str,
     pub bad_kind: &'static str,
+    pub bad_parent: &'static str,
     pub counter_created: fn(&str) -> String,
     pub procedure_created: fn(&str) -> String,
     pub member_saved: fn(&str) -> String,
@@ -109,6 +113,9 @@ static JA: SetupTexts = SetupTexts {
     kind: "予約の単位",
     kind_fixed: "時間帯（午前・午後・夜間）で予約する",
     kind_grid: "1 時間ごとに予約する",
+    parent: "別の部屋・区画の一部か",
+    parent_hint: "体育館の半面のように、全面の一部なら全面を選びます。一部が予約されると全面は予約できず、全面が予約されると一部も予約できません（すでにある全面の予約もこの一部を押さえます）。",
+    parent_none: "独立した部屋・区画",
     create: "追加する",
 };
 
@@ -131,6 +138,7 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
     too_long: |n| format!("{n} 文字までにしてください。"),
     bad_capacity: "定員は 1〜10000 の半角数字で入れてください。",
     bad_kind: "予約の単位を選んでください。",
+    bad_parent: "一覧にある部屋・区画を選んでください。",
     counter_created: |name| format!("窓口「{name}」を追加しました。"),
     procedure_created: |name| {
         format!("手続き「{name}」を追加しました。対応できる職員を選ぶと予約を受け付けます。")
@@ -188,6 +196,9 @@ static EN: SetupTexts = SetupTexts {
     kind: "Booked by",
     kind_fixed: "Periods (morning, afternoon, evening)",
     kind_grid: "The hour",
+    parent: "Part of another room or area",
+    parent_hint: "For a half of a gym floor, choose the whole floor. When a part is booked the whole cannot be, and when the whole is booked no part can be (bookings of the whole made already hold this part too).",
+    parent_none: "A room or area of its own",
     create: "Add",
 };
 
@@ -208,6 +219,7 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
     too_long: |n| format!("At most {n} characters."),
     bad_capacity: "Give the capacity as a number from 1 to 10000.",
     bad_kind: "Choose how it is booked.",
+    bad_parent: "Choose a room or area from the list.",
     counter_created: |name| format!("The counter {name} was added."),
     procedure_created: |name| {
         format!(

@@ -13,8 +13,12 @@ pub struct UnitForm {
     pub notes_ja: String,
     pub notes_en: String,
     pub capacity: String,
-    /// `fixed` or `grid`.
+    /// `fixed` or `grid` (none ticked: empty).
+    #[serde(default)]
     pub kind: String,
+    /// The id of the unit whose space it is part of (empty: its own).
+    #[serde(default)]
+    pub parent: String,
 }
 
 /// A problem shown next to its field (`key` names the input).
@@ -30,6 +34,8 @@ pub struct NewUnitPage {
     pub me: Me,
     pub facility_id: i64,
     pub facility: String,
+    /// The units it may be part of.
+    pub parents: Vec<crate::core::types::Choice>,
     pub values: UnitForm,
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,

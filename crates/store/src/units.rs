@@ -2,16 +2,20 @@
 //! itself up: the unit with the rules most towns start from, and for fixed
 //! periods the usual three (午前 / 午後 / 夜間) at no fee, in one transaction
 //! with the audit entry. The rules page then sets periods, fees, windows.
+//! A unit may be part of another's space (a half of the whole floor): the
+//! bookings to come of the whole then hold the new part too, so splitting
+//! a floor never lets a half be booked over a booking of the whole.
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect,
+    QuerySelect, Set,
 };
 
-use domain::ids::FacilityId;
+use domain::ids::{FacilityId, UnitId};
+use domain::status::BookingStatus;
 
 use crate::accounts::{AuditEntry, append_audit};
-use crate::entity::{slot_template, unit};
+use crate::entity::{booking, booking_hold, slot_template, unit};
 use crate::{Store, StoreError};
 
 /// What staff give for a new unit (already checked).
@@ -24,6 +28,9 @@ pub struct NewUnit {
     pub capacity: i32,
     /// Booked by the hour on a grid, instead of by fixed periods.
     pub grid: bool,
+    /// The unit whose space it is part of (a half of the whole floor,
+    /// 半面 of 全面), of the same facility.
+    pub parent: Option<i64>,
 }
 
 /// The periods a new fixed-period unit starts with: label and minutes.
@@ -43,6 +50,18 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        // The parent and its own parents (a whole floor above a half).
+        let mut above = Vec::new();
+        let mut next = new.parent;
+        while let Some(p) = next.filter(|p| !above.contains(p)) {
+            let row = unit::Entity::find_by_id(p)
+                .filter(unit::Column::FacilityId.eq(facility_id))
+                .one(&txn)
+                .await?
+                .ok_or_else(|| StoreError::Corrupt(format!("unit {p} not of {facility_id}")))?;
+            above.push(p);
+            next = row.parent_id;
+        }
         let order = unit::Entity::find()
             .filter(unit::Column::FacilityId.eq(facility_id))
             .select_only()
@@ -55,7 +74,7 @@ impl Store {
         let row = unit::Model {
             id: 0,
             facility_id,
-            parent_id: None,
+            parent_id: new.parent,
             name_ja: new.name_ja.clone(),
             name_en: new.name_en.clone(),
             notes_ja: new.notes_ja.clone(),
@@ -103,6 +122,35 @@ impl Store {
                 t.insert(&txn).await?;
             }
         }
+        // The space the bookings to come of the units above already hold
+        // now includes this part of it: each holds it too, so a booking of
+        // this part can never overlap them (the database's rule).
+        if !above.is_empty() {
+            let holding = booking::Entity::find()
+                .filter(booking::Column::UnitId.is_in(above.clone()))
+                .filter(booking::Column::EndAt.gt(audit.at))
+                .filter(
+                    booking::Column::Status
+                        .is_in([BookingStatus::Pending, BookingStatus::Confirmed]),
+                )
+                .all(&txn)
+                .await?;
+            let holds: Vec<booking_hold::ActiveModel> = holding
+                .iter()
+                .map(|b| booking_hold::ActiveModel {
+                    id: NotSet,
+                    booking_id: Set(b.id),
+                    resource: Set(crate::bookings::unit_resource(UnitId(id))),
+                    start_s: Set(b.start_at.timestamp()),
+                    end_s: Set(b.end_at.timestamp()),
+                })
+                .collect();
+            if !holds.is_empty() {
+                booking_hold::Entity::insert_many(holds)
+                    .exec_without_returning(&txn)
+                    .await?;
+            }
+        }
         let mut e = audit.clone();
         e.target = format!("unit:{id}");
         e.after = Some(serde_json::json!({
@@ -111,6 +159,7 @@ impl Store {
             "name_en": new.name_en,
             "capacity": new.capacity,
             "grid": new.grid,
+            "parent": new.parent,
         }));
         append_audit(&txn, &e).await?;
         txn.commit().await?;

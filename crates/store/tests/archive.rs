@@ -93,6 +93,7 @@ async fn bookings_see_an_archive_made_after_their_rules_were_read(db: &TestDb) {
         notes_en: String::new(),
         capacity: 10,
         grid: false,
+        parent: None,
     };
     let u = UnitId(
         store
