@@ -146,7 +146,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id/units/:unit/rules") view={Lazy::<routes::RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions") view={Lazy::<routes::DivisionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id") view={Lazy::<routes::DivisionRoute>::new()} ssr=SsrMode::Async/>
-                    <Route path=path!("/console/divisions/:id/new-procedure") view={Lazy::<routes::NewProcedureRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id/new-procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/divisions/:id/procedures/:procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/new-member") view={Lazy::<routes::MemberRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/staff/:member") view={Lazy::<routes::MemberRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/bookings/:id") view={Lazy::<routes::StaffBookingRoute>::new()} ssr=SsrMode::Async/>

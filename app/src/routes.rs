@@ -105,7 +105,7 @@ lazy_feature!(console_pages, ConsolePage {
     NewFacilityRoute => crate::setup::pages::NewFacilityView,
     DivisionsRoute => crate::setup::counter_pages::DivisionsView,
     DivisionRoute => crate::setup::counter_pages::DivisionView,
-    NewProcedureRoute => crate::setup::counter_pages::NewProcedureView,
+    ProcedureFormRoute => crate::setup::counter_pages::ProcedureView,
     MemberRoute => crate::setup::counter_pages::MemberView,
     ArchiveRoute => crate::setup::counter_pages::ArchiveView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,

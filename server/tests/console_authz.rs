@@ -295,7 +295,7 @@ async fn authorization_matrix_covers_every_route() {
             vec![("division", division)],
         ),
         (
-            path::<s::AddProcedure>(),
+            path::<s::SaveProcedure>(),
             Class::Counter,
             vec![
                 ("division", division),

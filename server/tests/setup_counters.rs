@@ -146,13 +146,35 @@ async fn a_town_sets_up_its_counters(app: &Running) {
             ("procedure[events][1]", "childcare"),
         ]
     };
-    let (_, location, _) = call(app, &admin, path::<s::AddProcedure>(), &procedure("17")).await;
+    let (_, location, _) = call(app, &admin, path::<s::SaveProcedure>(), &procedure("17")).await;
     assert!(location.contains("/new-procedure?v="), "{location}");
     let (_, form) = page::<s::GetProcedurePage>(app, &admin, &[("division", d)]).await;
     assert_eq!(keys(&form), ["minutes"]);
     assert_eq!(form["values"]["minutes"], "17", "what was typed comes back");
-    call(app, &admin, path::<s::AddProcedure>(), &procedure("30")).await;
+    call(app, &admin, path::<s::SaveProcedure>(), &procedure("30")).await;
     let id = app.procedure("児童手当の認定請求").await;
+    // Changed: a mistake, then right; the form opens as saved.
+    let id_text = id.to_string();
+    let mut change = procedure("abc");
+    change.push(("id", &id_text));
+    let (_, location, _) = call(app, &admin, path::<s::SaveProcedure>(), &change).await;
+    assert!(
+        location.contains(&format!("/procedures/{id}?v=")),
+        "{location}"
+    );
+    let (_, form) =
+        page::<s::GetProcedurePage>(app, &admin, &[("division", d), ("id", &id_text)]).await;
+    assert_eq!(keys(&form), ["minutes"]);
+    let mut change = procedure("45");
+    change.push(("id", &id_text));
+    call(app, &admin, path::<s::SaveProcedure>(), &change).await;
+    let (_, form) =
+        page::<s::GetProcedurePage>(app, &admin, &[("division", d), ("id", &id_text)]).await;
+    assert_eq!(form["values"]["minutes"], "45", "{form}");
+    assert_eq!(form["values"]["events"], serde_json::json!(["childcare"]));
+    let mut back = procedure("30");
+    back.push(("id", &id_text));
+    call(app, &admin, path::<s::SaveProcedure>(), &back).await;
     // Nobody handles it yet: no times, and the division's page says so.
     assert!(app.times(id, "2026-11-25").await.is_empty());
     let (_, division_page) = page::<s::GetDivisionPage>(app, &admin, &[("division", d)]).await;
@@ -162,7 +184,6 @@ async fn a_town_sets_up_its_counters(app: &Running) {
     );
 
     // A member: a mistake in the hours, then right (Mon–Fri 9:00–12:00).
-    let id_text = id.to_string();
     let bad = member(d, None, "森 さくら", &[&id_text], "9:00", "8:00");
     call(app, &admin, path::<s::SaveMember>(), &refs(&bad)).await;
     let (_, form) = page::<s::GetMemberPage>(app, &admin, &[("division", d)]).await;
@@ -264,6 +285,7 @@ async fn a_town_sets_up_its_counters(app: &Running) {
         "division.create",
         "counter.create",
         "procedure.create",
+        "procedure.update",
         "staff.create",
         "staff.update",
     ] {

@@ -31,9 +31,9 @@ mod ssr {
     pub const DIVISION_DRAFT: Key<(DivisionForm, Vec<FormMessage>)> = Key::new("division_draft");
     /// The new-counter form: (division, values, problems).
     pub const COUNTER_DRAFT: Key<(i64, CounterForm, Vec<FormMessage>)> = Key::new("counter_draft");
-    /// The new-procedure form: (division, values, problems).
-    pub const PROCEDURE_DRAFT: Key<(i64, ProcedureForm, Vec<FormMessage>)> =
-        Key::new("procedure_draft");
+    /// The procedure form: (division, procedure, values, problems).
+    pub type ProcedureDraft = (i64, Option<i64>, ProcedureForm, Vec<FormMessage>);
+    pub const PROCEDURE_DRAFT: Key<ProcedureDraft> = Key::new("procedure_draft");
     /// The member form: (division, member, values, problems, stranded visits).
     pub type MemberDraft = (
         i64,
@@ -298,27 +298,40 @@ pub async fn add_counter(division: String, counter: CounterForm) -> Result<(), A
     }
 }
 
-/// The new-procedure form of a division.
+/// The procedure form of a division: a new procedure (`id` none) or one
+/// of its procedures.
 #[server(prefix = "/sfn", endpoint = "get_procedure_page")]
-pub async fn get_procedure_page(division: String) -> Result<ProcedurePage, AppError> {
+pub async fn get_procedure_page(
+    division: String,
+    id: Option<String>,
+) -> Result<ProcedurePage, AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
+    let wanted = (
+        division.trim().parse::<i64>().ok(),
+        id.as_deref().and_then(|p| p.trim().parse::<i64>().ok()),
+    );
     let draft = c
         .get(ssr::PROCEDURE_DRAFT)
         .await?
-        .filter(|(d, _, _)| division.trim().parse::<i64>().ok() == Some(*d))
-        .map(|(_, values, errors)| (values, errors));
+        .filter(|(d, p, _, _)| (Some(*d), *p) == wanted)
+        .map(|(_, _, values, errors)| (values, errors));
     let mut page = c
         .state
-        .procedure_page(&actor, c.lang, &division, draft)
+        .procedure_page(&actor, c.lang, &division, id.as_deref(), draft)
         .await?;
     page.flash = crate::console::api::ssr::take_flash(&c).await?;
     Ok(page)
 }
 
-/// Adds a procedure and goes back to the division; or back to the form.
-#[server(prefix = "/sfn", endpoint = "add_procedure")]
-pub async fn add_procedure(division: String, procedure: ProcedureForm) -> Result<(), AppError> {
+/// Adds a procedure (`id` none) or changes one, and goes back to the
+/// division; or back to the form with its problems.
+#[server(prefix = "/sfn", endpoint = "save_procedure")]
+pub async fn save_procedure(
+    division: String,
+    id: Option<String>,
+    procedure: ProcedureForm,
+) -> Result<(), AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
     let cut = ssr::cut;
@@ -336,21 +349,27 @@ pub async fn add_procedure(division: String, procedure: ProcedureForm) -> Result
             .events
             .map(|e| e.iter().take(10).map(|x| cut(x)).collect()),
     };
+    let id = id.filter(|p| !p.trim().is_empty());
     let v = c.state.now().timestamp_millis();
     let outcome = c
         .state
-        .add_procedure(&actor, c.lang, &division, &form)
+        .save_procedure(&actor, c.lang, &division, id.as_deref(), &form)
         .await?;
-    let id = division.trim().parse::<i64>().unwrap_or_default();
+    let d = division.trim().parse::<i64>().unwrap_or_default();
     match outcome {
         Ok(text) => {
             c.take(ssr::PROCEDURE_DRAFT).await?;
-            crate::console::api::ssr::done(&c, &format!("/console/divisions/{id}?v={v}"), Ok(text))
+            crate::console::api::ssr::done(&c, &format!("/console/divisions/{d}?v={v}"), Ok(text))
                 .await
         }
         Err(errors) => {
-            c.set(ssr::PROCEDURE_DRAFT, &(id, form, errors)).await?;
-            crate::core::session::redirect(&format!("/console/divisions/{id}/new-procedure?v={v}"));
+            let p = id.as_deref().and_then(|p| p.trim().parse::<i64>().ok());
+            c.set(ssr::PROCEDURE_DRAFT, &(d, p, form, errors)).await?;
+            let back = match p {
+                Some(p) => format!("/console/divisions/{d}/procedures/{p}?v={v}"),
+                None => format!("/console/divisions/{d}/new-procedure?v={v}"),
+            };
+            crate::core::session::redirect(&back);
             Ok(())
         }
     }

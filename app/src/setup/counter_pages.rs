@@ -118,7 +118,9 @@ pub fn DivisionView() -> impl IntoView {
                                 <tbody>
                                     {p.procedures.iter().map(|x| view! {
                                         <tr>
-                                            <th scope="row">{x.name.clone()}</th>
+                                            <th scope="row">
+                                                <a href=format!("{base}/procedures/{}", x.id) aria-label=(t.edit_procedure)(&x.name)>{x.name.clone()}</a>
+                                            </th>
                                             <td>{(t.minutes)(x.minutes)}</td>
                                             <td>{if x.online { t.yes } else { t.no }}</td>
                                             <td>{if x.staff > 0 {
@@ -198,28 +200,33 @@ pub fn DivisionView() -> impl IntoView {
     })
 }
 
-/// `/console/divisions/{id}/new-procedure`.
+/// `/console/divisions/{id}/new-procedure` and
+/// `/console/divisions/{id}/procedures/{procedure}`.
 #[component]
-pub fn NewProcedureView() -> impl IntoView {
+pub fn ProcedureView() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let data = Resource::new(
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
+                params.read().get("procedure"),
                 query.read().get("v"),
             )
         },
-        |(id, _)| get_procedure_page(id),
+        |(id, procedure, _)| get_procedure_page(id, procedure),
     );
     crate::core::components::loaded(data, false, |p: ProcedurePage| {
         let lang = use_lang();
         let (t, s) = (counter_texts(lang), texts(lang));
-        let add = ServerAction::<AddProcedure>::new();
+        let add = ServerAction::<SaveProcedure>::new();
         let e = p.errors.clone();
         let v = p.values.clone();
         let n = |key: &str| format!("procedure[{key}]");
-        let title = (t.procedure_title)(&p.division);
+        let title = match p.procedure {
+            Some(_) => (t.procedure_edit)(&v.name_ja),
+            None => (t.procedure_title)(&p.division),
+        };
         let (events_error, events_error_id) = message(&e, "events");
         let ticked = v.events.clone().unwrap_or_default();
         view! {
@@ -232,6 +239,7 @@ pub fn NewProcedureView() -> impl IntoView {
             <FixNotice errors=e.clone()/>
             <ActionForm action=add>
                 <input type="hidden" name="division" value=p.division_id.to_string()/>
+                {p.procedure.map(|id| view! { <input type="hidden" name="id" value=id.to_string()/> })}
                 <Field key="name_ja" name=n("name_ja") label=s.name_ja value=v.name_ja.clone() errors=e.clone() required=true/>
                 <Field key="name_en" name=n("name_en") label=s.name_en value=v.name_en.clone() errors=e.clone() hint=s.name_en_hint/>
                 <Field key="reading" name=n("reading") label=t.p_reading value=v.reading.clone() errors=e.clone() hint=t.p_reading_hint/>
@@ -262,7 +270,7 @@ pub fn NewProcedureView() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <p><button type="submit" class="button button-primary">{t.add_procedure}</button></p>
+                <p><button type="submit" class="button button-primary">{if p.procedure.is_some() { t.m_save } else { t.add_procedure }}</button></p>
             </ActionForm>
         }
     })

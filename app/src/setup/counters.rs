@@ -362,6 +362,7 @@ impl AppState {
                 .procedures
                 .iter()
                 .map(|p| ProcedureLine {
+                    id: p.id,
                     name: pick(lang, &p.name_ja, &p.name_en),
                     minutes: p.duration_minutes,
                     online: p.online_possible,
@@ -415,58 +416,109 @@ impl AppState {
         ))))
     }
 
-    /// `/console/divisions/{id}/procedures/new`.
+    /// The procedure form: a new procedure (`procedure` none) or one of
+    /// the division's, as saved or as typed with its problems.
     pub async fn procedure_page(
         &self,
         actor: &Actor,
         lang: Lang,
         division: &str,
+        procedure: Option<&str>,
         draft: Option<(ProcedureForm, Vec<FormMessage>)>,
     ) -> Result<ProcedurePage, AppError> {
         let (d, s) = self.division_in_scope(actor, division).await?;
+        let saved = match procedure {
+            Some(p) => Some(
+                d.procedures
+                    .iter()
+                    .find(|x| p.trim().parse::<i64>().ok() == Some(x.id))
+                    .ok_or(AppError::Domain(DomainError::NotFound(Missing::Procedure)))?,
+            ),
+            None => None,
+        };
         let (values, errors) = draft.unwrap_or_else(|| {
-            (
-                ProcedureForm {
+            let values = match saved {
+                Some(p) => ProcedureForm {
+                    name_ja: p.name_ja.clone(),
+                    name_en: p.name_en.clone(),
+                    reading: p.reading.clone(),
+                    minutes: p.duration_minutes.to_string(),
+                    documents_ja: p.documents_ja.clone(),
+                    documents_en: p.documents_en.clone(),
+                    notes_ja: p.notes_ja.clone(),
+                    notes_en: p.notes_en.clone(),
+                    online: p.online_possible.then(|| "on".to_owned()),
+                    events: Some(
+                        p.life_events
+                            .split(',')
+                            .filter(|e| !e.is_empty())
+                            .map(str::to_owned)
+                            .collect(),
+                    ),
+                },
+                None => ProcedureForm {
                     minutes: "15".into(),
                     ..ProcedureForm::default()
                 },
-                Vec::new(),
-            )
+            };
+            (values, Vec::new())
         });
         Ok(ProcedurePage {
             me: me(&s, lang),
             division_id: d.row.id,
             division: pick(lang, &d.row.name_ja, &d.row.name_en),
+            procedure: saved.map(|p| p.id),
             values,
             errors,
             flash: None,
         })
     }
 
-    /// Adds a procedure: its name, or the form's problems.
-    pub async fn add_procedure(
+    /// Adds a procedure (`procedure` none) or changes one of the
+    /// division's: what to say, or the form's problems.
+    pub async fn save_procedure(
         &self,
         actor: &Actor,
         lang: Lang,
         division: &str,
+        procedure: Option<&str>,
         form: &ProcedureForm,
     ) -> Result<Result<String, Vec<FormMessage>>, AppError> {
         let (d, s) = self.division_in_scope(actor, division).await?;
+        let missing = || AppError::Domain(DomainError::NotFound(Missing::Procedure));
+        let existing = match procedure {
+            Some(p) => Some(p.trim().parse::<i64>().map_err(|_| missing())?),
+            None => None,
+        };
         let new = match check_procedure(form, lang) {
             Ok(n) => n,
             Err(e) => return Ok(Err(e)),
         };
-        let e = entry(&s, AuditAction::ProcedureCreate, String::new(), self.now());
-        let id = self
-            .store
-            .create_procedure(s.municipality, d.row.id, &new, &e)
-            .await?;
-        tracing::info!(procedure = id, division = d.row.id, "procedure added");
-        Ok(Ok((messages(lang).procedure_created)(&pick(
-            lang,
-            &new.name_ja,
-            &new.name_en,
-        ))))
+        let t = messages(lang);
+        let name = pick(lang, &new.name_ja, &new.name_en);
+        match existing {
+            None => {
+                let e = entry(&s, AuditAction::ProcedureCreate, String::new(), self.now());
+                let id = self
+                    .store
+                    .create_procedure(s.municipality, d.row.id, &new, &e)
+                    .await?;
+                tracing::info!(procedure = id, division = d.row.id, "procedure added");
+                Ok(Ok((t.procedure_created)(&name)))
+            }
+            Some(id) => {
+                let e = entry(&s, AuditAction::ProcedureUpdate, String::new(), self.now());
+                if !self
+                    .store
+                    .update_procedure(s.municipality, d.row.id, id, &new, &e)
+                    .await?
+                {
+                    return Err(missing());
+                }
+                tracing::info!(procedure = id, division = d.row.id, "procedure changed");
+                Ok(Ok((t.procedure_saved)(&name)))
+            }
+        }
     }
 
     /// The member form: a new member (`member` none) or one of the

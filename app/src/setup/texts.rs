@@ -64,6 +64,7 @@ pub struct SetupMessages {
     pub bad_parent: &'static str,
     pub counter_created: fn(&str) -> String,
     pub procedure_created: fn(&str) -> String,
+    pub procedure_saved: fn(&str) -> String,
     pub member_saved: fn(&str) -> String,
     pub division_created: fn(&str) -> String,
     pub bad_minutes: &'static str,
@@ -142,6 +143,9 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
     counter_created: |name| format!("窓口「{name}」を追加しました。"),
     procedure_created: |name| {
         format!("手続き「{name}」を追加しました。対応できる職員を選ぶと予約を受け付けます。")
+    },
+    procedure_saved: |name| {
+        format!("手続き「{name}」を保存しました。予約済みの来庁はそのままの時間です。")
     },
     member_saved: |name| format!("{name} さんを保存しました。"),
     division_created: |name| {
@@ -226,6 +230,9 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
             "The procedure {name} was added. It takes visits once a member qualified for it is on duty."
         )
     },
+    procedure_saved: |name| {
+        format!("The procedure {name} is saved. Visits booked already keep their times.")
+    },
     member_saved: |name| format!("{name} is saved."),
     division_created: |name| {
         format!("{name} was added. Now add its counters, procedures and staff.")
@@ -300,6 +307,8 @@ pub struct CounterSetupTexts {
     pub add_member: &'static str,
     pub back: fn(&str) -> String,
     pub procedure_title: fn(&str) -> String,
+    pub procedure_edit: fn(&str) -> String,
+    pub edit_procedure: fn(&str) -> String,
     pub procedure_lead: &'static str,
     pub p_reading: &'static str,
     pub p_reading_hint: &'static str,
@@ -368,6 +377,8 @@ static COUNTERS_JA: CounterSetupTexts = CounterSetupTexts {
     add_member: "職員を追加する",
     back: |division| format!("{division} に戻る"),
     procedure_title: |division| format!("手続きの追加（{division}）"),
+    procedure_edit: |name| format!("手続きの変更（{name}）"),
+    edit_procedure: |name| format!("{name} を変更"),
     procedure_lead: "住民が来庁予約で選ぶ手続きを追加します。追加したあと、対応できる職員にこの手続きを選んでください。",
     p_reading: "検索のことば",
     p_reading_hint: "よみや言いかえを空白で区切って（例: じどうてあて てあて 子ども）。",
@@ -436,6 +447,8 @@ static COUNTERS_EN: CounterSetupTexts = CounterSetupTexts {
     add_member: "Add a staff member",
     back: |division| format!("Back to {division}"),
     procedure_title: |division| format!("Add a procedure ({division})"),
+    procedure_edit: |name| format!("Change a procedure ({name})"),
+    edit_procedure: |name| format!("Change {name}"),
     procedure_lead: "Adds a procedure residents can book a visit for. Then tick it for the staff members who handle it.",
     p_reading: "Search words",
     p_reading_hint: "Readings and other words, separated by spaces (e.g. じどうてあて てあて 子ども).",

@@ -139,6 +139,7 @@ pub struct CounterForm {
 /// A procedure of a division and whether residents can book it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedureLine {
+    pub id: i64,
     pub name: String,
     pub minutes: i32,
     pub online: bool,
@@ -188,12 +189,15 @@ pub struct ProcedureForm {
     pub events: Option<Vec<String>>,
 }
 
-/// `/console/divisions/{id}/procedures/new`.
+/// `/console/divisions/{id}/new-procedure` and
+/// `/console/divisions/{id}/procedures/{procedure}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcedurePage {
     pub me: Me,
     pub division_id: i64,
     pub division: String,
+    /// The procedure changed (none: a new one).
+    pub procedure: Option<i64>,
     pub values: ProcedureForm,
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
@@ -221,7 +225,7 @@ pub struct StrandedLine {
     pub procedure: String,
 }
 
-/// `/console/divisions/{id}/staff/new` and `/console/divisions/{id}/staff/{member}`.
+/// `/console/divisions/{id}/new-member` and `/console/divisions/{id}/staff/{member}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberPage {
     pub me: Me,

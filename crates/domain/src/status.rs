@@ -191,6 +191,7 @@ stored_enum! {
         FeedRenew = "feed.renew",
         FeedRevoke = "feed.revoke",
         ProcedureCreate = "procedure.create",
+        ProcedureUpdate = "procedure.update",
         StaffAbsenceCreate = "staff_absence.create",
         StaffCreate = "staff.create",
         StaffUpdate = "staff.update",

@@ -515,3 +515,55 @@ impl Store {
         Ok(Some(id))
     }
 }
+
+impl Store {
+    /// Changes a procedure of a division of the town, with the audit entry
+    /// (before and after). Visits booked already keep their times. False
+    /// when there is no such procedure there.
+    pub async fn update_procedure(
+        &self,
+        municipality: i64,
+        department: i64,
+        id: i64,
+        new: &NewProcedure,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(row) = procedure::Entity::find_by_id(id)
+            .filter(procedure::Column::DepartmentId.eq(department))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let json = |p: &procedure::Model| {
+            serde_json::json!({
+                "name_ja": p.name_ja, "name_en": p.name_en, "reading": p.reading,
+                "duration_minutes": p.duration_minutes, "documents_ja": p.documents_ja,
+                "documents_en": p.documents_en, "notes_ja": p.notes_ja, "notes_en": p.notes_en,
+                "online_possible": p.online_possible, "life_events": p.life_events,
+            })
+        };
+        let mut e = audit.clone();
+        e.target = format!("procedure:{id}");
+        e.before = Some(json(&row));
+        let mut a = row.into_active_model();
+        a.name_ja = Set(new.name_ja.clone());
+        a.name_en = Set(new.name_en.clone());
+        a.reading = Set(new.reading.clone());
+        a.duration_minutes = Set(new.duration_minutes);
+        a.documents_ja = Set(new.documents_ja.clone());
+        a.documents_en = Set(new.documents_en.clone());
+        a.notes_ja = Set(new.notes_ja.clone());
+        a.notes_en = Set(new.notes_en.clone());
+        a.online_possible = Set(new.online_possible);
+        a.life_events = Set(new.life_events.clone());
+        let after = a.update(&txn).await?;
+        e.after = Some(json(&after));
+        append_audit(&txn, &e).await?;
+        txn.commit().await?;
+        self.counters.forget(municipality);
+        Ok(true)
+    }
+}
