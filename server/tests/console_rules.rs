@@ -125,6 +125,10 @@ fn rules_fields(values: &Value) -> Vec<(String, String)> {
             Value::Bool(true) => out.push((format!("rules[{k}]"), "true".into())),
             Value::Array(rows) => {
                 for (i, row) in rows.iter().enumerate() {
+                    if let Some(x) = row.as_str() {
+                        out.push((format!("rules[{k}][{i}]"), x.to_owned()));
+                        continue;
+                    }
                     for (name, x) in row.as_object().unwrap() {
                         out.push((
                             format!("rules[{k}][{i}][{name}]"),
@@ -300,6 +304,77 @@ async fn unit_rules_are_validated_previewed_saved_and_audited() {
     assert!(entry.before.unwrap().contains("\"30\""));
     assert!(entry.after.unwrap().contains("\"25\""));
     app.finish().await;
+}
+
+/// The facility's regular closed days, from a unit's rules page: a bad
+/// weekday is named; Wednesdays closed are previewed, saved, and shown to
+/// residents as the regular closed day, with the year-end days open.
+#[tokio::test]
+async fn closed_days_are_edited_with_the_rules() {
+    for db in [Some(TestDb::sqlite().await), TestDb::postgres().await] {
+        let Some(db) = db else { continue };
+        let app = spawn(db).await;
+        let p = people(&app).await;
+        let manager = signed_in(&app, "manager1@town.example", &p).await;
+        let current = rules_page(&app, &manager, None).await["values"].clone();
+        assert_eq!(current["year_end"], true, "{current}");
+        let mut bad = current.clone();
+        bad["closed_days"] = json!(["9"]);
+        let v = preview(&app, &manager, &bad).await;
+        let page = rules_page(&app, &manager, Some(&v)).await;
+        assert_eq!(page["errors"][0]["key"], "closed_days", "{page}");
+
+        // The centre closes on Mondays; now on Wednesdays too.
+        assert_eq!(current["closed_days"], json!(["0"]), "{current}");
+        let mut wednesdays = current.clone();
+        wednesdays["closed_days"] = json!(["0", "2"]);
+        wednesdays["year_end"] = json!(false);
+        let v = preview(&app, &manager, &wednesdays).await;
+        let page = rules_page(&app, &manager, Some(&v)).await;
+        assert_eq!(page["errors"], json!([]), "{page}");
+        let changed = |d: &str| {
+            page["preview"]["days"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["date"].as_str().unwrap().starts_with(d))
+                .map(|x| (x["before"].as_i64().unwrap(), x["after"].as_i64().unwrap()))
+        };
+        assert_eq!(changed("2026年12月9日"), Some((2, 0)), "{page}");
+        assert!(changed("2026年12月29日").is_some_and(|(b, a)| b == 0 && a > 0));
+        call(
+            &app,
+            &manager,
+            path::<app::console::api::SaveRules>(),
+            &[("facility", "1"), ("unit", "2")],
+        )
+        .await;
+        let page = rules_page(&app, &manager, None).await;
+        assert_eq!(page["values"]["closed_days"], json!(["0", "2"]), "{page}");
+        assert_eq!(page["values"]["year_end"], false);
+        // 2026-12-09 is a Wednesday; 2026-12-29 (Tuesday) was a year-end day.
+        let (_, body) = app
+            .json("/api/v1/facilities/1/availability?from=2026-12-09&to=2026-12-30")
+            .await;
+        let on = |d: &str| -> Vec<String> {
+            body["units"][1]["slots"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|s| s["start"].as_str().unwrap().starts_with(d))
+                .map(|s| s["status"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert!(
+            on("2026-12-09").iter().all(|s| s == "closed"),
+            "Wednesday closed"
+        );
+        assert!(
+            on("2026-12-29").iter().any(|s| s != "closed"),
+            "year-end open"
+        );
+        app.finish().await;
+    }
 }
 
 #[tokio::test]

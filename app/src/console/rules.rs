@@ -102,6 +102,16 @@ pub fn current_input(f: &FacilityRecord, i: usize) -> RulesInput {
                 None => HoursInput::default(),
             })
             .collect(),
+        closed_days: f
+            .plan
+            .closures
+            .weekly
+            .iter()
+            .map(|d| d.num_days_from_monday().to_string())
+            .collect(),
+        shift_when_holiday: f.plan.closures.shift_when_holiday,
+        closed_on_holidays: f.plan.closures.closed_on_holidays,
+        year_end: f.plan.closures.year_end,
     }
 }
 
@@ -223,6 +233,10 @@ impl AppState {
         let busy = self.store.busy(&ids, from, to, now).await?;
         let mut after_plan = f.plan.clone();
         after_plan.hours = c.hours.clone();
+        after_plan.closures.weekly = c.closed.weekly.clone();
+        after_plan.closures.shift_when_holiday = c.closed.shift_when_holiday;
+        after_plan.closures.closed_on_holidays = c.closed.closed_on_holidays;
+        after_plan.closures.year_end = c.closed.year_end;
         after_plan.units[i].slots = c.slots.clone();
         after_plan.units[i].window = c.window;
         let before = availability::compute(&f.plan, range, &busy, now);

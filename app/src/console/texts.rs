@@ -58,6 +58,11 @@ pub struct ConsoleTexts {
     pub rules_grid: &'static str,
     pub rules_hours: &'static str,
     pub rules_hours_hint: &'static str,
+    pub rules_closed: &'static str,
+    pub rules_closed_hint: &'static str,
+    pub f_shift_when_holiday: &'static str,
+    pub f_closed_on_holidays: &'static str,
+    pub f_year_end: &'static str,
     pub f_capacity: &'static str,
     pub f_min_slots: &'static str,
     pub f_max_slots: &'static str,
@@ -307,6 +312,11 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     rules_grid: "時間単位の予約と使用料（円）",
     rules_hours: "開館時間（この施設の全ての部屋・区画に適用）",
     rules_hours_hint: "休館の曜日は両方を空欄にします。例: 9:00 と 21:30",
+    rules_closed: "休館日（この施設の全ての部屋・区画に適用）",
+    rules_closed_hint: "定休日の曜日に印を付けます。",
+    f_shift_when_holiday: "定休日が祝日のときは開館し、翌平日を休館にする",
+    f_closed_on_holidays: "祝日は休館",
+    f_year_end: "年末年始（12月29日〜1月3日）は休館",
     f_capacity: "定員（人）",
     f_min_slots: "1回の予約の最小区分数",
     f_max_slots: "1回の予約の最大区分数",
@@ -560,6 +570,11 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     rules_grid: "Booking on a time grid, and fees (yen)",
     rules_hours: "Opening hours (for every room and area of this facility)",
     rules_hours_hint: "Leave both empty on a closed weekday. E.g. 9:00 and 21:30",
+    rules_closed: "Closed days (for every room and area of this facility)",
+    rules_closed_hint: "Tick the weekdays it is regularly closed.",
+    f_shift_when_holiday: "When a closed weekday is a public holiday, open then and close the next weekday instead",
+    f_closed_on_holidays: "Closed on public holidays",
+    f_year_end: "Closed over the New Year (29 December to 3 January)",
     f_capacity: "Capacity (people)",
     f_min_slots: "Fewest periods per booking",
     f_max_slots: "Most periods per booking",
@@ -870,6 +885,7 @@ fn rules_field_label(lang: Lang, field: domain::rules_edit::RulesField) -> Strin
                 .unwrap_or(chrono::Weekday::Mon);
             crate::core::i18n::weekday_long(lang, day).to_owned()
         }
+        F::ClosedDays => t.rules_closed.into(),
     }
 }
 

@@ -2,6 +2,7 @@
 //! typed, and their validation into the types availability and booking use.
 //! Every problem names its field so the form can show it in place.
 
+use chrono::Weekday;
 use serde::{Deserialize, Serialize};
 
 use crate::booking::{SlotFee, UnitRules, Yen};
@@ -73,6 +74,25 @@ pub struct RulesInput {
     pub templates: Vec<TemplateInput>,
     /// Monday first; the facility's hours (every unit shares them).
     pub hours: Vec<HoursInput>,
+    /// The facility's regular closed weekdays (定休日), as `0` (Monday) to
+    /// `6`, one per ticked box.
+    pub closed_days: Vec<String>,
+    /// A closed weekday that is a holiday opens, and the next weekday that
+    /// is not a holiday closes instead (祝日なら翌平日).
+    pub shift_when_holiday: bool,
+    /// Closed on every public holiday.
+    pub closed_on_holidays: bool,
+    /// Closed 12/29–1/3 (年末年始).
+    pub year_end: bool,
+}
+
+/// A facility's regular closed days, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClosedDays {
+    pub weekly: Vec<Weekday>,
+    pub shift_when_holiday: bool,
+    pub closed_on_holidays: bool,
+    pub year_end: bool,
 }
 
 /// A field of the rules form.
@@ -98,6 +118,8 @@ pub enum RulesField {
     Template(usize),
     /// A weekday (0 = Monday).
     Hours(usize),
+    /// The regular closed days.
+    ClosedDays,
 }
 
 /// What is wrong with a rules field.
@@ -143,6 +165,8 @@ pub struct CheckedRules {
     pub window: BookingWindow,
     pub slots: SlotPlan,
     pub hours: OpeningHours,
+    /// The facility's regular closed days (every unit shares them).
+    pub closed: ClosedDays,
     /// The grid fee when the unit books on a grid.
     pub grid_fee: Option<SlotFee>,
 }
@@ -278,6 +302,27 @@ pub fn check_rules_input(input: &RulesInput, grid: bool) -> Result<CheckedRules,
         hours[i] = Some((a, b));
     }
 
+    let mut weekly = Vec::new();
+    for d in &input.closed_days {
+        match d
+            .trim()
+            .parse::<u8>()
+            .ok()
+            .and_then(|n| Weekday::try_from(n).ok())
+        {
+            Some(day) if !weekly.contains(&day) => weekly.push(day),
+            Some(_) => {}
+            None => c.fail(F::ClosedDays, RulesProblem::OutOfRange { min: 0, max: 6 }),
+        }
+    }
+    weekly.sort_by_key(|d| d.num_days_from_monday());
+    let closed = ClosedDays {
+        weekly,
+        shift_when_holiday: input.shift_when_holiday,
+        closed_on_holidays: input.closed_on_holidays,
+        year_end: input.year_end,
+    };
+
     let (slots, fees, grid_fee) = if grid {
         let step = c.number(F::GridStep, &input.grid_step, 15, 240);
         if let Some(s) = step
@@ -411,6 +456,7 @@ pub fn check_rules_input(input: &RulesInput, grid: bool) -> Result<CheckedRules,
             },
             slots,
             hours: OpeningHours(hours),
+            closed,
             grid_fee,
         }),
         _ => Err(c.issues),

@@ -154,7 +154,7 @@ pub struct ListWritten {
     pub updated: Vec<i64>,
 }
 
-const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+pub(crate) const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The fields an import sets on an existing facility, and their values
 /// now, as JSON (the audit log's before and after).

@@ -1,5 +1,6 @@
 //! Saving a unit's rules edited in the console: the unit's row, its fixed
-//! periods and the facility's opening hours, in one transaction with the
+//! periods and the facility's opening hours and closed days, in one
+//! transaction with the
 //! audit entry. Existing bookings are never touched: they keep the times
 //! and fees they were booked with.
 
@@ -10,7 +11,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::accounts::{AuditEntry, append_audit};
-use crate::entity::{opening_hours, slot_template, unit};
+use crate::entity::{facility, opening_hours, slot_template, unit};
 use crate::{Store, StoreError};
 
 fn int(v: u32) -> i32 {
@@ -115,6 +116,36 @@ impl Store {
                 .exec_without_returning(&txn)
                 .await?;
         }
+        let weekly: Vec<&str> = c
+            .closed
+            .weekly
+            .iter()
+            .filter_map(|d| {
+                crate::facility_list::WEEKDAYS
+                    .get(d.num_days_from_monday() as usize)
+                    .copied()
+            })
+            .collect();
+        facility::Entity::update_many()
+            .col_expr(
+                facility::Column::ClosedWeekdays,
+                Expr::value(weekly.join(",")),
+            )
+            .col_expr(
+                facility::Column::ShiftWhenHoliday,
+                Expr::value(c.closed.shift_when_holiday),
+            )
+            .col_expr(
+                facility::Column::ClosedOnHolidays,
+                Expr::value(c.closed.closed_on_holidays),
+            )
+            .col_expr(
+                facility::Column::YearEndClosure,
+                Expr::value(c.closed.year_end),
+            )
+            .filter(facility::Column::Id.eq(facility.0))
+            .exec(&txn)
+            .await?;
         append_audit(&txn, audit).await?;
         txn.commit().await?;
         // This process sees the change at once; others within RULES_TTL.

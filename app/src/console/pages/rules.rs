@@ -216,6 +216,33 @@ pub fn RulesPageView() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
+                <fieldset class:has-error=row_error2("closed_days".to_owned()).is_some()>
+                    <legend>{t.rules_closed}</legend>
+                    <p class="hint">{t.rules_closed_hint}</p>
+                    {row_error2("closed_days".to_owned()).map(|m| view! { <p class="field-error"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                    {p.weekdays.iter().enumerate().map(|(d, day)| {
+                        let id = format!("rule-closed-{d}");
+                        view! {
+                            <div class="choice">
+                                <input type="checkbox" id=id.clone() name=format!("rules[closed_days][{d}]") value=d.to_string()
+                                    checked=v.closed_days.iter().any(|x| *x == d.to_string())/>
+                                <label for=id>{day.clone()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                    <div class="choice">
+                        <input type="checkbox" id="rule-shift_when_holiday" name="rules[shift_when_holiday]" value="true" checked=v.shift_when_holiday/>
+                        <label for="rule-shift_when_holiday">{t.f_shift_when_holiday}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="checkbox" id="rule-closed_on_holidays" name="rules[closed_on_holidays]" value="true" checked=v.closed_on_holidays/>
+                        <label for="rule-closed_on_holidays">{t.f_closed_on_holidays}</label>
+                    </div>
+                    <div class="choice">
+                        <input type="checkbox" id="rule-year_end" name="rules[year_end]" value="true" checked=v.year_end/>
+                        <label for="rule-year_end">{t.f_year_end}</label>
+                    </div>
+                </fieldset>
                 <p><button type="submit" class="button button-primary">{t.preview_button}</button></p>
             </ActionForm>
         }
