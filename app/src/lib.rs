@@ -35,7 +35,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     let size = core::text_size::detect();
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code() data-text-size=size.code()>
+        <html lang=lang.code() data-text-size=size.code() data-demo=core::components::demo().then_some("true")>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -20,7 +20,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch, expectAccessible, newContext, tokyoToday } from './helpers.mjs';
+import { BASE as DEMO_BASE, launch, expectAccessible, newContext, tokyoToday } from './helpers.mjs';
 import { runServerCommand, serverBinary, expectShown, signIn, printedSecret } from './staff.mjs';
 
 const PORT = 3105;
@@ -113,6 +113,11 @@ after(async () => {
 test('an empty town: no demo facilities, and the admin made on the command line signs in', async () => {
   assert.deepEqual(await api('/api/v1/facilities'), [], 'no demo town was seeded');
   assert.deepEqual(await api('/api/v1/procedures'), []);
+  // A real town's pages do not call it the fictional demo town; the demo's do.
+  const home = await (await fetch(`${BASE}/`)).text();
+  assert.ok(!home.includes('架空のデモ町'), 'no demo notice for a real town');
+  const demo = await (await fetch(`${DEMO_BASE}/`)).text();
+  assert.ok(demo.includes('架空のデモ町'), 'the demo town says it is fictional');
   const admin = await page({ js: false });
   await signIn(admin, ADMIN, state.secret, { base: BASE });
   state.admin = admin;

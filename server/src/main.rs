@@ -209,6 +209,14 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     if config.seed_demo && store.seed_demo(chrono::Utc::now()).await? {
         tracing::info!("seeded the demo town (first start)");
     }
+    // The demo town's pages say it is fictional; a real town's do not.
+    app::core::components::set_demo(
+        store
+            .municipalities()
+            .await?
+            .iter()
+            .any(|m| m.slug == store::seed::DEMO_SLUG),
+    );
     let conf = get_configuration(None)?;
     let addr = conf.leptos_options.site_addr;
     let (web, secure_cookies) = config.web(addr)?;

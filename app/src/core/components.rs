@@ -83,8 +83,40 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <main id="main" class=wrap tabindex="-1">{children()}</main>
         <footer class="site-footer">
-            <div class=wrap><p>{t.footer_fictional}</p></div>
+            <div class=wrap>{demo().then(|| view! { <p>{t.footer_fictional}</p> })}</div>
         </footer>
+    }
+}
+
+/// Whether this installation holds the fictional demo town, whose pages
+/// say so in the footer (a real town's do not): set once at start by the
+/// server, and read in the browser from `<html data-demo>` (which
+/// [`crate::shell`] writes), so both render the same footer.
+#[cfg(feature = "ssr")]
+static DEMO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Records, at start, whether the installation holds the demo town.
+#[cfg(feature = "ssr")]
+pub fn set_demo(demo: bool) {
+    DEMO.store(demo, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// See [`set_demo`].
+pub fn demo() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        DEMO.load(std::sync::atomic::Ordering::Relaxed)
+    }
+    #[cfg(all(not(feature = "ssr"), feature = "hydrate"))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+            .is_some_and(|e| e.has_attribute("data-demo"))
+    }
+    #[cfg(not(any(feature = "ssr", feature = "hydrate")))]
+    {
+        false
     }
 }
 

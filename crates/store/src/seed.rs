@@ -19,6 +19,8 @@ use crate::entity::{
 };
 use crate::{Store, StoreError};
 
+/// The demo town's slug (its pages say it is fictional).
+pub const DEMO_SLUG: &str = "hidamari";
 /// The demo town's zone (every municipality has its own).
 const DEMO_TIME_ZONE: chrono_tz::Tz = chrono_tz::Asia::Tokyo;
 
@@ -230,7 +232,7 @@ impl Store {
         use sea_orm::{ColumnTrait, QueryFilter};
         let seeded = self.seed_demo_town(now).await?;
         let demo = municipality::Entity::find()
-            .filter(municipality::Column::Slug.eq("hidamari"))
+            .filter(municipality::Column::Slug.eq(DEMO_SLUG))
             .one(&self.db)
             .await?;
         if let Some(town) = demo {
@@ -246,7 +248,7 @@ impl Store {
         let txn = self.db.begin().await?;
         let town = municipality::Model {
             id: 0,
-            slug: "hidamari".into(),
+            slug: DEMO_SLUG.into(),
             name_ja: "ひだまり町（架空のデモ町）".into(),
             name_en: "Hidamari Town (fictional demo)".into(),
             time_zone: DEMO_TIME_ZONE.name().into(),
