@@ -279,7 +279,88 @@ async fn a_town_sets_up_its_counters(app: &Running) {
         Some("2026-11-25T16:45:00+09:00")
     );
 
-    // Every write is audited; the change keeps what it was before.
+    // Every write so far is audited; refused changes are not, and the
+    // change keeps what it was before.
+    let update = audit_of(app, "staff.update").await;
+    assert_eq!(update.len(), 1, "refused changes are not audited");
+    let before: Value = serde_json::from_str(update[0].before.as_deref().unwrap()).unwrap();
+    assert_eq!(before["duty"][0], serde_json::json!([0, 540, 720]));
+
+    // A second member; taking the procedure from the first now offers the
+    // visit to them, and the decision hands it over.
+    let second = member(d, None, "林 一郎", &[&id_text], "8:30", "17:15");
+    call(app, &admin, path::<s::SaveMember>(), &refs(&second)).await;
+    let hayashi = staff::Entity::find()
+        .filter(staff::Column::DisplayName.eq("林 一郎"))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    call(app, &admin, path::<s::SaveMember>(), &refs(&without)).await;
+    let (_, form) =
+        page::<s::GetMemberPage>(app, &admin, &[("division", d), ("member", &member_id)]).await;
+    let stranded = &form["stranded"][0];
+    assert_eq!(stranded["candidates"][0]["id"], hayashi, "{form}");
+    let item = stranded["item"].as_i64().unwrap();
+    let mut decided = without.clone();
+    decided.push((
+        "staff[decisions][0]".into(),
+        format!("{item}:move:{hayashi}"),
+    ));
+    let (_, location, body) = call(app, &admin, path::<s::SaveMember>(), &refs(&decided)).await;
+    assert!(
+        location.starts_with(&format!("/console/divisions/{d}?v=")),
+        "{location} {body}"
+    );
+    let moved = store::entity::appointment_item::Entity::find_by_id(item)
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(moved.staff_id, hayashi, "handed over");
+
+    // 林 stops taking visits: nobody else can, so the visit is kept and
+    // marked 要連絡.
+    let mut leaving = second.clone();
+    leaving.retain(|(k, _)| k != "staff[active]");
+    leaving.push(("member".into(), hayashi.to_string()));
+    call(app, &admin, path::<s::SaveMember>(), &refs(&leaving)).await;
+    let (_, form) = page::<s::GetMemberPage>(
+        app,
+        &admin,
+        &[("division", d), ("member", &hayashi.to_string())],
+    )
+    .await;
+    assert_eq!(
+        form["stranded"][0]["candidates"],
+        serde_json::json!([]),
+        "{form}"
+    );
+    // A hand-over to someone who cannot take it is refused.
+    let mut wrong = leaving.clone();
+    wrong.push((
+        "staff[decisions][0]".into(),
+        format!("{item}:move:{}", row.id),
+    ));
+    let (status, _, _) = call(app, &admin, path::<s::SaveMember>(), &refs(&wrong)).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    leaving.push(("staff[decisions][0]".into(), format!("{item}:contact")));
+    call(app, &admin, path::<s::SaveMember>(), &refs(&leaving)).await;
+    let visit = store::entity::appointment::Entity::find()
+        .filter(store::entity::appointment::Column::Reference.eq(reference.as_str()))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(visit.needs_contact, "kept, to be called");
+    let inactive = staff::Entity::find_by_id(hayashi)
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!inactive.active);
+
     let audit = audit_actions(app).await;
     for action in [
         "division.create",
@@ -294,10 +375,7 @@ async fn a_town_sets_up_its_counters(app: &Running) {
             "{action}: {audit:?}"
         );
     }
-    let update = audit_of(app, "staff.update").await;
-    assert_eq!(update.len(), 1, "refused changes are not audited");
-    let before: Value = serde_json::from_str(update[0].before.as_deref().unwrap()).unwrap();
-    assert_eq!(before["duty"][0], serde_json::json!([0, 540, 720]));
+    assert_eq!(audit_of(app, "staff.update").await.len(), 3);
 }
 
 #[tokio::test]

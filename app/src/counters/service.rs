@@ -547,7 +547,7 @@ pub(crate) fn parse_absence_decisions(
 }
 
 /// Who could take over `item` from `absent`: qualified, on duty, free then.
-fn candidates(
+pub(crate) fn candidates(
     tz: Tz,
     plans: &[StaffPlan],
     members: &[store::entity::staff::Model],

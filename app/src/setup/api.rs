@@ -419,6 +419,9 @@ pub async fn save_member(
             .map(|q| q.iter().take(500).map(|x| cut(x)).collect()),
         starts: staff.starts.iter().take(7).map(|x| cut(x)).collect(),
         ends: staff.ends.iter().take(7).map(|x| cut(x)).collect(),
+        decisions: staff
+            .decisions
+            .map(|d| d.iter().take(500).map(|x| cut(x)).collect()),
     };
     let member = member.filter(|m| !m.trim().is_empty());
     let v = c.state.now().timestamp_millis();

@@ -323,29 +323,6 @@ pub fn MemberView() -> impl IntoView {
             <FlashView flash=p.flash.clone()/>
             <p class="lead">{t.member_lead}</p>
             <FixNotice errors=e.clone()/>
-            {(!p.stranded.is_empty()).then(|| view! {
-                <section aria-labelledby="m-stranded">
-                    <h2 id="m-stranded">{t.stranded}</h2>
-                    <div class="table-scroll" role="region" aria-labelledby="m-stranded" tabindex="0">
-                        <table class="list">
-                            <thead><tr>
-                                <th scope="col">{t.col_reference}</th>
-                                <th scope="col">{t.col_when}</th>
-                                <th scope="col">{t.procedures}</th>
-                            </tr></thead>
-                            <tbody>
-                                {p.stranded.iter().map(|s| view! {
-                                    <tr>
-                                        <th scope="row"><span class="reference">{s.reference.clone()}</span></th>
-                                        <td>{s.when.clone()}</td>
-                                        <td>{s.procedure.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                </section>
-            })}
             <ActionForm action=save>
                 <input type="hidden" name="division" value=p.division_id.to_string()/>
                 {p.member.map(|m| view! { <input type="hidden" name="member" value=m.to_string()/> })}
@@ -403,6 +380,29 @@ pub fn MemberView() -> impl IntoView {
                         </tbody>
                     </table>
                 </fieldset>
+                {(!p.stranded.is_empty()).then(|| {
+                    let contact = crate::visits::texts::texts(lang).absence_contact;
+                    view! {
+                        <section aria-labelledby="m-stranded">
+                            <h2 id="m-stranded">{t.stranded}</h2>
+                            {p.stranded.iter().enumerate().map(|(n, v)| {
+                                let name = format!("staff[decisions][{n}]");
+                                view! {
+                                    <fieldset>
+                                        <legend>{format!("{} {} {}", v.reference, v.procedure, v.when)}</legend>
+                                        {v.candidates.iter().map(|m| {
+                                            let id = format!("m-{}-{}", v.item, m.id);
+                                            view! { <p><input type="radio" id=id.clone() name=name.clone() value=format!("{}:move:{}", v.item, m.id) required/>
+                                                <label for=id>{m.name.clone()}</label></p> }
+                                        }).collect_view()}
+                                        <p><input type="radio" id=format!("m-{}-contact", v.item) name=name.clone() value=format!("{}:contact", v.item) required/>
+                                            <label for=format!("m-{}-contact", v.item)>{contact}</label></p>
+                                    </fieldset>
+                                }
+                            }).collect_view()}
+                        </section>
+                    }
+                })}
                 <p><button type="submit" class="button button-primary">{t.m_save}</button></p>
             </ActionForm>
         }

@@ -5,10 +5,11 @@
 
 use chrono::Weekday;
 use chrono_tz::Tz;
-use domain::error::{DomainError, Missing};
+use domain::error::{Conflict, DomainError, Missing};
 use domain::rules_edit::{format_time, parse_time};
 use domain::status::AuditAction;
 use domain::text::Lang;
+use store::AbsenceDecision;
 use store::divisions::{Division, NewCounter, NewProcedure, StaffInput, StaffSaved};
 
 use crate::console::service::me;
@@ -563,6 +564,7 @@ impl AppState {
                             qualified: Some(x.qualified.iter().map(i64::to_string).collect()),
                             starts,
                             ends,
+                            decisions: None,
                         }
                     }
                     None => {
@@ -638,21 +640,74 @@ impl AppState {
             AuditAction::StaffCreate
         };
         let tz = self.zone(s.municipality).await?;
-        let e = entry(&s, action, String::new(), self.now());
+        let now = self.now();
+        // The member's visits to come, and who else could take each.
+        let items = match member {
+            Some(m) => {
+                self.store
+                    .items_met_now(m, now, now + chrono::Duration::days(800))
+                    .await?
+            }
+            None => Vec::new(),
+        };
+        let members = self.store.staff_members(s.municipality).await?;
+        let mut others = Vec::new();
+        for i in &items {
+            let plans = self
+                .store
+                .staff_plans_fresh(s.municipality, i.start_at, i.end_at, None)
+                .await?;
+            let absent = member.unwrap_or_default();
+            others.push((
+                i.id,
+                crate::counters::service::candidates(tz, &plans, &members, absent, i),
+            ));
+        }
+        let decisions = crate::counters::service::parse_absence_decisions(
+            form.decisions.as_deref().unwrap_or_default(),
+        )?;
+        for (item, d) in &decisions {
+            let may = others
+                .iter()
+                .find(|(i, _)| i == item)
+                .is_some_and(|(_, c)| match d {
+                    AbsenceDecision::MoveTo(to) => c.iter().any(|x| x.id == *to),
+                    AbsenceDecision::Contact => true,
+                });
+            if !may {
+                return Err(AppError::Domain(DomainError::Conflict(
+                    Conflict::NoCapacity,
+                )));
+            }
+        }
+        let e = entry(&s, action, String::new(), now);
         let t = messages(lang);
         match self
             .store
-            .save_staff_member(s.municipality, d.row.id, member, &input, tz, self.now(), &e)
+            .save_staff_member(
+                s.municipality,
+                d.row.id,
+                member,
+                &input,
+                &decisions,
+                tz,
+                now,
+                &e,
+            )
             .await?
         {
             StaffSaved::Saved(id) => {
                 tracing::info!(staff = id, division = d.row.id, "staff member saved");
                 Ok(Ok((t.member_saved)(&input.display_name)))
             }
+            StaffSaved::Taken => Err(AppError::Domain(DomainError::Conflict(
+                Conflict::NoCapacity,
+            ))),
             StaffSaved::Stranded(visits) => {
                 let lines = visits
                     .into_iter()
                     .map(|v| StrandedLine {
+                        item: v.item,
                         reference: v.reference,
                         when: date_time(lang, v.start_at.with_timezone(&tz).naive_local()),
                         procedure: d
@@ -660,6 +715,11 @@ impl AppState {
                             .iter()
                             .find(|p| p.id == v.procedure_id)
                             .map(|p| pick(lang, &p.name_ja, &p.name_en))
+                            .unwrap_or_default(),
+                        candidates: others
+                            .iter()
+                            .find(|(i, _)| *i == v.item)
+                            .map(|(_, c)| c.clone())
                             .unwrap_or_default(),
                     })
                     .collect();
@@ -694,6 +754,7 @@ mod tests {
             qualified: Some(vec!["3".into(), "5".into(), "3".into()]),
             starts: starts.map(str::to_owned).to_vec(),
             ends: ends.map(str::to_owned).to_vec(),
+            decisions: None,
         }
     }
 

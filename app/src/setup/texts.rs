@@ -159,7 +159,7 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
         format!("{day}は始まりと終わりを両方入れるか、休みなら両方空欄にしてください。")
     },
     end_before_start: |day| format!("{day}の終わりは始まりより後にしてください。"),
-    stranded: "この変更では担当できなくなる来庁予約があります。下の予約を先に変更するか取り消してください。",
+    stranded: "この変更では担当できなくなる来庁予約があります。予約ごとに、引き継ぐ職員か「利用者に連絡する」を選んで、もう一度保存してください。",
     archived: |name| format!("{name} の受付を終えました。これまでの予約の記録は残ります。"),
     restored: |name| format!("{name} の受付を再開しました。"),
     held: "これからの予約があるため、受付を終えられません。下の予約をそれぞれ変更するか取り消してから、もう一度お試しください。",
@@ -245,7 +245,7 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
         format!("Give both a start and an end on {day}, or leave both empty for a day off.")
     },
     end_before_start: |day| format!("{day}'s end must be after its start."),
-    stranded: "This change would leave booked visits without this member. Move or cancel the visits below first.",
+    stranded: "This change would leave booked visits without this member. For each visit below, choose who takes it over or to contact the visitor, then save again.",
     archived: |name| format!("{name} takes no more bookings. Its bookings so far stay on record."),
     restored: |name| format!("{name} takes bookings again."),
     held: "It still has bookings to come, so bookings cannot end yet. Move or cancel each booking below, then try again.",
@@ -334,8 +334,6 @@ pub struct CounterSetupTexts {
     pub m_end: &'static str,
     pub m_save: &'static str,
     pub stranded: &'static str,
-    pub col_reference: &'static str,
-    pub col_when: &'static str,
 }
 
 static COUNTERS_JA: CounterSetupTexts = CounterSetupTexts {
@@ -403,9 +401,7 @@ static COUNTERS_JA: CounterSetupTexts = CounterSetupTexts {
     m_start: "始まり",
     m_end: "終わり",
     m_save: "保存する",
-    stranded: "担当できなくなる来庁予約",
-    col_reference: "受付番号",
-    col_when: "日時",
+    stranded: "担当できなくなる来庁予約（それぞれの扱いを選ぶ）",
 };
 
 static COUNTERS_EN: CounterSetupTexts = CounterSetupTexts {
@@ -473,9 +469,7 @@ static COUNTERS_EN: CounterSetupTexts = CounterSetupTexts {
     m_start: "Start",
     m_end: "End",
     m_save: "Save",
-    stranded: "Visits this member could no longer take",
-    col_reference: "Reference",
-    col_when: "Date and time",
+    stranded: "Visits this member could no longer take (choose for each)",
 };
 
 pub fn counter_texts(lang: Lang) -> &'static CounterSetupTexts {

@@ -215,14 +215,20 @@ pub struct MemberForm {
     pub starts: Vec<String>,
     #[serde(default)]
     pub ends: Vec<String>,
+    /// A decision for each visit the change would strand:
+    /// `ITEM:move:STAFF` or `ITEM:contact`.
+    pub decisions: Option<Vec<String>>,
 }
 
-/// A booked visit the change would leave without its member.
+/// A booked visit the change would leave without its member, and who
+/// could take it over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StrandedLine {
+    pub item: i64,
     pub reference: String,
     pub when: String,
     pub procedure: String,
+    pub candidates: Vec<crate::core::types::Choice>,
 }
 
 /// `/console/divisions/{id}/new-member` and `/console/divisions/{id}/staff/{member}`.

@@ -6,10 +6,13 @@
 //!
 //! A staff member's change that would leave a booked visit with a member
 //! who may no longer serve it (not qualified, off duty then, or inactive)
-//! is not written: the visits are returned, so staff decide for each (move
-//! it to another time or member, or cancel it) before the change.
+//! needs a decision for each such visit, as an absence does: hand it to
+//! another qualified member free then (the database refuses an overlap),
+//! or keep it and mark it 要連絡. Without every decision nothing is written
+//! and the visits are returned.
 
 use chrono::{DateTime, Datelike, Timelike, Utc};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -18,6 +21,7 @@ use sea_orm::{
 use domain::status::AppointmentStatus;
 
 use crate::accounts::{AuditEntry, append_audit};
+use crate::counters::AbsenceDecision;
 use crate::entity::{
     appointment, appointment_item, counter, department, procedure, staff, staff_duty_hours,
     staff_qualification,
@@ -80,6 +84,8 @@ pub struct StaffInput {
 /// them.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StrandedVisit {
+    /// The appointment item (what a decision names).
+    pub item: i64,
     pub reference: String,
     pub procedure_id: i64,
     pub start_at: DateTime<Utc>,
@@ -93,6 +99,8 @@ pub enum StaffSaved {
     Saved(i64),
     /// Not written: these visits need a decision first.
     Stranded(Vec<StrandedVisit>),
+    /// Not written: a member to move a visit to is not free then.
+    Taken,
 }
 
 impl Store {
@@ -291,9 +299,11 @@ impl Store {
 
     /// Adds a staff member to a division (`member` none) or changes one,
     /// with their qualifications and duty hours replaced, in one
-    /// transaction. A change that strands booked visits (from `now` on) is
-    /// not written; they are returned. `tz` is the town's zone (duty hours
-    /// are local).
+    /// transaction. A change that strands booked visits (from `now` on)
+    /// needs a decision for each in `decisions` (hand it to another member,
+    /// or keep it and call the visitor); without one for every such visit
+    /// nothing is written and they are returned. `tz` is the town's zone
+    /// (duty hours are local).
     #[allow(clippy::too_many_arguments)]
     pub async fn save_staff_member(
         &self,
@@ -301,6 +311,7 @@ impl Store {
         department: i64,
         member: Option<i64>,
         input: &StaffInput,
+        decisions: &[(i64, AbsenceDecision)],
         tz: chrono_tz::Tz,
         now: DateTime<Utc>,
         audit: &AuditEntry,
@@ -330,8 +341,40 @@ impl Store {
                     return Err(StoreError::Corrupt(format!("staff {id} not in the town")));
                 };
                 let stranded = stranded(&txn, id, input, tz, now).await?;
-                if !stranded.is_empty() {
+                if stranded
+                    .iter()
+                    .any(|v| !decisions.iter().any(|(item, _)| *item == v.item))
+                {
                     return Ok(StaffSaved::Stranded(stranded));
+                }
+                for v in &stranded {
+                    match decisions
+                        .iter()
+                        .find(|(item, _)| *item == v.item)
+                        .map(|(_, d)| *d)
+                    {
+                        Some(AbsenceDecision::MoveTo(other)) => {
+                            let moved = appointment_item::Entity::update_many()
+                                .col_expr(appointment_item::Column::StaffId, Expr::value(other))
+                                .filter(appointment_item::Column::Id.eq(v.item))
+                                .exec(&txn)
+                                .await;
+                            match moved {
+                                Err(e) if crate::appointments::is_overlap_error(&e) => {
+                                    return Ok(StaffSaved::Taken);
+                                }
+                                other => other?,
+                            };
+                        }
+                        Some(AbsenceDecision::Contact) => {
+                            appointment::Entity::update_many()
+                                .col_expr(appointment::Column::NeedsContact, Expr::value(true))
+                                .filter(appointment::Column::Reference.eq(v.reference.clone()))
+                                .exec(&txn)
+                                .await?;
+                        }
+                        None => return Ok(StaffSaved::Stranded(stranded)),
+                    }
                 }
                 let before = self.with_plans(vec![row.clone()]).await?.pop();
                 e.before = before
@@ -433,6 +476,7 @@ async fn stranded(
                 .iter()
                 .find(|v| v.id == i.appointment_id)
                 .map(|v| StrandedVisit {
+                    item: i.id,
                     reference: v.reference.clone(),
                     procedure_id: i.procedure_id,
                     start_at: i.start_at,
