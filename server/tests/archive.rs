@@ -137,41 +137,53 @@ async fn archiving_keeps_history_and_stops_bookings(app: &Running) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
-    // A whole facility: off the list while archived.
+    // A whole facility with bookings to come is not archived; one without
+    // leaves the list while archived and comes back when resumed.
     let admin = signed_in(app, "admin@town.example", &p).await;
-    let (other, _) = app.unit("和室").await;
-    let (status, _, body) = call(
+    let page = archive(app, &admin, centre, None, "archive").await;
+    assert!(!page["held"].as_array().unwrap().is_empty(), "{page}");
+    assert!(page["archived"].is_null());
+    call(
         app,
         &admin,
-        path::<s::SetArchive>(),
-        &[("facility", &other.to_string()), ("action", "archive")],
+        path::<s::CreateFacility>(),
+        &[
+            ("facility[id]", "OLD-HALL"),
+            ("facility[name_ja]", "旧町民会館"),
+            ("facility[name_kana]", ""),
+            ("facility[name_en]", ""),
+            ("facility[address_ja]", ""),
+            ("facility[phone]", ""),
+        ],
     )
     .await;
-    assert!(status.is_redirection() || status.is_success(), "{body}");
+    let listed_facility = |list: &Value, name: &str| {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == name)
+            .and_then(|f| f["id"].as_i64())
+    };
     let (_, list) = app.json("/api/v1/facilities").await;
-    let still = list.as_array().unwrap().iter().any(|f| f["id"] == other);
-    // The demo's facilities hold bookings to come: the archive waited.
-    let page: Value = serde_json::from_str(
-        &call(
-            app,
-            &admin,
-            path::<s::GetArchivePage>(),
-            &[("facility", &other.to_string())],
-        )
-        .await
-        .2,
-    )
-    .unwrap();
+    let old = listed_facility(&list, "旧町民会館").expect("listed once added");
+    let page = archive(app, &admin, old, None, "archive").await;
+    assert!(page["archived"].is_string(), "{page}");
+    let (_, list) = app.json("/api/v1/facilities").await;
+    assert_eq!(listed_facility(&list, "旧町民会館"), None, "off the list");
+    archive(app, &admin, old, None, "restore").await;
+    let (_, list) = app.json("/api/v1/facilities").await;
     assert_eq!(
-        still,
-        !page["held"].as_array().unwrap().is_empty(),
-        "{page}"
+        listed_facility(&list, "旧町民会館"),
+        Some(old),
+        "back on it"
     );
 
     let audit = audit_actions(app).await;
     for (action, target) in [
         ("unit.archive", format!("unit:{room}")),
         ("unit.restore", format!("unit:{room}")),
+        ("facility.archive", format!("facility:{old}")),
+        ("facility.restore", format!("facility:{old}")),
     ] {
         assert!(
             audit.contains(&(action.to_owned(), target)),

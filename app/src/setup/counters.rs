@@ -78,16 +78,6 @@ fn or_ja(en: String, ja: &str) -> String {
     if en.is_empty() { ja.to_owned() } else { en }
 }
 
-/// Full-width digits (２０) as ASCII.
-fn half_width(v: &str) -> String {
-    v.chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            c => c,
-        })
-        .collect()
-}
-
 /// A new division's names.
 pub fn check_division(
     form: &DivisionForm,
@@ -135,7 +125,7 @@ pub fn check_procedure(form: &ProcedureForm, lang: Lang) -> Result<NewProcedure,
     if name_ja.is_empty() {
         p.flag("name_ja", t.name_required.to_owned());
     }
-    let minutes = half_width(form.minutes.trim())
+    let minutes = domain::applicant::half_width(form.minutes.trim())
         .parse::<i32>()
         .ok()
         .filter(|m| (5..=240).contains(m) && m % 5 == 0);
@@ -252,6 +242,37 @@ impl AppState {
             .unwrap_or(chrono_tz::Asia::Tokyo))
     }
 
+    /// Who else could take each of `items` (appointment items of `member`
+    /// from now on): qualified, on duty and free then.
+    async fn others_for(
+        &self,
+        town: i64,
+        tz: Tz,
+        member: i64,
+        items: &[i64],
+    ) -> Result<Vec<(i64, Vec<Choice>)>, AppError> {
+        let now = self.now();
+        let members = self.store.staff_members(town).await?;
+        let mut out = Vec::new();
+        for i in self
+            .store
+            .items_met_now(member, now, now + chrono::Duration::days(800))
+            .await?
+            .iter()
+            .filter(|i| items.contains(&i.id))
+        {
+            let plans = self
+                .store
+                .staff_plans_fresh(town, i.start_at, i.end_at, None)
+                .await?;
+            out.push((
+                i.id,
+                crate::counters::service::candidates(tz, &plans, &members, member, i),
+            ));
+        }
+        Ok(out)
+    }
+
     /// A division of the member's town they may set up: admins, and the
     /// division's own counter staff; 404 for one of another town.
     async fn division_in_scope<'a>(
@@ -279,21 +300,20 @@ impl AppState {
         draft: Option<(DivisionForm, Vec<FormMessage>)>,
     ) -> Result<DivisionsPage, AppError> {
         let s = actor.counter_staff(None, actor.staff()?.municipality)?;
-        let mut divisions = Vec::new();
-        for d in self.store.departments(s.municipality).await? {
-            if actor.counter_staff(Some(d.id), s.municipality).is_err() {
-                continue;
-            }
-            if let Some(full) = self.store.division(s.municipality, d.id).await? {
-                divisions.push(DivisionLine {
-                    id: d.id,
-                    name: pick(lang, &d.name_ja, &d.name_en),
-                    counters: full.counters.len(),
-                    procedures: full.procedures.len(),
-                    staff: full.staff.len(),
-                });
-            }
-        }
+        let divisions = self
+            .store
+            .divisions(s.municipality)
+            .await?
+            .into_iter()
+            .filter(|d| actor.counter_staff(Some(d.row.id), s.municipality).is_ok())
+            .map(|d| DivisionLine {
+                id: d.row.id,
+                name: pick(lang, &d.row.name_ja, &d.row.name_en),
+                counters: d.counters.len(),
+                procedures: d.procedures.len(),
+                staff: d.staff.len(),
+            })
+            .collect();
         let (values, errors) = draft.unwrap_or_default();
         Ok(DivisionsPage {
             me: me(&s, lang),
@@ -641,43 +661,26 @@ impl AppState {
         };
         let tz = self.zone(s.municipality).await?;
         let now = self.now();
-        // The member's visits to come, and who else could take each.
-        let items = match member {
-            Some(m) => {
-                self.store
-                    .items_met_now(m, now, now + chrono::Duration::days(800))
-                    .await?
-            }
-            None => Vec::new(),
-        };
-        let members = self.store.staff_members(s.municipality).await?;
-        let mut others = Vec::new();
-        for i in &items {
-            let plans = self
-                .store
-                .staff_plans_fresh(s.municipality, i.start_at, i.end_at, None)
-                .await?;
-            let absent = member.unwrap_or_default();
-            others.push((
-                i.id,
-                crate::counters::service::candidates(tz, &plans, &members, absent, i),
-            ));
-        }
         let decisions = crate::counters::service::parse_absence_decisions(
             form.decisions.as_deref().unwrap_or_default(),
         )?;
-        for (item, d) in &decisions {
-            let may = others
-                .iter()
-                .find(|(i, _)| i == item)
-                .is_some_and(|(_, c)| match d {
-                    AbsenceDecision::MoveTo(to) => c.iter().any(|x| x.id == *to),
-                    AbsenceDecision::Contact => true,
-                });
-            if !may {
-                return Err(AppError::Domain(DomainError::Conflict(
-                    Conflict::NoCapacity,
-                )));
+        // A hand-over only to someone who can take the visit then.
+        if let (Some(m), false) = (member, decisions.is_empty()) {
+            let decided: Vec<i64> = decisions.iter().map(|(i, _)| *i).collect();
+            let others = self.others_for(s.municipality, tz, m, &decided).await?;
+            for (item, d) in &decisions {
+                let may = others
+                    .iter()
+                    .find(|(i, _)| i == item)
+                    .is_some_and(|(_, c)| match d {
+                        AbsenceDecision::MoveTo(to) => c.iter().any(|x| x.id == *to),
+                        AbsenceDecision::Contact => true,
+                    });
+                if !may {
+                    return Err(AppError::Domain(DomainError::Conflict(
+                        Conflict::NoCapacity,
+                    )));
+                }
             }
         }
         let e = entry(&s, action, String::new(), now);
@@ -704,6 +707,11 @@ impl AppState {
                 Conflict::NoCapacity,
             ))),
             StaffSaved::Stranded(visits) => {
+                let stranded: Vec<i64> = visits.iter().map(|v| v.item).collect();
+                let others = match member {
+                    Some(m) => self.others_for(s.municipality, tz, m, &stranded).await?,
+                    None => Vec::new(),
+                };
                 let lines = visits
                     .into_iter()
                     .map(|v| StrandedLine {

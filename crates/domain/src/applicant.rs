@@ -191,7 +191,7 @@ fn length(s: &str) -> u32 {
 }
 
 /// Full-width digits and signs as typed on Japanese keyboards → ASCII.
-pub(crate) fn half_width(s: &str) -> String {
+pub fn half_width(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '０'..='９' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),

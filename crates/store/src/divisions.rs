@@ -110,36 +110,66 @@ impl Store {
         municipality: i64,
         id: i64,
     ) -> Result<Option<Division>, StoreError> {
-        let Some(row) = department::Entity::find_by_id(id)
+        Ok(self.load_divisions(municipality, Some(id)).await?.pop())
+    }
+
+    /// Every division of the town with what is in it, in a fixed number
+    /// of queries.
+    pub async fn divisions(&self, municipality: i64) -> Result<Vec<Division>, StoreError> {
+        self.load_divisions(municipality, None).await
+    }
+
+    async fn load_divisions(
+        &self,
+        municipality: i64,
+        only: Option<i64>,
+    ) -> Result<Vec<Division>, StoreError> {
+        let mut q = department::Entity::find()
             .filter(department::Column::MunicipalityId.eq(municipality))
-            .one(&self.db)
-            .await?
-        else {
-            return Ok(None);
-        };
+            .order_by_asc(department::Column::Id);
+        if let Some(id) = only {
+            q = q.filter(department::Column::Id.eq(id));
+        }
+        let rows = q.all(&self.db).await?;
+        let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
         let counters = counter::Entity::find()
-            .filter(counter::Column::DepartmentId.eq(id))
+            .filter(counter::Column::DepartmentId.is_in(ids.clone()))
             .order_by_asc(counter::Column::Id)
             .all(&self.db)
             .await?;
         let procedures = procedure::Entity::find()
-            .filter(procedure::Column::DepartmentId.eq(id))
+            .filter(procedure::Column::DepartmentId.is_in(ids.clone()))
             .order_by_asc(procedure::Column::Id)
             .all(&self.db)
             .await?;
         let members = staff::Entity::find()
             .filter(staff::Column::MunicipalityId.eq(municipality))
-            .filter(staff::Column::DepartmentId.eq(id))
+            .filter(staff::Column::DepartmentId.is_in(ids))
             .order_by_asc(staff::Column::Id)
             .all(&self.db)
             .await?;
         let staff = self.with_plans(members).await?;
-        Ok(Some(Division {
-            row,
-            counters,
-            procedures,
-            staff,
-        }))
+        Ok(rows
+            .into_iter()
+            .map(|row| Division {
+                counters: counters
+                    .iter()
+                    .filter(|c| c.department_id == row.id)
+                    .cloned()
+                    .collect(),
+                procedures: procedures
+                    .iter()
+                    .filter(|p| p.department_id == row.id)
+                    .cloned()
+                    .collect(),
+                staff: staff
+                    .iter()
+                    .filter(|m| m.row.department_id == Some(row.id))
+                    .cloned()
+                    .collect(),
+                row,
+            })
+            .collect())
     }
 
     async fn with_plans(&self, members: Vec<staff::Model>) -> Result<Vec<StaffMember>, StoreError> {
