@@ -33,9 +33,12 @@ use crate::core::lang;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = lang::detect();
     let size = core::text_size::detect();
+    let base = use_context::<core::town::TownBase>()
+        .map(|b| b.0)
+        .filter(|b| !b.is_empty());
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code() data-text-size=size.code() data-demo=core::components::demo().then_some("true")>
+        <html lang=lang.code() data-text-size=size.code() data-demo=core::components::demo().then_some("true") data-town-base=base>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -95,13 +98,32 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let lang = lang::detect();
     provide_context(lang);
+    // The town's path prefix: on the server the request's (already
+    // stripped from the path the routes see), in the browser the one the
+    // server wrote on the page, which the router then strips itself.
+    #[cfg(feature = "hydrate")]
+    let (base, router_base) = {
+        let base = core::town::page_base();
+        if !base.0.is_empty() {
+            let root: &'static str = Box::leak(base.0.clone().into_boxed_str());
+            let _ = leptos::server_fn::client::try_set_server_url(root);
+        }
+        let router_base = (!base.0.is_empty()).then(|| base.0.clone());
+        (base, router_base)
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let (base, router_base) = (
+        use_context::<core::town::TownBase>().unwrap_or_default(),
+        None::<String>,
+    );
+    provide_context(base);
     let t = texts(lang);
     // Every route waits for its data before sending HTML (`SsrMode::Async`),
     // so pages are complete without JavaScript.
     view! {
         <Stylesheet id="leptos" href="/pkg/town-booking.css"/>
         <Title formatter=move |page: String| if page.is_empty() { t.site_name.to_owned() } else { format!("{page} | {}", t.site_name) }/>
-        <Router>
+        <Router base=router_base.unwrap_or_default()>
             <Layout>
                 <FlatRoutes fallback=browse::pages::home::NotFound>
                     <Route path=path!("/") view=browse::pages::home::Home ssr=SsrMode::Async/>
@@ -145,6 +167,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id/units/new") view={Lazy::<routes::NewUnitRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/units/:unit/rules") view={Lazy::<routes::RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions") view={Lazy::<routes::DivisionsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/towns") view={Lazy::<routes::TownsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id") view={Lazy::<routes::DivisionRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/new-procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/procedures/:procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>

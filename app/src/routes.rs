@@ -108,6 +108,7 @@ lazy_feature!(console_pages, ConsolePage {
     ProcedureFormRoute => crate::setup::counter_pages::ProcedureView,
     MemberRoute => crate::setup::counter_pages::MemberView,
     ArchiveRoute => crate::setup::counter_pages::ArchiveView,
+    TownsRoute => crate::setup::town_pages::TownsView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,
     AuditLogRoute => crate::console::pages::AuditLogPage,

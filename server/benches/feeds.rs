@@ -117,6 +117,7 @@ async fn prepare(url: &str) -> (store::Store, String, String) {
                 facilities: vec![1],
                 departments: vec![],
                 enrolment: None,
+                installation_admin: false,
             },
             now,
             None,

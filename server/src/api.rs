@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`. Handlers parse with the domain types, call
 //! the same services as the server functions, and map errors once.
 
+use crate::towns::TownState;
 use app::booking::input::BookingInput;
 use app::booking::types::BookingBody;
 use app::core::error::AppError;
@@ -8,7 +9,7 @@ use app::core::messages::error_message;
 use app::core::state::{AppState, parse_facility_id};
 use app::visits::service::AppointmentInput;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -173,7 +174,7 @@ fn query<T>(q: Result<Query<T>, QueryRejection>, headers: &HeaderMap) -> Result<
 }
 
 async fn facilities(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Vec<domain::view::FacilitySummary>> {
     state
@@ -184,7 +185,7 @@ async fn facilities(
 }
 
 async fn facility(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     id: Result<Path<String>, PathRejection>,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<domain::view::FacilitySummary> {
@@ -199,7 +200,7 @@ pub struct RangeQuery {
 }
 
 async fn availability(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     q: Result<Query<RangeQuery>, QueryRejection>,
@@ -254,7 +255,7 @@ fn idempotency_key(
 }
 
 async fn create_booking(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
@@ -288,7 +289,7 @@ impl ProofQuery {
 }
 
 async fn get_booking(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -303,7 +304,7 @@ async fn get_booking(
 /// `POST …/lookup`: the proof in the JSON body, where it stays out of
 /// access logs and browser history (the GET form is kept, deprecated).
 async fn lookup_booking(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -323,7 +324,7 @@ fn body_contact(body: &Result<Json<serde_json::Value>, JsonRejection>) -> String
 }
 
 async fn cancel_booking(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -340,7 +341,7 @@ async fn cancel_booking(
 // ------------------------------------------------------------ appointments
 
 async fn procedures(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
 ) -> ApiResult<Vec<app::visits::types::ProcedureSummary>> {
     state
@@ -356,7 +357,7 @@ pub struct DateQuery {
 }
 
 async fn procedure_availability(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
     id: Result<Path<String>, PathRejection>,
     q: Result<Query<DateQuery>, QueryRejection>,
@@ -434,7 +435,7 @@ fn appointment_input(v: &serde_json::Value) -> Result<AppointmentInput, AppError
 }
 
 async fn create_appointment(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
     headers: HeaderMap,
     body: Result<Json<serde_json::Value>, JsonRejection>,
@@ -451,7 +452,7 @@ async fn create_appointment(
 }
 
 async fn lookup_appointment(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -464,7 +465,7 @@ async fn lookup_appointment(
 }
 
 async fn get_appointment(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -486,7 +487,7 @@ fn body_text(body: &Result<Json<serde_json::Value>, JsonRejection>, key: &str) -
 }
 
 async fn cancel_appointment(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     Path(reference): Path<String>,
     ReqLang(lang): ReqLang,
     Proof(contact): Proof,
@@ -499,7 +500,7 @@ async fn cancel_appointment(
 }
 
 async fn reschedule_appointment(
-    State(state): State<AppState>,
+    TownState(state): TownState,
     ReqLang(lang): ReqLang,
     Path(reference): Path<String>,
     q: Result<Query<ProofQuery>, QueryRejection>,

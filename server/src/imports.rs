@@ -189,9 +189,10 @@ pub async fn upload(
         Ok(a) => a,
         Err(e) => return refuse(e),
     };
-    if let Err(e) = actor.staff() {
-        return refuse(e);
-    }
+    let state = match actor.staff() {
+        Ok(m) => state.clone().in_town(m.municipality),
+        Err(e) => return refuse(e),
+    };
     let read = match multipart {
         Ok(m) => form(m, &state.web.import_hosts).await,
         Err(_) => Err(SourceProblem::Missing),

@@ -12,6 +12,7 @@ pub mod openapi;
 pub mod opendata;
 pub mod reminders;
 pub mod sessions;
+pub mod towns;
 
 use app::core::state::AppState;
 use app::{App, shell};
@@ -66,8 +67,15 @@ fn route_list() -> Vec<AxumRouteListing> {
     ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
-/// Builds the whole application router.
+/// Builds the whole application router: the request's town is resolved
+/// (and a `/t/{town}` prefix stripped) before anything routes it.
 pub fn router(state: AppState) -> Router {
+    let towns = from_fn_with_state(state.clone(), towns::resolve_town);
+    Router::new().fallback_service(tower::Layer::layer(&towns, routes(state)))
+}
+
+/// Every route, written once for every town.
+fn routes(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     // Live pages read committed changes from the store's feed; the feed
@@ -99,13 +107,13 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(imports::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(imports::REQUEST_LIMIT)),
         )
-        .leptos_routes_with_context(&state, routes, provide_nonce, move || {
+        .leptos_routes_with_context(&state, routes, provide_request_context, move || {
             shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(provide_nonce, shell))
+        >(provide_request_context, shell))
         .layer(from_fn(sessions::note_untouched))
         .layer(sessions::DbSessionStore::new(state.store.clone()).layer(state.secure_cookies))
         .layer(from_fn(sessions::keep_cookie_unless_changed))
@@ -128,14 +136,21 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Hands the response's CSP nonce (made by `guard::security_headers`) to
-/// Leptos, which puts it on its hydration scripts.
-fn provide_nonce() {
+/// Leptos, which puts it on its hydration scripts, and the town's path
+/// prefix to the pages' links.
+fn provide_request_context() {
     use leptos::prelude::{provide_context, use_context};
-    let nonce = use_context::<http::request::Parts>()
+    let parts = use_context::<http::request::Parts>();
+    let nonce = parts
+        .as_ref()
         .and_then(|p| p.extensions.get::<guard::CspNonce>().cloned());
     if let Some(guard::CspNonce(n)) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(n));
     }
+    let town = parts
+        .and_then(|p| p.extensions.get::<app::core::town::RequestTown>().cloned())
+        .unwrap_or_default();
+    provide_context(app::core::town::TownBase(town.base));
 }
 
 /// The HTTP status of an error: the one mapping every route uses (the
@@ -217,7 +232,7 @@ async fn console_csv(
 /// `GET /bookings/{reference}/booking.ics`: the booking as a calendar file,
 /// for a browser whose session has proved it owns the booking.
 async fn booking_ics(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    towns::TownState(state): towns::TownState,
     Path(reference): Path<String>,
     session: tower_sessions::Session,
     headers: axum::http::HeaderMap,
@@ -356,7 +371,7 @@ fn remember(cookie: &str, value: Option<&str>, q: Next) -> Response {
 /// file, for a browser whose session booked or proved it (or whose
 /// resident account booked it).
 async fn visit_ics(
-    axum::extract::State(state): axum::extract::State<AppState>,
+    towns::TownState(state): towns::TownState,
     Path(reference): Path<String>,
     session: tower_sessions::Session,
     headers: axum::http::HeaderMap,

@@ -2,9 +2,11 @@
 //! seeds the demo town if the database is empty; `server migrate` applies
 //! migrations only; `server approve <REFERENCE>` confirms a pending (仮予約)
 //! booking and mails the resident (through the outbox); `server add-town
-//! <SLUG> <NAME_JA> <NAME_EN> [ZONE]` adds a town to the installation;
-//! `server create-admin <EMAIL> [TOWN]` creates an administrator of a town
-//! (password from the first line of standard input; prints the TOTP secret).
+//! <SLUG> <NAME_JA> <NAME_EN> [ZONE] [HOST]` adds a town to the installation;
+//! `server create-admin <EMAIL> [TOWN] [--installation]` creates an
+//! administrator of a town, with `--installation` also the installation's
+//! super-administrator (password from the first line of standard input;
+//! prints the TOTP secret).
 
 use std::sync::Arc;
 
@@ -75,11 +77,21 @@ async fn run(command: &str, args: Vec<String>) -> Result<(), Box<dyn std::error:
             tracing::info!(reference, "booking approved");
             Ok(())
         }
-        "create-admin" => create_admin(&config, arg, args.get(1).cloned()).await,
+        "create-admin" => {
+            let installation = args.iter().any(|a| a == "--installation");
+            let rest: Vec<String> = args.into_iter().filter(|a| a != "--installation").collect();
+            create_admin(
+                &config,
+                rest.first().cloned(),
+                rest.get(1).cloned(),
+                installation,
+            )
+            .await
+        }
         "add-town" => add_town(&config, &args).await,
         _ => {
             eprintln!(
-                "usage: server [serve|seed|migrate|approve <REFERENCE>|add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE]|create-admin <EMAIL> [TOWN]]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
+                "usage: server [serve|seed|migrate|approve <REFERENCE>|add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE] [HOST]|create-admin <EMAIL> [TOWN] [--installation]]\n\nEnvironment: DATABASE_URL (default {}), TOWN_SEED_DEMO=false to skip the demo town.",
                 store::DEFAULT_DATABASE_URL
             );
             Err(format!("unknown command: {command}").into())
@@ -88,41 +100,33 @@ async fn run(command: &str, args: Vec<String>) -> Result<(), Box<dyn std::error:
 }
 
 /// Adds a town: a slug for its addresses (lower-case letters, digits and
-/// hyphens), its names, and its IANA time zone (Asia/Tokyo when none).
+/// hyphens), its names, its IANA time zone (Asia/Tokyo when none) and
+/// optionally a host name that serves only it; checked as the towns page
+/// checks it.
 async fn add_town(config: &Config, args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
-    const USAGE: &str = "usage: server add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE]";
+    const USAGE: &str = "usage: server add-town <SLUG> <NAME_JA> <NAME_EN> [ZONE] [HOST]";
     let [slug, name_ja, name_en, rest @ ..] = args else {
         return Err(USAGE.into());
     };
-    let town = store::divisions::NewTown {
-        slug: slug.trim().to_owned(),
-        name_ja: name_ja.trim().to_owned(),
-        name_en: name_en.trim().to_owned(),
-        time_zone: rest.first().map_or("Asia/Tokyo", |z| z.trim()).to_owned(),
+    let form = app::setup::types::TownForm {
+        slug: slug.clone(),
+        name_ja: name_ja.clone(),
+        name_en: name_en.clone(),
+        zone: rest.first().cloned().unwrap_or_default(),
+        host: rest.get(1).cloned().unwrap_or_default(),
     };
-    let slug_ok = (2..=40).contains(&town.slug.len())
-        && town
-            .slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !town.slug.starts_with('-');
-    if !slug_ok {
-        return Err(
-            format!("{USAGE}\nthe slug is 2 to 40 lower-case letters, digits and hyphens").into(),
-        );
-    }
-    if town.name_ja.is_empty() || town.name_en.is_empty() {
-        return Err(format!("{USAGE}\nboth names are needed").into());
-    }
-    if town.time_zone.parse::<chrono_tz::Tz>().is_err() {
-        return Err(format!(
-            "unknown time zone {} (an IANA name such as Asia/Tokyo)",
-            town.time_zone
-        )
-        .into());
-    }
     let store = Store::connect(&config.database_url).await?;
-    match store.create_town(&town).await? {
+    let towns = store.municipalities().await?;
+    let town = app::setup::towns::check_town(&form, &towns, domain::text::Lang::En).map_err(
+        |problems| {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("{}: {}", p.key, p.message))
+                .collect();
+            format!("{USAGE}\n{}", lines.join("\n"))
+        },
+    )?;
+    match store.create_town(&town, None).await? {
         Some(id) => {
             println!("town {} added (id {id})", town.slug);
             Ok(())
@@ -132,18 +136,21 @@ async fn add_town(config: &Config, args: &[String]) -> Result<(), Box<dyn std::e
 }
 
 /// Creates an administrator of a town (`town` is its slug; it may be left
-/// out when the installation has one town). The password is the first line
+/// out when the installation has one town); with `--installation`, also the
+/// installation's super-administrator (adds towns, sets host names at
+/// `/console/towns`). The password is the first line
 /// of standard input (so it never appears in the process list or shell
 /// history); the TOTP secret is printed once, to standard output.
 async fn create_admin(
     config: &Config,
     email: Option<String>,
     town: Option<String>,
+    installation: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let email = email
         .as_deref()
         .and_then(|e| domain::applicant::normalize_email(e).ok())
-        .ok_or("usage: echo 'PASSWORD' | server create-admin <EMAIL> [TOWN]")?;
+        .ok_or("usage: echo 'PASSWORD' | server create-admin <EMAIL> [TOWN] [--installation]")?;
     let mut password = String::new();
     std::io::stdin().read_line(&mut password)?;
     let password = password.trim_end_matches(['\r', '\n']);
@@ -174,7 +181,9 @@ async fn create_admin(
         action: domain::status::AuditAction::AccountCreate,
         target: String::new(),
         before: None,
-        after: Some(serde_json::json!({ "email": email, "role": "admin", "totp": true })),
+        after: Some(serde_json::json!({
+            "email": email, "role": "admin", "totp": true, "installation_admin": installation,
+        })),
         at: now,
     };
     store
@@ -189,6 +198,7 @@ async fn create_admin(
                 facilities: Vec::new(),
                 departments: Vec::new(),
                 enrolment: None,
+                installation_admin: installation,
             },
             now,
             Some(&audit),

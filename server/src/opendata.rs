@@ -127,7 +127,10 @@ fn published(
 }
 
 /// `GET /opendata/facilities.csv`.
-pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn csv(
+    crate::towns::TownState(state): crate::towns::TownState,
+    headers: HeaderMap,
+) -> Response {
     published(
         &headers,
         "text/csv; charset=utf-8",
@@ -137,7 +140,10 @@ pub async fn csv(State(state): State<AppState>, headers: HeaderMap) -> Response 
 }
 
 /// `GET /opendata/facilities.json`.
-pub async fn json(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn json(
+    crate::towns::TownState(state): crate::towns::TownState,
+    headers: HeaderMap,
+) -> Response {
     published(
         &headers,
         "application/json",

@@ -31,6 +31,9 @@ enum Class {
     /// Admins and counter staff (each service then narrows to departments).
     Counter,
     Admin,
+    /// The installation's super-administrator (none of the actors here; the
+    /// allowed side is in `towns.rs`).
+    Installation,
 }
 
 #[tokio::test]
@@ -268,6 +271,18 @@ async fn authorization_matrix_covers_every_route() {
         // Divisions: admins add them; admins and their counter staff set
         // up what is in one.
         (path::<s::GetDivisionsPage>(), Class::Counter, vec![]),
+        // The installation's towns: its super-administrator only.
+        (path::<s::GetTownsPage>(), Class::Installation, vec![]),
+        (
+            path::<s::AddTown>(),
+            Class::Installation,
+            vec![("town[slug]", "x"), ("town[name_ja]", "")],
+        ),
+        (
+            path::<s::SetTownHost>(),
+            Class::Installation,
+            vec![("town", "1"), ("host", "")],
+        ),
         (
             path::<s::AddDivision>(),
             Class::Admin,
@@ -416,6 +431,11 @@ async fn authorization_matrix_covers_every_route() {
             vec![],
         ),
         (
+            path::<app::browse::api::GetHomeTowns>(),
+            Class::Public,
+            vec![],
+        ),
+        (
             path::<app::browse::api::GetMonthCalendar>(),
             Class::Public,
             vec![],
@@ -504,6 +524,7 @@ async fn authorization_matrix_covers_every_route() {
                 (Class::Counter, _) => Verdict::Forbidden,
                 (Class::Admin, "admin") => Verdict::Allowed,
                 (Class::Admin, _) => Verdict::Forbidden,
+                (Class::Installation, _) => Verdict::Forbidden,
                 (Class::Public, _) => unreachable!(),
             };
             assert_eq!(

@@ -198,6 +198,7 @@ async fn staff_of_a_second_town_sign_in_to_their_own_town() {
                 facilities: vec![],
                 departments: vec![],
                 enrolment: None,
+                installation_admin: false,
             },
             common::now(),
             None,

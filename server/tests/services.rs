@@ -107,6 +107,7 @@ fn staff(id: i64, municipality: i64, role: Role, facilities: Vec<i64>) -> Actor 
         facilities,
         departments: vec![],
         has_totp: role == Role::Admin,
+        installation_admin: false,
     })
 }
 

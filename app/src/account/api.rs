@@ -120,7 +120,7 @@ pub async fn get_resident_login_page() -> Result<AccountForm, AppError> {
 pub async fn resident_login(email: String, password: String) -> Result<(), AppError> {
     use crate::core::auth::{PasswordOutcome, sign_in_password};
     let c = crate::core::session::ctx().await?;
-    let municipality = c.state.default_municipality().await?;
+    let municipality = c.state.town_id().await?;
     let address = address().await;
     match sign_in_password(&c.state, &c, municipality, &email, &password, address).await {
         Ok(PasswordOutcome::NeedsCode) => crate::core::session::redirect("/console/login/code"),

@@ -56,7 +56,7 @@ pub fn RegisterPage() -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button button-primary">{t.register_button}</button></p>
             </ActionForm>
-            <p><a href="/account/login">{t.to_login}</a></p>
+            <p><a href=crate::core::town::at("/account/login")>{t.to_login}</a></p>
         }
     })
 }
@@ -77,7 +77,7 @@ pub fn RegisterConfirmPage() -> impl IntoView {
                 <Title text=t.confirm_title/>
                 <h1>{t.confirm_title}</h1>
                 <p class="lead">{t.confirm_none}</p>
-                <p><a class="button" href="/account/register">{t.to_register}</a></p>
+                <p><a class="button" href=crate::core::town::at("/account/register")>{t.to_register}</a></p>
             }
             .into_any(),
             Some(form) => {
@@ -136,7 +136,7 @@ pub fn ResidentLoginPage() -> impl IntoView {
                 </div>
                 <p><button type="submit" class="button button-primary">{t.login_button}</button></p>
             </ActionForm>
-            <p><a href="/account/register">{t.to_register}</a></p>
+            <p><a href=crate::core::town::at("/account/register")>{t.to_register}</a></p>
         }
     })
 }
@@ -201,8 +201,8 @@ pub fn MyBookingsPage() -> impl IntoView {
                 {signed_out.then(|| view! { <p class="notice notice-ok" role="status">{t.signed_out}</p> })}
                 <p class="lead">{t.signed_out_lead}</p>
                 <p class="actions">
-                    <a class="button button-primary" href="/account/login">{t.to_login}</a>
-                    <a class="button" href="/account/register">{t.to_register}</a>
+                    <a class="button button-primary" href=crate::core::town::at("/account/login")>{t.to_login}</a>
+                    <a class="button" href=crate::core::town::at("/account/register")>{t.to_register}</a>
                 </p>
             }
             .into_any(),
@@ -224,8 +224,8 @@ pub fn MyBookingsPage() -> impl IntoView {
                         <button type="submit" class="button">{t.sign_out}</button>
                     </ActionForm>
                     <p class="lead">{t.my_lead}</p>
-                    <p><a class="button button-primary" href="/facilities">{t.book_link}</a></p>
-                    <p><a href="/my/feeds">{t.feeds_link}</a></p>
+                    <p><a class="button button-primary" href=crate::core::town::at("/facilities")>{t.book_link}</a></p>
+                    <p><a href=crate::core::town::at("/my/feeds")>{t.feeds_link}</a></p>
                     <h2>{t.upcoming}</h2>
                     <MyLines lines=page.upcoming caption=t.upcoming empty=t.none_upcoming/>
                     <h2>{t.past}</h2>

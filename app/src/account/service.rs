@@ -92,7 +92,7 @@ impl AppState {
         let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
             .await
             .map_err(|_| AppError::Unavailable)??;
-        let municipality = self.default_municipality().await?;
+        let municipality = self.town_id().await?;
         let now = self.now();
         let exists = self
             .store
@@ -176,6 +176,7 @@ impl AppState {
             facilities: Vec::new(),
             departments: Vec::new(),
             enrolment: None,
+            installation_admin: false,
         };
         let account = self
             .store
@@ -222,7 +223,7 @@ impl AppState {
             };
             let l = self.line(&row, &f, i, lang);
             let line = MyBookingLine {
-                href: format!("/bookings/{}", l.reference),
+                href: self.at(&format!("/bookings/{}", l.reference)),
                 reference: l.reference,
                 facility: l.facility,
                 unit: l.unit,
@@ -297,7 +298,7 @@ impl AppState {
                         .join("・"),
                     when: crate::core::time::when_text(lang, start, end, tz),
                     status_label: crate::visits::texts::status_text(lang, v.row.status).to_owned(),
-                    href: format!("/visits/appointments/{}", v.row.reference),
+                    href: self.at(&format!("/visits/appointments/{}", v.row.reference)),
                 };
                 Some((start, end, line))
             })

@@ -200,8 +200,8 @@ impl AppState {
             notice,
             alternatives: Vec::new(),
             rules: rules_text,
-            day_href: format!("/facilities/{}/days/{date}", f.id),
-            edit_href: form_href(f.id, unit, start, end, tz),
+            day_href: self.at(&format!("/facilities/{}/days/{date}", f.id)),
+            edit_href: self.at(&form_href(f.id, unit, start, end, tz)),
             override_reason,
         })
     }
@@ -273,7 +273,7 @@ impl AppState {
                     .unwrap_or_default();
                 AlternativeChoice {
                     text: format!("{} {unit}", when_text(lang, alt.start, alt.end, tz)),
-                    href: form_href(f.id, alt.unit, alt.start, Some(alt.end), tz),
+                    href: self.at(&form_href(f.id, alt.unit, alt.start, Some(alt.end), tz)),
                 }
             })
             .collect())

@@ -56,11 +56,7 @@ impl AppState {
         let Some(fid) = self.store.unit_facility(unit).await? else {
             return Err(field_error(BookingField::UnitId, Problem::UnknownChoice));
         };
-        let f = self
-            .store
-            .facility(fid)
-            .await?
-            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+        let f = self.record(fid).await?;
         let i = f
             .units
             .iter()
@@ -264,6 +260,10 @@ impl AppState {
         let key = format!("booking:{reference}");
         self.reference_attempt(&key).await?;
         let record = self.store.booking(&reference).await?;
+        let record = match record {
+            Some(r) if self.booking_in_town(&r).await? => Some(r),
+            _ => None,
+        };
         let found = record.filter(|r| match &contact {
             Contact::Email(e) => r.row.email == *e,
             Contact::Phone(p) => r.row.phone == *p,
@@ -281,7 +281,25 @@ impl AppState {
     pub async fn booking_by_reference(&self, reference: &str) -> Result<BookingRecord, AppError> {
         let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
         let reference = domain::reference::normalize(reference).ok_or(not_found.clone())?;
-        self.store.booking(&reference).await?.ok_or(not_found)
+        let record = self
+            .store
+            .booking(&reference)
+            .await?
+            .ok_or(not_found.clone())?;
+        if self.booking_in_town(&record).await? {
+            Ok(record)
+        } else {
+            Err(not_found)
+        }
+    }
+
+    /// Whether a booking is of the request's town (its unit's facility's).
+    async fn booking_in_town(&self, record: &BookingRecord) -> Result<bool, AppError> {
+        match self.unit_facility(UnitId(record.row.unit_id)).await {
+            Ok(_) => Ok(true),
+            Err(AppError::Domain(DomainError::NotFound(_))) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Cancels a booking before its unit's cancellation deadline.

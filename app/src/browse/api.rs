@@ -9,8 +9,17 @@ use crate::core::error::AppError;
 
 #[cfg(feature = "ssr")]
 fn context() -> Result<(crate::core::state::AppState, domain::text::Lang), AppError> {
-    let state = use_context::<crate::core::state::AppState>().ok_or(AppError::Unavailable)?;
+    let state = use_context::<crate::core::state::AppState>()
+        .ok_or(AppError::Unavailable)?
+        .for_request();
     Ok((state, crate::core::lang::detect()))
+}
+
+/// The home page's town, or the towns to choose from.
+#[server(prefix = "/sfn", endpoint = "get_home_towns")]
+pub async fn get_home_towns() -> Result<domain::view::HomeTowns, AppError> {
+    let (state, lang) = context()?;
+    state.home_towns(lang).await
 }
 
 #[server(prefix = "/sfn", endpoint = "get_facilities")]

@@ -20,22 +20,58 @@ use crate::core::i18n::{self, texts};
 use crate::core::state::AppState;
 
 impl AppState {
+    /// A facility of the request's town.
     pub(crate) async fn record(&self, id: FacilityId) -> Result<FacilityRecord, AppError> {
-        self.store
+        let f = self
+            .store
             .facility(id)
             .await?
-            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+        self.check_town(f.municipality.0, Missing::Facility)?;
+        Ok(f)
     }
 
-    /// The facilities that take bookings, with their units that do
+    /// The home page's towns: the request's, else every town to choose
+    /// from (each under its `/t/{slug}/` address).
+    pub async fn home_towns(&self, lang: Lang) -> Result<domain::view::HomeTowns, AppError> {
+        let towns = self.store.towns_now().await?;
+        let name = |t: &store::entity::municipality::Model| match lang {
+            Lang::Ja => t.name_ja.clone(),
+            Lang::En => t.name_en.clone(),
+        };
+        let town = match self.town {
+            Some(id) => towns.iter().find(|t| t.id == id),
+            None if towns.len() == 1 => towns.first(),
+            None => None,
+        };
+        Ok(match town {
+            Some(t) => domain::view::HomeTowns {
+                town: Some(name(t)),
+                towns: Vec::new(),
+            },
+            None => domain::view::HomeTowns {
+                town: None,
+                towns: towns
+                    .iter()
+                    .map(|t| domain::view::TownLink {
+                        name: name(t),
+                        href: format!("/t/{}/", t.slug),
+                    })
+                    .collect(),
+            },
+        })
+    }
+
+    /// The town's facilities that take bookings, with their units that do
     /// (archived ones keep their pages for history, off the list).
     pub async fn facilities(&self, lang: Lang) -> Result<Vec<FacilitySummary>, AppError> {
+        let (town, _) = self.town().await?;
         Ok(self
             .store
             .facilities()
             .await?
             .iter()
-            .filter(|f| !f.archived)
+            .filter(|f| !f.archived && f.municipality.0 == town)
             .map(|f| {
                 let mut s = summary(f, lang);
                 s.units
@@ -214,12 +250,12 @@ impl AppState {
                                         && (s.status == SlotStatus::NotYetOpen
                                             || s.reason == Some(SlotReason::WindowClosed))))
                                 .then(|| {
-                                    format!(
+                                    self.at(&format!(
                                         "/facilities/{}/book?unit={}&date={date}&time={}",
                                         f.id,
                                         slots.unit,
                                         minutes(s.start, tz)
-                                    )
+                                    ))
                                 }),
                             })
                     })

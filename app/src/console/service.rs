@@ -61,6 +61,7 @@ pub fn me(s: &Staff, lang: Lang) -> Me {
         role: ct::role_label(lang, s.role).to_owned(),
         is_admin: s.role == Role::Admin,
         counters: matches!(s.role, Role::Admin | Role::CounterStaff),
+        towns: s.installation_admin,
     }
 }
 

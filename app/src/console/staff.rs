@@ -157,6 +157,7 @@ impl AppState {
                     facilities,
                     departments,
                     enrolment: Some(enrolment),
+                    installation_admin: false,
                 },
                 now,
                 Some(&e),

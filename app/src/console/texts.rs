@@ -250,6 +250,7 @@ pub struct ConsoleTexts {
     pub nav_feeds: &'static str,
     pub nav_import: &'static str,
     pub nav_facility_list: &'static str,
+    pub nav_towns: &'static str,
     pub nav_divisions: &'static str,
 }
 
@@ -508,6 +509,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     nav_feeds: "カレンダー配信",
     nav_import: "カレンダー取り込み",
     nav_facility_list: "施設一覧を取り込む",
+    nav_towns: "町の管理（共同利用）",
     nav_divisions: "窓口の設定",
 };
 
@@ -772,6 +774,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_feeds: "Calendar feeds",
     nav_import: "Calendar import",
     nav_facility_list: "Import the facility list",
+    nav_towns: "Towns of this installation",
     nav_divisions: "Counters and staff",
 };
 

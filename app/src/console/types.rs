@@ -14,6 +14,8 @@ pub struct Me {
     pub is_admin: bool,
     /// Admins and counter staff: the visit-appointment pages.
     pub counters: bool,
+    /// The installation's super-administrator: the towns page.
+    pub towns: bool,
 }
 
 /// `/console/account`: one's own password and second factor.

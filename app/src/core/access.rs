@@ -90,6 +90,8 @@ pub struct Staff {
     pub facilities: Vec<i64>,
     pub departments: Vec<i64>,
     pub has_totp: bool,
+    /// The installation's super-administrator (adds towns, sets hosts).
+    pub installation_admin: bool,
 }
 
 /// Who sent the request.
@@ -120,6 +122,16 @@ impl Actor {
         let Member(s) = self.staff()?;
         if s.role == Role::Admin {
             Ok(Admin(s))
+        } else {
+            Err(AppError::Auth(AuthError::Forbidden))
+        }
+    }
+
+    /// The installation's super-administrator, or 401/403.
+    pub fn installation_admin(&self) -> Result<Member<'_>, AppError> {
+        let Member(s) = self.staff()?;
+        if s.installation_admin {
+            Ok(Member(s))
         } else {
             Err(AppError::Auth(AuthError::Forbidden))
         }

@@ -204,6 +204,12 @@ pub async fn actor_of(
         session::forget(session, AUTH).await?;
         return Ok(Actor::Anonymous);
     };
+    // A resident's account is of one town: on another town's pages they
+    // are not signed in (the session stays for their own town's pages).
+    let resident = record.row.kind == domain::status::AccountKind::Resident;
+    if resident && state.town.is_some_and(|t| t != record.row.municipality_id) {
+        return Ok(Actor::Anonymous);
+    }
     // Note the activity, at most once a minute (a session write each time).
     if unix(now) - signed.seen >= 60 {
         signed.seen = unix(now);
@@ -234,6 +240,7 @@ fn to_actor(r: &AccountRecord) -> Actor {
             facilities: r.facilities.clone(),
             departments: r.departments.clone(),
             has_totp: r.row.totp_secret.is_some(),
+            installation_admin: r.row.installation_admin,
         }),
         None => Actor::Resident {
             id: r.row.id,

@@ -1,6 +1,8 @@
 //! Page frame and small shared pieces.
 
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
@@ -21,26 +23,47 @@ pub fn Layout(children: Children) -> impl IntoView {
         domain::text::Lang::En => "ja",
     };
     let location = use_location();
-    // This page's path and query, for the links that come back to it.
-    let here = move || {
+    let base = use_context::<crate::core::town::TownBase>().unwrap_or_default();
+    let at = {
+        let base = base.clone();
+        move |path: &str| crate::core::town::join(&base.0, path)
+    };
+    // The path within the town (the browser's router sees the prefix).
+    let local = move || {
         let path = location.pathname.get();
-        let search = location.search.get();
-        let here = if search.is_empty() {
-            path
-        } else {
-            format!("{path}?{search}")
-        };
-        encode_next(&here)
+        match path.strip_prefix(base.0.as_str()) {
+            Some(rest) if !base.0.is_empty() && rest.starts_with('/') => rest.to_owned(),
+            _ => path,
+        }
+    };
+    // This page's path and query, for the links that come back to it.
+    let here = {
+        let at = at.clone();
+        let local = local.clone();
+        move || {
+            let path = at(&local());
+            let search = location.search.get();
+            let here = if search.is_empty() {
+                path
+            } else {
+                format!("{path}?{search}")
+            };
+            encode_next(&here)
+        }
     };
     // The language and text-size links are plain server routes (they set a
     // cookie), so they work without JavaScript and the client router never
     // handles them.
-    let switch_href = move || format!("/lang/{other}?next={}", here());
+    let switch_href = {
+        let here = here.clone();
+        move || format!("/lang/{other}?next={}", here())
+    };
     let size = crate::core::text_size::detect();
     let size_links = crate::core::text_size::TextSize::ALL
         .into_iter()
         .zip(t.text_sizes)
         .map(|(s, label)| {
+            let here = here.clone();
             let href = move || format!("/text-size/{}?next={}", s.code(), here());
             view! {
                 <li><a href=href rel="external" aria-current=(s == size).then_some("true")>{label}</a></li>
@@ -48,19 +71,25 @@ pub fn Layout(children: Children) -> impl IntoView {
         })
         .collect_view();
     let wrap = move || {
-        if location.pathname.get().starts_with("/console") {
+        if local().starts_with("/console") {
             "wrap wide"
         } else {
             "wrap"
         }
     };
-    let header_row = move || format!("{} header-row", wrap());
-    let nav_class = move || format!("{} site-nav", wrap());
+    let header_row = {
+        let wrap = wrap.clone();
+        move || format!("{} header-row", wrap())
+    };
+    let nav_class = {
+        let wrap = wrap.clone();
+        move || format!("{} site-nav", wrap())
+    };
     view! {
         <a class="skip-link" href="#main">{t.skip_to_content}</a>
         <header class="site-header">
             <div class=header_row>
-                <a class="site-name" href="/">{t.site_name}</a>
+                <a class="site-name" href=at("/")>{t.site_name}</a>
                 <div class="header-tools">
                     <nav class="text-size" aria-label=t.text_size_label>
                         <span aria-hidden="true">{t.text_size_label}</span>
@@ -73,15 +102,15 @@ pub fn Layout(children: Children) -> impl IntoView {
             </div>
             <nav class=nav_class aria-label=t.nav_label>
                 <ul>
-                    <li><a href="/">{t.nav_home}</a></li>
-                    <li><a href="/facilities">{t.nav_facilities}</a></li>
-                    <li><a href="/visits">{t.nav_visits}</a></li>
-                    <li><a href="/bookings">{t.nav_my_booking}</a></li>
-                    <li><a href="/my">{t.nav_my}</a></li>
+                    <li><a href=at("/")>{t.nav_home}</a></li>
+                    <li><a href=at("/facilities")>{t.nav_facilities}</a></li>
+                    <li><a href=at("/visits")>{t.nav_visits}</a></li>
+                    <li><a href=at("/bookings")>{t.nav_my_booking}</a></li>
+                    <li><a href=at("/my")>{t.nav_my}</a></li>
                 </ul>
             </nav>
         </header>
-        <main id="main" class=wrap tabindex="-1">{children()}</main>
+        <main id="main" class=wrap.clone() tabindex="-1">{children()}</main>
         <footer class="site-footer">
             <div class=wrap>{demo().then(|| view! { <p>{t.footer_fictional}</p> })}</div>
         </footer>
@@ -146,7 +175,7 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
         AppError::Auth(crate::core::error::AuthError::SignInRequired)
     )
     .then(|| view! {
-        <p><a class="button button-primary" href="/console/login">{texts(lang).sign_in_link}</a></p>
+        <p><a class="button button-primary" href=at("/console/login")>{texts(lang).sign_in_link}</a></p>
     });
     view! {
         <Title text=t.error_title/>
@@ -154,7 +183,7 @@ pub fn ErrorView(error: AppError, #[prop(optional)] nested: bool) -> impl IntoVi
             {if nested { view! { <h2>{t.error_title}</h2> }.into_any() } else { view! { <h1>{t.error_title}</h1> }.into_any() }}
             <p>{error_message(lang, &error)}</p>
             {sign_in}
-            <p class="link-row"><a href="/facilities">{t.back_to_facilities}</a></p>
+            <p class="link-row"><a href=at("/facilities")>{t.back_to_facilities}</a></p>
         </section>
     }
 }

@@ -533,6 +533,12 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         (Lang::En, Missing::Feed) => {
             "This calendar feed was not found. It may have been stopped, or given a new URL. Please ask whoever made it for the current URL."
         }
+        (Lang::Ja, Missing::Town) => {
+            "どの町のページかが分かりません。トップページの町の一覧から選んでください。"
+        }
+        (Lang::En, Missing::Town) => {
+            "We cannot tell which town this page is for. Please choose your town from the list on the home page."
+        }
     }
 }
 

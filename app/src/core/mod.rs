@@ -30,4 +30,5 @@ pub mod state;
 pub mod text_size;
 #[cfg(feature = "ssr")]
 pub mod time;
+pub mod town;
 pub mod types;

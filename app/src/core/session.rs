@@ -70,6 +70,8 @@ pub async fn forget<T: DeserializeOwned>(session: &Session, key: Key<T>) -> Resu
 /// cannot be a header value (a control character that came in with user
 /// input) goes to the home page instead of failing the request.
 pub fn redirect(path: &str) {
+    let path = crate::core::town::join(&crate::core::town::request_town().base, path);
+    let path = path.as_str();
     if http::HeaderValue::from_str(path).is_ok() {
         leptos_axum::redirect(path);
     } else {
@@ -94,7 +96,9 @@ pub struct Ctx {
 }
 
 pub async fn ctx() -> Result<Ctx, AppError> {
-    let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
+    let state = use_context::<AppState>()
+        .ok_or(AppError::Unavailable)?
+        .for_request();
     let session: Session = leptos_axum::extract().await.map_err(|e| {
         tracing::error!(error = %e, "no session layer");
         AppError::Unavailable

@@ -4,7 +4,7 @@
 
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
-use domain::error::{DomainError, Field, InvalidReason};
+use domain::error::{DomainError, Field, InvalidReason, Missing};
 use domain::ids::FacilityId;
 use domain::text::Lang;
 use leptos::prelude::LeptosOptions;
@@ -25,6 +25,12 @@ pub struct AppState {
     pub mailer: crate::core::mail::Mailer,
     pub web: WebConfig,
     pub made_feeds: MadeFeeds,
+    /// The request's town (`core::town`): None until a request names one,
+    /// or when nothing did on an installation of several towns.
+    pub town: Option<i64>,
+    /// The request's path prefix (`/t/kita`), put back on links and
+    /// redirects.
+    pub base: String,
 }
 
 /// How the site is reached from outside.
@@ -62,6 +68,20 @@ impl AppState {
             .unwrap_or_else(|| format!("http://{}", self.leptos_options.site_addr))
     }
 
+    /// Where a town's pages are, for links in mails: its own host name,
+    /// else the site's address with the town's `/t/{slug}` prefix when the
+    /// installation has several towns.
+    pub fn town_origin(&self, town: &store::entity::municipality::Model, several: bool) -> String {
+        match &town.host {
+            Some(host) => {
+                let scheme = if self.web.https() { "https" } else { "http" };
+                format!("{scheme}://{host}")
+            }
+            None if several => format!("{}/t/{}", self.origin(), town.slug),
+            None => self.origin(),
+        }
+    }
+
     pub fn new(
         leptos_options: LeptosOptions,
         store: Store,
@@ -77,6 +97,42 @@ impl AppState {
             mailer,
             web: WebConfig::default(),
             made_feeds: Default::default(),
+            town: None,
+            base: String::new(),
+        }
+    }
+
+    /// The same state for a request's town.
+    pub fn for_town(mut self, t: &crate::core::town::RequestTown) -> AppState {
+        self.town = t.id;
+        self.base = t.base.clone();
+        self
+    }
+
+    /// The same state as the state of the page being served (pages and
+    /// server functions; outside a request, unchanged).
+    pub fn for_request(self) -> AppState {
+        let t = crate::core::town::request_town();
+        self.for_town(&t)
+    }
+
+    /// The same state in `town` (the console: a member's own town).
+    pub fn in_town(mut self, town: i64) -> AppState {
+        self.town = Some(town);
+        self
+    }
+
+    /// A local path of the request's town (links, redirects).
+    pub fn at(&self, path: &str) -> String {
+        crate::core::town::join(&self.base, path)
+    }
+
+    /// Refuses, as `missing`, what belongs to another town than the
+    /// request's (one town's pages never show another's).
+    pub fn check_town(&self, municipality: i64, missing: Missing) -> Result<(), AppError> {
+        match self.town {
+            Some(t) if t != municipality => Err(AppError::Domain(DomainError::NotFound(missing))),
+            _ => Ok(()),
         }
     }
 
@@ -141,15 +197,10 @@ impl AppState {
             .ok_or(AppError::Unavailable)
     }
 
-    /// The municipality that residents register and sign in to (the first
-    /// one of the installation).
-    pub async fn default_municipality(&self) -> Result<i64, AppError> {
-        self.store
-            .municipalities()
-            .await?
-            .first()
-            .map(|m| m.id)
-            .ok_or(AppError::Unavailable)
+    /// The municipality that residents register and sign in to: the
+    /// request's town.
+    pub async fn town_id(&self) -> Result<i64, AppError> {
+        Ok(self.town().await?.0)
     }
 }
 

@@ -130,9 +130,18 @@ mod ssr {
         Ok(())
     }
 
+    /// The session, the actor, and the state in the actor's own town
+    /// (a member's feeds page is at `/console/feeds` whatever the town).
     pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
-        let c = crate::core::session::ctx().await?;
+        let mut c = crate::core::session::ctx().await?;
         let actor = crate::core::auth::actor(&c).await?;
+        match &actor {
+            Actor::Staff(s) => c.state = c.state.clone().in_town(s.municipality),
+            Actor::Resident { municipality, .. } => {
+                c.state = c.state.clone().in_town(*municipality)
+            }
+            Actor::Anonymous => {}
+        }
         Ok((c, actor))
     }
 

@@ -130,6 +130,8 @@ pub async fn discard_facility_list() -> Result<(), AppError> {
 #[server(prefix = "/sfn", endpoint = "get_open_data_page")]
 pub async fn get_open_data_page() -> Result<OpenDataPage, AppError> {
     use crate::core::state::AppState;
-    let state = use_context::<AppState>().ok_or(AppError::Unavailable)?;
+    let state = use_context::<AppState>()
+        .ok_or(AppError::Unavailable)?
+        .for_request();
     state.open_data_page(crate::core::lang::detect()).await
 }

@@ -117,15 +117,11 @@ fn published(f: &TownFacility) -> Published {
 }
 
 impl AppState {
-    /// The installation's first town (as the public pages use), read now:
-    /// a changed licence is published at once.
+    /// The request's town, read now: a changed licence is published at
+    /// once.
     async fn list_town(&self) -> Result<municipality::Model, AppError> {
-        self.store
-            .municipalities()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(AppError::Unavailable)
+        let (id, _) = self.town().await?;
+        self.staff_town(id).await
     }
 
     async fn staff_town(&self, municipality: i64) -> Result<municipality::Model, AppError> {
@@ -177,8 +173,8 @@ impl AppState {
             me,
             flash: None,
             preview,
-            csv_url: CSV_PATH.to_owned(),
-            json_url: JSON_PATH.to_owned(),
+            csv_url: self.at(CSV_PATH),
+            json_url: self.at(JSON_PATH),
             code: town.code,
             licence: town.open_data_licence,
         })
@@ -356,8 +352,8 @@ impl AppState {
             },
             licence: town.open_data_licence,
             facilities: facilities.len(),
-            csv_url: CSV_PATH.to_owned(),
-            json_url: JSON_PATH.to_owned(),
+            csv_url: self.at(CSV_PATH),
+            json_url: self.at(JSON_PATH),
         })
     }
 }

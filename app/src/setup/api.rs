@@ -6,7 +6,7 @@ use crate::core::error::AppError;
 use crate::setup::types::{
     ArchivePage, CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage,
     MemberForm, MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm,
-    ProcedurePage, UnitForm,
+    ProcedurePage, TownForm, TownsPage, UnitForm,
 };
 
 #[cfg(feature = "ssr")]
@@ -14,7 +14,7 @@ mod ssr {
     use crate::core::session::Key;
     use crate::setup::types::{
         CounterForm, DetailsForm, DivisionForm, FormMessage, HeldLine, MemberForm, NewFacilityForm,
-        ProcedureForm, StrandedLine, UnitForm,
+        ProcedureForm, StrandedLine, TownForm, UnitForm,
     };
 
     /// The bookings that kept something of a facility from being archived:
@@ -43,6 +43,8 @@ mod ssr {
         Vec<StrandedLine>,
     );
     pub const MEMBER_DRAFT: Key<MemberDraft> = Key::new("member_draft");
+    /// The new-town form with its problems.
+    pub const TOWN_DRAFT: Key<(TownForm, Vec<FormMessage>)> = Key::new("town_draft");
 
     /// A text bounded before it is kept in the session (the checks allow
     /// less, and say so).
@@ -520,4 +522,61 @@ pub async fn set_archive(
             Ok(())
         }
     }
+}
+
+/// The installation's towns (its super-administrator).
+#[server(prefix = "/sfn", endpoint = "get_towns_page")]
+pub async fn get_towns_page() -> Result<TownsPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.installation_admin()?;
+    let draft = c.get(ssr::TOWN_DRAFT).await?;
+    let flash = crate::console::api::ssr::take_flash(&c).await?;
+    c.state.towns_page(&actor, c.lang, draft, flash).await
+}
+
+/// Adds a town; or back with the problems.
+#[server(prefix = "/sfn", endpoint = "add_town")]
+pub async fn add_town(town: TownForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.installation_admin()?;
+    let form = TownForm {
+        slug: ssr::cut(&town.slug),
+        name_ja: ssr::cut(&town.name_ja),
+        name_en: ssr::cut(&town.name_en),
+        zone: ssr::cut(&town.zone),
+        host: ssr::cut(&town.host),
+    };
+    let v = c.state.now().timestamp_millis();
+    match c.state.add_town(&actor, c.lang, &form).await? {
+        Ok(name) => {
+            c.take(ssr::TOWN_DRAFT).await?;
+            let text = (crate::setup::texts::messages(c.lang).town_created)(&name);
+            crate::console::api::ssr::done(&c, &format!("/console/towns?v={v}"), Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::TOWN_DRAFT, &(form, errors)).await?;
+            crate::core::session::redirect(&format!("/console/towns?v={v}#add-town"));
+            Ok(())
+        }
+    }
+}
+
+/// Sets or clears a town's host name.
+#[server(prefix = "/sfn", endpoint = "set_town_host")]
+pub async fn set_town_host(town: String, host: String) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.installation_admin()?;
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .set_host(&actor, c.lang, &town, &ssr::cut(&host))
+        .await?;
+    let flash = match outcome {
+        Ok(text) => crate::core::types::Flash { ok: true, text },
+        Err(text) => crate::core::types::Flash { ok: false, text },
+    };
+    c.set(crate::console::api::ssr::CONSOLE_FLASH, &flash)
+        .await?;
+    crate::core::session::redirect(&format!("/console/towns?v={v}"));
+    Ok(())
 }

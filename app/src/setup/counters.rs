@@ -37,10 +37,10 @@ const WEEK: [Weekday; 7] = [
 
 /// Problems gathered field by field.
 #[derive(Default)]
-struct Problems(Vec<FormMessage>);
+pub(crate) struct Problems(Vec<FormMessage>);
 
 impl Problems {
-    fn flag(&mut self, key: &str, message: String) {
+    pub(crate) fn flag(&mut self, key: &str, message: String) {
         self.0.push(FormMessage {
             key: key.to_owned(),
             message,
@@ -48,7 +48,7 @@ impl Problems {
     }
 
     /// A one-line text: trimmed, without control characters, at most `max`.
-    fn line(&mut self, key: &str, v: &str, max: usize, lang: Lang) -> String {
+    pub(crate) fn line(&mut self, key: &str, v: &str, max: usize, lang: Lang) -> String {
         self.text(key, v, max, false, lang)
     }
 
@@ -64,7 +64,7 @@ impl Problems {
         v
     }
 
-    fn done<T>(self, value: T) -> Result<T, Vec<FormMessage>> {
+    pub(crate) fn done<T>(self, value: T) -> Result<T, Vec<FormMessage>> {
         if self.0.is_empty() {
             Ok(value)
         } else {
@@ -74,7 +74,7 @@ impl Problems {
 }
 
 /// The English name, or the Japanese one when none was given.
-fn or_ja(en: String, ja: &str) -> String {
+pub(crate) fn or_ja(en: String, ja: &str) -> String {
     if en.is_empty() { ja.to_owned() } else { en }
 }
 

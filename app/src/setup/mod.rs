@@ -3,7 +3,8 @@
 //! town's list becomes bookable; divisions with their counters, procedures
 //! and staff members (qualifications, duty hours), so residents can book
 //! visits. The new unit starts from the rules most towns use; its
-//! periods, fees and windows are then edited on the rules page.
+//! periods, fees and windows are then edited on the rules page. The
+//! installation's super-administrator adds towns and sets their host names.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -15,4 +16,7 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;
+pub mod town_pages;
+#[cfg(feature = "ssr")]
+pub mod towns;
 pub mod types;

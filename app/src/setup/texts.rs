@@ -59,6 +59,13 @@ pub struct SetupMessages {
     pub created: fn(&str) -> String,
     pub name_required: &'static str,
     pub too_long: fn(usize) -> String,
+    pub town_created: fn(&str) -> String,
+    pub bad_slug: &'static str,
+    pub slug_taken: &'static str,
+    pub bad_zone: &'static str,
+    pub bad_host: &'static str,
+    pub host_taken: &'static str,
+    pub host_saved: fn(&str) -> String,
     pub bad_capacity: &'static str,
     pub bad_kind: &'static str,
     pub bad_parent: &'static str,
@@ -137,6 +144,17 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
     created: |name| format!("{name} を追加しました。時間帯と料金を確かめて保存してください。"),
     name_required: "名前を入れてください。",
     too_long: |n| format!("{n} 文字までにしてください。"),
+    town_created: |name| {
+        format!(
+            "{name} を追加しました。次に、この町の管理者を作ってください（server create-admin）。"
+        )
+    },
+    bad_slug: "アドレス用の名前は、半角の小文字・数字・ハイフンで 2〜40 文字にしてください（例: kita-town）。",
+    slug_taken: "このアドレス用の名前はほかの町が使っています。別の名前にしてください。",
+    bad_zone: "タイムゾーンは Asia/Tokyo のような IANA の名前で入れてください。",
+    bad_host: "ホスト名は yoyaku.town.example.jp のように、半角の小文字・数字・ハイフン・ドットで入れてください（https:// やポート番号は不要です）。",
+    host_taken: "このホスト名はほかの町が使っています。",
+    host_saved: |name| format!("{name} のホスト名を保存しました。"),
     bad_capacity: "定員は 1〜10000 の半角数字で入れてください。",
     bad_kind: "予約の単位を選んでください。",
     bad_parent: "一覧にある部屋・区画を選んでください。",
@@ -221,6 +239,15 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
     created: |name| format!("{name} was added. Check its periods and fees, then save."),
     name_required: "Enter a name.",
     too_long: |n| format!("At most {n} characters."),
+    town_created: |name| {
+        format!("{name} was added. Next, create its administrator (server create-admin).")
+    },
+    bad_slug: "Use 2 to 40 lower-case letters, digits and hyphens for the address name (e.g. kita-town).",
+    slug_taken: "Another town uses this address name. Choose another.",
+    bad_zone: "Enter the time zone as an IANA name such as Asia/Tokyo.",
+    bad_host: "Enter the host name like yoyaku.town.example.jp: lower-case letters, digits, hyphens and dots (no https:// and no port).",
+    host_taken: "Another town uses this host name.",
+    host_saved: |name| format!("The host name of {name} was saved."),
     bad_capacity: "Give the capacity as a number from 1 to 10000.",
     bad_kind: "Choose how it is booked.",
     bad_parent: "Choose a room or area from the list.",
@@ -535,5 +562,67 @@ pub fn archive_texts(lang: Lang) -> &'static ArchiveTexts {
     match lang {
         Lang::Ja => &ARCHIVE_JA,
         Lang::En => &ARCHIVE_EN,
+    }
+}
+
+/// Strings of the towns page (共同利用: the installation's towns).
+pub struct TownTexts {
+    pub title: &'static str,
+    pub lead: &'static str,
+    pub col_town: &'static str,
+    pub col_address: &'static str,
+    pub col_code: &'static str,
+    pub col_host: &'static str,
+    pub add_town: &'static str,
+    pub slug: &'static str,
+    pub slug_hint: &'static str,
+    pub zone: &'static str,
+    pub zone_hint: &'static str,
+    pub host: &'static str,
+    pub host_hint: &'static str,
+    pub save_host: &'static str,
+    pub host_of: fn(&str) -> String,
+}
+
+static TOWNS_JA: TownTexts = TownTexts {
+    title: "町の管理（共同利用）",
+    lead: "このシステムを共同で使う町の一覧です。町ごとのページは /t/アドレス用の名前/ にあり、ホスト名を決めるとそのホスト名でも開けます。ある町の住民・職員・予約は、ほかの町のページには出ません。",
+    col_town: "町",
+    col_address: "住民向けのアドレス",
+    col_code: "団体コード",
+    col_host: "ホスト名",
+    add_town: "町を追加する",
+    slug: "アドレス用の名前",
+    slug_hint: "半角の小文字・数字・ハイフン（例: kita-town）。あとから変えられません。",
+    zone: "タイムゾーン",
+    zone_hint: "空欄なら Asia/Tokyo",
+    host: "ホスト名（任意）",
+    host_hint: "例: yoyaku.kita.example.jp（DNS と証明書は別に用意してください）",
+    save_host: "ホスト名を保存",
+    host_of: |town| format!("{town} のホスト名"),
+};
+
+static TOWNS_EN: TownTexts = TownTexts {
+    title: "Towns of this installation",
+    lead: "The towns that share this system. Each town's pages are at /t/address-name/, and also at its host name once one is set. One town's residents, staff and bookings never appear on another town's pages.",
+    col_town: "Town",
+    col_address: "Residents' address",
+    col_code: "Local government code",
+    col_host: "Host name",
+    add_town: "Add a town",
+    slug: "Address name",
+    slug_hint: "Lower-case letters, digits and hyphens (e.g. kita-town). It cannot be changed later.",
+    zone: "Time zone",
+    zone_hint: "Asia/Tokyo when left empty",
+    host: "Host name (optional)",
+    host_hint: "e.g. yoyaku.kita.example.jp (set up DNS and the certificate separately)",
+    save_host: "Save the host name",
+    host_of: |town| format!("Host name of {town}"),
+};
+
+pub fn town_texts(lang: Lang) -> &'static TownTexts {
+    match lang {
+        Lang::Ja => &TOWNS_JA,
+        Lang::En => &TOWNS_EN,
     }
 }

@@ -278,3 +278,33 @@ pub struct ArchivePage {
     pub held: Vec<HeldLine>,
     pub flash: Option<Flash>,
 }
+
+/// A town to add (the installation's super-administrator).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownForm {
+    pub slug: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub zone: String,
+    pub host: String,
+}
+
+/// A town of the installation, as the towns page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownLine {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub code: String,
+    pub host: String,
+}
+
+/// `/console/towns`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownsPage {
+    pub me: Me,
+    pub towns: Vec<TownLine>,
+    pub values: TownForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}

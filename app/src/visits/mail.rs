@@ -228,17 +228,16 @@ impl VisitFacts {
 impl AppState {
     /// What the mails and calendar files of a town's visits need.
     pub async fn visit_facts(&self, town: i64) -> Result<VisitFacts, AppError> {
-        let town = self
-            .store
-            .municipalities()
-            .await?
+        let towns = self.store.municipalities().await?;
+        let several = towns.len() > 1;
+        let town = towns
             .into_iter()
             .find(|m| m.id == town)
             .ok_or(AppError::Unavailable)?;
         Ok(VisitFacts {
             tz: town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo),
             procedures: self.store.procedures(town.id).await?,
-            origin: self.origin(),
+            origin: self.town_origin(&town, several),
             town,
         })
     }

@@ -10,6 +10,8 @@ use crate::visits::types::{
 };
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -48,7 +50,7 @@ pub fn VisitListPage() -> impl IntoView {
             <Title text=t.list_title/>
             <h1>{t.list_title}</h1>
             <p class="lead">{t.list_lead}</p>
-            <form method="get" action="/visits" role="search">
+            <form method="get" action=at("/visits") role="search">
                 <div class="field">
                     <label for="v-q">{t.search_label}</label>
                     <p class="hint" id="v-q-hint">{t.search_hint}</p>
@@ -61,9 +63,9 @@ pub fn VisitListPage() -> impl IntoView {
                 <ul class="chips">
                     {EVENTS.iter().map(|e| {
                         let current = (list.event == *e).then_some("page");
-                        view! { <li><a href=format!("/visits?event={e}") aria-current=current>{event_name(lang, e)}</a></li> }
+                        view! { <li><a href=at(&format!("/visits?event={e}")) aria-current=current>{event_name(lang, e)}</a></li> }
                     }).collect_view()}
-                    <li><a href="/visits">{t.all_procedures}</a></li>
+                    <li><a href=at("/visits")>{t.all_procedures}</a></li>
                 </ul>
             </nav>
             {empty.then(|| view! { <p role="status">{t.no_match}</p> })}
@@ -75,7 +77,7 @@ pub fn VisitListPage() -> impl IntoView {
                     </ul>
                 </section>
             }).collect_view()}
-            <p class="link-row"><a href="/visits/find">{t.find_link}</a></p>
+            <p class="link-row"><a href=at("/visits/find")>{t.find_link}</a></p>
         }
     })
 }
@@ -85,7 +87,7 @@ fn ProcedureCard(p: ProcedureSummary) -> impl IntoView {
     let t = vt();
     view! {
         <article class="procedure">
-            <h3><a href=format!("/visits/procedures/{}", p.id)>{p.name.clone()}</a></h3>
+            <h3><a href=at(&format!("/visits/procedures/{}", p.id))>{p.name.clone()}</a></h3>
             <p>{t.duration}": "{p.duration_minutes}{t.minutes}
                 " ・ "{if p.online_possible { t.online_possible } else { t.in_person_only }}</p>
         </article>
@@ -178,16 +180,16 @@ pub fn ProcedurePage() -> impl IntoView {
         let first = plan.procedures.first().map(|p| p.id).unwrap_or_default();
         let extra: Vec<String> = plan.ids.split(',').skip(1).map(str::to_owned).collect();
         let base = if extra.is_empty() {
-            format!("/visits/procedures/{first}")
+            at(&format!("/visits/procedures/{first}"))
         } else {
-            format!(
+            at(&format!(
                 "/visits/procedures/{first}?{}",
                 extra
                     .iter()
                     .map(|w| format!("w={w}"))
                     .collect::<Vec<_>>()
                     .join("&")
-            )
+            ))
         };
         let names: Vec<String> = plan.procedures.iter().map(|p| p.name.clone()).collect();
         let title = names.join(" + ");
@@ -217,7 +219,7 @@ pub fn ProcedurePage() -> impl IntoView {
         });
         let pick = Callback::new(move |choice: String| {
             let (start, label) = split_choice(&choice);
-            view! { <a class="button" href=format!("/visits/book?p={ids}&start={start}")>{label}</a> }.into_any()
+            view! { <a class="button" href=at(&format!("/visits/book?p={ids}&start={start}"))>{label}</a> }.into_any()
         });
         view! {
             <Title text=title.clone()/>
@@ -227,7 +229,7 @@ pub fn ProcedurePage() -> impl IntoView {
             <section aria-labelledby="v-add">
                 <h2 id="v-add">{t.add_heading}</h2>
                 <p>{t.add_lead}</p>
-                <form method="get" action=format!("/visits/procedures/{first}")>
+                <form method="get" action=at(&format!("/visits/procedures/{first}"))>
                     <fieldset>
                         <legend>{t.add_heading}</legend>
                         {plan.others.iter().map(|(id, name)| {
@@ -310,7 +312,7 @@ pub fn VisitFormPage() -> impl IntoView {
                 })}
                 <p><button type="submit" class="button button-primary">{t.confirm_button}</button></p>
             </ActionForm>
-            <p class="link-row"><a href=format!("/visits/procedures/{first}")>{t.back_to_times}</a></p>
+            <p class="link-row"><a href=at(&format!("/visits/procedures/{first}"))>{t.back_to_times}</a></p>
         }
     })
 }
@@ -405,7 +407,7 @@ fn VisitView(d: VisitDetail) -> impl IntoView {
     let new = query.read_untracked().get("new").is_some();
     let cancel = ServerAction::<CancelVisit>::new();
     let reference = d.reference.clone();
-    let base = format!("/visits/appointments/{}", d.reference);
+    let base = at(&format!("/visits/appointments/{}", d.reference));
     let pick = {
         let reference = reference.clone();
         Callback::new(move |choice: String| {

@@ -245,12 +245,15 @@ impl AppState {
         let reference = domain::reference::normalize(reference).ok_or(AppError::Domain(
             DomainError::NotFound(Missing::Appointment),
         ))?;
-        self.store
+        let r = self
+            .store
             .appointment_by_reference(&reference)
             .await?
             .ok_or(AppError::Domain(DomainError::NotFound(
                 Missing::Appointment,
-            )))
+            )))?;
+        self.check_town(r.row.municipality_id, Missing::Appointment)?;
+        Ok(r)
     }
 
     /// `/visits/appointments/:reference` (the caller checked the grant).

@@ -78,16 +78,16 @@ pub(crate) fn day_bounds(tz: Tz, date: NaiveDate) -> Option<(DateTime<Utc>, Date
 }
 
 impl AppState {
-    /// The town and its zone (the installation's first town, as for sign-in).
+    /// The request's town and its zone: the one its address named, or the
+    /// installation's only town (several and none named: not found).
     pub async fn town(&self) -> Result<(i64, Tz), AppError> {
-        // The installation's first town, as for sign-in (`default_municipality`).
-        let town = self
-            .store
-            .towns_now()
-            .await?
-            .into_iter()
-            .next()
-            .ok_or(AppError::Unavailable)?;
+        let towns = self.store.towns_now().await?;
+        let town = match self.town {
+            Some(id) => towns.into_iter().find(|t| t.id == id),
+            None if towns.len() == 1 => towns.into_iter().next(),
+            None => None,
+        }
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Town)))?;
         Ok((
             town.id,
             town.time_zone.parse().unwrap_or(chrono_tz::Asia::Tokyo),
@@ -332,7 +332,11 @@ impl AppState {
             Ok(Contact::Email(e)) | Ok(Contact::Phone(e)) => e,
             Err(_) => String::new(),
         };
-        match self.store.find_appointment(&reference, &contact).await? {
+        let found = self.store.find_appointment(&reference, &contact).await?;
+        match found.filter(|r| {
+            self.check_town(r.row.municipality_id, Missing::Appointment)
+                .is_ok()
+        }) {
             Some(r) => {
                 self.reference_passed(&key).await?;
                 Ok(r)

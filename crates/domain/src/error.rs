@@ -172,6 +172,9 @@ pub enum Missing {
     /// No working calendar feed with that token (unknown, renewed, revoked
     /// or its owner's scope gone: one answer for all).
     Feed,
+    /// No town named in the address (an installation of several towns), or
+    /// no town of that name.
+    Town,
 }
 
 impl DomainError {
@@ -184,6 +187,7 @@ impl DomainError {
         match self {
             DomainError::NotFound(Missing::Booking) => "booking_not_found",
             DomainError::NotFound(Missing::Appointment) => "appointment_not_found",
+            DomainError::NotFound(Missing::Town) => "town_not_found",
             DomainError::NotFound(_) => "not_found",
             DomainError::Fields(_) => "invalid_input",
             DomainError::Rule(r) => r.code(),

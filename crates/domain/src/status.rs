@@ -195,6 +195,8 @@ stored_enum! {
         StaffAbsenceCreate = "staff_absence.create",
         StaffCreate = "staff.create",
         StaffUpdate = "staff.update",
+        TownCreate = "town.create",
+        TownHost = "town.host",
         TownOpenData = "town.open_data",
         UnitArchive = "unit.archive",
         UnitCreate = "unit.create",

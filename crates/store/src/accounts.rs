@@ -40,6 +40,8 @@ pub struct NewAccount {
     /// A new member's enrolment: the code's digest, its expiry and the mail
     /// that carries the code (written with the account).
     pub enrolment: Option<Enrolment>,
+    /// The installation's super-administrator (the command line sets it).
+    pub installation_admin: bool,
 }
 
 /// The one-time code with which a new member sets their own password.
@@ -165,6 +167,7 @@ impl Store {
             password_changed_at: Set(now),
             enrol_digest: Set(a.enrolment.as_ref().map(|e| e.digest.clone())),
             enrol_expires_s: Set(a.enrolment.as_ref().map(|e| e.expires_s)),
+            installation_admin: Set(a.installation_admin),
         })
         .exec_with_returning(&txn)
         .await

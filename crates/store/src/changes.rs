@@ -49,7 +49,8 @@ pub enum ChangeKind {
     Visit,
     /// A facility's or unit's rules: hours, periods, windows, fees.
     Rules,
-    /// Staff, qualifications, duty hours, absences, procedures.
+    /// Staff, qualifications, duty hours, absences, procedures; a town
+    /// added or its host name changed.
     Staff,
 }
 
@@ -213,6 +214,8 @@ impl Store {
                 if let Some(m) = c.municipality_id {
                     self.counters.forget(m);
                 }
+                // A town added or its host changed is logged as its staff's.
+                self.counters.forget_towns();
             }
             _ => {}
         }

@@ -14,8 +14,8 @@
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    DbErr, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 
 use domain::status::AppointmentStatus;
@@ -552,12 +552,20 @@ pub struct NewTown {
     pub name_ja: String,
     pub name_en: String,
     pub time_zone: String,
+    /// A host name serving only this town (lower-cased), if any.
+    pub host: Option<String>,
 }
 
 impl Store {
     /// Adds a town: its id, or none when a town has that slug already (the
     /// unique index decides, so two at once cannot both win).
-    pub async fn create_town(&self, town: &NewTown) -> Result<Option<i64>, StoreError> {
+    /// `audit`, when given, is written in the same transaction (its target
+    /// set to the new town).
+    pub async fn create_town(
+        &self,
+        town: &NewTown,
+        audit: Option<&AuditEntry>,
+    ) -> Result<Option<i64>, StoreError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         let row = crate::entity::municipality::ActiveModel {
@@ -569,6 +577,7 @@ impl Store {
             phone: Set(String::new()),
             code: Set(String::new()),
             open_data_licence: Set("CC BY 4.0".into()),
+            host: Set(town.host.clone()),
         }
         .insert(&txn)
         .await;
@@ -584,10 +593,79 @@ impl Store {
             }
             Err(e) => return Err(e.into()),
         };
+        if let Some(audit) = audit {
+            let mut audit = audit.clone();
+            audit.target = format!("municipality:{id}");
+            audit.after = Some(serde_json::json!({
+                "slug": town.slug, "name_ja": town.name_ja, "name_en": town.name_en,
+                "time_zone": town.time_zone, "host": town.host,
+            }));
+            append_audit(&txn, &audit).await?;
+        }
+        log_town_change(&txn, id).await?;
         txn.commit().await?;
         self.counters.forget_towns();
         Ok(Some(id))
     }
+
+    /// Sets (or clears) the host name that serves only this town, with the
+    /// audit entry (before and after). `Ok(false)`: another town has that
+    /// host (the unique index decides) or there is no such town; nothing
+    /// is written then.
+    pub async fn set_town_host(
+        &self,
+        town: i64,
+        host: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(row) = crate::entity::municipality::Entity::find_by_id(town)
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let before = row.host.clone();
+        let mut active: crate::entity::municipality::ActiveModel = row.into();
+        active.host = Set(host.map(str::to_owned));
+        match active.update(&txn).await {
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.sql_err(),
+                    Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
+                ) =>
+            {
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        let mut audit = audit.clone();
+        audit.target = format!("municipality:{town}");
+        audit.before = Some(serde_json::json!({ "host": before }));
+        audit.after = Some(serde_json::json!({ "host": host }));
+        append_audit(&txn, &audit).await?;
+        log_town_change(&txn, town).await?;
+        txn.commit().await?;
+        self.counters.forget_towns();
+        Ok(true)
+    }
+}
+
+/// Logs a town added or changed (as a change of its staff), so every
+/// process drops its list of towns at once.
+async fn log_town_change(txn: &DatabaseTransaction, town: i64) -> Result<(), DbErr> {
+    crate::entity::change_event::ActiveModel {
+        municipality_id: Set(Some(town)),
+        kind: Set("staff".into()),
+        status: Set(String::new()),
+        at_s: Set(chrono::Utc::now().timestamp()),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map(drop)
 }
 
 impl Store {

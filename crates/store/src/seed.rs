@@ -256,6 +256,7 @@ impl Store {
             // A fictional town has no 全国地方公共団体コード.
             code: String::new(),
             open_data_licence: "CC BY 4.0".into(),
+            host: None,
         };
         let town_id = insert(town.into_active_model(), &txn).await?.id;
         for (ja, en) in [

@@ -546,6 +546,7 @@ async fn feeds_survive_the_owner_migration(db: &TestDb) {
                 facilities: vec![],
                 departments: vec![],
                 enrolment: None,
+                installation_admin: false,
             },
             now(),
             None,

@@ -150,8 +150,13 @@ impl axum::extract::FromRequestParts<AppState> for Opening {
             .get::<Arc<Streams>>()
             .cloned()
             .ok_or_else(|| axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response())?;
+        let town = parts
+            .extensions
+            .get::<app::core::town::RequestTown>()
+            .cloned()
+            .unwrap_or_default();
         Ok(Opening {
-            state: state.clone(),
+            state: state.clone().for_town(&town),
             streams,
             addr: parts.extensions.get::<ClientAddr>().map(|a| a.0),
             headers: parts.headers.clone(),
@@ -366,6 +371,7 @@ async fn facility_scope(state: &AppState, id: &str, q: &Dates) -> Result<Scope, 
         .facility(id)
         .await?
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Facility)))?;
+    state.check_town(f.municipality.0, Missing::Facility)?;
     let from = date(Field::From, q.from.as_deref())?;
     let to = match q.to.as_deref() {
         Some(_) => date(Field::To, q.to.as_deref())?,
@@ -392,13 +398,23 @@ async fn console_facility(
 ) -> Response {
     let scope = async {
         let actor = app::core::auth::actor_of(&r.state, &session).await?;
-        r.state
+        let state = own_town(&r.state, &actor);
+        state
             .may_manage(&actor, app::core::state::parse_facility_id(&id)?)
             .await?;
-        facility_scope(&r.state, &id, &r.q).await
+        facility_scope(&state, &id, &r.q).await
     };
     let scope = scope.await;
     r.open(scope, true).await
+}
+
+/// The state in a signed-in member's own town (console streams, as the
+/// console's pages).
+fn own_town(state: &AppState, actor: &app::core::access::Actor) -> AppState {
+    match actor {
+        app::core::access::Actor::Staff(s) => state.clone().in_town(s.municipality),
+        _ => state.clone(),
+    }
 }
 
 /// A town's visits and staff changes on one day (today without `day`).
@@ -445,8 +461,9 @@ async fn display(r: Opening, Path(department): Path<String>) -> Response {
 async fn counters(r: Opening, session: tower_sessions::Session) -> Response {
     let scope = async {
         let actor = app::core::auth::actor_of(&r.state, &session).await?;
-        r.state.counter_access(&actor).await?;
-        town_day(&r.state, r.q.date.as_deref(), None).await
+        let state = own_town(&r.state, &actor);
+        state.counter_access(&actor).await?;
+        town_day(&state, r.q.date.as_deref(), None).await
     };
     let scope = scope.await;
     r.open(scope, true).await

@@ -68,6 +68,7 @@ pub async fn people(app: &Running) -> People {
                     facilities,
                     departments,
                     enrolment: None,
+                    installation_admin: false,
                 },
                 super::now(),
                 None,

@@ -7,6 +7,8 @@ use crate::booking::types::{BookingDetail, BookingForm, BookingReview, FeeText, 
 use domain::applicant::BookingField;
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -84,7 +86,7 @@ fn MissingDraft() -> impl IntoView {
         <Title text=t.missing_draft_title/>
         <h1>{t.missing_draft_title}</h1>
         <p class="notice">{crate::core::messages::missing_message(lang, domain::error::Missing::Draft)}</p>
-        <p><a href="/facilities">{crate::core::i18n::texts(lang).back_to_facilities}</a></p>
+        <p><a href=at("/facilities")>{crate::core::i18n::texts(lang).back_to_facilities}</a></p>
     }
 }
 
@@ -431,7 +433,7 @@ pub fn KeepIt(reference: String) -> impl IntoView {
     view! {
         <p class="actions no-print">
             <button type="button" class="button js-only" on:click=print_page>{t.print_button}</button>
-            <a class="button" href=format!("/bookings/{reference}/booking.ics") rel="external" download="">{t.ics_link}</a>
+            <a class="button" href=at(&format!("/bookings/{reference}/booking.ics")) rel="external" download="">{t.ics_link}</a>
         </p>
         <p class="hint no-js-only no-print">{t.print_hint}</p>
     }
@@ -447,7 +449,7 @@ fn DoneStep(d: BookingDetail) -> impl IntoView {
         t.done_title
     };
     let reference = d.reference.clone();
-    let day = format!("/facilities/{}/days/{}", d.facility_id, d.date);
+    let day = at(&format!("/facilities/{}/days/{}", d.facility_id, d.date));
     view! {
         <Title text=title/>
         <h1>{title}</h1>
@@ -459,7 +461,7 @@ fn DoneStep(d: BookingDetail) -> impl IntoView {
         <KeepIt reference=reference.clone()/>
         <BookingSummary d/>
         <p class="actions no-print">
-            <a class="button" href=format!("/bookings/{reference}")>{crate::core::i18n::texts(use_lang()).nav_my_booking}</a>
+            <a class="button" href=at(&format!("/bookings/{reference}"))>{crate::core::i18n::texts(use_lang()).nav_my_booking}</a>
             <a class="button" href=day>{t.see_day}</a>
         </p>
     }

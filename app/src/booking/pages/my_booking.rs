@@ -7,6 +7,8 @@ use domain::applicant::BookingField;
 use domain::error::{DomainError, Missing};
 use leptos::form::ActionForm;
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -134,7 +136,7 @@ pub fn MyBookingPage() -> impl IntoView {
             <KeepIt reference=reference.clone()/>
             <BookingSummary d/>
             {if can_cancel {
-                view! { <p class="no-print"><a class="button" href=format!("/bookings/{reference}/cancel")>{t.cancel_link}</a></p> }.into_any()
+                view! { <p class="no-print"><a class="button" href=at(&format!("/bookings/{reference}/cancel"))>{t.cancel_link}</a></p> }.into_any()
             } else if active {
                 view! { <p class="notice">{crate::core::messages::cancel_closed(lang, &phone)}</p> }.into_any()
             } else {
@@ -166,7 +168,7 @@ pub fn CancelBookingPage() -> impl IntoView {
                         <input type="hidden" name="reference" value=reference.clone()/>
                         <p class="actions">
                             <button type="submit" class="button button-danger">{t.cancel_button}</button>
-                            <a class="button" href=format!("/bookings/{reference}")>{t.keep_button}</a>
+                            <a class="button" href=at(&format!("/bookings/{reference}"))>{t.keep_button}</a>
                         </p>
                     </ActionForm>
                 }.into_any()

@@ -4,6 +4,8 @@ use domain::calendar::{FIRST_YEAR, LAST_YEAR, YearMonth};
 use domain::text::Lang;
 use domain::view::{DayCellSlot, DaySchedule};
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -64,7 +66,7 @@ fn DayView(d: DaySchedule) -> impl IntoView {
     let f = d.facility.clone();
     let date = d.date;
     let date_text = i18n::format_date(lang, date);
-    let base = format!("/facilities/{}", f.id);
+    let base = at(&format!("/facilities/{}", f.id));
     let in_range =
         |date: chrono::NaiveDate| (FIRST_YEAR..=LAST_YEAR).contains(&chrono::Datelike::year(&date));
     let prev = Some(date - Duration::days(1))

@@ -1,5 +1,7 @@
 use domain::view::FacilitySummary;
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 
 use crate::browse::api::get_facilities;
@@ -19,7 +21,7 @@ pub fn FacilityList() -> impl IntoView {
         {loaded(data, true, |list: Vec<FacilitySummary>| {
             list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
         })}
-        <p><a class="button" href="/opendata">{t.open_data_link}</a></p>
+        <p><a class="button" href=at("/opendata")>{t.open_data_link}</a></p>
     }
 }
 
@@ -28,7 +30,7 @@ fn FacilityCard(facility: FacilitySummary) -> impl IntoView {
     let t = texts(use_lang());
     let heading = format!("facility-{}", facility.id);
     let labelled_by = heading.clone();
-    let href = format!("/facilities/{}", facility.id);
+    let href = at(&format!("/facilities/{}", facility.id));
     view! {
         <article class="card" aria-labelledby=labelled_by>
             <h2 id=heading>{facility.name.clone()}</h2>

@@ -2,6 +2,8 @@ use chrono::{Datelike, Weekday};
 use domain::availability::DayStatus;
 use domain::view::MonthCalendar;
 use leptos::prelude::*;
+
+use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -67,7 +69,7 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
     let t = texts(lang);
     let f = m.facility.clone();
     let title = (t.month_title)(m.month.year, m.month.month);
-    let base = format!("/facilities/{}", f.id);
+    let base = at(&format!("/facilities/{}", f.id));
     let month_link =
         |ym: domain::calendar::YearMonth| ym.is_supported().then(|| format!("{base}?month={ym}"));
     let prev = month_link(m.month.prev());
@@ -168,7 +170,7 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
             <h2 id="calendar-heading">{t.calendar_heading}": "{title.clone()}</h2>
             <nav class="pager" aria-label=t.month_nav_label>
                 {prev.map(|href| view! { <a class="button" href=href rel="prev"><span aria-hidden="true">"← "</span>{t.prev_month}</a> })}
-                <a class="button" href=format!("/facilities/{}", f.id)>{t.this_month}</a>
+                <a class="button" href=at(&format!("/facilities/{}", f.id))>{t.this_month}</a>
                 {next.map(|href| view! { <a class="button" href=href rel="next">{t.next_month}<span aria-hidden="true">" →"</span></a> })}
             </nav>
             <p>{t.calendar_hint}</p>

@@ -21,9 +21,14 @@ pub const CONTACT_SHOWN: Key<i64> = Key::new("contact_shown");
 /// A block being decided: facility, values.
 pub const BLOCK_DRAFT: Key<(i64, BlockValues)> = Key::new("block_draft");
 
+/// The session, the actor, and the state in a signed-in member's own town
+/// (the console shows their town whatever the address names).
 pub async fn ctx() -> Result<(Ctx, Actor), AppError> {
-    let c = session::ctx().await?;
+    let mut c = session::ctx().await?;
     let actor = auth::actor(&c).await?;
+    if let Actor::Staff(s) = &actor {
+        c.state = c.state.clone().in_town(s.municipality);
+    }
     Ok((c, actor))
 }
 
@@ -42,8 +47,10 @@ pub async fn login_page(c: &Ctx, flash: Key<(String, String, i64)>) -> Result<Lo
             towns,
             town: Some(town),
         },
+        // The town the address names is chosen to start with.
         None => LoginPage {
             towns,
+            town: c.state.town,
             ..LoginPage::default()
         },
     })

@@ -80,6 +80,9 @@ pub fn ConsoleBar(me: Me) -> impl IntoView {
                     <li><a href="/console/outbox">{t.nav_outbox}</a></li>
                     <li><a href="/console/facility-list">{t.nav_facility_list}</a></li>
                 })}
+                {me.towns.then(|| view! {
+                    <li><a href="/console/towns">{t.nav_towns}</a></li>
+                })}
                 <li><a href="/console/feeds">{t.nav_feeds}</a></li>
                 <li><a href="/console/import">{t.nav_import}</a></li>
                 <li><a href="/console/account">{t.nav_account}</a></li>

@@ -31,6 +31,8 @@ pub struct Model {
     pub enrol_digest: Option<String>,
     /// Unix second after which the enrolment code no longer works.
     pub enrol_expires_s: Option<i64>,
+    /// The installation's super-administrator (adds towns, sets host names).
+    pub installation_admin: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,8 @@ pub struct Model {
     pub code: String,
     /// The licence of the town's published open data.
     pub open_data_licence: String,
+    /// A host name that serves only this town (lower-cased), if any.
+    pub host: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

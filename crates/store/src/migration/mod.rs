@@ -15,6 +15,7 @@ mod m20261206_000009_calendar_feeds;
 mod m20261206_000010_resident_feeds;
 mod m20261207_000011_open_data;
 mod m20261207_000012_archive;
+mod m20261207_000013_towns;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000010_resident_feeds::Migration),
             Box::new(m20261207_000011_open_data::Migration),
             Box::new(m20261207_000012_archive::Migration),
+            Box::new(m20261207_000013_towns::Migration),
         ]
     }
 }
