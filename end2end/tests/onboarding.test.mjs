@@ -9,7 +9,11 @@
 //   4. a resident books the room (the fee shows) and a visit for the
 //      procedure, served by that member;
 //   5. the room's bookings cannot end while that booking is to come: the
-//      admin is shown it, by reference.
+//      admin is shown it, by reference;
+//   6. the admin, also the installation's super-administrator, adds a second
+//      town at /console/towns: the home page then lists both towns, each
+//      town's pages (at /t/{slug}/, hydrated with JavaScript) show only its
+//      own facilities, and so do its API and open data.
 // Without JavaScript for staff (server-rendered forms), axe on every page.
 // The server is this file's own (port 3105), so the demo town's server at
 // BASE is not touched.
@@ -74,7 +78,7 @@ before(async () => {
   assert.equal(town.code, 0, `add-town failed:\n${town.stdout}\n${town.stderr}`);
   const again = await runServerCommand(['add-town', 'sakura', TOWN, 'Sakura Town'], '', env);
   assert.notEqual(again.code, 0, 'a second town with the same slug is refused');
-  const made = await runServerCommand(['create-admin', ADMIN.email], `${ADMIN.password}\n`, env);
+  const made = await runServerCommand(['create-admin', ADMIN.email, '--installation'], `${ADMIN.password}\n`, env);
   assert.equal(made.code, 0, `create-admin failed:\n${made.stdout}\n${made.stderr}`);
   state.secret = printedSecret(made.stdout);
   assert.ok(state.secret, `create-admin printed a TOTP secret:\n${made.stdout}`);
@@ -275,4 +279,54 @@ test('the admin cannot end the room\'s bookings while one is to come: it is list
   await admin.getByRole('link', { name: state.reference }).waitFor();
   assert.match(await admin.getByRole('main').innerText(), /会議室: 受付中/, 'the room still takes bookings');
   await expectAccessible(admin);
+});
+
+test('a second town joins: each town\'s pages, API and open data show only its own', async (t) => {
+  if (!need(t, 'admin', 'hall')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console`);
+  await admin.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: '町の管理（共同利用）' }).click();
+  await admin.getByRole('heading', { level: 1, name: '町の管理（共同利用）' }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('アドレス用の名前').fill('Kita Town');
+  await admin.getByLabel('名前', { exact: true }).fill('北町');
+  await admin.getByRole('button', { name: '町を追加する' }).click();
+  await admin.getByRole('alert').filter({ hasText: '半角の小文字・数字・ハイフン' }).waitFor();
+  assert.equal(await admin.getByLabel('アドレス用の名前').getAttribute('aria-invalid'), 'true');
+  await expectAccessible(admin);
+  await admin.getByLabel('アドレス用の名前').fill('kita');
+  await admin.getByRole('button', { name: '町を追加する' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '北町 を追加しました。' }), 'the town is added');
+  await admin.getByRole('link', { name: '/t/kita/' }).waitFor();
+  await expectAccessible(admin);
+
+  // With two towns the short addresses name none: the home page lists them.
+  const resident = await page({ js: true });
+  await resident.goto(`${BASE}/`);
+  await resident.getByRole('heading', { level: 1, name: '町を選んでください' }).waitFor();
+  await expectAccessible(resident);
+  await resident.getByRole('link', { name: TOWN }).click();
+  await resident.waitForURL(`${BASE}/t/sakura/`);
+  await resident.getByText(`${TOWN}の予約ページです。`).waitFor();
+  await resident.locator('html[data-hydrated]').waitFor();
+  await resident.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '施設一覧', exact: true }).click();
+  await resident.waitForURL(`${BASE}/t/sakura/facilities`);
+  await resident.getByRole('heading', { level: 2, name: HALL }).waitFor();
+  await expectAccessible(resident);
+  // The router keeps the town's prefix as it moves between pages.
+  await resident.getByRole('link', { name: new RegExp(`${HALL}.*空き`) }).click();
+  await resident.waitForURL(new RegExp(`/t/sakura/facilities/${state.hall}$`));
+  await resident.getByRole('heading', { level: 1, name: new RegExp(HALL) }).waitFor();
+  await expectAccessible(resident);
+
+  await resident.goto(`${BASE}/t/kita/facilities`);
+  await resident.getByRole('heading', { level: 1, name: '施設一覧' }).waitFor();
+  assert.ok(!(await resident.getByRole('main').innerText()).includes(HALL), 'Kita lists nothing of Sakura');
+  await expectAccessible(resident);
+  assert.deepEqual(await api('/t/kita/api/v1/facilities'), []);
+  assert.equal((await api('/t/sakura/api/v1/facilities')).length, 1);
+  assert.equal((await fetch(`${BASE}/t/kita/facilities/${state.hall}`)).status, 404);
+  const csv = await (await fetch(`${BASE}/t/kita/opendata/facilities.csv`)).text();
+  assert.ok(!csv.includes(HALL), 'Kita\'s open data holds nothing of Sakura');
+  assert.ok((await (await fetch(`${BASE}/t/sakura/opendata/facilities.csv`)).text()).includes(HALL));
 });

@@ -208,6 +208,11 @@ impl AppState {
             flash: None,
             last: last.to_string(),
             version,
+            public_href: format!(
+                "{}/facilities/{}",
+                self.town_prefix(f.municipality.0).await?,
+                f.id.0
+            ),
         })
     }
 }

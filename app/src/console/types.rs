@@ -81,6 +81,9 @@ pub struct Timeline {
     pub last: String,
     /// The newest change the data includes (the live stream resumes after it).
     pub version: i64,
+    /// The facility's public page in its town (booking on a resident's
+    /// behalf starts there).
+    pub public_href: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

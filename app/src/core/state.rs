@@ -82,6 +82,16 @@ impl AppState {
         }
     }
 
+    /// The path prefix of a town's public pages on this site (`/t/{slug}`),
+    /// empty when the installation has one town.
+    pub async fn town_prefix(&self, town: i64) -> Result<String, AppError> {
+        let towns = self.store.towns_now().await?;
+        Ok(match towns.iter().find(|t| t.id == town) {
+            Some(t) if towns.len() > 1 => format!("/t/{}", t.slug),
+            _ => String::new(),
+        })
+    }
+
     pub fn new(
         leptos_options: LeptosOptions,
         store: Store,

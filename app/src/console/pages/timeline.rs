@@ -130,7 +130,7 @@ pub fn TimelinePage() -> impl IntoView {
             {table}
             <p class="actions no-print">
                 <a class="button" href=format!("{base}/block")>{t.block_link}</a>
-                <a class="button" href=format!("/facilities/{}", tl.facility_id)>{t.proxy_link}</a>
+                <a class="button" href=tl.public_href.clone()>{t.proxy_link}</a>
                 <a class="button" href=format!("{base}/report")>{t.report_link}</a>
                 <button type="button" class="button js-only" on:click=crate::booking::pages::print_page>{t.print}</button>
             </p>
