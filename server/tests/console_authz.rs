@@ -276,7 +276,13 @@ async fn authorization_matrix_covers_every_route() {
         (
             path::<s::AddTown>(),
             Class::Installation,
-            vec![("town[slug]", "x"), ("town[name_ja]", "")],
+            vec![
+                ("town[slug]", "x"),
+                ("town[name_ja]", ""),
+                ("town[name_en]", ""),
+                ("town[zone]", ""),
+                ("town[host]", ""),
+            ],
         ),
         (
             path::<s::SetTownHost>(),
@@ -302,6 +308,27 @@ async fn authorization_matrix_covers_every_route() {
                 ("counter[name_en]", ""),
                 ("counter[location_ja]", ""),
                 ("counter[location_en]", ""),
+            ],
+        ),
+        (
+            path::<s::SaveCounter>(),
+            Class::Counter,
+            vec![
+                ("division", division),
+                ("id", "999999"),
+                ("counter[name_ja]", ""),
+                ("counter[name_en]", ""),
+                ("counter[location_ja]", ""),
+                ("counter[location_en]", ""),
+            ],
+        ),
+        (
+            path::<s::RenameDivision>(),
+            Class::Admin,
+            vec![
+                ("division", division),
+                ("name[name_ja]", ""),
+                ("name[name_en]", ""),
             ],
         ),
         (

@@ -467,6 +467,169 @@ async fn counter_staff_set_up_their_own_division_only() {
     app.finish().await;
 }
 
+/// An admin renames a division and changes a counter: problems come back
+/// next to their fields with what was typed, each change is audited with
+/// before and after, a counter of another division is not found, and
+/// counter staff do not rename divisions.
+async fn divisions_are_renamed_and_counters_changed(app: &Running) {
+    let p = people(app).await;
+    let admin = signed_in(app, "admin@town.example", &p).await;
+    let departments = app.store.departments(1).await.unwrap();
+    let (d, other) = (departments[0].id.to_string(), departments[1].id.to_string());
+    let division = |c: &reqwest::Client, counter: Option<String>| {
+        let (c, d) = (c.clone(), d.clone());
+        async move {
+            let mut f = vec![("division", d.clone())];
+            if let Some(x) = counter {
+                f.push(("counter", x));
+            }
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            page::<s::GetDivisionPage>(app, &c, &f).await.1
+        }
+    };
+
+    // Renaming: a missing name is said next to its field.
+    let rename = path::<s::RenameDivision>();
+    let (_, location, _) = call(
+        app,
+        &admin,
+        rename,
+        &[
+            ("division", &d),
+            ("name[name_ja]", ""),
+            ("name[name_en]", ""),
+        ],
+    )
+    .await;
+    assert!(location.ends_with("#rename"), "{location}");
+    let before = division(&admin, None).await;
+    assert_eq!(before["rename_errors"][0]["key"], "rename_ja", "{before}");
+    assert_eq!(before["can_rename"], true);
+    let (_, location, _) = call(
+        app,
+        &admin,
+        rename,
+        &[
+            ("division", &d),
+            ("name[name_ja]", "町民課"),
+            ("name[name_en]", "Residents Division"),
+        ],
+    )
+    .await;
+    assert!(
+        location.starts_with(&format!("/console/divisions/{d}?v=")),
+        "{location}"
+    );
+    let after = division(&admin, None).await;
+    assert_eq!(after["name"], "町民課", "{after}");
+    assert_eq!(after["rename"]["name_en"], "Residents Division");
+
+    // A counter added, then changed.
+    call(
+        app,
+        &admin,
+        path::<s::AddCounter>(),
+        &[
+            ("division", &d),
+            ("counter[name_ja]", "相談窓口"),
+            ("counter[name_en]", ""),
+            ("counter[location_ja]", "1階"),
+            ("counter[location_en]", ""),
+        ],
+    )
+    .await;
+    let id = counter::Entity::find()
+        .filter(counter::Column::NameJa.eq("相談窓口"))
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    let form = division(&admin, Some(id.clone())).await;
+    assert_eq!(form["editing"]["name"], "相談窓口", "{form}");
+    assert_eq!(form["values"]["location_ja"], "1階");
+    let save = path::<s::SaveCounter>();
+    let fields = |name: &'static str| {
+        vec![
+            ("division", d.clone()),
+            ("id", id.clone()),
+            ("counter[name_ja]", name.to_owned()),
+            ("counter[name_en]", "Consultations".to_owned()),
+            ("counter[location_ja]", "2階 5番".to_owned()),
+            ("counter[location_en]", "2F, counter 5".to_owned()),
+        ]
+    };
+    let bad = fields("");
+    let bad: Vec<(&str, &str)> = bad.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (_, location, _) = call(app, &admin, save, &bad).await;
+    assert!(location.contains(&format!("counter={id}")), "{location}");
+    let form = division(&admin, Some(id.clone())).await;
+    assert_eq!(keys(&form), ["name_ja"], "{form}");
+    assert_eq!(
+        form["values"]["location_ja"], "2階 5番",
+        "what was typed is kept"
+    );
+    let good = fields("子育て相談窓口");
+    let good: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    call(app, &admin, save, &good).await;
+    let row = counter::Entity::find_by_id(id.parse::<i64>().unwrap())
+        .one(app.store.connection())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (row.name_ja.as_str(), row.location_ja.as_str()),
+        ("子育て相談窓口", "2階 5番")
+    );
+    // Through another division, the counter is not found.
+    let mut through = good.clone();
+    through[0] = ("division", other.as_str());
+    let (status, _, _) = call(app, &admin, save, &through).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let audit = audit_of(app, "counter.update").await;
+    assert_eq!(audit.len(), 1);
+    let change = format!("{:?} {:?}", audit[0].before, audit[0].after);
+    assert!(
+        change.contains("相談窓口") && change.contains("子育て相談窓口"),
+        "{change}"
+    );
+    assert_eq!(audit_of(app, "division.update").await.len(), 1);
+
+    // Counter staff change their division's counters but do not rename it.
+    let counter_staff = signed_in(app, "counter@town.example", &p).await;
+    let (status, _, body) = call(
+        app,
+        &counter_staff,
+        rename,
+        &[
+            ("division", &other),
+            ("name[name_ja]", "秘密課"),
+            ("name[name_en]", ""),
+        ],
+    )
+    .await;
+    assert_eq!(verdict(status, &body), Verdict::Forbidden);
+}
+
+#[tokio::test]
+async fn divisions_are_renamed_and_counters_changed_on_sqlite() {
+    let app = spawn(TestDb::sqlite().await).await;
+    divisions_are_renamed_and_counters_changed(&app).await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn divisions_are_renamed_and_counters_changed_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    divisions_are_renamed_and_counters_changed(&app).await;
+    app.finish().await;
+}
+
 /// Runs the server binary's command line on `db_url`, with `input` on stdin.
 fn command(db_url: &str, args: &[&str], input: &str) -> std::process::Output {
     use std::io::Write;

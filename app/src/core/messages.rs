@@ -521,6 +521,8 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         (Lang::En, Missing::Department) => "That division does not exist.",
         (Lang::Ja, Missing::StaffMember) => "その職員は見つかりません。",
         (Lang::En, Missing::StaffMember) => "That staff member does not exist.",
+        (Lang::Ja, Missing::Counter) => "その窓口は見つかりません。",
+        (Lang::En, Missing::Counter) => "That counter does not exist.",
         (Lang::Ja, Missing::Appointment) => {
             "受付番号と連絡先に一致する来庁予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"
         }

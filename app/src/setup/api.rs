@@ -29,8 +29,12 @@ mod ssr {
     pub const DETAILS_DRAFT: Key<(i64, DetailsForm, Vec<FormMessage>)> = Key::new("details_draft");
     /// The new-division form with its problems.
     pub const DIVISION_DRAFT: Key<(DivisionForm, Vec<FormMessage>)> = Key::new("division_draft");
-    /// The new-counter form: (division, values, problems).
-    pub const COUNTER_DRAFT: Key<(i64, CounterForm, Vec<FormMessage>)> = Key::new("counter_draft");
+    /// The counter form: (division, counter changed or none, values,
+    /// problems).
+    pub type CounterDraft = (i64, Option<i64>, CounterForm, Vec<FormMessage>);
+    pub const COUNTER_DRAFT: Key<CounterDraft> = Key::new("counter_draft");
+    /// The division's rename form: (division, values, problems).
+    pub const RENAME_DRAFT: Key<(i64, DivisionForm, Vec<FormMessage>)> = Key::new("rename_draft");
     /// The procedure form: (division, procedure, values, problems).
     pub type ProcedureDraft = (i64, Option<i64>, ProcedureForm, Vec<FormMessage>);
     pub const PROCEDURE_DRAFT: Key<ProcedureDraft> = Key::new("procedure_draft");
@@ -251,22 +255,44 @@ pub async fn add_division(division: DivisionForm) -> Result<(), AppError> {
     }
 }
 
-/// A division's counters, procedures and staff.
+/// A division's counters, procedures and staff; `counter`: the counter
+/// being changed in the counter form.
 #[server(prefix = "/sfn", endpoint = "get_division_page")]
-pub async fn get_division_page(division: String) -> Result<DivisionPage, AppError> {
+pub async fn get_division_page(
+    division: String,
+    counter: Option<String>,
+) -> Result<DivisionPage, AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
+    let id = division.trim().parse::<i64>().ok();
+    let editing = counter
+        .as_deref()
+        .and_then(|x| x.trim().parse::<i64>().ok());
     let draft = c
         .get(ssr::COUNTER_DRAFT)
         .await?
-        .filter(|(d, _, _)| division.trim().parse::<i64>().ok() == Some(*d))
+        .filter(|(d, e, _, _)| id == Some(*d) && *e == editing)
+        .map(|(_, _, values, errors)| (values, errors));
+    let rename = c
+        .get(ssr::RENAME_DRAFT)
+        .await?
+        .filter(|(d, _, _)| id == Some(*d))
         .map(|(_, values, errors)| (values, errors));
     let mut page = c
         .state
-        .division_page(&actor, c.lang, &division, draft)
+        .division_page(&actor, c.lang, &division, counter.as_deref(), draft, rename)
         .await?;
     page.flash = crate::console::api::ssr::take_flash(&c).await?;
     Ok(page)
+}
+
+fn counter_form(counter: &CounterForm) -> CounterForm {
+    CounterForm {
+        name_ja: ssr::cut(&counter.name_ja),
+        name_en: ssr::cut(&counter.name_en),
+        location_ja: ssr::cut(&counter.location_ja),
+        location_en: ssr::cut(&counter.location_en),
+    }
 }
 
 /// Adds a counter to the division; back to it, with the problems if any.
@@ -274,12 +300,7 @@ pub async fn get_division_page(division: String) -> Result<DivisionPage, AppErro
 pub async fn add_counter(division: String, counter: CounterForm) -> Result<(), AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
-    let form = CounterForm {
-        name_ja: ssr::cut(&counter.name_ja),
-        name_en: ssr::cut(&counter.name_en),
-        location_ja: ssr::cut(&counter.location_ja),
-        location_en: ssr::cut(&counter.location_en),
-    };
+    let form = counter_form(&counter);
     let v = c.state.now().timestamp_millis();
     let outcome = c
         .state
@@ -293,8 +314,71 @@ pub async fn add_counter(division: String, counter: CounterForm) -> Result<(), A
             crate::console::api::ssr::done(&c, &back, Ok(text)).await
         }
         Err(errors) => {
-            c.set(ssr::COUNTER_DRAFT, &(id, form, errors)).await?;
-            crate::core::session::redirect(&back);
+            c.set(ssr::COUNTER_DRAFT, &(id, None, form, errors)).await?;
+            crate::core::session::redirect(&format!("{back}#counter-form"));
+            Ok(())
+        }
+    }
+}
+
+/// Changes a counter of the division; back to the division, or to the
+/// form with the problems.
+#[server(prefix = "/sfn", endpoint = "save_counter")]
+pub async fn save_counter(
+    division: String,
+    id: String,
+    counter: CounterForm,
+) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let form = counter_form(&counter);
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .save_counter(&actor, c.lang, &division, &id, &form)
+        .await?;
+    let division = division.trim().parse::<i64>().unwrap_or_default();
+    let back = format!("/console/divisions/{division}?v={v}");
+    match outcome {
+        Ok(text) => {
+            c.take(ssr::COUNTER_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            let counter = id.trim().parse::<i64>().ok();
+            c.set(ssr::COUNTER_DRAFT, &(division, counter, form, errors))
+                .await?;
+            let counter = counter.unwrap_or_default();
+            crate::core::session::redirect(&format!("{back}&counter={counter}#counter-form"));
+            Ok(())
+        }
+    }
+}
+
+/// Renames the division (admins); back to it, with the problems if any.
+#[server(prefix = "/sfn", endpoint = "rename_division")]
+pub async fn rename_division(division: String, name: DivisionForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let form = DivisionForm {
+        name_ja: ssr::cut(&name.name_ja),
+        name_en: ssr::cut(&name.name_en),
+    };
+    let v = c.state.now().timestamp_millis();
+    let outcome = c
+        .state
+        .rename_division(&actor, c.lang, &division, &form)
+        .await?;
+    let id = division.trim().parse::<i64>().unwrap_or_default();
+    let back = format!("/console/divisions/{id}?v={v}");
+    match outcome {
+        Ok(text) => {
+            c.take(ssr::RENAME_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::RENAME_DRAFT, &(id, form, errors)).await?;
+            crate::core::session::redirect(&format!("{back}#rename"));
             Ok(())
         }
     }

@@ -83,16 +83,21 @@ pub fn DivisionView() -> impl IntoView {
         move || {
             (
                 params.read().get("id").unwrap_or_default(),
+                query.read().get("counter"),
                 query.read().get("v"),
             )
         },
-        |(id, _)| get_division_page(id),
+        |(id, counter, _)| get_division_page(id, counter),
     );
     crate::core::components::loaded(data, false, |p: DivisionPage| {
         let lang = use_lang();
         let (t, s) = (counter_texts(lang), texts(lang));
         let add = ServerAction::<AddCounter>::new();
+        let save = ServerAction::<SaveCounter>::new();
+        let rename = ServerAction::<RenameDivision>::new();
         let e = p.errors.clone();
+        let re = p.rename_errors.clone();
+        let rn = |key: &str| format!("name[{key}]");
         let n = |key: &str| format!("counter[{key}]");
         let base = format!("/console/divisions/{}", p.id);
         view! {
@@ -180,22 +185,57 @@ pub fn DivisionView() -> impl IntoView {
                     view! {
                         <ul>
                             {p.counters.iter().map(|c| view! {
-                                <li>{c.name.clone()}{(!c.location.is_empty()).then(|| format!("（{}）", c.location))}</li>
+                                <li>
+                                    {c.name.clone()}{(!c.location.is_empty()).then(|| format!("（{}）", c.location))}" "
+                                    <a href=format!("{base}?counter={}#counter-form", c.id) aria-label=(t.edit_counter_link)(&c.name)>{t.change}</a>
+                                </li>
                             }).collect_view()}
                         </ul>
                     }.into_any()
                 }}
-                <h3>{t.add_counter}</h3>
-                <FixNotice errors=e.clone()/>
-                <ActionForm action=add>
-                    <input type="hidden" name="division" value=p.id.to_string()/>
-                    <Field key="name_ja" name=n("name_ja") label=s.name_ja value=p.values.name_ja.clone() errors=e.clone() required=true/>
-                    <Field key="name_en" name=n("name_en") label=s.name_en value=p.values.name_en.clone() errors=e.clone() hint=s.name_en_hint/>
-                    <Field key="location_ja" name=n("location_ja") label=t.location_ja value=p.values.location_ja.clone() errors=e.clone()/>
-                    <Field key="location_en" name=n("location_en") label=t.location_en value=p.values.location_en.clone() errors=e.clone()/>
-                    <p><button type="submit" class="button button-primary">{t.add_counter}</button></p>
-                </ActionForm>
+                {match p.editing.clone() {
+                    Some(c) => view! {
+                        <h3 id="counter-form">{(t.edit_counter)(&c.name)}</h3>
+                        <FixNotice errors=e.clone()/>
+                        <ActionForm action=save>
+                            <input type="hidden" name="division" value=p.id.to_string()/>
+                            <input type="hidden" name="id" value=c.id.to_string()/>
+                            <Field key="name_ja" name=n("name_ja") label=s.name_ja value=p.values.name_ja.clone() errors=e.clone() required=true/>
+                            <Field key="name_en" name=n("name_en") label=s.name_en value=p.values.name_en.clone() errors=e.clone() hint=s.name_en_hint/>
+                            <Field key="location_ja" name=n("location_ja") label=t.location_ja value=p.values.location_ja.clone() errors=e.clone()/>
+                            <Field key="location_en" name=n("location_en") label=t.location_en value=p.values.location_en.clone() errors=e.clone()/>
+                            <p>
+                                <button type="submit" class="button button-primary">{t.save_counter}</button>" "
+                                <a class="button" href=base.clone()>{t.cancel_edit}</a>
+                            </p>
+                        </ActionForm>
+                    }.into_any(),
+                    None => view! {
+                        <h3 id="counter-form">{t.add_counter}</h3>
+                        <FixNotice errors=e.clone()/>
+                        <ActionForm action=add>
+                            <input type="hidden" name="division" value=p.id.to_string()/>
+                            <Field key="name_ja" name=n("name_ja") label=s.name_ja value=p.values.name_ja.clone() errors=e.clone() required=true/>
+                            <Field key="name_en" name=n("name_en") label=s.name_en value=p.values.name_en.clone() errors=e.clone() hint=s.name_en_hint/>
+                            <Field key="location_ja" name=n("location_ja") label=t.location_ja value=p.values.location_ja.clone() errors=e.clone()/>
+                            <Field key="location_en" name=n("location_en") label=t.location_en value=p.values.location_en.clone() errors=e.clone()/>
+                            <p><button type="submit" class="button button-primary">{t.add_counter}</button></p>
+                        </ActionForm>
+                    }.into_any(),
+                }}
             </section>
+            {p.can_rename.then(|| view! {
+                <section aria-labelledby="rename">
+                    <h2 id="rename">{t.rename_heading}</h2>
+                    <FixNotice errors=re.clone()/>
+                    <ActionForm action=rename>
+                        <input type="hidden" name="division" value=p.id.to_string()/>
+                        <Field key="rename_ja" name=rn("name_ja") label=s.name_ja value=p.rename.name_ja.clone() errors=re.clone() required=true/>
+                        <Field key="rename_en" name=rn("name_en") label=s.name_en value=p.rename.name_en.clone() errors=re.clone() hint=s.name_en_hint/>
+                        <p><button type="submit" class="button">{t.rename_button}</button></p>
+                    </ActionForm>
+                </section>
+            })}
         }
     })
 }

@@ -351,34 +351,67 @@ impl AppState {
         Ok(Ok((id, pick(lang, &ja, &en))))
     }
 
-    /// `/console/divisions/{id}`.
+    /// `/console/divisions/{id}`: with the counter `editing` in the counter
+    /// form (none: a new counter), as saved or as typed (`draft`); and the
+    /// rename form (admins), as typed when it came back (`rename`).
     pub async fn division_page(
         &self,
         actor: &Actor,
         lang: Lang,
         id: &str,
+        editing: Option<&str>,
         draft: Option<(CounterForm, Vec<FormMessage>)>,
+        rename: Option<(DivisionForm, Vec<FormMessage>)>,
     ) -> Result<DivisionPage, AppError> {
         let (d, s) = self.division_in_scope(actor, id).await?;
+        let line = |c: &store::entity::counter::Model| CounterLine {
+            id: c.id,
+            name: pick(lang, &c.name_ja, &c.name_en),
+            location: pick(lang, &c.location_ja, &c.location_en),
+        };
+        let editing = match editing.map(str::trim).filter(|e| !e.is_empty()) {
+            Some(e) => Some(
+                d.counters
+                    .iter()
+                    .find(|c| e.parse::<i64>().ok() == Some(c.id))
+                    .ok_or(AppError::Domain(DomainError::NotFound(Missing::Counter)))?,
+            ),
+            None => None,
+        };
+        let (values, errors) = match (draft, editing) {
+            (Some(d), _) => d,
+            (None, Some(c)) => (
+                CounterForm {
+                    name_ja: c.name_ja.clone(),
+                    name_en: c.name_en.clone(),
+                    location_ja: c.location_ja.clone(),
+                    location_en: c.location_en.clone(),
+                },
+                Vec::new(),
+            ),
+            (None, None) => Default::default(),
+        };
+        let (rename, rename_errors) = rename.unwrap_or_else(|| {
+            (
+                DivisionForm {
+                    name_ja: d.row.name_ja.clone(),
+                    name_en: d.row.name_en.clone(),
+                },
+                Vec::new(),
+            )
+        });
         let name_of = |p: i64| {
             d.procedures
                 .iter()
                 .find(|x| x.id == p)
                 .map(|x| pick(lang, &x.name_ja, &x.name_en))
         };
-        let (values, errors) = draft.unwrap_or_default();
         Ok(DivisionPage {
             me: me(&s, lang),
             id: d.row.id,
             name: pick(lang, &d.row.name_ja, &d.row.name_en),
-            counters: d
-                .counters
-                .iter()
-                .map(|c| CounterLine {
-                    name: pick(lang, &c.name_ja, &c.name_en),
-                    location: pick(lang, &c.location_ja, &c.location_en),
-                })
-                .collect(),
+            counters: d.counters.iter().map(line).collect(),
+            editing: editing.map(line),
             procedures: d
                 .procedures
                 .iter()
@@ -409,8 +442,85 @@ impl AppState {
                 .collect(),
             values,
             errors,
+            can_rename: actor.admin().is_ok(),
+            rename,
+            rename_errors,
             flash: None,
         })
+    }
+
+    /// Renames the division (admins): its new name, or the form's problems.
+    pub async fn rename_division(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        division: &str,
+        form: &DivisionForm,
+    ) -> Result<Result<String, Vec<FormMessage>>, AppError> {
+        let admin = actor.admin()?;
+        let (d, _) = self.division_in_scope(actor, division).await?;
+        // The rename form's fields have their own keys (the counter form on
+        // the same page has `name_ja` and `name_en`).
+        let (ja, en) = match check_division(form, lang) {
+            Ok(n) => n,
+            Err(e) => {
+                return Ok(Err(e
+                    .into_iter()
+                    .map(|m| FormMessage {
+                        key: m.key.replacen("name", "rename", 1),
+                        message: m.message,
+                    })
+                    .collect()));
+            }
+        };
+        let e = entry(
+            &admin,
+            AuditAction::DivisionUpdate,
+            String::new(),
+            self.now(),
+        );
+        let renamed = self
+            .store
+            .update_division(admin.municipality, d.row.id, &ja, &en, &e)
+            .await?;
+        if !renamed {
+            return Err(AppError::Domain(DomainError::NotFound(Missing::Department)));
+        }
+        Ok(Ok((messages(lang).division_renamed)(&pick(lang, &ja, &en))))
+    }
+
+    /// Changes a counter of the division: its name, or the form's problems.
+    pub async fn save_counter(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        division: &str,
+        counter: &str,
+        form: &CounterForm,
+    ) -> Result<Result<String, Vec<FormMessage>>, AppError> {
+        let (d, s) = self.division_in_scope(actor, division).await?;
+        let missing = || AppError::Domain(DomainError::NotFound(Missing::Counter));
+        let id = counter.trim().parse::<i64>().map_err(|_| missing())?;
+        if !d.counters.iter().any(|c| c.id == id) {
+            return Err(missing());
+        }
+        let new = match check_counter(form, lang) {
+            Ok(n) => n,
+            Err(e) => return Ok(Err(e)),
+        };
+        let e = entry(&s, AuditAction::CounterUpdate, String::new(), self.now());
+        if !self
+            .store
+            .update_counter(s.municipality, d.row.id, id, &new, &e)
+            .await?
+        {
+            return Err(missing());
+        }
+        Ok(Ok((messages(lang).counter_saved)(&pick(
+            lang,
+            &new.name_ja,
+            &new.name_en,
+        ))))
     }
 
     /// Adds a counter to the division: its name, or the form's problems.

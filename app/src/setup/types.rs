@@ -123,6 +123,7 @@ pub struct DivisionsPage {
 /// A counter of a division.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CounterLine {
+    pub id: i64,
     pub name: String,
     pub location: String,
 }
@@ -167,8 +168,15 @@ pub struct DivisionPage {
     pub counters: Vec<CounterLine>,
     pub procedures: Vec<ProcedureLine>,
     pub staff: Vec<MemberLine>,
+    /// The counter being changed (`?counter=`), or none: a new one.
+    pub editing: Option<CounterLine>,
+    /// The counter form: the new or changed counter as saved or typed.
     pub values: CounterForm,
     pub errors: Vec<FormMessage>,
+    /// Admins rename the division.
+    pub can_rename: bool,
+    pub rename: DivisionForm,
+    pub rename_errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
 }
 
@@ -279,8 +287,10 @@ pub struct ArchivePage {
     pub flash: Option<Flash>,
 }
 
-/// A town to add (the installation's super-administrator).
+/// A town to add (the installation's super-administrator); a field left
+/// out of the post is empty (and said so by the checks).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct TownForm {
     pub slug: String,
     pub name_ja: String,

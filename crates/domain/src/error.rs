@@ -167,6 +167,8 @@ pub enum Missing {
     Department,
     /// A staff member (of the division asked for).
     StaffMember,
+    /// A counter (of the division asked for).
+    Counter,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
     /// No working calendar feed with that token (unknown, renewed, revoked

@@ -247,6 +247,93 @@ impl Store {
         Ok(id)
     }
 
+    /// Renames a division of the town, with the audit entry (before and
+    /// after). False when the town has no such division.
+    pub async fn update_division(
+        &self,
+        municipality: i64,
+        id: i64,
+        name_ja: &str,
+        name_en: &str,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(row) = department::Entity::find_by_id(id)
+            .filter(department::Column::MunicipalityId.eq(municipality))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let mut e = audit.clone();
+        e.target = format!("department:{id}");
+        e.before = Some(serde_json::json!({ "name_ja": row.name_ja, "name_en": row.name_en }));
+        e.after = Some(serde_json::json!({ "name_ja": name_ja, "name_en": name_en }));
+        let mut active: department::ActiveModel = row.into();
+        active.name_ja = Set(name_ja.to_owned());
+        active.name_en = Set(name_en.to_owned());
+        active.update(&txn).await?;
+        append_audit(&txn, &e).await?;
+        log_town_change(&txn, municipality).await?;
+        txn.commit().await?;
+        self.counters.forget(municipality);
+        Ok(true)
+    }
+
+    /// Changes a counter of a division of the town (names, where it is),
+    /// with the audit entry (before and after). False when the division
+    /// has no such counter.
+    pub async fn update_counter(
+        &self,
+        municipality: i64,
+        department: i64,
+        id: i64,
+        new: &NewCounter,
+        audit: &AuditEntry,
+    ) -> Result<bool, StoreError> {
+        let _writer = self.writer().await;
+        let txn = self.begin_write().await?;
+        let Some(row) = counter::Entity::find_by_id(id)
+            .filter(counter::Column::DepartmentId.eq(department))
+            .one(&txn)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let json = |name_ja: &str, name_en: &str, location_ja: &str, location_en: &str| {
+            serde_json::json!({
+                "department": department, "name_ja": name_ja, "name_en": name_en,
+                "location_ja": location_ja, "location_en": location_en,
+            })
+        };
+        let mut e = audit.clone();
+        e.target = format!("counter:{id}");
+        e.before = Some(json(
+            &row.name_ja,
+            &row.name_en,
+            &row.location_ja,
+            &row.location_en,
+        ));
+        e.after = Some(json(
+            &new.name_ja,
+            &new.name_en,
+            &new.location_ja,
+            &new.location_en,
+        ));
+        let mut active: counter::ActiveModel = row.into();
+        active.name_ja = Set(new.name_ja.clone());
+        active.name_en = Set(new.name_en.clone());
+        active.location_ja = Set(new.location_ja.clone());
+        active.location_en = Set(new.location_en.clone());
+        active.update(&txn).await?;
+        append_audit(&txn, &e).await?;
+        log_town_change(&txn, municipality).await?;
+        txn.commit().await?;
+        self.counters.forget(municipality);
+        Ok(true)
+    }
+
     /// Adds a counter to a division of the town: its id.
     pub async fn create_counter(
         &self,
@@ -653,8 +740,9 @@ impl Store {
     }
 }
 
-/// Logs a town added or changed (as a change of its staff), so every
-/// process drops its list of towns at once.
+/// Logs a town added or changed, or a division or counter of it changed
+/// (as a change of its staff), so every process drops its cached towns,
+/// staff and procedures at once.
 async fn log_town_change(txn: &DatabaseTransaction, town: i64) -> Result<(), DbErr> {
     crate::entity::change_event::ActiveModel {
         municipality_id: Set(Some(town)),
