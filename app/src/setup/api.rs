@@ -55,6 +55,16 @@ mod ssr {
     pub fn cut(v: &str) -> String {
         v.chars().take(2_000).collect()
     }
+
+    /// The counter form as posted, each text bounded.
+    pub fn counter_form(counter: &CounterForm) -> CounterForm {
+        CounterForm {
+            name_ja: cut(&counter.name_ja),
+            name_en: cut(&counter.name_en),
+            location_ja: cut(&counter.location_ja),
+            location_en: cut(&counter.location_en),
+        }
+    }
 }
 
 /// The form (with what was typed and its problems, when it came back).
@@ -286,21 +296,12 @@ pub async fn get_division_page(
     Ok(page)
 }
 
-fn counter_form(counter: &CounterForm) -> CounterForm {
-    CounterForm {
-        name_ja: ssr::cut(&counter.name_ja),
-        name_en: ssr::cut(&counter.name_en),
-        location_ja: ssr::cut(&counter.location_ja),
-        location_en: ssr::cut(&counter.location_en),
-    }
-}
-
 /// Adds a counter to the division; back to it, with the problems if any.
 #[server(prefix = "/sfn", endpoint = "add_counter")]
 pub async fn add_counter(division: String, counter: CounterForm) -> Result<(), AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
-    let form = counter_form(&counter);
+    let form = ssr::counter_form(&counter);
     let v = c.state.now().timestamp_millis();
     let outcome = c
         .state
@@ -331,7 +332,7 @@ pub async fn save_counter(
 ) -> Result<(), AppError> {
     let (c, actor) = crate::console::api::ssr::ctx().await?;
     actor.staff()?;
-    let form = counter_form(&counter);
+    let form = ssr::counter_form(&counter);
     let v = c.state.now().timestamp_millis();
     let outcome = c
         .state
