@@ -21,8 +21,10 @@ pub fn Home() -> impl IntoView {
                 <h1>{t.choose_town_title}</h1>
                 <p class="lead">{t.choose_town_lead}</p>
                 <ul class="town-list">
+                    // A town's pages have their own base: the browser loads
+                    // them (the router here has none).
                     {h.towns.into_iter().map(|l| view! {
-                        <li><a class="button" href=l.href>{l.name}</a></li>
+                        <li><a class="button" href=l.href rel="external">{l.name}</a></li>
                     }).collect_view()}
                 </ul>
             }.into_any(),
