@@ -33,12 +33,12 @@ use crate::core::lang;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let lang = lang::detect();
     let size = core::text_size::detect();
-    let base = use_context::<core::town::TownBase>()
-        .map(|b| b.0)
-        .filter(|b| !b.is_empty());
+    let town = use_context::<core::town::TownBase>().unwrap_or_default();
+    let base = Some(town.base).filter(|b| !b.is_empty());
+    let name = Some(town.name).filter(|n| !n.is_empty());
     view! {
         <!DOCTYPE html>
-        <html lang=lang.code() data-text-size=size.code() data-demo=core::components::demo().then_some("true") data-town-base=base>
+        <html lang=lang.code() data-text-size=size.code() data-demo=core::components::demo().then_some("true") data-town-base=base data-town-name=name>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -104,11 +104,11 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     let (base, router_base) = {
         let base = core::town::page_base();
-        if !base.0.is_empty() {
-            let root: &'static str = Box::leak(base.0.clone().into_boxed_str());
+        if !base.base.is_empty() {
+            let root: &'static str = Box::leak(base.base.clone().into_boxed_str());
             let _ = leptos::server_fn::client::try_set_server_url(root);
         }
-        let router_base = (!base.0.is_empty()).then(|| base.0.clone());
+        let router_base = (!base.base.is_empty()).then(|| base.base.clone());
         (base, router_base)
     };
     #[cfg(not(feature = "hydrate"))]

@@ -150,7 +150,15 @@ fn provide_request_context() {
     let town = parts
         .and_then(|p| p.extensions.get::<app::core::town::RequestTown>().cloned())
         .unwrap_or_default();
-    provide_context(app::core::town::TownBase(town.base));
+    let name = match (town.names, app::core::lang::detect()) {
+        (Some((ja, _)), domain::text::Lang::Ja) => ja,
+        (Some((_, en)), domain::text::Lang::En) => en,
+        (None, _) => String::new(),
+    };
+    provide_context(app::core::town::TownBase {
+        base: town.base,
+        name,
+    });
 }
 
 /// The HTTP status of an error: the one mapping every route uses (the

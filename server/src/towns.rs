@@ -35,7 +35,16 @@ pub async fn resolve_town(State(state): State<AppState>, mut req: Request, next:
             {
                 *req.uri_mut() = uri;
             }
-            RequestTown { id: Some(id), base }
+            // Named in the header only where there is a choice of towns.
+            let names = towns
+                .iter()
+                .find(|t| t.id == id && towns.len() > 1)
+                .map(|t| (t.name_ja.clone(), t.name_en.clone()));
+            RequestTown {
+                id: Some(id),
+                base,
+                names,
+            }
         }
         Resolved::Unknown | Resolved::Unnamed => RequestTown::default(),
     };

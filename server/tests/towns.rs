@@ -139,6 +139,11 @@ async fn towns_never_see_each_other(app: &Running) {
     assert_eq!(status, StatusCode::OK);
     let demo_names = names(&demo_list);
     let demo_facility = demo_list[0]["id"].as_i64().unwrap();
+    let (_, alone) = app.text("/facilities").await;
+    assert!(
+        !alone.contains("data-town-name"),
+        "one town: no town in the header"
+    );
 
     let k = kita(app).await;
 
@@ -199,6 +204,12 @@ async fn towns_never_see_each_other(app: &Running) {
         "{page}"
     );
     assert!(page.contains("data-town-base=\"/t/kita\""), "{page}");
+    // The header says which town's pages these are.
+    assert!(page.contains("data-town-name=\"北町\""), "{page}");
+    assert!(
+        page.contains("<span class=\"site-town\">北町</span>"),
+        "{page}"
+    );
     assert!(page.contains("href=\"/t/kita/visits\""), "{page}");
 
     // A server function answers for the page it was called from.

@@ -23,16 +23,17 @@ pub fn Layout(children: Children) -> impl IntoView {
         domain::text::Lang::En => "ja",
     };
     let location = use_location();
-    let base = use_context::<crate::core::town::TownBase>().unwrap_or_default();
+    let town = use_context::<crate::core::town::TownBase>().unwrap_or_default();
+    let base = town.base.clone();
     let at = {
         let base = base.clone();
-        move |path: &str| crate::core::town::join(&base.0, path)
+        move |path: &str| crate::core::town::join(&base, path)
     };
     // The path within the town (the browser's router sees the prefix).
     let local = move || {
         let path = location.pathname.get();
-        match path.strip_prefix(base.0.as_str()) {
-            Some(rest) if !base.0.is_empty() && rest.starts_with('/') => rest.to_owned(),
+        match path.strip_prefix(base.as_str()) {
+            Some(rest) if !base.is_empty() && rest.starts_with('/') => rest.to_owned(),
             _ => path,
         }
     };
@@ -89,7 +90,10 @@ pub fn Layout(children: Children) -> impl IntoView {
         <a class="skip-link" href="#main">{t.skip_to_content}</a>
         <header class="site-header">
             <div class=header_row>
-                <a class="site-name" href=at("/")>{t.site_name}</a>
+                <a class="site-name" href=at("/")>
+                    {(!town.name.is_empty()).then(|| view! { <span class="site-town">{town.name.clone()}</span>" " })}
+                    {t.site_name}
+                </a>
                 <div class="header-tools">
                     <nav class="text-size" aria-label=t.text_size_label>
                         <span aria-hidden="true">{t.text_size_label}</span>

@@ -15,10 +15,16 @@
 
 use leptos::prelude::*;
 
-/// The path prefix of the page's town (`/t/kita`), empty when the host
-/// name or the installation's only town decides.
+/// The page's town as links and the header need it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct TownBase(pub String);
+pub struct TownBase {
+    /// The path prefix (`/t/kita`), empty when the host name or the
+    /// installation's only town decides.
+    pub base: String,
+    /// The town's name in the reader's language, shown in the header when
+    /// the installation has several towns (else empty).
+    pub name: String,
+}
 
 /// `path` (absolute, local) under `base`: `/facilities` → `/t/kita/facilities`.
 pub fn join(base: &str, path: &str) -> String {
@@ -31,8 +37,8 @@ pub fn join(base: &str, path: &str) -> String {
 
 /// A local path of the reader's town, for links and form targets.
 pub fn at(path: &str) -> String {
-    let base = use_context::<TownBase>().unwrap_or_default();
-    join(&base.0, path)
+    let town = use_context::<TownBase>().unwrap_or_default();
+    join(&town.base, path)
 }
 
 /// The town named by a path (`/t/{key}` or `/t/{key}/…`): the key, the
@@ -53,16 +59,22 @@ pub fn split(path: &str) -> Option<(&str, &str, &str)> {
     Some((key, base, rest))
 }
 
-/// The base the server wrote on `<html data-town-base>` (browser only).
+/// The town the server wrote on `<html data-town-base data-town-name>`
+/// (browser only).
 #[cfg(feature = "hydrate")]
 pub fn page_base() -> TownBase {
-    TownBase(
-        web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|e| e.get_attribute("data-town-base"))
-            .unwrap_or_default(),
-    )
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element());
+    let attr = |name: &str| {
+        root.as_ref()
+            .and_then(|e| e.get_attribute(name))
+            .unwrap_or_default()
+    };
+    TownBase {
+        base: attr("data-town-base"),
+        name: attr("data-town-name"),
+    }
 }
 
 /// The request's town as the server resolved it (before routing).
@@ -72,6 +84,9 @@ pub struct RequestTown {
     /// None: an installation of several towns and nothing named one.
     pub id: Option<i64>,
     pub base: String,
+    /// The town's names (Japanese, English) when the installation has
+    /// several towns, for the header; else none.
+    pub names: Option<(String, String)>,
 }
 
 /// What a request's host, path and (for server functions and event
