@@ -321,6 +321,7 @@ test('a second town joins: each town\'s pages, API and open data show only its o
 
   await resident.goto(`${BASE}/t/kita/facilities`);
   await resident.getByRole('heading', { level: 1, name: '施設一覧' }).waitFor();
+  await resident.getByText('予約できる施設はまだありません。').waitFor();
   assert.ok(!(await resident.getByRole('main').innerText()).includes(HALL), 'Kita lists nothing of Sakura');
   await expectAccessible(resident);
   assert.deepEqual(await api('/t/kita/api/v1/facilities'), []);

@@ -43,6 +43,7 @@ pub struct Texts {
 
     pub facilities_title: &'static str,
     pub facilities_lead: &'static str,
+    pub no_facilities: &'static str,
     pub units_heading: &'static str,
     pub accessibility_heading: &'static str,
     pub hours_heading: &'static str,
@@ -140,6 +141,7 @@ pub static JA: Texts = Texts {
 
     facilities_title: "施設一覧",
     facilities_lead: "予約できる施設と、部屋・区画の一覧です。",
+    no_facilities: "予約できる施設はまだありません。",
     units_heading: "予約できる部屋・区画",
     accessibility_heading: "バリアフリー情報",
     hours_heading: "開館時間",
@@ -232,6 +234,7 @@ pub static EN: Texts = Texts {
 
     facilities_title: "Facilities",
     facilities_lead: "The facilities you can book, with their rooms and areas.",
+    no_facilities: "There are no facilities to book yet.",
     units_heading: "Rooms and areas you can book",
     accessibility_heading: "Accessibility",
     hours_heading: "Opening hours",

@@ -18,8 +18,12 @@ pub fn FacilityList() -> impl IntoView {
         <Title text=t.facilities_title/>
         <h1>{t.facilities_title}</h1>
         <p class="lead">{t.facilities_lead}</p>
-        {loaded(data, true, |list: Vec<FacilitySummary>| {
-            list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view()
+        {loaded(data, true, move |list: Vec<FacilitySummary>| {
+            if list.is_empty() {
+                view! { <p>{t.no_facilities}</p> }.into_any()
+            } else {
+                list.into_iter().map(|f| view! { <FacilityCard facility=f/> }).collect_view().into_any()
+            }
         })}
         <p><a class="button" href=at("/opendata")>{t.open_data_link}</a></p>
     }
