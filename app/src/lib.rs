@@ -127,6 +127,7 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <FlatRoutes fallback=browse::pages::home::NotFound>
                     <Route path=path!("/") view=browse::pages::home::Home ssr=SsrMode::Async/>
+                    <Route path=path!("/towns") view={Lazy::<routes::TownChoiceRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/facilities") view={Lazy::<routes::FacilityListRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id") view={Lazy::<routes::FacilityMonthRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/facilities/:id/days/:date") view={Lazy::<routes::FacilityDayRoute>::new()} ssr=SsrMode::Async/>

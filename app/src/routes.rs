@@ -54,6 +54,7 @@ lazy_feature!(browse_pages, BrowsePage {
     FacilityListRoute => crate::browse::pages::facilities::FacilityList,
     FacilityMonthRoute => crate::browse::pages::month::FacilityMonth,
     FacilityDayRoute => crate::browse::pages::day::FacilityDay,
+    TownChoiceRoute => crate::browse::pages::towns::TownChoice,
 });
 
 lazy_feature!(booking_pages, BookingPage {

@@ -303,11 +303,13 @@ test('a second town joins: each town\'s pages, API and open data show only its o
   // With two towns the short addresses name none: the home page lists them.
   const resident = await page({ js: true });
   await resident.goto(`${BASE}/`);
+  await resident.waitForURL(`${BASE}/towns`);
   await resident.getByRole('heading', { level: 1, name: '町を選んでください' }).waitFor();
   await expectAccessible(resident);
   await resident.getByRole('link', { name: TOWN }).click();
   await resident.waitForURL(`${BASE}/t/sakura/`);
-  await resident.getByText(`${TOWN}の予約ページです。`).waitFor();
+  // The header says whose pages these are.
+  await resident.getByRole('banner').getByText(TOWN, { exact: true }).waitFor();
   await resident.locator('html[data-hydrated]').waitFor();
   await resident.getByRole('navigation', { name: 'メインメニュー' }).getByRole('link', { name: '施設一覧', exact: true }).click();
   await resident.waitForURL(`${BASE}/t/sakura/facilities`);

@@ -46,6 +46,10 @@ pub async fn resolve_town(State(state): State<AppState>, mut req: Request, next:
                 names,
             }
         }
+        // Several towns and none named: the home page is the list of towns.
+        Resolved::Unnamed if path == "/" && req.method() == axum::http::Method::GET => {
+            return axum::response::Redirect::to("/towns").into_response();
+        }
         Resolved::Unknown | Resolved::Unnamed => RequestTown::default(),
     };
     req.extensions_mut().insert(town);

@@ -457,11 +457,7 @@ async fn authorization_matrix_covers_every_route() {
             Class::Public,
             vec![],
         ),
-        (
-            path::<app::browse::api::GetHomeTowns>(),
-            Class::Public,
-            vec![],
-        ),
+        (path::<app::browse::api::GetTowns>(), Class::Public, vec![]),
         (
             path::<app::browse::api::GetMonthCalendar>(),
             Class::Public,

@@ -151,8 +151,16 @@ async fn towns_never_see_each_other(app: &Running) {
     let (status, body) = app.json("/api/v1/facilities").await;
     assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
     assert_eq!(body["code"], "town_not_found", "{body}");
-    // The home page lists both towns, each under its own address.
-    let (status, home) = app.text("/").await;
+    // The home page goes to the list of both towns, each under its own
+    // address.
+    let res = browser()
+        .get(format!("{}/", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()["location"], "/towns");
+    let (status, home) = app.text("/towns").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         home.contains("href=\"/t/kita/\"") && home.contains("北町"),

@@ -15,11 +15,11 @@ fn context() -> Result<(crate::core::state::AppState, domain::text::Lang), AppEr
     Ok((state, crate::core::lang::detect()))
 }
 
-/// The home page's town, or the towns to choose from.
-#[server(prefix = "/sfn", endpoint = "get_home_towns")]
-pub async fn get_home_towns() -> Result<domain::view::HomeTowns, AppError> {
+/// The towns of the installation, each with its pages' address.
+#[server(prefix = "/sfn", endpoint = "get_towns")]
+pub async fn get_towns() -> Result<Vec<domain::view::TownLink>, AppError> {
     let (state, lang) = context()?;
-    state.home_towns(lang).await
+    state.town_links(lang).await
 }
 
 #[server(prefix = "/sfn", endpoint = "get_facilities")]

@@ -31,35 +31,21 @@ impl AppState {
         Ok(f)
     }
 
-    /// The home page's towns: the request's, else every town to choose
-    /// from (each under its `/t/{slug}/` address).
-    pub async fn home_towns(&self, lang: Lang) -> Result<domain::view::HomeTowns, AppError> {
-        let towns = self.store.towns_now().await?;
-        let name = |t: &store::entity::municipality::Model| match lang {
-            Lang::Ja => t.name_ja.clone(),
-            Lang::En => t.name_en.clone(),
-        };
-        let town = match self.town {
-            Some(id) => towns.iter().find(|t| t.id == id),
-            None if towns.len() == 1 => towns.first(),
-            None => None,
-        };
-        Ok(match town {
-            Some(t) => domain::view::HomeTowns {
-                town: Some(name(t)),
-                towns: Vec::new(),
-            },
-            None => domain::view::HomeTowns {
-                town: None,
-                towns: towns
-                    .iter()
-                    .map(|t| domain::view::TownLink {
-                        name: name(t),
-                        href: format!("/t/{}/", t.slug),
-                    })
-                    .collect(),
-            },
-        })
+    /// Every town of the installation, each under its `/t/{slug}/` address.
+    pub async fn town_links(&self, lang: Lang) -> Result<Vec<domain::view::TownLink>, AppError> {
+        Ok(self
+            .store
+            .towns_now()
+            .await?
+            .iter()
+            .map(|t| domain::view::TownLink {
+                name: match lang {
+                    Lang::Ja => t.name_ja.clone(),
+                    Lang::En => t.name_en.clone(),
+                },
+                href: format!("/t/{}/", t.slug),
+            })
+            .collect())
     }
 
     /// The town's facilities that take bookings, with their units that do

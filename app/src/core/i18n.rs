@@ -31,8 +31,6 @@ pub struct Texts {
 
     pub home_title: &'static str,
     pub home_lead: &'static str,
-    /// Which town's pages these are (the lead's first sentence).
-    pub home_town: fn(&str) -> String,
     pub choose_town_title: &'static str,
     pub choose_town_lead: &'static str,
     pub home_how_heading: &'static str,
@@ -125,7 +123,6 @@ pub static JA: Texts = Texts {
 
     home_title: "町の施設の空き状況",
     home_lead: "町民センター・体育館・グラウンドの空き状況をいつでも確かめて、そのまま予約できます。",
-    home_town: |town| format!("{town}の予約ページです。"),
     choose_town_title: "町を選んでください",
     choose_town_lead: "このサイトは複数の町が共同で使っています。お住まいの町、または施設のある町を選んでください。",
     home_how_heading: "使い方",
@@ -218,7 +215,6 @@ pub static EN: Texts = Texts {
 
     home_title: "Town facility availability",
     home_lead: "Check at any time when the community centre, gymnasium and sports ground are free, and book them online.",
-    home_town: |town| format!("These are the booking pages of {town}."),
     choose_town_title: "Choose your town",
     choose_town_lead: "Several towns share this site. Please choose the town you live in, or the town of the facility you want.",
     home_how_heading: "How it works",

@@ -155,16 +155,6 @@ mod tests {
     }
 }
 
-/// The home page's towns: the reader's town, or (an installation of
-/// several towns and none named) every town to choose from.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct HomeTowns {
-    /// The town the page is for, in the reader's language.
-    pub town: Option<String>,
-    /// Every town with its address, when none is named.
-    pub towns: Vec<TownLink>,
-}
-
 /// A town of the installation and its pages' address.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TownLink {

@@ -4,3 +4,4 @@ pub mod day;
 pub mod facilities;
 pub mod home;
 pub mod month;
+pub mod towns;
