@@ -42,7 +42,7 @@ pub fn spec() -> Value {
         "info": {
             "title": "Town facility booking API",
             "version": "1.0.0",
-            "description": "Public facilities, their availability, and residents' bookings. Dates are local dates in the municipality's time zone; instants are RFC 3339 with the municipality's offset. Errors carry a stable `code` and a `message` saying what to fix, in the caller's language."
+            "description": "Public facilities, their availability, and residents' bookings. Dates are local dates in the municipality's time zone; instants are RFC 3339 with the municipality's offset. Errors carry a stable `code` and a `message` saying what to fix, in the caller's language. On an installation of several towns every path is under the town's prefix (`/t/{slug}/api/v1/…`, or the town's own host name): without one, the answer is 404 `town_not_found`."
         },
         "paths": {
             "/api/v1/facilities": {"get": {

@@ -132,6 +132,7 @@ async fn towns_never_see_each_other(app: &Running) {
     let p = people(app).await;
     let (unit, start, end) = free_slot(app, 0).await;
     let booked = book(app, unit, &start, &end, 1).await;
+    let (_, start2, end2) = free_slot(app, 1).await;
     let reference = booked["reference"].as_str().unwrap().to_owned();
     let resident = signed_in(app, "resident@example.jp", &p).await;
     let admin = signed_in(app, "admin@town.example", &p).await;
@@ -219,6 +220,25 @@ async fn towns_never_see_each_other(app: &Running) {
         "{page}"
     );
     assert!(page.contains("href=\"/t/kita/visits\""), "{page}");
+    // The language and text-size links come back to the same town's page.
+    assert!(page.contains("next=/t/kita/facilities\""), "{page}");
+
+    // A form posted without JavaScript (its target is the server
+    // function's own address) goes on in the town of the page it was on.
+    let unit_id = unit.to_string();
+    let (_, location, body) = post_form(
+        app,
+        &browser(),
+        &format!("/t/{DEMO}/facilities/1/book"),
+        path::<app::booking::api::ReviewBooking>(),
+        &booking_form(&unit_id, &start2, &end2, "jiro@example.jp"),
+        true,
+    )
+    .await;
+    assert!(
+        location.starts_with(&format!("/t/{DEMO}/book/review")),
+        "{location} {body}"
+    );
 
     // A server function answers for the page it was called from.
     let c = browser();
