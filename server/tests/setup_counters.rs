@@ -590,11 +590,11 @@ async fn divisions_are_renamed_and_counters_changed(app: &Running) {
 
     let audit = audit_of(app, "counter.update").await;
     assert_eq!(audit.len(), 1);
-    let change = format!("{:?} {:?}", audit[0].before, audit[0].after);
-    assert!(
-        change.contains("相談窓口") && change.contains("子育て相談窓口"),
-        "{change}"
-    );
+    let json =
+        |v: &Option<String>| -> Value { serde_json::from_str(v.as_deref().unwrap()).unwrap() };
+    assert_eq!(json(&audit[0].before)["name_ja"], "相談窓口");
+    assert_eq!(json(&audit[0].after)["name_ja"], "子育て相談窓口");
+    assert_eq!(json(&audit[0].after)["location_ja"], "2階 5番");
     assert_eq!(audit_of(app, "division.update").await.len(), 1);
 
     // Counter staff change their division's counters but do not rename it.

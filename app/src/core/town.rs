@@ -173,3 +173,104 @@ pub fn request_town() -> RequestTown {
         .and_then(|p| p.extensions.get::<RequestTown>().cloned())
         .unwrap_or_default()
 }
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn town(
+        id: i64,
+        slug: &str,
+        code: &str,
+        host: Option<&str>,
+    ) -> store::entity::municipality::Model {
+        store::entity::municipality::Model {
+            id,
+            slug: slug.into(),
+            name_ja: slug.into(),
+            name_en: slug.into(),
+            time_zone: "Asia/Tokyo".into(),
+            phone: String::new(),
+            code: code.into(),
+            open_data_licence: String::new(),
+            host: host.map(str::to_owned),
+        }
+    }
+
+    fn named(id: i64, base: &str, path: Option<&str>) -> Resolved {
+        Resolved::Town {
+            id,
+            base: base.into(),
+            path: path.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_prefix_names_a_town_by_slug_or_code_and_is_stripped() {
+        assert_eq!(split("/t/kita"), Some(("kita", "/t/kita", "/")));
+        assert_eq!(
+            split("/t/kita/facilities/3"),
+            Some(("kita", "/t/kita", "/facilities/3"))
+        );
+        assert_eq!(split("/t/"), None);
+        assert_eq!(split("/towns"), None);
+        let towns = [town(1, "demo", "", None), town(2, "kita", "011002", None)];
+        assert_eq!(
+            resolve(&towns, None, "/t/kita/visits", None),
+            named(2, "/t/kita", Some("/visits"))
+        );
+        assert_eq!(
+            resolve(&towns, None, "/t/011002/", None),
+            named(2, "/t/011002", Some("/"))
+        );
+        assert_eq!(
+            resolve(&towns, None, "/t/nowhere/", None),
+            Resolved::Unknown
+        );
+    }
+
+    #[test]
+    fn host_names_then_the_calling_page_then_the_only_town() {
+        let towns = [
+            town(1, "demo", "", None),
+            town(2, "kita", "", Some("kita.example")),
+        ];
+        assert_eq!(
+            resolve(&towns, Some("kita.example"), "/facilities", None),
+            named(2, "", None)
+        );
+        // Another town's prefix under a town's own host is not found.
+        assert_eq!(
+            resolve(&towns, Some("kita.example"), "/t/demo/", None),
+            Resolved::Unknown
+        );
+        assert_eq!(
+            resolve(
+                &towns,
+                None,
+                "/sfn/get_facilities",
+                Some("/t/demo/facilities")
+            ),
+            named(1, "/t/demo", None)
+        );
+        assert_eq!(
+            resolve(&towns, None, "/facilities", None),
+            Resolved::Unnamed
+        );
+        assert_eq!(
+            resolve(&towns[..1], None, "/facilities", None),
+            named(1, "", None)
+        );
+    }
+
+    #[test]
+    fn joined_paths_keep_other_addresses_as_they_are() {
+        assert_eq!(join("/t/kita", "/facilities"), "/t/kita/facilities");
+        assert_eq!(join("", "/facilities"), "/facilities");
+        assert_eq!(join("/t/kita", "#main"), "#main");
+        assert_eq!(
+            join("/t/kita", "//elsewhere.example/"),
+            "//elsewhere.example/"
+        );
+    }
+}

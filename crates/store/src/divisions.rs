@@ -275,7 +275,7 @@ impl Store {
         active.name_en = Set(name_en.to_owned());
         active.update(&txn).await?;
         append_audit(&txn, &e).await?;
-        log_town_change(&txn, municipality).await?;
+        log_town_change(&txn, municipality, audit.at).await?;
         txn.commit().await?;
         self.counters.forget(municipality);
         Ok(true)
@@ -328,7 +328,7 @@ impl Store {
         active.location_en = Set(new.location_en.clone());
         active.update(&txn).await?;
         append_audit(&txn, &e).await?;
-        log_town_change(&txn, municipality).await?;
+        log_town_change(&txn, municipality, audit.at).await?;
         txn.commit().await?;
         self.counters.forget(municipality);
         Ok(true)
@@ -689,7 +689,7 @@ impl Store {
             }));
             append_audit(&txn, &audit).await?;
         }
-        log_town_change(&txn, id).await?;
+        log_town_change(&txn, id, audit.map_or_else(Utc::now, |a| a.at)).await?;
         txn.commit().await?;
         self.counters.forget_towns();
         Ok(Some(id))
@@ -733,7 +733,7 @@ impl Store {
         audit.before = Some(serde_json::json!({ "host": before }));
         audit.after = Some(serde_json::json!({ "host": host }));
         append_audit(&txn, &audit).await?;
-        log_town_change(&txn, town).await?;
+        log_town_change(&txn, town, audit.at).await?;
         txn.commit().await?;
         self.counters.forget_towns();
         Ok(true)
@@ -743,12 +743,16 @@ impl Store {
 /// Logs a town added or changed, or a division or counter of it changed
 /// (as a change of its staff), so every process drops its cached towns,
 /// staff and procedures at once.
-async fn log_town_change(txn: &DatabaseTransaction, town: i64) -> Result<(), DbErr> {
+async fn log_town_change(
+    txn: &DatabaseTransaction,
+    town: i64,
+    at: DateTime<Utc>,
+) -> Result<(), DbErr> {
     crate::entity::change_event::ActiveModel {
         municipality_id: Set(Some(town)),
         kind: Set("staff".into()),
         status: Set(String::new()),
-        at_s: Set(chrono::Utc::now().timestamp()),
+        at_s: Set(at.timestamp()),
         ..Default::default()
     }
     .insert(txn)
