@@ -164,6 +164,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id/report") view={Lazy::<routes::UsageReportRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/new-facility") view={Lazy::<routes::NewFacilityRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/archive") view={Lazy::<routes::ArchiveRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/facilities/:id/equipment") view={Lazy::<routes::EquipmentRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/details") view={Lazy::<routes::DetailsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/units/new") view={Lazy::<routes::NewUnitRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/facilities/:id/units/:unit/rules") view={Lazy::<routes::RulesRoute>::new()} ssr=SsrMode::Async/>

@@ -109,6 +109,7 @@ lazy_feature!(console_pages, ConsolePage {
     ProcedureFormRoute => crate::setup::counter_pages::ProcedureView,
     MemberRoute => crate::setup::counter_pages::MemberView,
     ArchiveRoute => crate::setup::counter_pages::ArchiveView,
+    EquipmentRoute => crate::setup::equipment_pages::EquipmentView,
     TownsRoute => crate::setup::town_pages::TownsView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,

@@ -271,13 +271,39 @@ test('the admin cannot end the room\'s bookings while one is to come: it is list
   if (!need(t, 'admin', 'hall', 'reference')) return;
   const { admin } = state;
   await admin.goto(`${BASE}/console/facilities/${state.hall}`);
-  await admin.getByRole('link', { name: '受付の終了・再開' }).click();
-  await admin.getByRole('heading', { level: 1, name: `受付の終了と再開（${HALL}）` }).waitFor();
+  await admin.getByRole('link', { name: '受付の終了・区画の構成' }).click();
+  await admin.getByRole('heading', { level: 1, name: `受付の終了と区画の構成（${HALL}）` }).waitFor();
   await expectAccessible(admin);
   await admin.getByRole('button', { name: '会議室 の受付を終える' }).click();
   await admin.getByRole('alert').filter({ hasText: 'これからの予約があるため、受付を終えられません。' }).waitFor();
   await admin.getByRole('link', { name: state.reference }).waitFor();
   assert.match(await admin.getByRole('main').innerText(), /会議室: 受付中/, 'the room still takes bookings');
+  await expectAccessible(admin);
+});
+
+test('the admin lends equipment with the room: a mistake next to its field, then listed', async (t) => {
+  if (!need(t, 'admin', 'hall')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console/facilities/${state.hall}`);
+  await admin.getByRole('link', { name: '備品', exact: true }).click();
+  await admin.getByRole('heading', { level: 1, name: `備品（${HALL}）` }).waitFor();
+  await admin.getByText('まだ備品はありません。').waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('名前（日本語）').fill('延長コード');
+  await admin.getByLabel('1 コマあたりの料金（円）').fill('百円');
+  await admin.getByRole('button', { name: '追加する' }).click();
+  await admin.getByRole('alert').filter({ hasText: '0 から 1,000,000 までの整数' }).waitFor();
+  assert.equal(await admin.getByLabel('1 コマあたりの料金（円）').getAttribute('aria-invalid'), 'true');
+  await expectAccessible(admin);
+  await admin.getByLabel('1 コマあたりの料金（円）').fill('100');
+  await admin.getByLabel('貸し出せる数').fill('2');
+  await admin.getByRole('button', { name: '追加する' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '延長コード を追加しました。' }), 'the equipment is added');
+  const row = admin.getByRole('row', { name: /延長コード/ });
+  assert.match(await row.innerText(), /100円\s+2/, 'its fee and number are listed');
+  await row.getByRole('link', { name: '延長コード を変える' }).click();
+  await admin.getByRole('heading', { level: 2, name: '延長コード を変える' }).waitFor();
+  assert.equal(await admin.getByLabel('貸し出せる数').inputValue(), '2');
   await expectAccessible(admin);
 });
 

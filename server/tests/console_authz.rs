@@ -373,6 +373,28 @@ async fn authorization_matrix_covers_every_route() {
             vec![("facility", "1"), ("action", "nothing")],
         ),
         (
+            path::<s::SetUnitParent>(),
+            Class::Facility1,
+            vec![("facility", "1"), ("unit", "999999"), ("parent", "")],
+        ),
+        (
+            path::<s::GetEquipmentPage>(),
+            Class::Facility1,
+            facility.to_vec(),
+        ),
+        (
+            path::<s::SaveEquipment>(),
+            Class::Facility1,
+            vec![
+                ("facility", "1"),
+                ("id", ""),
+                ("equipment[name_ja]", ""),
+                ("equipment[name_en]", ""),
+                ("equipment[fee]", ""),
+                ("equipment[quantity]", ""),
+            ],
+        ),
+        (
             path::<s::GetNewUnitPage>(),
             Class::Facility1,
             facility.to_vec(),

@@ -188,6 +188,8 @@ impl AppState {
             equipment: f
                 .equipment
                 .iter()
+                // None left to lend (staff ended lending): not offered.
+                .filter(|e| e.quantity > 0)
                 .map(|e| EquipmentChoice {
                     id: e.id,
                     name: e.name.get(lang).to_owned(),

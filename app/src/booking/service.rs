@@ -78,7 +78,12 @@ impl AppState {
         let equipment: Vec<Equipment> = p
             .equipment
             .iter()
-            .map(|id| f.equipment.iter().find(|e| e.id == *id).cloned())
+            .map(|id| {
+                f.equipment
+                    .iter()
+                    .find(|e| e.id == *id && e.quantity > 0)
+                    .cloned()
+            })
             .collect::<Option<_>>()
             .ok_or_else(|| field_error(BookingField::Equipment, Problem::UnknownChoice))?;
         let now = self.now();

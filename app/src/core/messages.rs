@@ -94,6 +94,12 @@ fn invalid_message(lang: Lang, field: Field, reason: InvalidReason) -> String {
         (Lang::En, InvalidReason::NotOffered) if field == Field::Mode => {
             "Some of the procedures are not done online. Please choose to come in person, or leave those out.".into()
         }
+        (Lang::Ja, InvalidReason::NotOffered) if field == Field::Parent => {
+            "その区画の一部にはできません（その区画自身、その中の区画、受付を終えた区画は選べません）。一覧から選び直してください。".into()
+        }
+        (Lang::En, InvalidReason::NotOffered) if field == Field::Parent => {
+            "It cannot be part of that space (not of itself, of a unit inside it, or of a unit no longer taking bookings). Choose again from the list.".into()
+        }
         (Lang::Ja, InvalidReason::NotOffered) => {
             format!("その{name}では予約できません。空き時間の一覧にある時刻から選んでください。")
         }
@@ -232,6 +238,8 @@ fn field_name(lang: Lang, field: Field) -> &'static str {
         (Lang::En, Field::FeedScope) => "what the feed shows",
         (Lang::Ja, Field::FeedDetail) => "表示する内容",
         (Lang::En, Field::FeedDetail) => "how much the feed shows",
+        (Lang::Ja, Field::Parent) => "含まれる区画",
+        (Lang::En, Field::Parent) => "the space it is part of",
     }
 }
 
@@ -523,6 +531,12 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         (Lang::En, Missing::StaffMember) => "That staff member does not exist.",
         (Lang::Ja, Missing::Counter) => "その窓口は見つかりません。",
         (Lang::En, Missing::Counter) => "That counter does not exist.",
+        (Lang::Ja, Missing::Equipment) => {
+            "その備品は見つかりません。施設の備品の一覧から選び直してください。"
+        }
+        (Lang::En, Missing::Equipment) => {
+            "That equipment does not exist. Choose it again from the facility's list of equipment."
+        }
         (Lang::Ja, Missing::Appointment) => {
             "受付番号と連絡先に一致する来庁予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"
         }

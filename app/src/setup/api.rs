@@ -5,16 +5,16 @@ use leptos::prelude::*;
 use crate::core::error::AppError;
 use crate::setup::types::{
     ArchivePage, CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage,
-    MemberForm, MemberPage, NewFacilityForm, NewFacilityPage, NewUnitPage, ProcedureForm,
-    ProcedurePage, TownForm, TownsPage, UnitForm,
+    EquipmentForm, EquipmentPage, MemberForm, MemberPage, NewFacilityForm, NewFacilityPage,
+    NewUnitPage, ProcedureForm, ProcedurePage, TownForm, TownsPage, UnitForm,
 };
 
 #[cfg(feature = "ssr")]
 mod ssr {
     use crate::core::session::Key;
     use crate::setup::types::{
-        CounterForm, DetailsForm, DivisionForm, FormMessage, HeldLine, MemberForm, NewFacilityForm,
-        ProcedureForm, StrandedLine, TownForm, UnitForm,
+        CounterForm, DetailsForm, DivisionForm, EquipmentForm, FormMessage, HeldLine, MemberForm,
+        NewFacilityForm, ProcedureForm, StrandedLine, TownForm, UnitForm,
     };
 
     /// The bookings that kept something of a facility from being archived:
@@ -47,6 +47,16 @@ mod ssr {
         Vec<StrandedLine>,
     );
     pub const MEMBER_DRAFT: Key<MemberDraft> = Key::new("member_draft");
+    /// The equipment form: (facility, equipment changed or none, values,
+    /// problems, bookings that would have no copy).
+    pub type EquipmentDraft = (
+        i64,
+        Option<i64>,
+        EquipmentForm,
+        Vec<FormMessage>,
+        Vec<HeldLine>,
+    );
+    pub const EQUIPMENT_DRAFT: Key<EquipmentDraft> = Key::new("equipment_draft");
     /// The new-town form with its problems.
     pub const TOWN_DRAFT: Key<(TownForm, Vec<FormMessage>)> = Key::new("town_draft");
 
@@ -607,6 +617,130 @@ pub async fn set_archive(
             Ok(())
         }
     }
+}
+
+/// Makes a unit part of another's space (`parent` empty: its own); back
+/// to the archive page, with the bookings that kept it from changing.
+#[server(prefix = "/sfn", endpoint = "set_unit_parent")]
+pub async fn set_unit_parent(
+    facility: String,
+    unit: String,
+    parent: String,
+) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let v = c.state.now().timestamp_millis();
+    let back = format!("/console/facilities/{}/archive?v={v}", facility.0);
+    match c
+        .state
+        .set_unit_parent(&actor, c.lang, facility, &unit, &parent)
+        .await
+    {
+        Ok(Ok(text)) => {
+            c.take(ssr::ARCHIVE_HELD).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Ok(Err(held)) => {
+            c.set(ssr::ARCHIVE_HELD, &(facility.0, held)).await?;
+            let flash = crate::core::types::Flash {
+                ok: false,
+                text: crate::setup::texts::messages(c.lang).parent_held.to_owned(),
+            };
+            c.set(crate::console::api::ssr::CONSOLE_FLASH, &flash)
+                .await?;
+            crate::core::session::redirect(&back);
+            Ok(())
+        }
+        Err(e) => crate::console::api::ssr::done(&c, &back, Err(e)).await,
+    }
+}
+
+/// The equipment page of a facility; `equipment`: the one being changed.
+#[server(prefix = "/sfn", endpoint = "get_equipment_page")]
+pub async fn get_equipment_page(
+    facility: String,
+    equipment: Option<String>,
+) -> Result<EquipmentPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let editing = match equipment
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::Domain(domain::error::DomainError::NotFound(
+                domain::error::Missing::Equipment,
+            ))
+        })?),
+        None => None,
+    };
+    let draft = c
+        .get(ssr::EQUIPMENT_DRAFT)
+        .await?
+        .filter(|(f, e, ..)| *f == facility.0 && *e == editing)
+        .map(|(_, _, values, errors, held)| (values, errors, held));
+    let mut page = c
+        .state
+        .equipment_page(&actor, c.lang, facility, editing, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds equipment (`id` empty) or changes one; back to the list, or to
+/// the form with its problems or the bookings that would have no copy.
+#[server(prefix = "/sfn", endpoint = "save_equipment")]
+pub async fn save_equipment(
+    facility: String,
+    id: String,
+    equipment: EquipmentForm,
+) -> Result<(), AppError> {
+    use crate::setup::equipment::Refused;
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.staff()?;
+    let facility = crate::core::state::parse_facility_id(&facility)?;
+    let form = EquipmentForm {
+        name_ja: ssr::cut(&equipment.name_ja),
+        name_en: ssr::cut(&equipment.name_en),
+        fee: ssr::cut(&equipment.fee),
+        quantity: ssr::cut(&equipment.quantity),
+    };
+    let v = c.state.now().timestamp_millis();
+    let back = format!("/console/facilities/{}/equipment?v={v}", facility.0);
+    let outcome = c
+        .state
+        .save_equipment(&actor, c.lang, facility, &id, &form)
+        .await?;
+    let editing = id.trim().parse::<i64>().ok();
+    let (errors, held) = match outcome {
+        Ok(text) => {
+            c.take(ssr::EQUIPMENT_DRAFT).await?;
+            return crate::console::api::ssr::done(&c, &back, Ok(text)).await;
+        }
+        Err(Refused::Form(errors)) => (errors, Vec::new()),
+        Err(Refused::Held(held)) => {
+            let flash = crate::core::types::Flash {
+                ok: false,
+                text: crate::setup::texts::messages(c.lang).copies_held.to_owned(),
+            };
+            c.set(crate::console::api::ssr::CONSOLE_FLASH, &flash)
+                .await?;
+            (Vec::new(), held)
+        }
+    };
+    c.set(
+        ssr::EQUIPMENT_DRAFT,
+        &(facility.0, editing, form, errors, held),
+    )
+    .await?;
+    let edit = editing
+        .map(|e| format!("&equipment={e}"))
+        .unwrap_or_default();
+    crate::core::session::redirect(&format!("{back}{edit}#equipment-form"));
+    Ok(())
 }
 
 /// The installation's towns (its super-administrator).

@@ -1,17 +1,23 @@
 //! Ending (and resuming) bookings of a facility or one of its units
 //! (受付の終了): its staff archive it; nothing is deleted. A facility or unit
 //! that still holds bookings from now on is not archived: the bookings are
-//! listed, each with a link to decide (move or cancel) on its page.
+//! listed, each with a link to decide (move or cancel) on its page. The
+//! same page makes a unit part of another's space (全面 / 半面), listing
+//! the bookings to come that would then overlap.
 
-use domain::ids::FacilityId;
+use domain::ids::{FacilityId, UnitId};
+use domain::space::may_be_part_of;
 use domain::status::AuditAction;
 use domain::text::Lang;
-use store::archive::ArchiveOutcome;
+use store::FacilityRecord;
+use store::archive::{ArchiveOutcome, HeldBy};
+use store::units::ParentOutcome;
 
 use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::i18n::{date_time, format_date};
 use crate::core::state::AppState;
+use crate::core::types::Choice;
 use crate::setup::texts::messages;
 use crate::setup::types::{ArchivePage, ArchiveUnit, HeldLine};
 
@@ -35,18 +41,31 @@ impl AppState {
             .facility_row(f.id.0)
             .await?
             .ok_or(AppError::Unavailable)?;
-        let units = self
-            .store
-            .units_of(f.id.0)
-            .await?
-            .into_iter()
+        let rows = self.store.units_of(f.id.0).await?;
+        let tree: Vec<_> = rows
+            .iter()
+            .map(|u| (UnitId(u.id), u.parent_id.map(UnitId)))
+            .collect();
+        let name = |u: &store::entity::unit::Model| match lang {
+            Lang::Ja => u.name_ja.clone(),
+            Lang::En => u.name_en.clone(),
+        };
+        let units = rows
+            .iter()
             .map(|u| ArchiveUnit {
                 id: u.id,
-                name: match lang {
-                    Lang::Ja => u.name_ja,
-                    Lang::En => u.name_en,
-                },
+                name: name(u),
                 archived: since(u.archived_at),
+                parent: u.parent_id,
+                parents: rows
+                    .iter()
+                    .filter(|p| p.archived_at.is_none() || Some(p.id) == u.parent_id)
+                    .filter(|p| may_be_part_of(&tree, UnitId(u.id), UnitId(p.id)))
+                    .map(|p| Choice {
+                        id: p.id,
+                        name: name(p),
+                    })
+                    .collect(),
             })
             .collect();
         Ok(ArchivePage {
@@ -104,20 +123,72 @@ impl AppState {
                     (t.restored)(&name)
                 }))
             }
-            ArchiveOutcome::Held(bookings) => Ok(Err(bookings
-                .into_iter()
-                .map(|b| HeldLine {
-                    id: b.id,
-                    reference: b.reference,
-                    when: date_time(lang, b.start_at.with_timezone(&f.plan.tz).naive_local()),
-                    unit: f
-                        .units
-                        .iter()
-                        .find(|u| u.id.0 == b.unit_id)
-                        .map(|u| u.name.get(lang).to_owned())
-                        .unwrap_or_default(),
-                })
-                .collect())),
+            ArchiveOutcome::Held(bookings) => Ok(Err(held_lines(&f, bookings, lang))),
         }
     }
+}
+
+impl AppState {
+    /// Makes `unit` part of `parent`'s space (`parent` empty: its own):
+    /// what to say, or the bookings that would meet in the space.
+    pub async fn set_unit_parent(
+        &self,
+        actor: &Actor,
+        lang: Lang,
+        facility: FacilityId,
+        unit: &str,
+        parent: &str,
+    ) -> Result<Result<String, Vec<HeldLine>>, AppError> {
+        use domain::error::{DomainError, Field, InvalidReason, Missing};
+        let (f, grant) = self.managed(actor, facility).await?;
+        let unit = unit
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|u| f.units.iter().find(|x| x.id.0 == u))
+            .ok_or(AppError::Domain(DomainError::NotFound(Missing::Unit)))?;
+        let bad = || {
+            AppError::Domain(DomainError::invalid(
+                Field::Parent,
+                InvalidReason::NotOffered,
+            ))
+        };
+        let parent = match parent.trim() {
+            "" => None,
+            raw => Some(raw.parse::<i64>().map_err(|_| bad())?),
+        };
+        let now = self.now();
+        let e = entry(&grant, AuditAction::UnitParent, String::new(), now);
+        match self
+            .store
+            .set_unit_parent(f.id.0, unit.id.0, parent, now, &e)
+            .await?
+        {
+            ParentOutcome::Done => {
+                tracing::info!(unit = unit.id.0, ?parent, "unit space changed");
+                Ok(Ok((messages(lang).parent_saved)(unit.name.get(lang))))
+            }
+            ParentOutcome::NotAllowed => Err(bad()),
+            ParentOutcome::Held(bookings) => Ok(Err(held_lines(&f, bookings, lang))),
+        }
+    }
+}
+
+/// The bookings that keep a change from being written, as the page lists
+/// them (each links to its page, where staff move or cancel it).
+pub(crate) fn held_lines(f: &FacilityRecord, bookings: Vec<HeldBy>, lang: Lang) -> Vec<HeldLine> {
+    bookings
+        .into_iter()
+        .map(|b| HeldLine {
+            id: b.id,
+            reference: b.reference,
+            when: date_time(lang, b.start_at.with_timezone(&f.plan.tz).naive_local()),
+            unit: f
+                .units
+                .iter()
+                .find(|u| u.id.0 == b.unit_id)
+                .map(|u| u.name.get(lang).to_owned())
+                .unwrap_or_default(),
+        })
+        .collect()
 }

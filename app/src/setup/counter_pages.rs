@@ -467,6 +467,7 @@ pub fn ArchiveView() -> impl IntoView {
         let t = crate::setup::texts::archive_texts(use_lang());
         let title = (t.title)(&p.facility);
         let facility = p.facility_id;
+        let spaces = p.units.clone();
         // One small form per button: the facility's, or a unit's.
         let button = move |unit: Option<i64>, archived: bool, label: String| {
             let set = ServerAction::<SetArchive>::new();
@@ -490,29 +491,7 @@ pub fn ArchiveView() -> impl IntoView {
             <h1>{title}</h1>
             <FlashView flash=p.flash.clone()/>
             <p class="lead">{t.lead}</p>
-            {(!p.held.is_empty()).then(|| view! {
-                <section aria-labelledby="a-held">
-                    <h2 id="a-held">{t.held}</h2>
-                    <div class="table-scroll" role="region" aria-labelledby="a-held" tabindex="0">
-                        <table class="list">
-                            <thead><tr>
-                                <th scope="col">{t.col_reference}</th>
-                                <th scope="col">{t.col_when}</th>
-                                <th scope="col">{t.col_unit}</th>
-                            </tr></thead>
-                            <tbody>
-                                {p.held.iter().map(|h| view! {
-                                    <tr>
-                                        <th scope="row"><a href=format!("/console/bookings/{}", h.id)>{h.reference.clone()}</a></th>
-                                        <td>{h.when.clone()}</td>
-                                        <td>{h.unit.clone()}</td>
-                                    </tr>
-                                }).collect_view()}
-                            </tbody>
-                        </table>
-                    </div>
-                </section>
-            })}
+            {(!p.held.is_empty()).then(|| view! { <HeldTable heading=t.held held=p.held.clone()/> })}
             <h2>{t.facility}</h2>
             <p>{status(&p.archived)}</p>
             {button(None, p.archived.is_some(), if p.archived.is_some() { t.restore_facility } else { t.archive_facility }.to_owned())}
@@ -525,6 +504,63 @@ pub fn ArchiveView() -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            {(spaces.len() > 1).then(move || view! {
+                <section aria-labelledby="a-space">
+                    <h2 id="a-space">{t.space}</h2>
+                    <p>{t.space_lead}</p>
+                    {spaces.into_iter().map(|u| {
+                        let set = ServerAction::<SetUnitParent>::new();
+                        let id = format!("a-parent-{}", u.id);
+                        view! {
+                            <ActionForm action=set attr:class="inline-form">
+                                <input type="hidden" name="facility" value=facility.to_string()/>
+                                <input type="hidden" name="unit" value=u.id.to_string()/>
+                                <label for=id.clone()>{(t.part_of)(&u.name)}</label>
+                                <select id=id name="parent">
+                                    <option value="" selected=u.parent.is_none()>{t.own_space}</option>
+                                    {u.parents.iter().map(|c| view! {
+                                        <option value=c.id.to_string() selected=u.parent == Some(c.id)>{c.name.clone()}</option>
+                                    }).collect_view()}
+                                </select>
+                                <button type="submit" class="button">{(t.change_space)(&u.name)}</button>
+                            </ActionForm>
+                        }
+                    }).collect_view()}
+                </section>
+            })}
         }
     })
+}
+
+/// The bookings that kept a change from being written, each linking to
+/// its page (where staff move or cancel it).
+#[component]
+pub(crate) fn HeldTable(
+    heading: &'static str,
+    held: Vec<crate::setup::types::HeldLine>,
+) -> impl IntoView {
+    let t = crate::setup::texts::archive_texts(use_lang());
+    view! {
+        <section aria-labelledby="a-held">
+            <h2 id="a-held">{heading}</h2>
+            <div class="table-scroll" role="region" aria-labelledby="a-held" tabindex="0">
+                <table class="list">
+                    <thead><tr>
+                        <th scope="col">{t.col_reference}</th>
+                        <th scope="col">{t.col_when}</th>
+                        <th scope="col">{t.col_unit}</th>
+                    </tr></thead>
+                    <tbody>
+                        {held.iter().map(|h| view! {
+                            <tr>
+                                <th scope="row"><a href=format!("/console/bookings/{}", h.id)>{h.reference.clone()}</a></th>
+                                <td>{h.when.clone()}</td>
+                                <td>{h.unit.clone()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
 }

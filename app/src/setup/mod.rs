@@ -2,7 +2,8 @@
 //! and areas (units) to a facility, so that a facility imported from the
 //! town's list becomes bookable; divisions with their counters, procedures
 //! and staff members (qualifications, duty hours), so residents can book
-//! visits. The new unit starts from the rules most towns use; its
+//! visits. Equipment lent with bookings, and units made part of another's
+//! space, are kept on their own pages. The new unit starts from the rules most towns use; its
 //! periods, fees and windows are then edited on the rules page. The
 //! installation's super-administrator adds towns and sets their host names.
 
@@ -12,6 +13,9 @@ pub mod archive;
 pub mod counter_pages;
 #[cfg(feature = "ssr")]
 pub mod counters;
+#[cfg(feature = "ssr")]
+pub mod equipment;
+pub mod equipment_pages;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

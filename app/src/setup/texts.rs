@@ -86,6 +86,13 @@ pub struct SetupMessages {
     pub archived: fn(&str) -> String,
     pub restored: fn(&str) -> String,
     pub held: &'static str,
+    pub equipment_added: fn(&str) -> String,
+    pub equipment_saved: fn(&str) -> String,
+    pub bad_equipment_fee: &'static str,
+    pub bad_copies: &'static str,
+    pub copies_held: &'static str,
+    pub parent_saved: fn(&str) -> String,
+    pub parent_held: &'static str,
 }
 
 static JA: SetupTexts = SetupTexts {
@@ -185,6 +192,13 @@ static JA_MESSAGES: SetupMessages = SetupMessages {
     archived: |name| format!("{name} の受付を終えました。これまでの予約の記録は残ります。"),
     restored: |name| format!("{name} の受付を再開しました。"),
     held: "これからの予約があるため、受付を終えられません。下の予約をそれぞれ変更するか取り消してから、もう一度お試しください。",
+    equipment_added: |name| format!("{name} を追加しました。"),
+    equipment_saved: |name| format!("{name} を保存しました。"),
+    bad_equipment_fee: "1 コマあたりの料金を 0 から 1,000,000 までの整数（円）で入力してください（無料は 0）。",
+    bad_copies: "数を 0 から 1,000 までの整数で入力してください（貸し出しを終えるときは 0）。",
+    copies_held: "その数では、下の予約に貸す分が足りません。数はそのままです。予約をそれぞれ変更するか取り消してから、もう一度保存してください。",
+    parent_saved: |name| format!("{name} の区画の構成を変えました。"),
+    parent_held: "その構成にすると、下の予約が同じ場所・同じ時間に重なります。構成はそのままです。予約をそれぞれ変更するか取り消してから、もう一度お試しください。",
 };
 
 static EN: SetupTexts = SetupTexts {
@@ -282,6 +296,13 @@ static EN_MESSAGES: SetupMessages = SetupMessages {
     archived: |name| format!("{name} takes no more bookings. Its bookings so far stay on record."),
     restored: |name| format!("{name} takes bookings again."),
     held: "It still has bookings to come, so bookings cannot end yet. Move or cancel each booking below, then try again.",
+    equipment_added: |name| format!("{name} added."),
+    equipment_saved: |name| format!("{name} saved."),
+    bad_equipment_fee: "Enter the fee per slot as a whole number of yen from 0 to 1,000,000 (0 when free).",
+    bad_copies: "Enter how many as a whole number from 0 to 1,000 (0 to stop lending it).",
+    copies_held: "With that number, the bookings below would have none to use. The number is unchanged: move or cancel each booking, then save again.",
+    parent_saved: |name| format!("The space of {name} was changed."),
+    parent_held: "With that change, the bookings below would overlap in the same space at the same time. Nothing was changed: move or cancel each booking, then try again.",
 };
 
 pub fn texts(lang: Lang) -> &'static SetupTexts {
@@ -549,10 +570,15 @@ pub struct ArchiveTexts {
     pub col_reference: &'static str,
     pub col_when: &'static str,
     pub col_unit: &'static str,
+    pub space: &'static str,
+    pub space_lead: &'static str,
+    pub part_of: fn(&str) -> String,
+    pub own_space: &'static str,
+    pub change_space: fn(&str) -> String,
 }
 
 static ARCHIVE_JA: ArchiveTexts = ArchiveTexts {
-    title: |f| format!("受付の終了と再開（{f}）"),
+    title: |f| format!("受付の終了と区画の構成（{f}）"),
     lead: "廃止や長い改修で予約を受けなくなった施設や部屋は、受付を終えます。削除はしません。住民の一覧から外れ、新しい予約を受けなくなりますが、これまでの予約と記録は残ります。いつでも再開できます。",
     facility: "施設",
     units: "部屋・区画",
@@ -562,14 +588,19 @@ static ARCHIVE_JA: ArchiveTexts = ArchiveTexts {
     restore_facility: "施設の受付を再開する",
     archive_unit: |u| format!("{u} の受付を終える"),
     restore_unit: |u| format!("{u} の受付を再開する"),
-    held: "受付を終える前に決める予約",
+    held: "先に決める予約（変更するか取り消してください）",
     col_reference: "受付番号",
     col_when: "日時",
     col_unit: "部屋・区画",
+    space: "区画の構成（全面・半面）",
+    space_lead: "ある部屋・区画を別の区画の一部にすると（例: 半面 A を全面の一部に）、全面の予約は半面 A の場所も押さえます。これからの予約が同じ場所・同じ時間に重なるときは変えずに、その予約を一覧にします。",
+    part_of: |u| format!("{u} はどの区画の一部か"),
+    own_space: "どこの一部でもない（独立した区画）",
+    change_space: |u| format!("{u} の構成を変える"),
 };
 
 static ARCHIVE_EN: ArchiveTexts = ArchiveTexts {
-    title: |f| format!("End or resume bookings ({f})"),
+    title: |f| format!("End bookings and shared space ({f})"),
     lead: "A facility or room that closes for good or for long works stops taking bookings. Nothing is deleted: it leaves residents' list and takes no new bookings, while its bookings so far and their records stay. Bookings can resume at any time.",
     facility: "Facility",
     units: "Rooms and areas",
@@ -579,10 +610,15 @@ static ARCHIVE_EN: ArchiveTexts = ArchiveTexts {
     restore_facility: "Resume the facility's bookings",
     archive_unit: |u| format!("End bookings of {u}"),
     restore_unit: |u| format!("Resume bookings of {u}"),
-    held: "Bookings to decide on first",
+    held: "Bookings to decide on first (move or cancel each)",
     col_reference: "Reference",
     col_when: "Date and time",
     col_unit: "Room or area",
+    space: "Shared space (whole floor and halves)",
+    space_lead: "Making a room or area part of another's space (half A part of the whole floor) means a booking of the whole floor holds half A's space too. When bookings to come would then overlap in the same space, nothing changes and those bookings are listed.",
+    part_of: |u| format!("What {u} is part of"),
+    own_space: "Not part of another (its own space)",
+    change_space: |u| format!("Change the space of {u}"),
 };
 
 pub fn archive_texts(lang: Lang) -> &'static ArchiveTexts {
@@ -651,5 +687,91 @@ pub fn town_texts(lang: Lang) -> &'static TownTexts {
     match lang {
         Lang::Ja => &TOWNS_JA,
         Lang::En => &TOWNS_EN,
+    }
+}
+
+/// Strings of the equipment page (備品).
+pub struct EquipmentTexts {
+    pub title: fn(&str) -> String,
+    pub lead: &'static str,
+    pub list: &'static str,
+    pub none: &'static str,
+    pub col_name: &'static str,
+    pub col_fee: &'static str,
+    pub col_quantity: &'static str,
+    pub not_lent: &'static str,
+    pub edit: fn(&str) -> String,
+    pub add_title: &'static str,
+    pub edit_title: fn(&str) -> String,
+    pub name_ja: &'static str,
+    pub name_en: &'static str,
+    pub name_en_hint: &'static str,
+    pub fee: &'static str,
+    pub fee_hint: &'static str,
+    pub quantity: &'static str,
+    pub quantity_hint: &'static str,
+    pub add: &'static str,
+    pub save: &'static str,
+    pub cancel_edit: &'static str,
+    pub held: &'static str,
+    pub link: &'static str,
+}
+
+static EQUIPMENT_JA: EquipmentTexts = EquipmentTexts {
+    title: |f| format!("備品（{f}）"),
+    lead: "予約のときに住民が一緒に借りられる備品です。1 件の予約で 1 つ貸し出し、料金は 1 コマごとにかかります。数を減らすと、これからの予約は残る分に振り替えます。足りないときは保存せず、決める予約を一覧にします。",
+    list: "備品の一覧",
+    none: "まだ備品はありません。",
+    col_name: "名前",
+    col_fee: "1 コマの料金",
+    col_quantity: "数",
+    not_lent: "貸し出し終了",
+    edit: |n| format!("{n} を変える"),
+    add_title: "備品を追加する",
+    edit_title: |n| format!("{n} を変える"),
+    name_ja: "名前（日本語）",
+    name_en: "名前（英語）",
+    name_en_hint: "空欄なら日本語の名前を使います。",
+    fee: "1 コマあたりの料金（円）",
+    fee_hint: "無料は 0。",
+    quantity: "貸し出せる数",
+    quantity_hint: "0 にすると新しい予約では選べなくなります（これまでの予約の記録は残ります）。",
+    add: "追加する",
+    save: "保存する",
+    cancel_edit: "変えずに戻る",
+    held: "先に決める予約（変更するか取り消してください）",
+    link: "備品",
+};
+
+static EQUIPMENT_EN: EquipmentTexts = EquipmentTexts {
+    title: |f| format!("Equipment ({f})"),
+    lead: "Equipment residents can borrow with a booking. Each booking takes one, and its fee is per slot. With fewer than before, bookings to come move to the ones left; when too few are left, nothing is saved and the bookings to decide on are listed.",
+    list: "Equipment",
+    none: "No equipment yet.",
+    col_name: "Name",
+    col_fee: "Fee per slot",
+    col_quantity: "How many",
+    not_lent: "No longer lent",
+    edit: |n| format!("Change {n}"),
+    add_title: "Add equipment",
+    edit_title: |n| format!("Change {n}"),
+    name_ja: "Name (Japanese)",
+    name_en: "Name (English)",
+    name_en_hint: "Left empty, the Japanese name is used.",
+    fee: "Fee per slot (yen)",
+    fee_hint: "0 when free.",
+    quantity: "How many can be lent",
+    quantity_hint: "0 stops new bookings from choosing it (bookings so far keep their records).",
+    add: "Add",
+    save: "Save",
+    cancel_edit: "Back without changing",
+    held: "Bookings to decide on first (move or cancel each)",
+    link: "Equipment",
+};
+
+pub fn equipment_texts(lang: Lang) -> &'static EquipmentTexts {
+    match lang {
+        Lang::Ja => &EQUIPMENT_JA,
+        Lang::En => &EQUIPMENT_EN,
     }
 }

@@ -262,6 +262,10 @@ pub struct ArchiveUnit {
     pub id: i64,
     pub name: String,
     pub archived: Option<String>,
+    /// The unit whose space it is part of.
+    pub parent: Option<i64>,
+    /// The units it may be made part of (not itself, nor one inside it).
+    pub parents: Vec<crate::core::types::Choice>,
 }
 
 /// A booking that keeps something from being archived.
@@ -316,5 +320,42 @@ pub struct TownsPage {
     pub towns: Vec<TownLine>,
     pub values: TownForm,
     pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}
+
+/// Equipment as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EquipmentForm {
+    pub name_ja: String,
+    pub name_en: String,
+    /// Yen per slot booked.
+    pub fee: String,
+    /// Copies lent (0 ends lending).
+    pub quantity: String,
+}
+
+/// One piece of equipment as the list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EquipmentLine {
+    pub id: i64,
+    pub name: String,
+    pub fee: String,
+    pub quantity: u32,
+}
+
+/// `/console/facilities/{id}/equipment`: the facility's equipment, and the
+/// form to add one or (`editing`) change one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EquipmentPage {
+    pub me: Me,
+    pub facility_id: i64,
+    pub facility: String,
+    pub lines: Vec<EquipmentLine>,
+    pub editing: Option<i64>,
+    pub values: EquipmentForm,
+    pub errors: Vec<FormMessage>,
+    /// The bookings that would have no copy after the last change tried.
+    pub held: Vec<HeldLine>,
     pub flash: Option<Flash>,
 }

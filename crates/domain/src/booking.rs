@@ -386,30 +386,8 @@ pub fn cancel_deadline(rules: &UnitRules, local_start: NaiveDateTime) -> NaiveDa
 /// gym's whole floor holds both halves; a half holds only itself; two
 /// halves never collide, and the whole floor collides with either.
 pub fn space_leaves(units: &[UnitPlan], unit: UnitId) -> Vec<UnitId> {
-    let children = |id: UnitId| -> Vec<UnitId> {
-        units
-            .iter()
-            .filter(|u| u.parent == Some(id) && u.id != id)
-            .map(|u| u.id)
-            .collect()
-    };
-    let mut leaves = Vec::new();
-    let mut stack = vec![unit];
-    let mut seen = Vec::new();
-    while let Some(id) = stack.pop() {
-        if seen.contains(&id) {
-            continue; // a cycle in bad data must not loop
-        }
-        seen.push(id);
-        let kids = children(id);
-        if kids.is_empty() {
-            leaves.push(id);
-        } else {
-            stack.extend(kids);
-        }
-    }
-    leaves.sort();
-    leaves
+    let tree: Vec<_> = units.iter().map(|u| (u.id, u.parent)).collect();
+    crate::space::leaves(&tree, unit)
 }
 
 /// The leaves a closure of `unit`, or (`None`) of the whole facility,

@@ -42,6 +42,8 @@ pub enum Field {
     FeedName,
     FeedScope,
     FeedDetail,
+    /// The unit whose space a unit is part of (全面 of 半面).
+    Parent,
 }
 
 impl Field {
@@ -70,6 +72,7 @@ impl Field {
             Field::FeedName => "name",
             Field::FeedScope => "scope",
             Field::FeedDetail => "detail",
+            Field::Parent => "parent",
         }
     }
 }
@@ -169,6 +172,8 @@ pub enum Missing {
     StaffMember,
     /// A counter (of the division asked for).
     Counter,
+    /// A piece of equipment (of the facility asked for).
+    Equipment,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
     /// No working calendar feed with that token (unknown, renewed, revoked

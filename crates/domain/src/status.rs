@@ -184,6 +184,8 @@ stored_enum! {
         CounterUpdate = "counter.update",
         DivisionCreate = "division.create",
         DivisionUpdate = "division.update",
+        EquipmentCreate = "equipment.create",
+        EquipmentUpdate = "equipment.update",
         FacilityArchive = "facility.archive",
         FacilityCreate = "facility.create",
         FacilityImport = "facility.import",
@@ -202,6 +204,7 @@ stored_enum! {
         TownOpenData = "town.open_data",
         UnitArchive = "unit.archive",
         UnitCreate = "unit.create",
+        UnitParent = "unit.parent",
         UnitRestore = "unit.restore",
         UnitRules = "unit.rules",
     }

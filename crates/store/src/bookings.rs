@@ -23,7 +23,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
-use crate::entity::{booking, booking_equipment, booking_hold};
+use crate::entity::{booking, booking_equipment, booking_hold, equipment};
 use crate::migration::m20261122_000002_booking_holds::{MAX_HOLD_SECONDS, NO_OVERLAP};
 use crate::outbox::Compose;
 use crate::{Store, StoreError};
@@ -49,7 +49,8 @@ pub struct NewBooking {
     pub pending_until: Option<DateTime<Utc>>,
     pub applicant: Applicant,
     pub fee: Fee,
-    /// Equipment wanted, with how many copies the facility owns.
+    /// Equipment wanted, with how many copies the facility owned when the
+    /// request was checked (the transaction reads the number again).
     pub equipment: Vec<(EquipmentId, u32)>,
     /// The facility's units and its per-contact limit of active bookings.
     pub facility_units: Vec<UnitId>,
@@ -528,6 +529,17 @@ impl Store {
         if crate::archive::archived_in(&txn, b.unit.0).await? {
             return Err(CreateError::Archived);
         }
+        // The space as it is now, not as the request was checked against:
+        // a unit moved under another meanwhile changes what this holds.
+        let tree = crate::units::tree_in(&txn, b.unit.0).await?;
+        let unit_resources: Vec<String> = if tree.is_empty() {
+            unit_resources
+        } else {
+            domain::space::leaves(&tree, b.unit)
+                .into_iter()
+                .map(unit_resource)
+                .collect()
+        };
         let units: Vec<i64> = b.facility_units.iter().map(|u| u.0).collect();
         let held = contact_held(&txn, b.municipality_id, &units, &a.email, &a.phone, now).await?;
         if held.facility >= u64::from(b.max_active) {
@@ -562,10 +574,16 @@ impl Store {
             other => other?,
         };
 
-        for (equipment, copies) in &b.equipment {
-            Self::advisory_lock(&txn, &format!("equipment:{}", equipment.0)).await?;
-            let copies: Vec<String> = (1..=*copies)
-                .map(|c| equipment_resource(*equipment, c))
+        for (wanted, _) in &b.equipment {
+            Self::advisory_lock(&txn, &format!("equipment:{}", wanted.0)).await?;
+            // How many copies there are now (staff may have lent fewer
+            // since the request was checked; see `update_equipment`).
+            let copies = equipment::Entity::find_by_id(wanted.0)
+                .one(&txn)
+                .await?
+                .map_or(0, |e| u32::try_from(e.quantity).unwrap_or(0));
+            let copies: Vec<String> = (1..=copies)
+                .map(|c| equipment_resource(*wanted, c))
                 .collect();
             let lent: Vec<String> = booking_hold::Entity::find()
                 .filter(booking_hold::Column::Resource.is_in(copies.clone()))
@@ -587,7 +605,7 @@ impl Store {
             };
             booking_equipment::Entity::insert(booking_equipment::ActiveModel {
                 booking_id: sea_orm::Set(id),
-                equipment_id: sea_orm::Set(equipment.0),
+                equipment_id: sea_orm::Set(wanted.0),
                 quantity: sea_orm::Set(1),
             })
             .exec_without_returning(&txn)

@@ -14,6 +14,7 @@ pub mod console;
 pub mod counters;
 pub mod divisions;
 pub mod entity;
+pub mod equipment;
 pub mod facility_list;
 pub mod feeds;
 pub mod imports;

@@ -144,6 +144,7 @@ pub fn TimelinePage() -> impl IntoView {
                 <p class="actions">
                     <a class="button" href=format!("{base}/units/new")>{t.add_unit_link}</a>
                     <a class="button" href=format!("{base}/details")>{t.details_link}</a>
+                    <a class="button" href=format!("{base}/equipment")>{t.equipment_link}</a>
                     <a class="button" href=format!("{base}/archive")>{t.archive_link}</a>
                 </p>
             </section>
