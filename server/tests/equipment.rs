@@ -42,8 +42,8 @@ async fn save(
     .await;
     assert!(location.contains("/equipment?v="), "{location} {body}");
     let editing = location
-        .split("equipment=")
-        .nth(2)
+        .split("&equipment=")
+        .nth(1)
         .map(|e| e.split('#').next().unwrap_or_default().to_owned());
     let mut fields = vec![("facility", "1".to_owned())];
     if let Some(e) = editing {
@@ -168,9 +168,22 @@ async fn equipment_and_space(app: &Running) {
     both.sort();
     assert_eq!(held, both);
 
-    // Equipment of another facility, or none: not found, nothing written.
-    let page = save(app, &manager, "999999", "譜面台", "100", "1").await;
-    assert_eq!(page["flash"]["ok"], false, "{page}");
+    // Equipment of another facility, or none: not found.
+    let (status, _, body) = call(
+        app,
+        &manager,
+        path::<s::SaveEquipment>(),
+        &[
+            ("facility", "1"),
+            ("id", "999999"),
+            ("equipment[name_ja]", "譜面台"),
+            ("equipment[name_en]", ""),
+            ("equipment[fee]", "100"),
+            ("equipment[quantity]", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
 
     // A new stand with no bookings ends lending at 0: no longer offered.
     let page = save(app, &manager, "", "予備の譜面台", "0", "3").await;
