@@ -26,6 +26,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, waitForServer, launch, expectAccessible, expectNoSidewaysScroll, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
 import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { hotp, freshCode, runServerCommand, expectShown, signIn, printedSecret } from './staff.mjs';
 
 // Unique per run, so the file also passes against a database used before.
@@ -354,6 +355,19 @@ test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS
   await admin.getByRole('button', { name: '保存する', exact: true }).click();
   await expectShown(admin, admin.getByRole('status').filter({ hasText: '施設の情報を保存しました。' }), 'the details are saved');
   await expectAccessible(admin);
+  // A photo: without a description it is not kept; with one, residents see it.
+  const photo = fileURLToPath(new URL('../../server/tests/fixtures/photo.png', import.meta.url));
+  await admin.getByLabel('写真のファイル').setInputFiles(photo);
+  await admin.getByRole('button', { name: '写真を保存する' }).click();
+  await admin.getByRole('alert').filter({ hasText: '写真に何が写っているかを書いてください' }).waitFor();
+  assert.equal(await admin.getByLabel('写真の説明（日本語）').getAttribute('aria-invalid'), 'true');
+  await expectAccessible(admin);
+  await admin.getByLabel('写真のファイル').setInputFiles(photo);
+  await admin.getByLabel('写真の説明（日本語）').fill('閲覧室の入口とスロープ');
+  await admin.getByRole('button', { name: '写真を保存する' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '写真を保存しました。' }), 'the photo is kept');
+  await admin.getByRole('img', { name: '閲覧室の入口とスロープ' }).waitFor();
+  await expectAccessible(admin);
   await admin.goto(`${BASE}/console/facilities/${id}`);
   await admin.getByRole('link', { name: '部屋・区画を追加する' }).click();
   await admin.getByRole('heading', { level: 1, name: `部屋・区画の追加（${name}）` }).waitFor();
@@ -373,6 +387,7 @@ test('the admin imports the town\'s facility list (公共施設一覧, Shift_JIS
   await resident.goto(`${BASE}/facilities`);
   await resident.getByRole('link', { name: `${name}の空き状況を見る` }).click();
   await resident.getByRole('heading', { level: 1, name }).waitFor();
+  await resident.getByRole('img', { name: '閲覧室の入口とスロープ' }).waitFor();
   await expectAccessible(resident);
 });
 

@@ -23,11 +23,15 @@ const SERVER_FN_ERROR: &str = "serverfnerror";
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// Refuses a body over its route's limit (413), and cuts one that grows
-/// past it: [`BODY_LIMIT`], or a calendar import's
-/// [`crate::imports::REQUEST_LIMIT`].
+/// past it: [`BODY_LIMIT`], a calendar's or facility list's upload
+/// [`crate::imports::REQUEST_LIMIT`], or a photo's
+/// [`crate::photos::REQUEST_LIMIT`].
 pub async fn body_limit(req: Request, next: Next) -> Response {
-    let limit = if req.uri().path() == "/console/import" {
+    let path = req.uri().path();
+    let limit = if path == "/console/import" || path == "/console/facility-list" {
         crate::imports::REQUEST_LIMIT
+    } else if crate::photos::is_upload(path) {
+        crate::photos::REQUEST_LIMIT
     } else {
         BODY_LIMIT
     };

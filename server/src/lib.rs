@@ -10,6 +10,7 @@ pub mod imports;
 pub mod live;
 pub mod openapi;
 pub mod opendata;
+pub mod photos;
 pub mod reminders;
 pub mod sessions;
 pub mod towns;
@@ -101,6 +102,12 @@ fn routes(state: AppState) -> Router {
             "/console/facility-list",
             axum::routing::post(opendata::upload)
                 .layer(axum::extract::DefaultBodyLimit::max(imports::REQUEST_LIMIT)),
+        )
+        .route("/facilities/{id}/photo", get(photos::serve))
+        .route(
+            "/console/facilities/{id}/photo",
+            axum::routing::post(photos::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(photos::REQUEST_LIMIT)),
         )
         .route(
             "/console/import",

@@ -174,7 +174,7 @@ pub fn spec() -> Value {
                 "booking_kind": {"type": "string", "enum": ["fixed", "grid"]},
                 "notes": {"type": "string"}
             }},
-            "Facility": {"type": "object", "required": ["id", "name", "address", "phone", "description", "accessibility", "hours", "units"], "properties": {
+            "Facility": {"type": "object", "required": ["id", "name", "address", "phone", "description", "accessibility", "hours", "units", "photo"], "properties": {
                 "id": {"type": "integer"},
                 "name": {"type": "string"},
                 "address": {"type": "string"},
@@ -182,7 +182,11 @@ pub fn spec() -> Value {
                 "description": {"type": "string"},
                 "accessibility": {"type": "string"},
                 "hours": {"type": "string"},
-                "units": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}}
+                "units": {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}},
+                "photo": {"type": ["object", "null"], "description": "The facility's photo, or null", "required": ["url", "alt"], "properties": {
+                    "url": {"type": "string", "description": "Path of the image (JPEG or PNG) under the town's prefix; it names the photo's version"},
+                    "alt": {"type": "string", "description": "What the photo shows, in the requested language"}
+                }}
             }},
             "Slot": {"type": "object", "required": ["start", "end", "status", "reason"], "properties": {
                 "start": {"type": "string", "format": "date-time", "example": "2026-12-07T13:00:00+09:00"},

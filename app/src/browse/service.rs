@@ -59,7 +59,7 @@ impl AppState {
             .iter()
             .filter(|f| !f.archived && f.municipality.0 == town)
             .map(|f| {
-                let mut s = summary(f, lang);
+                let mut s = summary(self, f, lang);
                 s.units
                     .retain(|u| f.units.iter().any(|r| r.id == u.id && !r.archived));
                 s
@@ -69,7 +69,7 @@ impl AppState {
 
     /// One facility with its units.
     pub async fn facility(&self, id: FacilityId, lang: Lang) -> Result<FacilitySummary, AppError> {
-        Ok(summary(&self.record(id).await?, lang))
+        Ok(summary(self, &self.record(id).await?, lang))
     }
 
     async fn compute(
@@ -168,7 +168,7 @@ impl AppState {
             })
             .collect();
         Ok(MonthCalendar {
-            facility: summary(&f, lang),
+            facility: summary(self, &f, lang),
             month,
             today,
             days,
@@ -212,7 +212,7 @@ impl AppState {
             }
         }
         periods.sort_by_key(|(s, e, _)| (*s, *e));
-        let facility = summary(&f, lang);
+        let facility = summary(self, &f, lang);
         let rows = facility
             .units
             .iter()
@@ -315,7 +315,7 @@ fn week_hours(f: &FacilityRecord, lang: Lang) -> String {
     }
 }
 
-fn summary(f: &FacilityRecord, lang: Lang) -> FacilitySummary {
+fn summary(state: &AppState, f: &FacilityRecord, lang: Lang) -> FacilitySummary {
     let t = texts(lang);
     let name_of = |id| {
         f.units
@@ -380,6 +380,10 @@ fn summary(f: &FacilityRecord, lang: Lang) -> FacilitySummary {
                 }
             })
             .collect(),
+        photo: f.photo.as_ref().map(|p| domain::view::Photo {
+            url: state.at(&format!("/facilities/{}/photo?v={}", f.id.0, p.version)),
+            alt: p.alt.get(lang).to_owned(),
+        }),
     }
 }
 

@@ -14,7 +14,7 @@ mod ssr {
     use crate::core::session::Key;
     use crate::setup::types::{
         CounterForm, DetailsForm, DivisionForm, EquipmentForm, FormMessage, HeldLine, MemberForm,
-        NewFacilityForm, ProcedureForm, StrandedLine, TownForm, UnitForm,
+        NewFacilityForm, PhotoForm, ProcedureForm, StrandedLine, TownForm, UnitForm,
     };
 
     /// The bookings that kept something of a facility from being archived:
@@ -27,6 +27,8 @@ mod ssr {
     pub const FACILITY_DRAFT: Key<(NewFacilityForm, Vec<FormMessage>)> = Key::new("facility_draft");
     /// The same for the details form.
     pub const DETAILS_DRAFT: Key<(i64, DetailsForm, Vec<FormMessage>)> = Key::new("details_draft");
+    /// The same for the photo form (the file is never kept).
+    pub const PHOTO_DRAFT: Key<(i64, PhotoForm, Vec<FormMessage>)> = Key::new("photo_draft");
     /// The new-division form with its problems.
     pub const DIVISION_DRAFT: Key<(DivisionForm, Vec<FormMessage>)> = Key::new("division_draft");
     /// The counter form: (division, counter changed or none, values,
@@ -146,9 +148,14 @@ pub async fn get_details_page(facility: String) -> Result<DetailsPage, AppError>
         .await?
         .filter(|(f, _, _)| *f == facility.0)
         .map(|(_, values, errors)| (values, errors));
+    let photo_draft = c
+        .get(ssr::PHOTO_DRAFT)
+        .await?
+        .filter(|(f, _, _)| *f == facility.0)
+        .map(|(_, values, errors)| (values, errors));
     let mut page = c
         .state
-        .details_page(&actor, c.lang, facility, draft)
+        .details_page(&actor, c.lang, facility, draft, photo_draft)
         .await?;
     page.flash = crate::console::api::ssr::take_flash(&c).await?;
     Ok(page)
@@ -741,6 +748,40 @@ pub async fn save_equipment(
         .unwrap_or_default();
     crate::core::session::redirect(&format!("{back}{edit}#equipment-form"));
     Ok(())
+}
+
+/// After a photo upload (`server::photos`): the outcome left in the
+/// session for the details page; where to go.
+#[cfg(feature = "ssr")]
+pub async fn after_photo(
+    session: &tower_sessions::Session,
+    facility: i64,
+    form: &crate::setup::types::PhotoForm,
+    outcome: Result<String, Vec<crate::setup::types::FormMessage>>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<String, AppError> {
+    use crate::core::session::{forget, write};
+    let back = format!(
+        "/console/facilities/{facility}/details?v={}",
+        now.timestamp_millis()
+    );
+    match outcome {
+        Ok(text) => {
+            forget(session, ssr::PHOTO_DRAFT).await?;
+            let flash = crate::core::types::Flash { ok: true, text };
+            write(session, crate::console::api::ssr::CONSOLE_FLASH, &flash).await?;
+            Ok(format!("{back}#photo"))
+        }
+        Err(errors) => {
+            let form = crate::setup::types::PhotoForm {
+                alt_ja: ssr::cut(&form.alt_ja),
+                alt_en: ssr::cut(&form.alt_en),
+                remove: form.remove,
+            };
+            write(session, ssr::PHOTO_DRAFT, &(facility, form, errors)).await?;
+            Ok(format!("{back}#photo"))
+        }
+    }
 }
 
 /// The installation's towns (its super-administrator).

@@ -18,6 +18,8 @@ pub mod equipment;
 pub mod equipment_pages;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod photo;
+#[cfg(feature = "ssr")]
 pub mod service;
 pub mod texts;
 pub mod town_pages;

@@ -205,8 +205,55 @@ pub fn DetailsView() -> impl IntoView {
                 <Field key="accessibility_en" name=n("accessibility_en") label=t.d_accessibility_en value=v.accessibility_en.clone() errors=e.clone() long=true/>
                 <p><button type="submit" class="button button-primary">{t.d_save}</button></p>
             </ActionForm>
+            <PhotoSection p=p/>
         }
     })
+}
+
+/// The photo form: a plain multipart form (a file upload) to
+/// `POST /console/facilities/{id}/photo`, with or without JavaScript.
+#[component]
+fn PhotoSection(p: DetailsPage) -> impl IntoView {
+    let t = texts(use_lang());
+    let e = p.photo_errors.clone();
+    let v = p.photo_values.clone();
+    let (file_error, file_error_id) = message(&e, "file");
+    let described = match &file_error {
+        Some(_) => format!("nu-file-hint {file_error_id}"),
+        None => "nu-file-hint".to_owned(),
+    };
+    let has_photo = p.photo.is_some();
+    view! {
+        <section id="photo" aria-labelledby="photo-title">
+            <h2 id="photo-title">{t.photo_title}</h2>
+            <p>{t.photo_lead}</p>
+            {p.photo.map(|ph| view! {
+                <figure class="facility-photo">
+                    <img src=ph.url alt=ph.alt/>
+                    <figcaption>{t.photo_current}</figcaption>
+                </figure>
+            })}
+            <FixNotice errors=e.clone()/>
+            <form method="post" action=format!("/console/facilities/{}/photo", p.facility_id) enctype="multipart/form-data">
+                <div class="field" class:has-error=file_error.is_some()>
+                    <label for="nu-file">{t.photo_file}</label>
+                    <p class="hint" id="nu-file-hint">{t.photo_file_hint}</p>
+                    {file_error.clone().map(|m| view! { <p id=file_error_id.clone() class="field-error"><span aria-hidden="true">"⚠ "</span>{m}</p> })}
+                    <input id="nu-file" name="file" type="file" accept="image/jpeg,image/png"
+                        aria-describedby=described aria-invalid=file_error.is_some().then_some("true")/>
+                </div>
+                <Field key="alt_ja" name="alt_ja".to_owned() label=t.photo_alt_ja value=v.alt_ja.clone() errors=e.clone() hint=t.photo_alt_hint long=true/>
+                <Field key="alt_en" name="alt_en".to_owned() label=t.photo_alt_en value=v.alt_en.clone() errors=e.clone() long=true/>
+                {has_photo.then(|| view! {
+                    <div class="choice">
+                        <input type="checkbox" id="nu-remove" name="remove" value="true"/>
+                        <label for="nu-remove">{t.photo_remove}</label>
+                    </div>
+                })}
+                <p><button type="submit" class="button button-primary">{t.photo_save}</button></p>
+            </form>
+        </section>
+    }
 }
 
 /// `/console/new-facility`.

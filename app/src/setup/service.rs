@@ -11,7 +11,8 @@ use crate::core::error::AppError;
 use crate::core::state::AppState;
 use crate::setup::texts::messages;
 use crate::setup::types::{
-    DetailsForm, DetailsPage, FormMessage, NewFacilityForm, NewFacilityPage, NewUnitPage, UnitForm,
+    DetailsForm, DetailsPage, FormMessage, NewFacilityForm, NewFacilityPage, NewUnitPage,
+    PhotoForm, UnitForm,
 };
 
 const NAME_MAX: usize = 60;
@@ -271,8 +272,28 @@ impl AppState {
         lang: Lang,
         facility: FacilityId,
         draft: Option<(DetailsForm, Vec<FormMessage>)>,
+        photo_draft: Option<(PhotoForm, Vec<FormMessage>)>,
     ) -> Result<DetailsPage, AppError> {
         let (f, grant) = self.managed(actor, facility).await?;
+        // The console has no town prefix: the photo is asked for at the
+        // facility's town's address.
+        let prefix = self.town_prefix(f.municipality.0).await?;
+        let photo = f.photo.as_ref().map(|p| domain::view::Photo {
+            url: format!("{prefix}/facilities/{}/photo?v={}", f.id.0, p.version),
+            alt: p.alt.get(lang).to_owned(),
+        });
+        let (photo_values, photo_errors) = photo_draft.unwrap_or_else(|| {
+            let values = f
+                .photo
+                .as_ref()
+                .map(|p| PhotoForm {
+                    alt_ja: p.alt.ja.clone(),
+                    alt_en: p.alt.en.clone(),
+                    remove: false,
+                })
+                .unwrap_or_default();
+            (values, Vec::new())
+        });
         let (values, errors) = match draft {
             Some(d) => d,
             None => {
@@ -308,6 +329,9 @@ impl AppState {
             title: (crate::setup::texts::texts(lang).details_title)(f.name.get(lang)),
             values,
             errors,
+            photo,
+            photo_values,
+            photo_errors,
             flash: None,
         })
     }

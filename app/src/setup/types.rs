@@ -67,7 +67,22 @@ pub struct DetailsPage {
     pub title: String,
     pub values: DetailsForm,
     pub errors: Vec<FormMessage>,
+    /// The photo residents see, if there is one.
+    pub photo: Option<domain::view::Photo>,
+    /// The photo form, as saved or as typed with its problems.
+    pub photo_values: PhotoForm,
+    pub photo_errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
+}
+
+/// The photo form's fields other than the file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PhotoForm {
+    pub alt_ja: String,
+    pub alt_en: String,
+    /// Take the photo away.
+    pub remove: bool,
 }
 
 /// A new facility as typed: its list ID and what the details form starts

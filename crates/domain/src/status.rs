@@ -189,6 +189,7 @@ stored_enum! {
         FacilityArchive = "facility.archive",
         FacilityCreate = "facility.create",
         FacilityImport = "facility.import",
+        FacilityPhoto = "facility.photo",
         FacilityRestore = "facility.restore",
         FacilityUpdate = "facility.update",
         FeedCreate = "feed.create",

@@ -33,6 +33,17 @@ pub struct FacilitySummary {
     /// Opening days and closing days in plain words.
     pub hours: String,
     pub units: Vec<UnitSummary>,
+    /// Its photo, if it has one.
+    pub photo: Option<Photo>,
+}
+
+/// A facility's photo: where it is, and what it shows for those who
+/// cannot see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Photo {
+    /// Path of the image (under the town's prefix), naming its version.
+    pub url: String,
+    pub alt: String,
 }
 
 /// One slot in the availability API.

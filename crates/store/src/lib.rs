@@ -21,6 +21,7 @@ pub mod imports;
 pub mod limits;
 pub mod migration;
 pub mod outbox;
+pub mod photos;
 mod queries;
 pub mod reminders;
 mod rules;
@@ -39,7 +40,7 @@ pub use counters::{AbsenceDecision, AbsenceError, NewAbsence};
 pub use feeds::NewFeed;
 pub use limits::{Limit, RetryAfter};
 pub use outbox::{Compose, NewMail, VisitCompose};
-pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, UnitRecord};
+pub use queries::{FacilityRecord, MAX_BOOKING_HOURS, PhotoInfo, UnitRecord};
 pub use reminders::Remind;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};

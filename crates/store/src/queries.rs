@@ -15,7 +15,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, Quer
 use std::collections::HashMap;
 
 use crate::entity::{
-    booking, closure, equipment, facility, municipality, opening_hours, slot_template, unit,
+    booking, closure, equipment, facility, facility_photo, municipality, opening_hours,
+    slot_template, unit,
 };
 use crate::{Store, StoreError};
 
@@ -51,6 +52,19 @@ pub struct FacilityRecord {
     pub max_active_bookings: u32,
     /// It takes no bookings since it was archived (its history stays).
     pub archived: bool,
+    /// Its photo, if it has one.
+    pub photo: Option<PhotoInfo>,
+}
+
+/// What pages need of a facility's photo (the bytes are read only when
+/// the photo itself is asked for).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhotoInfo {
+    /// What it shows, for those who cannot see it.
+    pub alt: Text,
+    /// When the image was last replaced (Unix milliseconds), to name this
+    /// version in its address.
+    pub version: i64,
 }
 
 /// How long a facility's rules are served from the per-process cache.
@@ -175,7 +189,7 @@ impl Store {
             .from(unit::Entity)
             .and_where(unit::Column::FacilityId.is_in(ids.clone()))
             .to_owned();
-        let (zones, hours, closures, units, template_rows, equipment_rows) = tokio::try_join!(
+        let (zones, hours, closures, units, template_rows, equipment_rows, photos) = tokio::try_join!(
             municipality::Entity::find().all(db),
             opening_hours::Entity::find()
                 .filter(opening_hours::Column::FacilityId.is_in(ids.clone()))
@@ -196,6 +210,15 @@ impl Store {
             equipment::Entity::find()
                 .filter(equipment::Column::FacilityId.is_in(ids.clone()))
                 .order_by_asc(equipment::Column::Id)
+                .all(db),
+            facility_photo::Entity::find()
+                .select_only()
+                .column(facility_photo::Column::FacilityId)
+                .column(facility_photo::Column::AltJa)
+                .column(facility_photo::Column::AltEn)
+                .column(facility_photo::Column::UpdatedAt)
+                .filter(facility_photo::Column::FacilityId.is_in(ids.clone()))
+                .into_tuple::<(i64, String, String, DateTime<Utc>)>()
                 .all(db),
         )?;
         let zones: HashMap<i64, String> = zones.into_iter().map(|m| (m.id, m.time_zone)).collect();
@@ -389,6 +412,13 @@ impl Store {
                         "max_active_bookings",
                     )?,
                     archived: f.archived_at.is_some(),
+                    photo: photos
+                        .iter()
+                        .find(|p| p.0 == f.id)
+                        .map(|(_, ja, en, at)| PhotoInfo {
+                            alt: Text::new(ja, en),
+                            version: at.timestamp_millis(),
+                        }),
                 })
             })
             .collect()

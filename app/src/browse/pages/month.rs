@@ -165,6 +165,7 @@ fn MonthView(m: MonthCalendar) -> impl IntoView {
     view! {
         <Title text=format!("{} {}", f.name, title)/>
         <h1>{f.name.clone()}</h1>
+        {f.photo.map(|p| view! { <img class="facility-photo" src=p.url alt=p.alt loading="lazy" decoding="async"/> })}
         <p>{f.description}</p>
         <section aria-labelledby="calendar-heading">
             <h2 id="calendar-heading">{t.calendar_heading}": "{title.clone()}</h2>

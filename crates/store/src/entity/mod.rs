@@ -18,6 +18,7 @@ pub mod counter;
 pub mod department;
 pub mod equipment;
 pub mod facility;
+pub mod facility_photo;
 pub mod municipality;
 pub mod opening_hours;
 pub mod outbox;

@@ -16,6 +16,7 @@ mod m20261206_000010_resident_feeds;
 mod m20261207_000011_open_data;
 mod m20261207_000012_archive;
 mod m20261207_000013_towns;
+mod m20261208_000014_facility_photo;
 
 pub struct Migrator;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000011_open_data::Migration),
             Box::new(m20261207_000012_archive::Migration),
             Box::new(m20261207_000013_towns::Migration),
+            Box::new(m20261208_000014_facility_photo::Migration),
         ]
     }
 }
