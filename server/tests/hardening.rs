@@ -363,6 +363,39 @@ async fn bodies_are_bounded_and_oversized_answers_are_never_kept() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Uploads have their own limits: a facility list or a photo larger than
+    // a form reaches its handler (which says what to fix), a body past the
+    // upload's limit does not.
+    for (path, size, refused) in [
+        ("/console/facility-list", 200 * 1024, false),
+        (
+            "/console/facility-list",
+            server::imports::REQUEST_LIMIT + 1,
+            true,
+        ),
+        ("/console/facilities/1/photo", 3 * 1024 * 1024, false),
+        (
+            "/console/facilities/1/photo",
+            server::photos::REQUEST_LIMIT + 1,
+            true,
+        ),
+        ("/console/facilities/1/details", 200 * 1024, true),
+    ] {
+        let res = c
+            .post(format!("{}{path}", app.base))
+            .header("origin", app.base.as_str())
+            .header("content-type", "multipart/form-data; boundary=x")
+            .body(vec![b'a'; size])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.status() == StatusCode::PAYLOAD_TOO_LARGE,
+            refused,
+            "{path} {size}: {}",
+            res.status()
+        );
+    }
     // Under the body limit but over any field's: refused, nothing kept.
     let long = "あ".repeat(2_000);
     let (unit, start, end) = free_slot(&app, 0).await;
