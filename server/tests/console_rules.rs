@@ -167,6 +167,22 @@ async fn preview(app: &Running, c: &reqwest::Client, values: &Value) -> String {
     location.split("v=").nth(1).unwrap().to_owned()
 }
 
+/// Saves the previewed rules on `page`, keeping every booking that would
+/// no longer fit; where the save went.
+async fn save_keeping(app: &Running, c: &reqwest::Client, page: &Value) -> (String, String) {
+    let decisions: Vec<(String, String)> = page["preview"]["misfits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (format!("decisions[{i}]"), format!("{}:keep", m["id"])))
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("facility", "1"), ("unit", "2")];
+    fields.extend(decisions.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (_, location, body) = call(app, c, path::<app::console::api::SaveRules>(), &fields).await;
+    (location, body)
+}
+
 #[tokio::test]
 async fn unit_rules_are_validated_previewed_saved_and_audited() {
     let app = spawn(TestDb::sqlite().await).await;
@@ -249,13 +265,7 @@ async fn unit_rules_are_validated_previewed_saved_and_audited() {
         .unwrap();
     assert_eq!(f.units[1].rules.capacity, 30);
 
-    let (_, location, body) = call(
-        &app,
-        &manager,
-        path::<app::console::api::SaveRules>(),
-        &[("facility", "1"), ("unit", "2")],
-    )
-    .await;
+    let (location, body) = save_keeping(&app, &manager, &page).await;
     assert_eq!(location, "/console/facilities/1/units/2/rules", "{body}");
     let page = rules_page(&app, &manager, None).await;
     assert_eq!(page["flash"]["ok"], true, "{page}");
@@ -324,7 +334,19 @@ async fn closed_days_are_edited_with_the_rules() {
         let page = rules_page(&app, &manager, Some(&v)).await;
         assert_eq!(page["errors"][0]["key"], "closed_days", "{page}");
 
-        // The centre closes on Mondays; now on Wednesdays too.
+        // The centre closes on Mondays; now on Wednesdays too. The
+        // Japanese-style room booked on a Wednesday is listed as well (the
+        // closed days are the whole centre's).
+        let (start, end) = app
+            .free_slots("和室", "2026-12-09", "2026-12-09")
+            .await
+            .into_iter()
+            .next()
+            .expect("a free Wednesday slot");
+        let tatami = book(&app, 4, &start, &end, 7).await["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         assert_eq!(current["closed_days"], json!(["0"]), "{current}");
         let mut wednesdays = current.clone();
         wednesdays["closed_days"] = json!(["0", "2"]);
@@ -342,13 +364,15 @@ async fn closed_days_are_edited_with_the_rules() {
         };
         assert_eq!(changed("2026年12月9日"), Some((2, 0)), "{page}");
         assert!(changed("2026年12月29日").is_some_and(|(b, a)| b == 0 && a > 0));
-        call(
-            &app,
-            &manager,
-            path::<app::console::api::SaveRules>(),
-            &[("facility", "1"), ("unit", "2")],
-        )
-        .await;
+        assert!(
+            page["preview"]["misfits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|m| m["reference"] == tatami.as_str()),
+            "{page}"
+        );
+        save_keeping(&app, &manager, &page).await;
         let page = rules_page(&app, &manager, None).await;
         assert_eq!(page["values"]["closed_days"], json!(["0", "2"]), "{page}");
         assert_eq!(page["values"]["year_end"], false);
@@ -527,4 +551,151 @@ async fn closures_need_a_decision_for_each_booking_and_close_the_days() {
         );
         app.finish().await;
     }
+}
+
+/// New rules that some bookings to come no longer fit (the evening period
+/// taken away): the preview lists them, saving needs a decision for each
+/// (nothing is saved without), and a booking cancelled that way is told
+/// by mail while a kept one stays at its time.
+#[tokio::test]
+async fn bookings_that_no_longer_fit_need_a_decision_for_each() {
+    let app = spawn(TestDb::sqlite().await).await;
+    let p = people(&app).await;
+    let manager = signed_in(&app, "manager1@town.example", &p).await;
+    let evenings: Vec<(String, String)> = app
+        .free_slots("会議室1", "2026-12-01", "2026-12-31")
+        .await
+        .into_iter()
+        .filter(|(s, _)| s.contains("T18:00"))
+        .take(2)
+        .collect();
+    assert_eq!(evenings.len(), 2);
+    let cancelled = book(&app, 2, &evenings[0].0, &evenings[0].1, 1).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let kept = book(&app, 2, &evenings[1].0, &evenings[1].1, 2).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // A morning booking still fits.
+    let (morning, morning_end) = app
+        .free_slots("会議室1", "2026-12-01", "2026-12-31")
+        .await
+        .into_iter()
+        .find(|(s, _)| s.contains("T09:00"))
+        .unwrap();
+    let fits = book(&app, 2, &morning, &morning_end, 3).await["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let mut rules = rules_page(&app, &manager, None).await["values"].clone();
+    for f in [
+        "label_ja",
+        "label_en",
+        "start",
+        "end",
+        "fee_resident",
+        "fee_nonresident",
+        "holiday_resident",
+        "holiday_nonresident",
+    ] {
+        rules["templates"][2][f] = json!("");
+    }
+    rules["capacity"] = json!("24");
+    let v = preview(&app, &manager, &rules).await;
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    let misfits: Vec<(i64, String)> = page["preview"]["misfits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["id"].as_i64().unwrap(),
+                m["reference"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let listed: Vec<&str> = misfits.iter().map(|(_, r)| r.as_str()).collect();
+    assert!(
+        listed.contains(&cancelled.as_str()) && listed.contains(&kept.as_str()),
+        "{page}"
+    );
+    assert!(!listed.contains(&fits.as_str()), "a morning still fits");
+
+    // Without a decision for each: nothing saved, back to the preview.
+    let first = format!("{}:cancel", booking_id(&app, &cancelled).await);
+    let (_, location, body) = call(
+        &app,
+        &manager,
+        path::<app::console::api::SaveRules>(),
+        &[
+            ("facility", "1"),
+            ("unit", "2"),
+            ("decisions[0]", first.as_str()),
+        ],
+    )
+    .await;
+    assert!(location.contains("/units/2/rules?v="), "{location} {body}");
+    let page = rules_page(&app, &manager, Some(&v)).await;
+    assert_eq!(page["flash"]["ok"], false, "{page}");
+    assert!(!page["preview"]["misfits"].as_array().unwrap().is_empty());
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 30, "nothing saved");
+    assert_eq!(status_of(&app, &cancelled).await, "confirmed");
+
+    // A decision for each: saved; the one cancelled is told, the rest stay.
+    let decisions: Vec<(String, String)> = misfits
+        .iter()
+        .enumerate()
+        .map(|(i, (id, reference))| {
+            let what = if *reference == cancelled {
+                "cancel"
+            } else {
+                "keep"
+            };
+            (format!("decisions[{i}]"), format!("{id}:{what}"))
+        })
+        .collect();
+    let mut fields: Vec<(&str, &str)> = vec![("facility", "1"), ("unit", "2")];
+    fields.extend(decisions.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let (_, location, body) = call(
+        &app,
+        &manager,
+        path::<app::console::api::SaveRules>(),
+        &fields,
+    )
+    .await;
+    assert_eq!(location, "/console/facilities/1/units/2/rules", "{body}");
+    let f = app
+        .store
+        .facility(domain::ids::FacilityId(1))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(f.units[1].rules.capacity, 24);
+    assert_eq!(status_of(&app, &cancelled).await, "cancelled");
+    assert_eq!(status_of(&app, &kept).await, "confirmed");
+    assert_eq!(status_of(&app, &fits).await, "confirmed");
+    let row = app.store.booking(&cancelled).await.unwrap().unwrap().row;
+    assert_eq!(
+        row.status_reason.as_deref(),
+        Some(app::console::texts::texts(domain::text::Lang::Ja).rules_cancel_reason)
+    );
+    let mails = app.store.outbox(1, 500).await.unwrap();
+    let told = |to: &str| {
+        mails
+            .iter()
+            .filter(|m| m.to_addr == to && m.body.contains(&cancelled))
+            .count()
+    };
+    assert!(told("hanako1@example.jp") >= 2, "booked, then cancelled");
+    assert_eq!(told("hanako2@example.jp"), 0);
+    app.finish().await;
 }

@@ -15,6 +15,23 @@ use crate::core::access::{Actor, FacilityGrant, entry};
 use crate::core::error::AppError;
 use crate::core::state::AppState;
 
+/// Staff decisions on bookings, as the forms send them (`<id>:cancel` or
+/// `<id>:keep`): (booking, cancel).
+pub(crate) fn parse_decisions(decisions: &[String]) -> Result<Vec<(i64, bool)>, AppError> {
+    decisions
+        .iter()
+        .map(|d| {
+            let (id, what) = d.split_once(':').ok_or(invalid(Field::Action))?;
+            let id: i64 = id.parse().map_err(|_| invalid(Field::Action))?;
+            match what {
+                "cancel" => Ok((id, true)),
+                "keep" => Ok((id, false)),
+                _ => Err(invalid(Field::Action)),
+            }
+        })
+        .collect()
+}
+
 impl AppState {
     /// Parses the block form; the facility must be the actor's.
     async fn block_request<'a>(
@@ -208,16 +225,7 @@ impl AppState {
         decisions: &[String],
         lang: Lang,
     ) -> Result<Result<String, Vec<BookingLine>>, AppError> {
-        let mut parsed = Vec::new();
-        for d in decisions {
-            let (id, what) = d.split_once(':').ok_or(invalid(Field::Action))?;
-            let id: i64 = id.parse().map_err(|_| invalid(Field::Action))?;
-            match what {
-                "cancel" => parsed.push((id, true)),
-                "keep" => parsed.push((id, false)),
-                _ => return Err(invalid(Field::Action)),
-            }
-        }
+        let parsed = parse_decisions(decisions)?;
         if v.is_closure() {
             return self.save_closure(actor, facility, v, &parsed, lang).await;
         }

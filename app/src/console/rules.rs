@@ -1,9 +1,10 @@
 //! Editing a unit's rules in the console: the form filled with the current
 //! rules, validation, a preview of next month's availability under the new
-//! rules, and the audited save.
+//! rules with the bookings to come that would no longer fit (each needs a
+//! decision: keep or cancel), and the audited save.
 
-use chrono::Duration;
-use domain::availability::{self, SlotStatus};
+use chrono::{DateTime, Duration, Utc};
+use domain::availability::{self, FacilityPlan, Slot, SlotReason, SlotStatus};
 use domain::calendar::{DateRange, YearMonth};
 use domain::error::{DomainError, Field, InvalidReason};
 use domain::ids::{FacilityId, UnitId};
@@ -11,11 +12,14 @@ use domain::rules_edit::{
     CheckedRules, HoursInput, RulesField, RulesInput, TemplateInput, check_rules_input, format_time,
 };
 use domain::schedule::SlotPlan;
+use domain::status::BookingKind;
 use domain::text::Lang;
 use store::FacilityRecord;
+use store::entity::booking;
 
+use crate::booking::mail::MailEvent;
 use crate::console::texts as ct;
-use crate::console::types::{PreviewDay, RulesMessage, RulesPage, RulesPreview};
+use crate::console::types::{BookingLine, PreviewDay, RulesMessage, RulesPage, RulesPreview};
 use crate::core::access::Actor;
 use crate::core::error::AppError;
 use crate::core::state::AppState;
@@ -124,7 +128,78 @@ fn with_blank_rows(mut v: RulesInput, grid: bool) -> RulesInput {
     v
 }
 
+/// The facility's plan with unit `i`'s rules and the hours as checked.
+fn plan_after(f: &FacilityRecord, i: usize, c: &CheckedRules) -> FacilityPlan {
+    let mut after = f.plan.clone();
+    after.hours = c.hours.clone();
+    after.closures.weekly = c.closed.weekly.clone();
+    after.closures.shift_when_holiday = c.closed.shift_when_holiday;
+    after.closures.closed_on_holidays = c.closed.closed_on_holidays;
+    after.closures.year_end = c.closed.year_end;
+    after.units[i].slots = c.slots.clone();
+    after.units[i].window = c.window;
+    after
+}
+
+/// Whether a booking from `start` to `end` matches the slots (starts at
+/// one and ends at one) on a day the facility is open.
+fn fits(slots: &[Slot], start: DateTime<Utc>, end: DateTime<Utc>) -> bool {
+    let open = |s: &&Slot| !matches!(s.reason, Some(SlotReason::Closure { .. }));
+    slots.iter().filter(open).any(|s| s.start == start)
+        && slots.iter().filter(open).any(|s| s.end == end)
+}
+
 impl AppState {
+    /// The facility's bookings to come that fit its rules now but would
+    /// not under `after` (a unit's periods changed, or the facility's
+    /// hours or closed days, which every unit shares).
+    async fn misfits(
+        &self,
+        f: &FacilityRecord,
+        after: &FacilityPlan,
+    ) -> Result<Vec<booking::Model>, AppError> {
+        let now = self.now();
+        let tz = f.plan.tz;
+        let units: Vec<i64> = f.units.iter().map(|u| u.id.0).collect();
+        let coming: Vec<booking::Model> = self
+            .store
+            .bookings_between(&units, now, now + Duration::days(800))
+            .await?
+            .into_iter()
+            .filter(|r| r.kind != BookingKind::Block)
+            .filter(|r| r.status.at(r.expires_at, now).is_active())
+            .collect();
+        let Some(last) = coming.iter().map(|r| r.end_at).max() else {
+            return Ok(Vec::new());
+        };
+        let range = DateRange {
+            from: now.with_timezone(&tz).date_naive(),
+            to: last.with_timezone(&tz).date_naive(),
+        };
+        let before = availability::compute(&f.plan, range, &[], now);
+        let after = availability::compute(after, range, &[], now);
+        let slots = |a: &availability::Availability, unit: i64| -> Vec<Slot> {
+            a.units
+                .iter()
+                .find(|u| u.unit.0 == unit)
+                .map(|u| u.slots.clone())
+                .unwrap_or_default()
+        };
+        let mut out = Vec::new();
+        for unit in units {
+            let (b, a) = (slots(&before, unit), slots(&after, unit));
+            out.extend(
+                coming
+                    .iter()
+                    .filter(|r| r.unit_id == unit)
+                    .filter(|r| fits(&b, r.start_at, r.end_at) && !fits(&a, r.start_at, r.end_at))
+                    .cloned(),
+            );
+        }
+        out.sort_by_key(|r| (r.start_at, r.id));
+        Ok(out)
+    }
+
     async fn rules_target<'a>(
         &self,
         actor: &'a Actor,
@@ -231,14 +306,7 @@ impl AppState {
             + Duration::days(1);
         let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
         let busy = self.store.busy(&ids, from, to, now).await?;
-        let mut after_plan = f.plan.clone();
-        after_plan.hours = c.hours.clone();
-        after_plan.closures.weekly = c.closed.weekly.clone();
-        after_plan.closures.shift_when_holiday = c.closed.shift_when_holiday;
-        after_plan.closures.closed_on_holidays = c.closed.closed_on_holidays;
-        after_plan.closures.year_end = c.closed.year_end;
-        after_plan.units[i].slots = c.slots.clone();
-        after_plan.units[i].window = c.window;
+        let after_plan = plan_after(f, i, c);
         let before = availability::compute(&f.plan, range, &busy, now);
         let after = availability::compute(&after_plan, range, &busy, now);
         let offered = |a: &availability::Availability, d| {
@@ -264,25 +332,10 @@ impl AppState {
                 });
             }
         }
-        // Bookings already made keep their times; say which no longer fit.
-        let unit = f.units[i].id;
-        let slots = &after.units[i].slots;
-        let rows = self.store.bookings_between(&[unit.0], from, to).await?;
-        let misfits = rows
-            .iter()
-            .filter(|r| r.status.is_active())
-            .filter(|r| {
-                !(slots.iter().any(|s| s.start == r.start_at)
-                    && slots.iter().any(|s| s.end == r.end_at))
-            })
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r.reference,
-                    crate::core::time::when_text(lang, r.start_at, r.end_at, tz)
-                )
-            })
-            .collect();
+        // Bookings already made keep their times unless staff decide
+        // otherwise: say which no longer fit.
+        let misfits = self.misfits(f, &after_plan).await?;
+        let misfits = self.lines(&misfits, f, lang);
         let opens = |w: &domain::schedule::BookingWindow| {
             crate::core::i18n::date_time(lang, w.opens_at(range.from))
         };
@@ -297,18 +350,38 @@ impl AppState {
         })
     }
 
-    /// Saves the checked draft with an audit entry (before and after).
+    /// Saves the checked draft with an audit entry (before and after) and
+    /// a decision for each booking to come that no longer fits
+    /// (`<id>:cancel` or `<id>:keep`); cancelled ones are told by mail.
+    /// Bookings no decision covers come back as `Err` to decide on.
     pub async fn save_rules(
         &self,
         actor: &Actor,
         facility: FacilityId,
         unit: UnitId,
         draft: &RulesInput,
-    ) -> Result<(), AppError> {
+        decisions: &[String],
+        lang: Lang,
+    ) -> Result<Result<(), Vec<BookingLine>>, AppError> {
         let (f, i, s) = self.rules_target(actor, facility, unit).await?;
         let checked = check_rules_input(draft, f.units[i].grid).map_err(|_| {
             AppError::Domain(DomainError::invalid(Field::Query, InvalidReason::Malformed))
         })?;
+        let decided = crate::console::blocks::parse_decisions(decisions)?;
+        let misfits = self.misfits(&f, &plan_after(&f, i, &checked)).await?;
+        let undecided: Vec<booking::Model> = misfits
+            .iter()
+            .filter(|m| !decided.iter().any(|(id, _)| *id == m.id))
+            .cloned()
+            .collect();
+        if !undecided.is_empty() {
+            return Ok(Err(self.lines(&undecided, &f, lang)));
+        }
+        let cancel: Vec<i64> = misfits
+            .iter()
+            .filter(|m| decided.contains(&(m.id, true)))
+            .map(|m| m.id)
+            .collect();
         let now = self.now();
         let mut e = crate::core::access::entry(
             &s,
@@ -318,8 +391,30 @@ impl AppState {
         );
         e.before = serde_json::to_value(current_input(&f, i)).ok();
         e.after = serde_json::to_value(draft).ok();
-        self.store.save_unit_rules(f.id, unit, &checked, &e).await?;
-        tracing::info!(unit = unit.0, "unit rules changed");
-        Ok(())
+        let mail = |b: &booking::Model| self.mail_in(b, &f, MailEvent::CancelledByStaff);
+        let cancelled = self
+            .store
+            .save_unit_rules(
+                f.id,
+                unit,
+                &checked,
+                &e,
+                &store::rules::RulesCancel {
+                    bookings: &cancel,
+                    reason: ct::texts(lang).rules_cancel_reason,
+                    now,
+                    mail: &mail,
+                },
+            )
+            .await?;
+        if !cancelled.is_empty() {
+            self.mailer.wake();
+        }
+        tracing::info!(
+            unit = unit.0,
+            cancelled = cancelled.len(),
+            "unit rules changed"
+        );
+        Ok(Ok(()))
     }
 }

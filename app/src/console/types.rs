@@ -332,8 +332,8 @@ pub struct RulesPreview {
     /// When booking for next month's first day opens, before and after.
     pub opens_before: String,
     pub opens_after: String,
-    /// Existing bookings that no longer match a period (they stay booked).
-    pub misfits: Vec<String>,
+    /// Bookings to come that would no longer fit (each needs a decision).
+    pub misfits: Vec<BookingLine>,
 }
 
 /// `/console/facilities/{id}/units/{unit}/rules`.

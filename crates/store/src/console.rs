@@ -386,7 +386,7 @@ impl Store {
         }
         let mut cancelled = Vec::new();
         for c in colliding.iter().filter(|c| b.cancel.contains(&c.id)) {
-            cancelled.push(Self::cancel_for_block(txn, c, &b.reason, now, audit).await?);
+            cancelled.push(Self::cancel_with_reason(txn, c, &b.reason, now, audit).await?);
         }
         let reference = new_reference()?;
         let model = booking::Model {
@@ -532,7 +532,7 @@ impl Store {
         }
         let mut cancelled = Vec::new();
         for b in colliding.iter().filter(|b| c.cancel.contains(&b.id)) {
-            cancelled.push(Self::cancel_for_block(txn, b, &c.reason, now, audit).await?);
+            cancelled.push(Self::cancel_with_reason(txn, b, &c.reason, now, audit).await?);
         }
         let row = closure::Entity::insert(closure::ActiveModel {
             id: NotSet,
@@ -563,7 +563,9 @@ impl Store {
         Ok(cancelled)
     }
 
-    async fn cancel_for_block(
+    /// Cancels a booking for the facility (a block, a closure, new rules
+    /// it no longer fits) in `txn`, with its own audit entry.
+    pub(crate) async fn cancel_with_reason(
         txn: &DatabaseTransaction,
         c: &booking::Model,
         reason: &str,

@@ -24,7 +24,7 @@ pub mod outbox;
 pub mod photos;
 mod queries;
 pub mod reminders;
-mod rules;
+pub mod rules;
 pub mod seed;
 mod seed_counters;
 pub mod sessions;

@@ -1,18 +1,30 @@
 //! Saving a unit's rules edited in the console: the unit's row, its fixed
 //! periods and the facility's opening hours and closed days, in one
-//! transaction with the
-//! audit entry. Existing bookings are never touched: they keep the times
-//! and fees they were booked with.
+//! transaction with the audit entry. Existing bookings keep the times and
+//! fees they were booked with, except those that no longer fit and that
+//! staff chose to cancel: cancelled in the same transaction, with notice.
 
+use chrono::{DateTime, Utc};
 use domain::ids::{FacilityId, UnitId};
 use domain::rules_edit::CheckedRules;
 use domain::schedule::SlotPlan;
-use sea_orm::sea_query::Expr;
+use domain::status::BookingStatus;
+use sea_orm::sea_query::{Expr, Query};
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, Set};
 
 use crate::accounts::{AuditEntry, append_audit};
-use crate::entity::{facility, opening_hours, slot_template, unit};
+use crate::entity::{booking, facility, opening_hours, slot_template, unit};
+use crate::outbox::Compose;
 use crate::{Store, StoreError};
+
+/// Bookings of the facility that no longer fit the new rules, which staff
+/// chose to cancel (each told by `mail`), and why.
+pub struct RulesCancel<'a> {
+    pub bookings: &'a [i64],
+    pub reason: &'a str,
+    pub now: DateTime<Utc>,
+    pub mail: Compose<'a>,
+}
 
 fn int(v: u32) -> i32 {
     i32::try_from(v).unwrap_or(i32::MAX)
@@ -26,7 +38,8 @@ impl Store {
         unit_id: UnitId,
         c: &CheckedRules,
         audit: &AuditEntry,
-    ) -> Result<(), StoreError> {
+        cancel: &RulesCancel<'_>,
+    ) -> Result<Vec<booking::Model>, StoreError> {
         use unit::Column as U;
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
@@ -147,9 +160,34 @@ impl Store {
             .exec(&txn)
             .await?;
         append_audit(&txn, audit).await?;
+        // Only the facility's bookings still to come and still active.
+        let units = Query::select()
+            .column(unit::Column::Id)
+            .from(unit::Entity)
+            .and_where(unit::Column::FacilityId.eq(facility.0))
+            .to_owned();
+        let chosen = booking::Entity::find()
+            .filter(booking::Column::Id.is_in(cancel.bookings.iter().copied()))
+            .filter(booking::Column::UnitId.in_subquery(units))
+            .filter(booking::Column::EndAt.gt(cancel.now))
+            .filter(
+                booking::Column::Status.is_in([BookingStatus::Pending, BookingStatus::Confirmed]),
+            )
+            .all(&txn)
+            .await?;
+        let mut cancelled = Vec::new();
+        for b in chosen
+            .iter()
+            .filter(|b| b.status.at(b.expires_at, cancel.now).is_active())
+        {
+            cancelled
+                .push(Self::cancel_with_reason(&txn, b, cancel.reason, cancel.now, audit).await?);
+        }
+        crate::outbox::enqueue_for(&txn, cancel.mail, &cancelled, cancel.now).await?;
         txn.commit().await?;
-        // This process sees the change at once; others within RULES_TTL.
+        // This process sees the change at once; others when the change
+        // event (the tables' triggers) reaches them.
         self.rules.forget(facility);
-        Ok(())
+        Ok(cancelled)
     }
 }

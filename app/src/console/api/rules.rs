@@ -62,9 +62,15 @@ pub async fn preview_rules(
     Ok(())
 }
 
-/// Saves the previewed rules.
+/// Saves the previewed rules with a decision for each booking that no
+/// longer fits (`decisions[i]` = `<id>:cancel` or `<id>:keep`); back to the
+/// preview when bookings still need one.
 #[server(prefix = "/sfn", endpoint = "save_rules")]
-pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> {
+pub async fn save_rules(
+    facility: String,
+    unit: String,
+    decisions: Option<Vec<String>>,
+) -> Result<(), AppError> {
     let (c, actor) = ssr::ctx().await?;
     actor.staff()?;
     let facility_id = crate::core::state::parse_facility_id(&facility)?;
@@ -74,7 +80,7 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
         "/console/facilities/{}/units/{}/rules",
         facility_id.0, unit_id.0
     );
-    let Some((_, _, draft)) = c
+    let Some((_, version, draft)) = c
         .get(ssr::RULES_DRAFT)
         .await?
         .filter(|(u, _, _)| *u == unit_id.0)
@@ -82,13 +88,32 @@ pub async fn save_rules(facility: String, unit: String) -> Result<(), AppError> 
         crate::core::session::redirect(&back);
         return Ok(());
     };
-    let outcome = c
+    let t = crate::console::texts::texts(c.lang);
+    match c
         .state
-        .save_rules(&actor, facility_id, unit_id, &draft)
+        .save_rules(
+            &actor,
+            facility_id,
+            unit_id,
+            &draft,
+            &decisions.unwrap_or_default(),
+            c.lang,
+        )
         .await
-        .map(|()| crate::console::texts::texts(c.lang).rules_saved.to_owned());
-    if outcome.is_ok() {
-        c.take(ssr::RULES_DRAFT).await?;
+    {
+        Ok(Ok(())) => {
+            c.take(ssr::RULES_DRAFT).await?;
+            ssr::done(&c, &back, Ok(t.rules_saved.to_owned())).await
+        }
+        Ok(Err(_)) => {
+            let flash = crate::core::types::Flash {
+                ok: false,
+                text: t.rules_decide.to_owned(),
+            };
+            c.set(ssr::CONSOLE_FLASH, &flash).await?;
+            crate::core::session::redirect(&format!("{back}?v={version}#preview"));
+            Ok(())
+        }
+        Err(e) => ssr::done(&c, &back, Err(e)).await,
     }
-    ssr::done(&c, &back, outcome).await
 }

@@ -88,7 +88,7 @@ pub fn RulesPageView() -> impl IntoView {
                 </div>
             })}
             {p.preview.clone().map(|pv| view! {
-                <section class="notice" aria-labelledby="preview-heading">
+                <section id="preview" class="notice" aria-labelledby="preview-heading">
                     <h2 id="preview-heading">{(t.preview_heading)(&pv.month)}</h2>
                     <p>{(t.preview_totals)(pv.before_total, pv.after_total)}</p>
                     <p>{(t.preview_opens)(&pv.opens_before, &pv.opens_after)}</p>
@@ -111,13 +111,29 @@ pub fn RulesPageView() -> impl IntoView {
                             </div>
                         }.into_any()
                     }}
-                    {(!pv.misfits.is_empty()).then(|| view! {
-                        <h3>{t.preview_misfits}</h3>
-                        <ul>{pv.misfits.iter().map(|m| view! { <li>{m.clone()}</li> }).collect_view()}</ul>
-                    })}
                     <ActionForm action=save>
                         <input type="hidden" name="facility" value=f2.clone()/>
                         <input type="hidden" name="unit" value=u2.clone()/>
+                        {(!pv.misfits.is_empty()).then(|| view! {
+                            <h3>{t.preview_misfits}</h3>
+                            {pv.misfits.iter().enumerate().map(|(i, m)| {
+                                let name = format!("decisions[{i}]");
+                                let (cancel_id, keep_id) = (format!("mc-{}", m.id), format!("mk-{}", m.id));
+                                view! {
+                                    <fieldset class="decision">
+                                        <legend>{format!("{} {} {} {}", m.reference, m.unit, m.when, m.status_label)}</legend>
+                                        <p>
+                                            <input type="radio" id=keep_id.clone() name=name.clone() value=format!("{}:keep", m.id) required/>
+                                            <label for=keep_id>{t.misfit_keep}</label>
+                                        </p>
+                                        <p>
+                                            <input type="radio" id=cancel_id.clone() name=name value=format!("{}:cancel", m.id)/>
+                                            <label for=cancel_id>{t.misfit_cancel}</label>
+                                        </p>
+                                    </fieldset>
+                                }
+                            }).collect_view()}
+                        })}
                         <p><button type="submit" class="button button-primary">{t.save_rules_button}</button></p>
                     </ActionForm>
                 </section>
