@@ -686,7 +686,7 @@ async fn bookings_that_no_longer_fit_need_a_decision_for_each() {
     let row = app.store.booking(&cancelled).await.unwrap().unwrap().row;
     assert_eq!(
         row.status_reason.as_deref(),
-        Some(app::console::texts::texts(domain::text::Lang::Ja).rules_cancel_reason)
+        Some(app::console::texts::rules_messages(domain::text::Lang::Ja).cancel_reason)
     );
     let mails = app.store.outbox(1, 500).await.unwrap();
     let told = |to: &str| {

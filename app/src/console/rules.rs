@@ -401,7 +401,7 @@ impl AppState {
                 &e,
                 &store::rules::RulesCancel {
                     bookings: &cancel,
-                    reason: ct::texts(lang).rules_cancel_reason,
+                    reason: ct::rules_messages(lang).cancel_reason,
                     now,
                     mail: &mail,
                 },

@@ -94,8 +94,6 @@ pub struct ConsoleTexts {
     pub preview_button: &'static str,
     pub save_rules_button: &'static str,
     pub rules_saved: &'static str,
-    pub rules_cancel_reason: &'static str,
-    pub rules_decide: &'static str,
     pub misfit_cancel: &'static str,
     pub misfit_keep: &'static str,
     pub preview_heading: fn(&str) -> String,
@@ -354,8 +352,6 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     preview_button: "変更内容を確認する",
     save_rules_button: "この内容で保存する",
     rules_saved: "予約ルールと料金を保存しました。",
-    rules_cancel_reason: "利用区分・開館時間の変更のため",
-    rules_decide: "新しいルールに合わない予約がほかにもあります。下の予約それぞれについて決めてから、もう一度保存してください。",
     misfit_cancel: "取り消す（申込者にメールで知らせます）",
     misfit_keep: "この日時のまま残す",
     preview_heading: |m| format!("{m}の空き状況への影響"),
@@ -618,8 +614,6 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     preview_button: "Check the changes",
     save_rules_button: "Save these rules",
     rules_saved: "The booking rules and fees are saved.",
-    rules_cancel_reason: "The periods or opening hours changed",
-    rules_decide: "More bookings no longer fit the new rules. Decide for each booking below, then save again.",
     misfit_cancel: "Cancel it (the applicant is told by e-mail)",
     misfit_keep: "Keep it at its time",
     preview_heading: |m| format!("Effect on availability in {m}"),
@@ -792,6 +786,30 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     nav_towns: "Towns of this installation",
     nav_divisions: "Counters and staff",
 };
+
+/// Messages only the server writes about a unit's rules (kept out of the
+/// browser's WASM).
+#[cfg(feature = "ssr")]
+pub struct RulesMessages {
+    /// Why a booking that no longer fits was cancelled (its status reason).
+    pub cancel_reason: &'static str,
+    /// Saving found bookings without a decision.
+    pub decide: &'static str,
+}
+
+#[cfg(feature = "ssr")]
+pub fn rules_messages(lang: Lang) -> &'static RulesMessages {
+    match lang {
+        Lang::Ja => &RulesMessages {
+            cancel_reason: "利用区分・開館時間の変更のため",
+            decide: "新しいルールに合わない予約がほかにもあります。下の予約それぞれについて決めてから、もう一度保存してください。",
+        },
+        Lang::En => &RulesMessages {
+            cancel_reason: "The periods or opening hours changed",
+            decide: "More bookings no longer fit the new rules. Decide for each booking below, then save again.",
+        },
+    }
+}
 
 pub fn texts(lang: Lang) -> &'static ConsoleTexts {
     match lang {
