@@ -281,6 +281,42 @@ test('the admin cannot end the room\'s bookings while one is to come: it is list
   await expectAccessible(admin);
 });
 
+test('the admin shortens the morning: the booking that no longer fits needs a decision', async (t) => {
+  if (!need(t, 'admin', 'hall', 'reference')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console/facilities/${state.hall}`);
+  await admin.getByRole('link', { name: '会議室 — 予約ルール・料金の設定' }).click();
+  await admin.getByRole('heading', { level: 1, name: `${HALL} 会議室 の予約ルールと料金` }).waitFor();
+  await admin.getByRole('group', { name: '区分1', exact: true }).getByLabel('終了', { exact: true }).fill('11:30');
+  await admin.getByRole('button', { name: '変更内容を確認する' }).click();
+  const decision = admin.getByRole('group', { name: new RegExp(state.reference) });
+  await expectShown(admin, decision, 'the resident\'s morning is listed');
+  await expectAccessible(admin);
+  await decision.getByRole('radio', { name: 'この日時のまま残す' }).check();
+  await admin.getByRole('button', { name: 'この内容で保存する' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '予約ルールと料金を保存しました。' }), 'the rules are saved');
+  await expectAccessible(admin);
+});
+
+test('the admin adds a small room and makes it part of the room\'s space', async (t) => {
+  if (!need(t, 'admin', 'hall')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console/facilities/${state.hall}/units/new`);
+  await admin.getByLabel('名前', { exact: true }).fill('小会議室');
+  await admin.getByLabel('定員（人）').fill('6');
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('heading', { level: 1, name: `${HALL} 小会議室 の予約ルールと料金` }), 'the new room\'s rules');
+  await admin.goto(`${BASE}/console/facilities/${state.hall}/archive`);
+  await admin.getByRole('heading', { name: '区画の構成（全面・半面）' }).waitFor();
+  await expectAccessible(admin);
+  await admin.getByLabel('小会議室 はどの区画の一部か').selectOption({ label: '会議室' });
+  await admin.getByRole('button', { name: '小会議室 の構成を変える' }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: '小会議室 の区画の構成を変えました。' }), 'the space is changed');
+  const chosen = await admin.getByLabel('小会議室 はどの区画の一部か').evaluate((s) => s.options[s.selectedIndex].text);
+  assert.equal(chosen, '会議室');
+  await expectAccessible(admin);
+});
+
 test('the admin lends equipment with the room: a mistake next to its field, then listed', async (t) => {
   if (!need(t, 'admin', 'hall')) return;
   const { admin } = state;

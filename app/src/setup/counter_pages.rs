@@ -512,17 +512,19 @@ pub fn ArchiveView() -> impl IntoView {
                         let set = ServerAction::<SetUnitParent>::new();
                         let id = format!("a-parent-{}", u.id);
                         view! {
-                            <ActionForm action=set attr:class="inline-form">
+                            <ActionForm action=set>
                                 <input type="hidden" name="facility" value=facility.to_string()/>
                                 <input type="hidden" name="unit" value=u.id.to_string()/>
-                                <label for=id.clone()>{(t.part_of)(&u.name)}</label>
-                                <select id=id name="parent">
-                                    <option value="" selected=u.parent.is_none()>{t.own_space}</option>
-                                    {u.parents.iter().map(|c| view! {
-                                        <option value=c.id.to_string() selected=u.parent == Some(c.id)>{c.name.clone()}</option>
-                                    }).collect_view()}
-                                </select>
-                                <button type="submit" class="button">{(t.change_space)(&u.name)}</button>
+                                <div class="field">
+                                    <label for=id.clone()>{(t.part_of)(&u.name)}</label>
+                                    <select id=id name="parent">
+                                        <option value="" selected=u.parent.is_none()>{t.own_space}</option>
+                                        {u.parents.iter().map(|c| view! {
+                                            <option value=c.id.to_string() selected=u.parent == Some(c.id)>{c.name.clone()}</option>
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <p><button type="submit" class="button">{(t.change_space)(&u.name)}</button></p>
                             </ActionForm>
                         }
                     }).collect_view()}

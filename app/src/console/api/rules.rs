@@ -108,7 +108,9 @@ pub async fn save_rules(
         Ok(Err(_)) => {
             let flash = crate::core::types::Flash {
                 ok: false,
-                text: crate::console::texts::rules_messages(c.lang).decide.to_owned(),
+                text: crate::console::texts::rules_messages(c.lang)
+                    .decide
+                    .to_owned(),
             };
             c.set(ssr::CONSOLE_FLASH, &flash).await?;
             crate::core::session::redirect(&format!("{back}?v={version}#preview"));
