@@ -175,6 +175,24 @@ pub(crate) fn status_of(e: &app::core::error::AppError) -> axum::http::StatusCod
         .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// An error as the answer to a plain form post or file request: its
+/// status and the message in the reader's language.
+pub(crate) fn refusal(lang: domain::text::Lang, e: &app::core::error::AppError) -> Response {
+    (status_of(e), app::core::messages::error_message(lang, e)).into_response()
+}
+
+/// Who posts an upload form (a multipart post to an axum route, outside
+/// the server functions' context): the session's account, or the refusal.
+pub(crate) async fn uploader(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    lang: domain::text::Lang,
+) -> Result<app::core::access::Actor, Response> {
+    app::core::auth::actor_of(state, session)
+        .await
+        .map_err(|e| refusal(lang, &e))
+}
+
 /// A file to download (a calendar, a CSV export), never cached; or, for an
 /// error, its status with the message in the reader's language as text.
 fn attachment(

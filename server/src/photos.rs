@@ -60,16 +60,10 @@ pub async fn upload(
     multipart: Result<Multipart, axum::extract::multipart::MultipartRejection>,
 ) -> Response {
     let lang = app::core::lang::from_headers(&headers);
-    let refuse = |e: app::core::error::AppError| {
-        (
-            crate::status_of(&e),
-            app::core::messages::error_message(lang, &e),
-        )
-            .into_response()
-    };
-    let actor = match app::core::auth::actor_of(&state, &session).await {
+    let refuse = |e: app::core::error::AppError| crate::refusal(lang, &e);
+    let actor = match crate::uploader(&state, &session, lang).await {
         Ok(a) => a,
-        Err(e) => return refuse(e),
+        Err(answer) => return answer,
     };
     let facility = match app::core::state::parse_facility_id(&id) {
         Ok(f) => f,
@@ -135,11 +129,7 @@ pub async fn serve(
             bytes,
         )
             .into_response(),
-        Err(e) => (
-            crate::status_of(&e),
-            app::core::messages::error_message(app::core::lang::from_headers(&headers), &e),
-        )
-            .into_response(),
+        Err(e) => crate::refusal(app::core::lang::from_headers(&headers), &e),
     }
 }
 

@@ -33,6 +33,17 @@ pub struct HeldBy {
     pub start_at: DateTime<Utc>,
 }
 
+impl From<&booking::Model> for HeldBy {
+    fn from(b: &booking::Model) -> Self {
+        HeldBy {
+            id: b.id,
+            reference: b.reference.clone(),
+            unit_id: b.unit_id,
+            start_at: b.start_at,
+        }
+    }
+}
+
 /// What became of an archive request.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ArchiveOutcome {
@@ -98,12 +109,7 @@ impl Store {
                 .await?
                 .into_iter()
                 .filter(|b| b.status.at(b.expires_at, now).is_active())
-                .map(|b| HeldBy {
-                    id: b.id,
-                    reference: b.reference,
-                    unit_id: b.unit_id,
-                    start_at: b.start_at,
-                })
+                .map(|b| HeldBy::from(&b))
                 .collect();
             if !held.is_empty() {
                 let mut held = held;

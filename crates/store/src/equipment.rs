@@ -171,12 +171,7 @@ impl Store {
                 .zip(&given)
                 .filter(|(_, c)| c.is_none())
                 .filter_map(|(h, _)| bookings.iter().find(|b| b.id == h.booking_id))
-                .map(|b| HeldBy {
-                    id: b.id,
-                    reference: b.reference.clone(),
-                    unit_id: b.unit_id,
-                    start_at: b.start_at,
-                })
+                .map(HeldBy::from)
                 .collect();
             if !held.is_empty() {
                 held.sort_by_key(|h| h.start_at);

@@ -322,12 +322,7 @@ impl Store {
             let mut held: Vec<HeldBy> = coming
                 .iter()
                 .filter(|b| clash.contains(&b.id))
-                .map(|b| HeldBy {
-                    id: b.id,
-                    reference: b.reference.clone(),
-                    unit_id: b.unit_id,
-                    start_at: b.start_at,
-                })
+                .map(HeldBy::from)
                 .collect();
             held.sort_by_key(|h| (h.start_at, h.id));
             return Ok(ParentOutcome::Held(held));

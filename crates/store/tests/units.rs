@@ -7,8 +7,7 @@
 //! space still holds the new one.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use domain::applicant::Applicant;
-use domain::booking::{Fee, Yen, space_leaves};
+use domain::booking::space_leaves;
 use domain::ids::{FacilityId, UnitId};
 use store::accounts::AuditEntry;
 use store::testing::TestDb;
@@ -239,7 +238,8 @@ async fn a_unit_moved_under_another(db: &TestDb) {
     );
 }
 
-/// The booking `book` makes, not yet sent.
+/// The booking `book` makes, not yet sent: the demo's sample booking
+/// moved to `unit` at `start`, for an hour.
 async fn sample_at(
     store: &store::Store,
     facility: FacilityId,
@@ -248,35 +248,13 @@ async fn sample_at(
     n: u32,
 ) -> NewBooking {
     let f = store.facility(facility).await.unwrap().unwrap();
-    NewBooking {
-        unit,
-        leaves: space_leaves(&f.plan.units, unit),
-        start,
-        end: start + Duration::hours(1),
-        pending_until: None,
-        applicant: Applicant {
-            name: "山田 花子".into(),
-            name_kana: "やまだ はなこ".into(),
-            phone: format!("0900001{n:04}"),
-            email: format!("s{n}@example.jp"),
-            purpose: "test".into(),
-            attendees: 1,
-            resident: true,
-        },
-        fee: Fee {
-            total_yen: Yen(0),
-            lines: vec![],
-        },
-        equipment: vec![],
-        facility_units: f.units.iter().map(|u| u.id).collect(),
-        max_active: 100,
-        created_by_staff: None,
-        override_reason: None,
-        account_id: None,
-        municipality_id: f.municipality.0,
-        request_key: None,
-        audit: None,
-    }
+    let mut b = store::testing::sample_booking(store, now(), 1, 0, n, false).await;
+    b.unit = unit;
+    b.leaves = space_leaves(&f.plan.units, unit);
+    b.start = start;
+    b.end = start + Duration::hours(1);
+    b.facility_units = f.units.iter().map(|u| u.id).collect();
+    b
 }
 
 #[tokio::test]
