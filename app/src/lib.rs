@@ -170,6 +170,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/console/facilities/:id/units/:unit/rules") view={Lazy::<routes::RulesRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions") view={Lazy::<routes::DivisionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/towns") view={Lazy::<routes::TownsRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/console/reductions") view={Lazy::<routes::ReductionsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id") view={Lazy::<routes::DivisionRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/new-procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/console/divisions/:id/procedures/:procedure") view={Lazy::<routes::ProcedureFormRoute>::new()} ssr=SsrMode::Async/>

@@ -110,6 +110,7 @@ lazy_feature!(console_pages, ConsolePage {
     MemberRoute => crate::setup::counter_pages::MemberView,
     ArchiveRoute => crate::setup::counter_pages::ArchiveView,
     EquipmentRoute => crate::setup::equipment_pages::EquipmentView,
+    ReductionsRoute => crate::setup::reduction_pages::ReductionsView,
     TownsRoute => crate::setup::town_pages::TownsView,
     StaffBookingRoute => crate::console::pages::StaffBookingPage,
     StaffAdminRoute => crate::console::pages::StaffAdminPage,

@@ -300,7 +300,7 @@ fn request(
             resident: "true".into(),
         },
         equipment: Vec::new(),
-        override_reason: String::new(),
+        ..BookingInput::default()
     }
 }
 

@@ -141,7 +141,9 @@ pub fn spec() -> Value {
                 "purpose": {"type": "string", "maxLength": 200},
                 "attendees": {"type": "integer", "minimum": 1},
                 "resident": {"type": "boolean", "description": "true: 町内 (lives, works or studies in town); false: 町外"},
-                "equipment": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the facility's equipment, one of each"}
+                "equipment": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the facility's equipment, one of each"},
+                "reduction_id": {"type": ["integer", "null"], "description": "A fee reduction (減免) category of the town (see the booking form); the booking is then pending until the facility decides"},
+                "reduction_note": {"type": "string", "maxLength": 500, "description": "Required with reduction_id: the group or event, and the documents the applicant will show"}
             }},
             "Booking": {"type": "object", "required": ["reference", "status", "facility_id", "unit_id", "start", "end", "fee", "cancel_deadline"], "properties": {
                 "reference": {"type": "string", "example": "7KQ2M9XA", "description": "受付番号: 8 characters without 0/O/1/I/L"},
@@ -159,9 +161,13 @@ pub fn spec() -> Value {
                     "total_yen": {"type": "integer", "description": "Whole yen, as computed when booked"},
                     "lines": {"type": "array", "items": {"type": "object", "properties": {
                         "label": {"type": "string"},
-                        "rate": {"type": "string", "enum": ["resident", "nonresident", "holiday_resident", "holiday_nonresident", "equipment"]},
-                        "quantity": {"type": "integer"}, "unit_yen": {"type": "integer"}, "amount_yen": {"type": "integer"}
+                        "rate": {"type": "string", "enum": ["resident", "nonresident", "holiday_resident", "holiday_nonresident", "equipment", "reduction"]},
+                        "quantity": {"type": "integer"}, "unit_yen": {"type": "integer"}, "amount_yen": {"type": "integer", "description": "Negative for a reduction"}
                     }}}
+                }},
+                "reduction": {"type": ["object", "null"], "description": "The fee reduction asked for, or null", "required": ["id", "name", "percent", "state"], "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"}, "percent": {"type": "integer", "minimum": 0, "maximum": 100},
+                    "state": {"type": "string", "enum": ["requested", "approved", "refused"], "description": "requested: pending until the facility decides; refused: confirmed at the full fee"}
                 }},
                 "cancel_deadline": {"type": "string", "format": "date-time", "description": "Until when it can be cancelled online"},
                 "expires_at": {"type": ["string", "null"], "format": "date-time", "description": "For a pending booking: when the hold lapses unless approved"}

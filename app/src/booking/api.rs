@@ -109,19 +109,27 @@ pub async fn get_booking_form(
         && chrono::DateTime::parse_from_rfc3339(&draft.input.start)
             .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
     let staff = proxy_staff(&c, &unit.0.to_string()).await?.is_some();
-    let (equipment, override_reason) = if same {
-        (draft.input.equipment, draft.input.override_reason)
+    let input = draft.input;
+    let (equipment, override_reason, reduction, reduction_note) = if same {
+        (
+            input.equipment,
+            input.override_reason,
+            input.reduction,
+            input.reduction_note,
+        )
     } else {
-        (Vec::new(), String::new())
+        Default::default()
     };
     let req = crate::booking::input::FormFor {
         facility,
         unit,
         start,
         end,
-        values: draft.input.applicant,
+        values: input.applicant,
         equipment,
         override_reason: staff.then_some(override_reason),
+        reduction,
+        reduction_note,
     };
     c.state.booking_form(req, c.lang).await
 }
@@ -142,10 +150,14 @@ pub async fn review_booking(
     resident: Option<String>,
     equipment: Option<Vec<String>>,
     override_reason: Option<String>,
+    reduction: Option<String>,
+    reduction_note: Option<String>,
 ) -> Result<(), AppError> {
     use domain::applicant::BookingField as F;
     let equipment = equipment.unwrap_or_default();
     let override_reason = override_reason.unwrap_or_default();
+    let reduction = reduction.unwrap_or_default();
+    let reduction_note = reduction_note.unwrap_or_default();
     let resident = resident.unwrap_or_default();
     let mut too_long = domain::applicant::oversized(&[
         (F::UnitId, &unit_id),
@@ -159,6 +171,8 @@ pub async fn review_booking(
         (F::Attendees, &attendees),
         (F::Resident, &resident),
         (F::OverrideReason, &override_reason),
+        (F::Reduction, &reduction),
+        (F::ReductionNote, &reduction_note),
     ]);
     if equipment.len() > 50 || equipment.iter().any(|e| e.len() > 20) {
         too_long.push(domain::applicant::FieldProblem {
@@ -200,6 +214,8 @@ pub async fn review_booking(
             },
             equipment,
             override_reason,
+            reduction,
+            reduction_note,
         },
         version,
         last_error: None,

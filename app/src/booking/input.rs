@@ -27,6 +27,12 @@ pub struct BookingInput {
     /// for anyone else; the API never sets it.
     #[serde(default)]
     pub override_reason: String,
+    /// The fee reduction (減免) asked for: its id, or empty for none.
+    #[serde(default)]
+    pub reduction: String,
+    /// What entitles the applicant to it (required with one).
+    #[serde(default)]
+    pub reduction_note: String,
 }
 
 /// The answers being filled in, kept between the form and the review.
@@ -73,6 +79,7 @@ impl BookingInput {
         let phone = text(BookingField::Phone);
         let email = text(BookingField::Email);
         let purpose = text(BookingField::Purpose);
+        let reduction_note = text(BookingField::ReductionNote);
         let number =
             |field: BookingField, problems: &mut Vec<FieldProblem>| match v.get(field.as_str()) {
                 Some(Value::Number(n)) => match n.as_i64() {
@@ -96,6 +103,7 @@ impl BookingInput {
             };
         let unit_id = number(BookingField::UnitId, &mut problems);
         let attendees = number(BookingField::Attendees, &mut problems);
+        let reduction = number(BookingField::Reduction, &mut problems);
         let resident = match v.get("resident") {
             Some(Value::Bool(b)) => b.to_string(),
             None | Some(Value::Null) => String::new(),
@@ -141,6 +149,8 @@ impl BookingInput {
             },
             equipment,
             override_reason: String::new(),
+            reduction,
+            reduction_note,
         })
     }
 }
@@ -159,6 +169,9 @@ pub struct FormFor {
     /// book on a resident's behalf: slots outside the window are offered
     /// and the form asks why.
     pub override_reason: Option<String>,
+    /// The reduction chosen (its id, or empty) and the note typed so far.
+    pub reduction: String,
+    pub reduction_note: String,
 }
 
 /// An RFC 3339 instant within the supported years.
@@ -193,6 +206,8 @@ pub(super) struct Parsed {
     pub(super) applicant: Applicant,
     pub(super) equipment: Vec<EquipmentId>,
     pub(super) override_reason: Option<String>,
+    /// The reduction asked for (its id) and what entitles the applicant.
+    pub(super) reduction: Option<(i64, String)>,
 }
 
 pub(super) fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
@@ -227,8 +242,35 @@ pub(super) fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
     if let Err(more) = &applicant {
         problems.extend(more.iter().copied());
     }
-    match (unit, start, end, applicant, override_reason) {
-        (Ok(unit), Ok(start), Ok(end), Ok(applicant), Ok(override_reason))
+    // A note without a reduction is left aside (the form keeps it while
+    // the choice is changed); a reduction needs its note. Checked after
+    // the applicant, in the form's order.
+    let reduction = match input.reduction.trim() {
+        "" => Ok(None),
+        raw => match (
+            parse_id(raw),
+            domain::applicant::check_reduction_note(&input.reduction_note),
+        ) {
+            (Ok(id), Ok(note)) => Ok(Some((id, note))),
+            (id, note) => {
+                if id.is_err() {
+                    problems.push(FieldProblem {
+                        field: BookingField::Reduction,
+                        problem: Problem::UnknownChoice,
+                    });
+                }
+                if let Err(problem) = note {
+                    problems.push(FieldProblem {
+                        field: BookingField::ReductionNote,
+                        problem,
+                    });
+                }
+                Err(())
+            }
+        },
+    };
+    match (unit, start, end, applicant, override_reason, reduction) {
+        (Ok(unit), Ok(start), Ok(end), Ok(applicant), Ok(override_reason), Ok(reduction))
             if problems.is_empty() =>
         {
             Ok(Parsed {
@@ -238,6 +280,7 @@ pub(super) fn parse(input: &BookingInput) -> Result<Parsed, DomainError> {
                 applicant,
                 equipment,
                 override_reason,
+                reduction,
             })
         }
         _ => Err(DomainError::Fields(problems)),

@@ -16,6 +16,8 @@ pub enum MailEvent {
     Confirmed,
     Requested,
     Approved,
+    /// Approved, but the fee reduction asked for was not granted.
+    ApprovedFullFee,
     Rejected,
     CancelledByStaff,
     Cancelled,
@@ -29,6 +31,8 @@ pub struct MailPart {
     pub unit: String,
     pub when: String,
     pub status: String,
+    /// The fee as it stands (`1,650円`).
+    pub fee: String,
     pub phone: String,
 }
 
@@ -42,6 +46,10 @@ fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
         (Lang::Ja, MailEvent::Approved) => (
             "予約が承認されました",
             "次の仮予約が承認され、本予約になりました。",
+        ),
+        (Lang::Ja, MailEvent::ApprovedFullFee) => (
+            "予約が承認されました（減免なし）",
+            "次の仮予約が承認され、本予約になりました。ただし、申請された使用料の減免は認められませんでした。使用料は通常の額になります（下の「使用料」）。ご不明な点は施設にお問い合わせください。",
         ),
         (Lang::Ja, MailEvent::Rejected) => (
             "仮予約は承認されませんでした",
@@ -72,6 +80,10 @@ fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
         (Lang::En, MailEvent::Approved) => (
             "Booking approved",
             "Your request below was approved and is now a confirmed booking.",
+        ),
+        (Lang::En, MailEvent::ApprovedFullFee) => (
+            "Booking approved (no fee reduction)",
+            "Your request below was approved and is now a confirmed booking. The fee reduction you asked for was not granted, so the normal fee applies (see \"Fee\" below). Please ask the facility if anything is unclear.",
         ),
         (Lang::En, MailEvent::Rejected) => (
             "Request not approved",
@@ -110,16 +122,18 @@ pub fn mail(
         .map(|r| format!("Reason: {r}\n"))
         .unwrap_or_default();
     let body = format!(
-        "{name} 様\n\n{ja_lead}\n\n受付番号：{reference}\n施設：{}\n部屋・区画：{}\n日時：{}\n状態：{}\n{reason_ja}\n予約の確認・取消は「予約の確認」から、受付番号とメールアドレスで行えます。\nお問い合わせ：{}\n\n----- English -----\n\nDear {name},\n\n{en_lead}\n\nReference: {reference}\nFacility: {}\nRoom or area: {}\nDate and time: {}\nStatus: {}\n{reason_en}\nYou can see or cancel it under \"My booking\" with the reference and your e-mail address.\nQuestions: {}\n",
+        "{name} 様\n\n{ja_lead}\n\n受付番号：{reference}\n施設：{}\n部屋・区画：{}\n日時：{}\n状態：{}\n使用料：{}\n{reason_ja}\n予約の確認・取消は「予約の確認」から、受付番号とメールアドレスで行えます。\nお問い合わせ：{}\n\n----- English -----\n\nDear {name},\n\n{en_lead}\n\nReference: {reference}\nFacility: {}\nRoom or area: {}\nDate and time: {}\nStatus: {}\nFee: {}\n{reason_en}\nYou can see or cancel it under \"My booking\" with the reference and your e-mail address.\nQuestions: {}\n",
         ja.facility,
         ja.unit,
         ja.when,
         ja.status,
+        ja.fee,
         ja.phone,
         en.facility,
         en.unit,
         en.when,
         en.status,
+        en.fee,
         en.phone,
     );
     (subject, body)
@@ -157,6 +171,7 @@ impl AppState {
         let ics = match event {
             MailEvent::Confirmed
             | MailEvent::Approved
+            | MailEvent::ApprovedFullFee
             | MailEvent::Requested
             | MailEvent::Reminder => Some(self.ics_in(f, &record, Lang::Ja)),
             _ => None,
@@ -172,6 +187,7 @@ impl AppState {
                 _ => status_text(lang, record.status(self.now())),
             }
             .to_owned(),
+            fee: crate::core::i18n::yen(lang, domain::booking::Yen(r.fee_total_yen)),
             phone: f.phone.clone(),
         };
         let (subject, body) = mail(
@@ -203,6 +219,7 @@ mod tests {
             unit: "会議室1".into(),
             when: "12月7日 13:00–17:00".into(),
             status: "予約".into(),
+            fee: "1,650円".into(),
             phone: "0123-45-6789".into(),
         };
         let (subject, body) = mail(
@@ -231,5 +248,17 @@ mod tests {
             &part("b"),
         );
         assert!(!body.contains("理由"));
+        assert!(body.contains("使用料：1,650円") && body.contains("Fee: 1,650円"));
+        // A reduction not granted says so in both languages.
+        let (subject, body) = mail(
+            MailEvent::ApprovedFullFee,
+            "K7MQ2XAB",
+            "山田 花子",
+            None,
+            &part("a"),
+            &part("b"),
+        );
+        assert!(subject.contains("減免なし") && subject.contains("no fee reduction"));
+        assert!(body.contains("減免は認められませんでした") && body.contains("was not granted"));
     }
 }

@@ -3,7 +3,8 @@
 
 use crate::booking::types::{
     AlternativeChoice, BookingBody, BookingDetail, BookingForm, BookingReview, EndChoice,
-    EquipmentChoice, FeeBody, FeeLineBody, FieldMessage, ReviewPage,
+    EquipmentChoice, FeeBody, FeeLineBody, FieldMessage, ReductionBody, ReductionChoice,
+    ReductionText, ReviewPage,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::availability::{self, Availability, SlotReason, SlotStatus};
@@ -75,6 +76,15 @@ impl AppState {
                 .expires_at
                 .filter(|_| r.status == domain::status::BookingStatus::Pending)
                 .map(offset),
+            reduction: self
+                .booking_reduction(r.id)
+                .await?
+                .map(|(asked, category)| ReductionBody {
+                    id: category.id,
+                    name: crate::setup::counters::pick(lang, &category.name_ja, &category.name_en),
+                    percent: u8::try_from(asked.percent).unwrap_or(100),
+                    state: asked.state.code().to_owned(),
+                }),
         })
     }
 
@@ -85,7 +95,8 @@ impl AppState {
         lang: Lang,
     ) -> Result<BookingDetail, AppError> {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
-        Ok(self.detail_in(&f, i, record, lang))
+        let reduction = self.reduction_text(record.row.id, lang).await?;
+        Ok(self.detail_in(&f, i, record, lang, reduction))
     }
 
     /// The booking form for a unit from a start time, with the person's
@@ -99,6 +110,8 @@ impl AppState {
             values,
             equipment,
             override_reason,
+            reduction,
+            reduction_note,
         } = req;
         let staff = override_reason.is_some();
         let (f, i) = self.unit_facility(unit).await?;
@@ -205,6 +218,24 @@ impl AppState {
             day_href: self.at(&format!("/facilities/{}/days/{date}", f.id)),
             edit_href: self.at(&form_href(f.id, unit, start, end, tz)),
             override_reason,
+            reductions: self
+                .store
+                .reductions(f.municipality.0)
+                .await?
+                .into_iter()
+                .filter(|r| r.offered)
+                .map(|r| {
+                    let name = crate::setup::counters::pick(lang, &r.name_ja, &r.name_en);
+                    let proof = crate::setup::counters::pick(lang, &r.proof_ja, &r.proof_en);
+                    ReductionChoice {
+                        id: r.id,
+                        name: (bt::reduction_texts(lang).choice)(&name, percent_of(&r)),
+                        proof,
+                        selected: reduction.trim() == r.id.to_string(),
+                    }
+                })
+                .collect(),
+            reduction_note,
         })
     }
 
@@ -307,6 +338,8 @@ impl AppState {
             values: input.applicant.clone(),
             equipment: input.equipment.clone(),
             override_reason: staff.then(|| input.override_reason.clone()),
+            reduction: input.reduction.clone(),
+            reduction_note: input.reduction_note.clone(),
         };
         let mut form = match self.booking_form(req, lang).await {
             Ok(f) => f,
@@ -322,7 +355,7 @@ impl AppState {
                 let tz = p.facility.plan.tz;
                 let rules = p.rules();
                 let t = bt::texts(lang);
-                Ok(ReviewPage::Review(BookingReview {
+                Ok(ReviewPage::Review(Box::new(BookingReview {
                     when_text: when_text(lang, p.selection.start, p.selection.end, tz),
                     resident_text: resident_text(lang, p.applicant.resident).to_owned(),
                     equipment: p
@@ -335,13 +368,27 @@ impl AppState {
                         lang,
                         cancel_deadline(rules, p.selection.start.with_timezone(&tz).naive_local()),
                     ),
-                    pending_note: rules
-                        .requires_approval
-                        .then(|| (t.pending_note)(rules.pending_hold_hours)),
+                    pending_note: if p.reduction.is_some() {
+                        Some((bt::reduction_texts(lang).pending_note)(
+                            rules.pending_hold_hours,
+                        ))
+                    } else {
+                        rules
+                            .requires_approval
+                            .then(|| (t.pending_note)(rules.pending_hold_hours))
+                    },
                     override_reason: p.override_reason.clone(),
+                    reduction: p.reduction.as_ref().map(|(r, note)| ReductionText {
+                        name: (bt::reduction_texts(lang).named)(
+                            &crate::setup::counters::pick(lang, &r.name_ja, &r.name_en),
+                            percent_of(r),
+                        ),
+                        note: note.clone(),
+                        state: None,
+                    }),
                     version,
                     form,
-                }))
+                })))
             }
             Ok(None) => Ok(ReviewPage::Missing),
             Err(AppError::Domain(DomainError::Fields(problems))) => {
@@ -352,7 +399,7 @@ impl AppState {
                         message: crate::core::messages::problem_message(lang, p.field, p.problem),
                     })
                     .collect();
-                Ok(ReviewPage::Form(form))
+                Ok(ReviewPage::Form(Box::new(form)))
             }
             Err(AppError::Domain(e)) => {
                 form.notice = Some(crate::core::messages::error_message(
@@ -371,7 +418,7 @@ impl AppState {
                 ) {
                     form.alternatives = self.alternatives(input, lang).await.unwrap_or_default();
                 }
-                Ok(ReviewPage::Form(form))
+                Ok(ReviewPage::Form(Box::new(form)))
             }
             Err(e) => Err(e),
         }

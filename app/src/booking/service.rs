@@ -3,7 +3,7 @@
 //! create, find and cancel. Rules live in `domain::booking`; the database
 //! settles races (`store::bookings`).
 
-use crate::booking::types::{BookingDetail, FeeLineText, FeeText};
+use crate::booking::types::{BookingDetail, FeeLineText, FeeText, ReductionText};
 use chrono::{DateTime, Duration, Utc};
 use domain::applicant::{Applicant, BookingField, Contact, Problem};
 use domain::booking::{self, Equipment, Fee, Refusal, Selection, UnitRules, Yen, cancel_deadline};
@@ -20,6 +20,7 @@ use crate::core::error::AppError;
 use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;
 use crate::core::time::when_text;
+use crate::setup::counters::pick;
 
 /// A request checked against every rule that does not need the database's
 /// final word, with its fee.
@@ -32,6 +33,8 @@ pub struct Prepared {
     pub fee: Fee,
     /// Set when staff book outside the window with this written reason.
     pub override_reason: Option<String>,
+    /// The fee reduction asked for (its category) and the applicant's note.
+    pub reduction: Option<(store::entity::fee_reduction::Model, String)>,
 }
 
 impl Prepared {
@@ -125,7 +128,21 @@ impl AppState {
             v => AppError::Domain(DomainError::Rule(v)),
         })?;
         let refs: Vec<&Equipment> = equipment.iter().collect();
-        let fee = booking::fee(&selection, unit_plan, rules, p.applicant.resident, &refs);
+        let mut fee = booking::fee(&selection, unit_plan, rules, p.applicant.resident, &refs);
+        let reduction = match p.reduction {
+            Some((id, note)) => {
+                let category = self
+                    .store
+                    .reductions(f.municipality.0)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.id == id && r.offered)
+                    .ok_or_else(|| field_error(BookingField::Reduction, Problem::UnknownChoice))?;
+                fee = fee.reduced(&reduction_of(&category));
+                Some((category, note))
+            }
+            None => None,
+        };
         Ok(Prepared {
             facility: f,
             unit_index: i,
@@ -134,6 +151,7 @@ impl AppState {
             equipment,
             fee,
             override_reason,
+            reduction,
         })
     }
 
@@ -179,8 +197,9 @@ impl AppState {
             leaves: booking::space_leaves(&p.facility.plan.units, p.selection.unit),
             start: p.selection.start,
             end: p.selection.end,
-            // The hold never outlasts the start of the booking itself.
-            pending_until: rules.requires_approval.then(|| {
+            // The hold never outlasts the start of the booking itself. A
+            // reduction asked for waits for staff as an approval does.
+            pending_until: (rules.requires_approval || p.reduction.is_some()).then(|| {
                 (now + Duration::hours(i64::from(rules.pending_hold_hours))).min(p.selection.start)
             }),
             applicant: p.applicant.clone(),
@@ -207,6 +226,14 @@ impl AppState {
                 })),
                 at: now,
             }),
+            reduction: p
+                .reduction
+                .as_ref()
+                .map(|(r, note)| store::reductions::ReductionRequest {
+                    reduction_id: r.id,
+                    percent: percent_of(r),
+                    note: note.clone(),
+                }),
         };
         let mail = |row: &store::entity::booking::Model| {
             let event = if row.status == BookingStatus::Pending {
@@ -349,6 +376,7 @@ impl AppState {
         i: usize,
         record: &BookingRecord,
         lang: Lang,
+        reduction: Option<ReductionText>,
     ) -> BookingDetail {
         let tz = f.plan.tz;
         let r = &record.row;
@@ -389,7 +417,46 @@ impl AppState {
             fee: fee_text(lang, Yen(r.fee_total_yen), &lines),
             cancel_deadline: date_time(lang, deadline),
             can_cancel,
+            reduction,
         }
+    }
+
+    /// The reduction a booking asked for, with its category.
+    pub(crate) async fn booking_reduction(
+        &self,
+        booking: i64,
+    ) -> Result<
+        Option<(
+            store::entity::booking_reduction::Model,
+            store::entity::fee_reduction::Model,
+        )>,
+        AppError,
+    > {
+        let Some(asked) = self.store.booking_reduction(booking).await? else {
+            return Ok(None);
+        };
+        let category = self.store.reduction(asked.reduction_id).await?;
+        Ok(category.map(|c| (asked, c)))
+    }
+
+    /// The reduction a booking asked for, for people.
+    pub(crate) async fn reduction_text(
+        &self,
+        booking: i64,
+        lang: Lang,
+    ) -> Result<Option<ReductionText>, AppError> {
+        let t = bt::reduction_texts(lang);
+        Ok(self
+            .booking_reduction(booking)
+            .await?
+            .map(|(asked, category)| ReductionText {
+                name: (t.named)(
+                    &pick(lang, &category.name_ja, &category.name_en),
+                    u8::try_from(asked.percent).unwrap_or(100),
+                ),
+                note: asked.note,
+                state: Some(bt::reduction_state(lang, asked.state).to_owned()),
+            }))
     }
 
     /// The `.ics` file of one booking (its owner's copy, with the facility
@@ -453,14 +520,40 @@ pub(super) fn fee_text(lang: Lang, total: Yen, lines: &[booking::FeeLine]) -> Fe
             .iter()
             .map(|l| FeeLineText {
                 label: l.label.get(lang).to_owned(),
-                detail: format!(
-                    "{} {} × {}",
-                    rate_name(lang, l.rate),
-                    yen(lang, l.unit_yen),
-                    l.quantity
-                ),
+                detail: match l.percent {
+                    Some(p) if l.rate == booking::Rate::Reduction => {
+                        (bt::reduction_texts(lang).detail)(p)
+                    }
+                    _ => format!(
+                        "{} {} × {}",
+                        rate_name(lang, l.rate),
+                        yen(lang, l.unit_yen),
+                        l.quantity
+                    ),
+                },
                 amount: yen(lang, l.amount_yen),
             })
             .collect(),
+    }
+}
+
+/// A stored booking's fee, as computed when booked (and decided since).
+pub(crate) fn stored_fee(row: &store::entity::booking::Model) -> Fee {
+    Fee {
+        total_yen: Yen(row.fee_total_yen),
+        lines: serde_json::from_str(&row.fee_lines).unwrap_or_default(),
+    }
+}
+
+/// A category's share, within 0–100.
+pub(crate) fn percent_of(r: &store::entity::fee_reduction::Model) -> u8 {
+    u8::try_from(r.percent.clamp(0, 100)).unwrap_or(100)
+}
+
+/// A category as the fee computation reads it.
+pub(crate) fn reduction_of(r: &store::entity::fee_reduction::Model) -> booking::Reduction {
+    booking::Reduction {
+        name: domain::text::Text::new(r.name_ja.clone(), r.name_en.clone()),
+        percent: percent_of(r),
     }
 }

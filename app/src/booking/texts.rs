@@ -89,9 +89,85 @@ pub struct BookingTexts {
     /// The form's start: date and time (`2026年12月8日(火) 13:00から`).
     pub from_time: fn(&str, &str) -> String,
     pub per_period: fn(&str) -> String,
+
+    pub reduction_legend: &'static str,
+    pub reduction_none: &'static str,
+    pub reduction_hint: &'static str,
+    pub reduction_state_label: &'static str,
+}
+
+/// What the server alone writes about fee reductions (kept out of the
+/// front end's WASM: every string literal it holds lands in its one data
+/// section).
+#[cfg(feature = "ssr")]
+pub struct ReductionTexts {
+    /// A category on the form: name and share (`学校・PTA（使用料の100%を減額）`).
+    pub choice: fn(&str, u8) -> String,
+    /// A reduction on the review and booking pages (`学校・PTA（100%）`).
+    pub named: fn(&str, u8) -> String,
+    pub pending_note: fn(u32) -> String,
+    pub requested: &'static str,
+    pub approved: &'static str,
+    pub refused: &'static str,
+    /// The fee breakdown's line for a reduction (`減免 50%`).
+    pub detail: fn(u8) -> String,
+}
+
+#[cfg(feature = "ssr")]
+static REDUCTION_JA: ReductionTexts = ReductionTexts {
+    choice: |name, p| format!("{name}（使用料の{p}%を減額）"),
+    named: |name, p| format!("{name}（{p}%）"),
+    pending_note: |h| {
+        format!(
+            "減免の申請があるため仮予約になります。施設が確認して確定します（{h}時間以内に確認がないと取り消されます）。減免が認められないときは通常の使用料で確定し、メールでお知らせします。"
+        )
+    },
+    requested: "確認中",
+    approved: "認められました",
+    refused: "認められませんでした（通常の使用料）",
+    detail: |p| format!("減免 {p}%"),
+};
+
+#[cfg(feature = "ssr")]
+static REDUCTION_EN: ReductionTexts = ReductionTexts {
+    choice: |name, p| format!("{name} ({p}% off the fee)"),
+    named: |name, p| format!("{name} ({p}%)"),
+    pending_note: |h| {
+        format!(
+            "Because you ask for a fee reduction, the booking is provisional until the facility checks it (it lapses if not checked within {h} hours). If the reduction is not granted, the booking is confirmed at the normal fee and you are told by e-mail."
+        )
+    },
+    requested: "being checked",
+    approved: "granted",
+    refused: "not granted (normal fee)",
+    detail: |p| format!("reduction {p}%"),
+};
+
+#[cfg(feature = "ssr")]
+pub fn reduction_texts(lang: Lang) -> &'static ReductionTexts {
+    match lang {
+        Lang::Ja => &REDUCTION_JA,
+        Lang::En => &REDUCTION_EN,
+    }
+}
+
+/// Where a reduction's decision stands, in words.
+#[cfg(feature = "ssr")]
+pub fn reduction_state(lang: Lang, state: domain::status::ReductionState) -> &'static str {
+    use domain::status::ReductionState::*;
+    let t = reduction_texts(lang);
+    match state {
+        Requested => t.requested,
+        Approved => t.approved,
+        Refused => t.refused,
+    }
 }
 
 pub static JA: BookingTexts = BookingTexts {
+    reduction_legend: "使用料の減免",
+    reduction_none: "減免を申請しない",
+    reduction_hint: "町の減免に当たる団体・行事のときだけ選んでください。選ぶと仮予約になり、施設が確認してから確定します。認められないときは通常の使用料になり、メールでお知らせします。",
+    reduction_state_label: "減免の確認",
     form_title: "予約の申込み",
     steps_label: "申込みの手順",
     steps: ["1. 入力", "2. 確認", "3. 完了"],
@@ -187,6 +263,10 @@ pub static JA: BookingTexts = BookingTexts {
 };
 
 pub static EN: BookingTexts = BookingTexts {
+    reduction_legend: "Fee reduction",
+    reduction_none: "No reduction",
+    reduction_hint: "Choose one only for a group or event the town reduces fees for. The booking is then provisional until the facility checks it; if the reduction is not granted, the normal fee applies and you are told by e-mail.",
+    reduction_state_label: "Fee reduction",
     form_title: "Booking request",
     steps_label: "Steps of the request",
     steps: ["1. Details", "2. Check", "3. Done"],
@@ -312,6 +392,8 @@ pub fn rate_name(lang: Lang, rate: Rate) -> &'static str {
         (Lang::En, Rate::HolidayResident) => "weekend/holiday in-town rate",
         (Lang::En, Rate::HolidayNonresident) => "weekend/holiday out-of-town rate",
         (Lang::En, Rate::Equipment) => "equipment, per period",
+        (Lang::Ja, Rate::Reduction) => "減免",
+        (Lang::En, Rate::Reduction) => "reduction",
     }
 }
 

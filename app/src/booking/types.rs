@@ -27,6 +27,28 @@ pub struct EquipmentChoice {
     pub checked: bool,
 }
 
+/// A fee reduction (減免) category on the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionChoice {
+    pub id: i64,
+    /// `高齢者団体（使用料の50%を減額）`.
+    pub name: String,
+    /// What the applicant must give.
+    pub proof: String,
+    pub selected: bool,
+}
+
+/// The reduction a booking asks for, for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionText {
+    /// `高齢者団体（50%）`.
+    pub name: String,
+    /// What the applicant wrote.
+    pub note: String,
+    /// Where the decision stands (`確認中` …); none before booking.
+    pub state: Option<String>,
+}
+
 /// A problem shown next to its field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldMessage {
@@ -75,6 +97,10 @@ pub struct BookingForm {
     /// `Some` for staff booking on a resident's behalf (代行予約): the
     /// written reason for booking outside the window, as typed so far.
     pub override_reason: Option<String>,
+    /// The town's fee reductions offered (none: the form does not ask).
+    pub reductions: Vec<ReductionChoice>,
+    /// The note typed so far for the reduction chosen.
+    pub reduction_note: String,
 }
 
 /// One line of a fee breakdown, for people.
@@ -108,6 +134,8 @@ pub struct BookingReview {
     pub pending_note: Option<String>,
     /// Why staff book outside the booking window, when they do.
     pub override_reason: Option<String>,
+    /// The fee reduction asked for.
+    pub reduction: Option<ReductionText>,
     /// Posted back on confirm so a stale tab cannot confirm other answers.
     pub version: u32,
 }
@@ -117,8 +145,9 @@ pub struct BookingReview {
 pub enum ReviewPage {
     /// No answers in this browser session (expired, or never started).
     Missing,
-    Form(BookingForm),
-    Review(BookingReview),
+    /// Both boxed: the form is large, and the review holds it too.
+    Form(Box<BookingForm>),
+    Review(Box<BookingReview>),
 }
 
 /// A booking as its owner sees it (confirmation, find, cancel).
@@ -149,6 +178,8 @@ pub struct BookingDetail {
     pub can_cancel: bool,
     /// For a pending booking: until when it is held.
     pub pending_until: Option<String>,
+    /// The fee reduction asked for, and where its decision stands.
+    pub reduction: Option<ReductionText>,
 }
 
 /// The find-your-booking page.
@@ -197,4 +228,16 @@ pub struct BookingBody {
     pub cancel_deadline: DateTime<FixedOffset>,
     /// For a pending booking: when it lapses unless approved.
     pub expires_at: Option<DateTime<FixedOffset>>,
+    /// The fee reduction asked for, if any.
+    pub reduction: Option<ReductionBody>,
+}
+
+/// A booking's fee reduction in the API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionBody {
+    pub id: i64,
+    pub name: String,
+    pub percent: u8,
+    /// `requested`, `approved` or `refused`.
+    pub state: String,
 }

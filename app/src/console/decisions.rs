@@ -8,6 +8,7 @@ use store::{AuditEntry, FacilityRecord};
 
 use super::service::*;
 use crate::booking::mail::MailEvent;
+use crate::booking::service::stored_fee;
 use crate::console::texts as ct;
 use crate::console::types::*;
 use crate::core::access::{Actor, entry};
@@ -19,8 +20,10 @@ use crate::core::state::AppState;
 /// form's `action`), read in one place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Decision {
-    /// 本予約: a pending request approved.
+    /// 本予約: a pending request approved (with the reduction it asked for).
     Approve,
+    /// Approved without the reduction it asked for: at the full fee.
+    ApproveFull,
     /// A pending request turned down.
     Reject,
     /// A booking cancelled by the facility.
@@ -32,6 +35,7 @@ impl std::str::FromStr for Decision {
     fn from_str(s: &str) -> Result<Self, ()> {
         match s {
             "approve" => Ok(Decision::Approve),
+            "approve_full" => Ok(Decision::ApproveFull),
             "reject" => Ok(Decision::Reject),
             "cancel" => Ok(Decision::Cancel),
             _ => Err(()),
@@ -43,7 +47,7 @@ impl Decision {
     fn audit(self) -> domain::status::AuditAction {
         use domain::status::AuditAction::*;
         match self {
-            Decision::Approve => BookingApprove,
+            Decision::Approve | Decision::ApproveFull => BookingApprove,
             Decision::Reject => BookingReject,
             Decision::Cancel => BookingCancel,
         }
@@ -99,6 +103,30 @@ impl AppState {
             None => None,
         };
         let active = matches!(line.status.as_str(), "pending" | "confirmed" | "block");
+        let can_approve = line.status == "pending" && r.start_at > now;
+        let reduction = match self.booking_reduction(r.id).await? {
+            Some((asked, category)) => {
+                let rt = crate::booking::texts::reduction_texts(lang);
+                let waiting = asked.state == domain::status::ReductionState::Requested;
+                let fee = stored_fee(&r);
+                Some(StaffReduction {
+                    name: (rt.named)(
+                        &crate::setup::counters::pick(lang, &category.name_ja, &category.name_en),
+                        u8::try_from(asked.percent).unwrap_or(100),
+                    ),
+                    note: asked.note,
+                    state: crate::booking::texts::reduction_state(lang, asked.state).to_owned(),
+                    approve: (waiting && can_approve).then(|| {
+                        ct::reduction_approvals(
+                            lang,
+                            &yen(lang, fee.total_yen),
+                            &yen(lang, fee.without_reduction().total_yen),
+                        )
+                    }),
+                })
+            }
+            None => None,
+        };
         Ok(StaffBooking {
             me: me(&s, lang),
             facility_id: f.id.0,
@@ -120,7 +148,8 @@ impl AppState {
                     .await?
             },
             contact,
-            can_approve: line.status == "pending" && r.start_at > now,
+            can_approve,
+            reduction,
             can_cancel: active,
             can_mark: line.status == "confirmed",
             line,
@@ -151,7 +180,8 @@ impl AppState {
             move |row: &booking::Model| self.mail_for(row, f, i, event)
         };
         match decision {
-            Decision::Approve => return self.approve(&r, &f, i, e).await,
+            Decision::Approve => return self.approve(&r, &f, i, e, true).await,
+            Decision::ApproveFull => return self.approve(&r, &f, i, e, false).await,
             Decision::Reject => {
                 let reason = parse_reason(reason)?;
                 e.after = Some(
@@ -176,20 +206,59 @@ impl AppState {
     }
 
     /// Approves a pending booking (本予約) and tells the resident: the one
-    /// path of the console's approval and `server approve`.
+    /// path of the console's approval and `server approve`. A reduction it
+    /// asked for is granted with it, or (`grant` false) refused: the fee
+    /// goes back to the full rate and the mail says so.
     async fn approve(
         &self,
         r: &booking::Model,
         f: &FacilityRecord,
         i: usize,
         mut e: AuditEntry,
+        grant: bool,
     ) -> Result<(), AppError> {
+        let asked = self
+            .store
+            .booking_reduction(r.id)
+            .await?
+            .filter(|a| a.state == domain::status::ReductionState::Requested);
+        let fee = stored_fee(r);
+        let decision = match (&asked, grant) {
+            (None, true) => None,
+            // Nothing to refuse: a stale form or a hand-made post.
+            (None, false) => return Err(invalid(Field::Action)),
+            (Some(_), true) => Some(store::reductions::ReductionDecision::Grant),
+            (Some(_), false) => Some(store::reductions::ReductionDecision::Refuse {
+                full: fee.without_reduction(),
+            }),
+        };
         e.action = domain::status::AuditAction::BookingApprove;
-        e.before = Some(serde_json::json!({ "status": r.status }));
-        e.after = Some(serde_json::json!({ "status": "confirmed" }));
-        let tell = |row: &booking::Model| self.mail_for(row, f, i, MailEvent::Approved);
+        e.before = Some(match &asked {
+            Some(a) => serde_json::json!({
+                "status": r.status, "fee_total_yen": r.fee_total_yen,
+                "reduction": {"id": a.reduction_id, "percent": a.percent, "state": a.state},
+            }),
+            None => serde_json::json!({ "status": r.status }),
+        });
+        e.after = Some(match &decision {
+            Some(store::reductions::ReductionDecision::Refuse { full }) => serde_json::json!({
+                "status": "confirmed", "fee_total_yen": full.total_yen.0,
+                "reduction": {"state": domain::status::ReductionState::Refused},
+            }),
+            Some(store::reductions::ReductionDecision::Grant) => serde_json::json!({
+                "status": "confirmed", "fee_total_yen": r.fee_total_yen,
+                "reduction": {"state": domain::status::ReductionState::Approved},
+            }),
+            None => serde_json::json!({ "status": "confirmed" }),
+        });
+        let event = if grant {
+            MailEvent::Approved
+        } else {
+            MailEvent::ApprovedFullFee
+        };
+        let tell = |row: &booking::Model| self.mail_for(row, f, i, event);
         self.store
-            .staff_approve(r.id, e.at, &e, &tell)
+            .staff_approve(r.id, e.at, &e, &tell, decision.as_ref())
             .await
             .map_err(change_error)?;
         self.mailer.wake();
@@ -211,7 +280,7 @@ impl AppState {
             after: None,
             at: self.now(),
         };
-        self.approve(&record.row, &f, i, e).await
+        self.approve(&record.row, &f, i, e, true).await
     }
 
     /// 利用済 / 不来場 / clear, or 収納済 / clear.

@@ -7,6 +7,7 @@ use domain::text::Lang;
 use store::entity::booking;
 
 use super::service::*;
+use crate::booking::service::stored_fee;
 use crate::console::texts as ct;
 use crate::console::types::*;
 use crate::core::access::{Actor, entry};
@@ -91,6 +92,10 @@ impl AppState {
                     .filter(|r| YearMonth::of(r.start_at.with_timezone(&tz).date_naive()) == *m)
                     .collect();
                 let charged_yen: i64 = in_month.iter().map(|r| r.fee_total_yen).sum();
+                let reduced_yen: i64 = in_month
+                    .iter()
+                    .map(|r| stored_fee(r).reduction_yen().0)
+                    .sum();
                 let received_yen: i64 = in_month
                     .iter()
                     .filter(|r| r.paid_at.is_some())
@@ -100,6 +105,7 @@ impl AppState {
                     month: label(*m),
                     charged: crate::core::i18n::yen(lang, domain::booking::Yen(charged_yen)),
                     charged_yen,
+                    reduced: crate::core::i18n::yen(lang, domain::booking::Yen(reduced_yen)),
                     received: crate::core::i18n::yen(lang, domain::booking::Yen(received_yen)),
                     received_yen,
                 }
@@ -173,6 +179,7 @@ impl AppState {
                 r.attendees.to_string(),
                 crate::booking::texts::resident_text(lang, r.resident).to_owned(),
                 r.fee_total_yen.to_string(),
+                stored_fee(r).reduction_yen().0.to_string(),
                 r.paid_at.map(local).unwrap_or_default(),
                 r.usage
                     .map(|u| ct::status_label(lang, u.code()).to_owned())

@@ -117,6 +117,7 @@ pub struct ConsoleTexts {
     pub month: &'static str,
     pub fee_charged: &'static str,
     pub fee_received: &'static str,
+    pub fee_reduced: &'static str,
     pub earlier: &'static str,
     pub later: &'static str,
     pub export_heading: &'static str,
@@ -375,6 +376,7 @@ pub static JA: ConsoleTexts = ConsoleTexts {
     month: "月",
     fee_charged: "使用料（確定分）",
     fee_received: "うち収納済",
+    fee_reduced: "減免額",
     earlier: "前の6か月",
     later: "次の6か月",
     export_heading: "予約一覧のダウンロード（CSV）",
@@ -637,6 +639,7 @@ pub static EN: ConsoleTexts = ConsoleTexts {
     month: "Month",
     fee_charged: "Fees (confirmed)",
     fee_received: "Received",
+    fee_reduced: "Reduced",
     earlier: "Previous 6 months",
     later: "Next 6 months",
     export_heading: "Download bookings (CSV)",
@@ -854,7 +857,8 @@ pub fn status_label(lang: Lang, status: &str) -> &'static str {
     }
 }
 
-pub fn csv_header(lang: Lang) -> [&'static str; 16] {
+#[cfg(feature = "ssr")]
+pub fn csv_header(lang: Lang) -> [&'static str; 17] {
     match lang {
         Lang::Ja => [
             "受付番号",
@@ -870,6 +874,7 @@ pub fn csv_header(lang: Lang) -> [&'static str; 16] {
             "人数",
             "町内・町外",
             "使用料（円）",
+            "減免額（円）",
             "収納日時",
             "利用状況",
             "代行予約",
@@ -888,6 +893,7 @@ pub fn csv_header(lang: Lang) -> [&'static str; 16] {
             "People",
             "Resident",
             "Fee (yen)",
+            "Reduction (yen)",
             "Fee received",
             "Use",
             "Booked by staff",
@@ -968,5 +974,21 @@ pub fn rules_problem(
         (Lang::En, P::TooLong { max }) => {
             format!("{label}: period names may have up to {max} characters.")
         }
+    }
+}
+
+/// The two approvals of a booking that asked for a fee reduction, each
+/// with the fee it leaves (server-written labels).
+#[cfg(feature = "ssr")]
+pub fn reduction_approvals(lang: Lang, reduced: &str, full: &str) -> (String, String) {
+    match lang {
+        Lang::Ja => (
+            format!("減免を認めて承認する（使用料 {reduced}）"),
+            format!("減免を認めずに承認する（使用料 {full}）"),
+        ),
+        Lang::En => (
+            format!("Approve with the reduction (fee {reduced})"),
+            format!("Approve without the reduction (fee {full})"),
+        ),
     }
 }

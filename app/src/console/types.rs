@@ -133,7 +133,23 @@ pub struct StaffBooking {
     pub can_approve: bool,
     pub can_cancel: bool,
     pub can_mark: bool,
+    /// The fee reduction (減免) the booking asked for.
+    pub reduction: Option<StaffReduction>,
     pub flash: Option<Flash>,
+}
+
+/// A booking's fee reduction as staff decide on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffReduction {
+    /// `高齢者団体（50%）`.
+    pub name: String,
+    /// What the applicant wrote (the group, the documents).
+    pub note: String,
+    /// Where the decision stands, in words.
+    pub state: String,
+    /// While it awaits the decision and the booking can be approved: the
+    /// two approvals, each with the fee it leaves (with, without).
+    pub approve: Option<(String, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -286,6 +302,8 @@ pub struct FeeMonth {
     pub month: String,
     pub charged_yen: i64,
     pub charged: String,
+    /// Taken off by fee reductions (減免) granted.
+    pub reduced: String,
     pub received_yen: i64,
     pub received: String,
 }

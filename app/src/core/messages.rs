@@ -261,6 +261,8 @@ pub fn field_label(lang: Lang, field: BookingField) -> &'static str {
         (Lang::Ja, Reference) => "受付番号",
         (Lang::Ja, Contact) => "メールアドレスまたは電話番号",
         (Lang::Ja, OverrideReason) => "受付期間外に予約する理由",
+        (Lang::Ja, Reduction) => "使用料の減免",
+        (Lang::Ja, ReductionNote) => "減免を受ける理由・提出する書類",
         (Lang::En, UnitId) => "Room or area",
         (Lang::En, Start) => "Start",
         (Lang::En, End) => "End",
@@ -275,6 +277,8 @@ pub fn field_label(lang: Lang, field: BookingField) -> &'static str {
         (Lang::En, Reference) => "Reference",
         (Lang::En, Contact) => "E-mail address or phone number",
         (Lang::En, OverrideReason) => "Why book outside the booking window",
+        (Lang::En, Reduction) => "Fee reduction",
+        (Lang::En, ReductionNote) => "Why the reduction applies (group, documents)",
     }
 }
 
@@ -353,6 +357,12 @@ pub fn problem_message(lang: Lang, field: BookingField, problem: Problem) -> Str
             "Please give the {} as a number from {min} to {max}.",
             name.to_lowercase()
         ),
+        (Lang::Ja, Problem::UnknownChoice) if field == BookingField::Reduction => {
+            format!("{name}は、一覧にある区分から選んでください（受け付けを終えた区分は選べません）。")
+        }
+        (Lang::En, Problem::UnknownChoice) if field == BookingField::Reduction => {
+            "Please choose the fee reduction from the list (categories no longer offered cannot be chosen).".into()
+        }
         (Lang::Ja, Problem::UnknownChoice) => {
             format!("{name}は、この施設のものから選んでください。")
         }
@@ -536,6 +546,12 @@ pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
         }
         (Lang::En, Missing::Equipment) => {
             "That equipment does not exist. Choose it again from the facility's list of equipment."
+        }
+        (Lang::Ja, Missing::Reduction) => {
+            "その減免区分は見つかりません。減免区分の一覧から選び直してください。"
+        }
+        (Lang::En, Missing::Reduction) => {
+            "That fee reduction category does not exist. Choose it again from the list."
         }
         (Lang::Ja, Missing::Appointment) => {
             "受付番号と連絡先に一致する来庁予約が見つかりません。受付番号（8文字）と、予約したときのメールアドレスまたは電話番号を確かめてください。"

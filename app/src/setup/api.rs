@@ -6,7 +6,8 @@ use crate::core::error::AppError;
 use crate::setup::types::{
     ArchivePage, CounterForm, DetailsForm, DetailsPage, DivisionForm, DivisionPage, DivisionsPage,
     EquipmentForm, EquipmentPage, MemberForm, MemberPage, NewFacilityForm, NewFacilityPage,
-    NewUnitPage, ProcedureForm, ProcedurePage, TownForm, TownsPage, UnitForm,
+    NewUnitPage, ProcedureForm, ProcedurePage, ReductionForm, ReductionsPage, TownForm, TownsPage,
+    UnitForm,
 };
 
 #[cfg(feature = "ssr")]
@@ -14,7 +15,7 @@ mod ssr {
     use crate::core::session::Key;
     use crate::setup::types::{
         CounterForm, DetailsForm, DivisionForm, EquipmentForm, FormMessage, HeldLine, MemberForm,
-        NewFacilityForm, PhotoForm, ProcedureForm, StrandedLine, TownForm, UnitForm,
+        NewFacilityForm, PhotoForm, ProcedureForm, ReductionForm, StrandedLine, TownForm, UnitForm,
     };
 
     /// The bookings that kept something of a facility from being archived:
@@ -59,6 +60,9 @@ mod ssr {
         Vec<HeldLine>,
     );
     pub const EQUIPMENT_DRAFT: Key<EquipmentDraft> = Key::new("equipment_draft");
+    /// The fee reduction form: (category changed or none, values, problems).
+    pub type ReductionDraft = (Option<i64>, ReductionForm, Vec<FormMessage>);
+    pub const REDUCTION_DRAFT: Key<ReductionDraft> = Key::new("reduction_draft");
     /// The new-town form with its problems.
     pub const TOWN_DRAFT: Key<(TownForm, Vec<FormMessage>)> = Key::new("town_draft");
 
@@ -748,6 +752,70 @@ pub async fn save_equipment(
         .unwrap_or_default();
     crate::core::session::redirect(&format!("{back}{edit}#equipment-form"));
     Ok(())
+}
+
+/// The town's fee reductions page; `reduction`: the one being changed.
+#[server(prefix = "/sfn", endpoint = "get_reductions_page")]
+pub async fn get_reductions_page(reduction: Option<String>) -> Result<ReductionsPage, AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let editing = match reduction
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+    {
+        Some(raw) => Some(raw.parse::<i64>().map_err(|_| {
+            AppError::Domain(domain::error::DomainError::NotFound(
+                domain::error::Missing::Reduction,
+            ))
+        })?),
+        None => None,
+    };
+    let draft = c
+        .get(ssr::REDUCTION_DRAFT)
+        .await?
+        .filter(|(r, ..)| *r == editing)
+        .map(|(_, values, errors)| (values, errors));
+    let mut page = c
+        .state
+        .reductions_page(&actor, c.lang, editing, draft)
+        .await?;
+    page.flash = crate::console::api::ssr::take_flash(&c).await?;
+    Ok(page)
+}
+
+/// Adds a fee reduction category (`id` empty) or changes one; back to the
+/// list, or to the form with its problems.
+#[server(prefix = "/sfn", endpoint = "save_reduction")]
+pub async fn save_reduction(id: String, reduction: ReductionForm) -> Result<(), AppError> {
+    let (c, actor) = crate::console::api::ssr::ctx().await?;
+    actor.admin()?;
+    let form = ReductionForm {
+        name_ja: ssr::cut(&reduction.name_ja),
+        name_en: ssr::cut(&reduction.name_en),
+        percent: ssr::cut(&reduction.percent),
+        proof_ja: ssr::cut(&reduction.proof_ja),
+        proof_en: ssr::cut(&reduction.proof_en),
+        offered: reduction.offered.map(|_| "on".to_owned()),
+    };
+    let v = c.state.now().timestamp_millis();
+    let back = format!("/console/reductions?v={v}");
+    let editing = id.trim().parse::<i64>().ok();
+    match c.state.save_reduction(&actor, c.lang, &id, &form).await? {
+        Ok(text) => {
+            c.take(ssr::REDUCTION_DRAFT).await?;
+            crate::console::api::ssr::done(&c, &back, Ok(text)).await
+        }
+        Err(errors) => {
+            c.set(ssr::REDUCTION_DRAFT, &(editing, form, errors))
+                .await?;
+            let edit = editing
+                .map(|e| format!("&reduction={e}"))
+                .unwrap_or_default();
+            crate::core::session::redirect(&format!("{back}{edit}#reduction-form"));
+            Ok(())
+        }
+    }
 }
 
 /// After a photo upload (`server::photos`): the outcome left in the

@@ -209,7 +209,8 @@ pub fn check_member(
     })
 }
 
-fn pick(lang: Lang, ja: &str, en: &str) -> String {
+/// A name in the reader's language.
+pub(crate) fn pick(lang: Lang, ja: &str, en: &str) -> String {
     match lang {
         Lang::Ja => ja,
         Lang::En => en,

@@ -32,7 +32,7 @@ pub enum Refused {
 
 /// A whole number of yen or copies as typed: full-width digits and
 /// thousands separators are read too.
-fn number(v: &str) -> Option<i64> {
+pub(crate) fn number(v: &str) -> Option<i64> {
     let digits: String = v
         .trim()
         .chars()

@@ -374,3 +374,40 @@ pub struct EquipmentPage {
     pub held: Vec<HeldLine>,
     pub flash: Option<Flash>,
 }
+
+/// A fee reduction category (減免区分) as typed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ReductionForm {
+    pub name_ja: String,
+    pub name_en: String,
+    /// The share taken off, 1–100.
+    pub percent: String,
+    /// What the applicant must give.
+    pub proof_ja: String,
+    pub proof_en: String,
+    /// `Some` (a ticked box): offered on the booking form.
+    pub offered: Option<String>,
+}
+
+/// One category as the list shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionLine {
+    pub id: i64,
+    pub name: String,
+    pub percent: u8,
+    pub proof: String,
+    pub offered: bool,
+}
+
+/// `/console/reductions`: the town's fee reductions, and the form to add
+/// one or (`editing`) change one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionsPage {
+    pub me: Me,
+    pub lines: Vec<ReductionLine>,
+    pub editing: Option<i64>,
+    pub values: ReductionForm,
+    pub errors: Vec<FormMessage>,
+    pub flash: Option<Flash>,
+}

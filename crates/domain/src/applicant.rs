@@ -24,6 +24,10 @@ pub enum BookingField {
     Contact,
     /// Why staff book outside the booking window (代行予約 only).
     OverrideReason,
+    /// The fee reduction (減免) asked for, by its id.
+    Reduction,
+    /// What entitles the applicant to it (the group, the documents brought).
+    ReductionNote,
 }
 
 impl BookingField {
@@ -44,6 +48,8 @@ impl BookingField {
             BookingField::Reference => "reference",
             BookingField::Contact => "contact",
             BookingField::OverrideReason => "override_reason",
+            BookingField::Reduction => "reduction_id",
+            BookingField::ReductionNote => "reduction_note",
         }
     }
 }
@@ -341,6 +347,15 @@ pub fn check_override_reason(raw: &str) -> Result<Option<String>, Problem> {
         return Err(Problem::ControlCharacters);
     }
     Ok(Some(p.to_owned()))
+}
+
+/// What an applicant writes to claim a reduction: required with one,
+/// bounded, no invisible characters (new lines allowed).
+pub fn check_reduction_note(raw: &str) -> Result<String, Problem> {
+    match check_override_reason(raw)? {
+        Some(note) => Ok(note),
+        None => Err(Problem::Required),
+    }
 }
 
 /// Parses a count of people (full-width digits accepted).

@@ -98,6 +98,8 @@ pub enum Rate {
     HolidayResident,
     HolidayNonresident,
     Equipment,
+    /// A fee reduction (減免): a negative line of a share of the rest.
+    Reduction,
 }
 
 /// One line of the fee breakdown, as computed at booking time.
@@ -109,12 +111,71 @@ pub struct FeeLine {
     pub quantity: u32,
     pub unit_yen: Yen,
     pub amount_yen: Yen,
+    /// For a reduction line: the share taken off, in per cent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fee {
     pub total_yen: Yen,
     pub lines: Vec<FeeLine>,
+}
+
+/// A town's fee reduction category (減免区分), e.g. 学校・PTA 100 %.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reduction {
+    pub name: Text,
+    /// The share of the fee taken off, 1–100.
+    pub percent: u8,
+}
+
+impl Fee {
+    /// The fee with a reduction applied: one negative line of `percent` of
+    /// the whole (rooms and equipment), rounded down to the yen, so the
+    /// resident pays any odd yen. A reduction already there is replaced.
+    pub fn reduced(&self, r: &Reduction) -> Fee {
+        let full = self.without_reduction();
+        let percent = r.percent.min(100);
+        let off = full.total_yen.0.saturating_mul(i64::from(percent)) / 100;
+        let mut lines = full.lines;
+        lines.push(FeeLine {
+            label: r.name.clone(),
+            rate: Rate::Reduction,
+            quantity: 1,
+            unit_yen: Yen(-off),
+            amount_yen: Yen(-off),
+            percent: Some(percent),
+        });
+        Fee {
+            total_yen: Yen(full.total_yen.0 - off),
+            lines,
+        }
+    }
+
+    /// The fee at the full rate: any reduction line taken away.
+    pub fn without_reduction(&self) -> Fee {
+        let lines: Vec<FeeLine> = self
+            .lines
+            .iter()
+            .filter(|l| l.rate != Rate::Reduction)
+            .cloned()
+            .collect();
+        Fee {
+            total_yen: lines.iter().map(|l| l.amount_yen).sum(),
+            lines,
+        }
+    }
+
+    /// How much a reduction takes off (0 without one).
+    pub fn reduction_yen(&self) -> Yen {
+        Yen(-self
+            .lines
+            .iter()
+            .filter(|l| l.rate == Rate::Reduction)
+            .map(|l| l.amount_yen.0)
+            .sum::<i64>())
+    }
 }
 
 /// Active bookings and visit appointments one e-mail address or phone
@@ -356,6 +417,7 @@ pub fn fee(
             quantity: 1,
             unit_yen: amount,
             amount_yen: amount,
+            percent: None,
         });
     }
     let n = u32::try_from(sel.slots.len()).unwrap_or(u32::MAX);
@@ -366,6 +428,7 @@ pub fn fee(
             quantity: n,
             unit_yen: e.fee_per_slot,
             amount_yen: Yen(e.fee_per_slot.0.saturating_mul(i64::from(n))),
+            percent: None,
         });
     }
     Fee {

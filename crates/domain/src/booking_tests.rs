@@ -445,3 +445,70 @@ fn alternatives_are_nearest_first_and_free() {
         .collect();
     assert!(minutes.windows(2).all(|w| w[0] <= w[1]), "{minutes:?}");
 }
+
+#[test]
+fn a_reduction_takes_its_share_of_the_whole_fee_rounded_down() {
+    let p = plan();
+    let u = &p.units[3];
+    let tue = select(
+        &p,
+        UnitId(4),
+        at(2026, 12, 8, 9, 0),
+        at(2026, 12, 8, 17, 0),
+        &[],
+        now(),
+    )
+    .unwrap();
+    let projector = Equipment {
+        id: EquipmentId(1),
+        name: Text::new("プロジェクター", "Projector"),
+        fee_per_slot: Yen(501),
+        quantity: 1,
+    };
+    let full = fee(&tue, u, &rules(), true, &[&projector]);
+    assert_eq!(full.total_yen, Yen(600 + 800 + 2 * 501));
+    let seniors = Reduction {
+        name: Text::new("高齢者団体", "Seniors' club"),
+        percent: 50,
+    };
+    let half = full.reduced(&seniors);
+    // 2,402 yen: 1,201 off, equipment included; the odd yen is paid.
+    assert_eq!(half.reduction_yen(), Yen(1201));
+    assert_eq!(half.total_yen, Yen(1201));
+    let line = half.lines.last().unwrap();
+    assert_eq!(
+        (line.rate, line.amount_yen, line.percent),
+        (Rate::Reduction, Yen(-1201), Some(50))
+    );
+    assert_eq!(half.lines.len(), full.lines.len() + 1);
+    let third = Reduction {
+        name: Text::new("三割", "30 %"),
+        percent: 33,
+    };
+    // 2,402 × 33 % = 792.66: 792 off, 1,610 to pay.
+    assert_eq!(full.reduced(&third).total_yen, Yen(1610));
+    // Applying another replaces the first; taking it away gives the full fee back.
+    let school = Reduction {
+        name: Text::new("学校・PTA", "School or PTA"),
+        percent: 100,
+    };
+    let waived = half.reduced(&school);
+    assert_eq!(waived.total_yen, Yen(0));
+    assert_eq!(
+        waived
+            .lines
+            .iter()
+            .filter(|l| l.rate == Rate::Reduction)
+            .count(),
+        1
+    );
+    assert_eq!(waived.without_reduction(), full);
+    assert_eq!(full.reduction_yen(), Yen(0));
+    // Stored lines from before reductions existed read without a percent.
+    let old: FeeLine = serde_json::from_str(
+        r#"{"label":{"ja":"午前","en":"Morning"},"rate":"resident","quantity":1,"unit_yen":600,"amount_yen":600}"#,
+    )
+    .unwrap();
+    assert_eq!(old.percent, None);
+    assert!(!serde_json::to_string(&old).unwrap().contains("percent"));
+}

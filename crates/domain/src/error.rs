@@ -174,6 +174,8 @@ pub enum Missing {
     Counter,
     /// A piece of equipment (of the facility asked for).
     Equipment,
+    /// A fee reduction category (of the town).
+    Reduction,
     /// No appointment with that reference and contact (one answer for both).
     Appointment,
     /// No working calendar feed with that token (unknown, renewed, revoked

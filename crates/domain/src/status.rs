@@ -160,6 +160,18 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Where a booking's fee reduction (減免) stands.
+    ReductionState {
+        /// Asked for; the booking is pending until staff decide.
+        Requested = "requested",
+        /// Granted: the reduced fee stands.
+        Approved = "approved",
+        /// Not granted: the booking was confirmed at the full fee.
+        Refused = "refused",
+    }
+}
+
+stored_enum! {
     /// What a staff member did, as the audit log records it.
     AuditAction {
         AccountCreate = "account.create",
@@ -196,6 +208,8 @@ stored_enum! {
         FeedRenew = "feed.renew",
         FeedRevoke = "feed.revoke",
         ProcedureCreate = "procedure.create",
+        ReductionCreate = "reduction.create",
+        ReductionUpdate = "reduction.update",
         ProcedureUpdate = "procedure.update",
         StaffAbsenceCreate = "staff_absence.create",
         StaffCreate = "staff.create",

@@ -23,7 +23,7 @@ use sea_orm::{
     TransactionOptions, TransactionTrait,
 };
 
-use crate::entity::{booking, booking_equipment, booking_hold, equipment};
+use crate::entity::{booking, booking_equipment, booking_hold, booking_reduction, equipment};
 use crate::migration::m20261122_000002_booking_holds::{MAX_HOLD_SECONDS, NO_OVERLAP};
 use crate::outbox::Compose;
 use crate::{Store, StoreError};
@@ -68,6 +68,9 @@ pub struct NewBooking {
     /// For a proxy booking: the audit entry written with it (its target is
     /// filled in with the new booking's id).
     pub audit: Option<crate::AuditEntry>,
+    /// The fee reduction (減免) asked for: the booking is pending until
+    /// staff decide (`pending_until` is set by the caller).
+    pub reduction: Option<crate::reductions::ReductionRequest>,
 }
 
 /// Why a booking was not created.
@@ -558,6 +561,18 @@ impl Store {
             .await?
             .last_insert_id;
         model.id = id;
+        if let Some(r) = &b.reduction {
+            booking_reduction::Entity::insert(booking_reduction::ActiveModel {
+                booking_id: sea_orm::Set(id),
+                reduction_id: sea_orm::Set(r.reduction_id),
+                percent: sea_orm::Set(i32::from(r.percent)),
+                note: sea_orm::Set(r.note.clone()),
+                state: sea_orm::Set(domain::status::ReductionState::Requested),
+                decided_at: sea_orm::Set(None),
+            })
+            .exec_without_returning(&txn)
+            .await?;
+        }
 
         let hold = |resource: String| booking_hold::ActiveModel {
             id: NotSet,

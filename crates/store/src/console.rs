@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use domain::ids::UnitId;
-use domain::status::{BookingKind, BookingStatus, Usage};
+use domain::status::{BookingKind, BookingStatus, ReductionState, Usage};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveValue::NotSet, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, IntoActiveModel,
@@ -15,9 +15,10 @@ use sea_orm::{
 
 use crate::accounts::{AuditEntry, append_audit};
 use crate::bookings::{holding, is_overlap_error, new_reference, unit_resource};
-use crate::entity::{booking, booking_hold};
+use crate::entity::{booking, booking_hold, booking_reduction};
 use crate::migration::m20261122_000002_booking_holds::MAX_HOLD_SECONDS;
 use crate::outbox::Compose;
+use crate::reductions::ReductionDecision;
 use crate::{ChangeError, Store, StoreError};
 
 /// Time the town keeps for itself on a unit (maintenance, 行政優先).
@@ -105,6 +106,16 @@ fn subtract(start: i64, end: i64, taken: &mut [(i64, i64)]) -> Vec<(i64, i64)> {
     pieces
 }
 
+/// What a staff change does besides its update, in the same transaction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Then {
+    Nothing,
+    /// Frees the booking's time and equipment (cancelled or rejected).
+    Release,
+    /// Records the decision on the fee reduction asked for.
+    Decide(ReductionState),
+}
+
 impl Store {
     /// Bookings (every kind and status) on `units` that overlap `[from, to)`.
     pub async fn bookings_between(
@@ -178,7 +189,7 @@ impl Store {
         &self,
         update: sea_orm::UpdateMany<booking::Entity>,
         id: i64,
-        release: bool,
+        then: Then,
         now: DateTime<Utc>,
         audit: &AuditEntry,
         mail: Compose<'_>,
@@ -189,7 +200,17 @@ impl Store {
         if done.rows_affected != 1 {
             return Err(Self::why_not(&txn, booking::Entity::find_by_id(id), now).await);
         }
-        if release {
+        if let Then::Decide(state) = then {
+            use booking_reduction::Column as R;
+            booking_reduction::Entity::update_many()
+                .col_expr(R::State, Expr::value(state))
+                .col_expr(R::DecidedAt, Expr::value(now))
+                .filter(R::BookingId.eq(id))
+                .filter(R::State.eq(ReductionState::Requested))
+                .exec(&txn)
+                .await?;
+        }
+        if then == Then::Release {
             booking_hold::Entity::delete_many()
                 .filter(booking_hold::Column::BookingId.eq(id))
                 .exec(&txn)
@@ -205,22 +226,38 @@ impl Store {
         Ok(row)
     }
 
-    /// Approves a pending request that has neither lapsed nor started.
+    /// Approves a pending request that has neither lapsed nor started,
+    /// deciding on the fee reduction it asked for, if any: granted, or
+    /// refused and the fee set back to the full rate (`full`).
     pub async fn staff_approve(
         &self,
         id: i64,
         now: DateTime<Utc>,
         audit: &AuditEntry,
         mail: Compose<'_>,
+        reduction: Option<&ReductionDecision>,
     ) -> Result<booking::Model, ChangeError> {
         use booking::Column as C;
-        let update = booking::Entity::update_many()
+        let mut update = booking::Entity::update_many()
             .col_expr(C::Status, Expr::value(BookingStatus::Confirmed))
             .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now))
             .filter(C::StartAt.gt(now));
-        self.staff_update(update, id, false, now, audit, mail).await
+        let state = match reduction {
+            None => None,
+            Some(ReductionDecision::Grant) => Some(ReductionState::Approved),
+            Some(ReductionDecision::Refuse { full }) => {
+                let lines = serde_json::to_string(&full.lines)
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                update = update
+                    .col_expr(C::FeeTotalYen, Expr::value(full.total_yen.0))
+                    .col_expr(C::FeeLines, Expr::value(lines));
+                Some(ReductionState::Refused)
+            }
+        };
+        let then = state.map_or(Then::Nothing, Then::Decide);
+        self.staff_update(update, id, then, now, audit, mail).await
     }
 
     /// Turns down a pending request, with the reason the resident is told.
@@ -240,7 +277,8 @@ impl Store {
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now));
-        self.staff_update(update, id, true, now, audit, mail).await
+        self.staff_update(update, id, Then::Release, now, audit, mail)
+            .await
     }
 
     /// Cancels an active booking or block at any time, with a reason.
@@ -258,7 +296,8 @@ impl Store {
             .col_expr(C::StatusReason, Expr::value(reason))
             .col_expr(C::CancelledAt, Expr::value(now))
             .filter(holding(now));
-        self.staff_update(update, id, true, now, audit, mail).await
+        self.staff_update(update, id, Then::Release, now, audit, mail)
+            .await
     }
 
     /// Records use (`used`), a no-show (`no_show`) or clears it, on a
@@ -275,8 +314,15 @@ impl Store {
             .col_expr(C::Usage, Expr::value(usage.map(str::to_owned)))
             .filter(C::Status.eq(BookingStatus::Confirmed))
             .filter(C::Kind.eq(BookingKind::Resident));
-        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
-            .await
+        self.staff_update(
+            update,
+            id,
+            Then::Nothing,
+            now,
+            audit,
+            &crate::outbox::no_mail,
+        )
+        .await
     }
 
     /// Records the fee as received (収納済) at `paid`, or clears it.
@@ -292,8 +338,15 @@ impl Store {
             .col_expr(C::PaidAt, Expr::value(paid))
             .filter(C::Kind.eq(BookingKind::Resident))
             .filter(C::Status.is_in([BookingStatus::Confirmed, BookingStatus::Pending]));
-        self.staff_update(update, id, false, now, audit, &crate::outbox::no_mail)
-            .await
+        self.staff_update(
+            update,
+            id,
+            Then::Nothing,
+            now,
+            audit,
+            &crate::outbox::no_mail,
+        )
+        .await
     }
 
     /// Active bookings holding any of `leaves` during `[start, end)`.

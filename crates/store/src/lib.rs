@@ -23,6 +23,7 @@ pub mod migration;
 pub mod outbox;
 pub mod photos;
 mod queries;
+pub mod reductions;
 pub mod reminders;
 pub mod rules;
 pub mod seed;

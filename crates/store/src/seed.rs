@@ -237,8 +237,68 @@ impl Store {
             .await?;
         if let Some(town) = demo {
             self.seed_demo_counters(&town, now).await?;
+            self.seed_demo_reductions(town.id).await?;
         }
         Ok(seeded)
+    }
+
+    /// The demo town's fee reductions (減免), unless it has some: the
+    /// categories most Japanese towns use.
+    async fn seed_demo_reductions(&self, town: i64) -> Result<(), StoreError> {
+        use crate::entity::fee_reduction;
+        use sea_orm::{ColumnTrait, QueryFilter};
+        let have = fee_reduction::Entity::find()
+            .filter(fee_reduction::Column::MunicipalityId.eq(town))
+            .count(&self.db)
+            .await?;
+        if have > 0 {
+            return Ok(());
+        }
+        let txn = self.db.begin().await?;
+        for (name_ja, name_en, percent, proof_ja, proof_en) in [
+            (
+                "町主催の行事",
+                "Town event",
+                100,
+                "主催する課の名前を書いてください。",
+                "Give the name of the town division holding it.",
+            ),
+            (
+                "学校・PTA",
+                "School or PTA",
+                100,
+                "学校名と行事名を書いてください。",
+                "Give the school and the event.",
+            ),
+            (
+                "高齢者団体（老人クラブなど）",
+                "Seniors' club",
+                50,
+                "団体名を書き、会員名簿を窓口で見せてください。",
+                "Give the club's name and show its members' list at the counter.",
+            ),
+            (
+                "障がい者団体",
+                "Disability group",
+                50,
+                "団体名を書いてください。",
+                "Give the group's name.",
+            ),
+        ] {
+            let r = fee_reduction::Model {
+                id: 0,
+                municipality_id: town,
+                name_ja: name_ja.into(),
+                name_en: name_en.into(),
+                percent,
+                proof_ja: proof_ja.into(),
+                proof_en: proof_en.into(),
+                offered: true,
+            };
+            insert(r.into_active_model(), &txn).await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     async fn seed_demo_town(&self, now: DateTime<Utc>) -> Result<bool, StoreError> {

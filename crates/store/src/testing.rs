@@ -154,5 +154,6 @@ pub async fn sample_booking(
         municipality_id: centre.municipality.0,
         request_key: None,
         audit: None,
+        reduction: None,
     }
 }

@@ -59,6 +59,7 @@ fn booking(unit: UnitId, n: i64) -> NewBooking {
         municipality_id: 1,
         request_key: None,
         audit: None,
+        reduction: None,
     }
 }
 

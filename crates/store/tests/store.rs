@@ -236,6 +236,7 @@ async fn database_refuses_overlaps(db: &TestDb) {
         municipality_id: gym.municipality.0,
         request_key: None,
         audit: None,
+        reduction: None,
     };
     store
         .create_booking(&new(whole, at(0), at(3), 1), now(), &store::outbox::no_mail)

@@ -48,8 +48,8 @@ pub fn BookReview() -> impl IntoView {
     let data = Resource::new(move || query.read().get("v"), |_| get_review());
     loaded(data, false, |page| match page {
         ReviewPage::Missing => view! { <MissingDraft/> }.into_any(),
-        ReviewPage::Form(form) => view! { <FormStep form/> }.into_any(),
-        ReviewPage::Review(review) => view! { <ReviewStep review/> }.into_any(),
+        ReviewPage::Form(form) => view! { <FormStep form=*form/> }.into_any(),
+        ReviewPage::Review(review) => view! { <ReviewStep review=*review/> }.into_any(),
     })
 }
 
@@ -283,6 +283,45 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                         }).collect_view().into_any()
                     }}
                 </fieldset>
+                {(!form.reductions.is_empty()).then(|| {
+                    let choice_error = error_of(BookingField::Reduction);
+                    let note_error = error_of(BookingField::ReductionNote);
+                    let none_chosen = !form.reductions.iter().any(|r| r.selected);
+                    let note_described = if note_error.is_some() {
+                        "f-reduction-note-error f-reduction-hint"
+                    } else {
+                        "f-reduction-hint"
+                    };
+                    view! {
+                        <fieldset class="field" id=field_id(BookingField::Reduction)
+                            class:has-error=choice_error.is_some() || note_error.is_some()
+                            aria-describedby="f-reduction-hint">
+                            <legend>{t.reduction_legend}" "<span class="opt">{t.optional}</span></legend>
+                            <p id="f-reduction-hint" class="hint">{t.reduction_hint}</p>
+                            {choice_error.clone().map(|e| view! { <p class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+                            <div class="choice">
+                                <input type="radio" id="f-reduction-none" name="reduction" value="" checked=none_chosen/>
+                                <label for="f-reduction-none">{t.reduction_none}</label>
+                            </div>
+                            {form.reductions.iter().map(|r| {
+                                let id = format!("f-reduction-{}", r.id);
+                                let proof_id = format!("{id}-proof");
+                                view! {
+                                    <div class="choice">
+                                        <input type="radio" id=id.clone() name="reduction" value=r.id.to_string()
+                                            checked=r.selected aria-describedby=proof_id.clone()/>
+                                        <label for=id>{r.name.clone()}</label>
+                                        <p id=proof_id class="hint">{r.proof.clone()}</p>
+                                    </div>
+                                }
+                            }).collect_view()}
+                            <label for=field_id(BookingField::ReductionNote)>{field_label(lang, BookingField::ReductionNote)}</label>
+                            {note_error.clone().map(|e| view! { <p id="f-reduction-note-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+                            <textarea id=field_id(BookingField::ReductionNote) name="reduction_note" rows="2"
+                                aria-invalid=note_error.is_some().then_some("true") aria-describedby=note_described>{form.reduction_note.clone()}</textarea>
+                        </fieldset>
+                    }
+                })}
                 {form.override_reason.clone().map(|reason| {
                     let error = error_of(BookingField::OverrideReason);
                     let described = if error.is_some() {
@@ -368,6 +407,10 @@ fn ReviewStep(review: BookingReview) -> impl IntoView {
             {review.override_reason.map(|r| view! {
                 <dt>{field_label(lang, BookingField::OverrideReason)}</dt><dd>{r}</dd>
             })}
+            {review.reduction.map(|r| view! {
+                <dt>{field_label(lang, BookingField::Reduction)}</dt><dd>{r.name}</dd>
+                <dt>{field_label(lang, BookingField::ReductionNote)}</dt><dd>{r.note}</dd>
+            })}
         </dl>
         <h2>{t.fee_heading}</h2>
         <FeeTable fee=review.fee/>
@@ -411,6 +454,11 @@ pub fn BookingSummary(d: BookingDetail) -> impl IntoView {
             <dt>{field_label(lang, BookingField::Resident)}</dt><dd>{d.resident_text}</dd>
             <dt>{field_label(lang, BookingField::Equipment)}</dt><dd>{equipment}</dd>
             <dt>{t.cancel_deadline_label}</dt><dd>{d.cancel_deadline}</dd>
+            {d.reduction.map(|r| view! {
+                <dt>{field_label(lang, BookingField::Reduction)}</dt><dd>{r.name}</dd>
+                <dt>{field_label(lang, BookingField::ReductionNote)}</dt><dd>{r.note}</dd>
+                {r.state.map(|s| view! { <dt>{t.reduction_state_label}</dt><dd data-testid="reduction-state">{s}</dd> })}
+            })}
         </dl>
         <h2>{t.fee_heading}</h2>
         <FeeTable fee=d.fee/>

@@ -8,6 +8,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::{ConsoleBar, FlashView, console_loaded, ct};
 use crate::console::api::*;
 use crate::console::types::*;
+use crate::core::messages::field_label;
+use domain::applicant::BookingField;
 
 /// `/console/bookings/{id}`.
 #[component]
@@ -67,6 +69,14 @@ pub fn StaffBookingPage() -> impl IntoView {
                 {b.proxy_by.clone().map(|p| view! { <dt>{t.proxy_by}</dt><dd>{p}</dd> })}
                 {b.override_reason.clone().map(|p| view! { <dt>{t.override_reason}</dt><dd>{p}</dd> })}
                 {b.status_reason.clone().map(|p| view! { <dt>{t.status_reason}</dt><dd>{p}</dd> })}
+                {b.reduction.clone().map(|r| {
+                    let lang = crate::core::lang::use_lang();
+                    view! {
+                        <dt>{field_label(lang, BookingField::Reduction)}</dt><dd>{r.name}</dd>
+                        <dt>{field_label(lang, BookingField::ReductionNote)}</dt><dd>{r.note}</dd>
+                        <dt>{crate::booking::texts::texts(lang).reduction_state_label}</dt><dd data-testid="reduction-state">{r.state}</dd>
+                    }
+                })}
             </dl>
             {(!b.block).then(|| match b.contact.clone() {
                 Some(c) => view! {
@@ -91,12 +101,24 @@ pub fn StaffBookingPage() -> impl IntoView {
             {(b.can_approve || b.can_cancel).then(|| view! {
                 <section class="no-print">
                     <h2>{t.decide_heading}</h2>
-                    {b.can_approve.then(|| view! {
-                        <ActionForm action=decide>
-                            <input type="hidden" name="id" value=approve_id/>
-                            <input type="hidden" name="action" value="approve"/>
-                            <p><button type="submit" class="button button-primary">{t.approve}</button></p>
-                        </ActionForm>
+                    {b.can_approve.then(|| match b.reduction.clone().and_then(|r| r.approve) {
+                        // A reduction asked for: approve with it or without.
+                        Some((with, without)) => view! {
+                            <ActionForm action=decide>
+                                <input type="hidden" name="id" value=approve_id.clone()/>
+                                <p class="actions">
+                                    <button type="submit" name="action" value="approve" class="button button-primary">{with}</button>
+                                    <button type="submit" name="action" value="approve_full" class="button">{without}</button>
+                                </p>
+                            </ActionForm>
+                        }.into_any(),
+                        None => view! {
+                            <ActionForm action=decide>
+                                <input type="hidden" name="id" value=approve_id.clone()/>
+                                <input type="hidden" name="action" value="approve"/>
+                                <p><button type="submit" class="button button-primary">{t.approve}</button></p>
+                            </ActionForm>
+                        }.into_any(),
                     })}
                     <ActionForm action=decide>
                         <input type="hidden" name="id" value=id.clone()/>

@@ -79,6 +79,7 @@ pub fn UsageReportPage() -> impl IntoView {
                         <tr>
                             <th scope="col">{t.month}</th>
                             <th scope="col">{t.fee_charged}</th>
+                            <th scope="col">{t.fee_reduced}</th>
                             <th scope="col">{t.fee_received}</th>
                         </tr>
                     </thead>
@@ -90,6 +91,7 @@ pub fn UsageReportPage() -> impl IntoView {
                                     <span class="bar" aria-hidden="true"><span style=width(f.charged_yen, max_fee)></span></span>
                                     {f.charged.clone()}
                                 </td>
+                                <td>{f.reduced.clone()}</td>
                                 <td>
                                     <span class="bar bar-paid" aria-hidden="true"><span style=width(f.received_yen, max_fee)></span></span>
                                     {f.received.clone()}

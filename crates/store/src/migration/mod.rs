@@ -17,6 +17,7 @@ mod m20261207_000011_open_data;
 mod m20261207_000012_archive;
 mod m20261207_000013_towns;
 mod m20261208_000014_facility_photo;
+mod m20261209_000015_fee_reductions;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000012_archive::Migration),
             Box::new(m20261207_000013_towns::Migration),
             Box::new(m20261208_000014_facility_photo::Migration),
+            Box::new(m20261209_000015_fee_reductions::Migration),
         ]
     }
 }
