@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/facilities", get(facilities))
         .route("/facilities/{id}", get(facility))
         .route("/facilities/{id}/availability", get(availability))
+        .route("/reductions", get(reductions))
         .route("/bookings", post(create_booking))
         .route("/bookings/{reference}", get(get_booking))
         .route("/bookings/{reference}/lookup", post(lookup_booking))
@@ -191,6 +192,18 @@ async fn facility(
 ) -> ApiResult<domain::view::FacilitySummary> {
     let run = async { state.facility(facility_id(id)?, lang).await };
     run.await.map(Json).map_err(|e| ApiError(e, lang))
+}
+
+/// The town's fee reductions (減免) a booking may ask for.
+async fn reductions(
+    TownState(state): TownState,
+    ReqLang(lang): ReqLang,
+) -> ApiResult<Vec<app::booking::types::ReductionSummary>> {
+    state
+        .reduction_list(lang)
+        .await
+        .map(Json)
+        .map_err(|e| ApiError(e, lang))
 }
 
 #[derive(Deserialize)]

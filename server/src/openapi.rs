@@ -236,6 +236,11 @@ fn add_appointments(doc: &mut Value, common: &[&Value; 4], proof: &dyn Fn(&str) 
     let appointment =
         json!({"application/json": {"schema": {"$ref": "#/components/schemas/Appointment"}}});
     let paths = json!({
+        "/api/v1/reductions": {"get": {
+            "summary": "Fee reduction (減免) categories a booking may ask for (reduction_id), with what the applicant must give",
+            "parameters": [lang],
+            "responses": {"200": {"description": "Categories offered", "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Reduction"}}}}}}
+        }},
         "/api/v1/procedures": {"get": {
             "summary": "Procedures (手続き) that can be booked for a visit, with what to bring",
             "parameters": [lang],
@@ -312,6 +317,12 @@ fn add_appointments(doc: &mut Value, common: &[&Value; 4], proof: &dyn Fn(&str) 
         }}
     });
     let schemas = json!({
+        "Reduction": {"type": "object", "required": ["id", "name", "percent", "proof"], "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string", "example": "学校・PTA"},
+            "percent": {"type": "integer", "minimum": 1, "maximum": 100, "description": "Share of the fee taken off"},
+            "proof": {"type": "string", "description": "What the applicant must give (write it in reduction_note)"}
+        }},
         "Procedure": {"type": "object", "required": ["id", "name", "department", "duration_minutes", "documents", "notes", "online_possible", "life_events"], "properties": {
             "id": {"type": "integer"},
             "name": {"type": "string", "example": "転入届"},

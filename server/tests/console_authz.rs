@@ -394,6 +394,19 @@ async fn authorization_matrix_covers_every_route() {
                 ("equipment[quantity]", ""),
             ],
         ),
+        (path::<s::GetReductionsPage>(), Class::Admin, vec![]),
+        (
+            path::<s::SaveReduction>(),
+            Class::Admin,
+            vec![
+                ("id", ""),
+                ("reduction[name_ja]", ""),
+                ("reduction[name_en]", ""),
+                ("reduction[percent]", ""),
+                ("reduction[proof_ja]", ""),
+                ("reduction[proof_en]", ""),
+            ],
+        ),
         (
             path::<s::GetNewUnitPage>(),
             Class::Facility1,
@@ -510,6 +523,8 @@ async fn authorization_matrix_covers_every_route() {
         "/api/v1/bookings/{reference}",
         "/api/v1/bookings/{reference}/lookup",
         "/api/v1/bookings/{reference}/cancel",
+        // The town's fee reduction categories (no personal data).
+        "/api/v1/reductions",
         // Visit appointments: the same reference-plus-contact proof.
         "/api/v1/procedures",
         "/api/v1/procedures/{id}/availability",

@@ -466,7 +466,8 @@ async fn openapi_describes_exactly_the_api() {
             "/api/v1/facilities/{id}",
             "/api/v1/facilities/{id}/availability",
             "/api/v1/procedures",
-            "/api/v1/procedures/{id}/availability"
+            "/api/v1/procedures/{id}/availability",
+            "/api/v1/reductions"
         ]
     );
     // Every read path answers (the booking paths are exercised in bookings.rs).

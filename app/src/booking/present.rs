@@ -4,7 +4,7 @@
 use crate::booking::types::{
     AlternativeChoice, BookingBody, BookingDetail, BookingForm, BookingReview, EndChoice,
     EquipmentChoice, FeeBody, FeeLineBody, FieldMessage, ReductionBody, ReductionChoice,
-    ReductionText, ReviewPage,
+    ReductionSummary, ReductionText, ReviewPage,
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use domain::availability::{self, Availability, SlotReason, SlotStatus};
@@ -86,6 +86,24 @@ impl AppState {
                     state: asked.state.code().to_owned(),
                 }),
         })
+    }
+
+    /// The town's fee reductions that can be asked for (the API's list).
+    pub async fn reduction_list(&self, lang: Lang) -> Result<Vec<ReductionSummary>, AppError> {
+        let (town, _) = self.town().await?;
+        Ok(self
+            .store
+            .reductions(town)
+            .await?
+            .into_iter()
+            .filter(|r| r.offered)
+            .map(|r| ReductionSummary {
+                id: r.id,
+                name: crate::setup::counters::pick(lang, &r.name_ja, &r.name_en),
+                percent: percent_of(&r),
+                proof: crate::setup::counters::pick(lang, &r.proof_ja, &r.proof_en),
+            })
+            .collect())
     }
 
     /// The booking as its owner reads it.

@@ -38,6 +38,16 @@ pub struct ReductionChoice {
     pub selected: bool,
 }
 
+/// A fee reduction category in the API (`GET /api/v1/reductions`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionSummary {
+    pub id: i64,
+    pub name: String,
+    pub percent: u8,
+    /// What the applicant must give (say it in `reduction_note`).
+    pub proof: String,
+}
+
 /// The reduction a booking asks for, for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReductionText {

@@ -271,7 +271,7 @@ impl Store {
                 "Give the school and the event.",
             ),
             (
-                "高齢者団体（老人クラブなど）",
+                "高齢者団体・老人クラブ",
                 "Seniors' club",
                 50,
                 "団体名を書き、会員名簿を窓口で見せてください。",
