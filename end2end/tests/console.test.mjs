@@ -8,13 +8,16 @@
 //      the new facility, which residents can then book;
 //   3. residents book a request needing approval (仮予約) and a morning,
 //      through the ordinary booking pages (hydrated SPA);
-//   4. the manager approves the request, subscribes to the centre's calendar
+//   4. the manager approves the request; a seniors' club asks for a fee
+//      reduction (減免) and the manager approves it without the reduction
+//      (the resident sees the full fee); the manager subscribes to the centre's calendar
 //      feed (fetched as a calendar app does, then stopped), imports a day's
 //      closure and an afternoon's repairs from a calendar file, then blocks the
 //      morning, cancelling the colliding booking with notice, and books on a
 //      resident's behalf (代行予約); each resident sees the change on their
 //      booking page;
-//   5. the admin finds all of it in the audit log and the outbox.
+//   5. the admin adds a fee reduction category (a mistake first), then
+//      finds all of it in the audit log and the outbox.
 // Staff use the console without JavaScript: its pages are server-rendered
 // forms (POST → redirect → GET) and must work so. axe-core checks every page.
 //
@@ -36,6 +39,7 @@ const ADMIN = { email: `e2e-admin-${RUN}@town.example`, password: 'correct horse
 const MANAGER = { email: `e2e-manager-${RUN}@town.example`, password: 'manager initial passphrase', name: '施設 太郎' };
 const HALL_RESIDENT = { name: '山田 花子', kana: 'やまだ はなこ', phone: `090-1001-${TAIL}`, email: `e2e-hall-${RUN}@example.jp` };
 const ROOM_RESIDENT = { name: '佐藤 一郎', kana: 'さとう いちろう', phone: `090-1002-${TAIL}`, email: `e2e-room-${RUN}@example.jp` };
+const CLUB_RESIDENT = { name: '鈴木 花', kana: 'すずき はな', phone: `090-1004-${TAIL}`, email: `e2e-club-${RUN}@example.jp` };
 const PHONE_RESIDENT = { name: '田中 三郎', kana: 'たなか さぶろう', phone: `090-1003-${TAIL}`, email: `e2e-phone-${RUN}@example.jp` };
 const CENTRE = 'ひだまり町民センター';
 const BLOCK_REASON = '空調設備の点検';
@@ -117,7 +121,7 @@ async function tableRows(page) {
  * From the day view through form, review and confirmation, as a resident
  * (or staff member) does. Returns the reference and the booking's status.
  */
-async function bookThroughPages(page, { spa, facility, date, unit, period, person, proxy = false }) {
+async function bookThroughPages(page, { spa, facility, date, unit, period, person, proxy = false, reduction }) {
   await page.goto(`${BASE}/facilities/${facility}/days/${date}`);
   if (spa) await hydrated(page);
   await page.getByRole('heading', { level: 1, name: new RegExp(CENTRE) }).waitFor();
@@ -139,8 +143,23 @@ async function bookThroughPages(page, { spa, facility, date, unit, period, perso
   await page.getByLabel('利用目的').fill(proxy ? '囲碁の会（電話で申込み）' : '町内会の会議');
   await page.getByLabel('利用人数').fill('8');
   await page.getByRole('radio', { name: /^町内/ }).check();
+  if (reduction) {
+    // A fee reduction (減免): its note is required, said next to it.
+    const group = page.getByRole('group', { name: /使用料の減免/ });
+    await group.getByRole('radio', { name: reduction.choice }).check();
+    await page.getByRole('button', { name: '入力内容を確認する' }).click();
+    await expectShown(page, page.getByRole('alert').filter({ hasText: '減免を受ける理由・提出する書類を入力してください。' }), 'the missing note is named');
+    assert.equal(await page.getByRole('group', { name: /使用料の減免/ }).getByRole('radio', { name: reduction.choice }).isChecked(), true, 'the choice is kept');
+    await expectAccessible(page);
+    await page.getByLabel('減免を受ける理由・提出する書類').fill(reduction.note);
+  }
   await page.getByRole('button', { name: '入力内容を確認する' }).click();
   await expectShown(page, page.getByRole('heading', { level: 1, name: '内容の確認' }), `the review of ${unit} ${period} on ${date}`);
+  if (reduction) {
+    const fee = await page.getByRole('table', { name: '使用料の内訳' }).innerText();
+    assert.match(fee, /減免 \d+%/, `the fee shows the reduction: ${fee}`);
+    await page.getByText(/減免の申請があるため仮予約になります/).waitFor();
+  }
   await expectAccessible(page);
 
   await page.getByRole('button', { name: '予約を確定する' }).click();
@@ -456,6 +475,44 @@ test('the manager signs in, sees the request and approves it; the resident sees 
   state.approved = true;
 });
 
+test('a seniors\' club asks for a fee reduction (減免): held as a request at half the fee; the manager approves it without the reduction, and the resident sees the full fee', async (t) => {
+  if (!need(t, 'manager', 'approved')) return;
+  const { manager } = state;
+  const facility = state.facility ?? await centreId();
+  const date = await freeDay(facility, '会議室2', '午後');
+  const page = await (await context()).newPage();
+  const club = await bookThroughPages(page, {
+    spa: true, facility, date, unit: '会議室2', period: '午後 13:00–17:00', person: CLUB_RESIDENT,
+    reduction: { choice: /^高齢者団体・老人クラブ/, note: 'ひだまり老人クラブ（会員名簿を持参します）' },
+  });
+  assert.equal(club.status, 'pending', 'a reduction asked for makes a request');
+  const half = await page.getByRole('table', { name: '使用料の内訳' }).locator('tfoot').innerText();
+  assert.match(half, /[\d,]+円/);
+  assert.equal((await page.getByTestId('reduction-state').innerText()).trim(), '確認中');
+
+  // The manager sees what was asked and chooses: without the reduction.
+  await manager.goto(`${BASE}/console`);
+  await manager.getByRole('link', { name: club.reference, exact: true }).click();
+  await manager.getByRole('heading', { level: 1, name: `予約 ${club.reference}` }).waitFor();
+  assert.match(await summaryValue(manager, '使用料の減免').innerText(), /高齢者団体・老人クラブ（50%）/);
+  assert.equal((await summaryValue(manager, '減免を受ける理由・提出する書類').innerText()).trim(), 'ひだまり老人クラブ（会員名簿を持参します）');
+  await expectAccessible(manager);
+  await manager.getByRole('button', { name: /^減免を認めずに承認する/ }).click();
+  await expectShown(manager, manager.getByRole('status').filter({ hasText: '保存しました。' }), 'the approval is saved');
+  assert.equal((await summaryValue(manager, '状態').innerText()).trim(), '予約');
+  assert.equal((await manager.getByTestId('reduction-state').innerText()).trim(), '認められませんでした（通常の使用料）');
+  await expectAccessible(manager);
+
+  // The resident sees it confirmed at the full fee, the reduction refused.
+  const seen = await residentView({ page, reference: club.reference });
+  assert.equal(seen.code, 'confirmed');
+  assert.equal((await page.getByTestId('reduction-state').innerText()).trim(), '認められませんでした（通常の使用料）');
+  const full = await page.getByRole('table', { name: '使用料の内訳' }).locator('tfoot').innerText();
+  const yen = (text) => Number(text.match(/([\d,]+)円/)[1].replaceAll(',', ''));
+  assert.ok(yen(full) > yen(half), `the full fee (${full}) is more than the reduced one (${half})`);
+  state.club = club;
+});
+
 test('the manager subscribes to the centre: a calendar feed made without JavaScript, its URL shown once, then stopped', async (t) => {
   if (!need(t, 'manager', 'approved')) return;
   const { manager } = state;
@@ -634,6 +691,31 @@ test('the manager books on a resident\'s behalf (代行予約); the console name
   await expectAccessible(manager);
 });
 
+test('the admin keeps the town\'s fee reductions: a mistake said next to its field, then a category added and offered on the booking form', async (t) => {
+  if (!need(t, 'admin')) return;
+  const { admin } = state;
+  await admin.goto(`${BASE}/console`);
+  await admin.getByRole('navigation', { name: '管理メニュー' }).getByRole('link', { name: '使用料の減免' }).click();
+  await admin.getByRole('heading', { level: 1, name: '使用料の減免' }).waitFor();
+  await expectAccessible(admin);
+  const name = `子ども会 ${RUN}`;
+  await admin.getByLabel('区分の名前（日本語）').fill(name);
+  await admin.getByLabel('減免率（%）').fill('120');
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await expectShown(admin, admin.getByText('減免率を 1 から 100 までの整数で入力してください（全額免除は 100）。').first(), 'the bad share is named');
+  assert.equal(await admin.getByLabel('区分の名前（日本語）').inputValue(), name, 'what was typed is kept');
+  await expectAccessible(admin);
+  await admin.getByLabel('減免率（%）').fill('30');
+  await admin.getByLabel('申請に必要なもの（日本語）').fill('子ども会の名前を書いてください。');
+  await admin.getByRole('button', { name: '追加する', exact: true }).click();
+  await expectShown(admin, admin.getByRole('status').filter({ hasText: `${name} を追加しました。` }), 'the category is added');
+  const row = admin.getByRole('row').filter({ hasText: name });
+  assert.match(await row.innerText(), /30%[\s\S]*受付中/);
+  await expectAccessible(admin);
+  const list = await api('/api/v1/reductions');
+  assert.ok(list.some((r) => r.name === name && r.percent === 30), 'offered to residents');
+});
+
 test('the admin finds the account, approval, block, cancellation and proxy booking in the audit log, and the mails in the outbox', async (t) => {
   if (!need(t, 'admin')) return;
   const { admin } = state;
@@ -683,6 +765,7 @@ test('the admin finds the account, approval, block, cancellation and proxy booki
   if (state.hall) expected.push({ to: HALL_RESIDENT.email, subject: `仮予約を受け付けました / Request received (${state.hall.reference})` });
   if (state.approved) expected.push({ to: HALL_RESIDENT.email, subject: `予約が承認されました / Booking approved (${state.hall.reference})` });
   if (state.block) expected.push({ to: ROOM_RESIDENT.email, subject: `予約を取り消しました（施設より） / Booking cancelled by the facility (${state.room.reference})` });
+  if (state.club) expected.push({ to: CLUB_RESIDENT.email, subject: `予約が承認されました（減免なし） / Booking approved (no fee reduction) (${state.club.reference})` });
   if (state.proxy) expected.push({ to: PHONE_RESIDENT.email, subject: `予約を受け付けました / Booking confirmed (${state.proxy.reference})` });
   const deadline = Date.now() + 30_000;
   for (;;) {

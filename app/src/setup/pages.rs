@@ -41,10 +41,10 @@ pub(crate) fn FixNotice(errors: Vec<FormMessage>) -> impl IntoView {
 #[component]
 pub(crate) fn Field(
     key: &'static str,
-    label: &'static str,
+    #[prop(into)] label: String,
     value: String,
     errors: Vec<FormMessage>,
-    #[prop(optional)] hint: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
     #[prop(optional)] long: bool,
     #[prop(optional)] numeric: bool,
     #[prop(optional)] required: bool,
@@ -57,7 +57,7 @@ pub(crate) fn Field(
     let (error, error_id) = message(&errors, key);
     let hint_id = format!("{id}-hint");
     let described = [
-        hint.map(|_| hint_id.clone()),
+        hint.as_ref().map(|_| hint_id.clone()),
         error.as_ref().map(|_| error_id.clone()),
     ]
     .into_iter()

@@ -106,16 +106,25 @@ impl AppState {
                 });
             (values, Vec::new())
         });
+        let editing_name = rows
+            .iter()
+            .find(|r| Some(r.id) == editing)
+            .map(|r| pick(lang, &r.name_ja, &r.name_en));
         Ok(ReductionsPage {
             me: crate::console::service::me(&admin, lang),
+            t: crate::setup::texts::reduction_labels(lang, editing_name.as_deref()),
             lines: rows
                 .iter()
-                .map(|r| ReductionLine {
-                    id: r.id,
-                    name: pick(lang, &r.name_ja, &r.name_en),
-                    percent: crate::booking::service::percent_of(r),
-                    proof: pick(lang, &r.proof_ja, &r.proof_en),
-                    offered: r.offered,
+                .map(|r| {
+                    let name = pick(lang, &r.name_ja, &r.name_en);
+                    ReductionLine {
+                        id: r.id,
+                        edit: crate::setup::texts::reduction_edit(lang, &name),
+                        name,
+                        percent: crate::booking::service::percent_of(r),
+                        proof: pick(lang, &r.proof_ja, &r.proof_en),
+                        offered: r.offered,
+                    }
                 })
                 .collect(),
             editing,

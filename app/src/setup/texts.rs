@@ -827,35 +827,39 @@ pub fn equipment_texts(lang: Lang) -> &'static EquipmentTexts {
     }
 }
 
-/// The fee reductions page (`/console/reductions`).
-pub struct ReductionTexts {
-    pub title: &'static str,
-    pub lead: &'static str,
-    pub list: &'static str,
-    pub none: &'static str,
-    pub col_name: &'static str,
-    pub col_percent: &'static str,
-    pub col_proof: &'static str,
-    pub col_offered: &'static str,
-    pub offered_yes: &'static str,
-    pub offered_no: &'static str,
-    pub edit: fn(&str) -> String,
-    pub add_title: &'static str,
-    pub edit_title: fn(&str) -> String,
-    pub name_ja: &'static str,
-    pub name_en: &'static str,
-    pub percent: &'static str,
-    pub percent_hint: &'static str,
-    pub proof_ja: &'static str,
-    pub proof_hint: &'static str,
-    pub proof_en: &'static str,
-    pub offered: &'static str,
-    pub offered_hint: &'static str,
-    pub add: &'static str,
-    pub save: &'static str,
-    pub cancel_edit: &'static str,
+/// The fee reductions page's words (`/console/reductions`), written by the
+/// server and sent with the page's data: a staff page residents never
+/// open, so its strings stay out of the front end's WASM.
+#[cfg(feature = "ssr")]
+struct ReductionTexts {
+    title: &'static str,
+    lead: &'static str,
+    list: &'static str,
+    none: &'static str,
+    col_name: &'static str,
+    col_percent: &'static str,
+    col_proof: &'static str,
+    col_offered: &'static str,
+    offered_yes: &'static str,
+    offered_no: &'static str,
+    edit: fn(&str) -> String,
+    add_title: &'static str,
+    edit_title: fn(&str) -> String,
+    name_ja: &'static str,
+    name_en: &'static str,
+    percent: &'static str,
+    percent_hint: &'static str,
+    proof_ja: &'static str,
+    proof_hint: &'static str,
+    proof_en: &'static str,
+    offered: &'static str,
+    offered_hint: &'static str,
+    add: &'static str,
+    save: &'static str,
+    cancel_edit: &'static str,
 }
 
+#[cfg(feature = "ssr")]
 static REDUCTION_JA: ReductionTexts = ReductionTexts {
     title: "使用料の減免",
     lead: "町の減免区分です。住民は予約のときに区分を選び、理由や提出する書類を書きます。減免を申請した予約は仮予約になり、施設の職員が「減免を認めて承認」か「減免を認めずに承認」を選びます。区分を変えても、すでにある予約の減免率は変わりません。",
@@ -884,6 +888,7 @@ static REDUCTION_JA: ReductionTexts = ReductionTexts {
     cancel_edit: "変更をやめる",
 };
 
+#[cfg(feature = "ssr")]
 static REDUCTION_EN: ReductionTexts = ReductionTexts {
     title: "Fee reductions",
     lead: "The town's fee reduction categories. Residents choose one when booking and write why it applies and what documents they will show. A booking asking for a reduction is provisional; facility staff then approve it with the reduction or without it. Changing a category does not change bookings already made.",
@@ -912,9 +917,48 @@ static REDUCTION_EN: ReductionTexts = ReductionTexts {
     cancel_edit: "Stop changing",
 };
 
-pub fn reduction_texts(lang: Lang) -> &'static ReductionTexts {
-    match lang {
+/// The page's words in the reader's language; `editing` the name of the
+/// category whose form is shown.
+#[cfg(feature = "ssr")]
+pub fn reduction_labels(lang: Lang, editing: Option<&str>) -> crate::setup::types::ReductionLabels {
+    let t = match lang {
         Lang::Ja => &REDUCTION_JA,
         Lang::En => &REDUCTION_EN,
+    };
+    crate::setup::types::ReductionLabels {
+        title: t.title.into(),
+        lead: t.lead.into(),
+        list: t.list.into(),
+        none: t.none.into(),
+        col_name: t.col_name.into(),
+        col_percent: t.col_percent.into(),
+        col_proof: t.col_proof.into(),
+        col_offered: t.col_offered.into(),
+        offered_yes: t.offered_yes.into(),
+        offered_no: t.offered_no.into(),
+        form_title: match editing {
+            Some(name) => (t.edit_title)(name),
+            None => t.add_title.into(),
+        },
+        name_ja: t.name_ja.into(),
+        name_en: t.name_en.into(),
+        percent: t.percent.into(),
+        percent_hint: t.percent_hint.into(),
+        proof_ja: t.proof_ja.into(),
+        proof_hint: t.proof_hint.into(),
+        proof_en: t.proof_en.into(),
+        offered: t.offered.into(),
+        offered_hint: t.offered_hint.into(),
+        submit: if editing.is_some() { t.save } else { t.add }.into(),
+        cancel_edit: t.cancel_edit.into(),
+    }
+}
+
+/// The link to change one category (`高齢者団体を変更`).
+#[cfg(feature = "ssr")]
+pub fn reduction_edit(lang: Lang, name: &str) -> String {
+    match lang {
+        Lang::Ja => (REDUCTION_JA.edit)(name),
+        Lang::En => (REDUCTION_EN.edit)(name),
     }
 }

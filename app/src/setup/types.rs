@@ -398,6 +398,38 @@ pub struct ReductionLine {
     pub percent: u8,
     pub proof: String,
     pub offered: bool,
+    /// The link's words (`高齢者団体を変更`).
+    pub edit: String,
+}
+
+/// The reductions page's words, sent with its data
+/// (`setup::texts::reduction_labels`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReductionLabels {
+    pub title: String,
+    pub lead: String,
+    pub list: String,
+    pub none: String,
+    pub col_name: String,
+    pub col_percent: String,
+    pub col_proof: String,
+    pub col_offered: String,
+    pub offered_yes: String,
+    pub offered_no: String,
+    /// Adding one, or changing the one named.
+    pub form_title: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub percent: String,
+    pub percent_hint: String,
+    pub proof_ja: String,
+    pub proof_hint: String,
+    pub proof_en: String,
+    pub offered: String,
+    pub offered_hint: String,
+    /// 追加する or 保存する.
+    pub submit: String,
+    pub cancel_edit: String,
 }
 
 /// `/console/reductions`: the town's fee reductions, and the form to add
@@ -405,6 +437,7 @@ pub struct ReductionLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ReductionsPage {
     pub me: Me,
+    pub t: ReductionLabels,
     pub lines: Vec<ReductionLine>,
     pub editing: Option<i64>,
     pub values: ReductionForm,

@@ -79,7 +79,7 @@ pub fn ConsoleBar(me: Me) -> impl IntoView {
                     <li><a href="/console/audit">{t.nav_audit}</a></li>
                     <li><a href="/console/outbox">{t.nav_outbox}</a></li>
                     <li><a href="/console/facility-list">{t.nav_facility_list}</a></li>
-                    <li><a href="/console/reductions">{crate::setup::texts::reduction_texts(crate::core::lang::use_lang()).title}</a></li>
+                    <li><a href="/console/reductions">{t.nav_reductions}</a></li>
                 })}
                 {me.towns.then(|| view! {
                     <li><a href="/console/towns">{t.nav_towns}</a></li>
