@@ -113,7 +113,7 @@ impl AppState {
         lang: Lang,
     ) -> Result<BookingDetail, AppError> {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
-        let reduction = self.reduction_text(record.row.id, lang).await?;
+        let reduction = self.reduction_text(record, lang).await?;
         Ok(self.detail_in(&f, i, record, lang, reduction))
     }
 

@@ -439,15 +439,18 @@ impl AppState {
         Ok(category.map(|c| (asked, c)))
     }
 
-    /// The reduction a booking asked for, for people.
+    /// The reduction a booking asked for, for people. A request never
+    /// decided (the booking rejected, lapsed or cancelled first) says no
+    /// state: "being checked" would no longer be true.
     pub(crate) async fn reduction_text(
         &self,
-        booking: i64,
+        record: &BookingRecord,
         lang: Lang,
     ) -> Result<Option<ReductionText>, AppError> {
+        let pending = record.status(self.now()) == BookingStatus::Pending;
         let t = bt::reduction_texts(lang);
         Ok(self
-            .booking_reduction(booking)
+            .booking_reduction(record.row.id)
             .await?
             .map(|(asked, category)| ReductionText {
                 name: (t.named)(
@@ -455,7 +458,8 @@ impl AppState {
                     u8::try_from(asked.percent).unwrap_or(100),
                 ),
                 note: asked.note,
-                state: Some(bt::reduction_state(lang, asked.state).to_owned()),
+                state: (pending || asked.state != domain::status::ReductionState::Requested)
+                    .then(|| bt::reduction_state(lang, asked.state).to_owned()),
             }))
     }
 

@@ -115,7 +115,9 @@ impl AppState {
                         u8::try_from(asked.percent).unwrap_or(100),
                     ),
                     note: asked.note,
-                    state: crate::booking::texts::reduction_state(lang, asked.state).to_owned(),
+                    state: (line.status == "pending" || !waiting).then(|| {
+                        crate::booking::texts::reduction_state(lang, asked.state).to_owned()
+                    }),
                     approve: (waiting && can_approve).then(|| {
                         ct::reduction_approvals(
                             lang,

@@ -145,8 +145,9 @@ pub struct StaffReduction {
     pub name: String,
     /// What the applicant wrote (the group, the documents).
     pub note: String,
-    /// Where the decision stands, in words.
-    pub state: String,
+    /// Where the decision stands, in words (none for a request never
+    /// decided because the booking ended first).
+    pub state: Option<String>,
     /// While it awaits the decision and the booking can be approved: the
     /// two approvals, each with the fee it leaves (with, without).
     pub approve: Option<(String, String)>,

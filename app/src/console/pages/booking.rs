@@ -74,7 +74,7 @@ pub fn StaffBookingPage() -> impl IntoView {
                     view! {
                         <dt>{field_label(lang, BookingField::Reduction)}</dt><dd>{r.name}</dd>
                         <dt>{field_label(lang, BookingField::ReductionNote)}</dt><dd>{r.note}</dd>
-                        <dt>{crate::booking::texts::texts(lang).reduction_state_label}</dt><dd data-testid="reduction-state">{r.state}</dd>
+                        {r.state.map(|s| view! { <dt>{crate::booking::texts::texts(lang).reduction_state_label}</dt><dd data-testid="reduction-state">{s}</dd> })}
                     }
                 })}
             </dl>
