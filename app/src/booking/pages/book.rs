@@ -311,8 +311,8 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                                         <input type="radio" id=id.clone() name="reduction" value=r.id.to_string()
                                             checked=r.selected aria-describedby=proof_id.clone()/>
                                         <label for=id>{r.name.clone()}</label>
-                                        <p id=proof_id class="hint">{r.proof.clone()}</p>
                                     </div>
+                                    <p id=proof_id class="hint choice-hint">{r.proof.clone()}</p>
                                 }
                             }).collect_view()}
                             <label for=field_id(BookingField::ReductionNote)>{field_label(lang, BookingField::ReductionNote)}</label>
