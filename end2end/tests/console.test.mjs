@@ -496,6 +496,8 @@ test('a seniors\' club asks for a fee reduction (減免): held as a request at h
 
   // The manager sees what was asked and chooses: without the reduction.
   await manager.goto(`${BASE}/console`);
+  const listed = manager.getByRole('row').filter({ has: manager.getByRole('link', { name: club.reference, exact: true }) });
+  assert.match(await listed.innerText(), /仮予約（減免申請あり）/, 'the waiting list says a reduction is asked for');
   await manager.getByRole('link', { name: club.reference, exact: true }).click();
   await manager.getByRole('heading', { level: 1, name: `予約 ${club.reference}` }).waitFor();
   assert.match(await summaryValue(manager, '使用料の減免').innerText(), /高齢者団体・老人クラブ（50%）/);

@@ -229,6 +229,25 @@ async fn reductions(app: &Running) {
     let (status, _, body) = call(
         app,
         &manager,
+        path::<app::console::api::GetConsoleHome>(),
+        &[],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let home: Value = serde_json::from_str(&body).unwrap();
+    let waiting = home["pending"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == id)
+        .unwrap_or_else(|| panic!("listed as waiting: {home}"));
+    assert_eq!(
+        waiting["status_label"], "仮予約（減免申請あり）",
+        "{waiting}"
+    );
+    let (status, _, body) = call(
+        app,
+        &manager,
         path::<app::console::api::GetStaffBooking>(),
         &[("id", &id.to_string())],
     )

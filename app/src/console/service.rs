@@ -175,10 +175,22 @@ impl AppState {
             .flat_map(|f| f.units.iter().map(|u| u.id.0))
             .collect();
         let rows = self.store.pending_requests(&ids, now).await?;
-        let pending = facilities
+        let mut pending: Vec<BookingLine> = facilities
             .iter()
             .flat_map(|f| self.lines(&rows, f, lang))
             .collect();
+        // Requests that also ask for a fee reduction say so in their status.
+        let asked: Vec<i64> = self
+            .store
+            .booking_reductions(&rows.iter().map(|r| r.id).collect::<Vec<_>>())
+            .await?
+            .into_iter()
+            .filter(|a| a.state == domain::status::ReductionState::Requested)
+            .map(|a| a.booking_id)
+            .collect();
+        for line in pending.iter_mut().filter(|l| asked.contains(&l.id)) {
+            line.status_label = ct::with_reduction(lang, &line.status_label);
+        }
         Ok(ConsoleHome {
             me: me(&s, lang),
             facilities: facilities

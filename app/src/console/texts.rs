@@ -995,3 +995,12 @@ pub fn reduction_approvals(lang: Lang, reduced: &str, full: &str) -> (String, St
         ),
     }
 }
+
+/// A pending request's status when it also asks for a fee reduction.
+#[cfg(feature = "ssr")]
+pub fn with_reduction(lang: Lang, status: &str) -> String {
+    match lang {
+        Lang::Ja => format!("{status}（減免申請あり）"),
+        Lang::En => format!("{status} (fee reduction asked)"),
+    }
+}
