@@ -81,7 +81,7 @@ impl AppState {
                 .await?
                 .map(|(asked, category)| ReductionBody {
                     id: category.id,
-                    name: crate::setup::counters::pick(lang, &category.name_ja, &category.name_en),
+                    name: crate::core::i18n::pick(lang, &category.name_ja, &category.name_en),
                     percent: u8::try_from(asked.percent).unwrap_or(100),
                     state: asked.state.code().to_owned(),
                 }),
@@ -99,9 +99,9 @@ impl AppState {
             .filter(|r| r.offered)
             .map(|r| ReductionSummary {
                 id: r.id,
-                name: crate::setup::counters::pick(lang, &r.name_ja, &r.name_en),
+                name: crate::core::i18n::pick(lang, &r.name_ja, &r.name_en),
                 percent: percent_of(&r),
-                proof: crate::setup::counters::pick(lang, &r.proof_ja, &r.proof_en),
+                proof: crate::core::i18n::pick(lang, &r.proof_ja, &r.proof_en),
             })
             .collect())
     }
@@ -243,8 +243,8 @@ impl AppState {
                 .into_iter()
                 .filter(|r| r.offered)
                 .map(|r| {
-                    let name = crate::setup::counters::pick(lang, &r.name_ja, &r.name_en);
-                    let proof = crate::setup::counters::pick(lang, &r.proof_ja, &r.proof_en);
+                    let name = crate::core::i18n::pick(lang, &r.name_ja, &r.name_en);
+                    let proof = crate::core::i18n::pick(lang, &r.proof_ja, &r.proof_en);
                     ReductionChoice {
                         id: r.id,
                         name: (bt::reduction_texts(lang).choice)(&name, percent_of(&r)),
@@ -398,7 +398,7 @@ impl AppState {
                     override_reason: p.override_reason.clone(),
                     reduction: p.reduction.as_ref().map(|(r, note)| ReductionText {
                         name: (bt::reduction_texts(lang).named)(
-                            &crate::setup::counters::pick(lang, &r.name_ja, &r.name_en),
+                            &crate::core::i18n::pick(lang, &r.name_ja, &r.name_en),
                             percent_of(r),
                         ),
                         note: note.clone(),

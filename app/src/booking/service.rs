@@ -17,10 +17,10 @@ use store::{BookingRecord, CreateError, FacilityRecord, NewBooking};
 use crate::booking::input::*;
 use crate::booking::texts::{self as bt, rate_name, resident_text};
 use crate::core::error::AppError;
+use crate::core::i18n::pick;
 use crate::core::i18n::{date_time, yen};
 use crate::core::state::AppState;
 use crate::core::time::when_text;
-use crate::setup::counters::pick;
 
 /// A request checked against every rule that does not need the database's
 /// final word, with its fee.

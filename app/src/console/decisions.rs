@@ -111,7 +111,7 @@ impl AppState {
                 let fee = stored_fee(&r);
                 Some(StaffReduction {
                     name: (rt.named)(
-                        &crate::setup::counters::pick(lang, &category.name_ja, &category.name_en),
+                        &crate::core::i18n::pick(lang, &category.name_ja, &category.name_en),
                         u8::try_from(asked.percent).unwrap_or(100),
                     ),
                     note: asked.note,

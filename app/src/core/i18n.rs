@@ -478,6 +478,15 @@ pub fn date_time(lang: Lang, at: NaiveDateTime) -> String {
 }
 
 /// `1,200円` / `¥1,200`.
+/// A name kept in both languages, in the reader's.
+pub fn pick(lang: Lang, ja: &str, en: &str) -> String {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+    .to_owned()
+}
+
 pub fn yen(lang: Lang, amount: Yen) -> String {
     match lang {
         Lang::Ja => format!("{}円", amount.grouped()),

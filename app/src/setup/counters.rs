@@ -15,7 +15,7 @@ use store::divisions::{Division, NewCounter, NewProcedure, StaffInput, StaffSave
 use crate::console::service::me;
 use crate::core::access::{Actor, CounterGrant, entry};
 use crate::core::error::AppError;
-use crate::core::i18n::{date_time, weekday_long, weekday_short};
+use crate::core::i18n::{date_time, pick, weekday_long, weekday_short};
 use crate::core::state::AppState;
 use crate::core::types::Choice;
 use crate::setup::texts::messages;
@@ -207,15 +207,6 @@ pub fn check_member(
         qualified,
         duty,
     })
-}
-
-/// A name in the reader's language.
-pub(crate) fn pick(lang: Lang, ja: &str, en: &str) -> String {
-    match lang {
-        Lang::Ja => ja,
-        Lang::En => en,
-    }
-    .to_owned()
 }
 
 /// `月 9:00–17:00`.

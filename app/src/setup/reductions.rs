@@ -9,8 +9,8 @@ use store::reductions::NewReduction;
 
 use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
+use crate::core::i18n::pick;
 use crate::core::state::AppState;
-use crate::setup::counters::pick;
 use crate::setup::equipment::number;
 use crate::setup::texts::messages;
 use crate::setup::types::{FormMessage, ReductionForm, ReductionLine, ReductionsPage};
