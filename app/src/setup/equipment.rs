@@ -48,26 +48,51 @@ pub(crate) fn number(v: &str) -> Option<i64> {
     digits.parse().ok()
 }
 
+/// One line as typed: trimmed, without control characters.
+pub(crate) fn clean_line(v: &str) -> String {
+    v.trim().chars().filter(|c| !c.is_control()).collect()
+}
+
+/// A name in both languages as typed (`name_ja`, `name_en`): cleaned; the
+/// Japanese one required, each at most `max` characters; problems added
+/// to `errors` next to their fields.
+pub(crate) fn names(
+    ja: &str,
+    en: &str,
+    max: usize,
+    lang: Lang,
+    errors: &mut Vec<FormMessage>,
+) -> (String, String) {
+    let t = messages(lang);
+    let (ja, en) = (clean_line(ja), clean_line(en));
+    if ja.is_empty() {
+        errors.push(FormMessage {
+            key: "name_ja".into(),
+            message: t.name_required.to_owned(),
+        });
+    }
+    for (key, value) in [("name_ja", &ja), ("name_en", &en)] {
+        if value.chars().count() > max {
+            errors.push(FormMessage {
+                key: key.into(),
+                message: (t.too_long)(max),
+            });
+        }
+    }
+    (ja, en)
+}
+
 /// The form checked: the equipment to save, or every field's problem.
 pub fn check_equipment(form: &EquipmentForm, lang: Lang) -> Result<NewEquipment, Vec<FormMessage>> {
     let t = messages(lang);
     let mut errors = Vec::new();
+    let (name_ja, name_en) = names(&form.name_ja, &form.name_en, NAME_MAX, lang, &mut errors);
     let mut flag = |key: &str, message: String| {
         errors.push(FormMessage {
             key: key.to_owned(),
             message,
         });
     };
-    let clean = |v: &str| -> String { v.trim().chars().filter(|c| !c.is_control()).collect() };
-    let (name_ja, name_en) = (clean(&form.name_ja), clean(&form.name_en));
-    if name_ja.is_empty() {
-        flag("name_ja", t.name_required.to_owned());
-    }
-    for (key, value) in [("name_ja", &name_ja), ("name_en", &name_en)] {
-        if value.chars().count() > NAME_MAX {
-            flag(key, (t.too_long)(NAME_MAX));
-        }
-    }
     let fee = number(&form.fee).filter(|f| *f <= FEE_MAX);
     if fee.is_none() {
         flag("fee", t.bad_equipment_fee.to_owned());

@@ -11,7 +11,7 @@ use crate::core::access::{Actor, entry};
 use crate::core::error::AppError;
 use crate::core::i18n::pick;
 use crate::core::state::AppState;
-use crate::setup::equipment::number;
+use crate::setup::equipment::{clean_line, names, number};
 use crate::setup::texts::messages;
 use crate::setup::types::{FormMessage, ReductionForm, ReductionLine, ReductionsPage};
 
@@ -22,29 +22,20 @@ const PROOF_MAX: usize = 300;
 pub fn check_reduction(form: &ReductionForm, lang: Lang) -> Result<NewReduction, Vec<FormMessage>> {
     let t = messages(lang);
     let mut errors = Vec::new();
+    let (name_ja, name_en) = names(&form.name_ja, &form.name_en, NAME_MAX, lang, &mut errors);
     let mut flag = |key: &str, message: String| {
         errors.push(FormMessage {
             key: key.to_owned(),
             message,
         });
     };
-    let clean = |v: &str| -> String { v.trim().chars().filter(|c| !c.is_control()).collect() };
-    let (name_ja, name_en) = (clean(&form.name_ja), clean(&form.name_en));
-    if name_ja.is_empty() {
-        flag("name_ja", t.name_required.to_owned());
-    }
-    for (key, value) in [("name_ja", &name_ja), ("name_en", &name_en)] {
-        if value.chars().count() > NAME_MAX {
-            flag(key, (t.too_long)(NAME_MAX));
-        }
-    }
     let percent = number(form.percent.trim_end_matches(['%', '％']))
         .and_then(|p| i32::try_from(p).ok())
         .filter(|p| (1..=100).contains(p));
     if percent.is_none() {
         flag("percent", t.bad_percent.to_owned());
     }
-    let (proof_ja, proof_en) = (clean(&form.proof_ja), clean(&form.proof_en));
+    let (proof_ja, proof_en) = (clean_line(&form.proof_ja), clean_line(&form.proof_en));
     for (key, value) in [("proof_ja", &proof_ja), ("proof_en", &proof_en)] {
         if value.chars().count() > PROOF_MAX {
             flag(key, (t.too_long)(PROOF_MAX));
