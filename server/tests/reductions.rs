@@ -417,6 +417,32 @@ async fn reductions(app: &Running) {
         format!("{}円", school_full.grouped()),
         "{last}"
     );
+
+    // The CSV export: the fee charged and what was reduced, per booking.
+    let date = &start2[..10];
+    let csv = manager
+        .post(format!(
+            "{}/console/facilities/{centre}/bookings.csv",
+            app.base
+        ))
+        .form(&[("from", date), ("to", date)])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let header: Vec<&str> = csv.lines().next().unwrap().split(',').collect();
+    let column = |name: &str| header.iter().position(|h| h.ends_with(name)).unwrap();
+    let (fee, reduced) = (column("使用料（円）"), column("減免額（円）"));
+    let school_line: Vec<&str> = csv
+        .lines()
+        .find(|l| l.starts_with(done["reference"].as_str().unwrap()))
+        .unwrap_or_else(|| panic!("{csv}"))
+        .split(',')
+        .collect();
+    assert_eq!(school_line[fee], "0");
+    assert_eq!(school_line[reduced], school_full.0.to_string());
 }
 
 #[tokio::test]
