@@ -57,9 +57,13 @@ fn be16(b: &[u8], at: usize) -> Option<usize> {
 
 /// The JPEG's segments up to the image data, without APP1–APP15 (other
 /// than the colour profile) and comments; a minimal EXIF block carries the
-/// orientation when it was not upright.
+/// orientation when it was not upright. It goes where readers look for it:
+/// right after the start (after the JFIF header, when there is one), never
+/// among the tables later on.
 fn clean_jpeg(b: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0xFF, 0xD8];
+    // The JFIF header (APP0) and the rest, kept apart until the orientation is known.
+    let mut jfif = Vec::new();
+    let mut out = Vec::new();
     let mut orientation = None;
     let mut i = 2;
     loop {
@@ -73,11 +77,14 @@ fn clean_jpeg(b: &[u8]) -> Option<Vec<u8>> {
         let marker = *b.get(i + 1)?;
         if marker == 0xDA {
             // Start of scan: the image data to the end, as it is.
+            let mut file = vec![0xFF, 0xD8];
+            file.extend(jfif);
             if let Some(o) = orientation.filter(|o| *o != 1) {
-                out.extend(exif_orientation(o));
+                file.extend(exif_orientation(o));
             }
-            out.extend_from_slice(&b[i..]);
-            return Some(out);
+            file.extend(out);
+            file.extend_from_slice(&b[i..]);
+            return Some(file);
         }
         if (0xD0..=0xD7).contains(&marker) || marker == 0x01 {
             out.extend_from_slice(&b[i..i + 2]);
@@ -89,6 +96,7 @@ fn clean_jpeg(b: &[u8]) -> Option<Vec<u8>> {
         let segment = b.get(i..end).filter(|_| len >= 2)?;
         let body = &segment[4..];
         match marker {
+            0xE0 if out.is_empty() => jfif.extend_from_slice(segment),
             0xE1 if body.starts_with(b"Exif\0\0") => orientation = read_orientation(&body[6..]),
             0xE2 if body.starts_with(b"ICC_PROFILE\0") => out.extend_from_slice(segment),
             0xE1..=0xEF | 0xFE => {}
@@ -340,9 +348,18 @@ mod tests {
             assert!(!text.contains(gone), "{gone} removed");
         }
         assert!(text.contains("JFIF"));
-        // The new EXIF block says "rotate" (6) and nothing else.
+        // The new EXIF block says "rotate" (6) and nothing else, right
+        // after the JFIF header, before the tables (where readers look).
         let app1 = p.bytes.windows(6).position(|w| w == b"Exif\0\0").unwrap();
         assert_eq!(read_orientation(&p.bytes[app1 + 6..]), Some(6));
+        let jfif_end = 2 + 2 + 2 + b"JFIF\0\x01\x01".len();
+        assert_eq!(&p.bytes[..4], &[0xFF, 0xD8, 0xFF, 0xE0]);
+        assert_eq!(&p.bytes[jfif_end..jfif_end + 2], &[0xFF, 0xE1]);
+        assert_eq!(app1, jfif_end + 4);
+        // Without a JFIF header: right after the start of the file.
+        let p = clean_image(&jpeg(&[(0xDB, &[0; 65]), (0xE1, &exif(8))])).unwrap();
+        assert_eq!(&p.bytes[..4], &[0xFF, 0xD8, 0xFF, 0xE1]);
+        assert_eq!(read_orientation(&p.bytes[12..]), Some(8));
         assert!(p.bytes.ends_with(&[0xFF, 0xDA, 0, 2, 1, 2, 3, 0xFF, 0xD9]));
         // Upright: no EXIF at all.
         let p = clean_image(&jpeg(&[(0xE1, &exif(1))])).unwrap();
