@@ -27,6 +27,13 @@ use crate::migration::m20261201_000005_appointment_holds::{MAX_ITEM_SECONDS, NO_
 use crate::outbox::{VisitCompose, enqueue};
 use crate::{Store, StoreError};
 
+/// The key of a town's appointment lock (PostgreSQL): held by a visit being
+/// booked or moved while it reads the staff, and by every change of the
+/// staff that visits depend on (absences, qualifications, duty hours).
+pub(crate) fn appointment_lock(municipality: i64) -> String {
+    format!("appointments:{municipality}")
+}
+
 /// How long availability reads may use staff and procedures read before.
 /// A change to them empties the town's entry in every process as soon as
 /// its change event arrives (see `changes`); absences and appointments are
@@ -436,7 +443,7 @@ impl Store {
         let end = start + Duration::minutes(total);
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
-        Self::advisory_lock(&txn, &format!("appointments:{municipality}")).await?;
+        Self::advisory_lock(&txn, &appointment_lock(municipality)).await?;
         let row = match moving {
             Some(m) => {
                 // Still booked, now that the lock is held.

@@ -8,7 +8,7 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveValue::NotSet, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::accounts::append_audit;
-use crate::appointments::{AppointmentError, AppointmentRecord};
+use crate::appointments::{AppointmentError, AppointmentRecord, appointment_lock};
 use crate::entity::{appointment, appointment_item, staff, staff_absence};
 use crate::migration::m20261201_000005_appointment_holds::MAX_ITEM_SECONDS;
 use crate::{AuditEntry, Store, StoreError};
@@ -165,6 +165,11 @@ impl Store {
         decisions: &[(i64, AbsenceDecision)],
         audit: &AuditEntry,
     ) -> Result<Vec<i64>, AbsenceError> {
+        // The lock a visit being booked holds while it reads the staff
+        // (PostgreSQL): an absence either sees that visit or is seen by it.
+        Self::advisory_lock(txn, &appointment_lock(audit.municipality_id))
+            .await
+            .map_err(|e| AbsenceError::Store(e.into()))?;
         let met = self.items_met(txn, a.staff, a.start, a.end).await?;
         if met
             .iter()

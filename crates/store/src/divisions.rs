@@ -435,6 +435,10 @@ impl Store {
     ) -> Result<StaffSaved, StoreError> {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
+        // The lock a visit being booked holds while it reads the staff
+        // (PostgreSQL): a change of qualifications, duty hours or activity
+        // either sees that visit (and asks for a decision) or is seen by it.
+        Self::advisory_lock(&txn, &crate::appointments::appointment_lock(municipality)).await?;
         let mut e = audit.clone();
         let id = match member {
             None => {

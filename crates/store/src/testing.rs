@@ -157,3 +157,18 @@ pub async fn sample_booking(
         reduction: None,
     }
 }
+
+/// Holds a town's appointment lock (PostgreSQL) in a transaction of its
+/// own, as a visit being booked does while it reads the staff, until the
+/// transaction ends. For tests of what waits for it.
+pub async fn hold_appointment_lock(
+    store: &Store,
+    municipality: i64,
+) -> sea_orm::DatabaseTransaction {
+    use sea_orm::TransactionTrait;
+    let txn = store.db.begin().await.expect("begin");
+    Store::advisory_lock(&txn, &crate::appointments::appointment_lock(municipality))
+        .await
+        .expect("lock");
+    txn
+}
