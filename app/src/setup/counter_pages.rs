@@ -538,7 +538,7 @@ pub fn ArchiveView() -> impl IntoView {
 /// its page (where staff move or cancel it).
 #[component]
 pub(crate) fn HeldTable(
-    heading: &'static str,
+    #[prop(into)] heading: String,
     held: Vec<crate::setup::types::HeldLine>,
 ) -> impl IntoView {
     let t = crate::setup::texts::archive_texts(use_lang());

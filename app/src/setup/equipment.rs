@@ -160,18 +160,26 @@ impl AppState {
                 (values, Vec::new(), Vec::new())
             }
         };
+        let name_of = |r: &store::entity::equipment::Model| match lang {
+            Lang::Ja => r.name_ja.clone(),
+            Lang::En => r.name_en.clone(),
+        };
+        let editing_name = rows.iter().find(|r| Some(r.id) == editing).map(name_of);
         Ok(EquipmentPage {
             me: crate::console::service::me(&grant, lang),
+            t: crate::setup::texts::equipment_labels(
+                lang,
+                f.name.get(lang),
+                editing_name.as_deref(),
+            ),
             facility_id: f.id.0,
             facility: f.name.get(lang).to_owned(),
             lines: rows
                 .iter()
                 .map(|r| EquipmentLine {
                     id: r.id,
-                    name: match lang {
-                        Lang::Ja => r.name_ja.clone(),
-                        Lang::En => r.name_en.clone(),
-                    },
+                    name: name_of(r),
+                    edit: crate::setup::texts::equipment_edit(lang, &name_of(r)),
                     fee: yen(lang, Yen(r.fee_yen)),
                     quantity: u32::try_from(r.quantity).unwrap_or(0),
                 })

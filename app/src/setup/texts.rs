@@ -742,32 +742,36 @@ pub fn town_texts(lang: Lang) -> &'static TownTexts {
 }
 
 /// Strings of the equipment page (備品).
-pub struct EquipmentTexts {
-    pub title: fn(&str) -> String,
-    pub lead: &'static str,
-    pub list: &'static str,
-    pub none: &'static str,
-    pub col_name: &'static str,
-    pub col_fee: &'static str,
-    pub col_quantity: &'static str,
-    pub not_lent: &'static str,
-    pub edit: fn(&str) -> String,
-    pub add_title: &'static str,
-    pub edit_title: fn(&str) -> String,
-    pub name_ja: &'static str,
-    pub name_en: &'static str,
-    pub name_en_hint: &'static str,
-    pub fee: &'static str,
-    pub fee_hint: &'static str,
-    pub quantity: &'static str,
-    pub quantity_hint: &'static str,
-    pub add: &'static str,
-    pub save: &'static str,
-    pub cancel_edit: &'static str,
-    pub held: &'static str,
-    pub link: &'static str,
+/// The equipment page's words, written by the server and sent with the
+/// page's data (`setup::types::EquipmentLabels`): a staff page, so its
+/// strings stay out of the front end's WASM.
+#[cfg(feature = "ssr")]
+struct EquipmentTexts {
+    title: fn(&str) -> String,
+    lead: &'static str,
+    list: &'static str,
+    none: &'static str,
+    col_name: &'static str,
+    col_fee: &'static str,
+    col_quantity: &'static str,
+    not_lent: &'static str,
+    edit: fn(&str) -> String,
+    add_title: &'static str,
+    edit_title: fn(&str) -> String,
+    name_ja: &'static str,
+    name_en: &'static str,
+    name_en_hint: &'static str,
+    fee: &'static str,
+    fee_hint: &'static str,
+    quantity: &'static str,
+    quantity_hint: &'static str,
+    add: &'static str,
+    save: &'static str,
+    cancel_edit: &'static str,
+    held: &'static str,
 }
 
+#[cfg(feature = "ssr")]
 static EQUIPMENT_JA: EquipmentTexts = EquipmentTexts {
     title: |f| format!("備品（{f}）"),
     lead: "予約のときに住民が一緒に借りられる備品です。1 件の予約で 1 つ貸し出し、料金は 1 コマごとにかかります。数を減らすと、これからの予約は残る分に振り替えます。足りないときは保存せず、決める予約を一覧にします。",
@@ -791,9 +795,9 @@ static EQUIPMENT_JA: EquipmentTexts = EquipmentTexts {
     save: "保存する",
     cancel_edit: "変えずに戻る",
     held: "先に決める予約（変更するか取り消してください）",
-    link: "備品",
 };
 
+#[cfg(feature = "ssr")]
 static EQUIPMENT_EN: EquipmentTexts = EquipmentTexts {
     title: |f| format!("Equipment ({f})"),
     lead: "Equipment residents can borrow with a booking. Each booking takes one, and its fee is per slot. With fewer than before, bookings to come move to the ones left; when too few are left, nothing is saved and the bookings to decide on are listed.",
@@ -817,14 +821,55 @@ static EQUIPMENT_EN: EquipmentTexts = EquipmentTexts {
     save: "Save",
     cancel_edit: "Back without changing",
     held: "Bookings to decide on first (move or cancel each)",
-    link: "Equipment",
 };
 
-pub fn equipment_texts(lang: Lang) -> &'static EquipmentTexts {
+#[cfg(feature = "ssr")]
+fn equipment_table(lang: Lang) -> &'static EquipmentTexts {
     match lang {
         Lang::Ja => &EQUIPMENT_JA,
         Lang::En => &EQUIPMENT_EN,
     }
+}
+
+/// The equipment page's words in the reader's language, for `facility`;
+/// `editing` the name of the equipment whose form is shown.
+#[cfg(feature = "ssr")]
+pub fn equipment_labels(
+    lang: Lang,
+    facility: &str,
+    editing: Option<&str>,
+) -> crate::setup::types::EquipmentLabels {
+    let t = equipment_table(lang);
+    crate::setup::types::EquipmentLabels {
+        title: (t.title)(facility),
+        lead: t.lead.into(),
+        list: t.list.into(),
+        none: t.none.into(),
+        col_name: t.col_name.into(),
+        col_fee: t.col_fee.into(),
+        col_quantity: t.col_quantity.into(),
+        not_lent: t.not_lent.into(),
+        form_title: match editing {
+            Some(name) => (t.edit_title)(name),
+            None => t.add_title.into(),
+        },
+        name_ja: t.name_ja.into(),
+        name_en: t.name_en.into(),
+        name_en_hint: t.name_en_hint.into(),
+        fee: t.fee.into(),
+        fee_hint: t.fee_hint.into(),
+        quantity: t.quantity.into(),
+        quantity_hint: t.quantity_hint.into(),
+        submit: if editing.is_some() { t.save } else { t.add }.into(),
+        cancel_edit: t.cancel_edit.into(),
+        held: t.held.into(),
+    }
+}
+
+/// The link to change one piece of equipment (`譜面台 を変える`).
+#[cfg(feature = "ssr")]
+pub fn equipment_edit(lang: Lang, name: &str) -> String {
+    (equipment_table(lang).edit)(name)
 }
 
 /// The fee reductions page's words (`/console/reductions`), written by the

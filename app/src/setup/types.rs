@@ -357,6 +357,36 @@ pub struct EquipmentLine {
     pub name: String,
     pub fee: String,
     pub quantity: u32,
+    /// The link's words (`譜面台 を変える`).
+    pub edit: String,
+}
+
+/// The equipment page's words, sent with its data
+/// (`setup::texts::equipment_labels`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EquipmentLabels {
+    /// `備品（ひだまり町民センター）`.
+    pub title: String,
+    pub lead: String,
+    pub list: String,
+    pub none: String,
+    pub col_name: String,
+    pub col_fee: String,
+    pub col_quantity: String,
+    pub not_lent: String,
+    /// Adding one, or changing the one named.
+    pub form_title: String,
+    pub name_ja: String,
+    pub name_en: String,
+    pub name_en_hint: String,
+    pub fee: String,
+    pub fee_hint: String,
+    pub quantity: String,
+    pub quantity_hint: String,
+    /// 追加する or 保存する.
+    pub submit: String,
+    pub cancel_edit: String,
+    pub held: String,
 }
 
 /// `/console/facilities/{id}/equipment`: the facility's equipment, and the
@@ -364,6 +394,7 @@ pub struct EquipmentLine {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EquipmentPage {
     pub me: Me,
+    pub t: EquipmentLabels,
     pub facility_id: i64,
     pub facility: String,
     pub lines: Vec<EquipmentLine>,
