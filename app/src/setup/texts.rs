@@ -680,24 +680,29 @@ pub fn archive_texts(lang: Lang) -> &'static ArchiveTexts {
 }
 
 /// Strings of the towns page (共同利用: the installation's towns).
-pub struct TownTexts {
-    pub title: &'static str,
-    pub lead: &'static str,
-    pub col_town: &'static str,
-    pub col_address: &'static str,
-    pub col_code: &'static str,
-    pub col_host: &'static str,
-    pub add_town: &'static str,
-    pub slug: &'static str,
-    pub slug_hint: &'static str,
-    pub zone: &'static str,
-    pub zone_hint: &'static str,
-    pub host: &'static str,
-    pub host_hint: &'static str,
-    pub save_host: &'static str,
-    pub host_of: fn(&str) -> String,
+/// The towns page's words, written by the server and sent with the page's
+/// data (`setup::types::TownLabels`): the super-administrator's page, so
+/// its strings stay out of the front end's WASM.
+#[cfg(feature = "ssr")]
+struct TownTexts {
+    title: &'static str,
+    lead: &'static str,
+    col_town: &'static str,
+    col_address: &'static str,
+    col_code: &'static str,
+    col_host: &'static str,
+    add_town: &'static str,
+    slug: &'static str,
+    slug_hint: &'static str,
+    zone: &'static str,
+    zone_hint: &'static str,
+    host: &'static str,
+    host_hint: &'static str,
+    save_host: &'static str,
+    host_of: fn(&str) -> String,
 }
 
+#[cfg(feature = "ssr")]
 static TOWNS_JA: TownTexts = TownTexts {
     title: "町の管理（共同利用）",
     lead: "このシステムを共同で使う町の一覧です。町ごとのページは /t/アドレス用の名前/ にあり、ホスト名を決めるとそのホスト名でも開けます。ある町の住民・職員・予約は、ほかの町のページには出ません。",
@@ -716,6 +721,7 @@ static TOWNS_JA: TownTexts = TownTexts {
     host_of: |town| format!("{town} のホスト名"),
 };
 
+#[cfg(feature = "ssr")]
 static TOWNS_EN: TownTexts = TownTexts {
     title: "Towns of this installation",
     lead: "The towns that share this system. Each town's pages are at /t/address-name/, and also at its host name once one is set. One town's residents, staff and bookings never appear on another town's pages.",
@@ -734,14 +740,42 @@ static TOWNS_EN: TownTexts = TownTexts {
     host_of: |town| format!("Host name of {town}"),
 };
 
-pub fn town_texts(lang: Lang) -> &'static TownTexts {
+#[cfg(feature = "ssr")]
+fn town_table(lang: Lang) -> &'static TownTexts {
     match lang {
         Lang::Ja => &TOWNS_JA,
         Lang::En => &TOWNS_EN,
     }
 }
 
-/// Strings of the equipment page (備品).
+/// The towns page's words in the reader's language.
+#[cfg(feature = "ssr")]
+pub fn town_labels(lang: Lang) -> crate::setup::types::TownLabels {
+    let t = town_table(lang);
+    crate::setup::types::TownLabels {
+        title: t.title.into(),
+        lead: t.lead.into(),
+        col_town: t.col_town.into(),
+        col_address: t.col_address.into(),
+        col_code: t.col_code.into(),
+        col_host: t.col_host.into(),
+        add_town: t.add_town.into(),
+        slug: t.slug.into(),
+        slug_hint: t.slug_hint.into(),
+        zone: t.zone.into(),
+        zone_hint: t.zone_hint.into(),
+        host: t.host.into(),
+        host_hint: t.host_hint.into(),
+        save_host: t.save_host.into(),
+    }
+}
+
+/// The label of one town's host name field (`北町 のホスト名`).
+#[cfg(feature = "ssr")]
+pub fn town_host_of(lang: Lang, town: &str) -> String {
+    (town_table(lang).host_of)(town)
+}
+
 /// The equipment page's words, written by the server and sent with the
 /// page's data (`setup::types::EquipmentLabels`): a staff page, so its
 /// strings stay out of the front end's WASM.

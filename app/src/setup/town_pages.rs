@@ -1,6 +1,6 @@
 //! `/console/towns`: the installation's towns, a town added, host names
 //! set (the super-administrator; plain action forms, with or without
-//! JavaScript).
+//! JavaScript). Its own words come with its data (`TownsPage::t`).
 
 use leptos::form::ActionForm;
 use leptos::prelude::*;
@@ -11,7 +11,7 @@ use crate::console::pages::{ConsoleBar, FlashView};
 use crate::core::lang::use_lang;
 use crate::setup::api::{AddTown, SetTownHost, get_towns_page};
 use crate::setup::pages::{Field, FixNotice};
-use crate::setup::texts::{texts, town_texts};
+use crate::setup::texts::texts;
 use crate::setup::types::TownsPage;
 
 /// `/console/towns`.
@@ -21,28 +21,29 @@ pub fn TownsView() -> impl IntoView {
     let data = Resource::new(move || query.read().get("v"), |_| get_towns_page());
     crate::core::components::loaded(data, false, |p: TownsPage| {
         let lang = use_lang();
-        let (t, s) = (town_texts(lang), texts(lang));
+        let (t, s) = (p.t.clone(), texts(lang));
         let add = ServerAction::<AddTown>::new();
         let e = p.errors.clone();
         let n = |key: &str| format!("town[{key}]");
         view! {
-            <Title text=t.title/>
+            <Title text=t.title.clone()/>
             <ConsoleBar me=p.me.clone()/>
-            <h1>{t.title}</h1>
+            <h1>{t.title.clone()}</h1>
             <FlashView flash=p.flash.clone()/>
-            <p class="lead">{t.lead}</p>
-            <div class="table-scroll" role="region" aria-label=t.title tabindex="0">
+            <p class="lead">{t.lead.clone()}</p>
+            <div class="table-scroll" role="region" aria-label=t.title.clone() tabindex="0">
                 <table class="list">
                     <thead><tr>
-                        <th scope="col">{t.col_town}</th>
-                        <th scope="col">{t.col_address}</th>
-                        <th scope="col">{t.col_code}</th>
-                        <th scope="col">{t.col_host}</th>
+                        <th scope="col">{t.col_town.clone()}</th>
+                        <th scope="col">{t.col_address.clone()}</th>
+                        <th scope="col">{t.col_code.clone()}</th>
+                        <th scope="col">{t.col_host.clone()}</th>
                     </tr></thead>
                     <tbody>
                         {p.towns.into_iter().map(|town| {
                             let save = ServerAction::<SetTownHost>::new();
                             let id = format!("host-{}", town.id);
+                            let save_label = t.save_host.clone();
                             view! {
                                 <tr>
                                     <th scope="row">{town.name.clone()}</th>
@@ -51,9 +52,9 @@ pub fn TownsView() -> impl IntoView {
                                     <td>
                                         <ActionForm action=save attr:class="inline-form">
                                             <input type="hidden" name="town" value=town.id.to_string()/>
-                                            <label for=id.clone() class="vh">{(t.host_of)(&town.name)}</label>
+                                            <label for=id.clone() class="vh">{town.host_label.clone()}</label>
                                             <input id=id type="text" name="host" value=town.host.clone() inputmode="url" autocomplete="off" spellcheck="false"/>
-                                            " "<button type="submit" class="button">{t.save_host}</button>
+                                            " "<button type="submit" class="button">{save_label}</button>
                                         </ActionForm>
                                     </td>
                                 </tr>
@@ -63,15 +64,15 @@ pub fn TownsView() -> impl IntoView {
                 </table>
             </div>
             <section aria-labelledby="add-town">
-                <h2 id="add-town">{t.add_town}</h2>
+                <h2 id="add-town">{t.add_town.clone()}</h2>
                 <FixNotice errors=e.clone()/>
                 <ActionForm action=add>
-                    <Field key="slug" name=n("slug") label=t.slug value=p.values.slug.clone() errors=e.clone() hint=t.slug_hint required=true/>
+                    <Field key="slug" name=n("slug") label=t.slug.clone() value=p.values.slug.clone() errors=e.clone() hint=t.slug_hint.clone() required=true/>
                     <Field key="name_ja" name=n("name_ja") label=s.name_ja value=p.values.name_ja.clone() errors=e.clone() required=true/>
                     <Field key="name_en" name=n("name_en") label=s.name_en value=p.values.name_en.clone() errors=e.clone() hint=s.name_en_hint/>
-                    <Field key="zone" name=n("zone") label=t.zone value=p.values.zone.clone() errors=e.clone() hint=t.zone_hint/>
-                    <Field key="host" name=n("host") label=t.host value=p.values.host.clone() errors=e.clone() hint=t.host_hint/>
-                    <p><button type="submit" class="button button-primary">{t.add_town}</button></p>
+                    <Field key="zone" name=n("zone") label=t.zone.clone() value=p.values.zone.clone() errors=e.clone() hint=t.zone_hint.clone()/>
+                    <Field key="host" name=n("host") label=t.host.clone() value=p.values.host.clone() errors=e.clone() hint=t.host_hint.clone()/>
+                    <p><button type="submit" class="button button-primary">{t.add_town.clone()}</button></p>
                 </ActionForm>
             </section>
         }

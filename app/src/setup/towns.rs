@@ -116,17 +116,22 @@ impl AppState {
         let towns = self.store.municipalities().await?;
         Ok(TownsPage {
             me: me(&s, lang),
+            t: crate::setup::texts::town_labels(lang),
             towns: towns
                 .iter()
-                .map(|t| TownLine {
-                    id: t.id,
-                    name: match lang {
+                .map(|t| {
+                    let name = match lang {
                         Lang::Ja => t.name_ja.clone(),
                         Lang::En => t.name_en.clone(),
-                    },
-                    address: format!("/t/{}/", t.slug),
-                    code: t.code.clone(),
-                    host: t.host.clone().unwrap_or_default(),
+                    };
+                    TownLine {
+                        id: t.id,
+                        host_label: crate::setup::texts::town_host_of(lang, &name),
+                        name,
+                        address: format!("/t/{}/", t.slug),
+                        code: t.code.clone(),
+                        host: t.host.clone().unwrap_or_default(),
+                    }
                 })
                 .collect(),
             values,

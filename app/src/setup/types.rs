@@ -326,16 +326,38 @@ pub struct TownLine {
     pub address: String,
     pub code: String,
     pub host: String,
+    /// The label of its host name field (`北町 のホスト名`).
+    pub host_label: String,
 }
 
 /// `/console/towns`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TownsPage {
     pub me: Me,
+    pub t: TownLabels,
     pub towns: Vec<TownLine>,
     pub values: TownForm,
     pub errors: Vec<FormMessage>,
     pub flash: Option<Flash>,
+}
+
+/// The towns page's words, sent with its data (`setup::texts::town_labels`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TownLabels {
+    pub title: String,
+    pub lead: String,
+    pub col_town: String,
+    pub col_address: String,
+    pub col_code: String,
+    pub col_host: String,
+    pub add_town: String,
+    pub slug: String,
+    pub slug_hint: String,
+    pub zone: String,
+    pub zone_hint: String,
+    pub host: String,
+    pub host_hint: String,
+    pub save_host: String,
 }
 
 /// Equipment as typed.
