@@ -73,6 +73,11 @@ fn asking(unit: i64, start: &str, end: &str, n: usize, reduction: Value, note: &
     b
 }
 
+/// The stored row of the booking `reference`.
+async fn row_of(app: &Running, reference: &str) -> store::entity::booking::Model {
+    app.store.booking(reference).await.unwrap().unwrap().row
+}
+
 /// An audit entry's before and after.
 fn json_pair(e: &store::entity::audit_log::Model) -> (Value, Value) {
     let read = |v: &Option<String>| serde_json::from_str(v.as_deref().unwrap()).unwrap();
@@ -272,13 +277,7 @@ async fn reductions(app: &Running) {
     );
 
     assert!(decide(app, &manager, id, "approve_full").await);
-    let row = app
-        .store
-        .booking(half["reference"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .row;
+    let row = row_of(app, half["reference"].as_str().unwrap()).await;
     assert_eq!(row.status.code(), "confirmed");
     assert_eq!(row.fee_total_yen, full);
     let asked = app.store.booking_reduction(id).await.unwrap().unwrap();
@@ -306,13 +305,7 @@ async fn reductions(app: &Running) {
     assert!(!decide(app, &manager, id, "approve").await);
     let asked = app.store.booking_reduction(id).await.unwrap().unwrap();
     assert_eq!(asked.state, domain::status::ReductionState::Refused);
-    let again = app
-        .store
-        .booking(half["reference"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .row;
+    let again = row_of(app, half["reference"].as_str().unwrap()).await;
     assert_eq!(again.fee_total_yen, full);
 
     // Through the form without JavaScript: a reduction needs its note;
@@ -365,13 +358,7 @@ async fn reductions(app: &Running) {
     assert_eq!(done["reduction"]["state"], "確認中", "{done}");
     let school_booking = booking_id(app, done["reference"].as_str().unwrap()).await;
     assert!(decide(app, &manager, school_booking, "approve").await);
-    let row = app
-        .store
-        .booking(done["reference"].as_str().unwrap())
-        .await
-        .unwrap()
-        .unwrap()
-        .row;
+    let row = row_of(app, done["reference"].as_str().unwrap()).await;
     assert_eq!((row.status.code(), row.fee_total_yen), ("confirmed", 0));
     let asked = app
         .store
