@@ -37,7 +37,7 @@ impl AppState {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
         let tz = f.plan.tz;
         let r = &record.row;
-        let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
+        let lines = stored_fee(r).lines;
         let deadline = deadline_of(&f, i, r);
         let offset = |t: DateTime<Utc>| t.with_timezone(&tz).fixed_offset();
         Ok(BookingBody {

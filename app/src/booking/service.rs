@@ -133,10 +133,9 @@ impl AppState {
             Some((id, note)) => {
                 let category = self
                     .store
-                    .reductions(f.municipality.0)
+                    .reduction(id)
                     .await?
-                    .into_iter()
-                    .find(|r| r.id == id && r.offered)
+                    .filter(|r| r.municipality_id == f.municipality.0 && r.offered)
                     .ok_or_else(|| field_error(BookingField::Reduction, Problem::UnknownChoice))?;
                 fee = fee.reduced(&reduction_of(&category));
                 Some((category, note))
@@ -382,7 +381,7 @@ impl AppState {
         let r = &record.row;
         let now = self.now();
         let status = record.status(now);
-        let lines: Vec<booking::FeeLine> = serde_json::from_str(&r.fee_lines).unwrap_or_default();
+        let lines = stored_fee(r).lines;
         let local_start = r.start_at.with_timezone(&tz).naive_local();
         let deadline = deadline_of(f, i, r);
         let can_cancel = status.is_active() && !deadline_passed(f, i, r, now);

@@ -172,3 +172,16 @@ pub async fn hold_appointment_lock(
         .expect("lock");
     txn
 }
+
+/// An audit entry of town 1 by "test" at `at`, as the store's writes take.
+pub fn audit_entry(action: domain::status::AuditAction, at: DateTime<Utc>) -> crate::AuditEntry {
+    crate::AuditEntry {
+        municipality_id: 1,
+        actor: "test".into(),
+        action,
+        target: String::new(),
+        before: None,
+        after: None,
+        at,
+    }
+}

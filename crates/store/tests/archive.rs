@@ -18,15 +18,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn audit(action: domain::status::AuditAction) -> AuditEntry {
-    AuditEntry {
-        municipality_id: 1,
-        actor: "test".into(),
-        action,
-        target: String::new(),
-        before: None,
-        after: None,
-        at: now(),
-    }
+    store::testing::audit_entry(action, now())
 }
 
 fn booking(unit: UnitId, n: i64) -> NewBooking {

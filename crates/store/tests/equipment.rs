@@ -16,15 +16,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn audit(action: domain::status::AuditAction) -> AuditEntry {
-    AuditEntry {
-        municipality_id: 1,
-        actor: "test".into(),
-        action,
-        target: String::new(),
-        before: None,
-        after: None,
-        at: now(),
-    }
+    store::testing::audit_entry(action, now())
 }
 
 fn projectors(quantity: i32) -> NewEquipment {

@@ -17,15 +17,7 @@ fn now() -> DateTime<Utc> {
 }
 
 fn audit(action: domain::status::AuditAction) -> AuditEntry {
-    AuditEntry {
-        municipality_id: 1,
-        actor: "test".into(),
-        action,
-        target: String::new(),
-        before: None,
-        after: None,
-        at: now(),
-    }
+    store::testing::audit_entry(action, now())
 }
 
 /// Whether `task` is still waiting after half a second (it finishes at
