@@ -4,11 +4,10 @@
 //! as closed and refuses bookings, its history stays, and it can resume.
 //! (The booking transaction's own check is in `crates/store/tests/archive.rs`.)
 
-mod common;
 
-use common::browser::{call, path};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{call, path};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::Value;

@@ -4,10 +4,10 @@
 //! double booking under concurrent requests. What the rules refuse is in
 //! `bookings_rules.rs`.
 
-mod common;
 
-use common::fixtures::request;
-use common::{Running, spawn};
+use crate::common;
+use crate::common::fixtures::request;
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;

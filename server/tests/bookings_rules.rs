@@ -3,12 +3,12 @@
 //! cancellation deadline, and bad input. The flow itself and the guarantee
 //! against double booking are in `bookings.rs`.
 
-mod common;
 
+use crate::common;
 use std::sync::atomic::Ordering;
 
-use common::fixtures::request;
-use common::{Running, spawn};
+use crate::common::fixtures::request;
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;

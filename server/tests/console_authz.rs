@@ -3,14 +3,14 @@
 //! every OpenAPI path, cross-site posts, other facilities' bookings out of
 //! reach, and the append-only audit log.
 
-mod common;
 
-use common::browser::{browser, call, path};
-use common::fixtures::{
+use crate::common;
+use crate::common::browser::{browser, call, path};
+use crate::common::fixtures::{
     PASSWORD, Verdict, audit_actions, book, booking_id, pending_booking, people, signed_in,
     status_of, verdict,
 };
-use common::spawn;
+use crate::common::spawn;
 use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::TestDb;

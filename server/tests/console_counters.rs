@@ -2,11 +2,10 @@
 //! database: counter staff running their day and the waiting display, and
 //! staff absences with a decision for each visit they meet.
 
-mod common;
 
-use common::browser::{browser, call, page, path};
-use common::fixtures::{Verdict, people, signed_in, verdict};
-use common::{Running, spawn};
+use crate::common::browser::{browser, call, page, path};
+use crate::common::fixtures::{Verdict, people, signed_in, verdict};
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::json;
 use store::testing::TestDb;

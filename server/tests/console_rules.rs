@@ -3,11 +3,10 @@
 //! each booking they collide with) and a unit's rules (validated,
 //! previewed, saved and audited).
 
-mod common;
 
-use common::browser::{call, path};
-use common::fixtures::{audit_actions, book, booking_id, people, signed_in, status_of};
-use common::{Running, spawn};
+use crate::common::browser::{call, path};
+use crate::common::fixtures::{audit_actions, book, booking_id, people, signed_in, status_of};
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;

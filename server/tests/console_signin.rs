@@ -4,13 +4,12 @@
 //! residents' accounts (registration with a mailed code, their own
 //! bookings only).
 
-mod common;
 
-use common::browser::{browser, call, page, path, review};
-use common::fixtures::{
+use crate::common::browser::{browser, call, page, path, review};
+use crate::common::fixtures::{
     PASSWORD, Verdict, book, form_fields, people, signed_in, totp_now, verdict,
 };
-use common::{Running, spawn};
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;

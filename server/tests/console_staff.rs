@@ -3,11 +3,11 @@
 //! with a mailed code, resetting a lost second factor, and the audit and
 //! outbox pages in the town's time zone.
 
-mod common;
 
-use common::browser::{browser, call, page, path};
-use common::fixtures::{PASSWORD, Verdict, audit_actions, people, signed_in, verdict};
-use common::{Running, spawn};
+use crate::common;
+use crate::common::browser::{browser, call, page, path};
+use crate::common::fixtures::{PASSWORD, Verdict, audit_actions, people, signed_in, verdict};
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use store::testing::TestDb;
 

@@ -3,13 +3,12 @@
 //! audit entries and mail), logged looks at contact details, proxy bookings
 //! outside the booking window, and the usage report.
 
-mod common;
 
-use common::browser::{browser, call, path, review};
-use common::fixtures::{
+use crate::common::browser::{browser, call, path, review};
+use crate::common::fixtures::{
     audit_actions, book, booking_id, form_fields, pending_booking, people, signed_in, status_of,
 };
-use common::{Running, spawn};
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;

@@ -2,11 +2,11 @@
 //! the client survive a `kill -9` of the real server binary right after, on
 //! SQLite (WAL with `synchronous=FULL`).
 
-mod common;
 
+use crate::common;
 use serde_json::{Value, json};
 
-use common::{free_port, wait_ready};
+use crate::common::{free_port, wait_ready};
 
 fn start(db_url: &str, port: u16) -> std::process::Child {
     common::start_binary(db_url, port, &[])

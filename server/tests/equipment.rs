@@ -7,11 +7,10 @@
 //! meet are listed first. Every change audited with before and after.
 //! (The transactions' own checks are in `crates/store/tests/`.)
 
-mod common;
 
-use common::browser::{call, path};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{call, path};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;

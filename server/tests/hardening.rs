@@ -5,11 +5,11 @@
 //! limits on anonymous writes, proofs and active bookings are in
 //! `hardening_limits.rs`.
 
-mod common;
 
-use common::browser::{browser, call, review};
-use common::fixtures::{booking_form, free_slot};
-use common::{Running, spawn};
+use crate::common;
+use crate::common::browser::{browser, call, review};
+use crate::common::fixtures::{booking_form, free_slot};
+use crate::common::{Running, spawn};
 use leptos::server_fn::ServerFn;
 use reqwest::StatusCode;
 use serde_json::{Value, json};

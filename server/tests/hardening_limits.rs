@@ -3,10 +3,10 @@
 //! guessing a reference's contact, and holding more than the town's share
 //! of active bookings and visits. On SQLite and PostgreSQL.
 
-mod common;
 
-use common::fixtures::free_slot;
-use common::{Running, spawn};
+use crate::common;
+use crate::common::fixtures::free_slot;
+use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;

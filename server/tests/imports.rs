@@ -4,11 +4,11 @@
 //! with the line that failed and nothing written, URLs (and the addresses
 //! they may not reach), and who may import into what.
 
-mod common;
 
-use common::browser::{call, path, post_multipart};
-use common::fixtures::*;
-use common::*;
+use crate::common;
+use crate::common::browser::{call, path, post_multipart};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

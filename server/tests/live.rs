@@ -5,12 +5,12 @@
 //! capped per address; and on PostgreSQL a change made through one server
 //! process reaches a stream held by another.
 
-mod common;
 
+use crate::common;
 use std::time::Duration;
 
-use common::fixtures::{book, free_slot, people, request, signed_in};
-use common::{Running, spawn, spawn_on};
+use crate::common::fixtures::{book, free_slot, people, request, signed_in};
+use crate::common::{Running, spawn, spawn_on};
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;

@@ -4,11 +4,10 @@
 //! when imported again), bad files with every line and column to fix and
 //! nothing written, and who may import.
 
-mod common;
 
-use common::browser::{browser, call, path, post_multipart};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{browser, call, path, post_multipart};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

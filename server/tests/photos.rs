@@ -5,11 +5,10 @@
 //! their language, its alt text changed alone, taken away; only the
 //! facility's own staff; audited without the bytes.
 
-mod common;
 
-use common::browser::{call, path, post_multipart};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{call, path, post_multipart};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;

@@ -6,11 +6,10 @@
 //! with the reduction or at the full fee (the resident is told which), and
 //! the usage report shows what was reduced.
 
-mod common;
 
-use common::browser::{browser, call, path, review};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{browser, call, path, review};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use store::testing::TestDb;

@@ -2,11 +2,10 @@
 //! (9:00–21:00), none for one made in the last 12 hours, each with its
 //! calendar file; sending again (another process, a restart) sends nothing.
 
-mod common;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use common::fixtures::*;
-use common::*;
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use store::testing::TestDb;
 

@@ -3,11 +3,10 @@
 //! was typed, a new unit starts with the usual periods and is bookable at
 //! once, and only the facility's own staff may add one.
 
-mod common;
 
-use common::browser::{browser, call, path};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{browser, call, path};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

@@ -5,11 +5,10 @@
 //! is refused with the visit listed; each write is audited; counter staff
 //! of one division cannot touch another.
 
-mod common;
 
-use common::browser::{browser, call, path};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{browser, call, path};
+use crate::common::fixtures::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::Value;

@@ -2,8 +2,8 @@
 //! (installed by `scripts/setup.sh --test`), writing what it receives to a
 //! maildir that the test reads back.
 
-mod common;
 
+use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 

@@ -5,11 +5,10 @@
 //! on another's; a short address names no town once there are several;
 //! the installation's super-administrator adds towns and sets host names.
 
-mod common;
 
-use common::browser::{browser, call, path, post_form};
-use common::fixtures::*;
-use common::*;
+use crate::common::browser::{browser, call, path, post_form};
+use crate::common::fixtures::*;
+use crate::common::*;
 use domain::status::AuditAction;
 use reqwest::StatusCode;
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
