@@ -137,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/bookings") view={Lazy::<routes::FindBookingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference") view={Lazy::<routes::MyBookingRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/bookings/:reference/cancel") view={Lazy::<routes::CancelBookingRoute>::new()} ssr=SsrMode::Async/>
+                    <Route path=path!("/waitlist/:reference") view={Lazy::<routes::WaitlistRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my") view={Lazy::<routes::MyBookingsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/my/feeds") view={Lazy::<routes::FeedsRoute>::new()} ssr=SsrMode::Async/>
                     <Route path=path!("/account/register") view={Lazy::<routes::RegisterRoute>::new()} ssr=SsrMode::Async/>

@@ -65,6 +65,7 @@ lazy_feature!(booking_pages, BookingPage {
     // The booking's page, then its calendar section.
     MyBookingRoute => crate::feeds::pages::BookingWithCalendar,
     CancelBookingRoute => crate::booking::pages::CancelBookingPage,
+    WaitlistRoute => crate::booking::pages::WaitlistPage,
 });
 
 lazy_feature!(account_pages, AccountPage {

@@ -14,6 +14,7 @@ pub mod photos;
 pub mod reminders;
 pub mod sessions;
 pub mod towns;
+pub mod waitlist;
 
 use app::core::state::AppState;
 use app::{App, shell};

@@ -248,7 +248,8 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .with_web(web);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let worker = mailer.spawn_worker(store, clock, stopped.clone());
-    let reminders = server::reminders::spawn(state.clone(), stopped);
+    let reminders = server::reminders::spawn(state.clone(), stopped.clone());
+    let waitlist = server::waitlist::spawn(state.clone(), stopped);
     let listener = server::listen(addr).await?;
     tracing::info!("listening on http://{addr}");
     axum::serve(listener, server::app(state))
@@ -260,6 +261,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         let _ = w.await;
     }
     let _ = reminders.await;
+    let _ = waitlist.await;
     Ok(())
 }
 

@@ -10,7 +10,6 @@
 //! cards; 佐藤 and 鈴木 take moving-in notifications, 佐藤 is on leave on
 //! Tuesday 11/24; 田中 alone does child allowance. 11/23 is a holiday.
 
-
 use crate::common;
 use crate::common::fixtures::{CHILD_ALLOWANCE, INSURANCE, MOVING_IN, MYNUMBER, visit};
 use crate::common::{Running, spawn};

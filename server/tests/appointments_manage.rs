@@ -7,7 +7,6 @@
 //! The test clock is Sunday 2026-11-22 10:00 JST; on Wednesday 11/25 two
 //! members hand out My Number cards at 9:00 and 10:00.
 
-
 use crate::common::browser::{browser, ok_page, redirect_from};
 use crate::common::fixtures::{MOVING_IN, MYNUMBER, visit};
 use crate::common::spawn;

@@ -4,7 +4,6 @@
 //! as closed and refuses bookings, its history stays, and it can resume.
 //! (The booking transaction's own check is in `crates/store/tests/archive.rs`.)
 
-
 use crate::common::browser::{call, path};
 use crate::common::fixtures::*;
 use crate::common::*;

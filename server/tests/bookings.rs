@@ -4,7 +4,6 @@
 //! double booking under concurrent requests. What the rules refuse is in
 //! `bookings_rules.rs`.
 
-
 use crate::common;
 use crate::common::fixtures::request;
 use crate::common::{Running, spawn};

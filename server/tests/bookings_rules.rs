@@ -3,7 +3,6 @@
 //! cancellation deadline, and bad input. The flow itself and the guarantee
 //! against double booking are in `bookings.rs`.
 
-
 use crate::common;
 use std::sync::atomic::Ordering;
 

@@ -3,7 +3,6 @@
 //! every OpenAPI path, cross-site posts, other facilities' bookings out of
 //! reach, and the append-only audit log.
 
-
 use crate::common;
 use crate::common::browser::{browser, call, path};
 use crate::common::fixtures::{
@@ -204,6 +203,12 @@ async fn authorization_matrix_covers_every_route() {
         (path::<b::GetBookingPage>(), Class::Public, vec![]),
         (path::<b::CancelMyBooking>(), Class::Public, vec![]),
         (path::<b::TakeBookingFlash>(), Class::Public, vec![]),
+        // The waiting list: a place and an offer are their owner's, proved
+        // as a booking is (the HTTP tests check a stranger is refused).
+        (path::<b::JoinWaitlist>(), Class::Public, vec![]),
+        (path::<b::GetWaitPage>(), Class::Public, vec![]),
+        (path::<b::LeaveWaitlist>(), Class::Public, vec![]),
+        (path::<b::AcceptOffer>(), Class::Public, vec![]),
         (path::<a::GetRegisterPage>(), Class::Public, vec![]),
         (path::<a::Register>(), Class::Public, vec![]),
         (path::<a::GetRegisterConfirmPage>(), Class::Public, vec![]),

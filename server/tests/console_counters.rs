@@ -2,7 +2,6 @@
 //! database: counter staff running their day and the waiting display, and
 //! staff absences with a decision for each visit they meet.
 
-
 use crate::common::browser::{browser, call, page, path};
 use crate::common::fixtures::{Verdict, people, signed_in, verdict};
 use crate::common::{Running, spawn};

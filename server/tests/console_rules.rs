@@ -3,7 +3,6 @@
 //! each booking they collide with) and a unit's rules (validated,
 //! previewed, saved and audited).
 
-
 use crate::common::browser::{call, path};
 use crate::common::fixtures::{audit_actions, book, booking_id, people, signed_in, status_of};
 use crate::common::{Running, spawn};

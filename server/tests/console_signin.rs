@@ -4,7 +4,6 @@
 //! residents' accounts (registration with a mailed code, their own
 //! bookings only).
 
-
 use crate::common::browser::{browser, call, page, path, review};
 use crate::common::fixtures::{
     PASSWORD, Verdict, book, form_fields, people, signed_in, totp_now, verdict,

@@ -3,7 +3,6 @@
 //! with a mailed code, resetting a lost second factor, and the audit and
 //! outbox pages in the town's time zone.
 
-
 use crate::common;
 use crate::common::browser::{browser, call, page, path};
 use crate::common::fixtures::{PASSWORD, Verdict, audit_actions, people, signed_in, verdict};

@@ -3,7 +3,6 @@
 //! audit entries and mail), logged looks at contact details, proxy bookings
 //! outside the booking window, and the usage report.
 
-
 use crate::common::browser::{browser, call, path, review};
 use crate::common::fixtures::{
     audit_actions, book, booking_id, form_fields, pending_booking, people, signed_in, status_of,

@@ -2,7 +2,6 @@
 //! the client survive a `kill -9` of the real server binary right after, on
 //! SQLite (WAL with `synchronous=FULL`).
 
-
 use crate::common;
 use serde_json::{Value, json};
 

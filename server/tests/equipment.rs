@@ -7,7 +7,6 @@
 //! meet are listed first. Every change audited with before and after.
 //! (The transactions' own checks are in `crates/store/tests/`.)
 
-
 use crate::common::browser::{call, path};
 use crate::common::fixtures::*;
 use crate::common::*;

@@ -3,14 +3,13 @@
 //! personal data, validators and 304, no compression, and two independent
 //! parsers (Python `icalendar`, Mozilla's `ical.js`) reading what we write.
 
-
 use crate::common;
 use std::collections::HashMap;
 
-use chrono::Duration;
 use crate::common::browser::{call, path};
 use crate::common::fixtures::*;
 use crate::common::*;
+use chrono::Duration;
 use reqwest::StatusCode;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};

@@ -5,7 +5,6 @@
 //! limits on anonymous writes, proofs and active bookings are in
 //! `hardening_limits.rs`.
 
-
 use crate::common;
 use crate::common::browser::{browser, call, review};
 use crate::common::fixtures::{booking_form, free_slot};

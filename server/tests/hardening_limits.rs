@@ -3,7 +3,6 @@
 //! guessing a reference's contact, and holding more than the town's share
 //! of active bookings and visits. On SQLite and PostgreSQL.
 
-
 use crate::common;
 use crate::common::fixtures::free_slot;
 use crate::common::{Running, spawn};

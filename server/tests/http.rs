@@ -2,7 +2,6 @@
 //! and PostgreSQL where reachable), talked to by a real client. The clock is
 //! pinned to 2026-11-22 10:00 JST so statuses are exact.
 
-
 use crate::common::{Running, spawn};
 use reqwest::StatusCode;
 use serde_json::Value;

@@ -4,7 +4,6 @@
 //! with the line that failed and nothing written, URLs (and the addresses
 //! they may not reach), and who may import into what.
 
-
 use crate::common;
 use crate::common::browser::{call, path, post_multipart};
 use crate::common::fixtures::*;

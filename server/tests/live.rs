@@ -5,7 +5,6 @@
 //! capped per address; and on PostgreSQL a change made through one server
 //! process reaches a stream held by another.
 
-
 use crate::common;
 use std::time::Duration;
 

@@ -1,12 +1,12 @@
 //! The server's HTTP and service tests, one binary: each file below is a
 //! feature's tests (one binary links the app once, not once per file).
 
-mod common;
 mod appointments;
 mod appointments_manage;
 mod archive;
 mod bookings;
 mod bookings_rules;
+mod common;
 mod console_authz;
 mod console_counters;
 mod console_rules;
@@ -30,3 +30,4 @@ mod setup;
 mod setup_counters;
 mod smtp;
 mod towns;
+mod waitlist;

@@ -4,7 +4,6 @@
 //! when imported again), bad files with every line and column to fix and
 //! nothing written, and who may import.
 
-
 use crate::common::browser::{browser, call, path, post_multipart};
 use crate::common::fixtures::*;
 use crate::common::*;

@@ -5,7 +5,6 @@
 //! their language, its alt text changed alone, taken away; only the
 //! facility's own staff; audited without the bytes.
 
-
 use crate::common::browser::{call, path, post_multipart};
 use crate::common::fixtures::*;
 use crate::common::*;

@@ -6,7 +6,6 @@
 //! with the reduction or at the full fee (the resident is told which), and
 //! the usage report shows what was reduced.
 
-
 use crate::common::browser::{browser, call, path, review};
 use crate::common::fixtures::*;
 use crate::common::*;

@@ -2,10 +2,9 @@
 //! (9:00–21:00), none for one made in the last 12 hours, each with its
 //! calendar file; sending again (another process, a restart) sends nothing.
 
-
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use crate::common::fixtures::*;
 use crate::common::*;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use store::testing::TestDb;
 

@@ -6,14 +6,13 @@
 //! the router are in `bookings.rs`, `bookings_rules.rs` and
 //! `console_authz.rs`.
 
-
 use crate::common;
+use crate::common::fixtures::request;
+use crate::common::{Services, services};
 use app::booking::input::BookingInput;
 use app::core::access::{Actor, Staff};
 use app::core::error::{AppError, AuthError};
 use chrono::NaiveDate;
-use crate::common::fixtures::request;
-use crate::common::{Services, services};
 use domain::availability::SlotStatus;
 use domain::calendar::DateRange;
 use domain::error::{Conflict, DomainError};

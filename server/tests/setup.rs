@@ -3,7 +3,6 @@
 //! was typed, a new unit starts with the usual periods and is bookable at
 //! once, and only the facility's own staff may add one.
 
-
 use crate::common::browser::{browser, call, path};
 use crate::common::fixtures::*;
 use crate::common::*;

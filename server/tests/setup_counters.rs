@@ -5,7 +5,6 @@
 //! is refused with the visit listed; each write is audited; counter staff
 //! of one division cannot touch another.
 
-
 use crate::common::browser::{browser, call, path};
 use crate::common::fixtures::*;
 use crate::common::*;

@@ -2,7 +2,6 @@
 //! (installed by `scripts/setup.sh --test`), writing what it receives to a
 //! maildir that the test reads back.
 
-
 use crate::common;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;

@@ -5,7 +5,6 @@
 //! on another's; a short address names no town once there are several;
 //! the installation's super-administrator adds towns and sets host names.
 
-
 use crate::common::browser::{browser, call, path, post_form};
 use crate::common::fixtures::*;
 use crate::common::*;

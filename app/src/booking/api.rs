@@ -15,7 +15,7 @@
     reason = "one server-function argument per form field"
 )]
 
-use crate::booking::types::{BookingDetail, BookingForm, FindPage, ReviewPage};
+use crate::booking::types::{BookingDetail, BookingForm, FindPage, ReviewPage, WaitPage};
 use leptos::prelude::*;
 
 use crate::core::error::AppError;
@@ -34,6 +34,9 @@ const FIND_FLASH: Key<(String, AppError)> = Key::new("find_flash");
 /// The last failed cancel of a booking.
 #[cfg(feature = "ssr")]
 const BOOKING_FLASH: Key<(String, AppError)> = Key::new("booking_flash");
+/// A place in line just joined (`true`) or left (`false`), for its page.
+#[cfg(feature = "ssr")]
+const WAIT_FLASH: Key<(String, bool)> = Key::new("wait_flash");
 
 /// The signed-in staff member managing the facility of this unit, who
 /// books on a resident's behalf (代行予約); `None` for everyone else.
@@ -72,6 +75,7 @@ pub async fn get_booking_form(
     date: String,
     time: String,
     until: Option<String>,
+    wait: Option<String>,
 ) -> Result<BookingForm, AppError> {
     use domain::error::{DomainError, Field, InvalidReason, Missing};
     let c = session::ctx().await?;
@@ -130,6 +134,7 @@ pub async fn get_booking_form(
         override_reason: staff.then_some(override_reason),
         reduction,
         reduction_note,
+        wait: wait.is_some_and(|w| w == "1"),
     };
     c.state.booking_form(req, c.lang).await
 }
@@ -152,6 +157,7 @@ pub async fn review_booking(
     override_reason: Option<String>,
     reduction: Option<String>,
     reduction_note: Option<String>,
+    wait: Option<String>,
 ) -> Result<(), AppError> {
     use domain::applicant::BookingField as F;
     let equipment = equipment.unwrap_or_default();
@@ -216,6 +222,7 @@ pub async fn review_booking(
             override_reason,
             reduction,
             reduction_note,
+            wait: wait.is_some_and(|w| w == "1"),
         },
         version,
         last_error: None,
@@ -317,11 +324,20 @@ pub async fn get_done() -> Result<BookingDetail, AppError> {
 #[server(prefix = "/sfn", endpoint = "find_booking")]
 pub async fn find_booking(reference: String, contact: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
-    match c.state.find_booking(&reference, &contact).await {
-        Ok(record) => {
-            let reference = record.row.reference;
+    // A reference is a booking's or a place on a waiting list's.
+    let found = match c.state.find_booking(&reference, &contact).await {
+        Err(AppError::Domain(domain::DomainError::NotFound(_))) => c
+            .state
+            .find_wait(&reference, &contact)
+            .await
+            .map(|e| format!("/waitlist/{}", e.reference)),
+        other => other.map(|record| format!("/bookings/{}", record.row.reference)),
+    };
+    match found {
+        Ok(path) => {
+            let reference = path.rsplit('/').next().unwrap_or_default().to_owned();
             c.grant(&reference).await?;
-            crate::core::session::redirect(&format!("/bookings/{reference}"));
+            crate::core::session::redirect(&path);
         }
         Err(AppError::Domain(e)) => {
             c.set(
@@ -411,4 +427,129 @@ pub async fn take_booking_flash(reference: String) -> Result<Option<String>, App
         }
         _ => Ok(None),
     }
+}
+
+/// Joins the waiting list of the taken time the review showed (キャンセル待ち).
+#[server(prefix = "/sfn", endpoint = "join_waitlist")]
+pub async fn join_waitlist(version: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
+        crate::core::session::redirect("/book/review");
+        return Ok(());
+    };
+    if version.trim() != draft.version.to_string() {
+        crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
+        return Ok(());
+    }
+    let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
+    let account = match crate::core::auth::actor(&c).await? {
+        crate::core::access::Actor::Resident { id, .. } => Some(id),
+        _ => None,
+    };
+    match c.state.join_waitlist(&draft.input, staff, account).await {
+        Ok((entry, _)) => {
+            c.grant(&entry.reference).await?;
+            c.set(WAIT_FLASH, &(entry.reference.clone(), true)).await?;
+            c.take(crate::booking::input::DRAFT).await?;
+            crate::core::session::redirect(&format!("/waitlist/{}", entry.reference));
+        }
+        Err(AppError::Domain(e)) => {
+            draft.version += 1;
+            draft.last_error = Some(AppError::Domain(e));
+            c.set(crate::booking::input::DRAFT, &draft).await?;
+            crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// A place on a waiting list this browser has proved it owns.
+#[server(prefix = "/sfn", endpoint = "get_wait_page")]
+pub async fn get_wait_page(reference: String) -> Result<WaitPage, AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let not_found = AppError::Domain(DomainError::NotFound(Missing::Booking));
+    let entry = match c.state.wait_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => return Err(not_found),
+        other => other?,
+    };
+    if !c.granted().await?.contains(&entry.reference) {
+        return Err(not_found);
+    }
+    let flash: Option<(String, bool)> = c.get(WAIT_FLASH).await?;
+    let flash = match flash {
+        Some((r, joined)) if r == entry.reference => {
+            c.take(WAIT_FLASH).await?;
+            Some(crate::core::state::AppState::wait_flash(c.lang, joined))
+        }
+        _ => None,
+    };
+    let page = c.state.wait_page(&entry, flash, c.lang).await?;
+    // The booking held for them is theirs to open (and confirm).
+    if let Some((_, href)) = &page.offer {
+        let held = href.rsplit('/').next().unwrap_or_default();
+        if !c.granted().await?.iter().any(|r| r == held) {
+            c.grant(held).await?;
+        }
+    }
+    Ok(page)
+}
+
+/// Leaves a waiting list this browser has proved it owns.
+#[server(prefix = "/sfn", endpoint = "leave_waitlist")]
+pub async fn leave_waitlist(reference: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let entry = match c.state.wait_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => None,
+        other => Some(other?),
+    };
+    let Some(entry) = entry else {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    };
+    if !c.granted().await?.contains(&entry.reference) {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    }
+    match c.state.withdraw_wait(&entry).await {
+        Ok(()) => c.set(WAIT_FLASH, &(entry.reference.clone(), false)).await?,
+        // No longer waiting (offered meanwhile): the page says where it stands.
+        Err(AppError::Domain(_)) => {}
+        Err(e) => return Err(e),
+    }
+    // A new address, so a hydrated page loads the place again.
+    crate::core::session::redirect(&format!("/waitlist/{}?v=left", entry.reference));
+    Ok(())
+}
+
+/// Confirms a booking held from the waiting list, for its owner.
+#[server(prefix = "/sfn", endpoint = "accept_offer")]
+pub async fn accept_offer(reference: String) -> Result<(), AppError> {
+    use domain::error::{DomainError, Missing};
+    let c = session::ctx().await?;
+    let reference = domain::reference::normalize(&reference)
+        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
+    let record = match c.state.booking_by_reference(&reference).await {
+        Err(AppError::Domain(_)) => None,
+        other => Some(other?),
+    };
+    let Some(record) = record else {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    };
+    if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
+        crate::core::session::redirect("/bookings");
+        return Ok(());
+    }
+    match c.state.accept_offer(&record).await {
+        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}")),
+        Err(AppError::Domain(e)) => {
+            c.set(BOOKING_FLASH, &(reference.clone(), AppError::Domain(e)))
+                .await?;
+            crate::core::session::redirect(&format!("/bookings/{reference}?retry=1"));
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
 }

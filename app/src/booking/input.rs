@@ -33,6 +33,9 @@ pub struct BookingInput {
     /// What entitles the applicant to it (required with one).
     #[serde(default)]
     pub reduction_note: String,
+    /// Filled in for a taken time, to join its waiting list (キャンセル待ち).
+    #[serde(default)]
+    pub wait: bool,
 }
 
 /// The answers being filled in, kept between the form and the review.
@@ -151,6 +154,7 @@ impl BookingInput {
             override_reason: String::new(),
             reduction,
             reduction_note,
+            wait: false,
         })
     }
 }
@@ -172,6 +176,9 @@ pub struct FormFor {
     /// The reduction chosen (its id, or empty) and the note typed so far.
     pub reduction: String,
     pub reduction_note: String,
+    /// For a taken time: the form joins its waiting list (no equipment,
+    /// no reduction).
+    pub wait: bool,
 }
 
 /// An RFC 3339 instant within the supported years.

@@ -23,6 +23,9 @@ pub enum MailEvent {
     Cancelled,
     /// The day before.
     Reminder,
+    /// A time someone waited for freed up and is held for them; the
+    /// booking's `status_reason` carries the hold's end, as written.
+    Offered,
 }
 
 /// The booking as a mail describes it, in one language.
@@ -65,6 +68,14 @@ fn event_text(lang: Lang, e: MailEvent) -> (&'static str, &'static str) {
         (Lang::Ja, MailEvent::Reminder) => (
             "明日のご予約のお知らせ",
             "明日は次のご予約の日です。取消しの必要があるときは、お早めにお手続きください。",
+        ),
+        (Lang::Ja, MailEvent::Offered) => (
+            "キャンセル待ちの枠が空きました",
+            "キャンセル待ちに登録された次の枠が空いたため、お取り置きしています。下の期限までに「予約の確認」から予約を確定してください。期限を過ぎるか辞退されると、次の方にご案内します。",
+        ),
+        (Lang::En, MailEvent::Offered) => (
+            "The time you waited for is free",
+            "The time below, which you were waiting for, freed up and is held for you. Confirm the booking under \"My booking\" before the hold ends (below), or it goes to the next in line.",
         ),
         (Lang::En, MailEvent::Reminder) => (
             "Reminder: your booking tomorrow",
@@ -112,14 +123,22 @@ pub fn mail(
     let (ja_subject, ja_lead) = event_text(Lang::Ja, event);
     let (en_subject, en_lead) = event_text(Lang::En, event);
     let subject = format!("{ja_subject} / {en_subject} ({reference})");
-    let show_reason = matches!(event, MailEvent::Rejected | MailEvent::CancelledByStaff);
+    let show_reason = matches!(
+        event,
+        MailEvent::Rejected | MailEvent::CancelledByStaff | MailEvent::Offered
+    );
+    let (label_ja, label_en) = if event == MailEvent::Offered {
+        ("確定の期限", "Confirm by")
+    } else {
+        ("理由", "Reason")
+    };
     let reason_ja = reason
         .filter(|_| show_reason)
-        .map(|r| format!("理由：{r}\n"))
+        .map(|r| format!("{label_ja}：{r}\n"))
         .unwrap_or_default();
     let reason_en = reason
         .filter(|_| show_reason)
-        .map(|r| format!("Reason: {r}\n"))
+        .map(|r| format!("{label_en}: {r}\n"))
         .unwrap_or_default();
     let body = format!(
         "{name} 様\n\n{ja_lead}\n\n受付番号：{reference}\n施設：{}\n部屋・区画：{}\n日時：{}\n状態：{}\n使用料：{}\n{reason_ja}\n予約の確認・取消は「予約の確認」から、受付番号とメールアドレスで行えます。\nお問い合わせ：{}\n\n----- English -----\n\nDear {name},\n\n{en_lead}\n\nReference: {reference}\nFacility: {}\nRoom or area: {}\nDate and time: {}\nStatus: {}\nFee: {}\n{reason_en}\nYou can see or cancel it under \"My booking\" with the reference and your e-mail address.\nQuestions: {}\n",
@@ -184,6 +203,7 @@ impl AppState {
                 MailEvent::Cancelled | MailEvent::CancelledByStaff | MailEvent::Rejected => {
                     status_text(lang, domain::status::BookingStatus::Cancelled)
                 }
+                MailEvent::Offered => crate::booking::waitlist::offer_status(lang),
                 _ => status_text(lang, record.status(self.now())),
             }
             .to_owned(),

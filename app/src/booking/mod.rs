@@ -1,5 +1,5 @@
 //! The booking flow (form → review → done), finding, showing and
-//! cancelling a booking.
+//! cancelling a booking, and the waiting list (キャンセル待ち).
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -13,3 +13,5 @@ pub mod present;
 pub mod service;
 pub mod texts;
 pub mod types;
+#[cfg(feature = "ssr")]
+pub mod waitlist;

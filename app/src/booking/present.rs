@@ -114,7 +114,12 @@ impl AppState {
     ) -> Result<BookingDetail, AppError> {
         let (f, i) = self.unit_facility(UnitId(record.row.unit_id)).await?;
         let reduction = self.reduction_text(record, lang).await?;
-        Ok(self.detail_in(&f, i, record, lang, reduction))
+        let mut detail = self.detail_in(&f, i, record, lang, reduction);
+        detail.offer = self.offer_text(record, &f, lang).await?;
+        if detail.offer.is_some() {
+            detail.status_text = crate::booking::waitlist::offer_status(lang).to_owned();
+        }
+        Ok(detail)
     }
 
     /// The booking form for a unit from a start time, with the person's
@@ -130,6 +135,7 @@ impl AppState {
             override_reason,
             reduction,
             reduction_note,
+            wait,
         } = req;
         let staff = override_reason.is_some();
         let (f, i) = self.unit_facility(unit).await?;
@@ -147,7 +153,9 @@ impl AppState {
         if let Some(first) = slots.iter().position(|s| s.start == start) {
             for (n, s) in slots[first..].iter().enumerate() {
                 let count = u32::try_from(n + 1).unwrap_or(u32::MAX);
+                // Waiting for a taken time: its booked slots may be chosen.
                 let bookable = s.status == SlotStatus::Free
+                    || (wait && s.status == SlotStatus::Booked)
                     || (staff
                         && (s.status == SlotStatus::NotYetOpen
                             || s.reason == Some(SlotReason::WindowClosed)));
@@ -220,7 +228,7 @@ impl AppState {
                 .equipment
                 .iter()
                 // None left to lend (staff ended lending): not offered.
-                .filter(|e| e.quantity > 0)
+                .filter(|e| e.quantity > 0 && !wait)
                 .map(|e| EquipmentChoice {
                     id: e.id,
                     name: e.name.get(lang).to_owned(),
@@ -234,14 +242,19 @@ impl AppState {
             alternatives: Vec::new(),
             rules: rules_text,
             day_href: self.at(&format!("/facilities/{}/days/{date}", f.id)),
-            edit_href: self.at(&form_href(f.id, unit, start, end, tz)),
+            edit_href: self.at(&if wait {
+                format!("{}&wait=1", form_href(f.id, unit, start, end, tz))
+            } else {
+                form_href(f.id, unit, start, end, tz)
+            }),
             override_reason,
             reductions: self
                 .store
                 .reductions(f.municipality.0)
                 .await?
                 .into_iter()
-                .filter(|r| r.offered)
+                // The waiting list takes the time alone.
+                .filter(|r| r.offered && !wait)
                 .map(|r| {
                     let name = crate::core::i18n::pick(lang, &r.name_ja, &r.name_en);
                     let proof = crate::core::i18n::pick(lang, &r.proof_ja, &r.proof_en);
@@ -254,6 +267,7 @@ impl AppState {
                 })
                 .collect(),
             reduction_note,
+            wait: wait.then(|| crate::booking::waitlist::form_lead(lang)),
         })
     }
 
@@ -358,6 +372,7 @@ impl AppState {
             override_reason: staff.then(|| input.override_reason.clone()),
             reduction: input.reduction.clone(),
             reduction_note: input.reduction_note.clone(),
+            wait: input.wait,
         };
         let mut form = match self.booking_form(req, lang).await {
             Ok(f) => f,
@@ -417,6 +432,14 @@ impl AppState {
                         message: crate::core::messages::problem_message(lang, p.field, p.problem),
                     })
                     .collect();
+                Ok(ReviewPage::Form(Box::new(form)))
+            }
+            // Taken, as expected when filled in to wait for it: the form
+            // offers the waiting list if the request could join it.
+            Err(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)))
+                if input.wait && self.prepare_wait(input, staff).await.is_ok() =>
+            {
+                form.wait = Some(crate::booking::waitlist::join_offer(lang, version));
                 Ok(ReviewPage::Form(Box::new(form)))
             }
             Err(AppError::Domain(e)) => {

@@ -72,6 +72,30 @@ impl AppState {
     /// `staff` is true for a member managing the facility (代行予約): they
     /// may book outside the booking window when they write why.
     pub async fn prepare(&self, input: &BookingInput, staff: bool) -> Result<Prepared, AppError> {
+        self.prepare_as(input, staff, false).await
+    }
+
+    /// Checks a request to wait for a taken time: every rule as if the time
+    /// were free, and the time alone (no equipment, no reduction).
+    pub async fn prepare_wait(
+        &self,
+        input: &BookingInput,
+        staff: bool,
+    ) -> Result<Prepared, AppError> {
+        if !input.equipment.is_empty() || !input.reduction.trim().is_empty() {
+            return Err(AppError::Domain(DomainError::Conflict(
+                Conflict::WaitExtras,
+            )));
+        }
+        self.prepare_as(input, staff, true).await
+    }
+
+    async fn prepare_as(
+        &self,
+        input: &BookingInput,
+        staff: bool,
+        wait: bool,
+    ) -> Result<Prepared, AppError> {
         let p = parse(input)?;
         let override_reason = p.override_reason.filter(|_| staff);
         let (f, i) = self.unit_facility(p.unit).await?;
@@ -92,10 +116,14 @@ impl AppState {
         let now = self.now();
         let ids: Vec<UnitId> = f.units.iter().map(|u| u.id).collect();
         let span = Duration::hours(store::MAX_BOOKING_HOURS);
-        let busy = self
-            .store
-            .busy(&ids, p.start - span, p.end + span, now)
-            .await?;
+        // Waiting for the time: what holds it is what is waited out.
+        let busy = if wait {
+            Vec::new()
+        } else {
+            self.store
+                .busy(&ids, p.start - span, p.end + span, now)
+                .await?
+        };
         let selection = match &override_reason {
             Some(_) => booking::select_outside_window(&f.plan, p.unit, p.start, p.end, &busy, now),
             None => booking::select(&f.plan, p.unit, p.start, p.end, &busy, now),
@@ -417,6 +445,7 @@ impl AppState {
             cancel_deadline: date_time(lang, deadline),
             can_cancel,
             reduction,
+            offer: None,
         }
     }
 

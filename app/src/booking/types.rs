@@ -111,6 +111,43 @@ pub struct BookingForm {
     pub reductions: Vec<ReductionChoice>,
     /// The note typed so far for the reduction chosen.
     pub reduction_note: String,
+    /// Set when the form is for a taken time's waiting list (キャンセル待ち).
+    pub wait: Option<WaitJoin>,
+}
+
+/// The booking form filled in to wait for a taken time: what it says, and
+/// once the answers are checked, the button that joins the line. Its words
+/// come with the data (the server writes them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitJoin {
+    pub heading: String,
+    pub lead: String,
+    /// The button's words and the draft's version it joins with.
+    pub join: Option<(String, u32)>,
+}
+
+/// The booking page's offer of a time someone waited for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OfferText {
+    pub notice: String,
+    pub button: String,
+}
+
+/// A place on a waiting list as its owner sees it, words included.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitPage {
+    pub reference: String,
+    pub title: String,
+    /// What just happened here (joined, left the line), once.
+    pub flash: Option<String>,
+    /// Where it stands: its place in line, or the offer.
+    pub lead: String,
+    /// The facility, unit, time, fee and name, labelled.
+    pub rows: Vec<(String, String)>,
+    /// The booking held for them once offered: words and address.
+    pub offer: Option<(String, String)>,
+    /// While still waiting: the button that leaves the line.
+    pub withdraw: Option<String>,
 }
 
 /// One line of a fee breakdown, for people.
@@ -190,6 +227,8 @@ pub struct BookingDetail {
     pub pending_until: Option<String>,
     /// The fee reduction asked for, and where its decision stands.
     pub reduction: Option<ReductionText>,
+    /// A time offered from the waiting list, still to be confirmed.
+    pub offer: Option<OfferText>,
 }
 
 /// The find-your-booking page.

@@ -232,12 +232,19 @@ impl AppState {
                                 reason: s.reason.as_ref().map(|r| i18n::slot_reason(lang, r)),
                                 window_closed: s.reason == Some(SlotReason::WindowClosed),
                                 book_href: (s.status == SlotStatus::Free
+                                    || s.status == SlotStatus::Booked
                                     || (proxy
                                         && (s.status == SlotStatus::NotYetOpen
                                             || s.reason == Some(SlotReason::WindowClosed))))
                                 .then(|| {
+                                    // A taken time's form joins its waiting list.
+                                    let wait = if s.status == SlotStatus::Booked {
+                                        "&wait=1"
+                                    } else {
+                                        ""
+                                    };
                                     self.at(&format!(
-                                        "/facilities/{}/book?unit={}&date={date}&time={}",
+                                        "/facilities/{}/book?unit={}&date={date}&time={}{wait}",
                                         f.id,
                                         slots.unit,
                                         minutes(s.start, tz)

@@ -97,6 +97,9 @@ pub struct Texts {
     pub sign_in_link: &'static str,
     pub book_cell: &'static str,
     pub book_cell_label: fn(&str, &str) -> String,
+    /// On a taken cell: the link to its waiting list (キャンセル待ち).
+    pub wait_cell: &'static str,
+    pub wait_cell_label: fn(&str, &str) -> String,
 
     /// Said (politely) after a live update changed `n` places on the page.
     pub live_changed: fn(usize) -> String,
@@ -196,6 +199,8 @@ pub static JA: Texts = Texts {
     sign_in_link: "ログイン画面へ",
     book_cell: "予約する",
     book_cell_label: |unit, period| format!("{unit} {period} を予約する"),
+    wait_cell: "キャンセル待ち",
+    wait_cell_label: |unit, period| format!("{unit} {period} のキャンセル待ちに登録する"),
 };
 
 pub static EN: Texts = Texts {
@@ -288,6 +293,8 @@ pub static EN: Texts = Texts {
     sign_in_link: "Go to sign-in",
     book_cell: "Book",
     book_cell_label: |unit, period| format!("Book {unit}, {period}"),
+    wait_cell: "Join waiting list",
+    wait_cell_label: |unit, period| format!("Join the waiting list for {unit}, {period}"),
 };
 
 const MONTHS_EN: [&str; 12] = [

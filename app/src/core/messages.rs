@@ -500,6 +500,30 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
             "Please choose what to do with each appointment in the absence.".into()
         }
         (_, Conflict::CancelDeadlinePassed { phone }) => cancel_closed(lang, phone),
+        (Lang::Ja, Conflict::WaitFree) => {
+            "この時間は空いています。キャンセル待ちではなく、このまま予約できます。".into()
+        }
+        (Lang::En, Conflict::WaitFree) => {
+            "This time is free now: you can book it instead of joining the waiting list.".into()
+        }
+        (Lang::Ja, Conflict::AlreadyWaiting) => {
+            "この時間のキャンセル待ちには、同じメールアドレスまたは電話番号ですでに登録されています。".into()
+        }
+        (Lang::En, Conflict::AlreadyWaiting) => {
+            "This e-mail address or phone number is already on the waiting list for this time.".into()
+        }
+        (Lang::Ja, Conflict::WaitLimit { max }) => format!(
+            "この施設でキャンセル待ちに登録できるのは、同じメールアドレスまたは電話番号で{max}件までです。"
+        ),
+        (Lang::En, Conflict::WaitLimit { max }) => format!(
+            "One e-mail address or phone number can be on at most {max} waiting lists at this facility."
+        ),
+        (Lang::Ja, Conflict::WaitExtras) => {
+            "キャンセル待ちは、付帯設備と減免の申請なしで登録できます。入力内容を修正して、それらを外してください。".into()
+        }
+        (Lang::En, Conflict::WaitExtras) => {
+            "The waiting list takes the time alone: change your answers to untick the equipment and the fee reduction.".into()
+        }
     }
 }
 

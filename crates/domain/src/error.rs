@@ -140,6 +140,16 @@ pub enum Conflict {
     AbsenceUndecided,
     /// Past the cancellation deadline: the facility must be contacted.
     CancelDeadlinePassed { phone: String },
+    /// The time asked to wait for is free now: book it instead.
+    WaitFree,
+    /// This contact is already in line for this time.
+    AlreadyWaiting,
+    /// This contact already holds as many places in the facility's lines
+    /// as it may hold active bookings there.
+    WaitLimit { max: u32 },
+    /// The waiting list takes the time alone, without equipment or a fee
+    /// reduction.
+    WaitExtras,
 }
 
 impl Conflict {
@@ -151,6 +161,10 @@ impl Conflict {
             Conflict::NoCapacity => "no_capacity",
             Conflict::AbsenceUndecided => "absence_undecided",
             Conflict::CancelDeadlinePassed { .. } => "cancel_deadline_passed",
+            Conflict::WaitFree => "wait_free",
+            Conflict::AlreadyWaiting => "already_waiting",
+            Conflict::WaitLimit { .. } => "wait_limit",
+            Conflict::WaitExtras => "wait_extras",
         }
     }
 }

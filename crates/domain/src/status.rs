@@ -172,6 +172,22 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Where a place on a waiting list (キャンセル待ち) stands.
+    WaitState {
+        /// In line for the time.
+        Waiting = "waiting",
+        /// The time was offered: a pending booking is held for them.
+        Offered = "offered",
+        /// They took the offer: the booking is theirs.
+        Booked = "booked",
+        /// They let the offer lapse or turned it down.
+        Passed = "passed",
+        /// They left the line.
+        Withdrawn = "withdrawn",
+    }
+}
+
+stored_enum! {
     /// What a staff member did, as the audit log records it.
     AuditAction {
         AccountCreate = "account.create",

@@ -120,7 +120,8 @@ pub struct DayCellSlot {
     /// Closed because booking for it has ended (受付終了), not because the
     /// facility is closed: shown with its own word.
     pub window_closed: bool,
-    /// For a free slot: the booking form's address.
+    /// For a free slot: the booking form's address; for a taken one, the
+    /// form that joins its waiting list.
     pub book_href: Option<String>,
 }
 

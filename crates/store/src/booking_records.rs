@@ -36,7 +36,8 @@ impl Store {
         Ok(Some(BookingRecord { row, equipment }))
     }
 
-    /// Cancels an active booking and frees its time. The update is
+    /// Cancels an active booking and frees its time, offering it to the
+    /// first in line for it (`crate::waitlist`). The update is
     /// conditional on the status, so a concurrent change (approval, expiry)
     /// cannot be overwritten.
     pub async fn cancel_booking(
@@ -58,14 +59,16 @@ impl Store {
         if done.rows_affected != 1 {
             return Err(Self::why_not(&txn, booking::Entity::find_by_id(id.0), now).await);
         }
-        booking_hold::Entity::delete_many()
-            .filter(booking_hold::Column::BookingId.eq(id.0))
-            .exec(&txn)
-            .await?;
         let row = booking::Entity::find_by_id(id.0)
             .one(&txn)
             .await?
             .ok_or(ChangeError::NotFound)?;
+        let facility = Self::lock_line(&txn, row.unit_id).await?;
+        booking_hold::Entity::delete_many()
+            .filter(booking_hold::Column::BookingId.eq(id.0))
+            .exec(&txn)
+            .await?;
+        Self::offer_freed(&txn, facility, &row, now).await?;
         crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&row), now).await?;
         txn.commit().await?;
         Ok(row)

@@ -343,7 +343,8 @@ impl Store {
     }
 
     /// Marks pending bookings that expired at `now` and still hold any of
-    /// `resources` in the range as `expired`, releasing their holds.
+    /// `resources` in the range as `expired`, releasing their holds and
+    /// offering their time to whoever waits for it (`crate::waitlist`).
     pub(crate) async fn release_expired(
         txn: &DatabaseTransaction,
         resources: &[String],
@@ -365,27 +366,25 @@ impl Store {
         if holders.is_empty() {
             return Ok(());
         }
-        let expired: Vec<i64> = booking::Entity::find()
+        let expired: Vec<booking::Model> = booking::Entity::find()
             .filter(booking::Column::Id.is_in(holders))
             .filter(booking::Column::Status.eq(BookingStatus::Pending))
             .filter(booking::Column::ExpiresAt.lte(now))
             .all(txn)
-            .await?
-            .into_iter()
-            .map(|b| b.id)
-            .collect();
-        if expired.is_empty() {
-            return Ok(());
+            .await?;
+        for row in expired {
+            let facility = Self::lock_line(txn, row.unit_id).await?;
+            booking::Entity::update_many()
+                .col_expr(booking::Column::Status, Expr::value(BookingStatus::Expired))
+                .filter(booking::Column::Id.eq(row.id))
+                .exec(txn)
+                .await?;
+            booking_hold::Entity::delete_many()
+                .filter(H::BookingId.eq(row.id))
+                .exec(txn)
+                .await?;
+            Self::offer_freed(txn, facility, &row, now).await?;
         }
-        booking::Entity::update_many()
-            .col_expr(booking::Column::Status, Expr::value(BookingStatus::Expired))
-            .filter(booking::Column::Id.is_in(expired.clone()))
-            .exec(txn)
-            .await?;
-        booking_hold::Entity::delete_many()
-            .filter(H::BookingId.is_in(expired))
-            .exec(txn)
-            .await?;
         Ok(())
     }
 

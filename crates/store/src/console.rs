@@ -110,7 +110,8 @@ fn subtract(start: i64, end: i64, taken: &mut [(i64, i64)]) -> Vec<(i64, i64)> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Then {
     Nothing,
-    /// Frees the booking's time and equipment (cancelled or rejected).
+    /// Frees the booking's time and equipment (cancelled or rejected) and
+    /// offers the time to the first in line for it.
     Release,
     /// Records the decision on the fee reduction asked for.
     Decide(ReductionState),
@@ -210,17 +211,19 @@ impl Store {
                 .exec(&txn)
                 .await?;
         }
-        if then == Then::Release {
-            booking_hold::Entity::delete_many()
-                .filter(booking_hold::Column::BookingId.eq(id))
-                .exec(&txn)
-                .await?;
-        }
-        append_audit(&txn, audit).await?;
         let row = booking::Entity::find_by_id(id)
             .one(&txn)
             .await?
             .ok_or(ChangeError::NotFound)?;
+        if then == Then::Release {
+            let facility = Self::lock_line(&txn, row.unit_id).await?;
+            booking_hold::Entity::delete_many()
+                .filter(booking_hold::Column::BookingId.eq(id))
+                .exec(&txn)
+                .await?;
+            Self::offer_freed(&txn, facility, &row, now).await?;
+        }
+        append_audit(&txn, audit).await?;
         crate::outbox::enqueue_for(&txn, mail, std::slice::from_ref(&row), now).await?;
         txn.commit().await?;
         Ok(row)

@@ -32,6 +32,7 @@ pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 pub mod units;
+pub mod waitlist;
 
 pub use accounts::{AccountError, AccountRecord, AuditEntry, AuditFilter, Enrolment, NewAccount};
 pub use appointments::{AppointmentError, AppointmentRecord, Visitor};

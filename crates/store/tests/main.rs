@@ -9,3 +9,4 @@ mod hardening;
 mod staff_locks;
 mod store;
 mod units;
+mod waitlist;

@@ -12,7 +12,9 @@ use crate::core::town::at;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::booking::api::{ConfirmBooking, ReviewBooking, get_booking_form, get_done, get_review};
+use crate::booking::api::{
+    ConfirmBooking, JoinWaitlist, ReviewBooking, get_booking_form, get_done, get_review,
+};
 use crate::booking::texts::texts;
 use crate::core::components::ActionError;
 use crate::core::components::{loaded, set_status};
@@ -33,9 +35,10 @@ pub fn BookForm() -> impl IntoView {
                 q.get("date").unwrap_or_default(),
                 q.get("time").unwrap_or_default(),
                 q.get("until"),
+                q.get("wait"),
             )
         },
-        |(id, unit, date, time, until)| get_booking_form(id, unit, date, time, until),
+        |(id, unit, date, time, until, wait)| get_booking_form(id, unit, date, time, until, wait),
     );
     loaded(data, false, |form| view! { <FormStep form/> })
 }
@@ -74,6 +77,29 @@ fn Steps(current: usize) -> impl IntoView {
                 }
             }).collect_view()}
         </ol>
+    }
+}
+
+/// The waiting list's part of the form: what it is, and once the answers
+/// are checked, the button that joins the line.
+#[component]
+fn WaitSection(w: crate::booking::types::WaitJoin) -> impl IntoView {
+    let join = ServerAction::<JoinWaitlist>::new();
+    let button = w.join.map(|(text, version)| {
+        view! {
+            <crate::core::components::ActionError action=join/>
+            <ActionForm action=join>
+                <input type="hidden" name="version" value=version.to_string()/>
+                <p><button type="submit" class="button button-primary">{text}</button></p>
+            </ActionForm>
+        }
+    });
+    view! {
+        <section class="wait" aria-labelledby="wait-heading">
+            <h2 id="wait-heading">{w.heading}</h2>
+            <p>{w.lead}</p>
+            {button}
+        </section>
     }
 }
 
@@ -177,7 +203,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
         <p class="breadcrumb"><a href=form.day_href.clone()><span aria-hidden="true">"← "</span>{t.back_to_day}</a></p>
         <h1>{t.form_title}</h1>
         <Steps current=1/>
-        <TakenWatch form=form.clone()/>
+        {form.wait.is_none().then(|| view! { <TakenWatch form=form.clone()/> })}
         {has_errors.then(|| view! {
             <div class="notice notice-error" role="alert" id="errors">
                 <h2>{(t.errors_heading)(form.errors.len())}</h2>
@@ -197,6 +223,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
             </div>
         })}
         {form.notice.clone().map(|n| view! { <p class="notice notice-error" role="alert">{n}</p> })}
+        {form.wait.clone().map(|w| view! { <WaitSection w/> })}
         {(!form.alternatives.is_empty() || (form.notice.is_some() && !can_book)).then(|| view! {
             <section class="alternatives" aria-labelledby="alt-heading">
                 <h2 id="alt-heading">{t.alternatives_heading}</h2>
@@ -221,6 +248,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
         {can_book.then(|| view! {
             <p class="lead">{t.form_lead}</p>
             <ActionForm action=review>
+                {form.wait.is_some().then(|| view! { <input type="hidden" name="wait" value="1"/> })}
                 <input type="hidden" name="facility" value=form.facility_id.to_string()/>
                 <input type="hidden" name="unit_id" value=form.unit_id.to_string()/>
                 <input type="hidden" name="start" value=form.start.clone()/>
@@ -265,6 +293,8 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                         <label for="f-nonresident">{t.resident_no}</label>
                     </div>
                 </fieldset>
+                // The waiting list takes the time alone.
+                {form.wait.is_none().then(|| view! {
                 <fieldset class="field" id=field_id(BookingField::Equipment)
                     aria-describedby=equipment_error.is_some().then_some("f-equipment-error")>
                     <legend>{t.equipment_legend}</legend>
@@ -283,6 +313,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                         }).collect_view().into_any()
                     }}
                 </fieldset>
+                })}
                 {(!form.reductions.is_empty()).then(|| {
                     let choice_error = error_of(BookingField::Reduction);
                     let note_error = error_of(BookingField::ReductionNote);

@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::book::{BookingSummary, KeepIt};
 use crate::booking::api::{
-    CancelMyBooking, FindBooking, get_booking_page, get_find_page, take_booking_flash,
+    AcceptOffer, CancelMyBooking, FindBooking, get_booking_page, get_find_page, take_booking_flash,
 };
 use crate::booking::texts::texts;
 use crate::core::components::{ErrorView, Loading};
@@ -31,7 +31,7 @@ pub fn FindBookingPage() -> impl IntoView {
 }
 
 #[component]
-fn FindForm(page: FindPage) -> impl IntoView {
+pub(super) fn FindForm(page: FindPage) -> impl IntoView {
     let lang = use_lang();
     let t = texts(lang);
     let find = ServerAction::<FindBooking>::new();
@@ -133,6 +133,7 @@ pub fn MyBookingPage() -> impl IntoView {
             <h1>{t.detail_title}</h1>
             {cancelled.then(|| view! { <p class="notice notice-ok" role="status">{t.cancelled_notice}</p> })}
             {flash.map(|f| view! { <p class="notice notice-error" role="alert">{f}</p> })}
+            {d.offer.clone().map(|o| view! { <Offer o reference=reference.clone()/> })}
             <KeepIt reference=reference.clone()/>
             <BookingSummary d/>
             {if can_cancel {
@@ -144,6 +145,23 @@ pub fn MyBookingPage() -> impl IntoView {
             }}
         }
     })
+}
+
+/// A time offered from the waiting list: what to do, and the button that
+/// confirms it (declining is cancelling).
+#[component]
+fn Offer(o: crate::booking::types::OfferText, reference: String) -> impl IntoView {
+    let accept = ServerAction::<AcceptOffer>::new();
+    view! {
+        <section class="notice notice-ok offer" aria-labelledby="offer-text">
+            <p id="offer-text">{o.notice}</p>
+            <crate::core::components::ActionError action=accept/>
+            <ActionForm action=accept>
+                <input type="hidden" name="reference" value=reference/>
+                <p><button type="submit" class="button button-primary">{o.button}</button></p>
+            </ActionForm>
+        </section>
+    }
 }
 
 /// `/bookings/{reference}/cancel`: asks once more before cancelling.

@@ -198,8 +198,13 @@ fn slot_cell(lang: Lang, cell: Option<DayCellSlot>, unit_name: &str, column: &st
         Some(c) => {
             let (word, symbol) = i18n::slot_status(lang, c.status);
             let book = c.book_href.clone().map(|href| {
-                let label = (t.book_cell_label)(unit_name, column);
-                view! { <br/><a class="book-link" href=href aria-label=label>{t.book_cell}</a> }
+                // A taken cell's link joins its waiting list.
+                let (word, label) = if c.status == SlotStatus::Booked {
+                    (t.wait_cell, (t.wait_cell_label)(unit_name, column))
+                } else {
+                    (t.book_cell, (t.book_cell_label)(unit_name, column))
+                };
+                view! { <br/><a class="book-link" href=href aria-label=label>{word}</a> }
             });
             view! {
                 <td class=slot_class(c.status) data-status=c.status.as_str()>

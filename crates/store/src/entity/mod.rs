@@ -32,4 +32,5 @@ pub mod staff_absence;
 pub mod staff_duty_hours;
 pub mod staff_qualification;
 pub mod unit;
+pub mod waitlist_entry;
 pub mod web_session;

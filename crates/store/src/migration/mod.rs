@@ -18,6 +18,7 @@ mod m20261207_000012_archive;
 mod m20261207_000013_towns;
 mod m20261208_000014_facility_photo;
 mod m20261209_000015_fee_reductions;
+mod m20261210_000016_waitlist;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000013_towns::Migration),
             Box::new(m20261208_000014_facility_photo::Migration),
             Box::new(m20261209_000015_fee_reductions::Migration),
+            Box::new(m20261210_000016_waitlist::Migration),
         ]
     }
 }
