@@ -279,6 +279,18 @@ mod tests {
             &part("b"),
         );
         assert!(subject.contains("減免なし") && subject.contains("no fee reduction"));
+        // An offer from the waiting list states until when it is held.
+        let (subject, offer) = mail(
+            MailEvent::Offered,
+            "K7MQ2XAB",
+            "山田 花子",
+            Some("12月8日 10:00 / Dec 8 10:00"),
+            &part("a"),
+            &part("b"),
+        );
+        assert!(subject.starts_with("キャンセル待ちの枠が空きました / "));
+        assert!(offer.contains("確定の期限：12月8日 10:00") && offer.contains("Confirm by: 12月8日"));
+        assert!(!offer.contains("理由"));
         assert!(body.contains("減免は認められませんでした") && body.contains("was not granted"));
     }
 }

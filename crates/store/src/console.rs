@@ -136,7 +136,8 @@ impl Store {
             .await?)
     }
 
-    /// Pending requests (仮予約) on `units` still waiting for a decision.
+    /// Pending requests (仮予約) on `units` still waiting for a decision
+    /// (not times held for someone from a waiting list: theirs to confirm).
     pub async fn pending_requests(
         &self,
         units: &[i64],
@@ -147,6 +148,7 @@ impl Store {
             .filter(C::UnitId.is_in(units.iter().copied()))
             .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now))
+            .filter(C::Id.not_in_subquery(crate::waitlist::open_offers()))
             .order_by_asc(C::ExpiresAt)
             .all(&self.db)
             .await?)
@@ -246,7 +248,9 @@ impl Store {
             .col_expr(C::ExpiresAt, Expr::value(Option::<DateTime<Utc>>::None))
             .filter(C::Status.eq(BookingStatus::Pending))
             .filter(C::ExpiresAt.gt(now))
-            .filter(C::StartAt.gt(now));
+            .filter(C::StartAt.gt(now))
+            // A time held from a waiting list is the resident's to confirm.
+            .filter(C::Id.not_in_subquery(crate::waitlist::open_offers()));
         let state = match reduction {
             None => None,
             Some(ReductionDecision::Grant) => Some(ReductionState::Approved),

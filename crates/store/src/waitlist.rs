@@ -119,6 +119,18 @@ async fn holders(
         .await
 }
 
+/// The bookings held as offers not yet taken.
+pub(crate) fn open_offers() -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::Query;
+    use waitlist_entry::Column as W;
+    Query::select()
+        .column(W::BookingId)
+        .from(waitlist_entry::Entity)
+        .and_where(W::State.eq(WaitState::Offered))
+        .and_where(W::BookingId.is_not_null())
+        .to_owned()
+}
+
 impl Store {
     /// Adds a place in line for a taken time, with the mail that tells the
     /// resident their place. The contact may hold one place per time and

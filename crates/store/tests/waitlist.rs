@@ -105,6 +105,16 @@ async fn line_order(db: &TestDb) {
             .unwrap(),
         1
     );
+    // It is theirs to confirm: not in the staff's queue of requests.
+    let queue = store.pending_requests(&[offer.unit_id], now()).await.unwrap();
+    assert!(queue.iter().all(|b| b.id != offer.id));
+    let audit = store::testing::audit_entry(domain::status::AuditAction::BookingApprove, now());
+    assert!(
+        store
+            .staff_approve(offer.id, now(), &audit, &no_mail, None)
+            .await
+            .is_err()
+    );
     let other = sample_booking(store, now(), 1, 1, 9, false).await;
     assert!(matches!(
         store.create_booking(&other, now(), &no_mail).await,
