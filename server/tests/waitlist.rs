@@ -195,7 +195,7 @@ async fn waiting_list(app: &Running) {
     );
     assert_eq!(detail["status"], "pending");
     let (_, location, _) = call(app, &c, path::<b::AcceptOffer>(), &[("reference", &held)]).await;
-    assert_eq!(location, format!("/bookings/{held}"));
+    assert_eq!(location, format!("/bookings/{held}?taken=1"));
     let detail = sfn(
         app,
         &c,

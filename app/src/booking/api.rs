@@ -543,7 +543,8 @@ pub async fn accept_offer(reference: String) -> Result<(), AppError> {
         return Ok(());
     }
     match c.state.accept_offer(&record).await {
-        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}")),
+        // A new address, so a hydrated page loads the booking again.
+        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?taken=1")),
         Err(AppError::Domain(e)) => {
             c.set(BOOKING_FLASH, &(reference.clone(), AppError::Domain(e)))
                 .await?;

@@ -80,9 +80,10 @@ fn booking_resource() -> Resource<Result<(BookingDetail, Option<String>), AppErr
                 params.read().get("reference").unwrap_or_default(),
                 query.read().get("cancelled"),
                 query.read().get("retry"),
+                query.read().get("taken"),
             )
         },
-        |(reference, _, _)| async move {
+        |(reference, _, _, _)| async move {
             let detail = get_booking_page(reference).await?;
             let flash = take_booking_flash(detail.reference.clone()).await?;
             Ok((detail, flash))
