@@ -31,6 +31,24 @@ async fn sfn(app: &Running, c: &reqwest::Client, url: &str, fields: &[(&str, &st
     serde_json::from_str(&body).unwrap()
 }
 
+/// Joins the waiting list for the unit named `name` at `start`–`end`
+/// through the form, as `email`; the place's reference.
+async fn join(app: &Running, name: &str, start: &str, end: &str, email: &str) -> String {
+    let c = browser();
+    let (facility, unit) = app.unit(name).await;
+    let (f, u) = (facility.to_string(), unit.to_string());
+    let mut fields = booking_form(&u, start, end, email);
+    fields[0] = ("facility", &f);
+    fields.push(("wait", "1"));
+    let v = review(app, &c, &fields).await;
+    let version = v["Form"]["wait"]["join"][1].to_string();
+    let (_, location, _) = call(app, &c, path::<b::JoinWaitlist>(), &[("version", &version)]).await;
+    location
+        .strip_prefix("/waitlist/")
+        .unwrap_or_else(|| panic!("{location} {v}"))
+        .to_owned()
+}
+
 async fn waiting_list(app: &Running) {
     let (facility, unit) = app.unit("会議室1").await;
     let (start, end) = app.free_slot(facility, unit, 0).await;
@@ -235,5 +253,70 @@ async fn waiting_list_over_http_on_postgres() {
     };
     let app = spawn(db).await;
     waiting_list(&app).await;
+    app.finish().await;
+}
+
+/// Two halves of the gym, booked, cancelled at the same moment through two
+/// server processes on one database. In line: A for the whole floor, then
+/// B for half A and C for half B. Each cancellation offers its own half to
+/// the one waiting for it; A never gets the floor while the other half is
+/// still held (or already offered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_cancellations_across_two_servers_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    let app = spawn(db).await;
+    let second_store = store::Store::connect(&app.url()).await.unwrap();
+    let other = spawn_on(second_store, app.clock.clone()).await;
+    let (_, half_a) = app.unit("体育館 半面A").await;
+    let (_, half_b) = app.unit("体育館 半面B").await;
+    let free = app
+        .free_slots("体育館 全面", "2026-12-01", "2027-01-20")
+        .await;
+    let (start, end) = &free[0];
+    let x = book(&app, half_a, start, end, 1).await;
+    let y = book(&app, half_b, start, end, 2).await;
+    let a = join(&app, "体育館 全面", start, end, "a@example.jp").await;
+    let b_ = join(&app, "体育館 半面A", start, end, "b@example.jp").await;
+    let c = join(&other, "体育館 半面B", start, end, "c@example.jp").await;
+    let cancel = |server: &Running, booking: &Value, n: usize| {
+        let path = format!(
+            "/api/v1/bookings/{}/cancel",
+            booking["reference"].as_str().unwrap()
+        );
+        let body = json!({"email": format!("hanako{n}@example.jp")});
+        let server = server.base.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .post(format!("{server}{path}"))
+                .header("origin", &server)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            res.status()
+        }
+    };
+    let (s1, s2) = tokio::join!(cancel(&app, &x, 1), cancel(&other, &y, 2));
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    let state = |r: String| {
+        let store = app.store.clone();
+        async move { store.wait_entry(&r).await.unwrap().unwrap() }
+    };
+    assert_eq!(state(a).await.state, domain::status::WaitState::Waiting);
+    for (r, email) in [(b_, "b@example.jp"), (c, "c@example.jp")] {
+        let e = state(r).await;
+        assert_eq!(e.state, domain::status::WaitState::Offered);
+        let held = app
+            .store
+            .booking_row(e.booking_id.unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(held.email, email);
+    }
+    assert_eq!(app.slot_status("体育館 全面", start).await, "booked");
+    other.finish().await;
     app.finish().await;
 }

@@ -289,7 +289,9 @@ mod tests {
             &part("b"),
         );
         assert!(subject.starts_with("キャンセル待ちの枠が空きました / "));
-        assert!(offer.contains("確定の期限：12月8日 10:00") && offer.contains("Confirm by: 12月8日"));
+        assert!(
+            offer.contains("確定の期限：12月8日 10:00") && offer.contains("Confirm by: 12月8日")
+        );
         assert!(!offer.contains("理由"));
         assert!(body.contains("減免は認められませんでした") && body.contains("was not granted"));
     }

@@ -118,6 +118,8 @@ impl AppState {
         detail.offer = self.offer_text(record, &f, lang).await?;
         if detail.offer.is_some() {
             detail.status_text = crate::booking::waitlist::offer_status(lang).to_owned();
+            // Declined by cancelling, until the hold ends.
+            detail.can_cancel = true;
         }
         Ok(detail)
     }

@@ -371,7 +371,14 @@ impl AppState {
                 Conflict::AlreadyCancelled,
             )));
         }
-        if deadline_passed(&f, i, &record.row, now) {
+        // A time offered from the waiting list may be declined until its
+        // hold ends, whatever the deadline: it was never taken.
+        let offer_open = self
+            .store
+            .offer_of(record.row.id)
+            .await?
+            .is_some_and(|e| e.state == domain::status::WaitState::Offered);
+        if deadline_passed(&f, i, &record.row, now) && !offer_open {
             return Err(AppError::Domain(DomainError::Conflict(
                 Conflict::CancelDeadlinePassed { phone: f.phone },
             )));

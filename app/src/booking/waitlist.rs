@@ -346,11 +346,11 @@ impl AppState {
         Ok(Some(OfferText {
             notice: if ja(lang) {
                 format!(
-                    "キャンセル待ちの枠が空いたため、お取り置きしています。{until}までに「この予約を確定する」を押してください。過ぎると次の方にご案内します。ご不要なら「予約を取り消す」で辞退できます。"
+                    "キャンセル待ちの枠が空いたため、お取り置きしています。{until}までに「この予約を確定する」を押してください。過ぎると次の方にご案内します。ご不要なら「この予約を取り消す」で辞退できます。"
                 )
             } else {
                 format!(
-                    "The time you waited for freed up and is held for you until {until}. Press \"Confirm this booking\" before then, or it goes to the next in line. If you no longer need it, cancel it to decline."
+                    "The time you waited for freed up and is held for you until {until}. Press \"Confirm this booking\" before then, or it goes to the next in line. If you no longer need it, decline it with \"Cancel this booking\"."
                 )
             },
             button: if ja(lang) {

@@ -1,7 +1,9 @@
 //! The waiting list (キャンセル待ち) on SQLite and PostgreSQL: a freed time
 //! goes to the first in line whose whole time is free, in the transaction
-//! that frees it; a lapsed offer goes to the next; two cancellations racing
-//! each offer their own time to the right person.
+//! that frees it (a resident's or staff's cancellation, a lapsed 仮予約); a
+//! lapsed or declined offer goes to the next; two cancellations racing each
+//! offer their own time to the right person; offers are not the staff's to
+//! approve.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use domain::ids::BookingId;
@@ -106,7 +108,10 @@ async fn line_order(db: &TestDb) {
         1
     );
     // It is theirs to confirm: not in the staff's queue of requests.
-    let queue = store.pending_requests(&[offer.unit_id], now()).await.unwrap();
+    let queue = store
+        .pending_requests(&[offer.unit_id], now())
+        .await
+        .unwrap();
     assert!(queue.iter().all(|b| b.id != offer.id));
     let audit = store::testing::audit_entry(domain::status::AuditAction::BookingApprove, now());
     assert!(
@@ -252,4 +257,106 @@ async fn racing_cancellations_offer_each_time_to_the_right_person_on_postgres() 
         racing_cancellations(&db).await;
         db.drop_db().await;
     }
+}
+
+/// Declining an offer (cancelling the booking held) passes it on at once.
+async fn declining(db: &TestDb) {
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let held = book(store, &sample_booking(store, now(), 1, 1, 1, false).await).await;
+    let mut line = Vec::new();
+    for n in [2, 3] {
+        let w = wait_for(store, 1, 1, n).await;
+        line.push(
+            store
+                .join_waitlist(&w, now(), &no_wait_mail)
+                .await
+                .unwrap()
+                .0,
+        );
+    }
+    store
+        .cancel_booking(BookingId(held), now(), &no_mail)
+        .await
+        .unwrap();
+    let offer = entry(store, &line[0].reference).await.booking_id.unwrap();
+    store
+        .cancel_booking(BookingId(offer), now(), &no_mail)
+        .await
+        .unwrap();
+    assert_eq!(
+        entry(store, &line[0].reference).await.state,
+        WaitState::Passed
+    );
+    let next = entry(store, &line[1].reference).await;
+    assert_eq!(next.state, WaitState::Offered);
+    let row = store
+        .booking_row(next.booking_id.unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(row.email, "t3@example.jp");
+}
+
+#[tokio::test]
+async fn declining_passes_the_time_on_on_sqlite() {
+    declining(&TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn declining_passes_the_time_on_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    declining(&db).await;
+    db.drop_db().await;
+}
+
+/// A 仮予約 that lapses and a booking (or block) staff cancel free their
+/// time for the line as a resident's cancellation does.
+async fn other_frees(db: &TestDb) {
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let pending = book(store, &sample_booking(store, now(), 1, 1, 1, true).await).await;
+    let kept = book(store, &sample_booking(store, now(), 1, 2, 2, false).await).await;
+    let mut line = Vec::new();
+    for (hour, n) in [(1, 3), (2, 4)] {
+        let w = wait_for(store, hour, 1, n).await;
+        line.push(
+            store
+                .join_waitlist(&w, now(), &no_wait_mail)
+                .await
+                .unwrap()
+                .0,
+        );
+    }
+    // The request lapses an hour from now: the round passes it on.
+    assert!(store.pass_lapsed(now()).await.unwrap().is_empty());
+    let later = now() + Duration::hours(2);
+    assert_eq!(store.pass_lapsed(later).await.unwrap(), vec![line[0].id]);
+    let lapsed = store.booking_row(pending).await.unwrap().unwrap();
+    assert_eq!(lapsed.status, BookingStatus::Expired);
+    // Staff cancel the other (as they lift a block).
+    let audit = store::testing::audit_entry(domain::status::AuditAction::BookingCancel, later);
+    store
+        .staff_cancel(kept, "点検", later, &audit, &no_mail)
+        .await
+        .unwrap();
+    for e in &line {
+        assert_eq!(entry(store, &e.reference).await.state, WaitState::Offered);
+    }
+}
+
+#[tokio::test]
+async fn lapses_and_staff_cancellations_serve_the_line_on_sqlite() {
+    other_frees(&TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn lapses_and_staff_cancellations_serve_the_line_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    other_frees(&db).await;
+    db.drop_db().await;
 }
