@@ -500,6 +500,21 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
             "Please choose what to do with each appointment in the absence.".into()
         }
         (_, Conflict::CancelDeadlinePassed { phone }) => cancel_closed(lang, phone),
+        (
+            _,
+            wait @ (Conflict::WaitFree
+            | Conflict::AlreadyWaiting
+            | Conflict::WaitLimit { .. }
+            | Conflict::WaitExtras),
+        ) => wait_message(lang, wait),
+    }
+}
+
+/// The waiting list's refusals. Only the server writes them (into the
+/// form's notice), so the browser's WASM does not carry their words.
+#[cfg(feature = "ssr")]
+fn wait_message(lang: Lang, conflict: &Conflict) -> String {
+    match (lang, conflict) {
         (Lang::Ja, Conflict::WaitFree) => {
             "この時間は空いています。キャンセル待ちではなく、このまま予約できます。".into()
         }
@@ -524,7 +539,14 @@ pub fn conflict_message(lang: Lang, conflict: &Conflict) -> String {
         (Lang::En, Conflict::WaitExtras) => {
             "The waiting list takes the time alone: change your answers to untick the equipment and the fee reduction.".into()
         }
+        _ => conflict.code().into(),
     }
+}
+
+/// In the browser a waiting-list refusal is never shown (see above).
+#[cfg(not(feature = "ssr"))]
+fn wait_message(_: Lang, conflict: &Conflict) -> String {
+    conflict.code().into()
 }
 
 pub fn missing_message(lang: Lang, missing: Missing) -> &'static str {
