@@ -343,14 +343,16 @@ impl Store {
     }
 
     /// Marks pending bookings that expired at `now` and still hold any of
-    /// `resources` in the range as `expired`, releasing their holds and
-    /// offering their time to whoever waits for it (`crate::waitlist`).
+    /// `resources` in the range as `expired`, releasing their holds. With
+    /// `offer`, their time is offered to whoever waits for it first
+    /// (`crate::waitlist`): a booking then finds it taken, and the line
+    /// keeps its turn. A block takes the time itself (no offer).
     pub(crate) async fn release_expired(
         txn: &DatabaseTransaction,
         resources: &[String],
-        start_s: i64,
-        end_s: i64,
+        (start_s, end_s): (i64, i64),
         now: DateTime<Utc>,
+        offer: bool,
     ) -> Result<(), DbErr> {
         use booking_hold::Column as H;
         let holders: Vec<i64> = booking_hold::Entity::find()
@@ -383,7 +385,11 @@ impl Store {
                 .filter(H::BookingId.eq(row.id))
                 .exec(txn)
                 .await?;
-            Self::offer_freed(txn, facility, &row, now).await?;
+            if offer {
+                Self::offer_freed(txn, facility, &row, now).await?;
+            } else {
+                Self::offer_passed(txn, row.id).await?;
+            }
         }
         Ok(())
     }
@@ -520,7 +526,7 @@ impl Store {
             for (id, copies) in &b.equipment {
                 resources.extend((1..=*copies).map(|c| equipment_resource(*id, c)));
             }
-            Self::release_expired(&txn, &resources, start_s, end_s, now).await?;
+            Self::release_expired(&txn, &resources, (start_s, end_s), now, true).await?;
         }
 
         Self::advisory_locks(

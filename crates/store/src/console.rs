@@ -434,7 +434,8 @@ impl Store {
         // until released: release them now, or the block's holds would
         // meet them with nothing left to decide.
         let leaves: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
-        Self::release_expired(txn, &leaves, b.start.timestamp(), b.end.timestamp(), now).await?;
+        let span = (b.start.timestamp(), b.end.timestamp());
+        Self::release_expired(txn, &leaves, span, now, false).await?;
         let colliding = Self::collisions_on(txn, &b.leaves, b.start, b.end, now).await?;
         let undecided: Vec<booking::Model> = colliding
             .iter()
@@ -644,6 +645,9 @@ impl Store {
             .filter(booking_hold::Column::BookingId.eq(c.id))
             .exec(txn)
             .await?;
+        // The town takes the time (a block, a closure): an offer it was is
+        // over, and nobody else is offered it.
+        Self::offer_passed(txn, c.id).await?;
         let mut entry = audit.clone();
         entry.action = domain::status::AuditAction::BookingCancel;
         entry.target = format!("booking:{}", c.reference);

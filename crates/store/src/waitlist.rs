@@ -348,12 +348,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<i64>, DbErr> {
         use waitlist_entry::Column as W;
-        waitlist_entry::Entity::update_many()
-            .col_expr(W::State, Expr::value(WaitState::Passed))
-            .filter(W::BookingId.eq(freed.id))
-            .filter(W::State.eq(WaitState::Offered))
-            .exec(txn)
-            .await?;
+        Self::offer_passed(txn, freed.id).await?;
         let line = waitlist_entry::Entity::find()
             .filter(W::FacilityId.eq(facility))
             .filter(W::State.eq(WaitState::Waiting))
@@ -376,6 +371,19 @@ impl Store {
             }
         }
         Ok(offered)
+    }
+
+    /// The place whose offer `booking` was (if any) has passed: the booking
+    /// gave up its time untaken.
+    pub(crate) async fn offer_passed(txn: &DatabaseTransaction, booking: i64) -> Result<(), DbErr> {
+        use waitlist_entry::Column as W;
+        waitlist_entry::Entity::update_many()
+            .col_expr(W::State, Expr::value(WaitState::Passed))
+            .filter(W::BookingId.eq(booking))
+            .filter(W::State.eq(WaitState::Offered))
+            .exec(txn)
+            .await?;
+        Ok(())
     }
 
     /// Holds the entry's time for it as a pending booking (inside a savepoint).

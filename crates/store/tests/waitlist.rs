@@ -360,3 +360,76 @@ async fn lapses_and_staff_cancellations_serve_the_line_on_postgres() {
     other_frees(&db).await;
     db.drop_db().await;
 }
+
+/// A lapsed 仮予約 someone waits for: a booking made before the round runs
+/// finds the time taken (the line keeps its turn, the round then offers
+/// it); a block over it takes the time with no offer and no collision.
+async fn lapsed_before_the_round(db: &TestDb) {
+    let store = &db.store;
+    store.seed_demo(now()).await.unwrap();
+    let later = now() + Duration::hours(2);
+    for (hour, n) in [(1, 1), (3, 2)] {
+        book(store, &sample_booking(store, now(), 1, hour, n, true).await).await;
+    }
+    let mut line = Vec::new();
+    for (hour, n) in [(1, 3), (3, 4)] {
+        let w = wait_for(store, hour, 1, n).await;
+        line.push(
+            store
+                .join_waitlist(&w, now(), &no_wait_mail)
+                .await
+                .unwrap()
+                .0,
+        );
+    }
+    let first_come = sample_booking(store, now(), 1, 1, 5, false).await;
+    assert!(matches!(
+        store.create_booking(&first_come, later, &no_mail).await,
+        Err(CreateError::Taken)
+    ));
+    assert_eq!(
+        entry(store, &line[0].reference).await.state,
+        WaitState::Waiting
+    );
+    let passed = store.pass_lapsed(later).await.unwrap();
+    assert!(passed.contains(&line[0].id), "{passed:?}");
+    // The round offered the 3:00 time too; a block over it is a collision
+    // to decide on, like any booking. Cancelled with the block, that offer
+    // is over and goes to nobody (the block holds the time).
+    let offered = entry(store, &line[1].reference).await;
+    assert_eq!(offered.state, WaitState::Offered);
+    let b = sample_booking(store, now(), 1, 3, 6, false).await;
+    let block = store::console::NewBlock {
+        unit: b.unit,
+        leaves: b.leaves.clone(),
+        start: b.start,
+        end: b.end,
+        reason: "点検".into(),
+        staff_account: 1,
+        cancel: vec![offered.booking_id.unwrap()],
+        keep: vec![],
+    };
+    let audit = store::testing::audit_entry(domain::status::AuditAction::BlockCreate, later);
+    store
+        .create_block(&block, later, &audit, &no_mail)
+        .await
+        .unwrap();
+    assert_eq!(
+        entry(store, &line[1].reference).await.state,
+        WaitState::Passed
+    );
+}
+
+#[tokio::test]
+async fn a_lapsed_request_keeps_the_lines_turn_on_sqlite() {
+    lapsed_before_the_round(&TestDb::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn a_lapsed_request_keeps_the_lines_turn_on_postgres() {
+    let Some(db) = TestDb::postgres().await else {
+        return;
+    };
+    lapsed_before_the_round(&db).await;
+    db.drop_db().await;
+}
