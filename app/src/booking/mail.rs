@@ -203,7 +203,7 @@ impl AppState {
                 MailEvent::Cancelled | MailEvent::CancelledByStaff | MailEvent::Rejected => {
                     status_text(lang, domain::status::BookingStatus::Cancelled)
                 }
-                MailEvent::Offered => crate::booking::waitlist::offer_status(lang),
+                MailEvent::Offered => crate::booking::texts::offer_status(lang),
                 _ => status_text(lang, record.status(self.now())),
             }
             .to_owned(),

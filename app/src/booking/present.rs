@@ -117,7 +117,7 @@ impl AppState {
         let mut detail = self.detail_in(&f, i, record, lang, reduction);
         detail.offer = self.offer_text(record, &f, lang).await?;
         if detail.offer.is_some() {
-            detail.status_text = crate::booking::waitlist::offer_status(lang).to_owned();
+            detail.status_text = crate::booking::texts::offer_status(lang).to_owned();
             // Declined by cancelling, until the hold ends.
             detail.can_cancel = true;
         }

@@ -419,3 +419,13 @@ pub fn resident_text(lang: Lang, resident: bool) -> &'static str {
         t.resident_no
     }
 }
+
+/// A booking held from the waiting list, not yet confirmed (the server's
+/// words for the booking's page and the offer's mail).
+#[cfg(feature = "ssr")]
+pub fn offer_status(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "お取り置き中（キャンセル待ちからのご案内・確定待ち）",
+        Lang::En => "Held for you (from the waiting list, to confirm)",
+    }
+}

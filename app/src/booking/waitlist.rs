@@ -27,15 +27,6 @@ fn ja(lang: Lang) -> bool {
     lang == Lang::Ja
 }
 
-/// A booking held from the waiting list, not yet confirmed.
-pub(crate) fn offer_status(lang: Lang) -> &'static str {
-    if ja(lang) {
-        "お取り置き中（キャンセル待ちからのご案内・確定待ち）"
-    } else {
-        "Held for you (from the waiting list, to confirm)"
-    }
-}
-
 /// What the form says when filled in to wait for a taken time.
 pub(crate) fn form_lead(lang: Lang) -> WaitJoin {
     WaitJoin {
