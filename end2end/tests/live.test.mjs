@@ -42,7 +42,7 @@ async function freeMorning(base = BASE) {
 async function bookMorning(page, base, date, email) {
   await page.goto(`${base}/facilities/1/days/${date}`);
   await hydrated(page);
-  await page.getByRole('link', { name: /^会議室2 午前/ }).click();
+  await page.getByRole('link', { name: /^会議室2 午前 .* を予約する$/ }).click();
   await page.getByRole('heading', { level: 1, name: '予約の申込み' }).waitFor();
   await page.getByLabel('氏名').fill('山田 花子');
   await page.getByLabel('ふりがな').fill('やまだ はなこ');
@@ -60,7 +60,7 @@ async function bookMorning(page, base, date, email) {
 test('a booking shows on every open page within a second, without reload', async () => {
   const date = await freeMorning();
   const dayUrl = `${BASE}/facilities/1/days/${date}`;
-  const bookLink = { name: /^会議室2 午前/ };
+  const bookLink = { name: /^会議室2 午前 .* を予約する$/ };
 
   // B watches the day; C has the form for the same time open.
   const watcher = await newContext(browser);
@@ -187,7 +187,7 @@ test('when a proxy cuts the stream, the page polls and says when it last read', 
   await page.goto(`${BASE}/facilities/1/days/${date}`);
   await hydrated(page);
   await page.getByText(/時点の空き状況です/).waitFor({ timeout: 5_000 });
-  const link = page.getByRole('link', { name: /^会議室2 午前/ });
+  const link = page.getByRole('link', { name: /^会議室2 午前 .* を予約する$/ });
   assert.equal(await link.count(), 1);
 
   const booker = await newContext(browser);
@@ -262,7 +262,7 @@ test('on PostgreSQL, a booking through one server process shows on a page served
     await b.goto(`${second}/facilities/1/days/${date}`);
     await hydrated(b);
     await b.evaluate(() => { window.__sameDocument = true; });
-    const link = b.getByRole('link', { name: /^会議室2 午前/ });
+    const link = b.getByRole('link', { name: /^会議室2 午前 .* を予約する$/ });
     assert.equal(await link.count(), 1);
 
     const booker = await newContext(browser);

@@ -154,6 +154,28 @@ async fn waiting_list(app: &Running) {
         "{v}"
     );
 
+    // Staff see who waits on the booking's page (the count, no names).
+    let p = people(app).await;
+    let manager = signed_in(app, "manager1@town.example", &p).await;
+    let staff_page = |id: i64| {
+        let manager = manager.clone();
+        async move {
+            sfn(
+                app,
+                &manager,
+                path::<app::console::api::GetStaffBooking>(),
+                &[("id", &id.to_string())],
+            )
+            .await
+        }
+    };
+    let taken_id = booking_id(app, taken["reference"].as_str().unwrap()).await;
+    let page = staff_page(taken_id).await;
+    assert!(
+        page["waitlist"][1].as_str().unwrap().contains("1 件"),
+        "{page}"
+    );
+
     // The booking is cancelled: the time is held for the waiter, not free.
     let (status, body) = app
         .post(
@@ -212,6 +234,13 @@ async fn waiting_list(app: &Running) {
         "{detail}"
     );
     assert_eq!(detail["status"], "pending");
+    // Staff see it as an offer, not a request to approve.
+    let page = staff_page(booking_id(app, &held).await).await;
+    assert!(
+        page["waitlist"][1].as_str().unwrap().contains("ご案内中"),
+        "{page}"
+    );
+    assert_eq!(page["can_approve"], false);
     let (_, location, _) = call(app, &c, path::<b::AcceptOffer>(), &[("reference", &held)]).await;
     assert_eq!(location, format!("/bookings/{held}?taken=1"));
     let detail = sfn(

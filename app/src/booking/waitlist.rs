@@ -71,6 +71,38 @@ pub(crate) fn join_offer(lang: Lang, version: u32) -> WaitJoin {
     }
 }
 
+/// What staff read on a booking's page about the waiting list: an offer
+/// awaiting the resident (held until `offer_until`), or how many wait for
+/// a time that meets it. `None` when neither.
+pub(crate) fn staff_line(
+    lang: Lang,
+    waiting: u64,
+    offer_until: Option<&str>,
+) -> Option<(String, String)> {
+    let label = if ja(lang) {
+        "キャンセル待ち"
+    } else {
+        "Waiting list"
+    }
+    .to_owned();
+    let text = match (offer_until, lang) {
+        (Some(until), Lang::Ja) => format!(
+            "キャンセル待ちの方にご案内中です（{until}まで確定待ち。承認は不要で、過ぎると次の方にご案内します）。"
+        ),
+        (Some(until), Lang::En) => format!(
+            "Offered to the next in line, who confirms it by {until} (no approval needed; then it goes to the next)."
+        ),
+        (None, _) if waiting == 0 => return None,
+        (None, Lang::Ja) => format!(
+            "この時間と重なるキャンセル待ちが {waiting} 件あります。空いたら登録順にご案内します。"
+        ),
+        (None, Lang::En) => format!(
+            "{waiting} waiting for a time that meets this one: if it frees up, they are offered it in turn."
+        ),
+    };
+    Some((label, text))
+}
+
 fn join_error(e: JoinError) -> AppError {
     match e {
         JoinError::Free => AppError::Domain(DomainError::Conflict(Conflict::WaitFree)),

@@ -103,7 +103,25 @@ impl AppState {
             None => None,
         };
         let active = matches!(line.status.as_str(), "pending" | "confirmed" | "block");
-        let can_approve = line.status == "pending" && r.start_at > now;
+        // A time held from a waiting list is the resident's to confirm.
+        let offer = match self.store.offer_of(r.id).await? {
+            Some(e)
+                if e.state == domain::status::WaitState::Offered && line.status == "pending" =>
+            {
+                r.expires_at
+                    .map(|at| date_time(lang, at.with_timezone(&f.plan.tz).naive_local()))
+            }
+            _ => None,
+        };
+        let waiting = if active && !block {
+            self.store
+                .waiting_near(f.id.0, r.start_at, r.end_at)
+                .await?
+        } else {
+            0
+        };
+        let waitlist = crate::booking::waitlist::staff_line(lang, waiting, offer.as_deref());
+        let can_approve = line.status == "pending" && r.start_at > now && offer.is_none();
         let reduction = match self.booking_reduction(r.id).await? {
             Some((asked, category)) => {
                 let rt = crate::booking::texts::reduction_texts(lang);
@@ -152,6 +170,7 @@ impl AppState {
             contact,
             can_approve,
             reduction,
+            waitlist,
             can_cancel: active,
             can_mark: line.status == "confirmed",
             line,

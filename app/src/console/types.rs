@@ -135,6 +135,9 @@ pub struct StaffBooking {
     pub can_mark: bool,
     /// The fee reduction (減免) the booking asked for.
     pub reduction: Option<StaffReduction>,
+    /// The waiting list (キャンセル待ち), label and words: an offer awaiting
+    /// the resident, or how many wait for this time.
+    pub waitlist: Option<(String, String)>,
     pub flash: Option<Flash>,
 }
 

@@ -237,6 +237,24 @@ impl Store {
             .await?)
     }
 
+    /// How many wait in the facility's lines for a time that meets
+    /// `[start, end)` (what staff see on a booking's page).
+    pub async fn waiting_near(
+        &self,
+        facility: i64,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
+        use waitlist_entry::Column as W;
+        Ok(waitlist_entry::Entity::find()
+            .filter(W::FacilityId.eq(facility))
+            .filter(W::State.eq(WaitState::Waiting))
+            .filter(W::StartAt.lt(end))
+            .filter(W::EndAt.gt(start))
+            .count(&self.db)
+            .await?)
+    }
+
     /// Where a waiting entry stands in line: 1 + the places still waiting
     /// before it for a time that meets its own, in the same unit.
     pub async fn wait_place(&self, entry: &waitlist_entry::Model) -> Result<u64, StoreError> {
