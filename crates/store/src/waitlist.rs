@@ -79,7 +79,7 @@ impl From<DbErr> for JoinError {
 pub type WaitCompose<'a> =
     &'a (dyn Fn(&waitlist_entry::Model, u64) -> Option<NewMail> + Send + Sync);
 
-/// Places in line (waiting or offered) hold by this contact.
+/// Made with this e-mail or this phone number.
 fn contact_is(email: &str, phone: &str) -> sea_orm::Condition {
     use waitlist_entry::Column as W;
     let mut who = sea_orm::Condition::any();
@@ -92,6 +92,7 @@ fn contact_is(email: &str, phone: &str) -> sea_orm::Condition {
     who
 }
 
+/// Still in line: waiting, or offered the time.
 fn in_line() -> sea_orm::Condition {
     use waitlist_entry::Column as W;
     sea_orm::Condition::any()

@@ -69,7 +69,7 @@ pub fn StaffBookingPage() -> impl IntoView {
                 {b.proxy_by.clone().map(|p| view! { <dt>{t.proxy_by}</dt><dd>{p}</dd> })}
                 {b.override_reason.clone().map(|p| view! { <dt>{t.override_reason}</dt><dd>{p}</dd> })}
                 {b.status_reason.clone().map(|p| view! { <dt>{t.status_reason}</dt><dd>{p}</dd> })}
-                {b.waitlist.clone().map(|(label, text)| view! { <dt>{label}</dt><dd data-testid="waitlist">{text}</dd> })}
+                {b.waitlist.clone().map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> })}
                 {b.reduction.clone().map(|r| {
                     let lang = crate::core::lang::use_lang();
                     view! {
