@@ -384,35 +384,62 @@ pub async fn get_booking_page(reference: String) -> Result<BookingDetail, AppErr
     c.state.booking_detail(&record, c.lang).await
 }
 
-/// Cancels a booking this browser has proved it owns.
-#[server(prefix = "/sfn", endpoint = "cancel_my_booking")]
-pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
+/// The booking `reference` if this browser has proved it owns it (with the
+/// reference as written); else `None`, the browser sent to the find form.
+#[cfg(feature = "ssr")]
+async fn owned_booking(
+    c: &session::Ctx,
+    reference: &str,
+) -> Result<Option<(String, store::BookingRecord)>, AppError> {
     use domain::error::{DomainError, Missing};
-    let c = session::ctx().await?;
-    let reference = domain::reference::normalize(&reference)
+    let reference = domain::reference::normalize(reference)
         .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
     let record = match c.state.booking_by_reference(&reference).await {
         Err(AppError::Domain(_)) => None,
         other => Some(other?),
     };
-    let Some(record) = record else {
-        crate::core::session::redirect("/bookings");
-        return Ok(());
-    };
-    if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
-        crate::core::session::redirect("/bookings");
-        return Ok(());
+    match record {
+        Some(r) if crate::core::auth::may_see(&c.state, &c.session, &r).await? => {
+            Ok(Some((reference, r)))
+        }
+        _ => {
+            crate::core::session::redirect("/bookings");
+            Ok(None)
+        }
     }
-    match c.state.cancel(&record).await {
-        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?cancelled=1")),
+}
+
+/// After a change to an owned booking: its page (with `query`, a new
+/// address so a hydrated page loads it again), or its page with the
+/// refusal kept for it in the session.
+#[cfg(feature = "ssr")]
+async fn after_change(
+    c: &session::Ctx,
+    reference: &str,
+    outcome: Result<(), AppError>,
+    query: &str,
+) -> Result<(), AppError> {
+    match outcome {
+        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?{query}")),
         Err(AppError::Domain(e)) => {
-            c.set(BOOKING_FLASH, &(reference.clone(), AppError::Domain(e)))
+            c.set(BOOKING_FLASH, &(reference.to_owned(), AppError::Domain(e)))
                 .await?;
             crate::core::session::redirect(&format!("/bookings/{reference}?retry=1"));
         }
         Err(e) => return Err(e),
     }
     Ok(())
+}
+
+/// Cancels a booking this browser has proved it owns.
+#[server(prefix = "/sfn", endpoint = "cancel_my_booking")]
+pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let Some((reference, record)) = owned_booking(&c, &reference).await? else {
+        return Ok(());
+    };
+    let outcome = c.state.cancel(&record).await;
+    after_change(&c, &reference, outcome, "cancelled=1").await
 }
 
 /// A message left for this booking's page (e.g. why a cancel failed).
@@ -526,31 +553,10 @@ pub async fn leave_waitlist(reference: String) -> Result<(), AppError> {
 /// Confirms a booking held from the waiting list, for its owner.
 #[server(prefix = "/sfn", endpoint = "accept_offer")]
 pub async fn accept_offer(reference: String) -> Result<(), AppError> {
-    use domain::error::{DomainError, Missing};
     let c = session::ctx().await?;
-    let reference = domain::reference::normalize(&reference)
-        .ok_or(AppError::Domain(DomainError::NotFound(Missing::Booking)))?;
-    let record = match c.state.booking_by_reference(&reference).await {
-        Err(AppError::Domain(_)) => None,
-        other => Some(other?),
-    };
-    let Some(record) = record else {
-        crate::core::session::redirect("/bookings");
+    let Some((reference, record)) = owned_booking(&c, &reference).await? else {
         return Ok(());
     };
-    if !crate::core::auth::may_see(&c.state, &c.session, &record).await? {
-        crate::core::session::redirect("/bookings");
-        return Ok(());
-    }
-    match c.state.accept_offer(&record).await {
-        // A new address, so a hydrated page loads the booking again.
-        Ok(()) => crate::core::session::redirect(&format!("/bookings/{reference}?taken=1")),
-        Err(AppError::Domain(e)) => {
-            c.set(BOOKING_FLASH, &(reference.clone(), AppError::Domain(e)))
-                .await?;
-            crate::core::session::redirect(&format!("/bookings/{reference}?retry=1"));
-        }
-        Err(e) => return Err(e),
-    }
-    Ok(())
+    let outcome = c.state.accept_offer(&record).await;
+    after_change(&c, &reference, outcome, "taken=1").await
 }
