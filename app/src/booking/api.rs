@@ -262,23 +262,14 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 #[server(prefix = "/sfn", endpoint = "confirm_booking")]
 pub async fn confirm_booking(version: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
-        crate::core::session::redirect("/book/review");
+    let Some(draft) = reviewed_draft(&c, &version).await? else {
         return Ok(());
     };
-    if version.trim() != draft.version.to_string() {
-        // Another tab changed the answers: show them again before booking.
-        crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
-        return Ok(());
-    }
     // Staff managing this facility book on a resident's behalf (代行予約):
     // the same flow and rules, with the member recorded on the booking.
     let staff = proxy_staff(&c, &draft.input.unit_id).await?;
     // A signed-in resident finds it in their account.
-    let account = match crate::core::auth::actor(&c).await? {
-        crate::core::access::Actor::Resident { id, .. } => Some(id),
-        _ => None,
-    };
+    let account = resident_account(&c).await?;
     // Pressed twice? The key finds what the first press booked.
     let key = (!draft.key.is_empty()).then(|| format!("draft:{}", draft.key));
     let outcome = c
@@ -295,14 +286,51 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
             c.take(crate::booking::input::DRAFT).await?;
             crate::core::session::redirect("/book/done");
         }
-        Err(AppError::Domain(e)) => {
-            draft.version += 1;
-            draft.last_error = Some(AppError::Domain(e));
-            c.set(crate::booking::input::DRAFT, &draft).await?;
-            crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
-        }
+        Err(AppError::Domain(e)) => back_to_review(&c, draft, e).await?,
         Err(e) => return Err(e),
     }
+    Ok(())
+}
+
+/// The answers the review showed, if `version` is still theirs; else
+/// `None`, the browser sent back to the review (gone, or changed by another
+/// tab: shown again before anything is done).
+#[cfg(feature = "ssr")]
+async fn reviewed_draft(
+    c: &session::Ctx,
+    version: &str,
+) -> Result<Option<crate::booking::input::Draft>, AppError> {
+    let Some(draft) = c.get(crate::booking::input::DRAFT).await? else {
+        crate::core::session::redirect("/book/review");
+        return Ok(None);
+    };
+    if version.trim() != draft.version.to_string() {
+        crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
+        return Ok(None);
+    }
+    Ok(Some(draft))
+}
+
+/// The signed-in resident's account, if a resident is signed in.
+#[cfg(feature = "ssr")]
+async fn resident_account(c: &session::Ctx) -> Result<Option<i64>, AppError> {
+    Ok(match crate::core::auth::actor(c).await? {
+        crate::core::access::Actor::Resident { id, .. } => Some(id),
+        _ => None,
+    })
+}
+
+/// Back to the review, which shows once why the answers were refused.
+#[cfg(feature = "ssr")]
+async fn back_to_review(
+    c: &session::Ctx,
+    mut draft: crate::booking::input::Draft,
+    e: domain::DomainError,
+) -> Result<(), AppError> {
+    draft.version += 1;
+    draft.last_error = Some(AppError::Domain(e));
+    c.set(crate::booking::input::DRAFT, &draft).await?;
+    crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
     Ok(())
 }
 
@@ -460,19 +488,11 @@ pub async fn take_booking_flash(reference: String) -> Result<Option<String>, App
 #[server(prefix = "/sfn", endpoint = "join_waitlist")]
 pub async fn join_waitlist(version: String) -> Result<(), AppError> {
     let c = session::ctx().await?;
-    let Some(mut draft) = c.get(crate::booking::input::DRAFT).await? else {
-        crate::core::session::redirect("/book/review");
+    let Some(draft) = reviewed_draft(&c, &version).await? else {
         return Ok(());
     };
-    if version.trim() != draft.version.to_string() {
-        crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
-        return Ok(());
-    }
     let staff = proxy_staff(&c, &draft.input.unit_id).await?.is_some();
-    let account = match crate::core::auth::actor(&c).await? {
-        crate::core::access::Actor::Resident { id, .. } => Some(id),
-        _ => None,
-    };
+    let account = resident_account(&c).await?;
     match c.state.join_waitlist(&draft.input, staff, account).await {
         Ok((entry, _)) => {
             c.grant(&entry.reference).await?;
@@ -480,12 +500,7 @@ pub async fn join_waitlist(version: String) -> Result<(), AppError> {
             c.take(crate::booking::input::DRAFT).await?;
             crate::core::session::redirect(&format!("/waitlist/{}", entry.reference));
         }
-        Err(AppError::Domain(e)) => {
-            draft.version += 1;
-            draft.last_error = Some(AppError::Domain(e));
-            c.set(crate::booking::input::DRAFT, &draft).await?;
-            crate::core::session::redirect(&format!("/book/review?v={}", draft.version));
-        }
+        Err(AppError::Domain(e)) => back_to_review(&c, draft, e).await?,
         Err(e) => return Err(e),
     }
     Ok(())

@@ -538,14 +538,21 @@ impl Store {
             .limit(100)
             .all(&self.db)
             .await?;
-        let mut out = Vec::new();
-        for e in entries {
-            let Some(b) = e.booking_id else { continue };
-            if let Some(row) = booking::Entity::find_by_id(b).one(&self.db).await? {
-                out.push((e, row));
-            }
-        }
-        Ok(out)
+        let ids: Vec<i64> = entries.iter().filter_map(|e| e.booking_id).collect();
+        let mut held: std::collections::HashMap<i64, booking::Model> = booking::Entity::find()
+            .filter(booking::Column::Id.is_in(ids))
+            .all(&self.db)
+            .await?
+            .into_iter()
+            .map(|b| (b.id, b))
+            .collect();
+        Ok(entries
+            .into_iter()
+            .filter_map(|e| {
+                let row = held.remove(&e.booking_id?)?;
+                Some((e, row))
+            })
+            .collect())
     }
 
     /// Puts an offer's mail in the outbox, once (another process may be
