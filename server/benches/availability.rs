@@ -195,6 +195,7 @@ async fn prepare(db: &TestDb) -> FacilityId {
                 request_key: None,
                 sequence: 0,
                 modified_s: None,
+                series_id: None,
             };
             rows.push((b, vec![domain::ids::UnitId(unit)]));
         }

@@ -101,6 +101,7 @@ async fn prepare(url: &str) -> (store::Store, String, String) {
             request_key: None,
             sequence: 0,
             modified_s: None,
+            series_id: None,
         };
         rows.push((b, vec![domain::ids::UnitId(unit)]));
     }

@@ -114,12 +114,13 @@ pub async fn get_booking_form(
             .is_ok_and(|s| s.with_timezone(&chrono::Utc) == start);
     let staff = proxy_staff(&c, &unit.0.to_string()).await?.is_some();
     let input = draft.input;
-    let (equipment, override_reason, reduction, reduction_note) = if same {
+    let (equipment, override_reason, reduction, reduction_note, series) = if same {
         (
             input.equipment,
             input.override_reason,
             input.reduction,
             input.reduction_note,
+            input.series,
         )
     } else {
         Default::default()
@@ -135,6 +136,7 @@ pub async fn get_booking_form(
         reduction,
         reduction_note,
         wait: wait.is_some_and(|w| w == "1"),
+        series,
     };
     c.state.booking_form(req, c.lang).await
 }
@@ -158,8 +160,18 @@ pub async fn review_booking(
     reduction: Option<String>,
     reduction_note: Option<String>,
     wait: Option<String>,
+    repeat: Option<String>,
+    days: Option<Vec<String>>,
+    weeks: Option<Vec<String>>,
+    until: Option<String>,
 ) -> Result<(), AppError> {
     use domain::applicant::BookingField as F;
+    let series = crate::booking::input::SeriesInput {
+        repeat: repeat.unwrap_or_default(),
+        days: days.unwrap_or_default(),
+        weeks: weeks.unwrap_or_default(),
+        until: until.unwrap_or_default(),
+    };
     let equipment = equipment.unwrap_or_default();
     let override_reason = override_reason.unwrap_or_default();
     let reduction = reduction.unwrap_or_default();
@@ -179,7 +191,18 @@ pub async fn review_booking(
         (F::OverrideReason, &override_reason),
         (F::Reduction, &reduction),
         (F::ReductionNote, &reduction_note),
+        (F::Repeat, &series.repeat),
+        (F::Until, &series.until),
     ]);
+    if series.days.len() > 7
+        || series.weeks.len() > 5
+        || series.days.iter().chain(&series.weeks).any(|d| d.len() > 2)
+    {
+        too_long.push(domain::applicant::FieldProblem {
+            field: F::Repeat,
+            problem: domain::applicant::Problem::UnknownChoice,
+        });
+    }
     if equipment.len() > 50 || equipment.iter().any(|e| e.len() > 20) {
         too_long.push(domain::applicant::FieldProblem {
             field: F::Equipment,
@@ -223,6 +246,7 @@ pub async fn review_booking(
             reduction,
             reduction_note,
             wait: wait.is_some_and(|w| w == "1"),
+            series,
         },
         version,
         last_error: None,
@@ -258,13 +282,18 @@ pub async fn get_review() -> Result<ReviewPage, AppError> {
 }
 
 /// Books what the review showed. On success the session remembers the
-/// reference (for the confirmation page and the `.ics`).
+/// reference (for the confirmation page and the `.ics`). For a series,
+/// `series` is `all` (every date, or nothing) or `free` (only the dates
+/// that can be booked).
 #[server(prefix = "/sfn", endpoint = "confirm_booking")]
-pub async fn confirm_booking(version: String) -> Result<(), AppError> {
+pub async fn confirm_booking(version: String, series: Option<String>) -> Result<(), AppError> {
     let c = session::ctx().await?;
     let Some(draft) = reviewed_draft(&c, &version).await? else {
         return Ok(());
     };
+    if draft.input.series.is_series() {
+        return confirm_series(&c, draft, series.as_deref() != Some("free")).await;
+    }
     // Staff managing this facility book on a resident's behalf (代行予約):
     // the same flow and rules, with the member recorded on the booking.
     let staff = proxy_staff(&c, &draft.input.unit_id).await?;
@@ -287,6 +316,38 @@ pub async fn confirm_booking(version: String) -> Result<(), AppError> {
             crate::core::session::redirect("/book/done");
         }
         Err(AppError::Domain(e)) => back_to_review(&c, draft, e).await?,
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+/// Books the series the review showed: every date (`all`) or the free ones.
+#[cfg(feature = "ssr")]
+async fn confirm_series(
+    c: &session::Ctx,
+    draft: crate::booking::input::Draft,
+    all: bool,
+) -> Result<(), AppError> {
+    let staff = proxy_staff(c, &draft.input.unit_id).await?;
+    let account = resident_account(c).await?;
+    let key = (!draft.key.is_empty()).then(|| format!("draft:{}", draft.key));
+    let outcome = c
+        .state
+        .create_series_as(&draft.input, staff.as_ref(), account, key, all)
+        .await;
+    match outcome {
+        Ok(record) => {
+            let Some(first) = record.bookings.first() else {
+                return Err(AppError::Unavailable);
+            };
+            // The series' reference lets this browser see every date.
+            c.grant(&record.series.reference).await?;
+            c.grant(&first.reference).await?;
+            c.set(DONE, &first.reference).await?;
+            c.take(crate::booking::input::DRAFT).await?;
+            crate::core::session::redirect("/book/done");
+        }
+        Err(AppError::Domain(e)) => back_to_review(c, draft, e).await?,
         Err(e) => return Err(e),
     }
     Ok(())
@@ -359,7 +420,16 @@ pub async fn find_booking(reference: String, contact: String) -> Result<(), AppE
             .find_wait(&reference, &contact)
             .await
             .map(|e| format!("/waitlist/{}", e.reference)),
-        other => other.map(|record| format!("/bookings/{}", record.row.reference)),
+        Ok(record) => {
+            // A date of a series: the series' other dates are theirs too.
+            if let Some(id) = record.row.series_id
+                && let Some(s) = c.state.store.series(id).await?
+            {
+                c.grant(&s.series.reference).await?;
+            }
+            Ok(format!("/bookings/{}", record.row.reference))
+        }
+        Err(e) => Err(e),
     };
     match found {
         Ok(path) => {
@@ -468,6 +538,17 @@ pub async fn cancel_my_booking(reference: String) -> Result<(), AppError> {
     };
     let outcome = c.state.cancel(&record).await;
     after_change(&c, &reference, outcome, "cancelled=1").await
+}
+
+/// Cancels a date of a series and the later ones, for their owner.
+#[server(prefix = "/sfn", endpoint = "cancel_series_rest")]
+pub async fn cancel_series_rest(reference: String) -> Result<(), AppError> {
+    let c = session::ctx().await?;
+    let Some((reference, record)) = owned_booking(&c, &reference).await? else {
+        return Ok(());
+    };
+    let outcome = c.state.cancel_series_rest(&record).await;
+    after_change(&c, &reference, outcome, "cancelled=rest").await
 }
 
 /// A message left for this booking's page (e.g. why a cancel failed).

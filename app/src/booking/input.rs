@@ -36,6 +36,25 @@ pub struct BookingInput {
     /// Filled in for a taken time, to join its waiting list (キャンセル待ち).
     #[serde(default)]
     pub wait: bool,
+    /// A series (定期利用): how it repeats (empty: once), the weekdays and
+    /// weeks of the month ticked, and the last date.
+    #[serde(default)]
+    pub series: SeriesInput,
+}
+
+/// The form's series fields as posted (`domain::series::parse` reads them).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesInput {
+    pub repeat: String,
+    pub days: Vec<String>,
+    pub weeks: Vec<String>,
+    pub until: String,
+}
+
+impl SeriesInput {
+    pub fn is_series(&self) -> bool {
+        !self.repeat.trim().is_empty()
+    }
 }
 
 /// The answers being filled in, kept between the form and the review.
@@ -155,6 +174,7 @@ impl BookingInput {
             reduction,
             reduction_note,
             wait: false,
+            series: SeriesInput::default(),
         })
     }
 }
@@ -179,6 +199,8 @@ pub struct FormFor {
     /// For a taken time: the form joins its waiting list (no equipment,
     /// no reduction).
     pub wait: bool,
+    /// The series fields as typed so far.
+    pub series: SeriesInput,
 }
 
 /// An RFC 3339 instant within the supported years.

@@ -116,6 +116,7 @@ impl AppState {
         let reduction = self.reduction_text(record, lang).await?;
         let mut detail = self.detail_in(&f, i, record, lang, reduction);
         detail.offer = self.offer_text(record, &f, lang).await?;
+        detail.series = self.series_part(&f, i, record, lang).await?;
         if detail.offer.is_some() {
             detail.status_text = crate::booking::texts::offer_status(lang).to_owned();
             // Declined by cancelling, until the hold ends.
@@ -138,6 +139,7 @@ impl AppState {
             reduction,
             reduction_note,
             wait,
+            series,
         } = req;
         let staff = override_reason.is_some();
         let (f, i) = self.unit_facility(unit).await?;
@@ -270,6 +272,8 @@ impl AppState {
                 .collect(),
             reduction_note,
             wait: wait.then(|| crate::booking::waitlist::form_lead(lang)),
+            // Waiting is for one time.
+            series: (!wait).then(|| crate::booking::series::series_form(lang, date, &series)),
         })
     }
 
@@ -375,6 +379,7 @@ impl AppState {
             reduction: input.reduction.clone(),
             reduction_note: input.reduction_note.clone(),
             wait: input.wait,
+            series: input.series.clone(),
         };
         let mut form = match self.booking_form(req, lang).await {
             Ok(f) => f,
@@ -385,8 +390,21 @@ impl AppState {
             Some(e) => Err(e.clone()),
             None => self.prepare(input, staff).await.map(Some),
         };
+        // A series: the first date is checked above, then every date.
+        let series = match &outcome {
+            Ok(Some(_)) if !input.wait => match self.prepare_series(input, staff).await {
+                Ok(plan) => Ok(plan),
+                Err(AppError::Domain(e)) => Err(AppError::Domain(e)),
+                Err(e) => return Err(e),
+            },
+            _ => Ok(None),
+        };
+        let outcome = match (outcome, series) {
+            (Ok(p), Ok(plan)) => Ok(p.map(|p| (p, plan))),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+        };
         match outcome {
-            Ok(Some(p)) => {
+            Ok(Some((p, plan))) => {
                 let tz = p.facility.plan.tz;
                 let rules = p.rules();
                 let t = bt::texts(lang);
@@ -422,6 +440,9 @@ impl AppState {
                         state: None,
                     }),
                     version,
+                    series: plan
+                        .as_ref()
+                        .map(|plan| crate::booking::series::series_review(lang, plan)),
                     form,
                 })))
             }
@@ -434,6 +455,9 @@ impl AppState {
                         message: crate::core::messages::problem_message(lang, p.field, p.problem),
                     })
                     .collect();
+                if let Some(series) = form.series.as_mut() {
+                    crate::booking::series::show_errors(series, &form.errors);
+                }
                 Ok(ReviewPage::Form(Box::new(form)))
             }
             // Taken, as expected when filled in to wait for it: the form

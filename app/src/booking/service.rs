@@ -26,7 +26,7 @@ use crate::core::time::when_text;
 /// final word, with its fee.
 pub struct Prepared {
     pub facility: FacilityRecord,
-    unit_index: usize,
+    pub(super) unit_index: usize,
     pub selection: Selection,
     pub applicant: Applicant,
     pub equipment: Vec<Equipment>,
@@ -218,50 +218,7 @@ impl AppState {
             Err(e) => return Err(e),
         };
         let now = self.now();
-        let rules = p.rules();
-        let new = NewBooking {
-            unit: p.selection.unit,
-            leaves: booking::space_leaves(&p.facility.plan.units, p.selection.unit),
-            start: p.selection.start,
-            end: p.selection.end,
-            // The hold never outlasts the start of the booking itself. A
-            // reduction asked for waits for staff as an approval does.
-            pending_until: (rules.requires_approval || p.reduction.is_some()).then(|| {
-                (now + Duration::hours(i64::from(rules.pending_hold_hours))).min(p.selection.start)
-            }),
-            applicant: p.applicant.clone(),
-            fee: p.fee.clone(),
-            equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
-            facility_units: p.facility.units.iter().map(|u| u.id).collect(),
-            max_active: p.facility.max_active_bookings,
-            created_by_staff: staff.map(|s| s.id),
-            override_reason: p.override_reason.clone(),
-            account_id: account,
-            municipality_id: p.facility.municipality.0,
-            request_key,
-            audit: staff.map(|s| store::AuditEntry {
-                municipality_id: s.municipality,
-                actor: s.audit_name(),
-                action: domain::status::AuditAction::BookingProxy,
-                target: String::new(),
-                before: None,
-                after: Some(serde_json::json!({
-                    "unit": p.selection.unit.0,
-                    "start": p.selection.start,
-                    "end": p.selection.end,
-                    "override_reason": p.override_reason,
-                })),
-                at: now,
-            }),
-            reduction: p
-                .reduction
-                .as_ref()
-                .map(|(r, note)| store::reductions::ReductionRequest {
-                    reduction_id: r.id,
-                    percent: percent_of(r),
-                    note: note.clone(),
-                }),
-        };
+        let new = new_booking(&p, staff, account, request_key, now);
         let mail = |row: &store::entity::booking::Model| {
             let event = if row.status == BookingStatus::Pending {
                 crate::booking::mail::MailEvent::Requested
@@ -274,27 +231,7 @@ impl AppState {
             .store
             .create_booking(&new, now, &mail)
             .await
-            .map_err(|e| match e {
-                CreateError::Taken => AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)),
-                CreateError::EquipmentUnavailable => {
-                    AppError::Domain(DomainError::Conflict(Conflict::EquipmentUnavailable))
-                }
-                CreateError::LimitReached { max } => {
-                    AppError::Domain(DomainError::Rule(RuleViolation::LimitReached { max }))
-                }
-                CreateError::TownLimitReached { max } => {
-                    AppError::Domain(DomainError::Rule(RuleViolation::TownLimitReached { max }))
-                }
-                // Archived meanwhile: said as the calendar now shows it.
-                CreateError::Archived => {
-                    AppError::Domain(DomainError::Rule(RuleViolation::ClosedDay {
-                        reason: domain::closure::ClosureReason::Dated {
-                            reason: store::archive::archived_reason(),
-                        },
-                    }))
-                }
-                CreateError::Store(e) => e.into(),
-            })?;
+            .map_err(create_error)?;
         tracing::info!(
             booking = record.row.id,
             unit = new.unit.0,
@@ -453,6 +390,7 @@ impl AppState {
             can_cancel,
             reduction,
             offer: None,
+            series: None,
         }
     }
 
@@ -527,6 +465,83 @@ impl AppState {
             refresh: None,
             events: &[event],
         })
+    }
+}
+
+/// The booking to write for a checked request (also each date of a series).
+pub(super) fn new_booking(
+    p: &Prepared,
+    staff: Option<&crate::core::access::Staff>,
+    account: Option<i64>,
+    request_key: Option<String>,
+    now: DateTime<Utc>,
+) -> NewBooking {
+    let rules = p.rules();
+    NewBooking {
+        unit: p.selection.unit,
+        leaves: booking::space_leaves(&p.facility.plan.units, p.selection.unit),
+        start: p.selection.start,
+        end: p.selection.end,
+        // The hold never outlasts the start of the booking itself. A
+        // reduction asked for waits for staff as an approval does.
+        pending_until: (rules.requires_approval || p.reduction.is_some()).then(|| {
+            (now + Duration::hours(i64::from(rules.pending_hold_hours))).min(p.selection.start)
+        }),
+        applicant: p.applicant.clone(),
+        fee: p.fee.clone(),
+        equipment: p.equipment.iter().map(|e| (e.id, e.quantity)).collect(),
+        facility_units: p.facility.units.iter().map(|u| u.id).collect(),
+        max_active: p.facility.max_active_bookings,
+        created_by_staff: staff.map(|s| s.id),
+        override_reason: p.override_reason.clone(),
+        account_id: account,
+        municipality_id: p.facility.municipality.0,
+        request_key,
+        audit: staff.map(|s| store::AuditEntry {
+            municipality_id: s.municipality,
+            actor: s.audit_name(),
+            action: domain::status::AuditAction::BookingProxy,
+            target: String::new(),
+            before: None,
+            after: Some(serde_json::json!({
+                "unit": p.selection.unit.0,
+                "start": p.selection.start,
+                "end": p.selection.end,
+                "override_reason": p.override_reason,
+            })),
+            at: now,
+        }),
+        reduction: p
+            .reduction
+            .as_ref()
+            .map(|(r, note)| store::reductions::ReductionRequest {
+                reduction_id: r.id,
+                percent: percent_of(r),
+                note: note.clone(),
+            }),
+    }
+}
+
+/// What a refused write says.
+pub(super) fn create_error(e: CreateError) -> AppError {
+    match e {
+        CreateError::Taken => AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)),
+        CreateError::EquipmentUnavailable => {
+            AppError::Domain(DomainError::Conflict(Conflict::EquipmentUnavailable))
+        }
+        CreateError::LimitReached { max } => {
+            AppError::Domain(DomainError::Rule(RuleViolation::LimitReached { max }))
+        }
+        CreateError::TownLimitReached { max } => {
+            AppError::Domain(DomainError::Rule(RuleViolation::TownLimitReached { max }))
+        }
+        // Archived meanwhile: said as the calendar now shows it.
+        CreateError::Archived => AppError::Domain(DomainError::Rule(RuleViolation::ClosedDay {
+            reason: domain::closure::ClosureReason::Dated {
+                reason: store::archive::archived_reason(),
+            },
+        })),
+        CreateError::Store(e) => e.into(),
     }
 }
 

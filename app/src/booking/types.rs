@@ -113,6 +113,73 @@ pub struct BookingForm {
     pub reduction_note: String,
     /// Set when the form is for a taken time's waiting list (キャンセル待ち).
     pub wait: Option<WaitJoin>,
+    /// The series part (定期利用): how the booking repeats (none while
+    /// waiting, which takes one time alone).
+    pub series: Option<SeriesForm>,
+}
+
+/// A choice among several (value, words, chosen).
+pub type Option3 = (String, String, bool);
+
+/// The form's series fields (定期利用), words written by the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesForm {
+    pub legend: String,
+    pub hint: String,
+    pub repeat_label: String,
+    /// `""` (once), `1`, `2`, `4` (weeks), `m` (weeks of the month).
+    pub repeats: Vec<Option3>,
+    pub days_legend: String,
+    /// `1` (Monday) … `7`, the first date's ticked when none is.
+    pub days: Vec<Option3>,
+    pub weeks_legend: String,
+    pub weeks_hint: String,
+    /// `1` … `5` (第1週 …).
+    pub weeks: Vec<Option3>,
+    pub until_label: String,
+    pub until_hint: String,
+    pub until: String,
+    /// What to fix in the repeat choices and in the last date.
+    pub repeat_error: Option<String>,
+    pub until_error: Option<String>,
+}
+
+/// One date of a series on the review.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesDate {
+    pub when: String,
+    pub fee: String,
+    /// `予約できます`, or why not.
+    pub outcome: String,
+    pub ok: bool,
+}
+
+/// A series on the review: every date, which can be booked and why not,
+/// and the buttons (all of them, or only those free).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesReview {
+    pub heading: String,
+    pub lead: String,
+    /// The table's caption and column headings.
+    pub caption: String,
+    pub columns: [String; 3],
+    pub dates: Vec<SeriesDate>,
+    /// `予約できる10回の使用料 合計 16,000円`.
+    pub total: String,
+    /// The buttons: (`all` or `free`, words).
+    pub buttons: Vec<(String, String)>,
+}
+
+/// A booking's series (定期利用) on its page: every date with its state,
+/// and the button that cancels this date and the later ones.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeriesPart {
+    pub heading: String,
+    pub lead: String,
+    /// (reference, when, state, this booking?).
+    pub dates: Vec<(String, String, String, bool)>,
+    /// The button's words, while any of them may still be cancelled.
+    pub cancel_rest: Option<String>,
 }
 
 /// The booking form filled in to wait for a taken time: what it says, and
@@ -185,6 +252,8 @@ pub struct BookingReview {
     pub reduction: Option<ReductionText>,
     /// Posted back on confirm so a stale tab cannot confirm other answers.
     pub version: u32,
+    /// For a series: every date, and what may be booked.
+    pub series: Option<SeriesReview>,
 }
 
 /// What `/book/review` shows.
@@ -229,6 +298,8 @@ pub struct BookingDetail {
     pub reduction: Option<ReductionText>,
     /// A time offered from the waiting list, still to be confirmed.
     pub offer: Option<OfferText>,
+    /// The series (定期利用) it is one date of.
+    pub series: Option<SeriesPart>,
 }
 
 /// The find-your-booking page.

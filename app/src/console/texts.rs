@@ -860,6 +860,15 @@ pub fn status_label(lang: Lang, status: &str) -> &'static str {
     }
 }
 
+/// A date of a series (定期利用) on the timeline.
+#[cfg(feature = "ssr")]
+pub fn series_mark(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => "定期利用",
+        Lang::En => "series",
+    }
+}
+
 #[cfg(feature = "ssr")]
 pub fn csv_header(lang: Lang) -> [&'static str; 17] {
     match lang {

@@ -99,7 +99,17 @@ impl AppState {
             let time = when_text(lang, r.start_at, r.end_at, tz);
             TimelineEntry {
                 kind: kind.to_owned(),
-                label: format!("{} {} {}", ct::status_label(lang, kind), time, r.reference),
+                label: match r.series_id {
+                    // A date of a series (定期利用) says so.
+                    Some(_) => format!(
+                        "{}・{} {} {}",
+                        ct::status_label(lang, kind),
+                        ct::series_mark(lang),
+                        time,
+                        r.reference
+                    ),
+                    None => format!("{} {} {}", ct::status_label(lang, kind), time, r.reference),
+                },
                 href: Some(format!("/console/bookings/{}", r.id)),
             }
         };

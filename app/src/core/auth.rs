@@ -389,8 +389,9 @@ pub async fn enrol(
     sign_in_new(state, c, &record).await
 }
 
-/// Whether this browser may see the booking: it proved it owns it (the
-/// session's `granted` list) or the signed-in resident's account lists it.
+/// Whether this browser may see the booking: it proved it owns it or its
+/// series (the session's `granted` list), or the signed-in resident's
+/// account lists it.
 pub async fn may_see(
     state: &AppState,
     session: &tower_sessions::Session,
@@ -400,6 +401,13 @@ pub async fn may_see(
         .await?
         .unwrap_or_default();
     if granted.contains(&record.row.reference) {
+        return Ok(true);
+    }
+    // Every date of a series booked in this browser (its reference granted).
+    if let Some(id) = record.row.series_id
+        && let Some(s) = state.store.series(id).await?
+        && granted.contains(&s.series.reference)
+    {
         return Ok(true);
     }
     Ok(match actor_of(state, session).await? {

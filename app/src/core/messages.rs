@@ -279,6 +279,10 @@ pub fn field_label(lang: Lang, field: BookingField) -> &'static str {
         (Lang::En, OverrideReason) => "Why book outside the booking window",
         (Lang::En, Reduction) => "Fee reduction",
         (Lang::En, ReductionNote) => "Why the reduction applies (group, documents)",
+        (Lang::Ja, Repeat) => "くり返し",
+        (Lang::Ja, Until) => "最終日",
+        (Lang::En, Repeat) => "Repeat",
+        (Lang::En, Until) => "Last date",
     }
 }
 
@@ -357,6 +361,12 @@ pub fn problem_message(lang: Lang, field: BookingField, problem: Problem) -> Str
             "Please give the {} as a number from {min} to {max}.",
             name.to_lowercase()
         ),
+        (Lang::Ja, Problem::UnknownChoice) if field == BookingField::Repeat => {
+            "くり返しは、選択肢から選んでください。".into()
+        }
+        (Lang::En, Problem::UnknownChoice) if field == BookingField::Repeat => {
+            "Please choose how it repeats from the options.".into()
+        }
         (Lang::Ja, Problem::UnknownChoice) if field == BookingField::Reduction => {
             format!("{name}は、一覧にある区分から選んでください（受け付けを終えた区分は選べません）。")
         }
@@ -374,6 +384,25 @@ pub fn problem_message(lang: Lang, field: BookingField, problem: Problem) -> Str
         (Lang::En, Problem::NotText) => {
             format!("Please give the {} as text.", name.to_lowercase())
         }
+        (Lang::Ja, Problem::DateFormat) => {
+            format!("{name}は 2027-03-31 のような日付で入力してください。")
+        }
+        (Lang::En, Problem::DateFormat) => format!(
+            "Please give the {} as a date like 2027-03-31.",
+            name.to_lowercase()
+        ),
+        (Lang::Ja, Problem::SeriesEndBefore) => {
+            "最終日は、1回目の日より後の日にしてください。".into()
+        }
+        (Lang::En, Problem::SeriesEndBefore) => {
+            "Please choose a last date after the first date.".into()
+        }
+        (Lang::Ja, Problem::SeriesTooLong { max }) => format!(
+            "くり返し予約は{max}回までです。最終日を早めるか、曜日を減らしてください。"
+        ),
+        (Lang::En, Problem::SeriesTooLong { max }) => format!(
+            "A series holds at most {max} dates. Please choose an earlier last date or fewer weekdays."
+        ),
     }
 }
 

@@ -28,6 +28,10 @@ pub enum BookingField {
     Reduction,
     /// What entitles the applicant to it (the group, the documents brought).
     ReductionNote,
+    /// How a series (定期利用) repeats: weekly …, its weekdays and weeks.
+    Repeat,
+    /// A series' last date.
+    Until,
 }
 
 impl BookingField {
@@ -50,6 +54,8 @@ impl BookingField {
             BookingField::OverrideReason => "override_reason",
             BookingField::Reduction => "reduction_id",
             BookingField::ReductionNote => "reduction_note",
+            BookingField::Repeat => "repeat",
+            BookingField::Until => "until",
         }
     }
 }
@@ -87,6 +93,14 @@ pub enum Problem {
     UnknownChoice,
     /// Text was expected (e.g. a number sent as the name).
     NotText,
+    /// A date such as 2027-03-31 was expected.
+    DateFormat,
+    /// A series' last date must come after its first.
+    SeriesEndBefore,
+    /// A series holds at most this many dates.
+    SeriesTooLong {
+        max: u32,
+    },
 }
 
 impl Problem {
@@ -106,6 +120,9 @@ impl Problem {
             Problem::OutOfRange { .. } => "out_of_range",
             Problem::UnknownChoice => "unknown_choice",
             Problem::NotText => "not_text",
+            Problem::DateFormat => "date_format",
+            Problem::SeriesEndBefore => "series_end_before",
+            Problem::SeriesTooLong { .. } => "series_too_long",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod reference;
 pub mod report;
 pub mod rules_edit;
 pub mod schedule;
+pub mod series;
 pub mod space;
 pub mod status;
 pub mod text;

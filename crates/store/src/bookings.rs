@@ -33,7 +33,7 @@ pub fn unit_resource(unit: UnitId) -> String {
     format!("u:{}", unit.0)
 }
 
-fn equipment_resource(id: EquipmentId, copy: u32) -> String {
+pub(crate) fn equipment_resource(id: EquipmentId, copy: u32) -> String {
     format!("e:{}:{copy}", id.0)
 }
 
@@ -71,6 +71,55 @@ pub struct NewBooking {
     /// The fee reduction (減免) asked for: the booking is pending until
     /// staff decide (`pending_until` is set by the caller).
     pub reduction: Option<crate::reductions::ReductionRequest>,
+}
+
+impl NewBooking {
+    /// The row this booking will be, before the database gives it an id.
+    pub(crate) fn model(
+        &self,
+        reference: String,
+        now: DateTime<Utc>,
+    ) -> Result<booking::Model, StoreError> {
+        let a = &self.applicant;
+        let b = self;
+        Ok(booking::Model {
+            id: 0,
+            unit_id: b.unit.0,
+            reference,
+            start_at: b.start,
+            end_at: b.end,
+            status: if b.pending_until.is_some() {
+                BookingStatus::Pending
+            } else {
+                BookingStatus::Confirmed
+            },
+            name: a.name.clone(),
+            name_kana: a.name_kana.clone(),
+            phone: a.phone.clone(),
+            email: a.email.clone(),
+            purpose: a.purpose.clone(),
+            attendees: i32::try_from(a.attendees).unwrap_or(i32::MAX),
+            resident: a.resident,
+            fee_total_yen: b.fee.total_yen.0,
+            fee_lines: serde_json::to_string(&b.fee.lines)
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+            created_at: now,
+            expires_at: b.pending_until,
+            cancelled_at: None,
+            created_by_staff_id: b.created_by_staff,
+            kind: BookingKind::Resident,
+            usage: None,
+            paid_at: None,
+            status_reason: None,
+            rejected: false,
+            override_reason: b.override_reason.clone(),
+            account_id: b.account_id,
+            request_key: b.request_key.clone(),
+            sequence: 0,
+            modified_s: None,
+            series_id: None,
+        })
+    }
 }
 
 /// Why a booking was not created.
@@ -205,7 +254,7 @@ pub(crate) struct Held {
 
 /// Counts the active bookings (of `facility_units`, and anywhere in the
 /// town) and the booked visits still to come made with this e-mail or phone,
-/// in one round trip. Callers hold the contact's advisory locks.
+/// in one round trip; the dates of a series (定期利用) count as one. Callers hold the contact's advisory locks.
 ///
 /// The statement starts from the contact (its e-mail and phone indexes) and
 /// leaves the split by facility and town to Rust: a contact has a handful
@@ -245,12 +294,12 @@ pub(crate) async fn contact_held(
     values.push(true.into());
     let active = format!("${}", values.len());
     let text = format!(
-        "SELECT b.unit_id, b.kind, f.municipality_id FROM booking b \
+        "SELECT b.unit_id, b.kind, f.municipality_id, b.series_id FROM booking b \
          JOIN unit u ON u.id = b.unit_id JOIN facility f ON f.id = u.facility_id \
          WHERE {booking_who} AND b.end_at > {end} \
          AND (b.status = 'confirmed' OR (b.status = 'pending' AND b.expires_at > {expires})) \
          UNION ALL \
-         SELECT 0, 'visit', a.municipality_id FROM appointment a \
+         SELECT 0, 'visit', a.municipality_id, CAST(NULL AS BIGINT) FROM appointment a \
          WHERE {visit_who} AND a.status = 'booked' AND EXISTS (SELECT 1 FROM appointment_item i \
          WHERE i.appointment_id = a.id AND i.end_at > {item_end} AND i.active = {active})"
     );
@@ -267,8 +316,16 @@ pub(crate) async fn contact_held(
             .or_else(|_| r.try_get_by_index::<i32>(i).map(i64::from))
     };
     let mut held = Held::default();
+    // A series (定期利用) counts once, however many dates it holds.
+    let mut series_seen = Vec::new();
     for r in &rows {
         let (unit, kind, town) = (int(r, 0)?, r.try_get_by_index::<String>(1)?, int(r, 2)?);
+        if let Some(series) = r.try_get_by_index::<Option<i64>>(3)? {
+            if series_seen.contains(&series) {
+                continue;
+            }
+            series_seen.push(series);
+        }
         if kind != "visit" && facility_units.contains(&unit) {
             held.facility += 1;
         }
@@ -479,43 +536,7 @@ impl Store {
         let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
         let unit_resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
         let a = &b.applicant;
-        let reference = new_reference()?;
-        let mut model = booking::Model {
-            id: 0,
-            unit_id: b.unit.0,
-            reference: reference.clone(),
-            start_at: b.start,
-            end_at: b.end,
-            status: if b.pending_until.is_some() {
-                BookingStatus::Pending
-            } else {
-                BookingStatus::Confirmed
-            },
-            name: a.name.clone(),
-            name_kana: a.name_kana.clone(),
-            phone: a.phone.clone(),
-            email: a.email.clone(),
-            purpose: a.purpose.clone(),
-            attendees: i32::try_from(a.attendees).unwrap_or(i32::MAX),
-            resident: a.resident,
-            fee_total_yen: b.fee.total_yen.0,
-            fee_lines: serde_json::to_string(&b.fee.lines)
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-            created_at: now,
-            expires_at: b.pending_until,
-            cancelled_at: None,
-            created_by_staff_id: b.created_by_staff,
-            kind: BookingKind::Resident,
-            usage: None,
-            paid_at: None,
-            status_reason: None,
-            rejected: false,
-            override_reason: b.override_reason.clone(),
-            account_id: b.account_id,
-            request_key: b.request_key.clone(),
-            sequence: 0,
-            modified_s: None,
-        };
+        let mut model = b.model(new_reference()?, now)?;
         // Written before the transaction opens (the row's id is not known
         // yet), so the writers' queue and the transaction are held shorter.
         let letter = mail(&model);
@@ -559,78 +580,8 @@ impl Store {
             });
         }
 
-        let mut row = model.clone().into_active_model();
-        row.id = NotSet;
-        let id = booking::Entity::insert(row)
-            .exec(&txn)
-            .await?
-            .last_insert_id;
-        model.id = id;
-        if let Some(r) = &b.reduction {
-            booking_reduction::Entity::insert(booking_reduction::ActiveModel {
-                booking_id: sea_orm::Set(id),
-                reduction_id: sea_orm::Set(r.reduction_id),
-                percent: sea_orm::Set(i32::from(r.percent)),
-                note: sea_orm::Set(r.note.clone()),
-                state: sea_orm::Set(domain::status::ReductionState::Requested),
-                decided_at: sea_orm::Set(None),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
-
-        let hold = |resource: String| booking_hold::ActiveModel {
-            id: NotSet,
-            booking_id: sea_orm::Set(id),
-            resource: sea_orm::Set(resource),
-            start_s: sea_orm::Set(start_s),
-            end_s: sea_orm::Set(end_s),
-        };
-        match booking_hold::Entity::insert_many(unit_resources.into_iter().map(hold))
-            .exec(&txn)
-            .await
-        {
-            Err(e) if is_overlap_error(&e) => return Err(CreateError::Taken),
-            other => other?,
-        };
-
-        for (wanted, _) in &b.equipment {
-            Self::advisory_lock(&txn, &format!("equipment:{}", wanted.0)).await?;
-            // How many copies there are now (staff may have lent fewer
-            // since the request was checked; see `update_equipment`).
-            let copies = equipment::Entity::find_by_id(wanted.0)
-                .one(&txn)
-                .await?
-                .map_or(0, |e| u32::try_from(e.quantity).unwrap_or(0));
-            let copies: Vec<String> = (1..=copies)
-                .map(|c| equipment_resource(*wanted, c))
-                .collect();
-            let lent: Vec<String> = booking_hold::Entity::find()
-                .filter(booking_hold::Column::Resource.is_in(copies.clone()))
-                .filter(booking_hold::Column::StartS.gt(start_s - MAX_HOLD_SECONDS))
-                .filter(booking_hold::Column::StartS.lt(end_s))
-                .filter(booking_hold::Column::EndS.gt(start_s))
-                .all(&txn)
-                .await?
-                .into_iter()
-                .map(|h| h.resource)
-                .collect();
-            let free = copies
-                .into_iter()
-                .find(|c| !lent.contains(c))
-                .ok_or(CreateError::EquipmentUnavailable)?;
-            match booking_hold::Entity::insert(hold(free)).exec(&txn).await {
-                Err(e) if is_overlap_error(&e) => return Err(CreateError::EquipmentUnavailable),
-                other => other?,
-            };
-            booking_equipment::Entity::insert(booking_equipment::ActiveModel {
-                booking_id: sea_orm::Set(id),
-                equipment_id: sea_orm::Set(wanted.0),
-                quantity: sea_orm::Set(1),
-            })
-            .exec_without_returning(&txn)
-            .await?;
-        }
+        model.id = Self::insert_booking(&txn, b, &model, unit_resources).await?;
+        let id = model.id;
         if let Some(entry) = &b.audit {
             let mut entry = entry.clone();
             entry.target = format!("booking:{id}");
@@ -644,6 +595,87 @@ impl Store {
             row: model,
             equipment: b.equipment.iter().map(|(e, _)| *e).collect(),
         })
+    }
+
+    /// Inserts one checked booking with its reduction request, its holds on
+    /// `unit_resources` and a free copy of each piece of equipment; returns
+    /// its id. A hold that meets another booking's refuses it.
+    pub(crate) async fn insert_booking(
+        txn: &DatabaseTransaction,
+        b: &NewBooking,
+        model: &booking::Model,
+        unit_resources: Vec<String>,
+    ) -> Result<i64, CreateError> {
+        let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
+        let mut row = model.clone().into_active_model();
+        row.id = NotSet;
+        let id = booking::Entity::insert(row).exec(txn).await?.last_insert_id;
+        if let Some(r) = &b.reduction {
+            booking_reduction::Entity::insert(booking_reduction::ActiveModel {
+                booking_id: sea_orm::Set(id),
+                reduction_id: sea_orm::Set(r.reduction_id),
+                percent: sea_orm::Set(i32::from(r.percent)),
+                note: sea_orm::Set(r.note.clone()),
+                state: sea_orm::Set(domain::status::ReductionState::Requested),
+                decided_at: sea_orm::Set(None),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+
+        let hold = |resource: String| booking_hold::ActiveModel {
+            id: NotSet,
+            booking_id: sea_orm::Set(id),
+            resource: sea_orm::Set(resource),
+            start_s: sea_orm::Set(start_s),
+            end_s: sea_orm::Set(end_s),
+        };
+        match booking_hold::Entity::insert_many(unit_resources.into_iter().map(hold))
+            .exec(txn)
+            .await
+        {
+            Err(e) if is_overlap_error(&e) => return Err(CreateError::Taken),
+            other => other?,
+        };
+
+        for (wanted, _) in &b.equipment {
+            Self::advisory_lock(txn, &format!("equipment:{}", wanted.0)).await?;
+            // How many copies there are now (staff may have lent fewer
+            // since the request was checked; see `update_equipment`).
+            let copies = equipment::Entity::find_by_id(wanted.0)
+                .one(txn)
+                .await?
+                .map_or(0, |e| u32::try_from(e.quantity).unwrap_or(0));
+            let copies: Vec<String> = (1..=copies)
+                .map(|c| equipment_resource(*wanted, c))
+                .collect();
+            let lent: Vec<String> = booking_hold::Entity::find()
+                .filter(booking_hold::Column::Resource.is_in(copies.clone()))
+                .filter(booking_hold::Column::StartS.gt(start_s - MAX_HOLD_SECONDS))
+                .filter(booking_hold::Column::StartS.lt(end_s))
+                .filter(booking_hold::Column::EndS.gt(start_s))
+                .all(txn)
+                .await?
+                .into_iter()
+                .map(|h| h.resource)
+                .collect();
+            let free = copies
+                .into_iter()
+                .find(|c| !lent.contains(c))
+                .ok_or(CreateError::EquipmentUnavailable)?;
+            match booking_hold::Entity::insert(hold(free)).exec(txn).await {
+                Err(e) if is_overlap_error(&e) => return Err(CreateError::EquipmentUnavailable),
+                other => other?,
+            };
+            booking_equipment::Entity::insert(booking_equipment::ActiveModel {
+                booking_id: sea_orm::Set(id),
+                equipment_id: sea_orm::Set(wanted.0),
+                quantity: sea_orm::Set(1),
+            })
+            .exec_without_returning(txn)
+            .await?;
+        }
+        Ok(id)
     }
 
     /// Why a conditional update matched nothing.

@@ -480,6 +480,7 @@ impl Store {
             request_key: None,
             sequence: 0,
             modified_s: None,
+            series_id: None,
         };
         let mut row = model.clone().into_active_model();
         row.id = NotSet;

@@ -28,6 +28,7 @@ pub mod reminders;
 pub mod rules;
 pub mod seed;
 mod seed_counters;
+pub mod series;
 pub mod sessions;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -579,6 +579,7 @@ impl Store {
                     request_key: None,
                     sequence: 0,
                     modified_s: None,
+                    series_id: None,
                 };
                 (m, leaves)
             })

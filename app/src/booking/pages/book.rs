@@ -353,6 +353,7 @@ fn FormStep(form: BookingForm) -> impl IntoView {
                         </fieldset>
                     }
                 })}
+                {form.series.clone().map(|series| view! { <SeriesFields series/> })}
                 {form.override_reason.clone().map(|reason| {
                     let error = error_of(BookingField::OverrideReason);
                     let described = if error.is_some() {
@@ -447,14 +448,139 @@ fn ReviewStep(review: BookingReview) -> impl IntoView {
         <FeeTable fee=review.fee/>
         <p class="hint">{t.fee_note}</p>
         {review.pending_note.map(|n| view! { <p class="notice">{n}</p> })}
+        {match review.series {
+            Some(series) => view! { <SeriesDates series version=review.version edit=f.edit_href/> }.into_any(),
+            None => view! {
+                <ActionForm action=confirm>
+                    <input type="hidden" name="version" value=review.version.to_string()/>
+                    <ActionError action=confirm/>
+                    <p class="actions">
+                        <button type="submit" class="button button-primary">{t.confirm_button}</button>
+                        <a class="button" href=f.edit_href>{t.edit_button}</a>
+                    </p>
+                </ActionForm>
+            }.into_any(),
+        }}
+    }
+}
+
+/// The form's series fields (定期利用); words come with the data.
+#[component]
+fn SeriesFields(series: crate::booking::types::SeriesForm) -> impl IntoView {
+    let s = series;
+    let has_error = s.repeat_error.is_some() || s.until_error.is_some();
+    let until_described = if s.until_error.is_some() {
+        "f-until-error f-until-hint"
+    } else {
+        "f-until-hint"
+    };
+    let checks = |name: &'static str, items: Vec<crate::booking::types::Option3>| {
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, (value, words, checked))| {
+                let id = format!("f-{name}-{value}");
+                view! {
+                    <div class="choice">
+                        <input type="checkbox" id=id.clone() name=format!("{name}[{i}]") value=value checked=checked/>
+                        <label for=id>{words}</label>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <fieldset class="field series" id="f-repeat-set" class:has-error=has_error aria-describedby="f-series-hint">
+            <legend>{s.legend}</legend>
+            <p id="f-series-hint" class="hint">{s.hint}</p>
+            <label for="f-repeat">{s.repeat_label}</label>
+            {s.repeat_error.clone().map(|e| view! { <p id="f-repeat-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+            <select id="f-repeat" name="repeat" aria-invalid=s.repeat_error.is_some().then_some("true")
+                aria-describedby=s.repeat_error.is_some().then_some("f-repeat-error")>
+                {s.repeats.into_iter().map(|(value, words, selected)| view! {
+                    <option value=value selected=selected>{words}</option>
+                }).collect_view()}
+            </select>
+            <fieldset class="series-days">
+                <legend>{s.days_legend}</legend>
+                {checks("days", s.days)}
+            </fieldset>
+            <fieldset class="series-days" aria-describedby="f-weeks-hint">
+                <legend>{s.weeks_legend}</legend>
+                <p id="f-weeks-hint" class="hint">{s.weeks_hint}</p>
+                {checks("weeks", s.weeks)}
+            </fieldset>
+            <label for="f-until">{s.until_label}</label>
+            <p id="f-until-hint" class="hint">{s.until_hint}</p>
+            {s.until_error.clone().map(|e| view! { <p id="f-until-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
+            <input id="f-until" name="until" type="date" value=s.until
+                aria-invalid=s.until_error.is_some().then_some("true") aria-describedby=until_described/>
+        </fieldset>
+    }
+}
+
+/// The review of a series: every date, which can be booked and why not,
+/// and the button that books all of them or only the free ones.
+#[component]
+fn SeriesDates(
+    series: crate::booking::types::SeriesReview,
+    version: u32,
+    edit: String,
+) -> impl IntoView {
+    let t = texts(use_lang());
+    let confirm = ServerAction::<ConfirmBooking>::new();
+    let s = series;
+    let [c1, c2, c3] = s.columns;
+    view! {
+        <section class="series" aria-labelledby="series-heading">
+            <h2 id="series-heading">{s.heading}</h2>
+            <p>{s.lead}</p>
+            <table class="series-table">
+                <caption>{s.caption}</caption>
+                <thead><tr><th scope="col">{c1}</th><th scope="col" class="num">{c2}</th><th scope="col">{c3}</th></tr></thead>
+                <tbody>
+                    {s.dates.into_iter().map(|d| view! {
+                        <tr class:refused=!d.ok>
+                            <th scope="row">{d.when}</th>
+                            <td class="num">{d.fee}</td>
+                            <td><span aria-hidden="true">{if d.ok { "○ " } else { "× " }}</span>{d.outcome}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <p><strong>{s.total}</strong></p>
+        </section>
         <ActionForm action=confirm>
-            <input type="hidden" name="version" value=review.version.to_string()/>
+            <input type="hidden" name="version" value=version.to_string()/>
             <ActionError action=confirm/>
             <p class="actions">
-                <button type="submit" class="button button-primary">{t.confirm_button}</button>
-                <a class="button" href=f.edit_href>{t.edit_button}</a>
+                {s.buttons.into_iter().map(|(value, words)| view! {
+                    <button type="submit" name="series" value=value class="button button-primary">{words}</button>
+                }).collect_view()}
+                <a class="button" href=edit>{t.edit_button}</a>
             </p>
         </ActionForm>
+    }
+}
+
+/// A booking's series on its page: every date with its state.
+#[component]
+fn SeriesOf(s: crate::booking::types::SeriesPart) -> impl IntoView {
+    view! {
+        <section class="series" aria-labelledby="series-of-heading">
+            <h2 id="series-of-heading">{s.heading}</h2>
+            <p>{s.lead}</p>
+            <ul class="series-list">
+                {s.dates.into_iter().map(|(reference, when, state, here)| {
+                    let text = format!("{when}　{state}");
+                    if here {
+                        view! { <li aria-current="true"><strong>{text}</strong></li> }.into_any()
+                    } else {
+                        view! { <li><a href=at(&format!("/bookings/{reference}"))>{text}</a></li> }.into_any()
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -493,6 +619,7 @@ pub fn BookingSummary(d: BookingDetail) -> impl IntoView {
         </dl>
         <h2>{t.fee_heading}</h2>
         <FeeTable fee=d.fee/>
+        {d.series.map(|s| view! { <SeriesOf s/> })}
     }
 }
 

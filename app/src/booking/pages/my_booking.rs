@@ -14,7 +14,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::book::{BookingSummary, KeepIt};
 use crate::booking::api::{
-    AcceptOffer, CancelMyBooking, FindBooking, get_booking_page, get_find_page, take_booking_flash,
+    AcceptOffer, CancelMyBooking, CancelSeriesRest, FindBooking, get_booking_page, get_find_page,
+    take_booking_flash,
 };
 use crate::booking::texts::texts;
 use crate::core::components::{ErrorView, Loading};
@@ -173,8 +174,11 @@ pub fn CancelBookingPage() -> impl IntoView {
         let lang = use_lang();
         let t = texts(lang);
         let cancel = ServerAction::<CancelMyBooking>::new();
+        let cancel_rest = ServerAction::<CancelSeriesRest>::new();
         let reference = d.reference.clone();
         let can_cancel = d.can_cancel;
+        let rest = d.series.as_ref().and_then(|s| s.cancel_rest.clone());
+        let rest_reference = reference.clone();
         let phone = d.facility_phone.clone();
         view! {
             <Title text=t.cancel_title/>
@@ -190,6 +194,14 @@ pub fn CancelBookingPage() -> impl IntoView {
                             <a class="button" href=at(&format!("/bookings/{reference}"))>{t.keep_button}</a>
                         </p>
                     </ActionForm>
+                    // A date of a series: this one and the later ones at once.
+                    {rest.map(|words| view! {
+                        <crate::core::components::ActionError action=cancel_rest/>
+                        <ActionForm action=cancel_rest>
+                            <input type="hidden" name="reference" value=rest_reference/>
+                            <p><button type="submit" class="button button-danger">{words}</button></p>
+                        </ActionForm>
+                    })}
                 }.into_any()
             } else {
                 view! { <p class="notice">{crate::core::messages::cancel_closed(lang, &phone)}</p> }.into_any()

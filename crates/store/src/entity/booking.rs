@@ -47,6 +47,8 @@ pub struct Model {
     pub sequence: i64,
     /// Unix second of that last change (none since it was made).
     pub modified_s: Option<i64>,
+    /// The series (定期利用) it is one date of, if any.
+    pub series_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

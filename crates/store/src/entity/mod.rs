@@ -12,6 +12,7 @@ pub mod booking;
 pub mod booking_equipment;
 pub mod booking_hold;
 pub mod booking_reduction;
+pub mod booking_series;
 pub mod calendar_feed;
 pub mod change_event;
 pub mod closure;

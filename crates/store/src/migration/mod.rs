@@ -19,6 +19,7 @@ mod m20261207_000013_towns;
 mod m20261208_000014_facility_photo;
 mod m20261209_000015_fee_reductions;
 mod m20261210_000016_waitlist;
+mod m20261211_000017_booking_series;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261208_000014_facility_photo::Migration),
             Box::new(m20261209_000015_fee_reductions::Migration),
             Box::new(m20261210_000016_waitlist::Migration),
+            Box::new(m20261211_000017_booking_series::Migration),
         ]
     }
 }
