@@ -8,5 +8,6 @@ mod facility_list;
 mod hardening;
 mod staff_locks;
 mod store;
+mod series;
 mod units;
 mod waitlist;

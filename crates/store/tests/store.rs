@@ -174,6 +174,7 @@ async fn busy_finds_a_booking_that_started_before_the_range() {
         request_key: None,
         sequence: 0,
         modified_s: None,
+        series_id: None,
     }
     .into_active_model();
     b.id = NotSet;
@@ -320,6 +321,7 @@ async fn database_refuses_overlaps(db: &TestDb) {
         request_key: None,
         sequence: 0,
         modified_s: None,
+        series_id: None,
     };
     let clash = store
         .insert_bookings(vec![
