@@ -202,6 +202,8 @@ async fn authorization_matrix_covers_every_route() {
         (path::<b::GetFindPage>(), Class::Public, vec![]),
         (path::<b::GetBookingPage>(), Class::Public, vec![]),
         (path::<b::CancelMyBooking>(), Class::Public, vec![]),
+        // A series' later dates: their owner's, proved as a booking is.
+        (path::<b::CancelSeriesRest>(), Class::Public, vec![]),
         (path::<b::TakeBookingFlash>(), Class::Public, vec![]),
         // The waiting list: a place and an offer are their owner's, proved
         // as a booking is (the HTTP tests check a stranger is refused).

@@ -25,6 +25,7 @@ mod opendata;
 mod photos;
 mod reductions;
 mod reminders;
+mod series;
 mod services;
 mod setup;
 mod setup_counters;

@@ -585,12 +585,11 @@ pub(crate) fn series_review(lang: Lang, plan: &SeriesPlan) -> SeriesReview {
         })
         .to_owned(),
         columns: if j {
-            ["日時".into(), "使用料".into(), "予約できるか".into()]
+            ["日時・予約できるか".into(), "使用料".into()]
         } else {
             [
-                "Date and time".into(),
+                "Date and time, and whether it can be booked".into(),
                 "Fee".into(),
-                "Can it be booked?".into(),
             ]
         },
         dates,

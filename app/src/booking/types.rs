@@ -160,9 +160,10 @@ pub struct SeriesDate {
 pub struct SeriesReview {
     pub heading: String,
     pub lead: String,
-    /// The table's caption and column headings.
+    /// The table's caption and column headings (the date with whether it
+    /// can be booked under it, the fee).
     pub caption: String,
-    pub columns: [String; 3],
+    pub columns: [String; 2],
     pub dates: Vec<SeriesDate>,
     /// `予約できる10回の使用料 合計 16,000円`.
     pub total: String,

@@ -58,7 +58,9 @@ async fn all_or_nothing(db: &TestDb) {
     let taken = store.create_booking(&other, now(), &no_mail).await.unwrap();
     let series = weekly(store, 1, 1).await;
     assert!(matches!(
-        store.create_series(&series, "{}", now(), &series_mail).await,
+        store
+            .create_series(&series, "{}", now(), &series_mail)
+            .await,
         Err(CreateError::Taken)
     ));
     assert!(active_of(store, "t1@example.jp").await.is_empty());
@@ -175,7 +177,12 @@ async fn limits(db: &TestDb) {
         items
     };
     store
-        .create_series(&limited(weekly(store, 1, 1).await), "{}", now(), &series_mail)
+        .create_series(
+            &limited(weekly(store, 1, 1).await),
+            "{}",
+            now(),
+            &series_mail,
+        )
         .await
         .unwrap();
     let mut one = sample_booking(store, now(), 2, 1, 1, false).await;
@@ -183,7 +190,12 @@ async fn limits(db: &TestDb) {
     store.create_booking(&one, now(), &no_mail).await.unwrap();
     assert!(matches!(
         store
-            .create_series(&limited(weekly(store, 3, 1).await), "{}", now(), &series_mail)
+            .create_series(
+                &limited(weekly(store, 3, 1).await),
+                "{}",
+                now(),
+                &series_mail
+            )
             .await,
         Err(CreateError::LimitReached { max: 2 })
     ));

@@ -489,6 +489,7 @@ fn SeriesFields(series: crate::booking::types::SeriesForm) -> impl IntoView {
             })
             .collect_view()
     };
+    let checks = move |name, items| view! { <div class="choice-grid">{checks(name, items)}</div> };
     view! {
         <fieldset class="field series" id="f-repeat-set" class:has-error=has_error aria-describedby="f-series-hint">
             <legend>{s.legend}</legend>
@@ -530,20 +531,21 @@ fn SeriesDates(
     let t = texts(use_lang());
     let confirm = ServerAction::<ConfirmBooking>::new();
     let s = series;
-    let [c1, c2, c3] = s.columns;
+    let [c1, c2] = s.columns;
     view! {
         <section class="series" aria-labelledby="series-heading">
             <h2 id="series-heading">{s.heading}</h2>
             <p>{s.lead}</p>
-            <table class="series-table">
+            <table class="fee-table series-table">
                 <caption>{s.caption}</caption>
-                <thead><tr><th scope="col">{c1}</th><th scope="col" class="num">{c2}</th><th scope="col">{c3}</th></tr></thead>
+                <thead><tr><th scope="col">{c1}</th><th scope="col" class="num">{c2}</th></tr></thead>
                 <tbody>
                     {s.dates.into_iter().map(|d| view! {
                         <tr class:refused=!d.ok>
-                            <th scope="row">{d.when}</th>
+                            <th scope="row">{d.when}
+                                <span class="fee-detail"><span aria-hidden="true">{if d.ok { "○ " } else { "× " }}</span>{d.outcome}</span>
+                            </th>
                             <td class="num">{d.fee}</td>
-                            <td><span aria-hidden="true">{if d.ok { "○ " } else { "× " }}</span>{d.outcome}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
