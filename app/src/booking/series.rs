@@ -227,6 +227,28 @@ impl AppState {
         request_key: Option<String>,
         all: bool,
     ) -> Result<SeriesRecord, AppError> {
+        match self
+            .create_series_checked(input, staff, account, request_key.clone(), all)
+            .await
+        {
+            // Sent twice, and the first send has booked meanwhile (its
+            // dates are taken now, by itself): that series.
+            Err(refused @ AppError::Domain(_)) => match request_key.as_deref() {
+                Some(key) => self.store.series_by_key(key).await?.ok_or(refused),
+                None => Err(refused),
+            },
+            other => other,
+        }
+    }
+
+    async fn create_series_checked(
+        &self,
+        input: &BookingInput,
+        staff: Option<&crate::core::access::Staff>,
+        account: Option<i64>,
+        request_key: Option<String>,
+        all: bool,
+    ) -> Result<SeriesRecord, AppError> {
         let Some(plan) = self.prepare_series(input, staff.is_some()).await? else {
             return Err(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)));
         };

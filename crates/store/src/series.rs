@@ -72,11 +72,16 @@ impl Store {
         &self,
         first: &NewBooking,
     ) -> Result<Option<SeriesRecord>, StoreError> {
-        let Some(key) = &first.request_key else {
-            return Ok(None);
-        };
+        match &first.request_key {
+            Some(key) => self.series_by_key(key).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The series a request with this key made, if any.
+    pub async fn series_by_key(&self, key: &str) -> Result<Option<SeriesRecord>, StoreError> {
         let row = booking::Entity::find()
-            .filter(booking::Column::RequestKey.eq(key.as_str()))
+            .filter(booking::Column::RequestKey.eq(key))
             .one(&self.db)
             .await?;
         match row.and_then(|r| r.series_id) {

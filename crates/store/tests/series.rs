@@ -72,6 +72,8 @@ async fn all_or_nothing(db: &TestDb) {
         .cancel_booking(domain::ids::BookingId(taken.row.id), now(), &no_mail)
         .await
         .unwrap();
+    let mut series = series;
+    series[0].request_key = Some("draft:series-key".into());
     let done = store
         .create_series(&series, "{}", now(), &series_mail)
         .await
@@ -90,6 +92,13 @@ async fn all_or_nothing(db: &TestDb) {
         .collect();
     assert_eq!(ours.len(), 1);
     assert_eq!(ours[0].body.split(',').count(), 4);
+    // Sent again with the same key: the same series, nothing more.
+    let again = store
+        .create_series(&series, "{}", now(), &series_mail)
+        .await
+        .unwrap();
+    assert_eq!(again.series.id, done.series.id);
+    assert_eq!(active_of(store, "t1@example.jp").await.len(), 4);
     // Read back by its reference, in date order.
     let again = store
         .series_by_reference(&done.series.reference)

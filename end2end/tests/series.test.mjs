@@ -1,0 +1,119 @@
+// A booking as a series (定期利用): a club books the same morning every
+// week; the review shows the one date already taken and why, the club books
+// only the free dates, sees every date on the booking's page, and cancels
+// them all from the first. As a hydrated SPA and with JavaScript disabled;
+// axe-core checks every page of the flow.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  BASE, waitForServer, launch, expectAccessible, expectFits, hydrated, newContext, tokyoToday, api,
+} from './helpers.mjs';
+
+let browser;
+
+before(async () => {
+  await waitForServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The `skip`th morning of 会議室2 from today+10 on that is free three weeks running. */
+async function freeWeeks(skip) {
+  const from = addDays(tokyoToday(), 10);
+  const body = await api(`/api/v1/facilities/1/availability?from=${from}&to=${addDays(from, 50)}`);
+  const unit = body.units.find((u) => u.name === '会議室2');
+  const free = new Set(unit.slots.filter((s) => s.label === '午前' && s.status === 'free').map((s) => s.start));
+  const later = (start, n) => `${addDays(start.slice(0, 10), n)}${start.slice(10)}`;
+  const runs = unit.slots.filter((s) => s.label === '午前' && [0, 7, 14].every((n) => free.has(later(s.start, n))));
+  assert.ok(runs.length > skip, 'three free Tuesday-like mornings of 会議室2');
+  const slot = runs[skip];
+  return { unitId: unit.id, slot, later: (n) => ({ start: later(slot.start, n), end: later(slot.end, n) }) };
+}
+
+async function post(path, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BASE },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+for (const spa of [true, false]) {
+  test(`book a weekly series, only the free dates, then cancel the rest (${spa ? 'SPA' : 'no JavaScript'})`, async () => {
+    // Different runs take different mornings (the two tests share a database).
+    const { unitId, slot, later } = await freeWeeks(spa ? 0 : 3);
+    const date = slot.start.slice(0, 10);
+    const taken = later(7);
+    await post('/api/v1/bookings', {
+      unit_id: unitId, start: taken.start, end: taken.end,
+      name: '佐藤 一郎', name_kana: 'さとう いちろう', phone: '090-5555-0101',
+      email: `other-${spa}@example.jp`, purpose: '会議', attendees: 5, resident: true, equipment: [],
+    });
+
+    const context = await newContext(browser, { js: spa });
+    const page = await context.newPage();
+    await page.goto(`${BASE}/facilities/1/days/${date}`);
+    if (spa) await hydrated(page);
+    await page.getByRole('link', { name: /^会議室2 午前 .* を予約する$/ }).click();
+    await page.getByRole('group', { name: 'くり返し予約（定期利用）' }).waitFor();
+    await page.getByLabel('氏名').fill('山田 花子');
+    await page.getByLabel('ふりがな').fill('やまだ はなこ');
+    await page.getByLabel('電話番号').fill('090-5555-0102');
+    await page.getByLabel('メールアドレス').fill(`club-${spa}@example.jp`);
+    await page.getByLabel('利用目的').fill('体操クラブの練習');
+    await page.getByLabel('利用人数').fill('8');
+    await page.getByRole('radio', { name: /^町内/ }).check();
+    await page.getByLabel('くり返し', { exact: true }).selectOption('1');
+    await page.getByLabel('最終日').fill(addDays(date, 14));
+    await expectAccessible(page);
+    await expectFits(page, { noJs: !spa });
+    await page.getByRole('button', { name: '入力内容を確認する' }).click();
+
+    // The review lists the three dates; the second cannot be booked.
+    await page.getByRole('heading', { level: 2, name: 'くり返し予約（定期利用）' }).waitFor();
+    await page.getByText(/全3回のうち2回を予約できます/).waitFor();
+    const rows = page.locator('table.series-table tbody tr');
+    assert.equal(await rows.count(), 3);
+    assert.match(await rows.nth(1).innerText(), /予約できません：/);
+    assert.match(await rows.nth(0).innerText(), /予約できます/);
+    await expectAccessible(page);
+    await expectFits(page, { noJs: !spa });
+    await page.getByRole('button', { name: '予約できる2回だけ予約する' }).click();
+
+    // Done: the first date, with the series' two dates listed.
+    await page.locator('[data-testid=reference]').waitFor();
+    const reference = (await page.locator('[data-testid=reference]').innerText()).trim();
+    const dates = page.locator('.series-list li');
+    assert.equal(await dates.count(), 2);
+    await expectAccessible(page);
+    await expectFits(page, { noJs: !spa });
+
+    // The second date's own page, from the list.
+    await dates.nth(1).getByRole('link').click();
+    await page.getByRole('heading', { level: 1, name: '予約内容' }).waitFor();
+    await page.locator('.series-list [aria-current=true]').waitFor();
+    await expectAccessible(page);
+
+    // Cancel from the first date: this one and the later one, at once.
+    await page.goto(`${BASE}/bookings/${reference}/cancel`);
+    if (spa) await hydrated(page);
+    await expectAccessible(page);
+    await page.getByRole('button', { name: 'この回以降の2回をまとめて取り消す' }).click();
+    await page.locator('dd[data-status]').filter({ hasText: '取消済' }).waitFor();
+    assert.equal(await page.locator('.series-list li', { hasText: '取消済' }).count(), 2);
+    await expectAccessible(page);
+    await context.close();
+  });
+}
