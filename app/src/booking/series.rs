@@ -153,11 +153,14 @@ fn pattern_text(lang: Lang, p: &Pattern) -> String {
     }
 }
 
+/// One date of a series: its start and end, and its check.
+type Checked = (DateTime<Utc>, DateTime<Utc>, Result<Prepared, AppError>);
+
 /// Every date of a series, checked.
 pub(crate) struct SeriesPlan {
     pattern: Pattern,
     tz: chrono_tz::Tz,
-    dates: Vec<(DateTime<Utc>, DateTime<Utc>, Result<Prepared, AppError>)>,
+    dates: Vec<Checked>,
 }
 
 impl AppState {

@@ -675,6 +675,7 @@ mod tests {
             request_key: None,
             sequence: n as i64,
             modified_s: n.is_multiple_of(3).then_some(now.timestamp() + n as i64),
+            series_id: None,
         }
     }
 
