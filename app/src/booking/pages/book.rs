@@ -492,7 +492,7 @@ fn SeriesFields(series: crate::booking::types::SeriesForm) -> impl IntoView {
     let checks = move |name, items| view! { <div class="choice-grid">{checks(name, items)}</div> };
     view! {
         <fieldset class="field series" id="f-repeat-set" class:has-error=has_error aria-describedby="f-series-hint">
-            <legend>{s.legend}</legend>
+            <legend>{s.legend}" "<span class="opt">{texts(use_lang()).optional}</span></legend>
             <p id="f-series-hint" class="hint">{s.hint}</p>
             <label for="f-repeat">{s.repeat_label}</label>
             {s.repeat_error.clone().map(|e| view! { <p id="f-repeat-error" class="field-error"><span aria-hidden="true">"⚠ "</span>{e}</p> })}
