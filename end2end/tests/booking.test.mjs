@@ -3,7 +3,7 @@
 // every page of the flow.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api, addDays } from './helpers.mjs';
 
 let browser;
 
@@ -15,12 +15,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * The first day from today+5 on where every named unit's `label` period is

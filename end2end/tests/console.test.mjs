@@ -27,7 +27,7 @@
 // SERVER_BIN, else the newest of target/{debug,release}/server.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, expectNoSidewaysScroll, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, expectNoSidewaysScroll, hydrated, newContext, tokyoToday, api, addDays } from './helpers.mjs';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { hotp, freshCode, runServerCommand, expectShown, signIn, printedSecret } from './staff.mjs';
@@ -76,12 +76,6 @@ function need(t, ...keys) {
 }
 
 // ----------------------------------------------------------- page helpers
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 async function centreId() {
   const list = await api('/api/v1/facilities');

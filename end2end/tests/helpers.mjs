@@ -235,6 +235,25 @@ export function tokyoToday() {
   return parts; // YYYY-MM-DD
 }
 
+/** The date `n` days after `date` (both YYYY-MM-DD). */
+export function addDays(date, n) {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + n);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Posts JSON to the app's API from its own origin; the answer, which must be a success. */
+export async function postJson(path, body) {
+  const res = await fetch(`${BASE}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: BASE },
+    body: JSON.stringify(body),
+  });
+  const json = await res.json();
+  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
 export function addMonths(yyyyMm, n) {
   const [y, m] = yyyyMm.split('-').map(Number);
   const index = y * 12 + (m - 1) + n;

@@ -4,7 +4,7 @@
 // before submitting. axe-core checks the pages after they changed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api, addDays } from './helpers.mjs';
 import { serverBinary, runServerCommand, freshCode } from './staff.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -19,12 +19,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /** The date of a free morning of 会議室2, three weeks ahead or later. */
 async function freeMorning(base = BASE) {

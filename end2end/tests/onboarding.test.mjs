@@ -24,7 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE as DEMO_BASE, launch, expectAccessible, newContext, tokyoToday } from './helpers.mjs';
+import { BASE as DEMO_BASE, launch, expectAccessible, newContext, tokyoToday, addDays } from './helpers.mjs';
 import { runServerCommand, serverBinary, expectShown, signIn, printedSecret } from './staff.mjs';
 
 const PORT = 3105;
@@ -53,12 +53,6 @@ async function api(p) {
   const res = await fetch(`${BASE}${p}`);
   assert.equal(res.status, 200, p);
   return res.json();
-}
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 /** Skips a step whose inputs an earlier (failed) step did not produce. */

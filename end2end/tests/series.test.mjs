@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BASE, waitForServer, launch, expectAccessible, expectFits, hydrated, newContext, tokyoToday, api,
+  BASE, waitForServer, launch, expectAccessible, expectFits, hydrated, newContext, tokyoToday, api, addDays, postJson,
 } from './helpers.mjs';
 
 let browser;
@@ -19,12 +19,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
 
 /**
  * The first morning of 会議室2 from today+10 on that is free, as is the
@@ -44,24 +38,13 @@ async function freeFortnight() {
   return { unitId: unit.id, slot, middle };
 }
 
-async function post(path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE },
-    body: JSON.stringify(body),
-  });
-  const json = await res.json();
-  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 for (const spa of [true, false]) {
   test(`book a weekly series, only the free dates, then cancel the rest (${spa ? 'SPA' : 'no JavaScript'})`, async () => {
     const { unitId, slot, middle } = await freeFortnight();
     const date = slot.start.slice(0, 10);
     // The week between is someone else's.
     if (middle.status === 'free') {
-      await post('/api/v1/bookings', {
+      await postJson('/api/v1/bookings', {
         unit_id: unitId, start: middle.start, end: middle.end,
         name: '佐藤 一郎', name_kana: 'さとう いちろう', phone: '090-5555-0101',
         email: `other-${spa}@example.jp`, purpose: '会議', attendees: 5, resident: true, equipment: [],

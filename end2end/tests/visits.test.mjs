@@ -8,7 +8,7 @@
 // Without JavaScript throughout (server-rendered forms); axe on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, newContext, tokyoToday, api, addDays } from './helpers.mjs';
 import { freshCode, runServerCommand, expectShown } from './staff.mjs';
 
 const RUN = Date.now().toString(36);
@@ -35,12 +35,6 @@ async function page(opts = { js: false }) {
   const c = await newContext(browser, opts);
   contexts.push(c);
   return c.newPage();
-}
-
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
 }
 
 /** A Monday, Wednesday or Friday from today+3 on where two members can take 9:00. */

@@ -4,7 +4,7 @@
 // with JavaScript disabled; axe-core checks every page of the flow.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api } from './helpers.mjs';
+import { BASE, waitForServer, launch, expectAccessible, hydrated, newContext, tokyoToday, api, addDays, postJson } from './helpers.mjs';
 
 let browser;
 
@@ -17,12 +17,6 @@ after(async () => {
   await browser?.close();
 });
 
-function addDays(date, n) {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + n);
-  return d.toISOString().slice(0, 10);
-}
-
 /** The `skip`th free morning of 会議室2 from today+10 on, with its slot. */
 async function freeMorning(skip) {
   const from = addDays(tokyoToday(), 10);
@@ -33,22 +27,11 @@ async function freeMorning(skip) {
   return { unitId: unit.id, slot: free[skip] };
 }
 
-async function post(path, body) {
-  const res = await fetch(`${BASE}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', origin: BASE },
-    body: JSON.stringify(body),
-  });
-  const json = await res.json();
-  assert.ok(res.ok, `${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
-
 for (const spa of [true, false]) {
   test(`join the waiting list for a taken room, be offered it, confirm it (${spa ? 'SPA' : 'no JavaScript'})`, async () => {
     const { unitId, slot } = await freeMorning(spa ? 0 : 1);
     const date = slot.start.slice(0, 10);
-    const first = await post('/api/v1/bookings', {
+    const first = await postJson('/api/v1/bookings', {
       unit_id: unitId, start: slot.start, end: slot.end,
       name: '佐藤 一郎', name_kana: 'さとう いちろう', phone: '090-5555-0001',
       email: `first-${spa}@example.jp`, purpose: '会議', attendees: 5, resident: true, equipment: [],
@@ -81,7 +64,7 @@ for (const spa of [true, false]) {
     const waitUrl = page.url();
 
     // The booking is cancelled: the time is held for the waiter at once.
-    await post(`/api/v1/bookings/${first.reference}/cancel`, { email: `first-${spa}@example.jp` });
+    await postJson(`/api/v1/bookings/${first.reference}/cancel`, { email: `first-${spa}@example.jp` });
     await page.goto(waitUrl);
     await page.getByText('この枠をお取り置きしています').waitFor();
     await page.getByRole('link', { name: 'お取り置きした予約を開く' }).click();

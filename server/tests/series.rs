@@ -5,19 +5,13 @@
 //! that booked it and to nobody else, the managers' timeline marking the
 //! dates as a series, and cancelling this date and the later ones.
 
-use crate::common::browser::{browser, call, path, review};
+use crate::common::browser::{browser, call, path, review, sfn};
 use crate::common::fixtures::*;
 use crate::common::*;
 use app::booking::api as b;
 use reqwest::StatusCode;
 use serde_json::Value;
 use store::testing::TestDb;
-
-async fn sfn(app: &Running, c: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> Value {
-    let (status, _, body) = call(app, c, url, fields).await;
-    assert_eq!(status, StatusCode::OK, "{url}: {body}");
-    serde_json::from_str(&body).unwrap()
-}
 
 fn plus_days(date: &str, days: i64) -> String {
     let d = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();

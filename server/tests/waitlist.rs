@@ -5,7 +5,7 @@
 //! (held, not free), the offer's mail, and the offer taken from the
 //! booking's page.
 
-use crate::common::browser::{browser, call, path, review};
+use crate::common::browser::{browser, call, path, review, sfn};
 use crate::common::fixtures::*;
 use crate::common::*;
 use app::booking::api as b;
@@ -23,12 +23,6 @@ async fn mails_to(app: &Running, to: &str) -> Vec<(String, String)> {
         .filter(|m| m.to_addr == to)
         .map(|m| (m.subject, m.body))
         .collect()
-}
-
-async fn sfn(app: &Running, c: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> Value {
-    let (status, _, body) = call(app, c, url, fields).await;
-    assert_eq!(status, StatusCode::OK, "{url}: {body}");
-    serde_json::from_str(&body).unwrap()
 }
 
 /// Joins the waiting list for the unit named `name` at `start`–`end`

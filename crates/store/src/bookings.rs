@@ -534,8 +534,6 @@ impl Store {
         release: bool,
     ) -> Result<BookingRecord, CreateError> {
         let (start_s, end_s) = (b.start.timestamp(), b.end.timestamp());
-        let unit_resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
-        let a = &b.applicant;
         let mut model = b.model(new_reference()?, now)?;
         // Written before the transaction opens (the row's id is not known
         // yet), so the writers' queue and the transaction are held shorter.
@@ -543,44 +541,15 @@ impl Store {
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
         if release {
-            let mut resources = unit_resources.clone();
+            let mut resources: Vec<String> = b.leaves.iter().map(|u| unit_resource(*u)).collect();
             for (id, copies) in &b.equipment {
                 resources.extend((1..=*copies).map(|c| equipment_resource(*id, c)));
             }
             Self::release_expired(&txn, &resources, (start_s, end_s), now, true).await?;
         }
 
-        Self::advisory_locks(
-            &txn,
-            &[&format!("email:{}", a.email), &format!("phone:{}", a.phone)],
-        )
-        .await?;
-        if crate::archive::archived_in(&txn, b.unit.0).await? {
-            return Err(CreateError::Archived);
-        }
-        // The space as it is now, not as the request was checked against:
-        // a unit moved under another meanwhile changes what this holds.
-        let tree = crate::units::tree_in(&txn, b.unit.0).await?;
-        let unit_resources: Vec<String> = if tree.is_empty() {
-            unit_resources
-        } else {
-            domain::space::leaves(&tree, b.unit)
-                .into_iter()
-                .map(unit_resource)
-                .collect()
-        };
-        let units: Vec<i64> = b.facility_units.iter().map(|u| u.0).collect();
-        let held = contact_held(&txn, b.municipality_id, &units, &a.email, &a.phone, now).await?;
-        if held.facility >= u64::from(b.max_active) {
-            return Err(CreateError::LimitReached { max: b.max_active });
-        }
-        if held.town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
-            return Err(CreateError::TownLimitReached {
-                max: domain::booking::TOWN_ACTIVE_LIMIT,
-            });
-        }
-
-        model.id = Self::insert_booking(&txn, b, &model, unit_resources).await?;
+        let holds = Self::admit(&txn, b, now).await?;
+        model.id = Self::insert_booking(&txn, b, &model, holds).await?;
         let id = model.id;
         if let Some(entry) = &b.audit {
             let mut entry = entry.clone();
@@ -595,6 +564,45 @@ impl Store {
             row: model,
             equipment: b.equipment.iter().map(|(e, _)| *e).collect(),
         })
+    }
+
+    /// What every booking write checks first, under the contact's locks
+    /// (taken here, e-mail before phone): the unit still takes bookings,
+    /// and the contact is within the facility's and the town's limits (a
+    /// series counts once). Returns the holds of the space the unit takes
+    /// now, not as the request was checked against: a unit moved under
+    /// another meanwhile changes what it holds.
+    pub(crate) async fn admit(
+        txn: &DatabaseTransaction,
+        b: &NewBooking,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, CreateError> {
+        let a = &b.applicant;
+        Self::advisory_locks(
+            txn,
+            &[&format!("email:{}", a.email), &format!("phone:{}", a.phone)],
+        )
+        .await?;
+        if crate::archive::archived_in(txn, b.unit.0).await? {
+            return Err(CreateError::Archived);
+        }
+        let tree = crate::units::tree_in(txn, b.unit.0).await?;
+        let leaves = if tree.is_empty() {
+            b.leaves.clone()
+        } else {
+            domain::space::leaves(&tree, b.unit)
+        };
+        let units: Vec<i64> = b.facility_units.iter().map(|u| u.0).collect();
+        let held = contact_held(txn, b.municipality_id, &units, &a.email, &a.phone, now).await?;
+        if held.facility >= u64::from(b.max_active) {
+            return Err(CreateError::LimitReached { max: b.max_active });
+        }
+        if held.town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
+            return Err(CreateError::TownLimitReached {
+                max: domain::booking::TOWN_ACTIVE_LIMIT,
+            });
+        }
+        Ok(leaves.into_iter().map(unit_resource).collect())
     }
 
     /// Inserts one checked booking with its reduction request, its holds on

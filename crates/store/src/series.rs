@@ -10,7 +10,7 @@ use domain::status::BookingStatus;
 use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
-use crate::bookings::{contact_held, equipment_resource, holding, new_reference, unit_resource};
+use crate::bookings::{equipment_resource, holding, new_reference};
 use crate::entity::{booking, booking_hold, booking_series};
 use crate::outbox::NewMail;
 use crate::{ChangeError, CreateError, NewBooking, Store, StoreError};
@@ -98,7 +98,6 @@ impl Store {
         mail: SeriesCompose<'_>,
     ) -> Result<SeriesRecord, CreateError> {
         let first = &items[0];
-        let a = &first.applicant;
         let mut models = Vec::with_capacity(items.len());
         for (i, b) in items.iter().enumerate() {
             let mut model = b.model(new_reference()?, now)?;
@@ -110,34 +109,7 @@ impl Store {
         }
         let _writer = self.writer().await;
         let txn = self.begin_write().await?;
-        Self::advisory_locks(
-            &txn,
-            &[&format!("email:{}", a.email), &format!("phone:{}", a.phone)],
-        )
-        .await?;
-        if crate::archive::archived_in(&txn, first.unit.0).await? {
-            return Err(CreateError::Archived);
-        }
-        let tree = crate::units::tree_in(&txn, first.unit.0).await?;
-        let leaves = if tree.is_empty() {
-            first.leaves.clone()
-        } else {
-            domain::space::leaves(&tree, first.unit)
-        };
-        let resources: Vec<String> = leaves.iter().map(|u| unit_resource(*u)).collect();
-        let units: Vec<i64> = first.facility_units.iter().map(|u| u.0).collect();
-        let held =
-            contact_held(&txn, first.municipality_id, &units, &a.email, &a.phone, now).await?;
-        if held.facility >= u64::from(first.max_active) {
-            return Err(CreateError::LimitReached {
-                max: first.max_active,
-            });
-        }
-        if held.town >= u64::from(domain::booking::TOWN_ACTIVE_LIMIT) {
-            return Err(CreateError::TownLimitReached {
-                max: domain::booking::TOWN_ACTIVE_LIMIT,
-            });
-        }
+        let resources = Self::admit(&txn, first, now).await?;
         let series = booking_series::Model {
             id: 0,
             reference: new_reference()?,

@@ -109,6 +109,13 @@ pub async fn ok_page(app: &Running, c: &reqwest::Client, url: &str) -> String {
 }
 
 /// Fills the booking form, then reads what the review page would show.
+/// Calls a server function that must answer 200; its JSON.
+pub async fn sfn(app: &Running, c: &reqwest::Client, url: &str, fields: &[(&str, &str)]) -> Value {
+    let (status, _, body) = call(app, c, url, fields).await;
+    assert_eq!(status, StatusCode::OK, "{url}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
 pub async fn review(app: &Running, c: &reqwest::Client, fields: &[(&str, &str)]) -> Value {
     let (_, location, body) =
         call(app, c, path::<app::booking::api::ReviewBooking>(), fields).await;
