@@ -187,6 +187,23 @@ async fn series(app: &Running) {
         timeline.to_string().contains("予約・定期利用"),
         "{timeline}"
     );
+    // Its booking page says which date of the series it is.
+    let id = booking_id(app, &second).await.to_string();
+    let staff_page = sfn(
+        app,
+        &manager,
+        path::<app::console::api::GetStaffBooking>(),
+        &[("id", &id)],
+    )
+    .await;
+    assert_eq!(staff_page["series"][0], "定期利用", "{staff_page}");
+    assert!(
+        staff_page["series"][1]
+            .as_str()
+            .unwrap()
+            .contains("全2回のうち2回目"),
+        "{staff_page}"
+    );
 
     // A stranger cannot cancel them.
     let (_, location, _) = call(

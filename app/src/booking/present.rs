@@ -393,9 +393,8 @@ impl AppState {
         // A series: the first date is checked above, then every date.
         let series = match &outcome {
             Ok(Some(_)) if !input.wait => match self.prepare_series(input, staff).await {
-                Ok(plan) => Ok(plan),
-                Err(AppError::Domain(e)) => Err(AppError::Domain(e)),
-                Err(e) => return Err(e),
+                Err(e) if !matches!(e, AppError::Domain(_)) => return Err(e),
+                checked => checked,
             },
             _ => Ok(None),
         };

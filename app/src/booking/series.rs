@@ -365,6 +365,49 @@ impl AppState {
         }))
     }
 
+    /// A date of a series on the staff's booking page: the series'
+    /// reference and pattern, which date this is, how many still stand.
+    pub(crate) async fn series_staff_line(
+        &self,
+        row: &booking::Model,
+        lang: Lang,
+    ) -> Result<Option<(String, String)>, AppError> {
+        let Some(id) = row.series_id else {
+            return Ok(None);
+        };
+        let Some(s) = self.store.series(id).await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let n = s.bookings.len();
+        let k = s.bookings.iter().position(|b| b.id == row.id).unwrap_or(0) + 1;
+        let standing = s
+            .bookings
+            .iter()
+            .filter(|b| b.status.at(b.expires_at, now).is_active())
+            .count();
+        let how = serde_json::from_str::<Pattern>(&s.series.pattern)
+            .map(|p| pattern_text(lang, &p))
+            .unwrap_or_default();
+        Ok(Some(if ja(lang) {
+            (
+                "定期利用".to_owned(),
+                format!(
+                    "受付番号 {}：{how}。全{n}回のうち{k}回目（有効な予約 {standing}回）。",
+                    s.series.reference
+                ),
+            )
+        } else {
+            (
+                "Series".to_owned(),
+                format!(
+                    "Reference {}: {how}. Date {k} of {n} ({standing} still booked).",
+                    s.series.reference
+                ),
+            )
+        }))
+    }
+
     /// Cancels this date of its series and every later one still active
     /// and before its cancellation deadline, with one mail.
     pub(crate) async fn cancel_series_rest(&self, record: &BookingRecord) -> Result<(), AppError> {

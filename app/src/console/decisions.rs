@@ -121,6 +121,7 @@ impl AppState {
             0
         };
         let waitlist = crate::booking::waitlist::staff_line(lang, waiting, offer.as_deref());
+        let series = self.series_staff_line(&r, lang).await?;
         let can_approve = line.status == "pending" && r.start_at > now && offer.is_none();
         let reduction = match self.booking_reduction(r.id).await? {
             Some((asked, category)) => {
@@ -171,6 +172,7 @@ impl AppState {
             can_approve,
             reduction,
             waitlist,
+            series,
             can_cancel: active,
             can_mark: line.status == "confirmed",
             line,

@@ -138,6 +138,8 @@ pub struct StaffBooking {
     /// The waiting list (キャンセル待ち), label and words: an offer awaiting
     /// the resident, or how many wait for this time.
     pub waitlist: Option<(String, String)>,
+    /// The series (定期利用) it is one date of, label and words.
+    pub series: Option<(String, String)>,
     pub flash: Option<Flash>,
 }
 

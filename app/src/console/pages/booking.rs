@@ -70,6 +70,7 @@ pub fn StaffBookingPage() -> impl IntoView {
                 {b.override_reason.clone().map(|p| view! { <dt>{t.override_reason}</dt><dd>{p}</dd> })}
                 {b.status_reason.clone().map(|p| view! { <dt>{t.status_reason}</dt><dd>{p}</dd> })}
                 {b.waitlist.clone().map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> })}
+                {b.series.clone().map(|(label, text)| view! { <dt>{label}</dt><dd>{text}</dd> })}
                 {b.reduction.clone().map(|r| {
                     let lang = crate::core::lang::use_lang();
                     view! {
