@@ -191,9 +191,13 @@ impl AppState {
         );
         let first = s.date();
         let si = &input.series;
-        let pattern = domain::series::parse(first, &si.repeat, &si.days, &si.weeks, &si.until)
-            .map_err(|p| AppError::Domain(DomainError::Fields(p)))?
-            .ok_or(AppError::Domain(DomainError::Conflict(Conflict::SlotTaken)))?;
+        let Some(pattern) =
+            domain::series::parse(first, &si.repeat, &si.days, &si.weeks, &si.until)
+                .map_err(|p| AppError::Domain(DomainError::Fields(p)))?
+        else {
+            // A repeat was chosen, so `parse` gives a pattern or problems.
+            return Ok(None);
+        };
         let days = pattern
             .dates(first)
             .map_err(|p| AppError::Domain(DomainError::Fields(vec![p])))?;
@@ -204,6 +208,7 @@ impl AppState {
                 domain::availability::to_utc(tz, s + shift),
                 domain::availability::to_utc(tz, e + shift),
             ) else {
+                // A wall-clock time the zone skips (none in Japan): no date.
                 continue;
             };
             let mut one = input.clone();
