@@ -328,14 +328,10 @@ impl AppState {
             .bookings
             .iter()
             .map(|b| {
-                let r = BookingRecord {
-                    row: b.clone(),
-                    equipment: Vec::new(),
-                };
                 (
                     b.reference.clone(),
                     when_text(lang, b.start_at, b.end_at, tz),
-                    status_text(lang, r.status(now)).to_owned(),
+                    status_text(lang, b.status.at(b.expires_at, now)).to_owned(),
                     b.id == record.row.id,
                 )
             })
@@ -469,14 +465,7 @@ impl AppState {
                     let state = if cancelled {
                         status_text(lang, domain::status::BookingStatus::Cancelled)
                     } else {
-                        status_text(
-                            lang,
-                            BookingRecord {
-                                row: r.clone(),
-                                equipment: Vec::new(),
-                            }
-                            .status(now),
-                        )
+                        status_text(lang, r.status.at(r.expires_at, now))
                     };
                     format!(
                         "・{}　{}　{}　{}\n",
@@ -551,15 +540,7 @@ fn cancellable_rest(
     s.bookings
         .iter()
         .filter(|b| b.start_at >= from.start_at)
-        .filter(|b| {
-            BookingRecord {
-                row: (*b).clone(),
-                equipment: Vec::new(),
-            }
-            .status(now)
-            .is_active()
-                && !deadline_passed(f, i, b, now)
-        })
+        .filter(|b| b.status.at(b.expires_at, now).is_active() && !deadline_passed(f, i, b, now))
         .map(|b| b.id)
         .collect()
 }
